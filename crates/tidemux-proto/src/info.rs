@@ -1,0 +1,156 @@
+//! What listings and captures return. These are also the JSON shapes printed by `--json`
+//! (`docs/cli.md`), so field names are part of the scripting interface: add, never rename.
+
+use crate::ids::{PaneId, SessionId, WindowId};
+use serde::{Deserialize, Serialize};
+
+/// How a pane's process ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitInfo {
+    /// Exit code (0-255) when the process exited normally; 128+N style codes are not invented.
+    pub code: Option<i32>,
+    /// Signal description (e.g. `"Killed"`) when a signal ended the process.
+    pub signal: Option<String>,
+}
+
+/// One session, as `list-sessions` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// `$N`.
+    pub id: SessionId,
+    /// Session name (unique on the server).
+    pub name: String,
+    /// Number of windows.
+    pub windows: u32,
+    /// The session's current window.
+    pub active_window: WindowId,
+    /// Creation time, seconds since the Unix epoch.
+    pub created: u64,
+    /// Number of attached clients.
+    pub attached: u32,
+}
+
+/// One window, as `list-windows` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowInfo {
+    /// `@N`.
+    pub id: WindowId,
+    /// Owning session.
+    pub session: SessionId,
+    /// Owning session's name.
+    pub session_name: String,
+    /// Index in the session (0-based, tmux `base-index 0`).
+    pub index: u32,
+    /// Window name.
+    pub name: String,
+    /// Width in cells.
+    pub cols: u16,
+    /// Height in cells.
+    pub rows: u16,
+    /// Whether this is the session's current window.
+    pub active: bool,
+    /// Number of panes.
+    pub panes: u32,
+    /// The window's active pane.
+    pub active_pane: PaneId,
+}
+
+/// One pane, as `list-panes` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaneInfo {
+    /// `%N`.
+    pub id: PaneId,
+    /// Pane name set by `rename-pane` (usable as a target), or `null`.
+    pub name: Option<String>,
+    /// Owning window.
+    pub window: WindowId,
+    /// Owning window's index in its session.
+    pub window_index: u32,
+    /// Owning window's name.
+    pub window_name: String,
+    /// Owning session.
+    pub session: SessionId,
+    /// Owning session's name.
+    pub session_name: String,
+    /// Index of the pane in its window (0-based, in layout order).
+    pub index: u32,
+    /// Width in cells.
+    pub cols: u16,
+    /// Height in cells.
+    pub rows: u16,
+    /// Column of the pane's left edge in the window, in cells.
+    pub left: u16,
+    /// Row of the pane's top edge in the window, in cells.
+    pub top: u16,
+    /// Whether this is its window's active pane.
+    pub active: bool,
+    /// The command the pane was started with (argv joined by spaces).
+    pub command: String,
+    /// Pid of the pane's process (`null` once it has been reaped).
+    pub pid: Option<u32>,
+    /// Whether the process has exited (only visible with `--remain-on-exit`).
+    pub dead: bool,
+    /// Exit status once dead.
+    pub exit: Option<ExitInfo>,
+    /// Title set by the program (OSC 0/2), empty if none.
+    pub title: String,
+    /// Output sequence number: total bytes of PTY output parsed so far.
+    pub seq: u64,
+    /// Number of bells (BEL) the program rang.
+    pub bells: u64,
+    /// Lines held in history (scrollback).
+    pub history_lines: u64,
+    /// History line limit.
+    pub history_limit: u64,
+    /// Bytes used by the history store.
+    pub history_bytes: u64,
+}
+
+/// Cursor state of a screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// Row, 0-based from the top of the visible screen.
+    pub row: u16,
+    /// Column, 0-based.
+    pub col: u16,
+    /// Whether the program shows the cursor (DECTCEM, `CSI ? 25 h/l`).
+    pub visible: bool,
+}
+
+/// A capture of a pane's screen and/or history (`read-screen`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenCapture {
+    /// The pane captured.
+    pub pane: PaneId,
+    /// Screen width in cells.
+    pub cols: u16,
+    /// Screen height in cells.
+    pub rows: u16,
+    /// Line number of `lines[0]`: 0 is the top visible row, negative numbers are history
+    /// (-1 is the newest history line), as in tmux `capture-pane -S/-E`.
+    pub first_line: i64,
+    /// One string per row, trailing blanks trimmed; with `ansi`, SGR sequences included and each
+    /// line that sets attributes ends with `ESC [ 0 m`.
+    pub lines: Vec<String>,
+    /// Cursor position and visibility.
+    pub cursor: Cursor,
+    /// Title set by the program.
+    pub title: String,
+    /// Whether the alternate screen is active (`CSI ? 1049 h`).
+    pub alternate_screen: bool,
+    /// Output sequence number of the captured state (bytes of PTY output parsed).
+    pub seq: u64,
+    /// Whether the process has exited.
+    pub dead: bool,
+}
+
+/// Who a caller is, as `identify` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// Socket path of the server.
+    pub socket: String,
+    /// Server process id.
+    pub server_pid: u32,
+    /// The pane.
+    pub pane: PaneInfo,
+}
