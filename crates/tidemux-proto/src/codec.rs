@@ -139,7 +139,9 @@ pub fn read_frame<R: Read>(r: &mut R) -> Result<(u64, Vec<u8>), CodecError> {
 /// # Errors
 /// [`CodecError::Closed`] on broken pipe, I/O errors otherwise.
 pub fn write_all<W: Write>(w: &mut W, bytes: &[u8]) -> Result<(), CodecError> {
-    w.write_all(bytes).and_then(|()| w.flush()).map_err(closed_or_io)
+    w.write_all(bytes)
+        .and_then(|()| w.flush())
+        .map_err(closed_or_io)
 }
 
 /// Reads exactly `buf.len()` bytes, mapping EOF and resets to [`CodecError::Closed`].

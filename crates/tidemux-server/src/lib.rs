@@ -1,1 +1,22 @@
-//! Server.
+//! The tidemux server: owns every PTY and one screen model per pane, and serves requests on a
+//! per-user local socket.
+//!
+//! Where things live (see `docs/architecture.md`):
+//! - a byte from a PTY: [`pane`] (reader thread) -> [`screen`] (vt100 + history);
+//! - a request: [`listener`] (accept, uid check) -> [`connection`] (handshake, frames) ->
+//!   [`commands`] (one module per command family) -> [`registry`] (sessions/windows/panes);
+//! - keys typed into panes: [`input`].
+
+pub mod commands;
+pub mod connection;
+pub mod error;
+pub mod input;
+pub mod layout;
+pub mod listener;
+pub mod pane;
+pub mod registry;
+pub mod screen;
+pub mod state;
+pub mod sync;
+
+pub use listener::{run, ServerConfig};

@@ -1,0 +1,449 @@
+//! `new-session`, `new-window`, `split-window`: everything that starts a process.
+//!
+//! Order matters for "a rejected command changes nothing": every check runs first, then the
+//! process is started, and only then is the model changed.
+
+use crate::error::{CmdError, CmdResult};
+use crate::layout::Layout;
+use crate::pane::{Pane, PaneSpec};
+use crate::registry::{PaneEntry, Registry, Session, Window};
+use crate::state::ServerState;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use tidemux_proto::{
+    Created, NewSession, PaneId, Response, SessionId, Spawn, SplitDirection, SplitSize, WindowId,
+};
+
+/// Default window size, cells.
+pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
+/// Default history limit, lines.
+pub const DEFAULT_HISTORY: usize = 10_000;
+/// Largest window edge accepted, cells.
+pub const MAX_EDGE: u16 = 10_000;
+
+/// `TERM` for panes: `tmux-256color` when its terminfo entry exists here, else
+/// `screen-256color`.
+pub fn pane_term() -> &'static str {
+    static TERM: OnceLock<&'static str> = OnceLock::new();
+    TERM.get_or_init(|| {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        if let Some(t) = std::env::var_os("TERMINFO") {
+            dirs.push(t.into());
+        }
+        if let Some(home) = std::env::var_os("HOME") {
+            dirs.push(Path::new(&home).join(".terminfo"));
+        }
+        if let Some(list) = std::env::var_os("TERMINFO_DIRS") {
+            dirs.extend(std::env::split_paths(&list));
+        }
+        dirs.extend(
+            [
+                "/etc/terminfo",
+                "/lib/terminfo",
+                "/usr/share/terminfo",
+                "/usr/lib/terminfo",
+            ]
+            .map(PathBuf::from),
+        );
+        let found = dirs
+            .iter()
+            .any(|d| d.join("t/tmux-256color").exists() || d.join("74/tmux-256color").exists());
+        if found {
+            "tmux-256color"
+        } else {
+            "screen-256color"
+        }
+    })
+}
+
+fn default_shell() -> String {
+    std::env::var("SHELL")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "/bin/sh".into())
+}
+
+/// argv for a spawn: the default shell, a single string with shell syntax through `/bin/sh -c`
+/// (as tmux does), or the words as given.
+fn argv_of(command: &[String]) -> Vec<String> {
+    match command {
+        [] => vec![default_shell()],
+        [one]
+            if one.contains(|c: char| {
+                c.is_whitespace() || "|&;<>()$`\\\"'*?[]#~=%{}".contains(c)
+            }) =>
+        {
+            vec!["/bin/sh".into(), "-c".into(), one.clone()]
+        }
+        many => many.to_vec(),
+    }
+}
+
+/// A window name from a command: the basename of its first word.
+fn name_of(command: &[String]) -> String {
+    let first = match command {
+        [] => default_shell(),
+        [one, ..] => one.split_whitespace().next().unwrap_or("sh").to_owned(),
+    };
+    Path::new(&first)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or(first)
+}
+
+fn cwd_of(spawn: &Spawn) -> CmdResult<PathBuf> {
+    let dir = spawn
+        .cwd
+        .clone()
+        .or_else(|| spawn.client_cwd.clone())
+        .or_else(|| std::env::var("HOME").ok())
+        .unwrap_or_else(|| "/".into());
+    let p = PathBuf::from(&dir);
+    if !p.is_dir() {
+        return Err(CmdError::invalid(format!(
+            "directory '{dir}' does not exist or is not a directory"
+        )));
+    }
+    Ok(p)
+}
+
+fn check_env(env: &[(String, String)]) -> CmdResult<()> {
+    for (k, _) in env {
+        if k.is_empty() || k.contains('=') || k.contains('\0') {
+            return Err(CmdError::invalid(format!(
+                "bad environment variable name '{k}' (expected KEY=VALUE)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Starts a pane's process. Does not touch the registry.
+fn start_pane(
+    state: &Arc<ServerState>,
+    id: PaneId,
+    session: SessionId,
+    spawn: &Spawn,
+    rows: u16,
+    cols: u16,
+    history_limit: usize,
+) -> CmdResult<Arc<Pane>> {
+    check_env(&spawn.env)?;
+    let cwd = cwd_of(spawn)?;
+    let mut env = vec![
+        ("TERM".to_owned(), pane_term().to_owned()),
+        (
+            "TIDEMUX".to_owned(),
+            format!("{},{},{}", state.socket.display(), state.pid, session.0),
+        ),
+        ("TIDEMUX_PANE".to_owned(), id.to_string()),
+    ];
+    env.extend(spawn.env.iter().cloned());
+    let spec = PaneSpec {
+        id,
+        argv: argv_of(&spawn.command),
+        cwd,
+        env,
+        env_remove: vec!["TMUX".into(), "TMUX_PANE".into()],
+        rows,
+        cols,
+        history_limit,
+    };
+    let weak = Arc::downgrade(state);
+    Pane::spawn(spec, move |id| {
+        if let Some(s) = weak.upgrade() {
+            s.pane_exited(id);
+        }
+    })
+    .map_err(|e| CmdError::failed(e.to_string()))
+}
+
+fn check_name(kind: &str, name: &str) -> CmdResult<()> {
+    if name.is_empty() {
+        return Err(CmdError::invalid(format!("{kind} name is empty")));
+    }
+    if name.contains([':', '.']) || name.starts_with(['%', '@', '$']) {
+        return Err(CmdError::invalid(format!(
+            "{kind} name '{name}' may not contain ':' or '.' nor start with '%', '@' or '$'"
+        )));
+    }
+    Ok(())
+}
+
+/// Validates a session name and that it is free.
+pub fn check_session_name(reg: &Registry, name: &str) -> CmdResult<()> {
+    check_name("session", name)?;
+    if let Some(s) = reg.sessions.values().find(|s| s.name == name) {
+        return Err(CmdError::invalid(format!(
+            "duplicate session: a session named '{name}' already exists ({})",
+            s.id
+        )));
+    }
+    Ok(())
+}
+
+/// Validates a pane name and that no other pane uses it.
+pub fn check_pane_name(reg: &Registry, name: &str, except: Option<PaneId>) -> CmdResult<()> {
+    check_name("pane", name)?;
+    if let Some((id, _)) = reg
+        .panes
+        .iter()
+        .find(|(id, e)| e.name.as_deref() == Some(name) && Some(**id) != except)
+    {
+        return Err(CmdError::invalid(format!(
+            "pane name '{name}' is already used by {id}"
+        )));
+    }
+    Ok(())
+}
+
+fn check_size(cols: Option<u16>, rows: Option<u16>) -> CmdResult<(u16, u16)> {
+    let c = cols.unwrap_or(DEFAULT_SIZE.0);
+    let r = rows.unwrap_or(DEFAULT_SIZE.1);
+    if !(1..=MAX_EDGE).contains(&c) || !(1..=MAX_EDGE).contains(&r) {
+        return Err(CmdError::invalid(format!(
+            "bad size {c}x{r}: width and height must be 1..={MAX_EDGE} cells"
+        )));
+    }
+    Ok((c, r))
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn created(reg: &Registry, sid: SessionId, wid: WindowId, pane: &Pane) -> Response {
+    Response::Created(Created {
+        session: sid,
+        session_name: reg
+            .sessions
+            .get(&sid)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        window: wid,
+        pane: pane.id,
+        pid: pane.pid,
+    })
+}
+
+/// `new-session`.
+pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
+    let (cols, rows) = check_size(ns.cols, ns.rows)?;
+    let history = ns.history_limit.map_or(DEFAULT_HISTORY, |h| h as usize);
+    let mut reg = state.registry();
+    let name = match &ns.name {
+        Some(n) => {
+            check_session_name(&reg, n)?;
+            n.clone()
+        }
+        None => (0..)
+            .map(|i: u32| i.to_string())
+            .find(|n| !reg.sessions.values().any(|s| &s.name == n))
+            .expect("a free number"),
+    };
+    if let Some(w) = &ns.window_name {
+        if w.is_empty() {
+            return Err(CmdError::invalid("window name is empty"));
+        }
+    }
+    let sid = reg.alloc_session();
+    let wid = reg.alloc_window();
+    let pid = reg.alloc_pane();
+    let pane = start_pane(state, pid, sid, &ns.spawn, rows, cols, history)?;
+    let clock = reg.tick();
+    reg.windows.insert(
+        wid,
+        Window {
+            id: wid,
+            session: sid,
+            index: 0,
+            name: ns
+                .window_name
+                .clone()
+                .unwrap_or_else(|| name_of(&ns.spawn.command)),
+            cols,
+            rows,
+            layout: Layout::Leaf(pid),
+            active_pane: pid,
+        },
+    );
+    reg.sessions.insert(
+        sid,
+        Session {
+            id: sid,
+            name,
+            windows: [(0, wid)].into(),
+            active_window: wid,
+            created: now_unix(),
+            last_used: clock,
+            history_limit: history,
+            remain_on_exit: ns.remain_on_exit,
+            size: (cols, rows),
+        },
+    );
+    reg.panes.insert(
+        pid,
+        PaneEntry {
+            pane: Arc::clone(&pane),
+            window: wid,
+            name: None,
+        },
+    );
+    Ok(created(&reg, sid, wid, &pane))
+}
+
+/// `new-window`.
+pub fn new_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    name: Option<String>,
+    spawn: Spawn,
+    detached: bool,
+) -> CmdResult {
+    let mut reg = state.registry();
+    let sid = reg.resolve_session(target, caller)?;
+    if name.as_deref() == Some("") {
+        return Err(CmdError::invalid("window name is empty"));
+    }
+    let (history, (cols, rows), index) = {
+        let s = reg.session(sid)?;
+        let index = (0..)
+            .find(|i| !s.windows.contains_key(i))
+            .expect("a free index");
+        (s.history_limit, s.size, index)
+    };
+    let wid = reg.alloc_window();
+    let pid = reg.alloc_pane();
+    let pane = start_pane(state, pid, sid, &spawn, rows, cols, history)?;
+    reg.windows.insert(
+        wid,
+        Window {
+            id: wid,
+            session: sid,
+            index,
+            name: name.unwrap_or_else(|| name_of(&spawn.command)),
+            cols,
+            rows,
+            layout: Layout::Leaf(pid),
+            active_pane: pid,
+        },
+    );
+    reg.panes.insert(
+        pid,
+        PaneEntry {
+            pane: Arc::clone(&pane),
+            window: wid,
+            name: None,
+        },
+    );
+    if let Some(s) = reg.sessions.get_mut(&sid) {
+        s.windows.insert(index, wid);
+        if !detached {
+            s.active_window = wid;
+        }
+    }
+    reg.touch(sid);
+    Ok(created(&reg, sid, wid, &pane))
+}
+
+/// `split-window`.
+#[allow(clippy::too_many_arguments)]
+pub fn split_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    dir: SplitDirection,
+    size: Option<SplitSize>,
+    spawn: Spawn,
+    detached: bool,
+) -> CmdResult {
+    let mut reg = state.registry();
+    let target_pane = reg.resolve_pane(target, caller)?;
+    let wid = reg.pane(target_pane)?.window;
+    let (sid, history, mut layout, rect) = {
+        let w = reg.window(wid)?;
+        let rect = w
+            .geometry()
+            .into_iter()
+            .find(|(p, _)| *p == target_pane)
+            .map(|(_, r)| r)
+            .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?;
+        (
+            w.session,
+            reg.session(w.session)?.history_limit,
+            w.layout.clone(),
+            rect,
+        )
+    };
+    let total = match dir {
+        SplitDirection::Horizontal => rect.cols,
+        SplitDirection::Vertical => rect.rows,
+    };
+    let new_cells = match size {
+        None => total.saturating_sub(1) / 2,
+        Some(SplitSize::Cells(c)) => c,
+        Some(SplitSize::Percent(p)) => {
+            if !(1..=99).contains(&p) {
+                return Err(CmdError::invalid(format!(
+                    "bad size {p}%: percentages must be 1..=99"
+                )));
+            }
+            ((u32::from(total) * u32::from(p)) / 100) as u16
+        }
+    };
+    // Validate on a copy (the id is a placeholder) before starting anything.
+    let placeholder = PaneId(u32::MAX);
+    layout
+        .split(target_pane, rect, placeholder, dir, new_cells)
+        .map_err(CmdError::invalid)?;
+    let win_rect = reg.window(wid)?.rect();
+    let new_rect = layout
+        .geometry(win_rect)
+        .into_iter()
+        .find(|(p, _)| *p == placeholder)
+        .map(|(_, r)| r)
+        .expect("new pane is in the layout");
+    let pid = reg.alloc_pane();
+    let pane = start_pane(
+        state,
+        pid,
+        sid,
+        &spawn,
+        new_rect.rows,
+        new_rect.cols,
+        history,
+    )?;
+    let mut layout = reg.window(wid)?.layout.clone();
+    layout
+        .split(target_pane, rect, pid, dir, new_cells)
+        .map_err(CmdError::invalid)?;
+    reg.panes.insert(
+        pid,
+        PaneEntry {
+            pane: Arc::clone(&pane),
+            window: wid,
+            name: None,
+        },
+    );
+    if let Some(w) = reg.windows.get_mut(&wid) {
+        w.layout = layout;
+        if !detached {
+            w.active_pane = pid;
+        }
+    }
+    let mut resized = Vec::new();
+    reg.relayout(wid, &mut resized);
+    reg.touch(sid);
+    let resp = created(&reg, sid, wid, &pane);
+    drop(reg);
+    for (p, rows, cols) in resized {
+        if p.id != pid {
+            p.resize(rows, cols);
+        }
+    }
+    Ok(resp)
+}

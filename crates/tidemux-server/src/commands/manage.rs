@@ -1,0 +1,214 @@
+//! `kill-*`, `rename-*`, `select-*`, `resize-window`, `has-session`, `identify`, `version`.
+
+use super::create::{check_pane_name, check_session_name, MAX_EDGE};
+use crate::error::{CmdError, CmdResult};
+use crate::registry::Removed;
+use crate::state::ServerState;
+use std::sync::Arc;
+use tidemux_proto::{Identity, PaneId, Response, ServerInfo, PROTOCOL_VERSION};
+
+fn remove_with(
+    state: &Arc<ServerState>,
+    f: impl FnOnce(&mut crate::registry::Registry, &mut Removed) -> CmdResult<()>,
+) -> CmdResult {
+    let mut removed = Removed::default();
+    let left = {
+        let mut reg = state.registry();
+        f(&mut reg, &mut removed)?;
+        reg.sessions.len()
+    };
+    state.finish_removal(removed, left);
+    Ok(Response::Ok)
+}
+
+/// `kill-pane`.
+pub fn kill_pane(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    remove_with(state, |reg, out| {
+        let p = reg.resolve_pane(target, caller)?;
+        reg.remove_pane(p, out);
+        Ok(())
+    })
+}
+
+/// `kill-window`.
+pub fn kill_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    remove_with(state, |reg, out| {
+        let w = reg.resolve_window(target, caller)?;
+        reg.remove_window(w, out);
+        Ok(())
+    })
+}
+
+/// `kill-session`.
+pub fn kill_session(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    remove_with(state, |reg, out| {
+        let s = reg.resolve_session(target, caller)?;
+        reg.remove_session(s, out);
+        Ok(())
+    })
+}
+
+/// `rename-session`.
+pub fn rename_session(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    name: String,
+) -> CmdResult {
+    let mut reg = state.registry();
+    let s = reg.resolve_session(target, caller)?;
+    if reg.session(s)?.name == name {
+        return Ok(Response::Ok);
+    }
+    check_session_name(&reg, &name)?;
+    if let Some(sess) = reg.sessions.get_mut(&s) {
+        sess.name = name;
+    }
+    Ok(Response::Ok)
+}
+
+/// `rename-window`.
+pub fn rename_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    name: String,
+) -> CmdResult {
+    if name.is_empty() {
+        return Err(CmdError::invalid("window name is empty"));
+    }
+    let mut reg = state.registry();
+    let w = reg.resolve_window(target, caller)?;
+    if let Some(win) = reg.windows.get_mut(&w) {
+        win.name = name;
+    }
+    Ok(Response::Ok)
+}
+
+/// `rename-pane`: the name becomes a target; it must be unique on the server.
+pub fn rename_pane(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    name: String,
+) -> CmdResult {
+    let mut reg = state.registry();
+    let p = reg.resolve_pane(target, caller)?;
+    check_pane_name(&reg, &name, Some(p))?;
+    if let Some(e) = reg.panes.get_mut(&p) {
+        e.name = Some(name);
+    }
+    Ok(Response::Ok)
+}
+
+/// `select-window`.
+pub fn select_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    let mut reg = state.registry();
+    let w = reg.resolve_window(target, caller)?;
+    let s = reg.window(w)?.session;
+    if let Some(sess) = reg.sessions.get_mut(&s) {
+        sess.active_window = w;
+    }
+    reg.touch(s);
+    Ok(Response::Ok)
+}
+
+/// `select-pane`: also makes its window current.
+pub fn select_pane(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    let mut reg = state.registry();
+    let p = reg.resolve_pane(target, caller)?;
+    let w = reg.pane(p)?.window;
+    let s = reg.window(w)?.session;
+    if let Some(win) = reg.windows.get_mut(&w) {
+        win.active_pane = p;
+    }
+    if let Some(sess) = reg.sessions.get_mut(&s) {
+        sess.active_window = w;
+    }
+    reg.touch(s);
+    Ok(Response::Ok)
+}
+
+/// `resize-window -x COLS -y ROWS`: panes scale with the window.
+pub fn resize_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    cols: Option<u16>,
+    rows: Option<u16>,
+) -> CmdResult {
+    if cols.is_none() && rows.is_none() {
+        return Err(CmdError::invalid("give -x COLS and/or -y ROWS"));
+    }
+    for v in [cols, rows].into_iter().flatten() {
+        if !(1..=MAX_EDGE).contains(&v) {
+            return Err(CmdError::invalid(format!(
+                "bad size {v}: width and height must be 1..={MAX_EDGE} cells"
+            )));
+        }
+    }
+    let mut resized = Vec::new();
+    {
+        let mut reg = state.registry();
+        let w = reg.resolve_window(target, caller)?;
+        if let Some(win) = reg.windows.get_mut(&w) {
+            win.cols = cols.unwrap_or(win.cols);
+            win.rows = rows.unwrap_or(win.rows);
+        }
+        reg.relayout(w, &mut resized);
+    }
+    for (p, r, c) in resized {
+        p.resize(r, c);
+    }
+    Ok(Response::Ok)
+}
+
+/// `has-session -t NAME`.
+pub fn has_session(state: &Arc<ServerState>, target: Option<&str>) -> CmdResult {
+    let reg = state.registry();
+    Ok(Response::Exists(reg.resolve_session(target, None).is_ok()))
+}
+
+/// `identify`: the caller's own pane.
+pub fn identify(state: &Arc<ServerState>, caller: Option<PaneId>) -> CmdResult {
+    let p = caller.ok_or_else(|| {
+        CmdError::invalid("identify must run inside a tidemux pane of this server (TIDEMUX_PANE is not set or names another server)")
+    })?;
+    let reg = state.registry();
+    let pane = reg.pane_info(p)?;
+    Ok(Response::Identity(Identity {
+        socket: state.socket.display().to_string(),
+        server_pid: state.pid,
+        pane,
+    }))
+}
+
+/// `version`.
+pub fn server_info(state: &Arc<ServerState>) -> Response {
+    Response::Server(ServerInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        protocol: PROTOCOL_VERSION,
+        pid: state.pid,
+        socket: state.socket.display().to_string(),
+    })
+}

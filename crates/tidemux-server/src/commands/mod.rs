@@ -1,0 +1,100 @@
+//! Request handlers, one module per command family. [`dispatch`] is the single entry point.
+
+pub mod create;
+pub mod io;
+pub mod list;
+pub mod manage;
+pub mod waitfor;
+
+use crate::state::ServerState;
+use std::sync::Arc;
+use tidemux_proto::{Envelope, Request, Response};
+
+/// What the connection must do after sending the reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// Keep serving.
+    Continue,
+    /// Stop the server (kill-server).
+    Shutdown,
+}
+
+/// Handles one request. `closed` resolves if the client goes away (used to abandon waits).
+pub async fn dispatch(
+    state: &Arc<ServerState>,
+    env: Envelope,
+    closed: impl std::future::Future<Output = ()>,
+) -> (Response, After) {
+    let caller = env.caller_pane;
+    let r = match env.request {
+        Request::NewSession(ns) => create::new_session(state, ns),
+        Request::NewWindow {
+            target,
+            name,
+            spawn,
+            detached,
+        } => create::new_window(state, caller, target.as_deref(), name, spawn, detached),
+        Request::SplitWindow {
+            target,
+            direction,
+            size,
+            spawn,
+            detached,
+        } => create::split_window(
+            state,
+            caller,
+            target.as_deref(),
+            direction,
+            size,
+            spawn,
+            detached,
+        ),
+        Request::ListSessions => list::sessions(state),
+        Request::ListWindows { target, all } => {
+            list::windows(state, caller, target.as_deref(), all)
+        }
+        Request::ListPanes { target, all } => list::panes(state, caller, target.as_deref(), all),
+        Request::Send {
+            target,
+            text,
+            enter,
+        } => io::send(state, caller, target.as_deref(), text, enter).await,
+        Request::SendKeys {
+            target,
+            keys,
+            count,
+        } => io::send_keys(state, caller, target.as_deref(), &keys, count).await,
+        Request::ReadScreen {
+            target,
+            range,
+            ansi,
+        } => io::read_screen(state, caller, target.as_deref(), range, ansi),
+        Request::WaitFor {
+            channel,
+            signal,
+            timeout_ms,
+        } => waitfor::wait_for(state, channel, signal, timeout_ms, closed).await,
+        Request::KillServer => return (Response::Ok, After::Shutdown),
+        Request::KillPane { target } => manage::kill_pane(state, caller, target.as_deref()),
+        Request::KillWindow { target } => manage::kill_window(state, caller, target.as_deref()),
+        Request::KillSession { target } => manage::kill_session(state, caller, target.as_deref()),
+        Request::RenameSession { target, name } => {
+            manage::rename_session(state, caller, target.as_deref(), name)
+        }
+        Request::RenameWindow { target, name } => {
+            manage::rename_window(state, caller, target.as_deref(), name)
+        }
+        Request::RenamePane { target, name } => {
+            manage::rename_pane(state, caller, target.as_deref(), name)
+        }
+        Request::SelectWindow { target } => manage::select_window(state, caller, target.as_deref()),
+        Request::SelectPane { target } => manage::select_pane(state, caller, target.as_deref()),
+        Request::ResizeWindow { target, cols, rows } => {
+            manage::resize_window(state, caller, target.as_deref(), cols, rows)
+        }
+        Request::HasSession { target } => manage::has_session(state, target.as_deref()),
+        Request::Identify => manage::identify(state, caller),
+        Request::ServerInfo => Ok(manage::server_info(state)),
+    };
+    (r.unwrap_or_else(Response::from), After::Continue)
+}

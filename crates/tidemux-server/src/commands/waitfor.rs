@@ -1,0 +1,109 @@
+//! `wait-for`: named channels with tmux semantics (tmux(1) "wait-for"): `-S` wakes every
+//! waiter; a signal that finds no waiter is kept, so the next wait returns at once.
+
+use crate::error::{CmdError, CmdResult};
+use crate::state::ServerState;
+use crate::sync::lock;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tidemux_proto::Response;
+use tokio::sync::oneshot;
+
+/// All channels by name.
+#[derive(Debug, Default)]
+pub struct Channels {
+    map: HashMap<String, Channel>,
+}
+
+#[derive(Debug, Default)]
+struct Channel {
+    signalled: bool,
+    waiters: Vec<oneshot::Sender<()>>,
+}
+
+impl Channels {
+    /// Wakes every live waiter; keeps the signal if none was woken.
+    pub fn signal(&mut self, name: &str) {
+        let ch = self.map.entry(name.to_owned()).or_default();
+        let woken = ch.waiters.drain(..).filter_map(|w| w.send(()).ok()).count();
+        if woken == 0 {
+            ch.signalled = true;
+        } else {
+            self.map.remove(name);
+        }
+    }
+
+    /// Consumes a kept signal, or registers a waiter.
+    pub fn wait(&mut self, name: &str) -> Option<oneshot::Receiver<()>> {
+        let ch = self.map.entry(name.to_owned()).or_default();
+        if ch.signalled {
+            self.map.remove(name);
+            return None;
+        }
+        ch.waiters.retain(|w| !w.is_closed());
+        let (tx, rx) = oneshot::channel();
+        ch.waiters.push(tx);
+        Some(rx)
+    }
+}
+
+/// Handles `wait-for [-S] CHANNEL [--timeout]`.
+pub async fn wait_for(
+    state: &Arc<ServerState>,
+    channel: String,
+    signal: bool,
+    timeout_ms: Option<u64>,
+    closed: impl std::future::Future<Output = ()>,
+) -> CmdResult {
+    if channel.is_empty() {
+        return Err(CmdError::invalid("channel name is empty"));
+    }
+    if signal {
+        lock(&state.channels).signal(&channel);
+        return Ok(Response::Ok);
+    }
+    let Some(rx) = lock(&state.channels).wait(&channel) else {
+        return Ok(Response::Ok);
+    };
+    let timeout = async {
+        match timeout_ms {
+            Some(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = rx => Ok(Response::Ok),
+        () = timeout => Err(CmdError {
+            kind: tidemux_proto::ErrorKind::Timeout,
+            message: format!("timed out after {} ms waiting for channel '{channel}'", timeout_ms.unwrap_or(0)),
+        }),
+        () = closed => Err(CmdError::failed("client went away")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signal_without_waiter_is_kept_once() {
+        let mut c = Channels::default();
+        c.signal("a");
+        assert!(c.wait("a").is_none());
+        assert!(c.wait("a").is_some());
+    }
+
+    #[test]
+    fn signal_wakes_all_and_skips_dead_waiters() {
+        let mut c = Channels::default();
+        let mut r1 = c.wait("a").unwrap();
+        let mut r2 = c.wait("a").unwrap();
+        c.signal("a");
+        assert!(r1.try_recv().is_ok() && r2.try_recv().is_ok());
+        // A waiter that went away does not swallow the signal.
+        drop(c.wait("b").unwrap());
+        c.signal("b");
+        assert!(c.wait("b").is_none());
+    }
+}

@@ -1,0 +1,110 @@
+//! One client connection: handshake, then request frames answered in order.
+//!
+//! Protocol errors never crash the server: a body that does not decode gets an error reply with
+//! the frame's id; an oversized frame gets an error reply and the connection is closed (its body
+//! is never read). EOF or a reset is a clean disconnect.
+
+use crate::commands::{dispatch, After};
+use crate::state::ServerState;
+use interprocess::local_socket::tokio::Stream;
+use std::sync::Arc;
+use tidemux_proto::codec::{self, CodecError, HEADER_LEN, HELLO_LEN};
+use tidemux_proto::{Envelope, ErrorKind, ErrorReply, Response, PROTOCOL_VERSION};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn read_exact(conn: &Stream, buf: &mut [u8]) -> Result<(), CodecError> {
+    let mut r = conn;
+    r.read_exact(buf)
+        .await
+        .map(|_| ())
+        .map_err(codec::closed_or_io)
+}
+
+async fn write_all(conn: &Stream, bytes: &[u8]) -> Result<(), CodecError> {
+    let mut w = conn;
+    w.write_all(bytes).await.map_err(codec::closed_or_io)?;
+    w.flush().await.map_err(codec::closed_or_io)
+}
+
+async fn reply(conn: &Stream, id: u64, resp: &Response) -> Result<(), CodecError> {
+    let bytes = match codec::encode_frame(id, resp) {
+        Ok(b) => b,
+        Err(e) => codec::encode_frame(
+            id,
+            &Response::Error(ErrorReply {
+                kind: ErrorKind::Failed,
+                message: format!("reply too large: {e}"),
+            }),
+        )?,
+    };
+    write_all(conn, &bytes).await
+}
+
+/// Resolves when the peer closes (used to abandon waits for a client that went away).
+async fn peer_closed(conn: &Stream) {
+    let mut r = conn;
+    let mut b = [0u8; 1];
+    loop {
+        match r.read(&mut b).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {} // a pipelined byte during a wait: not supported, ignore
+        }
+    }
+}
+
+/// Serves one connection until it closes.
+pub async fn serve(state: Arc<ServerState>, conn: Stream) {
+    if let Err(e) = serve_inner(&state, &conn).await {
+        if !matches!(e, CodecError::Closed) {
+            tracing::debug!("connection ended: {e}");
+        }
+    }
+}
+
+async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
+    let mut hello = [0u8; HELLO_LEN];
+    read_exact(conn, &mut hello).await?;
+    let theirs = codec::parse_hello(&hello)?;
+    write_all(conn, &codec::hello(PROTOCOL_VERSION)).await?;
+    if theirs != PROTOCOL_VERSION {
+        tracing::warn!(
+            client = theirs,
+            server = PROTOCOL_VERSION,
+            "protocol version mismatch; closing"
+        );
+        return Ok(());
+    }
+    loop {
+        let mut h = [0u8; HEADER_LEN];
+        read_exact(conn, &mut h).await?;
+        let (len, id) = match codec::parse_header(&h) {
+            Ok(x) => x,
+            Err(e) => {
+                let id = u64::from_le_bytes(h[4..].try_into().expect("8 bytes"));
+                let resp = Response::Error(ErrorReply {
+                    kind: ErrorKind::Protocol,
+                    message: e.to_string(),
+                });
+                reply(conn, id, &resp).await?;
+                return Ok(());
+            }
+        };
+        let mut body = vec![0u8; len as usize];
+        read_exact(conn, &mut body).await?;
+        let (resp, after) = match codec::decode_body::<Envelope>(&body) {
+            Ok(env) => dispatch(state, env, peer_closed(conn)).await,
+            Err(e) => (
+                Response::Error(ErrorReply {
+                    kind: ErrorKind::Protocol,
+                    message: format!("unknown or malformed request ({e}); is the client from another tidemux version?"),
+                }),
+                After::Continue,
+            ),
+        };
+        reply(conn, id, &resp).await?;
+        if after == After::Shutdown {
+            state.shutdown();
+            return Ok(());
+        }
+    }
+}

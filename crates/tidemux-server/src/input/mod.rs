@@ -1,0 +1,3 @@
+//! Input going into a pane: key names to bytes.
+
+pub mod keys;

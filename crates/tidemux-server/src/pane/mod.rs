@@ -1,0 +1,320 @@
+//! One pane: a PTY, its process and its screen.
+//!
+//! Threads per pane (all named `pane-%N-...`):
+//! - **reader**: blocking `read` of up to 64 KiB from the PTY master, with no lock held; then
+//!   locks the pane state just long enough to run `Screen::process` on the raw bytes (never a
+//!   lossy string), bump the output sequence number and take any query replies; then queues
+//!   the replies to the writer and publishes the new sequence number.
+//! - **writer**: the only thread that writes to the PTY; takes jobs from a queue in order
+//!   (client input and query replies), so a program that does not read its input never blocks
+//!   the reader or the server.
+//! - **waiter**: blocks in `wait()` for the process, then records its exit status once the
+//!   reader has drained the last output, and reports the exit to the server.
+//!
+//! Each pane thus has one owner of its screen (the reader thread, behind a mutex that readers
+//! of the screen take only for a snapshot), and the kernel schedules flooding panes fairly.
+
+use crate::screen::Screen;
+use crate::sync::lock;
+use portable_pty::{Child, ChildKiller, CommandBuilder, MasterPty, PtySize};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tidemux_proto::{ExitInfo, PaneId};
+use tokio::sync::{oneshot, watch};
+
+/// Size of one PTY read, in bytes.
+pub const READ_CHUNK: usize = 64 * 1024;
+
+/// How long the waiter lets the reader drain output after the process exited, in ms. A
+/// background process that keeps the PTY open does not keep the pane alive longer than this.
+const DRAIN_GRACE_MS: u64 = 500;
+
+/// Everything needed to start a pane's process.
+#[derive(Debug, Clone)]
+pub struct PaneSpec {
+    /// The pane's id.
+    pub id: PaneId,
+    /// argv, non-empty.
+    pub argv: Vec<String>,
+    /// Working directory (must exist).
+    pub cwd: PathBuf,
+    /// Variables to set on top of the server's environment.
+    pub env: Vec<(String, String)>,
+    /// Variables to remove from the server's environment.
+    pub env_remove: Vec<String>,
+    /// PTY height in cells.
+    pub rows: u16,
+    /// PTY width in cells.
+    pub cols: u16,
+    /// History limit in lines.
+    pub history_limit: usize,
+}
+
+/// Mutable state of a pane, behind [`Pane::state`].
+#[derive(Debug)]
+pub struct PaneState {
+    /// The screen model.
+    pub screen: Screen,
+    /// Output sequence number: total bytes of PTY output parsed.
+    pub seq: u64,
+    /// Set once the process exited.
+    pub exit: Option<ExitInfo>,
+}
+
+struct WriteJob {
+    bytes: Vec<u8>,
+    done: Option<oneshot::Sender<std::io::Result<()>>>,
+}
+
+/// A running (or dead) pane.
+pub struct Pane {
+    /// The pane's id.
+    pub id: PaneId,
+    /// argv joined by spaces, for listings.
+    pub command: String,
+    /// Process id of the pane's process.
+    pub pid: Option<u32>,
+    state: Mutex<PaneState>,
+    writer: mpsc::Sender<WriteJob>,
+    master: Mutex<Box<dyn MasterPty + Send>>,
+    killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
+    seq_tx: watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for Pane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pane")
+            .field("id", &self.id)
+            .field("command", &self.command)
+            .field("pid", &self.pid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a pane could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SpawnError {
+    /// The PTY could not be opened or configured.
+    #[error("cannot open a PTY: {0}")]
+    Pty(String),
+    /// The command could not be executed.
+    #[error("cannot run '{cmd}': {why}")]
+    Exec {
+        /// argv[0].
+        cmd: String,
+        /// OS error text.
+        why: String,
+    },
+}
+
+impl Pane {
+    /// Opens a PTY of the spec's size, starts the process in it and the pane's threads.
+    /// `on_exit` runs on the waiter thread once the exit status is recorded.
+    ///
+    /// # Errors
+    /// [`SpawnError`] when the PTY cannot be opened or the program cannot be executed (nothing
+    /// is left running in that case).
+    pub fn spawn(
+        spec: PaneSpec,
+        on_exit: impl FnOnce(PaneId) + Send + 'static,
+    ) -> Result<Arc<Pane>, SpawnError> {
+        let pty = portable_pty::native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: spec.rows.max(1),
+                cols: spec.cols.max(1),
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        let mut cmd = CommandBuilder::new(&spec.argv[0]);
+        cmd.args(&spec.argv[1..]);
+        cmd.cwd(&spec.cwd);
+        for k in &spec.env_remove {
+            cmd.env_remove(k);
+        }
+        for (k, v) in &spec.env {
+            cmd.env(k, v);
+        }
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .map_err(|e| SpawnError::Exec {
+                cmd: spec.argv[0].clone(),
+                why: e.to_string(),
+            })?;
+        // Only the child holds the slave now, so EOF arrives when it (and its children) exit.
+        drop(pair.slave);
+        let reader = pair
+            .master
+            .try_clone_reader()
+            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        let writer = pair
+            .master
+            .take_writer()
+            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        let (wtx, wrx) = mpsc::channel();
+        let (seq_tx, _) = watch::channel(0);
+        let pane = Arc::new(Pane {
+            id: spec.id,
+            command: spec.argv.join(" "),
+            pid: child.process_id(),
+            state: Mutex::new(PaneState {
+                screen: Screen::new(spec.rows, spec.cols, spec.history_limit),
+                seq: 0,
+                exit: None,
+            }),
+            writer: wtx,
+            master: Mutex::new(pair.master),
+            killer: Mutex::new(child.clone_killer()),
+            seq_tx,
+        });
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let name = |role: &str| format!("pane-{}-{role}", spec.id);
+        let p = Arc::clone(&pane);
+        std::thread::Builder::new()
+            .name(name("writer"))
+            .spawn(move || writer_loop(writer, wrx))
+            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        std::thread::Builder::new()
+            .name(name("reader"))
+            .spawn(move || {
+                reader_loop(&p, reader);
+                let _ = done_tx.send(());
+            })
+            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        let p = Arc::clone(&pane);
+        std::thread::Builder::new()
+            .name(name("waiter"))
+            .spawn(move || {
+                let exit = wait_child(child);
+                let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
+                lock(&p.state).exit = Some(exit);
+                p.seq_tx.send_modify(|_| {});
+                on_exit(p.id);
+            })
+            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        Ok(pane)
+    }
+
+    /// Locks the pane state (screen, seq, exit). Hold it only for a snapshot.
+    pub fn state(&self) -> MutexGuard<'_, PaneState> {
+        lock(&self.state)
+    }
+
+    /// A receiver that sees the sequence number change on output and on exit.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.seq_tx.subscribe()
+    }
+
+    /// Queues `bytes` for the PTY; the receiver resolves once they are written (or failed).
+    pub fn write(&self, bytes: Vec<u8>) -> oneshot::Receiver<std::io::Result<()>> {
+        let (tx, rx) = oneshot::channel();
+        let _ = self.writer.send(WriteJob {
+            bytes,
+            done: Some(tx),
+        });
+        rx
+    }
+
+    /// Resizes the PTY (the program gets SIGWINCH) and the screen, in cells.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        let (rows, cols) = (rows.max(1), cols.max(1));
+        let _ = lock(&self.master).resize(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        });
+        self.state().screen.resize(rows, cols);
+    }
+
+    /// Hangs up the pane's process group (SIGHUP, as closing a terminal does) and its
+    /// terminal's foreground process group; the waiter reports the exit.
+    pub fn kill(&self) {
+        use rustix::process::{kill_process_group, Pid, Signal};
+        let fg = lock(&self.master).process_group_leader();
+        for pgid in [self.pid.map(|p| p as i32), fg].into_iter().flatten() {
+            if let Some(pid) = Pid::from_raw(pgid) {
+                let _ = kill_process_group(pid, Signal::HUP);
+            }
+        }
+        if self.pid.is_none() {
+            let _ = lock(&self.killer).kill();
+        }
+    }
+
+    /// Kills the process outright (SIGKILL to its process group): used at server exit.
+    pub fn kill_hard(&self) {
+        use rustix::process::{kill_process_group, Pid, Signal};
+        if let Some(pid) = self.pid.and_then(|p| Pid::from_raw(p as i32)) {
+            let _ = kill_process_group(pid, Signal::KILL);
+        }
+        let _ = lock(&self.killer).kill();
+    }
+}
+
+fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
+    for job in jobs {
+        let r = w.write_all(&job.bytes).and_then(|()| w.flush());
+        let failed = r.is_err();
+        if let Some(done) = job.done {
+            let _ = done.send(r);
+        }
+        if failed {
+            break;
+        }
+    }
+}
+
+fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>) {
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break, // EIO: the slave side is closed.
+        };
+        let (seq, replies) = {
+            let mut st = pane.state();
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                st.screen.process(&buf[..n])
+            }));
+            if parsed.is_err() {
+                // A parser bug must not take the server down: start a fresh screen.
+                tracing::error!(pane = %pane.id, "screen parser panicked; screen reset");
+                let (rows, cols) = st.screen.size();
+                let (_, limit, _) = st.screen.history_stats();
+                st.screen = Screen::new(rows, cols, limit);
+            }
+            st.seq += n as u64;
+            (st.seq, st.screen.take_replies())
+        };
+        if let Some(bytes) = replies {
+            let _ = pane.writer.send(WriteJob { bytes, done: None });
+        }
+        pane.seq_tx.send_replace(seq);
+    }
+}
+
+fn wait_child(mut child: Box<dyn Child + Send + Sync>) -> ExitInfo {
+    match child.wait() {
+        Ok(st) => match st.signal() {
+            Some(sig) => ExitInfo {
+                code: None,
+                signal: Some(sig.to_string()),
+            },
+            None => ExitInfo {
+                code: Some(st.exit_code() as i32),
+                signal: None,
+            },
+        },
+        Err(e) => ExitInfo {
+            code: None,
+            signal: Some(format!("unknown ({e})")),
+        },
+    }
+}

@@ -1,0 +1,608 @@
+//! The object model: sessions hold windows, windows hold panes in a [`Layout`].
+//!
+//! Ids are allocated from counters and never reused during a server's life. Target strings are
+//! resolved here (grammar in `docs/cli.md`, after tmux(1) "COMMANDS: target-session,
+//! target-window, target-pane").
+
+use crate::error::{CmdError, CmdResult};
+use crate::layout::{Layout, Rect};
+use crate::pane::Pane;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tidemux_proto::{PaneId, PaneInfo, SessionId, SessionInfo, WindowId, WindowInfo};
+
+/// A session.
+#[derive(Debug)]
+pub struct Session {
+    /// `$N`.
+    pub id: SessionId,
+    /// Unique name.
+    pub name: String,
+    /// Windows by index.
+    pub windows: BTreeMap<u32, WindowId>,
+    /// Current window.
+    pub active_window: WindowId,
+    /// Creation time, Unix seconds.
+    pub created: u64,
+    /// Most-recently-used clock value.
+    pub last_used: u64,
+    /// History limit for new panes, lines.
+    pub history_limit: usize,
+    /// Keep dead panes.
+    pub remain_on_exit: bool,
+    /// Size of new windows (cols, rows).
+    pub size: (u16, u16),
+}
+
+/// A window.
+#[derive(Debug)]
+pub struct Window {
+    /// `@N`.
+    pub id: WindowId,
+    /// Owner.
+    pub session: SessionId,
+    /// Index in the session.
+    pub index: u32,
+    /// Name.
+    pub name: String,
+    /// Width in cells.
+    pub cols: u16,
+    /// Height in cells.
+    pub rows: u16,
+    /// Pane layout.
+    pub layout: Layout,
+    /// Active pane.
+    pub active_pane: PaneId,
+}
+
+impl Window {
+    /// The window's full rectangle.
+    pub fn rect(&self) -> Rect {
+        Rect {
+            left: 0,
+            top: 0,
+            cols: self.cols,
+            rows: self.rows,
+        }
+    }
+    /// Panes with their rectangles, in layout order.
+    pub fn geometry(&self) -> Vec<(PaneId, Rect)> {
+        self.layout.geometry(self.rect())
+    }
+}
+
+/// A pane's place in the model.
+#[derive(Debug)]
+pub struct PaneEntry {
+    /// The pane itself.
+    pub pane: Arc<Pane>,
+    /// Owning window.
+    pub window: WindowId,
+    /// Name given by `rename-pane`.
+    pub name: Option<String>,
+}
+
+/// What a target string resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// A session.
+    Session(SessionId),
+    /// A window.
+    Window(WindowId),
+    /// A pane.
+    Pane(PaneId),
+}
+
+/// All sessions, windows and panes.
+#[derive(Debug, Default)]
+pub struct Registry {
+    /// Sessions by id.
+    pub sessions: BTreeMap<SessionId, Session>,
+    /// Windows by id.
+    pub windows: BTreeMap<WindowId, Window>,
+    /// Panes by id.
+    pub panes: BTreeMap<PaneId, PaneEntry>,
+    next_session: u32,
+    next_window: u32,
+    next_pane: u32,
+    clock: u64,
+}
+
+/// Result of removing objects: the panes whose process must be hung up and the panes whose
+/// size changed.
+#[derive(Debug, Default)]
+pub struct Removed {
+    /// Panes taken out of the model.
+    pub panes: Vec<Arc<Pane>>,
+    /// Panes to resize (pane, rows, cols).
+    pub resized: Vec<(Arc<Pane>, u16, u16)>,
+}
+
+impl Registry {
+    /// A fresh session id.
+    pub fn alloc_session(&mut self) -> SessionId {
+        self.next_session += 1;
+        SessionId(self.next_session - 1)
+    }
+    /// A fresh window id.
+    pub fn alloc_window(&mut self) -> WindowId {
+        self.next_window += 1;
+        WindowId(self.next_window - 1)
+    }
+    /// A fresh pane id.
+    pub fn alloc_pane(&mut self) -> PaneId {
+        self.next_pane += 1;
+        PaneId(self.next_pane - 1)
+    }
+    /// Marks a session as most recently used.
+    pub fn touch(&mut self, s: SessionId) {
+        self.clock += 1;
+        if let Some(sess) = self.sessions.get_mut(&s) {
+            sess.last_used = self.clock;
+        }
+    }
+    /// The next clock value (for new sessions).
+    pub fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// Looks up a pane entry.
+    pub fn pane(&self, p: PaneId) -> CmdResult<&PaneEntry> {
+        self.panes
+            .get(&p)
+            .ok_or_else(|| CmdError::not_found(format!("no pane {p}")))
+    }
+    /// Looks up a window.
+    pub fn window(&self, w: WindowId) -> CmdResult<&Window> {
+        self.windows
+            .get(&w)
+            .ok_or_else(|| CmdError::not_found(format!("no window {w}")))
+    }
+    /// Looks up a session.
+    pub fn session(&self, s: SessionId) -> CmdResult<&Session> {
+        self.sessions
+            .get(&s)
+            .ok_or_else(|| CmdError::not_found(format!("no session {s}")))
+    }
+
+    fn session_names(&self) -> String {
+        if self.sessions.is_empty() {
+            return "none".into();
+        }
+        self.sessions
+            .values()
+            .map(|s| format!("{} ({})", s.name, s.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Resolves a target string (or the default: the caller's pane, else the most recently
+    /// used session).
+    ///
+    /// # Errors
+    /// NotFound / Ambiguous with the candidates listed.
+    pub fn resolve(&self, target: Option<&str>, caller: Option<PaneId>) -> CmdResult<Resolved> {
+        let Some(t) = target.filter(|t| !t.is_empty()) else {
+            return self.default_target(caller);
+        };
+        if let Some(rest) = t.strip_prefix('%') {
+            let _ = rest;
+            let p: PaneId = t.parse().map_err(CmdError::invalid)?;
+            self.pane(p).map_err(|_| {
+                CmdError::not_found(format!("no pane {p}; panes: {}", self.pane_list()))
+            })?;
+            return Ok(Resolved::Pane(p));
+        }
+        if t.starts_with('@') && !t.contains('.') {
+            let w: WindowId = t.parse().map_err(CmdError::invalid)?;
+            self.window(w)?;
+            return Ok(Resolved::Window(w));
+        }
+        if t.starts_with('$') && !t.contains(':') {
+            let s: SessionId = t.parse().map_err(CmdError::invalid)?;
+            self.session(s).map_err(|_| {
+                CmdError::not_found(format!(
+                    "no session {s}; sessions: {}",
+                    self.session_names()
+                ))
+            })?;
+            return Ok(Resolved::Session(s));
+        }
+        if let Some((sess, rest)) = t.split_once(':') {
+            let sid = if sess.is_empty() {
+                self.default_session(caller)?
+            } else {
+                self.session_by_name(sess)?
+            };
+            if rest.is_empty() {
+                return Ok(Resolved::Session(sid));
+            }
+            if let Ok(w) = self.window_in(sid, rest) {
+                return Ok(Resolved::Window(w));
+            }
+            if let Some((win, pane)) = rest.rsplit_once('.') {
+                let wid = if win.is_empty() {
+                    self.session(sid)?.active_window
+                } else {
+                    self.window_in(sid, win)?
+                };
+                return self.pane_in(wid, pane).map(Resolved::Pane);
+            }
+            return self.window_in(sid, rest).map(Resolved::Window);
+        }
+        if let Some(pane) = t.strip_prefix('.') {
+            let sid = self.default_session(caller)?;
+            let wid = self.session(sid)?.active_window;
+            return self.pane_in(wid, pane).map(Resolved::Pane);
+        }
+        let sessions: Vec<SessionId> = self
+            .sessions
+            .values()
+            .filter(|s| s.name == t)
+            .map(|s| s.id)
+            .collect();
+        let panes: Vec<PaneId> = self
+            .panes
+            .iter()
+            .filter(|(_, e)| e.name.as_deref() == Some(t))
+            .map(|(id, _)| *id)
+            .collect();
+        match (sessions.as_slice(), panes.as_slice()) {
+            ([s], []) => Ok(Resolved::Session(*s)),
+            ([], [p]) => Ok(Resolved::Pane(*p)),
+            ([], []) => Err(CmdError::not_found(format!(
+                "unknown target '{t}'; sessions: {}; named panes: {}; targets are %N, @N, $N, SESSION, SESSION:WINDOW, SESSION:WINDOW.PANE or a pane name",
+                self.session_names(),
+                self.named_panes()
+            ))),
+            _ => Err(CmdError::ambiguous(format!(
+                "target '{t}' is ambiguous: it names {}; use an id instead",
+                sessions
+                    .iter()
+                    .map(|s| format!("session {s}"))
+                    .chain(panes.iter().map(|p| format!("pane {p}")))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ))),
+        }
+    }
+
+    fn pane_list(&self) -> String {
+        if self.panes.is_empty() {
+            return "none".into();
+        }
+        self.panes
+            .keys()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn named_panes(&self) -> String {
+        let v: Vec<String> = self
+            .panes
+            .iter()
+            .filter_map(|(id, e)| e.name.as_ref().map(|n| format!("{n} ({id})")))
+            .collect();
+        if v.is_empty() {
+            "none".into()
+        } else {
+            v.join(", ")
+        }
+    }
+
+    fn session_by_name(&self, name: &str) -> CmdResult<SessionId> {
+        if name.starts_with('$') {
+            let s: SessionId = name.parse().map_err(CmdError::invalid)?;
+            self.session(s)?;
+            return Ok(s);
+        }
+        self.sessions
+            .values()
+            .find(|s| s.name == name)
+            .map(|s| s.id)
+            .ok_or_else(|| {
+                CmdError::not_found(format!(
+                    "no session '{name}'; sessions: {}",
+                    self.session_names()
+                ))
+            })
+    }
+
+    fn window_in(&self, sid: SessionId, w: &str) -> CmdResult<WindowId> {
+        let sess = self.session(sid)?;
+        if w.starts_with('@') {
+            let id: WindowId = w.parse().map_err(CmdError::invalid)?;
+            if self.windows.get(&id).is_some_and(|win| win.session == sid) {
+                return Ok(id);
+            }
+        } else if let Ok(idx) = w.parse::<u32>() {
+            if let Some(id) = sess.windows.get(&idx) {
+                return Ok(*id);
+            }
+        } else {
+            let found: Vec<WindowId> = sess
+                .windows
+                .values()
+                .filter(|id| self.windows.get(id).is_some_and(|win| win.name == w))
+                .copied()
+                .collect();
+            match found.as_slice() {
+                [one] => return Ok(*one),
+                [] => {}
+                many => {
+                    return Err(CmdError::ambiguous(format!(
+                        "window name '{w}' is ambiguous in session {}: {}",
+                        sess.name,
+                        many.iter()
+                            .map(|w| w.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )))
+                }
+            }
+        }
+        let list: Vec<String> = sess
+            .windows
+            .iter()
+            .filter_map(|(i, id)| {
+                self.windows
+                    .get(id)
+                    .map(|win| format!("{i}:{} ({id})", win.name))
+            })
+            .collect();
+        Err(CmdError::not_found(format!(
+            "no window '{w}' in session {}; windows: {}",
+            sess.name,
+            list.join(", ")
+        )))
+    }
+
+    fn pane_in(&self, wid: WindowId, p: &str) -> CmdResult<PaneId> {
+        let win = self.window(wid)?;
+        let geo = win.geometry();
+        if p.starts_with('%') {
+            let id: PaneId = p.parse().map_err(CmdError::invalid)?;
+            if geo.iter().any(|(g, _)| *g == id) {
+                return Ok(id);
+            }
+        } else if let Ok(idx) = p.parse::<usize>() {
+            if let Some((id, _)) = geo.get(idx) {
+                return Ok(*id);
+            }
+        } else if let Some((id, _)) = geo
+            .iter()
+            .find(|(id, _)| self.panes.get(id).and_then(|e| e.name.as_deref()) == Some(p))
+        {
+            return Ok(*id);
+        }
+        Err(CmdError::not_found(format!(
+            "no pane '{p}' in window {}; panes: {}",
+            win.id,
+            geo.iter()
+                .enumerate()
+                .map(|(i, (id, _))| format!("{i} ({id})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+
+    fn default_session(&self, caller: Option<PaneId>) -> CmdResult<SessionId> {
+        match self.default_target(caller)? {
+            Resolved::Pane(p) => Ok(self.window(self.pane(p)?.window)?.session),
+            Resolved::Session(s) => Ok(s),
+            Resolved::Window(w) => Ok(self.window(w)?.session),
+        }
+    }
+
+    fn default_target(&self, caller: Option<PaneId>) -> CmdResult<Resolved> {
+        if let Some(p) = caller.filter(|p| self.panes.contains_key(p)) {
+            return Ok(Resolved::Pane(p));
+        }
+        self.sessions
+            .values()
+            .max_by_key(|s| s.last_used)
+            .map(|s| Resolved::Session(s.id))
+            .ok_or_else(|| CmdError::not_found("no sessions"))
+    }
+
+    /// Resolves to a pane (a session or window means its active pane).
+    ///
+    /// # Errors
+    /// As [`Registry::resolve`].
+    pub fn resolve_pane(&self, t: Option<&str>, caller: Option<PaneId>) -> CmdResult<PaneId> {
+        match self.resolve(t, caller)? {
+            Resolved::Pane(p) => Ok(p),
+            Resolved::Window(w) => Ok(self.window(w)?.active_pane),
+            Resolved::Session(s) => Ok(self.window(self.session(s)?.active_window)?.active_pane),
+        }
+    }
+
+    /// Resolves to a window (a pane means its window, a session its current window).
+    ///
+    /// # Errors
+    /// As [`Registry::resolve`].
+    pub fn resolve_window(&self, t: Option<&str>, caller: Option<PaneId>) -> CmdResult<WindowId> {
+        match self.resolve(t, caller)? {
+            Resolved::Pane(p) => Ok(self.pane(p)?.window),
+            Resolved::Window(w) => Ok(w),
+            Resolved::Session(s) => Ok(self.session(s)?.active_window),
+        }
+    }
+
+    /// Resolves to a session.
+    ///
+    /// # Errors
+    /// As [`Registry::resolve`].
+    pub fn resolve_session(&self, t: Option<&str>, caller: Option<PaneId>) -> CmdResult<SessionId> {
+        match self.resolve(t, caller)? {
+            Resolved::Pane(p) => Ok(self.window(self.pane(p)?.window)?.session),
+            Resolved::Window(w) => Ok(self.window(w)?.session),
+            Resolved::Session(s) => Ok(s),
+        }
+    }
+
+    /// Applies the window's layout to its panes' PTYs and screens.
+    pub fn relayout(&self, wid: WindowId, out: &mut Vec<(Arc<Pane>, u16, u16)>) {
+        let Some(win) = self.windows.get(&wid) else {
+            return;
+        };
+        for (p, r) in win.geometry() {
+            if let Some(e) = self.panes.get(&p) {
+                out.push((Arc::clone(&e.pane), r.rows, r.cols));
+            }
+        }
+    }
+
+    /// Removes a pane from its window (and the window or session if they become empty).
+    pub fn remove_pane(&mut self, p: PaneId, out: &mut Removed) {
+        let Some(entry) = self.panes.remove(&p) else {
+            return;
+        };
+        out.panes.push(entry.pane);
+        let wid = entry.window;
+        let Some(win) = self.windows.get_mut(&wid) else {
+            return;
+        };
+        let layout = std::mem::replace(&mut win.layout, Layout::Leaf(p));
+        match layout.remove(p) {
+            Some(l) => {
+                win.layout = l;
+                if win.active_pane == p {
+                    win.active_pane = win.geometry()[0].0;
+                }
+                self.relayout(wid, &mut out.resized);
+            }
+            None => self.remove_window(wid, out),
+        }
+    }
+
+    /// Removes a window and its panes (and the session if it becomes empty).
+    pub fn remove_window(&mut self, wid: WindowId, out: &mut Removed) {
+        let Some(win) = self.windows.remove(&wid) else {
+            return;
+        };
+        for (p, _) in win.layout.geometry(win.rect()) {
+            if let Some(e) = self.panes.remove(&p) {
+                out.panes.push(e.pane);
+            }
+        }
+        let Some(sess) = self.sessions.get_mut(&win.session) else {
+            return;
+        };
+        sess.windows.retain(|_, w| *w != wid);
+        if sess.windows.is_empty() {
+            let sid = sess.id;
+            self.sessions.remove(&sid);
+        } else if sess.active_window == wid {
+            // tmux picks the last window used; the nearest lower index is close enough.
+            let next = sess
+                .windows
+                .range(..win.index)
+                .next_back()
+                .or_else(|| sess.windows.iter().next())
+                .map(|(_, w)| *w);
+            if let Some(w) = next {
+                sess.active_window = w;
+            }
+        }
+    }
+
+    /// Removes a session and everything in it.
+    pub fn remove_session(&mut self, sid: SessionId, out: &mut Removed) {
+        let wins: Vec<WindowId> = self
+            .sessions
+            .get(&sid)
+            .map(|s| s.windows.values().copied().collect())
+            .unwrap_or_default();
+        for w in wins {
+            self.remove_window(w, out);
+        }
+        self.sessions.remove(&sid);
+    }
+
+    /// `list-sessions` row.
+    pub fn session_info(&self, s: &Session) -> SessionInfo {
+        SessionInfo {
+            id: s.id,
+            name: s.name.clone(),
+            windows: s.windows.len() as u32,
+            active_window: s.active_window,
+            created: s.created,
+            attached: 0,
+        }
+    }
+
+    /// `list-windows` row.
+    pub fn window_info(&self, w: &Window) -> WindowInfo {
+        let sess = self.sessions.get(&w.session);
+        WindowInfo {
+            id: w.id,
+            session: w.session,
+            session_name: sess.map(|s| s.name.clone()).unwrap_or_default(),
+            index: w.index,
+            name: w.name.clone(),
+            cols: w.cols,
+            rows: w.rows,
+            active: sess.is_some_and(|s| s.active_window == w.id),
+            panes: w.layout.geometry(w.rect()).len() as u32,
+            active_pane: w.active_pane,
+        }
+    }
+
+    /// `list-panes` rows of one window, in layout order.
+    pub fn pane_infos(&self, wid: WindowId) -> Vec<PaneInfo> {
+        let Some(w) = self.windows.get(&wid) else {
+            return Vec::new();
+        };
+        let sess_name = self
+            .sessions
+            .get(&w.session)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        w.geometry()
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (pid, r))| {
+                let e = self.panes.get(&pid)?;
+                let st = e.pane.state();
+                let (hl, hlim, hb) = st.screen.history_stats();
+                Some(PaneInfo {
+                    id: pid,
+                    name: e.name.clone(),
+                    window: w.id,
+                    window_index: w.index,
+                    window_name: w.name.clone(),
+                    session: w.session,
+                    session_name: sess_name.clone(),
+                    index: i as u32,
+                    cols: r.cols,
+                    rows: r.rows,
+                    left: r.left,
+                    top: r.top,
+                    active: w.active_pane == pid,
+                    command: e.pane.command.clone(),
+                    pid: e.pane.pid,
+                    dead: st.exit.is_some(),
+                    exit: st.exit.clone(),
+                    title: st.screen.title().to_owned(),
+                    seq: st.seq,
+                    bells: st.screen.bells(),
+                    history_lines: hl as u64,
+                    history_limit: hlim as u64,
+                    history_bytes: hb as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// One pane's row.
+    pub fn pane_info(&self, p: PaneId) -> CmdResult<PaneInfo> {
+        let e = self.pane(p)?;
+        self.pane_infos(e.window)
+            .into_iter()
+            .find(|i| i.id == p)
+            .ok_or_else(|| CmdError::not_found(format!("no pane {p}")))
+    }
+}
