@@ -1,0 +1,123 @@
+//! A blocking connection to a server.
+
+use interprocess::local_socket::prelude::*;
+use interprocess::local_socket::{GenericFilePath, Stream};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use tidemux_proto::codec::{self, CodecError, HELLO_LEN};
+use tidemux_proto::{Envelope, PaneId, Request, Response, PROTOCOL_VERSION};
+
+/// Client failures.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Nothing listens on the socket.
+    #[error("no server running on {0}")]
+    NoServer(PathBuf),
+    /// The server speaks another protocol version.
+    #[error("protocol version mismatch: this client speaks version {client}, the server on {socket} speaks version {server}; restart the server (tidemux kill-server, then run the command again)")]
+    VersionMismatch {
+        /// Ours.
+        client: u32,
+        /// Theirs.
+        server: u32,
+        /// Where.
+        socket: PathBuf,
+    },
+    /// The server could not be started.
+    #[error("cannot start a server on {socket}: {why}")]
+    StartFailed {
+        /// Where.
+        socket: PathBuf,
+        /// Why.
+        why: String,
+    },
+    /// The connection failed mid-way.
+    #[error("lost connection to the server: {0}")]
+    Codec(#[from] CodecError),
+    /// The reply did not match the request.
+    #[error("protocol error: {0}")]
+    Protocol(String),
+}
+
+/// A connected, handshaken client.
+#[derive(Debug)]
+pub struct Client {
+    stream: Stream,
+    next_id: u64,
+    caller: Option<PaneId>,
+    socket: PathBuf,
+}
+
+impl Client {
+    /// Connects to `socket` and does the version handshake. `caller` is sent with every
+    /// request as the default target.
+    ///
+    /// # Errors
+    /// [`ClientError::NoServer`] when nothing listens (or a stale socket file is left);
+    /// [`ClientError::VersionMismatch`]; I/O errors.
+    pub fn connect(socket: &Path, caller: Option<PaneId>) -> Result<Self, ClientError> {
+        let name = socket
+            .to_fs_name::<GenericFilePath>()
+            .map_err(|_| ClientError::NoServer(socket.to_owned()))?;
+        let mut stream = match Stream::connect(name) {
+            Ok(s) => s,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                return Err(ClientError::NoServer(socket.to_owned()))
+            }
+            Err(e) => return Err(ClientError::Codec(CodecError::Io(e))),
+        };
+        stream
+            .write_all(&codec::hello(PROTOCOL_VERSION))
+            .map_err(codec::closed_or_io)?;
+        let mut hello = [0u8; HELLO_LEN];
+        stream.read_exact(&mut hello).map_err(codec::closed_or_io)?;
+        let server = codec::parse_hello(&hello)?;
+        if server != PROTOCOL_VERSION {
+            return Err(ClientError::VersionMismatch {
+                client: PROTOCOL_VERSION,
+                server,
+                socket: socket.to_owned(),
+            });
+        }
+        Ok(Self {
+            stream,
+            next_id: 1,
+            caller,
+            socket: socket.to_owned(),
+        })
+    }
+
+    /// The socket this client is connected to.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// Sends one request and waits for its reply (a server-side error is `Ok(Response::Error)`).
+    ///
+    /// # Errors
+    /// Connection failures, or a reply with another id.
+    pub fn request(&mut self, request: Request) -> Result<Response, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = codec::encode_frame(
+            id,
+            &Envelope {
+                caller_pane: self.caller,
+                request,
+            },
+        )?;
+        codec::write_all(&mut self.stream, &frame)?;
+        let (rid, body) = codec::read_frame(&mut self.stream)?;
+        if rid != id {
+            return Err(ClientError::Protocol(format!(
+                "reply id {rid} does not match request id {id}"
+            )));
+        }
+        Ok(codec::decode_body(&body)?)
+    }
+}

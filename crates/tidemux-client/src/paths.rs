@@ -1,0 +1,109 @@
+//! Socket paths, as tmux does it: `-S PATH`, or `-L NAME` inside the per-user directory, which
+//! is `$TIDEMUX_TMPDIR`, else `$XDG_RUNTIME_DIR/tidemux`, else `/tmp/tidemux-$UID`. With neither
+//! flag, `$TIDEMUX_SOCKET` overrides the default name `default`.
+
+use std::ffi::OsString;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use tidemux_proto::PaneId;
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct SocketChoice {
+    /// `-S PATH`.
+    pub path: Option<PathBuf>,
+    /// `-L NAME`.
+    pub name: Option<String>,
+}
+
+fn env_nonempty(k: &str) -> Option<OsString> {
+    std::env::var_os(k).filter(|v| !v.is_empty())
+}
+
+/// The per-user socket directory (not created).
+pub fn socket_dir() -> PathBuf {
+    if let Some(d) = env_nonempty("TIDEMUX_TMPDIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = env_nonempty("XDG_RUNTIME_DIR") {
+        return PathBuf::from(d).join("tidemux");
+    }
+    PathBuf::from(format!(
+        "/tmp/tidemux-{}",
+        rustix::process::getuid().as_raw()
+    ))
+}
+
+/// Resolves the socket path (absolute), creating the per-user directory with mode 0700 when it
+/// is used and missing.
+///
+/// # Errors
+/// When the directory cannot be created, or exists but belongs to another user or is open to
+/// others (a message saying which).
+pub fn resolve_socket(choice: &SocketChoice) -> Result<PathBuf, String> {
+    let path = if let Some(p) = &choice.path {
+        p.clone()
+    } else if let Some(name) = &choice.name {
+        if name.is_empty() || name.contains('/') {
+            return Err(format!(
+                "bad socket name '{name}': it must be non-empty and contain no '/'"
+            ));
+        }
+        ensure_dir(&socket_dir())?.join(name)
+    } else if let Some(p) = env_nonempty("TIDEMUX_SOCKET") {
+        PathBuf::from(p)
+    } else {
+        ensure_dir(&socket_dir())?.join("default")
+    };
+    Ok(absolute(&path))
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_owned()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_owned())
+    }
+}
+
+fn ensure_dir(dir: &Path) -> Result<PathBuf, String> {
+    let uid = rustix::process::getuid().as_raw();
+    match std::fs::metadata(dir) {
+        Ok(m) => {
+            if !m.is_dir() {
+                return Err(format!("{} is not a directory", dir.display()));
+            }
+            if m.uid() != uid {
+                return Err(format!(
+                    "socket directory {} belongs to uid {}, not {uid}",
+                    dir.display(),
+                    m.uid()
+                ));
+            }
+            if m.mode() & 0o077 != 0 {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                    .map_err(|e| format!("cannot make {} private (0700): {e}", dir.display()))?;
+            }
+        }
+        Err(_) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create socket directory {}: {e}", dir.display()))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("cannot make {} private (0700): {e}", dir.display()))?;
+        }
+    }
+    Ok(dir.to_owned())
+}
+
+/// The pane this process runs in, if it runs inside a pane of the server on `socket`:
+/// `TIDEMUX=<socket>,<pid>,<session>` must name the same socket, and `TIDEMUX_PANE=%N`.
+pub fn caller_pane(socket: &Path) -> Option<PaneId> {
+    let t = std::env::var("TIDEMUX").ok()?;
+    let sock = t.rsplitn(3, ',').nth(2)?;
+    if Path::new(sock) != socket {
+        return None;
+    }
+    std::env::var("TIDEMUX_PANE").ok()?.parse().ok()
+}

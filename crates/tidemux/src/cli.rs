@@ -1,0 +1,262 @@
+//! Command-line grammar (clap). Every command, flag and alias here is documented in
+//! `docs/cli.md`; names follow tmux where tmux has the same command.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// tidemux: a terminal multiplexer for agent fleets. Scripts drive panes; people attach.
+#[derive(Debug, Parser)]
+#[command(name = "tidemux", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Socket path (overrides -L and $TIDEMUX_SOCKET).
+    #[arg(short = 'S', value_name = "PATH")]
+    pub socket_path: Option<PathBuf>,
+    /// Socket name inside the per-user directory (default "default").
+    #[arg(short = 'L', value_name = "NAME")]
+    pub socket_name: Option<String>,
+    /// Print machine-readable JSON (also accepted after the command).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The command; none means "create a session and attach" (not built yet).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by commands that start a process.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SpawnArgs {
+    /// Working directory of the new process (default: this shell's directory).
+    #[arg(short = 'c', value_name = "DIR")]
+    pub cwd: Option<String>,
+    /// Set an environment variable in the new process (repeatable).
+    #[arg(short = 'e', value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Command and arguments (default: $SHELL). One word with spaces runs through /bin/sh -c.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+/// Target option.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetArg {
+    /// Target: %N, @N, $N, SESSION, SESSION:WINDOW, SESSION:WINDOW.PANE or a pane name.
+    #[arg(short = 't', value_name = "TARGET")]
+    pub target: Option<String>,
+}
+
+/// All commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server in the foreground (the auto-start path runs the same, detached).
+    Server,
+    /// Create a session (with -d: do not attach; prints the new pane id).
+    #[command(visible_alias = "new")]
+    NewSession(NewSessionArgs),
+    /// Create a window; prints the new pane id.
+    #[command(visible_alias = "neww")]
+    NewWindow {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Window name.
+        #[arg(short = 'n', value_name = "NAME")]
+        name: Option<String>,
+        /// Do not make the new window current.
+        #[arg(short = 'd')]
+        detached: bool,
+        #[command(flatten)]
+        spawn: SpawnArgs,
+    },
+    /// Split a pane; prints the new pane id.
+    #[command(visible_aliases = ["split", "splitw"], disable_help_flag = true)]
+    SplitWindow {
+        /// Print help (-h means "side by side" here, as in tmux).
+        #[arg(long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
+        #[command(flatten)]
+        target: TargetArg,
+        /// Side by side (new pane on the right).
+        #[arg(short = 'h', conflicts_with = "vertical")]
+        horizontal: bool,
+        /// One above the other (new pane below; the default).
+        #[arg(short = 'v')]
+        vertical: bool,
+        /// Size of the new pane: CELLS or N%.
+        #[arg(short = 'l', value_name = "SIZE")]
+        size: Option<String>,
+        /// Do not make the new pane active.
+        #[arg(short = 'd')]
+        detached: bool,
+        #[command(flatten)]
+        spawn: SpawnArgs,
+    },
+    /// List sessions.
+    #[command(visible_alias = "ls")]
+    ListSessions,
+    /// List windows of a session (-a: all).
+    #[command(visible_alias = "lsw")]
+    ListWindows {
+        #[command(flatten)]
+        target: TargetArg,
+        /// All sessions.
+        #[arg(short = 'a')]
+        all: bool,
+    },
+    /// List panes of a window or session (-a: all).
+    #[command(visible_alias = "lsp")]
+    ListPanes {
+        #[command(flatten)]
+        target: TargetArg,
+        /// All panes on the server.
+        #[arg(short = 'a')]
+        all: bool,
+    },
+    /// Type text literally into a pane (several words are joined by spaces).
+    Send {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Press Enter after the text.
+        #[arg(long)]
+        enter: bool,
+        /// The text.
+        #[arg(
+            value_name = "TEXT",
+            allow_hyphen_values = true,
+            trailing_var_arg = true
+        )]
+        text: Vec<String>,
+    },
+    /// Press keys by tmux name (Enter, C-c, M-x, Up, F5, ...).
+    #[command(visible_alias = "send-keys")]
+    SendKey {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Repeat the key sequence COUNT times.
+        #[arg(short = 'N', value_name = "COUNT", default_value_t = 1)]
+        count: u32,
+        /// Key names.
+        #[arg(value_name = "KEY", required = true, allow_hyphen_values = true)]
+        keys: Vec<String>,
+    },
+    /// Print a pane's screen, or history plus screen.
+    #[command(visible_alias = "capture")]
+    ReadScreen(ReadScreenArgs),
+    /// Wait for a channel to be signalled, or signal it with -S (tmux semantics).
+    WaitFor {
+        /// Signal the channel (wakes every waiter; kept if none waits).
+        #[arg(short = 'S')]
+        signal: bool,
+        /// Give up after SECONDS (exit 124).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
+        /// Channel name.
+        channel: String,
+    },
+    /// Kill a pane.
+    #[command(visible_alias = "killp")]
+    KillPane(TargetArg),
+    /// Kill a window.
+    #[command(visible_alias = "killw")]
+    KillWindow(TargetArg),
+    /// Kill a session.
+    KillSession(TargetArg),
+    /// Kill every pane and stop the server.
+    KillServer,
+    /// Rename a session.
+    #[command(visible_alias = "rename")]
+    RenameSession {
+        #[command(flatten)]
+        target: TargetArg,
+        /// New name.
+        name: String,
+    },
+    /// Rename a window.
+    #[command(visible_alias = "renamew")]
+    RenameWindow {
+        #[command(flatten)]
+        target: TargetArg,
+        /// New name.
+        name: String,
+    },
+    /// Name a pane; the name becomes a target.
+    RenamePane {
+        #[command(flatten)]
+        target: TargetArg,
+        /// New name (unique on the server).
+        name: String,
+    },
+    /// Make a window current.
+    #[command(visible_alias = "selectw")]
+    SelectWindow(TargetArg),
+    /// Make a pane active.
+    #[command(visible_alias = "selectp")]
+    SelectPane(TargetArg),
+    /// Resize a window.
+    #[command(visible_alias = "resizew")]
+    ResizeWindow {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Width in cells.
+        #[arg(short = 'x', value_name = "COLS")]
+        cols: Option<u16>,
+        /// Height in cells.
+        #[arg(short = 'y', value_name = "ROWS")]
+        rows: Option<u16>,
+    },
+    /// Exit 0 if the session exists, else 1.
+    #[command(visible_alias = "has")]
+    HasSession(TargetArg),
+    /// Inside a pane: print its session, window and pane.
+    Identify,
+    /// Print client and server versions.
+    Version,
+}
+
+/// `new-session` options.
+#[derive(Debug, Args)]
+pub struct NewSessionArgs {
+    /// Do not attach.
+    #[arg(short = 'd')]
+    pub detached: bool,
+    /// Session name.
+    #[arg(short = 's', value_name = "NAME")]
+    pub name: Option<String>,
+    /// First window's name.
+    #[arg(short = 'n', value_name = "WINDOW")]
+    pub window_name: Option<String>,
+    /// Width in cells (default 80).
+    #[arg(short = 'x', value_name = "COLS")]
+    pub cols: Option<u16>,
+    /// Height in cells (default 24).
+    #[arg(short = 'y', value_name = "ROWS")]
+    pub rows: Option<u16>,
+    /// History lines kept per pane (default 10000).
+    #[arg(long, value_name = "N")]
+    pub history_limit: Option<u32>,
+    /// Keep panes whose process exited, marked dead.
+    #[arg(long)]
+    pub remain_on_exit: bool,
+    #[command(flatten)]
+    pub spawn: SpawnArgs,
+}
+
+/// `read-screen` options.
+#[derive(Debug, Args)]
+pub struct ReadScreenArgs {
+    #[command(flatten)]
+    pub target: TargetArg,
+    /// The last N lines of history plus the screen.
+    #[arg(long, value_name = "N", conflicts_with_all = ["history", "start", "end"])]
+    pub lines: Option<u32>,
+    /// All history plus the screen.
+    #[arg(long, conflicts_with_all = ["start", "end"])]
+    pub history: bool,
+    /// First line: 0 is the top of the screen, negative is history, '-' the oldest line.
+    #[arg(short = 'S', value_name = "START", allow_hyphen_values = true)]
+    pub start: Option<String>,
+    /// Last line: '-' is the bottom of the screen.
+    #[arg(short = 'E', value_name = "END", allow_hyphen_values = true)]
+    pub end: Option<String>,
+    /// Include colours and attributes as SGR escape sequences.
+    #[arg(long)]
+    pub ansi: bool,
+}

@@ -1,0 +1,136 @@
+//! wait-for, has-session, identify, version, server.
+
+use super::{unexpected, Ctx};
+use crate::output::{self, Failure, EXIT_TIMEOUT};
+use tidemux_proto::{Request, Response, PROTOCOL_VERSION};
+
+/// `tidemux server`: runs in the foreground, logging to stderr.
+pub fn server(ctx: &Ctx) -> Result<(), Failure> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TIDEMUX_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+    tidemux_server::run(tidemux_server::ServerConfig {
+        socket: ctx.socket.clone(),
+    })
+    .map_err(|e| Failure::new("failed", e.to_string()))
+}
+
+/// `wait-for [-S] CHANNEL [--timeout SECONDS]`.
+pub fn wait_for(
+    ctx: &Ctx,
+    signal: bool,
+    timeout: Option<f64>,
+    channel: String,
+) -> Result<(), Failure> {
+    let timeout_ms = match timeout {
+        None => None,
+        Some(t) if t.is_finite() && t >= 0.0 => Some((t * 1000.0).round() as u64),
+        Some(t) => {
+            return Err(Failure::new(
+                "invalid",
+                format!("bad timeout {t}: expected seconds >= 0"),
+            ))
+        }
+    };
+    match ctx.call(Request::WaitFor {
+        channel: channel.clone(),
+        signal,
+        timeout_ms,
+    }) {
+        Ok(Response::Ok) => {
+            if ctx.json {
+                output::json(
+                    &serde_json::json!({"channel": channel, "result": if signal { "signalled" } else { "woken" }}),
+                );
+            }
+            Ok(())
+        }
+        Ok(other) => Err(unexpected(&other)),
+        Err(f) if f.code == EXIT_TIMEOUT => Err(f),
+        Err(f) => Err(f),
+    }
+}
+
+/// `has-session -t NAME`: exit 0 or 1.
+pub fn has_session(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
+    let shown = target.clone().unwrap_or_default();
+    match ctx.call(Request::HasSession { target })? {
+        Response::Exists(e) => {
+            if ctx.json {
+                output::json(&serde_json::json!({"exists": e}));
+            }
+            if e {
+                Ok(())
+            } else {
+                Err(Failure::new(
+                    "not_found",
+                    format!("can't find session '{shown}'"),
+                ))
+            }
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `identify`.
+pub fn identify(ctx: &Ctx) -> Result<(), Failure> {
+    if tidemux_client::caller_pane(&ctx.socket).is_none() {
+        return Err(Failure::new(
+            "invalid",
+            format!(
+                "not inside a pane of the server on {} (TIDEMUX / TIDEMUX_PANE are not set for it)",
+                ctx.socket.display()
+            ),
+        ));
+    }
+    match ctx.call(Request::Identify)? {
+        Response::Identity(i) if ctx.json => output::json(&i),
+        Response::Identity(i) => output::line(&format!(
+            "{}:{}.{} {} {} {}",
+            i.pane.session_name,
+            i.pane.window_index,
+            i.pane.index,
+            i.pane.id,
+            i.pane.window,
+            i.pane.session
+        )),
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
+}
+
+/// `version`: the client's, and the running server's if any.
+pub fn version(ctx: &Ctx) -> Result<(), Failure> {
+    let server = ctx
+        .connect()
+        .ok()
+        .and_then(|mut c| c.request(Request::ServerInfo).ok());
+    let server = match server {
+        Some(Response::Server(s)) => Some(s),
+        _ => None,
+    };
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "protocol": PROTOCOL_VERSION,
+            "server": server,
+        }));
+    } else {
+        output::line(&format!(
+            "tidemux {} (protocol {PROTOCOL_VERSION})",
+            env!("CARGO_PKG_VERSION")
+        ));
+        if let Some(s) = server {
+            output::line(&format!(
+                "server {} (protocol {}), pid {}, socket {}",
+                s.version, s.protocol, s.pid, s.socket
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! Running a parsed command line: one module per command family.
+//!
+//! - [`session`]: new-session, new-window, split-window, kill-*, rename-*, select-*, resize.
+//! - [`io`]: send, send-key, read-screen.
+//! - [`list`]: list-sessions, list-windows, list-panes.
+//! - [`misc`]: wait-for, has-session, identify, version, server.
+
+mod io;
+mod list;
+mod misc;
+mod session;
+
+use crate::cli::{Cli, Command};
+use crate::output::{self, Failure};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tidemux_client::{Client, SocketChoice};
+use tidemux_proto::{Request, Response};
+
+/// Context every command gets: where the server is and how to print.
+pub struct Ctx {
+    /// Resolved socket path.
+    pub socket: PathBuf,
+    /// `--json`.
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Connects to a running server (never starts one).
+    pub fn connect(&self) -> Result<Client, Failure> {
+        let caller = tidemux_client::caller_pane(&self.socket);
+        Ok(Client::connect(&self.socket, caller)?)
+    }
+
+    /// Connects, starting the server if none runs.
+    pub fn connect_or_start(&self) -> Result<Client, Failure> {
+        let caller = tidemux_client::caller_pane(&self.socket);
+        let exe = std::env::current_exe()
+            .map_err(|e| Failure::new("failed", format!("cannot find own executable: {e}")))?;
+        Ok(tidemux_client::connect_or_start(
+            &self.socket,
+            caller,
+            &exe,
+        )?)
+    }
+
+    /// One request on a running server; a server-side error becomes a [`Failure`].
+    pub fn call(&self, req: Request) -> Result<Response, Failure> {
+        expect_ok(self.connect()?.request(req)?)
+    }
+
+    /// Prints `{"ok": true}` in JSON mode; nothing otherwise (as tmux).
+    pub fn done(&self) {
+        if self.json {
+            output::json(&serde_json::json!({"ok": true}));
+        }
+    }
+}
+
+/// Turns `Response::Error` into a failure.
+pub fn expect_ok(r: Response) -> Result<Response, Failure> {
+    match r {
+        Response::Error(e) => Err(e.into()),
+        other => Ok(other),
+    }
+}
+
+/// A reply of the wrong type.
+pub fn unexpected(r: &Response) -> Failure {
+    Failure::new("protocol", format!("unexpected reply from server: {r:?}"))
+}
+
+fn command_name(c: &Option<Command>) -> &'static str {
+    match c {
+        None => "attach",
+        Some(c) => match c {
+            Command::Server => "server",
+            Command::NewSession(_) => "new-session",
+            Command::NewWindow { .. } => "new-window",
+            Command::SplitWindow { .. } => "split-window",
+            Command::ListSessions => "list-sessions",
+            Command::ListWindows { .. } => "list-windows",
+            Command::ListPanes { .. } => "list-panes",
+            Command::Send { .. } => "send",
+            Command::SendKey { .. } => "send-key",
+            Command::ReadScreen(_) => "read-screen",
+            Command::WaitFor { .. } => "wait-for",
+            Command::KillPane(_) => "kill-pane",
+            Command::KillWindow(_) => "kill-window",
+            Command::KillSession(_) => "kill-session",
+            Command::KillServer => "kill-server",
+            Command::RenameSession { .. } => "rename-session",
+            Command::RenameWindow { .. } => "rename-window",
+            Command::RenamePane { .. } => "rename-pane",
+            Command::SelectWindow(_) => "select-window",
+            Command::SelectPane(_) => "select-pane",
+            Command::ResizeWindow { .. } => "resize-window",
+            Command::HasSession(_) => "has-session",
+            Command::Identify => "identify",
+            Command::Version => "version",
+        },
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let name = command_name(&cli.command);
+    let json = cli.json;
+    let choice = SocketChoice {
+        path: cli.socket_path,
+        name: cli.socket_name,
+    };
+    let socket = match tidemux_client::resolve_socket(&choice) {
+        Ok(s) => s,
+        Err(e) => return output::fail(name, Failure::new("invalid", e), json),
+    };
+    let ctx = Ctx { socket, json };
+    let result = match cli.command {
+        None => Err(Failure::new(
+            "not_built",
+            "attaching is not built yet; create a detached session with 'tidemux new-session -d'",
+        )),
+        Some(Command::Server) => misc::server(&ctx),
+        Some(Command::NewSession(a)) => session::new_session(&ctx, a),
+        Some(Command::NewWindow {
+            target,
+            name,
+            detached,
+            spawn,
+        }) => session::new_window(&ctx, target.target, name, detached, spawn),
+        Some(Command::SplitWindow {
+            target,
+            horizontal,
+            size,
+            detached,
+            spawn,
+            ..
+        }) => session::split_window(&ctx, target.target, horizontal, size, detached, spawn),
+        Some(Command::ListSessions) => list::sessions(&ctx),
+        Some(Command::ListWindows { target, all }) => list::windows(&ctx, target.target, all),
+        Some(Command::ListPanes { target, all }) => list::panes(&ctx, target.target, all),
+        Some(Command::Send {
+            target,
+            enter,
+            text,
+        }) => io::send(&ctx, target.target, enter, text),
+        Some(Command::SendKey {
+            target,
+            count,
+            keys,
+        }) => io::send_key(&ctx, target.target, count, keys),
+        Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
+        Some(Command::WaitFor {
+            signal,
+            timeout,
+            channel,
+        }) => misc::wait_for(&ctx, signal, timeout, channel),
+        Some(Command::KillPane(t)) => session::simple(&ctx, Request::KillPane { target: t.target }),
+        Some(Command::KillWindow(t)) => {
+            session::simple(&ctx, Request::KillWindow { target: t.target })
+        }
+        Some(Command::KillSession(t)) => {
+            session::simple(&ctx, Request::KillSession { target: t.target })
+        }
+        Some(Command::KillServer) => session::simple(&ctx, Request::KillServer),
+        Some(Command::RenameSession { target, name }) => session::simple(
+            &ctx,
+            Request::RenameSession {
+                target: target.target,
+                name,
+            },
+        ),
+        Some(Command::RenameWindow { target, name }) => session::simple(
+            &ctx,
+            Request::RenameWindow {
+                target: target.target,
+                name,
+            },
+        ),
+        Some(Command::RenamePane { target, name }) => session::simple(
+            &ctx,
+            Request::RenamePane {
+                target: target.target,
+                name,
+            },
+        ),
+        Some(Command::SelectWindow(t)) => {
+            session::simple(&ctx, Request::SelectWindow { target: t.target })
+        }
+        Some(Command::SelectPane(t)) => {
+            session::simple(&ctx, Request::SelectPane { target: t.target })
+        }
+        Some(Command::ResizeWindow { target, cols, rows }) => session::simple(
+            &ctx,
+            Request::ResizeWindow {
+                target: target.target,
+                cols,
+                rows,
+            },
+        ),
+        Some(Command::HasSession(t)) => misc::has_session(&ctx, t.target),
+        Some(Command::Identify) => misc::identify(&ctx),
+        Some(Command::Version) => misc::version(&ctx),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => output::fail(name, f, json),
+    }
+}

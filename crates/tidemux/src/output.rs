@@ -1,0 +1,86 @@
+//! Printing: plain text for people, one line of JSON for programs, and errors.
+
+use serde::Serialize;
+use std::io::Write;
+use std::process::ExitCode;
+use tidemux_proto::{ErrorKind, ErrorReply};
+
+/// Exit status for a wait that timed out (as `timeout(1)`).
+pub const EXIT_TIMEOUT: u8 = 124;
+
+/// How a command failed.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit status.
+    pub code: u8,
+    /// Class for `--json` (`not_found`, `invalid`, ...).
+    pub kind: &'static str,
+    /// One line.
+    pub message: String,
+}
+
+impl Failure {
+    /// A plain error (exit 1).
+    pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code: 1,
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ErrorReply> for Failure {
+    fn from(e: ErrorReply) -> Self {
+        let (code, kind) = match e.kind {
+            ErrorKind::NotFound => (1, "not_found"),
+            ErrorKind::Ambiguous => (1, "ambiguous"),
+            ErrorKind::Invalid => (1, "invalid"),
+            ErrorKind::Failed => (1, "failed"),
+            ErrorKind::Protocol => (1, "protocol"),
+            ErrorKind::Timeout => (EXIT_TIMEOUT, "timeout"),
+        };
+        Self {
+            code,
+            kind,
+            message: e.message,
+        }
+    }
+}
+
+impl From<tidemux_client::ClientError> for Failure {
+    fn from(e: tidemux_client::ClientError) -> Self {
+        use tidemux_client::ClientError as C;
+        let kind = match &e {
+            C::NoServer(_) => "no_server",
+            C::VersionMismatch { .. } => "version_mismatch",
+            _ => "connection",
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+/// Prints `v` as one line of JSON.
+pub fn json<T: Serialize>(v: &T) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer(&mut out, v);
+    let _ = out.write_all(b"\n");
+}
+
+/// Prints a line.
+pub fn line(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.write_all(b"\n");
+}
+
+/// Reports a failure and returns its exit code.
+pub fn fail(command: &str, f: Failure, as_json: bool) -> ExitCode {
+    if as_json {
+        json(
+            &serde_json::json!({"error": {"kind": f.kind, "message": f.message, "command": command}}),
+        );
+    }
+    eprintln!("tidemux: {command}: {}", f.message);
+    ExitCode::from(f.code)
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: the real `tidemux` binary, a real server on a temp-dir socket, real
+//! programs in real PTYs.
+
+mod support;
+
+mod basics;

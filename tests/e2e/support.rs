@@ -1,0 +1,204 @@
+//! Test support: a real tidemux server on a socket in a fresh temp dir, driven through the real
+//! binary. Every wait has a deadline; nothing sleeps blindly.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub fn exe() -> &'static str {
+    env!("CARGO_BIN_EXE_tidemux")
+}
+
+/// Default deadline for waits.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// What a command did.
+#[derive(Debug)]
+pub struct Out {
+    /// Exit code (-1 if killed by a signal).
+    pub code: i32,
+    /// stdout as UTF-8 (lossy).
+    pub stdout: String,
+    /// stderr as UTF-8 (lossy).
+    pub stderr: String,
+}
+
+impl From<Output> for Out {
+    fn from(o: Output) -> Self {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// A server under test: its own temp dir and socket. Killed on drop.
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub socket: PathBuf,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Server {
+    /// A fresh socket path; the server starts with the first `new-session`.
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("tidemux-test")
+            .tempdir()
+            .expect("tempdir");
+        let socket = dir.path().join("sock");
+        Server { dir, socket }
+    }
+
+    /// A `tidemux -S <socket>` command with a clean environment (no TIDEMUX*, TMUX*; the
+    /// binary's directory first on PATH so panes can call `tidemux`).
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(exe());
+        c.arg("-S").arg(&self.socket);
+        for k in [
+            "TIDEMUX",
+            "TIDEMUX_PANE",
+            "TIDEMUX_SOCKET",
+            "TIDEMUX_TMPDIR",
+            "TMUX",
+            "TMUX_PANE",
+        ] {
+            c.env_remove(k);
+        }
+        let bin_dir = Path::new(exe()).parent().expect("bin dir").to_owned();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut paths = vec![bin_dir];
+        paths.extend(std::env::split_paths(&path));
+        c.env("PATH", std::env::join_paths(paths).expect("PATH"));
+        c.env("SHELL", "/bin/sh");
+        c.stdin(Stdio::null());
+        c
+    }
+
+    /// Runs `tidemux -S sock ARGS...`.
+    pub fn run(&self, args: &[&str]) -> Out {
+        self.command()
+            .args(args)
+            .output()
+            .expect("run tidemux")
+            .into()
+    }
+
+    /// Runs and asserts exit 0; returns stdout.
+    #[track_caller]
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.code, 0, "tidemux {args:?} failed: {o:?}");
+        o.stdout
+    }
+
+    /// Runs with `--json` and parses stdout.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let s = self.ok(&a);
+        serde_json::from_str(&s).unwrap_or_else(|e| panic!("bad JSON from {args:?}: {e}: {s}"))
+    }
+
+    /// Starts a detached session running `cmd` (none: `bash --norc --noprofile`); returns the
+    /// pane id.
+    #[track_caller]
+    pub fn start(&self, name: &str, cmd: &[&str]) -> String {
+        let mut a = vec!["new-session", "-d", "-s", name, "--"];
+        if cmd.is_empty() {
+            a.extend(["bash", "--norc", "--noprofile"]);
+        } else {
+            a.extend(cmd);
+        }
+        self.ok(&a).trim().to_owned()
+    }
+
+    /// The visible screen of `target` as text (trailing blank lines removed).
+    pub fn screen(&self, target: &str) -> String {
+        self.run(&["read-screen", "-t", target]).stdout
+    }
+
+    /// Waits until `pred` holds for the screen of `target`; returns that screen.
+    #[track_caller]
+    pub fn wait_screen(&self, target: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        let ok = wait_until(DEADLINE, || {
+            last = self.screen(target);
+            pred(&last)
+        });
+        assert!(
+            ok,
+            "timed out waiting for {what} on {target}; screen:\n{last}"
+        );
+        last
+    }
+
+    /// Waits until the screen of `target` contains `needle`.
+    #[track_caller]
+    pub fn wait_text(&self, target: &str, needle: &str) -> String {
+        self.wait_screen(target, &format!("'{needle}'"), |s| s.contains(needle))
+    }
+
+    /// Waits for a bash prompt (`$ ` or `# ` at the end of the last non-blank line).
+    #[track_caller]
+    pub fn wait_prompt(&self, target: &str) -> String {
+        self.wait_screen(target, "a prompt", |s| {
+            s.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| l.ends_with("$ ") || l.ends_with("# "))
+        })
+    }
+
+    /// The server's pid (from `version --json`), if one runs.
+    pub fn pid(&self) -> Option<i32> {
+        let o = self.run(&["version", "--json"]);
+        let v: Value = serde_json::from_str(&o.stdout).ok()?;
+        v["server"]["pid"].as_i64().map(|p| p as i32)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pid = self.pid();
+        let _ = self.run(&["kill-server"]);
+        if let Some(pid) = pid {
+            // Make sure it is gone even if kill-server failed.
+            if let Some(p) = rustix::process::Pid::from_raw(pid) {
+                if wait_until(Duration::from_secs(5), || {
+                    rustix::process::test_kill_process(p).is_err()
+                }) {
+                    return;
+                }
+                let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+            }
+        }
+    }
+}
+
+/// Polls `cond` with a short back-off until it holds or `timeout` passes.
+pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + timeout;
+    let mut delay = Duration::from_millis(2);
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() >= end {
+            return false;
+        }
+        std::thread::park_timeout(delay);
+        delay = (delay * 2).min(Duration::from_millis(50));
+    }
+}
