@@ -176,15 +176,24 @@ impl Drop for Server {
         let _ = self.run(&["kill-server"]);
         if let Some(pid) = pid {
             // Make sure it is gone even if kill-server failed.
+            if wait_until(Duration::from_secs(5), || !process_alive(pid)) {
+                return;
+            }
             if let Some(p) = rustix::process::Pid::from_raw(pid) {
-                if wait_until(Duration::from_secs(5), || {
-                    rustix::process::test_kill_process(p).is_err()
-                }) {
-                    return;
-                }
                 let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
             }
         }
+    }
+}
+
+/// Whether `pid` runs (a zombie waiting for its reaper counts as gone).
+pub fn process_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rfind(')')
+            .and_then(|i| stat[i + 1..].trim_start().chars().next())
+            .is_some_and(|state| state != 'Z' && state != 'X'),
+        Err(_) => false,
     }
 }
 
