@@ -97,6 +97,43 @@ impl Client {
         &self.socket
     }
 
+    /// Sends one request whose replies are a stream of frames with its id (`events`); calls
+    /// `on_reply` for each until it returns `false` or the server closes the connection.
+    ///
+    /// # Errors
+    /// Connection failures other than a clean close.
+    pub fn stream(
+        &mut self,
+        request: Request,
+        mut on_reply: impl FnMut(Response) -> bool,
+    ) -> Result<(), ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = codec::encode_frame(
+            id,
+            &Envelope {
+                caller_pane: self.caller,
+                request,
+            },
+        )?;
+        codec::write_all(&mut self.stream, &frame)?;
+        loop {
+            let (rid, body) = match codec::read_frame(&mut self.stream) {
+                Ok(f) => f,
+                Err(CodecError::Closed) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            if rid != id {
+                return Err(ClientError::Protocol(format!(
+                    "reply id {rid} does not match request id {id}"
+                )));
+            }
+            if !on_reply(codec::decode_body(&body)?) {
+                return Ok(());
+            }
+        }
+    }
+
     /// Sends one request and waits for its reply (a server-side error is `Ok(Response::Error)`).
     ///
     /// # Errors

@@ -4,6 +4,7 @@ pub mod create;
 pub mod io;
 pub mod list;
 pub mod manage;
+pub mod wait;
 pub mod waitfor;
 
 use crate::state::ServerState;
@@ -58,7 +59,32 @@ pub async fn dispatch(
             target,
             text,
             enter,
-        } => io::send(state, caller, target.as_deref(), text, enter).await,
+            submit_delay_ms,
+            wait,
+            timeout_ms,
+        } => {
+            let opts = io::SendOpts {
+                enter,
+                submit_delay_ms,
+                wait,
+                timeout_ms,
+            };
+            io::send(state, caller, target.as_deref(), text, opts, closed).await
+        }
+        Request::Wait {
+            target,
+            spec,
+            timeout_ms,
+        } => io::wait(state, caller, target.as_deref(), spec, timeout_ms, closed).await,
+        Request::Notify {
+            target,
+            message,
+            clear,
+        } => manage::notify(state, caller, target.as_deref(), message, clear),
+        Request::Events { .. } => Err(crate::error::CmdError {
+            kind: tidemux_proto::ErrorKind::Protocol,
+            message: "events are streamed by the connection, not dispatched".into(),
+        }),
         Request::SendKeys {
             target,
             keys,
