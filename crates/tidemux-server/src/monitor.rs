@@ -78,7 +78,8 @@ fn check(state: &ServerState, pane: &Pane) {
         } else {
             None
         };
-        if let Some((prev, new)) = candidate.and_then(|(c, imm)| st.run.observe(c, imm)) {
+        let seq = st.seq;
+        if let Some((prev, new)) = candidate.and_then(|(c, imm)| st.run.observe(c, imm, seq)) {
             events.push((EventKind::StateChanged, Some(prev), Some(new), None));
         }
         if st.seq != st.output_event.0

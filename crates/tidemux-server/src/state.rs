@@ -98,6 +98,10 @@ impl ServerState {
                 self.pane_event(EventKind::TitleChanged, id, |e| e.message = Some(t))
             }
             PaneNote::Exited(exit) => self.pane_exited(id, exit),
+            PaneNote::State(prev, new) => self.pane_event(EventKind::StateChanged, id, |e| {
+                e.previous_state = Some(prev);
+                e.state = Some(new);
+            }),
         }
     }
 
@@ -143,7 +147,11 @@ impl ServerState {
         self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit));
         let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
         if let Some(p) = pane {
-            let changed = p.state().run.observe(RunState::Exited, true);
+            let changed = {
+                let mut st = p.state();
+                let seq = st.seq;
+                st.run.observe(RunState::Exited, true, seq)
+            };
             if let Some((prev, new)) = changed {
                 self.pane_event(EventKind::StateChanged, id, |e| {
                     e.previous_state = Some(prev);

@@ -4,7 +4,8 @@
 //! A waiter subscribes to the pane's change notifications *before* its first evaluation, so a
 //! change between the two cannot be missed. `since` restricts text matches to lines whose
 //! content changed after that output sequence number (see `screen::Screen::find`), idle to
-//! quiet periods that follow a change after it, and prompts to prompts that started after it.
+//! quiet periods that follow a change after it, prompts to prompts that started after it, and
+//! states to states entered after it.
 
 use crate::error::{CmdError, CmdResult};
 use crate::pane::{Pane, PaneState};
@@ -137,7 +138,8 @@ fn evaluate(c: &Conditions, st: &PaneState, now: Instant) -> (Option<Fired>, Opt
         }
     }
     if let Some(want) = c.state {
-        if st.run.state() == want {
+        let fresh = c.since.is_none_or(|s| st.run.entered_seq() > s);
+        if st.run.state() == want && fresh {
             return (
                 Some(Fired {
                     condition: "state",

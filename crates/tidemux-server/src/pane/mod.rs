@@ -86,6 +86,8 @@ pub enum PaneNote {
     Title(String),
     /// The process exited (status recorded in the pane state).
     Exited(ExitInfo),
+    /// The run state changed on the reader thread (to `running` on a screen change).
+    State(tidemux_proto::RunState, tidemux_proto::RunState),
 }
 
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
@@ -341,9 +343,17 @@ fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>, observer: &Observer) {
             if changes.bells > 0 {
                 st.bell = true;
             }
+            // A screen change means running, at once; the monitor settles the other states.
+            let state = if changes.content && st.exit.is_none() {
+                st.run
+                    .observe(tidemux_proto::RunState::Running, true, seq_after)
+            } else {
+                None
+            };
             let title = changes.title.then(|| st.screen.title().to_owned());
-            (st.seq, st.screen.take_replies(), changes, title)
+            (st.seq, st.screen.take_replies(), changes, (title, state))
         };
+        let (title, state) = title;
         if let Some(bytes) = replies {
             let _ = pane.writer.send(WriteJob { bytes, done: None });
         }
@@ -353,6 +363,9 @@ fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>, observer: &Observer) {
         }
         if let Some(t) = title {
             observer(pane.id, PaneNote::Title(t));
+        }
+        if let Some((prev, new)) = state {
+            observer(pane.id, PaneNote::State(prev, new));
         }
     }
 }

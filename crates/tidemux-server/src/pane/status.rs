@@ -25,6 +25,7 @@ pub const CONFIRM: u8 = 2;
 pub struct RunTracker {
     state: RunState,
     pending: Option<(RunState, u8)>,
+    entered_seq: u64,
 }
 
 impl Default for RunTracker {
@@ -32,6 +33,7 @@ impl Default for RunTracker {
         Self {
             state: RunState::Running,
             pending: None,
+            entered_seq: 0,
         }
     }
 }
@@ -42,12 +44,19 @@ impl RunTracker {
         self.state
     }
 
-    /// Feeds one candidate; `immediate` skips confirmation. Returns `(previous, new)` on a
-    /// transition.
+    /// Output sequence number of the pane when the current state was entered (so that
+    /// `wait --state S --since SEQ` only accepts a state entered after SEQ).
+    pub fn entered_seq(&self) -> u64 {
+        self.entered_seq
+    }
+
+    /// Feeds one candidate seen at output sequence number `seq`; `immediate` skips
+    /// confirmation. Returns `(previous, new)` on a transition.
     pub fn observe(
         &mut self,
         candidate: RunState,
         immediate: bool,
+        seq: u64,
     ) -> Option<(RunState, RunState)> {
         if candidate == self.state {
             self.pending = None;
@@ -61,6 +70,7 @@ impl RunTracker {
             let prev = self.state;
             self.state = candidate;
             self.pending = None;
+            self.entered_seq = seq;
             Some((prev, candidate))
         } else {
             self.pending = Some((candidate, count));
@@ -82,17 +92,17 @@ mod tests {
     #[test]
     fn needs_confirmation_except_running_on_change_and_exit() {
         let mut t = RunTracker::default();
-        assert_eq!(t.observe(WaitingInput, false), None);
-        assert_eq!(t.observe(Idle, false), None); // a different candidate restarts the count
-        assert_eq!(t.observe(Idle, false), Some((Running, Idle)));
-        assert_eq!(t.observe(Running, true), Some((Idle, Running)));
-        assert_eq!(t.observe(WaitingInput, false), None);
-        assert_eq!(t.observe(Running, false), None); // back to current: pending cleared
-        assert_eq!(t.observe(WaitingInput, false), None);
+        assert_eq!(t.observe(WaitingInput, false, 0), None);
+        assert_eq!(t.observe(Idle, false, 0), None); // a different candidate restarts the count
+        assert_eq!(t.observe(Idle, false, 0), Some((Running, Idle)));
+        assert_eq!(t.observe(Running, true, 0), Some((Idle, Running)));
+        assert_eq!(t.observe(WaitingInput, false, 0), None);
+        assert_eq!(t.observe(Running, false, 0), None); // back to current: pending cleared
+        assert_eq!(t.observe(WaitingInput, false, 0), None);
         assert_eq!(
-            t.observe(WaitingInput, false),
+            t.observe(WaitingInput, false, 0),
             Some((Running, WaitingInput))
         );
-        assert_eq!(t.observe(Exited, true), Some((WaitingInput, Exited)));
+        assert_eq!(t.observe(Exited, true, 0), Some((WaitingInput, Exited)));
     }
 }

@@ -27,6 +27,7 @@ pub fn print_waited(ctx: &Ctx, w: &WaitOutcome) -> Result<(), Failure> {
         return Err(Failure {
             code: EXIT_TIMEOUT,
             kind: "timeout",
+            printed: ctx.json,
             message: format!(
                 "timed out; pane {} is at seq {} (state {})",
                 w.pane,
