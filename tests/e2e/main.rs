@@ -5,3 +5,5 @@ mod support;
 
 mod agent;
 mod basics;
+mod faults;
+mod programs;

@@ -150,14 +150,15 @@ impl Server {
         self.wait_screen(target, &format!("'{needle}'"), |s| s.contains(needle))
     }
 
-    /// Waits for a bash prompt (`$ ` or `# ` at the end of the last non-blank line).
+    /// Waits for a bash prompt (`$` or `#` ending the last non-blank line; captures trim
+    /// trailing blanks).
     #[track_caller]
     pub fn wait_prompt(&self, target: &str) -> String {
         self.wait_screen(target, "a prompt", |s| {
             s.lines()
                 .rev()
                 .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| l.ends_with("$ ") || l.ends_with("# "))
+                .is_some_and(|l| l.ends_with('$') || l.ends_with('#'))
         })
     }
 

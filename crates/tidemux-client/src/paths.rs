@@ -1,6 +1,7 @@
 //! Socket paths, as tmux does it: `-S PATH`, or `-L NAME` inside the per-user directory, which
 //! is `$TIDEMUX_TMPDIR`, else `$XDG_RUNTIME_DIR/tidemux`, else `/tmp/tidemux-$UID`. With neither
-//! flag, `$TIDEMUX_SOCKET` overrides the default name `default`.
+//! flag, `$TIDEMUX_SOCKET`, else (inside a pane) the socket named by `$TIDEMUX`, else the
+//! default name `default`.
 
 use std::ffi::OsString;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -52,6 +53,8 @@ pub fn resolve_socket(choice: &SocketChoice) -> Result<PathBuf, String> {
         ensure_dir(&socket_dir())?.join(name)
     } else if let Some(p) = env_nonempty("TIDEMUX_SOCKET") {
         PathBuf::from(p)
+    } else if let Some(p) = socket_of_pane_env() {
+        p
     } else {
         ensure_dir(&socket_dir())?.join("default")
     };
@@ -97,12 +100,18 @@ fn ensure_dir(dir: &Path) -> Result<PathBuf, String> {
     Ok(dir.to_owned())
 }
 
+/// The socket of the server whose pane this process runs in: the first field of
+/// `TIDEMUX=<socket>,<pid>,<session>` (as tmux uses `$TMUX`).
+fn socket_of_pane_env() -> Option<PathBuf> {
+    let t = std::env::var("TIDEMUX").ok()?;
+    let sock = t.rsplitn(3, ',').nth(2)?;
+    (!sock.is_empty()).then(|| PathBuf::from(sock))
+}
+
 /// The pane this process runs in, if it runs inside a pane of the server on `socket`:
 /// `TIDEMUX=<socket>,<pid>,<session>` must name the same socket, and `TIDEMUX_PANE=%N`.
 pub fn caller_pane(socket: &Path) -> Option<PaneId> {
-    let t = std::env::var("TIDEMUX").ok()?;
-    let sock = t.rsplitn(3, ',').nth(2)?;
-    if Path::new(sock) != socket {
+    if socket_of_pane_env()? != socket {
         return None;
     }
     std::env::var("TIDEMUX_PANE").ok()?.parse().ok()

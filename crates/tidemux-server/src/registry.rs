@@ -631,7 +631,7 @@ impl Registry {
                     top: r.top,
                     active: w.active_pane == pid,
                     command: e.pane.command.clone(),
-                    pid: e.pane.pid,
+                    pid: if st.exit.is_some() { None } else { e.pane.pid },
                     dead: st.exit.is_some(),
                     exit: st.exit.clone(),
                     title: st.screen.title().to_owned(),

@@ -282,6 +282,9 @@ impl Pane {
     /// terminal's foreground process group; the waiter reports the exit.
     pub fn kill(&self) {
         use rustix::process::{kill_process_group, Pid, Signal};
+        if self.state().exit.is_some() {
+            return; // reaped: its pid may belong to someone else now
+        }
         let fg = lock(&self.master).process_group_leader();
         for pgid in [self.pid.map(|p| p as i32), fg].into_iter().flatten() {
             if let Some(pid) = Pid::from_raw(pgid) {
@@ -296,6 +299,9 @@ impl Pane {
     /// Kills the process outright (SIGKILL to its process group): used at server exit.
     pub fn kill_hard(&self) {
         use rustix::process::{kill_process_group, Pid, Signal};
+        if self.state().exit.is_some() {
+            return;
+        }
         if let Some(pid) = self.pid.and_then(|p| Pid::from_raw(p as i32)) {
             let _ = kill_process_group(pid, Signal::KILL);
         }

@@ -602,6 +602,11 @@ fn screen_row(screen: &vt100::Screen, row: u16, cols: u16, ansi: bool) -> String
     if cur != Style::default() {
         out.push_str("\x1b[0m");
     }
+    if !ansi {
+        // Same as history lines: blanks the program wrote at the end do not show.
+        let keep = out.trim_end_matches(' ').len();
+        out.truncate(keep);
+    }
     out
 }
 
