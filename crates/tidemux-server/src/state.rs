@@ -53,9 +53,10 @@ impl ServerState {
         self.shutdown.subscribe()
     }
 
-    /// Finishes a removal outside the registry lock: hangs up removed panes, resizes the rest,
-    /// and exits the server when the last session is gone (tmux `exit-empty`).
-    pub fn finish_removal(&self, removed: Removed, sessions_left: usize) {
+    /// Finishes a removal outside the registry lock: publishes the events, hangs up removed
+    /// panes and resizes the rest. The caller stops the server when no session is left (tmux
+    /// `exit-empty`): a request handler only after its reply is written.
+    pub fn finish_removal(&self, removed: Removed) {
         for e in removed.events {
             self.events.publish(e);
         }
@@ -64,9 +65,6 @@ impl ServerState {
         }
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);
-        }
-        if sessions_left == 0 {
-            self.shutdown();
         }
     }
 
@@ -176,6 +174,9 @@ impl ServerState {
             (removed, reg.sessions.len())
         };
         tracing::info!(pane = %id, "pane exited");
-        self.finish_removal(removed, left);
+        self.finish_removal(removed);
+        if left == 0 {
+            self.shutdown();
+        }
     }
 }

@@ -58,6 +58,7 @@ impl From<tidemux_client::ClientError> for Failure {
         let kind = match &e {
             C::NoServer(_) => "no_server",
             C::VersionMismatch { .. } => "version_mismatch",
+            C::Refused { .. } => "refused",
             _ => "connection",
         };
         Self::new(kind, e.to_string())

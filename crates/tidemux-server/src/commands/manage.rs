@@ -12,12 +12,8 @@ fn remove_with(
     f: impl FnOnce(&mut crate::registry::Registry, &mut Removed) -> CmdResult<()>,
 ) -> CmdResult {
     let mut removed = Removed::default();
-    let left = {
-        let mut reg = state.registry();
-        f(&mut reg, &mut removed)?;
-        reg.sessions.len()
-    };
-    state.finish_removal(removed, left);
+    f(&mut state.registry(), &mut removed)?;
+    state.finish_removal(removed);
     Ok(Response::Ok)
 }
 

@@ -27,6 +27,13 @@ pub async fn dispatch(
     closed: impl std::future::Future<Output = ()>,
 ) -> (Response, After) {
     let caller = env.caller_pane;
+    let kind = match &env.request {
+        Request::NewSession(_)
+        | Request::KillPane { .. }
+        | Request::KillWindow { .. }
+        | Request::KillSession { .. } => Kind::MayEmpty,
+        _ => Kind::Other,
+    };
     let r = match env.request {
         Request::NewSession(ns) => create::new_session(state, ns),
         Request::NewWindow {
@@ -122,5 +129,24 @@ pub async fn dispatch(
         Request::Identify => manage::identify(state, caller),
         Request::ServerInfo => Ok(manage::server_info(state)),
     };
-    (r.unwrap_or_else(Response::from), After::Continue)
+    (r.unwrap_or_else(Response::from), after_request(state, kind))
+}
+
+/// Which requests may leave the server without sessions: after their reply, an empty server
+/// exits (tmux `exit-empty`). Other requests never stop it, so a `list-sessions` racing an
+/// auto-started server's first `new-session` cannot stop that server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// kill-pane/window/session, or a new-session that may have failed.
+    MayEmpty,
+    /// Anything else.
+    Other,
+}
+
+fn after_request(state: &ServerState, kind: Kind) -> After {
+    if kind == Kind::MayEmpty && state.registry().sessions.is_empty() {
+        After::Shutdown
+    } else {
+        After::Continue
+    }
 }

@@ -171,7 +171,7 @@ impl Pane {
             .spawn_command(cmd)
             .map_err(|e| SpawnError::Exec {
                 cmd: spec.argv[0].clone(),
-                why: e.to_string(),
+                why: one_line_spawn_error(&e.to_string()),
             })?;
         // Only the child holds the slave now, so EOF arrives when it (and its children) exit.
         drop(pair.slave);
@@ -307,6 +307,14 @@ impl Pane {
         }
         let _ = lock(&self.killer).kill();
     }
+}
+
+/// portable-pty's spawn errors span lines and may embed the whole `PATH`; keep one line.
+fn one_line_spawn_error(e: &str) -> String {
+    if e.contains("No viable candidates found in PATH") {
+        return "command not found in PATH".into();
+    }
+    e.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
