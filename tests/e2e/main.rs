@@ -3,6 +3,7 @@
 
 mod support;
 
+mod agent;
 mod basics;
 mod faults;
 mod programs;

@@ -23,6 +23,14 @@ pub enum ClientError {
         /// Where.
         socket: PathBuf,
     },
+    /// The server belongs to another user and refused the connection.
+    #[error("the server on {socket} belongs to uid {owner} and refuses other users")]
+    Refused {
+        /// Where.
+        socket: PathBuf,
+        /// The socket owner's uid.
+        owner: u32,
+    },
     /// The server could not be started.
     #[error("cannot start a server on {socket}: {why}")]
     StartFailed {
@@ -37,6 +45,11 @@ pub enum ClientError {
     /// The reply did not match the request.
     #[error("protocol error: {0}")]
     Protocol(String),
+}
+
+fn socket_owner(socket: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(socket).ok().map(|m| m.uid())
 }
 
 /// A connected, handshaken client.
@@ -71,11 +84,25 @@ impl Client {
             }
             Err(e) => return Err(ClientError::Codec(CodecError::Io(e))),
         };
+        // A server that closes before its hello refused us (another user's server) or is
+        // exiting (there is no server to talk to).
+        let gone = |e: io::Error| match codec::closed_or_io(e) {
+            CodecError::Closed => match socket_owner(socket) {
+                Some(owner) if owner != rustix::process::geteuid().as_raw() => {
+                    ClientError::Refused {
+                        socket: socket.to_owned(),
+                        owner,
+                    }
+                }
+                _ => ClientError::NoServer(socket.to_owned()),
+            },
+            other => ClientError::Codec(other),
+        };
         stream
             .write_all(&codec::hello(PROTOCOL_VERSION))
-            .map_err(codec::closed_or_io)?;
+            .map_err(gone)?;
         let mut hello = [0u8; HELLO_LEN];
-        stream.read_exact(&mut hello).map_err(codec::closed_or_io)?;
+        stream.read_exact(&mut hello).map_err(gone)?;
         let server = codec::parse_hello(&hello)?;
         if server != PROTOCOL_VERSION {
             return Err(ClientError::VersionMismatch {
@@ -95,6 +122,43 @@ impl Client {
     /// The socket this client is connected to.
     pub fn socket(&self) -> &Path {
         &self.socket
+    }
+
+    /// Sends one request whose replies are a stream of frames with its id (`events`); calls
+    /// `on_reply` for each until it returns `false` or the server closes the connection.
+    ///
+    /// # Errors
+    /// Connection failures other than a clean close.
+    pub fn stream(
+        &mut self,
+        request: Request,
+        mut on_reply: impl FnMut(Response) -> bool,
+    ) -> Result<(), ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = codec::encode_frame(
+            id,
+            &Envelope {
+                caller_pane: self.caller,
+                request,
+            },
+        )?;
+        codec::write_all(&mut self.stream, &frame)?;
+        loop {
+            let (rid, body) = match codec::read_frame(&mut self.stream) {
+                Ok(f) => f,
+                Err(CodecError::Closed) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            if rid != id {
+                return Err(ClientError::Protocol(format!(
+                    "reply id {rid} does not match request id {id}"
+                )));
+            }
+            if !on_reply(codec::decode_body(&body)?) {
+                return Ok(());
+            }
+        }
     }
 
     /// Sends one request and waits for its reply (a server-side error is `Ok(Response::Error)`).

@@ -55,8 +55,59 @@ pub struct WindowInfo {
     pub active_pane: PaneId,
 }
 
-/// One pane, as `list-panes` reports it.
+/// What a pane is doing, as `status` and `list-panes` report it (see `docs/cli.md` for the
+/// method and its hysteresis).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunState {
+    /// The screen changed recently or the foreground process is on a CPU.
+    Running,
+    /// The screen is quiet and the foreground process is not reading the terminal.
+    Idle,
+    /// The screen is quiet and the foreground process is blocked reading the terminal.
+    WaitingInput,
+    /// The pane's process exited.
+    Exited,
+}
+
+impl RunState {
+    /// The kebab-case name (`waiting-input`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Running => "running",
+            RunState::Idle => "idle",
+            RunState::WaitingInput => "waiting-input",
+            RunState::Exited => "exited",
+        }
+    }
+}
+
+impl std::str::FromStr for RunState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "running" => Ok(RunState::Running),
+            "idle" => Ok(RunState::Idle),
+            "waiting-input" => Ok(RunState::WaitingInput),
+            "exited" => Ok(RunState::Exited),
+            _ => Err(format!(
+                "unknown state '{s}'; valid states: running, idle, waiting-input, exited"
+            )),
+        }
+    }
+}
+
+/// A process, as seen in `/proc`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Process {
+    /// Process id.
+    pub pid: u32,
+    /// Command name (`/proc/PID/comm`).
+    pub name: String,
+}
+
+/// One pane, as `list-panes` reports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaneInfo {
     /// `%N`.
     pub id: PaneId,
@@ -104,6 +155,20 @@ pub struct PaneInfo {
     pub history_limit: u64,
     /// Bytes used by the history store.
     pub history_bytes: u64,
+    /// What the pane is doing.
+    pub state: RunState,
+    /// The terminal's foreground process (leader of its foreground process group).
+    pub foreground: Option<Process>,
+    /// Working directory of the foreground process (else of the pane's process).
+    pub cwd: Option<String>,
+    /// Seconds since the rendered screen content last changed.
+    pub quiet_secs: f64,
+    /// A bell rang since the pane was last selected.
+    pub bell: bool,
+    /// The attention flag is set (by `notify` or a bell).
+    pub attention: bool,
+    /// The attention message, if any.
+    pub attention_message: Option<String>,
 }
 
 /// Cursor state of a screen.
@@ -145,7 +210,7 @@ pub struct ScreenCapture {
 }
 
 /// Who a caller is, as `identify` reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Identity {
     /// Socket path of the server.
     pub socket: String,

@@ -5,7 +5,7 @@
 //! bumps [`crate::PROTOCOL_VERSION`].
 
 use crate::ids::{PaneId, SessionId, WindowId};
-use crate::info::{Identity, PaneInfo, ScreenCapture, SessionInfo, WindowInfo};
+use crate::info::{ExitInfo, Identity, PaneInfo, RunState, ScreenCapture, SessionInfo, WindowInfo};
 use serde::{Deserialize, Serialize};
 
 /// The body of every request frame: the caller's context plus the request.
@@ -143,8 +143,15 @@ pub enum Request {
         target: Target,
         /// Text, written as is.
         text: String,
-        /// Press Enter afterwards.
+        /// Press Enter afterwards (same write).
         enter: bool,
+        /// Submit mode: bracketed paste when the program enabled it, then Enter as a separate
+        /// write after this many milliseconds (see `docs/cli.md`).
+        submit_delay_ms: Option<u64>,
+        /// Then wait for these conditions, considering only output after the send.
+        wait: Option<WaitSpec>,
+        /// Give up waiting after this many milliseconds.
+        timeout_ms: Option<u64>,
     },
     /// Press keys by tmux name, `count` times each sequence.
     SendKeys {
@@ -239,6 +246,226 @@ pub enum Request {
     Identify,
     /// Server version and pid.
     ServerInfo,
+    /// Wait until any condition holds on a pane.
+    Wait {
+        /// Pane.
+        target: Target,
+        /// Conditions.
+        spec: WaitSpec,
+        /// Give up after this many milliseconds.
+        timeout_ms: Option<u64>,
+    },
+    /// Stream events (replies: a series of `Response::Event` with this request's id).
+    Events {
+        /// Replay buffered events with a sequence number greater than this first.
+        after: Option<u64>,
+        /// Only these kinds (exact kind or family prefix such as `pane`); empty = all.
+        filters: Vec<String>,
+    },
+    /// Set or clear a pane's attention flag.
+    Notify {
+        /// Pane.
+        target: Target,
+        /// Message (setting).
+        message: String,
+        /// Clear instead of set.
+        clear: bool,
+    },
+}
+
+/// Conditions of a wait; the wait returns when any holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitSpec {
+    /// Regex over the visible screen (lines joined by `\n`, multi-line mode).
+    pub text: Option<String>,
+    /// Include history in the text search.
+    pub history: bool,
+    /// The rendered screen has not changed for this many milliseconds.
+    pub idle_ms: Option<u64>,
+    /// The pane's process exited.
+    pub exit: bool,
+    /// A new shell prompt (OSC 133 A) arrived, or the shell sits at one.
+    pub prompt: bool,
+    /// The pane is in this state.
+    pub state: Option<RunState>,
+    /// Only consider screen content that changed after this output sequence number.
+    pub since: Option<u64>,
+}
+
+/// How a wait ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitOutcome {
+    /// The pane.
+    pub pane: PaneId,
+    /// The condition that fired (`text`, `idle`, `exit`, `prompt`, `state`), `null` on timeout.
+    pub condition: Option<String>,
+    /// The wait gave up.
+    pub timed_out: bool,
+    /// Output sequence number of the screen state the decision was made on.
+    pub seq: u64,
+    /// Matched text (`text`).
+    pub matched: Option<String>,
+    /// Line of the match (0 = top row, negative = history).
+    pub row: Option<i64>,
+    /// Exit status (`exit`, or when the pane is dead).
+    pub exit: Option<ExitInfo>,
+    /// The pane's state when the wait ended.
+    pub state: RunState,
+    /// What a `send ... --wait-*` wrote first.
+    pub sent: Option<Sent>,
+}
+
+/// Kinds of events (`docs/cli.md` lists their fields).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    /// A session was created.
+    SessionCreated,
+    /// A session was closed.
+    SessionClosed,
+    /// A session was renamed.
+    SessionRenamed,
+    /// A window was created.
+    WindowCreated,
+    /// A window was closed.
+    WindowClosed,
+    /// A window was renamed.
+    WindowRenamed,
+    /// A pane was created.
+    PaneCreated,
+    /// A pane was closed.
+    PaneClosed,
+    /// A pane was renamed.
+    PaneRenamed,
+    /// A pane's process exited.
+    PaneExited,
+    /// A pane rang the bell.
+    Bell,
+    /// A pane's title changed.
+    TitleChanged,
+    /// A pane's state changed.
+    StateChanged,
+    /// A pane's attention flag was set.
+    AttentionSet,
+    /// A pane's attention flag was cleared.
+    AttentionCleared,
+    /// A wait-for channel was signalled.
+    ChannelSignalled,
+    /// A client attached.
+    ClientAttached,
+    /// A client detached.
+    ClientDetached,
+    /// A pane produced output (coalesced: at most 4 per second per pane).
+    Output,
+    /// Some events requested with `--after` are no longer buffered.
+    EventsLost,
+    /// This subscriber fell behind and is being disconnected.
+    SubscriberDropped,
+}
+
+impl EventKind {
+    /// Every kind, for help and validation.
+    pub const ALL: [EventKind; 21] = [
+        EventKind::SessionCreated,
+        EventKind::SessionClosed,
+        EventKind::SessionRenamed,
+        EventKind::WindowCreated,
+        EventKind::WindowClosed,
+        EventKind::WindowRenamed,
+        EventKind::PaneCreated,
+        EventKind::PaneClosed,
+        EventKind::PaneRenamed,
+        EventKind::PaneExited,
+        EventKind::Bell,
+        EventKind::TitleChanged,
+        EventKind::StateChanged,
+        EventKind::AttentionSet,
+        EventKind::AttentionCleared,
+        EventKind::ChannelSignalled,
+        EventKind::ClientAttached,
+        EventKind::ClientDetached,
+        EventKind::Output,
+        EventKind::EventsLost,
+        EventKind::SubscriberDropped,
+    ];
+
+    /// The kebab-case name (`pane-exited`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::SessionCreated => "session-created",
+            EventKind::SessionClosed => "session-closed",
+            EventKind::SessionRenamed => "session-renamed",
+            EventKind::WindowCreated => "window-created",
+            EventKind::WindowClosed => "window-closed",
+            EventKind::WindowRenamed => "window-renamed",
+            EventKind::PaneCreated => "pane-created",
+            EventKind::PaneClosed => "pane-closed",
+            EventKind::PaneRenamed => "pane-renamed",
+            EventKind::PaneExited => "pane-exited",
+            EventKind::Bell => "bell",
+            EventKind::TitleChanged => "title-changed",
+            EventKind::StateChanged => "state-changed",
+            EventKind::AttentionSet => "attention-set",
+            EventKind::AttentionCleared => "attention-cleared",
+            EventKind::ChannelSignalled => "channel-signalled",
+            EventKind::ClientAttached => "client-attached",
+            EventKind::ClientDetached => "client-detached",
+            EventKind::Output => "output",
+            EventKind::EventsLost => "events-lost",
+            EventKind::SubscriberDropped => "subscriber-dropped",
+        }
+    }
+}
+
+/// One event. Fields that do not apply to a kind are `null`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Server-wide sequence number (1, 2, ...); 0 for the synthetic `events-lost` and
+    /// `subscriber-dropped` events.
+    pub seq: u64,
+    /// Unix time in milliseconds.
+    pub time_ms: u64,
+    /// Kind.
+    pub kind: EventKind,
+    /// Session concerned.
+    pub session: Option<SessionId>,
+    /// Window concerned.
+    pub window: Option<WindowId>,
+    /// Pane concerned.
+    pub pane: Option<PaneId>,
+    /// New name (`*-renamed`, `*-created`), channel name (`channel-signalled`).
+    pub name: Option<String>,
+    /// Exit status (`pane-exited`).
+    pub exit: Option<ExitInfo>,
+    /// New state (`state-changed`).
+    pub state: Option<RunState>,
+    /// Previous state (`state-changed`).
+    pub previous_state: Option<RunState>,
+    /// Message (`attention-set`, `events-lost`, `subscriber-dropped`) or title (`title-changed`).
+    pub message: Option<String>,
+    /// Pane output sequence number (`output`), or the first sequence number still buffered
+    /// (`events-lost`).
+    pub output_seq: Option<u64>,
+}
+
+impl Event {
+    /// An event of `kind` with every optional field empty.
+    pub fn new(kind: EventKind) -> Self {
+        Event {
+            seq: 0,
+            time_ms: 0,
+            kind,
+            session: None,
+            window: None,
+            pane: None,
+            name: None,
+            exit: None,
+            state: None,
+            previous_state: None,
+            message: None,
+            output_seq: None,
+        }
+    }
 }
 
 /// What a successful creation made.
@@ -307,6 +534,9 @@ pub struct ErrorReply {
 }
 
 /// A reply; its frame repeats the request's id.
+// One value per reply, built and dropped at once: the size spread between variants costs
+// nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     /// Done, nothing to report.
@@ -331,4 +561,8 @@ pub enum Response {
     Server(ServerInfo),
     /// The request failed.
     Error(ErrorReply),
+    /// A wait ended.
+    Waited(WaitOutcome),
+    /// One streamed event.
+    Event(Event),
 }

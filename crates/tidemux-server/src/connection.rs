@@ -8,8 +8,15 @@ use crate::commands::{dispatch, After};
 use crate::state::ServerState;
 use interprocess::local_socket::tokio::Stream;
 use std::sync::Arc;
+use std::time::Duration;
 use tidemux_proto::codec::{self, CodecError, HEADER_LEN, HELLO_LEN};
-use tidemux_proto::{Envelope, ErrorKind, ErrorReply, Response, PROTOCOL_VERSION};
+use tidemux_proto::{
+    Envelope, ErrorKind, ErrorReply, Event, EventKind, Request, Response, PROTOCOL_VERSION,
+};
+use tokio::sync::broadcast::error::RecvError;
+
+/// How long one event frame may take to write before the subscriber counts as stuck.
+const EVENT_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn read_exact(conn: &Stream, buf: &mut [u8]) -> Result<(), CodecError> {
@@ -92,6 +99,9 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
         let mut body = vec![0u8; len as usize];
         read_exact(conn, &mut body).await?;
         let (resp, after) = match codec::decode_body::<Envelope>(&body) {
+            Ok(Envelope { request: Request::Events { after, filters }, .. }) => {
+                return stream_events(state, conn, id, after, &filters).await;
+            }
             Ok(env) => dispatch(state, env, peer_closed(conn)).await,
             Err(e) => (
                 Response::Error(ErrorReply {
@@ -105,6 +115,71 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
         if after == After::Shutdown {
             state.shutdown();
             return Ok(());
+        }
+    }
+}
+
+async fn send_event(conn: &Stream, id: u64, e: &Event) -> Result<(), CodecError> {
+    let frame = codec::encode_frame(id, &Response::Event(e.clone()))?;
+    match tokio::time::timeout(EVENT_WRITE_TIMEOUT, write_all(conn, &frame)).await {
+        Ok(r) => r,
+        Err(_) => Err(CodecError::Closed),
+    }
+}
+
+/// Streams events to one subscriber until it disconnects or falls behind.
+async fn stream_events(
+    state: &Arc<ServerState>,
+    conn: &Stream,
+    id: u64,
+    after: Option<u64>,
+    filters: &[String],
+) -> Result<(), CodecError> {
+    let kinds = match crate::events::parse_filters(filters) {
+        Ok(k) => k,
+        Err(message) => {
+            let resp = Response::Error(ErrorReply {
+                kind: ErrorKind::Invalid,
+                message,
+            });
+            return reply(conn, id, &resp).await;
+        }
+    };
+    let wanted = |k: EventKind| kinds.is_empty() || kinds.contains(&k);
+    let sub = state.events.subscribe(after);
+    if let Some(first) = sub.lost_before {
+        let mut e = Event::new(EventKind::EventsLost);
+        e.output_seq = Some(first);
+        e.message = Some(format!(
+            "events after {} are no longer buffered; the oldest buffered event is {first}",
+            after.unwrap_or(0)
+        ));
+        send_event(conn, id, &e).await?;
+    }
+    for e in sub.replay.iter().filter(|e| wanted(e.kind)) {
+        send_event(conn, id, e).await?;
+    }
+    let mut live = sub.live;
+    let closed = peer_closed(conn);
+    tokio::pin!(closed);
+    loop {
+        let next = tokio::select! {
+            r = live.recv() => r,
+            () = &mut closed => return Ok(()),
+        };
+        match next {
+            Ok(e) if wanted(e.kind) => send_event(conn, id, &e).await?,
+            Ok(_) => {}
+            Err(RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "dropping an events subscriber that fell behind");
+                let mut e = Event::new(EventKind::SubscriberDropped);
+                e.message = Some(format!(
+                    "subscriber fell {n} events behind and was disconnected; resume with --after"
+                ));
+                let _ = send_event(conn, id, &e).await;
+                return Ok(());
+            }
+            Err(RecvError::Closed) => return Ok(()),
         }
     }
 }

@@ -10,9 +10,11 @@
 pub mod commands;
 pub mod connection;
 pub mod error;
+pub mod events;
 pub mod input;
 pub mod layout;
 pub mod listener;
+pub mod monitor;
 pub mod pane;
 pub mod registry;
 pub mod screen;

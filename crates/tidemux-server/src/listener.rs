@@ -89,7 +89,9 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
             .map_err(bind_err)?;
         tracing::info!(socket = %path.display(), pid = std::process::id(), "server listening");
+        let monitor = tokio::spawn(crate::monitor::run(Arc::clone(&state)));
         accept_loop(&state, listener).await;
+        monitor.abort();
         Ok(())
     });
     // Shut down: hang up every pane, remove the socket.

@@ -9,7 +9,9 @@ use crate::layout::{Layout, Rect};
 use crate::pane::Pane;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tidemux_proto::{PaneId, PaneInfo, SessionId, SessionInfo, WindowId, WindowInfo};
+use tidemux_proto::{
+    Event, EventKind, PaneId, PaneInfo, SessionId, SessionInfo, WindowId, WindowInfo,
+};
 
 /// A session.
 #[derive(Debug)]
@@ -108,14 +110,31 @@ pub struct Registry {
     clock: u64,
 }
 
-/// Result of removing objects: the panes whose process must be hung up and the panes whose
-/// size changed.
+/// Result of removing objects: the panes whose process must be hung up, the panes whose
+/// size changed, and the `*-closed` events to publish.
 #[derive(Debug, Default)]
 pub struct Removed {
     /// Panes taken out of the model.
     pub panes: Vec<Arc<Pane>>,
     /// Panes to resize (pane, rows, cols).
     pub resized: Vec<(Arc<Pane>, u16, u16)>,
+    /// Events to publish.
+    pub events: Vec<Event>,
+}
+
+/// An event about an object, with its owners filled in.
+pub fn event(
+    kind: EventKind,
+    session: Option<SessionId>,
+    window: Option<WindowId>,
+    pane: Option<PaneId>,
+) -> Event {
+    Event {
+        session,
+        window,
+        pane,
+        ..Event::new(kind)
+    }
 }
 
 impl Registry {
@@ -145,6 +164,12 @@ impl Registry {
     pub fn tick(&mut self) -> u64 {
         self.clock += 1;
         self.clock
+    }
+
+    /// The (session, window) owning a pane.
+    pub fn owners(&self, p: PaneId) -> (Option<SessionId>, Option<WindowId>) {
+        let w = self.panes.get(&p).map(|e| e.window);
+        (w.and_then(|w| self.windows.get(&w)).map(|w| w.session), w)
     }
 
     /// Looks up a pane entry.
@@ -462,6 +487,9 @@ impl Registry {
         };
         out.panes.push(entry.pane);
         let wid = entry.window;
+        let sid = self.windows.get(&wid).map(|w| w.session);
+        out.events
+            .push(event(EventKind::PaneClosed, sid, Some(wid), Some(p)));
         let Some(win) = self.windows.get_mut(&wid) else {
             return;
         };
@@ -486,8 +514,20 @@ impl Registry {
         for (p, _) in win.layout.geometry(win.rect()) {
             if let Some(e) = self.panes.remove(&p) {
                 out.panes.push(e.pane);
+                out.events.push(event(
+                    EventKind::PaneClosed,
+                    Some(win.session),
+                    Some(wid),
+                    Some(p),
+                ));
             }
         }
+        out.events.push(event(
+            EventKind::WindowClosed,
+            Some(win.session),
+            Some(wid),
+            None,
+        ));
         let Some(sess) = self.sessions.get_mut(&win.session) else {
             return;
         };
@@ -495,6 +535,8 @@ impl Registry {
         if sess.windows.is_empty() {
             let sid = sess.id;
             self.sessions.remove(&sid);
+            out.events
+                .push(event(EventKind::SessionClosed, Some(sid), None, None));
         } else if sess.active_window == wid {
             // tmux picks the last window used; the nearest lower index is close enough.
             let next = sess
@@ -519,7 +561,10 @@ impl Registry {
         for w in wins {
             self.remove_window(w, out);
         }
-        self.sessions.remove(&sid);
+        if self.sessions.remove(&sid).is_some() {
+            out.events
+                .push(event(EventKind::SessionClosed, Some(sid), None, None));
+        }
     }
 
     /// `list-sessions` row.
@@ -566,6 +611,9 @@ impl Registry {
             .enumerate()
             .filter_map(|(i, (pid, r))| {
                 let e = self.panes.get(&pid)?;
+                let fg = e.pane.foreground_pid().or(e.pane.pid);
+                let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
+                let cwd = fg.and_then(crate::pane::proc::cwd);
                 let st = e.pane.state();
                 let (hl, hlim, hb) = st.screen.history_stats();
                 Some(PaneInfo {
@@ -592,6 +640,17 @@ impl Registry {
                     history_lines: hl as u64,
                     history_limit: hlim as u64,
                     history_bytes: hb as u64,
+                    state: st.run.state(),
+                    foreground: if st.exit.is_some() {
+                        None
+                    } else {
+                        sample.process
+                    },
+                    cwd: if st.exit.is_some() { None } else { cwd },
+                    quiet_secs: st.screen.changed_at().elapsed().as_secs_f64(),
+                    bell: st.bell,
+                    attention: st.attention.is_some(),
+                    attention_message: st.attention.clone(),
                 })
             })
             .collect()

@@ -1,11 +1,13 @@
 //! The server's shared state, passed explicitly (no globals) to every handler.
 
 use crate::commands::waitfor::Channels;
-use crate::registry::{Registry, Removed};
+use crate::events::EventBus;
+use crate::pane::{Observer, PaneNote};
+use crate::registry::{event, Registry, Removed};
 use crate::sync::lock;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tidemux_proto::PaneId;
+use tidemux_proto::{Event, EventKind, ExitInfo, PaneId, RunState};
 use tokio::sync::watch;
 
 /// Shared server state.
@@ -18,6 +20,8 @@ pub struct ServerState {
     registry: Mutex<Registry>,
     /// wait-for channels.
     pub channels: Mutex<Channels>,
+    /// The event log.
+    pub events: EventBus,
     shutdown: watch::Sender<bool>,
 }
 
@@ -29,6 +33,7 @@ impl ServerState {
             pid: std::process::id(),
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
+            events: EventBus::default(),
             shutdown: watch::channel(false).0,
         })
     }
@@ -48,23 +53,111 @@ impl ServerState {
         self.shutdown.subscribe()
     }
 
-    /// Finishes a removal outside the registry lock: hangs up removed panes, resizes the rest,
-    /// and exits the server when the last session is gone (tmux `exit-empty`).
-    pub fn finish_removal(&self, removed: Removed, sessions_left: usize) {
+    /// Finishes a removal outside the registry lock: publishes the events, hangs up removed
+    /// panes and resizes the rest. The caller stops the server when no session is left (tmux
+    /// `exit-empty`): a request handler only after its reply is written.
+    pub fn finish_removal(&self, removed: Removed) {
+        for e in removed.events {
+            self.events.publish(e);
+        }
         for p in &removed.panes {
             p.kill();
         }
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);
         }
-        if sessions_left == 0 {
-            self.shutdown();
+    }
+
+    /// Publishes an event about a pane, filling in its window and session.
+    pub fn pane_event(&self, kind: EventKind, pane: PaneId, fill: impl FnOnce(&mut Event)) {
+        let (s, w) = self.registry().owners(pane);
+        let mut e = event(kind, s, w, Some(pane));
+        fill(&mut e);
+        self.events.publish(e);
+    }
+
+    /// The observer given to every pane: turns its notes into events and attention.
+    pub fn observer(self: &Arc<Self>) -> Observer {
+        let weak = Arc::downgrade(self);
+        Arc::new(move |id, note| {
+            if let Some(s) = weak.upgrade() {
+                s.on_pane_note(id, note);
+            }
+        })
+    }
+
+    fn on_pane_note(self: &Arc<Self>, id: PaneId, note: PaneNote) {
+        match note {
+            PaneNote::Bell => {
+                self.pane_event(EventKind::Bell, id, |_| {});
+                self.set_attention(id, Some("bell".into()), false);
+            }
+            PaneNote::Title(t) => {
+                self.pane_event(EventKind::TitleChanged, id, |e| e.message = Some(t))
+            }
+            PaneNote::Exited(exit) => self.pane_exited(id, exit),
+            PaneNote::State(prev, new) => self.pane_event(EventKind::StateChanged, id, |e| {
+                e.previous_state = Some(prev);
+                e.state = Some(new);
+            }),
         }
     }
 
-    /// Called by a pane's waiter thread when its process exited: the pane closes unless its
-    /// session has remain-on-exit.
-    pub fn pane_exited(self: &Arc<Self>, id: PaneId) {
+    /// Sets (`Some`) or clears (`None`) a pane's attention flag, publishing the change. Setting
+    /// an already set flag replaces its message only with `replace` (a bell does not replace a
+    /// `notify` message).
+    pub fn set_attention(&self, id: PaneId, message: Option<String>, replace: bool) {
+        let pane = match self.registry().pane(id) {
+            Ok(e) => Arc::clone(&e.pane),
+            Err(_) => return,
+        };
+        let ev = {
+            let mut st = pane.state();
+            match (&st.attention, message) {
+                (None, Some(m)) => {
+                    st.attention = Some(m.clone());
+                    Some((EventKind::AttentionSet, Some(m)))
+                }
+                (Some(_), Some(m)) if replace => {
+                    st.attention = Some(m.clone());
+                    Some((EventKind::AttentionSet, Some(m)))
+                }
+                (Some(_), None) => {
+                    st.attention = None;
+                    st.bell = false;
+                    Some((EventKind::AttentionCleared, None))
+                }
+                (None, None) => {
+                    st.bell = false;
+                    None
+                }
+                (Some(_), Some(_)) => None,
+            }
+        };
+        if let Some((kind, m)) = ev {
+            self.pane_event(kind, id, |e| e.message = m);
+        }
+    }
+
+    /// Called when a pane's process exited: publishes `pane-exited` and the `exited` state;
+    /// the pane closes unless its session has remain-on-exit.
+    pub fn pane_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
+        self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit));
+        let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
+        if let Some(p) = pane {
+            let changed = {
+                let mut st = p.state();
+                let seq = st.seq;
+                st.run.observe(RunState::Exited, true, seq)
+            };
+            if let Some((prev, new)) = changed {
+                self.pane_event(EventKind::StateChanged, id, |e| {
+                    e.previous_state = Some(prev);
+                    e.state = Some(new);
+                });
+            }
+            p.notify_watchers();
+        }
         let (removed, left) = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
@@ -81,6 +174,9 @@ impl ServerState {
             (removed, reg.sessions.len())
         };
         tracing::info!(pane = %id, "pane exited");
-        self.finish_removal(removed, left);
+        self.finish_removal(removed);
+        if left == 0 {
+            self.shutdown();
+        }
     }
 }

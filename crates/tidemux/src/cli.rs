@@ -117,12 +117,24 @@ pub enum Command {
         /// Press Enter after the text.
         #[arg(long)]
         enter: bool,
-        /// The text.
-        #[arg(
-            value_name = "TEXT",
-            allow_hyphen_values = true,
-            trailing_var_arg = true
-        )]
+        /// Submit to a TUI: bracketed paste if the program enabled it, then Enter as a separate
+        /// write after --submit-delay.
+        #[arg(long, conflicts_with = "enter")]
+        submit: bool,
+        /// Delay between the text and Enter in --submit mode, ms.
+        #[arg(long, value_name = "MS", default_value_t = 150)]
+        submit_delay: u64,
+        /// Then wait until REGEX matches output that came after the send.
+        #[arg(long, value_name = "REGEX")]
+        wait_text: Option<String>,
+        /// Then wait until the screen was quiet for MS after changing.
+        #[arg(long, value_name = "MS")]
+        wait_idle: Option<u64>,
+        /// Give up waiting after SECONDS (exit 124).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
+        /// The text (flags may follow it; put `--` before text that starts with '-').
+        #[arg(value_name = "TEXT")]
         text: Vec<String>,
     },
     /// Press keys by tmux name (Enter, C-c, M-x, Up, F5, ...).
@@ -209,6 +221,65 @@ pub enum Command {
     Identify,
     /// Print client and server versions.
     Version,
+    /// Wait until a condition holds on a pane (exit 124 on timeout).
+    Wait(WaitArgs),
+    /// What every pane is doing: state, foreground process, quiet time, flags.
+    #[command(visible_alias = "st")]
+    Status {
+        #[command(flatten)]
+        target: TargetArg,
+    },
+    /// Stream events as JSON lines until interrupted.
+    Events {
+        /// Replay buffered events after this sequence number first.
+        #[arg(long, value_name = "SEQ")]
+        after: Option<u64>,
+        /// Only these kinds, or families (session, window, pane, attention, ...). Repeatable.
+        #[arg(long, value_name = "KIND")]
+        filter: Vec<String>,
+    },
+    /// Set a pane's attention flag with a message (or --clear it).
+    Notify {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Clear the flag.
+        #[arg(long)]
+        clear: bool,
+        /// Message.
+        #[arg(required_unless_present = "clear")]
+        message: Vec<String>,
+    },
+}
+
+/// `wait` options.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    #[command(flatten)]
+    pub target: TargetArg,
+    /// REGEX matches the visible screen (multi-line: ^ and $ match at line ends).
+    #[arg(long, value_name = "REGEX")]
+    pub text: Option<String>,
+    /// Search history too (with --text).
+    #[arg(long, requires = "text")]
+    pub history: bool,
+    /// The screen content has not changed for MS milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub idle: Option<u64>,
+    /// The pane's process exited.
+    #[arg(long)]
+    pub exit: bool,
+    /// The shell reached a new prompt (OSC 133 marks).
+    #[arg(long)]
+    pub prompt: bool,
+    /// The pane is in STATE: running, idle, waiting-input, exited.
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<String>,
+    /// Only consider output after this sequence number (from send, read-screen --json, ...).
+    #[arg(long, value_name = "SEQ")]
+    pub since: Option<u64>,
+    /// Give up after SECONDS (exit 124).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
 }
 
 /// `new-session` options.

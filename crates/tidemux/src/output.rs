@@ -17,6 +17,8 @@ pub struct Failure {
     pub kind: &'static str,
     /// One line.
     pub message: String,
+    /// A JSON result was already printed on stdout (a timed-out wait): print no error object.
+    pub printed: bool,
 }
 
 impl Failure {
@@ -26,6 +28,7 @@ impl Failure {
             code: 1,
             kind,
             message: message.into(),
+            printed: false,
         }
     }
 }
@@ -44,6 +47,7 @@ impl From<ErrorReply> for Failure {
             code,
             kind,
             message: e.message,
+            printed: false,
         }
     }
 }
@@ -54,6 +58,7 @@ impl From<tidemux_client::ClientError> for Failure {
         let kind = match &e {
             C::NoServer(_) => "no_server",
             C::VersionMismatch { .. } => "version_mismatch",
+            C::Refused { .. } => "refused",
             _ => "connection",
         };
         Self::new(kind, e.to_string())
@@ -76,7 +81,7 @@ pub fn line(s: &str) {
 
 /// Reports a failure and returns its exit code.
 pub fn fail(command: &str, f: Failure, as_json: bool) -> ExitCode {
-    if as_json {
+    if as_json && !f.printed {
         json(
             &serde_json::json!({"error": {"kind": f.kind, "message": f.message, "command": command}}),
         );

@@ -6,13 +6,38 @@
 use crate::error::{CmdError, CmdResult};
 use crate::layout::Layout;
 use crate::pane::{Pane, PaneSpec};
-use crate::registry::{PaneEntry, Registry, Session, Window};
+use crate::registry::{event, PaneEntry, Registry, Session, Window};
 use crate::state::ServerState;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tidemux_proto::{
-    Created, NewSession, PaneId, Response, SessionId, Spawn, SplitDirection, SplitSize, WindowId,
+    Created, EventKind, NewSession, PaneId, Response, SessionId, Spawn, SplitDirection, SplitSize,
+    WindowId,
 };
+
+/// Publishes the `*-created` events for what a command made.
+fn publish_created(
+    state: &ServerState,
+    reg: &Registry,
+    session: Option<SessionId>,
+    window: Option<WindowId>,
+    pane: PaneId,
+) {
+    let (s, w) = reg.owners(pane);
+    if let Some(sid) = session {
+        let mut e = event(EventKind::SessionCreated, Some(sid), None, None);
+        e.name = reg.sessions.get(&sid).map(|x| x.name.clone());
+        state.events.publish(e);
+    }
+    if let Some(wid) = window {
+        let mut e = event(EventKind::WindowCreated, s, Some(wid), None);
+        e.name = reg.windows.get(&wid).map(|x| x.name.clone());
+        state.events.publish(e);
+    }
+    state
+        .events
+        .publish(event(EventKind::PaneCreated, s, w, Some(pane)));
+}
 
 /// Default window size, cells.
 pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
@@ -149,13 +174,7 @@ fn start_pane(
         cols,
         history_limit,
     };
-    let weak = Arc::downgrade(state);
-    Pane::spawn(spec, move |id| {
-        if let Some(s) = weak.upgrade() {
-            s.pane_exited(id);
-        }
-    })
-    .map_err(|e| CmdError::failed(e.to_string()))
+    Pane::spawn(spec, state.observer()).map_err(|e| CmdError::failed(e.to_string()))
 }
 
 fn check_name(kind: &str, name: &str) -> CmdResult<()> {
@@ -292,6 +311,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             name: None,
         },
     );
+    publish_created(state, &reg, Some(sid), Some(wid), pid);
     Ok(created(&reg, sid, wid, &pane))
 }
 
@@ -347,6 +367,7 @@ pub fn new_window(
         }
     }
     reg.touch(sid);
+    publish_created(state, &reg, None, Some(wid), pid);
     Ok(created(&reg, sid, wid, &pane))
 }
 
@@ -438,6 +459,7 @@ pub fn split_window(
     let mut resized = Vec::new();
     reg.relayout(wid, &mut resized);
     reg.touch(sid);
+    publish_created(state, &reg, None, None, pid);
     let resp = created(&reg, sid, wid, &pane);
     drop(reg);
     for (p, rows, cols) in resized {

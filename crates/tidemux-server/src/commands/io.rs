@@ -1,11 +1,16 @@
 //! `send`, `send-key`, `read-screen`: input to and output from one pane.
 
+use super::wait::{wait_on, Conditions};
 use crate::error::{CmdError, CmdResult};
 use crate::input::keys::{encode_keys, KeyModes};
 use crate::pane::Pane;
 use crate::state::ServerState;
 use std::sync::Arc;
-use tidemux_proto::{PaneId, ReadRange, Response, ScreenCapture, Sent};
+use std::time::Duration;
+use tidemux_proto::{PaneId, ReadRange, Response, ScreenCapture, Sent, WaitSpec};
+
+/// Default delay between a submitted text and its Enter, ms.
+pub const SUBMIT_DELAY_MS: u64 = 150;
 
 fn live_pane(
     state: &Arc<ServerState>,
@@ -23,7 +28,7 @@ fn live_pane(
     Ok(pane)
 }
 
-async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult {
+async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
     let (seq, dead) = {
         let st = pane.state();
         (st.seq, st.exit.clone())
@@ -51,27 +56,113 @@ async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult {
             })?
             .map_err(|e| CmdError::failed(format!("writing to pane {}: {e}", pane.id)))?;
     }
-    Ok(Response::Sent(Sent {
+    Ok(Sent {
         pane: pane.id,
         bytes: n,
         seq,
-    }))
+    })
 }
 
-/// `send [--enter] TEXT`: the text as UTF-8, then `\r` for Enter.
+/// Submit: the text as one input (inside bracketed-paste brackets when the program enabled
+/// them, `CSI 200~ ... CSI 201~`, xterm ctlseqs), then Enter as a separate write once `delay`
+/// has passed, and, if the screen had not changed by then, after it changes (at most one more
+/// `delay`). TUIs that drop an Enter arriving right after a paste see it late enough.
+async fn submit(pane: &Pane, text: String, delay: Duration) -> CmdResult<Sent> {
+    let bracketed = pane.state().screen.modes().bracketed_paste;
+    let mut rx = pane.subscribe();
+    let payload = if bracketed {
+        // Never let the text end the paste early.
+        let clean = text.replace("\x1b[201~", "");
+        format!("\x1b[200~{clean}\x1b[201~").into_bytes()
+    } else {
+        text.into_bytes()
+    };
+    let sent = write(pane, payload).await?;
+    tokio::time::sleep(delay).await;
+    if pane.state().screen.changed_seq() <= sent.seq {
+        let _ = tokio::time::timeout(delay, async {
+            while rx.changed().await.is_ok() {
+                if pane.state().screen.changed_seq() > sent.seq {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
+    let enter = write(pane, b"\r".to_vec()).await?;
+    Ok(Sent {
+        bytes: sent.bytes + enter.bytes,
+        ..sent
+    })
+}
+
+/// Options of `send` beyond the text.
+#[derive(Debug, Clone, Default)]
+pub struct SendOpts {
+    /// Press Enter in the same write.
+    pub enter: bool,
+    /// Submit mode with this delay (ms).
+    pub submit_delay_ms: Option<u64>,
+    /// Then wait.
+    pub wait: Option<WaitSpec>,
+    /// Wait timeout (ms).
+    pub timeout_ms: Option<u64>,
+}
+
+/// `send [--enter|--submit] TEXT [--wait-text RE|--wait-idle MS]`: the text as UTF-8, then
+/// `\r` for Enter; with a wait, waits for output that came after the send.
 pub async fn send(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     target: Option<&str>,
     text: String,
-    enter: bool,
+    opts: SendOpts,
+    closed: impl std::future::Future<Output = ()>,
 ) -> CmdResult {
+    // Compile before writing anything: a bad regex sends nothing.
+    let cond = opts.wait.as_ref().map(Conditions::compile).transpose()?;
     let pane = live_pane(state, caller, target)?;
-    let mut bytes = text.into_bytes();
-    if enter {
-        bytes.push(b'\r');
+    let sent = match opts.submit_delay_ms {
+        Some(ms) => submit(&pane, text, Duration::from_millis(ms)).await?,
+        None => {
+            let mut bytes = text.into_bytes();
+            if opts.enter {
+                bytes.push(b'\r');
+            }
+            write(&pane, bytes).await?
+        }
+    };
+    match cond {
+        None => Ok(Response::Sent(sent)),
+        Some(c) => {
+            let c = c.since_default(sent.seq);
+            let timeout = opts.timeout_ms.map(Duration::from_millis);
+            Ok(Response::Waited(
+                wait_on(pane, &c, timeout, Some(sent), closed).await?,
+            ))
+        }
     }
-    write(&pane, bytes).await
+}
+
+/// `wait -t PANE CONDITION...`.
+pub async fn wait(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    spec: WaitSpec,
+    timeout_ms: Option<u64>,
+    closed: impl std::future::Future<Output = ()>,
+) -> CmdResult {
+    let cond = Conditions::compile(&spec)?;
+    let pane = {
+        let reg = state.registry();
+        let p = reg.resolve_pane(target, caller)?;
+        Arc::clone(&reg.pane(p)?.pane)
+    };
+    let timeout = timeout_ms.map(Duration::from_millis);
+    Ok(Response::Waited(
+        wait_on(pane, &cond, timeout, None, closed).await?,
+    ))
 }
 
 /// `send-key [-N COUNT] KEY...`: all names are checked before anything is written.
@@ -97,7 +188,7 @@ pub async fn send_keys(
         }
     };
     let bytes = encode_keys(keys, count, modes).map_err(|e| CmdError::invalid(e.to_string()))?;
-    write(&pane, bytes).await
+    Ok(Response::Sent(write(&pane, bytes).await?))
 }
 
 /// `read-screen`: a snapshot taken under the pane lock.

@@ -2,22 +2,18 @@
 
 use super::create::{check_pane_name, check_session_name, MAX_EDGE};
 use crate::error::{CmdError, CmdResult};
-use crate::registry::Removed;
+use crate::registry::{event, Removed};
 use crate::state::ServerState;
 use std::sync::Arc;
-use tidemux_proto::{Identity, PaneId, Response, ServerInfo, PROTOCOL_VERSION};
+use tidemux_proto::{EventKind, Identity, PaneId, Response, ServerInfo, PROTOCOL_VERSION};
 
 fn remove_with(
     state: &Arc<ServerState>,
     f: impl FnOnce(&mut crate::registry::Registry, &mut Removed) -> CmdResult<()>,
 ) -> CmdResult {
     let mut removed = Removed::default();
-    let left = {
-        let mut reg = state.registry();
-        f(&mut reg, &mut removed)?;
-        reg.sessions.len()
-    };
-    state.finish_removal(removed, left);
+    f(&mut state.registry(), &mut removed)?;
+    state.finish_removal(removed);
     Ok(Response::Ok)
 }
 
@@ -74,8 +70,11 @@ pub fn rename_session(
     }
     check_session_name(&reg, &name)?;
     if let Some(sess) = reg.sessions.get_mut(&s) {
-        sess.name = name;
+        sess.name = name.clone();
     }
+    let mut e = event(EventKind::SessionRenamed, Some(s), None, None);
+    e.name = Some(name);
+    state.events.publish(e);
     Ok(Response::Ok)
 }
 
@@ -91,9 +90,17 @@ pub fn rename_window(
     }
     let mut reg = state.registry();
     let w = reg.resolve_window(target, caller)?;
+    let mut e = event(
+        EventKind::WindowRenamed,
+        Some(reg.window(w)?.session),
+        Some(w),
+        None,
+    );
     if let Some(win) = reg.windows.get_mut(&w) {
-        win.name = name;
+        win.name = name.clone();
     }
+    e.name = Some(name);
+    state.events.publish(e);
     Ok(Response::Ok)
 }
 
@@ -108,8 +115,12 @@ pub fn rename_pane(
     let p = reg.resolve_pane(target, caller)?;
     check_pane_name(&reg, &name, Some(p))?;
     if let Some(e) = reg.panes.get_mut(&p) {
-        e.name = Some(name);
+        e.name = Some(name.clone());
     }
+    let (s, w) = reg.owners(p);
+    let mut e = event(EventKind::PaneRenamed, s, w, Some(p));
+    e.name = Some(name);
+    state.events.publish(e);
     Ok(Response::Ok)
 }
 
@@ -129,12 +140,22 @@ pub fn select_window(
     Ok(Response::Ok)
 }
 
-/// `select-pane`: also makes its window current.
+/// `select-pane`: also makes its window current, and clears the pane's bell and attention.
 pub fn select_pane(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     target: Option<&str>,
 ) -> CmdResult {
+    let p = select_pane_inner(state, caller, target)?;
+    state.set_attention(p, None, false);
+    Ok(Response::Ok)
+}
+
+fn select_pane_inner(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult<PaneId> {
     let mut reg = state.registry();
     let p = reg.resolve_pane(target, caller)?;
     let w = reg.pane(p)?.window;
@@ -146,6 +167,26 @@ pub fn select_pane(
         sess.active_window = w;
     }
     reg.touch(s);
+    Ok(p)
+}
+
+/// `notify [-t PANE] MESSAGE` / `notify --clear`.
+pub fn notify(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    message: String,
+    clear: bool,
+) -> CmdResult {
+    let p = state.registry().resolve_pane(target, caller)?;
+    if clear {
+        state.set_attention(p, None, false);
+    } else {
+        if message.is_empty() {
+            return Err(CmdError::invalid("notify needs a MESSAGE (or --clear)"));
+        }
+        state.set_attention(p, Some(message), true);
+    }
     Ok(Response::Ok)
 }
 

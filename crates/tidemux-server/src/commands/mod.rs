@@ -4,6 +4,7 @@ pub mod create;
 pub mod io;
 pub mod list;
 pub mod manage;
+pub mod wait;
 pub mod waitfor;
 
 use crate::state::ServerState;
@@ -26,6 +27,13 @@ pub async fn dispatch(
     closed: impl std::future::Future<Output = ()>,
 ) -> (Response, After) {
     let caller = env.caller_pane;
+    let kind = match &env.request {
+        Request::NewSession(_)
+        | Request::KillPane { .. }
+        | Request::KillWindow { .. }
+        | Request::KillSession { .. } => Kind::MayEmpty,
+        _ => Kind::Other,
+    };
     let r = match env.request {
         Request::NewSession(ns) => create::new_session(state, ns),
         Request::NewWindow {
@@ -58,7 +66,32 @@ pub async fn dispatch(
             target,
             text,
             enter,
-        } => io::send(state, caller, target.as_deref(), text, enter).await,
+            submit_delay_ms,
+            wait,
+            timeout_ms,
+        } => {
+            let opts = io::SendOpts {
+                enter,
+                submit_delay_ms,
+                wait,
+                timeout_ms,
+            };
+            io::send(state, caller, target.as_deref(), text, opts, closed).await
+        }
+        Request::Wait {
+            target,
+            spec,
+            timeout_ms,
+        } => io::wait(state, caller, target.as_deref(), spec, timeout_ms, closed).await,
+        Request::Notify {
+            target,
+            message,
+            clear,
+        } => manage::notify(state, caller, target.as_deref(), message, clear),
+        Request::Events { .. } => Err(crate::error::CmdError {
+            kind: tidemux_proto::ErrorKind::Protocol,
+            message: "events are streamed by the connection, not dispatched".into(),
+        }),
         Request::SendKeys {
             target,
             keys,
@@ -96,5 +129,24 @@ pub async fn dispatch(
         Request::Identify => manage::identify(state, caller),
         Request::ServerInfo => Ok(manage::server_info(state)),
     };
-    (r.unwrap_or_else(Response::from), After::Continue)
+    (r.unwrap_or_else(Response::from), after_request(state, kind))
+}
+
+/// Which requests may leave the server without sessions: after their reply, an empty server
+/// exits (tmux `exit-empty`). Other requests never stop it, so a `list-sessions` racing an
+/// auto-started server's first `new-session` cannot stop that server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// kill-pane/window/session, or a new-session that may have failed.
+    MayEmpty,
+    /// Anything else.
+    Other,
+}
+
+fn after_request(state: &ServerState, kind: Kind) -> After {
+    if kind == Kind::MayEmpty && state.registry().sessions.is_empty() {
+        After::Shutdown
+    } else {
+        After::Continue
+    }
 }

@@ -61,6 +61,9 @@ pub async fn wait_for(
     }
     if signal {
         lock(&state.channels).signal(&channel);
+        let mut e = tidemux_proto::Event::new(tidemux_proto::EventKind::ChannelSignalled);
+        e.name = Some(channel);
+        state.events.publish(e);
         return Ok(Response::Ok);
     }
     let Some(rx) = lock(&state.channels).wait(&channel) else {

@@ -14,9 +14,13 @@
 //! Each pane thus has one owner of its screen (the reader thread, behind a mutex that readers
 //! of the screen take only for a snapshot), and the kernel schedules flooding panes fairly.
 
+pub mod proc;
+pub mod status;
+
 use crate::screen::Screen;
 use crate::sync::lock;
 use portable_pty::{Child, ChildKiller, CommandBuilder, MasterPty, PtySize};
+use status::RunTracker;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
@@ -61,7 +65,33 @@ pub struct PaneState {
     pub seq: u64,
     /// Set once the process exited.
     pub exit: Option<ExitInfo>,
+    /// Run state with hysteresis (updated by the server's monitor).
+    pub run: RunTracker,
+    /// Attention flag and message (`notify`, bell).
+    pub attention: Option<String>,
+    /// A bell rang since the pane was last selected.
+    pub bell: bool,
+    /// Output sequence number of the last `output` event, and when it was sent.
+    pub output_event: (u64, std::time::Instant),
+    /// When the monitor last sampled `/proc` for this pane.
+    pub sampled_at: std::time::Instant,
 }
+
+/// Something a pane reports to the server, from its own threads.
+#[derive(Debug, Clone)]
+pub enum PaneNote {
+    /// The program rang the bell (once per read chunk, however many BELs it held).
+    Bell,
+    /// The program set its title.
+    Title(String),
+    /// The process exited (status recorded in the pane state).
+    Exited(ExitInfo),
+    /// The run state changed on the reader thread (to `running` on a screen change).
+    State(tidemux_proto::RunState, tidemux_proto::RunState),
+}
+
+/// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
+pub type Observer = Arc<dyn Fn(PaneId, PaneNote) + Send + Sync>;
 
 struct WriteJob {
     bytes: Vec<u8>,
@@ -111,15 +141,13 @@ pub enum SpawnError {
 
 impl Pane {
     /// Opens a PTY of the spec's size, starts the process in it and the pane's threads.
-    /// `on_exit` runs on the waiter thread once the exit status is recorded.
+    /// `observer` hears bells, titles and, on the waiter thread once the status is recorded,
+    /// the exit.
     ///
     /// # Errors
     /// [`SpawnError`] when the PTY cannot be opened or the program cannot be executed (nothing
     /// is left running in that case).
-    pub fn spawn(
-        spec: PaneSpec,
-        on_exit: impl FnOnce(PaneId) + Send + 'static,
-    ) -> Result<Arc<Pane>, SpawnError> {
+    pub fn spawn(spec: PaneSpec, observer: Observer) -> Result<Arc<Pane>, SpawnError> {
         let pty = portable_pty::native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -143,7 +171,7 @@ impl Pane {
             .spawn_command(cmd)
             .map_err(|e| SpawnError::Exec {
                 cmd: spec.argv[0].clone(),
-                why: e.to_string(),
+                why: one_line_spawn_error(&e.to_string()),
             })?;
         // Only the child holds the slave now, so EOF arrives when it (and its children) exit.
         drop(pair.slave);
@@ -165,6 +193,11 @@ impl Pane {
                 screen: Screen::new(spec.rows, spec.cols, spec.history_limit),
                 seq: 0,
                 exit: None,
+                run: RunTracker::default(),
+                attention: None,
+                bell: false,
+                output_event: (0, std::time::Instant::now()),
+                sampled_at: std::time::Instant::now(),
             }),
             writer: wtx,
             master: Mutex::new(pair.master),
@@ -174,6 +207,7 @@ impl Pane {
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
         let p = Arc::clone(&pane);
+        let obs = Arc::clone(&observer);
         std::thread::Builder::new()
             .name(name("writer"))
             .spawn(move || writer_loop(writer, wrx))
@@ -181,7 +215,7 @@ impl Pane {
         std::thread::Builder::new()
             .name(name("reader"))
             .spawn(move || {
-                reader_loop(&p, reader);
+                reader_loop(&p, reader, &obs);
                 let _ = done_tx.send(());
             })
             .map_err(|e| SpawnError::Pty(e.to_string()))?;
@@ -191,9 +225,9 @@ impl Pane {
             .spawn(move || {
                 let exit = wait_child(child);
                 let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
-                lock(&p.state).exit = Some(exit);
-                p.seq_tx.send_modify(|_| {});
-                on_exit(p.id);
+                lock(&p.state).exit = Some(exit.clone());
+                p.notify_watchers();
+                observer(p.id, PaneNote::Exited(exit));
             })
             .map_err(|e| SpawnError::Pty(e.to_string()))?;
         Ok(pane)
@@ -204,9 +238,22 @@ impl Pane {
         lock(&self.state)
     }
 
-    /// A receiver that sees the sequence number change on output and on exit.
+    /// A receiver woken on output, on exit and on state changes (its value is the output
+    /// sequence number).
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.seq_tx.subscribe()
+    }
+
+    /// Wakes every [`Pane::subscribe`] receiver (after a state change).
+    pub fn notify_watchers(&self) {
+        self.seq_tx.send_modify(|_| {});
+    }
+
+    /// Pid of the leader of the terminal's foreground process group.
+    pub fn foreground_pid(&self) -> Option<u32> {
+        lock(&self.master)
+            .process_group_leader()
+            .and_then(|p| u32::try_from(p).ok())
     }
 
     /// Queues `bytes` for the PTY; the receiver resolves once they are written (or failed).
@@ -262,6 +309,14 @@ impl Pane {
     }
 }
 
+/// portable-pty's spawn errors span lines and may embed the whole `PATH`; keep one line.
+fn one_line_spawn_error(e: &str) -> String {
+    if e.contains("No viable candidates found in PATH") {
+        return "command not found in PATH".into();
+    }
+    e.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
     for job in jobs {
         let r = w.write_all(&job.bytes).and_then(|()| w.flush());
@@ -275,7 +330,7 @@ fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
     }
 }
 
-fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>) {
+fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>, observer: &Observer) {
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
         let n = match r.read(&mut buf) {
@@ -284,25 +339,48 @@ fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>) {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(_) => break, // EIO: the slave side is closed.
         };
-        let (seq, replies) = {
+        let (seq, replies, changes, title) = {
             let mut st = pane.state();
+            let seq_after = st.seq + n as u64;
             let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                st.screen.process(&buf[..n])
+                st.screen.process(&buf[..n], seq_after)
             }));
-            if parsed.is_err() {
+            let changes = parsed.unwrap_or_else(|_| {
                 // A parser bug must not take the server down: start a fresh screen.
                 tracing::error!(pane = %pane.id, "screen parser panicked; screen reset");
                 let (rows, cols) = st.screen.size();
                 let (_, limit, _) = st.screen.history_stats();
                 st.screen = Screen::new(rows, cols, limit);
+                Default::default()
+            });
+            st.seq = seq_after;
+            if changes.bells > 0 {
+                st.bell = true;
             }
-            st.seq += n as u64;
-            (st.seq, st.screen.take_replies())
+            // A screen change means running, at once; the monitor settles the other states.
+            let state = if changes.content && st.exit.is_none() {
+                st.run
+                    .observe(tidemux_proto::RunState::Running, true, seq_after)
+            } else {
+                None
+            };
+            let title = changes.title.then(|| st.screen.title().to_owned());
+            (st.seq, st.screen.take_replies(), changes, (title, state))
         };
+        let (title, state) = title;
         if let Some(bytes) = replies {
             let _ = pane.writer.send(WriteJob { bytes, done: None });
         }
         pane.seq_tx.send_replace(seq);
+        if changes.bells > 0 {
+            observer(pane.id, PaneNote::Bell);
+        }
+        if let Some(t) = title {
+            observer(pane.id, PaneNote::Title(t));
+        }
+        if let Some((prev, new)) = state {
+            observer(pane.id, PaneNote::State(prev, new));
+        }
     }
 }
 

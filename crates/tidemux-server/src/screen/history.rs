@@ -12,6 +12,8 @@ use std::collections::VecDeque;
 #[derive(Debug)]
 pub struct History {
     lines: VecDeque<Box<str>>,
+    /// Output sequence number at which each line last changed while on screen.
+    seqs: VecDeque<u64>,
     limit: usize,
     bytes: usize,
 }
@@ -21,13 +23,15 @@ impl History {
     pub fn new(limit: usize) -> Self {
         Self {
             lines: VecDeque::new(),
+            seqs: VecDeque::new(),
             limit,
             bytes: 0,
         }
     }
 
-    /// Appends one formatted line, dropping the oldest beyond the limit.
-    pub fn push(&mut self, formatted: &str) {
+    /// Appends one formatted line that last changed at output sequence number `seq`,
+    /// dropping the oldest beyond the limit.
+    pub fn push(&mut self, formatted: &str, seq: u64) {
         if self.limit == 0 {
             return;
         }
@@ -35,9 +39,16 @@ impl History {
             if let Some(old) = self.lines.pop_front() {
                 self.bytes -= old.len();
             }
+            self.seqs.pop_front();
         }
         self.bytes += formatted.len();
         self.lines.push_back(formatted.into());
+        self.seqs.push_back(seq);
+    }
+
+    /// Output sequence number at which line `index` last changed.
+    pub fn seq(&self, index: usize) -> u64 {
+        self.seqs.get(index).copied().unwrap_or(0)
     }
 
     /// Number of lines held.
@@ -57,7 +68,8 @@ impl History {
 
     /// Approximate heap bytes used: text plus one boxed-str header per line.
     pub fn bytes(&self) -> usize {
-        self.bytes + self.lines.len() * std::mem::size_of::<Box<str>>()
+        self.bytes
+            + self.lines.len() * (std::mem::size_of::<Box<str>>() + std::mem::size_of::<u64>())
     }
 
     /// The formatted line at `index` (0 = oldest).
@@ -73,14 +85,15 @@ mod tests {
     #[test]
     fn limit_drops_oldest() {
         let mut h = History::new(2);
-        h.push("a");
-        h.push("bb");
-        h.push("ccc");
+        h.push("a", 1);
+        h.push("bb", 2);
+        h.push("ccc", 3);
+        assert_eq!(h.seq(0), 2);
         assert_eq!(h.len(), 2);
         assert_eq!(h.get(0), Some("bb"));
         assert_eq!(h.get(1), Some("ccc"));
         let mut z = History::new(0);
-        z.push("x");
+        z.push("x", 1);
         assert!(z.is_empty());
     }
 }

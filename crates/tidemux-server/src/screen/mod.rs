@@ -45,8 +45,111 @@ struct Hooks {
     history: History,
     replies: Vec<u8>,
     title: String,
+    title_version: u64,
     bells: u64,
     scratch: String,
+    /// Content hash of each visible row of the active grid, kept aligned through scrolls.
+    row_hash: Vec<u64>,
+    /// Output sequence number at which each visible row last changed.
+    row_seq: Vec<u64>,
+    /// OSC 133 shell-integration state.
+    marks: PromptMarks,
+}
+
+/// Shell-integration marks seen (OSC 133, FinalTerm semantic prompts: `A` prompt start, `B`
+/// input start, `C` command start, `D;status` command finished).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PromptMarks {
+    /// Number of prompts started (`OSC 133 ; A`).
+    pub prompts: u64,
+    /// Whether the shell is at a prompt (after `A`/`B`, before `C`).
+    pub at_prompt: bool,
+    /// Exit status reported by the last `OSC 133 ; D ; status`.
+    pub last_status: Option<i32>,
+}
+
+/// What one call to [`Screen::process`] changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The rendered content (text or attributes of any row) changed.
+    pub content: bool,
+    /// Bells rung.
+    pub bells: u64,
+    /// The title was set.
+    pub title: bool,
+    /// A new prompt started (OSC 133 A).
+    pub prompt: bool,
+}
+
+/// A regex match on a screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// The matched text.
+    pub text: String,
+    /// Line number of the match's first line (0 = top row, negative = history).
+    pub row: i64,
+}
+
+const FRESH: u64 = u64::MAX;
+
+/// A fast, non-cryptographic hash step (FxHash-style multiply-rotate).
+fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+fn color_code(c: vt100::Color) -> u64 {
+    match c {
+        vt100::Color::Default => 0,
+        vt100::Color::Idx(i) => 0x100 | u64::from(i),
+        vt100::Color::Rgb(r, g, b) => {
+            0x1_000_000 | u64::from(r) << 16 | u64::from(g) << 8 | u64::from(b)
+        }
+    }
+}
+
+fn row_hash(screen: &vt100::Screen, row: u16, cols: u16) -> u64 {
+    let mut h = 0u64;
+    for col in 0..cols {
+        let Some(cell) = screen.cell(row, col) else {
+            break;
+        };
+        for b in cell.contents().bytes() {
+            h = mix(h, u64::from(b));
+        }
+        let attrs = u64::from(cell.bold())
+            | u64::from(cell.dim()) << 1
+            | u64::from(cell.italic()) << 2
+            | u64::from(cell.underline()) << 3
+            | u64::from(cell.inverse()) << 4;
+        h = mix(
+            h,
+            attrs << 56
+                ^ color_code(cell.fgcolor()) << 25
+                ^ color_code(cell.bgcolor())
+                ^ u64::from(col),
+        );
+    }
+    h
+}
+
+impl Hooks {
+    /// Re-hashes every visible row; rows whose hash changed get `seq`. Returns whether any did.
+    fn rehash(&mut self, screen: &vt100::Screen, seq: u64) -> bool {
+        let (rows, cols) = screen.size();
+        let rows = usize::from(rows.get());
+        self.row_hash.resize(rows, FRESH);
+        self.row_seq.resize(rows, seq);
+        let mut changed = false;
+        for r in 0..rows {
+            let h = row_hash(screen, r as u16, cols.get());
+            if h != self.row_hash[r] {
+                self.row_hash[r] = h;
+                self.row_seq[r] = seq;
+                changed = true;
+            }
+        }
+        changed
+    }
 }
 
 impl vt100::Callbacks for Hooks {
@@ -56,6 +159,7 @@ impl vt100::Callbacks for Hooks {
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
         self.title = String::from_utf8_lossy(title).into_owned();
+        self.title_version += 1;
     }
 
     fn unhandled_csi(
@@ -91,11 +195,34 @@ impl vt100::Callbacks for Hooks {
             [b"11", b"?"] => self
                 .replies
                 .extend_from_slice(b"\x1b]11;rgb:0000/0000/0000\x1b\\"),
+            [b"133", mark, rest @ ..] => match mark.first() {
+                Some(b'A') => {
+                    self.marks.prompts += 1;
+                    self.marks.at_prompt = true;
+                }
+                Some(b'B') => self.marks.at_prompt = true,
+                Some(b'C') => self.marks.at_prompt = false,
+                Some(b'D') => {
+                    self.marks.last_status = rest
+                        .first()
+                        .and_then(|s| std::str::from_utf8(s).ok())
+                        .and_then(|s| s.parse().ok());
+                }
+                _ => {}
+            },
             _ => {}
         }
     }
 
     fn on_scroll(&mut self, contents: vt100::capture::RowContents<'_>, alternate_screen: bool) {
+        // The top row left the screen: keep the per-row arrays aligned with the grid.
+        let top_seq = self.row_seq.first().copied().unwrap_or(0);
+        if !self.row_hash.is_empty() {
+            self.row_hash.remove(0);
+            self.row_seq.remove(0);
+            self.row_hash.push(FRESH);
+            self.row_seq.push(top_seq);
+        }
         if alternate_screen {
             return;
         }
@@ -103,7 +230,7 @@ impl vt100::Callbacks for Hooks {
         let mut state = vt100::capture::BasicFormattedCaptureState::new();
         // Writing into a String cannot fail.
         let _ = contents.write_formatted_basic(&mut self.scratch, &mut state);
-        self.history.push(&self.scratch);
+        self.history.push(&self.scratch, top_seq);
     }
 }
 
@@ -117,6 +244,12 @@ impl std::fmt::Write for Hooks {
 /// A pane's screen: the parser, its history and the recorded title and bells.
 pub struct Screen {
     parser: vt100::Parser<Hooks>,
+    /// Output sequence number of the last content change.
+    changed_seq: u64,
+    /// When the content last changed.
+    changed_at: std::time::Instant,
+    /// Output sequence number of the chunk holding the last prompt start (OSC 133 A).
+    prompt_seq: u64,
 }
 
 impl std::fmt::Debug for Screen {
@@ -140,17 +273,112 @@ impl Screen {
             history: History::new(history_limit),
             replies: Vec::new(),
             title: String::new(),
+            title_version: 0,
             bells: 0,
             scratch: String::with_capacity(256),
+            row_hash: Vec::new(),
+            row_seq: Vec::new(),
+            marks: PromptMarks::default(),
         };
+        let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, hooks);
+        let (screen, hooks) = parser.screen_and_callbacks_mut();
+        hooks.rehash(screen, 0);
         Self {
-            parser: vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, hooks),
+            parser,
+            changed_seq: 0,
+            changed_at: std::time::Instant::now(),
+            prompt_seq: 0,
         }
     }
 
-    /// Feeds raw PTY output. Never fails; unknown sequences are ignored.
-    pub fn process(&mut self, bytes: &[u8]) {
+    /// Feeds raw PTY output; `seq_after` is the pane's output sequence number once these bytes
+    /// are counted. Never fails; unknown sequences are ignored.
+    pub fn process(&mut self, bytes: &[u8], seq_after: u64) -> Changes {
+        let (bells, title, prompts) = {
+            let h = self.parser.callbacks();
+            (h.bells, h.title_version, h.marks.prompts)
+        };
         self.parser.process(bytes);
+        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
+        let content = hooks.rehash(screen, seq_after);
+        if content {
+            self.changed_seq = seq_after;
+            self.changed_at = std::time::Instant::now();
+        }
+        let h = self.parser.callbacks();
+        let changes = Changes {
+            content,
+            bells: h.bells - bells,
+            title: h.title_version != title,
+            prompt: h.marks.prompts != prompts,
+        };
+        if changes.prompt {
+            self.prompt_seq = seq_after;
+        }
+        changes
+    }
+
+    /// Output sequence number of the chunk that held the last prompt start (0: none yet).
+    pub fn prompt_seq(&self) -> u64 {
+        self.prompt_seq
+    }
+
+    /// Output sequence number of the last change of rendered content.
+    pub fn changed_seq(&self) -> u64 {
+        self.changed_seq
+    }
+
+    /// When the rendered content last changed (cursor moves and identical redraws do not count).
+    pub fn changed_at(&self) -> std::time::Instant {
+        self.changed_at
+    }
+
+    /// Shell-integration marks.
+    pub fn marks(&self) -> PromptMarks {
+        self.parser.callbacks().marks
+    }
+
+    /// First regex match in the screen (and history first, with `history`), considering only
+    /// matches that touch a line changed after output sequence number `since`. Lines are joined
+    /// with `\n`, trailing blanks trimmed.
+    pub fn find(&self, re: &regex::Regex, history: bool, since: Option<u64>) -> Option<Found> {
+        let hooks = self.parser.callbacks();
+        let hist = &hooks.history;
+        let range = if history {
+            ReadRange::History
+        } else {
+            ReadRange::Visible
+        };
+        let lines = self.lines(range, false).ok()?;
+        let h = hist.len() as i64;
+        let seq_of = |n: i64| -> u64 {
+            if n < 0 {
+                hist.seq((h + n) as usize)
+            } else {
+                hooks.row_seq.get(n as usize).copied().unwrap_or(0)
+            }
+        };
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(lines.lines.len());
+        for l in &lines.lines {
+            starts.push(text.len());
+            text.push_str(l);
+            text.push('\n');
+        }
+        let line_at = |off: usize| starts.partition_point(|&s| s <= off).saturating_sub(1);
+        for m in re.find_iter(&text) {
+            let first = line_at(m.start());
+            let last = line_at(m.end().saturating_sub(1).max(m.start()));
+            let fresh = since
+                .is_none_or(|s| (first..=last).any(|i| seq_of(lines.first_line + i as i64) > s));
+            if fresh {
+                return Some(Found {
+                    text: m.as_str().to_owned(),
+                    row: lines.first_line + first as i64,
+                });
+            }
+        }
+        None
     }
 
     /// Takes the bytes the screen wants written back to the PTY (query replies), if any.
@@ -162,6 +390,11 @@ impl Screen {
     /// Resizes to `rows` x `cols` cells; rows pushed off the top go to history.
     pub fn resize(&mut self, rows: u16, cols: u16) {
         self.parser.set_size(nz(rows), nz(cols));
+        // Rows that kept their content keep their sequence numbers (scrolled rows were rotated
+        // by on_scroll); rows that were cut or extended count as changed now.
+        let seq = self.changed_seq;
+        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
+        hooks.rehash(screen, seq);
     }
 
     /// (rows, cols).
@@ -380,6 +613,74 @@ fn screen_row(screen: &vt100::Screen, row: u16, cols: u16, ansi: bool) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static SEQ: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Feeds bytes with a running sequence number, as the pane reader does.
+    fn feed(s: &mut Screen, b: &[u8]) -> Changes {
+        let seq = SEQ.with(|c| {
+            c.set(c.get() + b.len() as u64);
+            c.get()
+        });
+        s.process(b, seq)
+    }
+
+    fn seq_now() -> u64 {
+        SEQ.with(Cell::get)
+    }
+
+    #[test]
+    fn since_ignores_stale_matches_even_after_scrolling() {
+        let mut s = Screen::new(4, 20, 100);
+        feed(&mut s, b"$ echo A\r\nA\r\n$ ");
+        let re = regex::RegexBuilder::new("^A$")
+            .multi_line(true)
+            .build()
+            .unwrap();
+        assert_eq!(s.find(&re, false, None).unwrap().row, 1);
+        let since = seq_now();
+        assert!(s.find(&re, false, Some(since)).is_none());
+        // The command echo changes the prompt row, which does not match ^A$.
+        feed(&mut s, b"echo A\r\n");
+        assert!(s.find(&re, false, Some(since)).is_none());
+        // Scrolling moves the old A up; it stays old. The new A is found on its row.
+        feed(&mut s, b"A\r\n$ ");
+        let f = s.find(&re, false, Some(since)).unwrap();
+        assert_eq!(f.row, 2, "{:?}", s.lines(ReadRange::Visible, false));
+        // In history mode the old A (now history) is still old.
+        feed(&mut s, b"\r\n\r\n\r\n");
+        let f = s.find(&re, true, Some(since)).unwrap();
+        assert!(f.row < 0);
+        let first_a = s.find(&re, true, None).unwrap();
+        assert!(first_a.row < f.row);
+    }
+
+    #[test]
+    fn content_changes_ignore_cursor_moves_and_identical_redraws() {
+        let mut s = Screen::new(4, 20, 0);
+        assert!(feed(&mut s, b"hello").content);
+        assert!(!feed(&mut s, b"\x1b[1;1H\x1b[3;5H").content);
+        assert!(!feed(&mut s, b"\x1b[1;1Hhello").content);
+        assert!(feed(&mut s, b"\x1b[1;1HHello").content);
+        let c = feed(&mut s, b"\x07\x1b]2;t\x07\x1b]133;A\x07");
+        assert_eq!(
+            (c.bells, c.title, c.prompt, c.content),
+            (1, true, true, false)
+        );
+        assert!(s.marks().at_prompt);
+        feed(&mut s, b"\x1b]133;C\x07\x1b]133;D;3\x07");
+        assert_eq!(
+            s.marks(),
+            PromptMarks {
+                prompts: 1,
+                at_prompt: false,
+                last_status: Some(3)
+            }
+        );
+    }
 
     fn text(s: &Screen) -> Vec<String> {
         s.lines(ReadRange::Visible, false).unwrap().lines
@@ -388,7 +689,7 @@ mod tests {
     #[test]
     fn answers_queries_at_the_cursor_position() {
         let mut s = Screen::new(24, 80, 100);
-        s.process(b"ab\x1b[6n\x1b[5n\x1b[c\x1b[>c\x1b]11;?\x07");
+        feed(&mut s, b"ab\x1b[6n\x1b[5n\x1b[c\x1b[>c\x1b]11;?\x07");
         let r = String::from_utf8(s.take_replies().unwrap()).unwrap();
         assert_eq!(
             r,
@@ -401,7 +702,7 @@ mod tests {
     fn history_keeps_scrolled_lines_in_order_within_limit() {
         let mut s = Screen::new(3, 10, 5);
         for i in 1..=10 {
-            s.process(format!("{i}\r\n").as_bytes());
+            feed(&mut s, format!("{i}\r\n").as_bytes());
         }
         // Screen shows 9, 10, blank; history holds 4..8 (limit 5).
         let all = s.lines(ReadRange::History, false).unwrap();
@@ -433,7 +734,10 @@ mod tests {
     #[test]
     fn ansi_rows_and_history_carry_sgr() {
         let mut s = Screen::new(2, 20, 10);
-        s.process(b"\x1b[31mred\x1b[0m plain\r\n\x1b[1;44mx\x1b[0m\r\nnext");
+        feed(
+            &mut s,
+            b"\x1b[31mred\x1b[0m plain\r\n\x1b[1;44mx\x1b[0m\r\nnext",
+        );
         let vis = s.lines(ReadRange::Visible, true).unwrap().lines;
         assert_eq!(vis[0], "\x1b[0;1;44mx\x1b[0m");
         let hist = s.lines(ReadRange::History, true).unwrap().lines;
@@ -449,7 +753,7 @@ mod tests {
         let mut s = Screen::new(2, 10, 0);
         let bytes = "日本é".as_bytes();
         for b in bytes {
-            s.process(std::slice::from_ref(b));
+            feed(&mut s, std::slice::from_ref(b));
         }
         assert_eq!(text(&s)[0], "日本é");
     }
@@ -457,7 +761,10 @@ mod tests {
     #[test]
     fn title_bell_modes() {
         let mut s = Screen::new(2, 10, 0);
-        s.process(b"\x1b]2;hello\x07\x07\x1b[?1h\x1b[?2004h\x1b[?1049h");
+        feed(
+            &mut s,
+            b"\x1b]2;hello\x07\x07\x1b[?1h\x1b[?2004h\x1b[?1049h",
+        );
         assert_eq!(s.title(), "hello");
         assert_eq!(s.bells(), 1);
         let m = s.modes();

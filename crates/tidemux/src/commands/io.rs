@@ -3,7 +3,7 @@
 use super::{unexpected, Ctx};
 use crate::cli::ReadScreenArgs;
 use crate::output::{self, Failure};
-use tidemux_proto::{ReadRange, Request, Response};
+use tidemux_proto::{ReadRange, Request, Response, WaitSpec};
 
 fn print_sent(ctx: &Ctx, r: Response) -> Result<(), Failure> {
     match r {
@@ -17,19 +17,50 @@ fn print_sent(ctx: &Ctx, r: Response) -> Result<(), Failure> {
     }
 }
 
-/// `send [--enter] TEXT...`.
+/// `send` flags beyond the target and text.
+pub struct SendFlags {
+    /// `--enter`.
+    pub enter: bool,
+    /// `--submit` with its delay (ms).
+    pub submit: Option<u64>,
+    /// `--wait-text`.
+    pub wait_text: Option<String>,
+    /// `--wait-idle`.
+    pub wait_idle: Option<u64>,
+    /// `--timeout` (seconds).
+    pub timeout: Option<f64>,
+}
+
+/// `send [--enter|--submit] TEXT... [--wait-text RE] [--wait-idle MS] [--timeout S]`.
 pub fn send(
     ctx: &Ctx,
     target: Option<String>,
-    enter: bool,
     text: Vec<String>,
+    f: SendFlags,
 ) -> Result<(), Failure> {
+    let wait = (f.wait_text.is_some() || f.wait_idle.is_some()).then(|| WaitSpec {
+        text: f.wait_text,
+        idle_ms: f.wait_idle,
+        ..WaitSpec::default()
+    });
+    if wait.is_none() && f.timeout.is_some() {
+        return Err(Failure::new(
+            "invalid",
+            "--timeout needs --wait-text or --wait-idle",
+        ));
+    }
     let r = ctx.call(Request::Send {
         target,
         text: text.join(" "),
-        enter,
+        enter: f.enter,
+        submit_delay_ms: f.submit,
+        wait,
+        timeout_ms: super::sync::timeout_ms(f.timeout)?,
     })?;
-    print_sent(ctx, r)
+    match r {
+        Response::Waited(w) => super::sync::print_waited(ctx, &w),
+        other => print_sent(ctx, other),
+    }
 }
 
 /// `send-key [-N COUNT] KEY...`.

@@ -85,3 +85,58 @@ pub fn panes(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failure
     }
     Ok(())
 }
+
+/// `status [-t TARGET]`: a short table of every pane (or the target's), for a glance.
+pub fn status(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
+    let all = target.is_none();
+    match ctx.call(Request::ListPanes { target, all })? {
+        Response::Panes(v) if ctx.json => output::json(&v),
+        Response::Panes(v) => {
+            output::line(&format!(
+                "{:<6} {:<20} {:<14} {:<18} {:>8} {:<5} TITLE",
+                "PANE", "WHERE", "STATE", "FOREGROUND", "QUIET", "FLAGS"
+            ));
+            for p in v {
+                let place = format!("{}:{}.{}", p.session_name, p.window_index, p.index);
+                let place = p
+                    .name
+                    .clone()
+                    .map_or(place.clone(), |n| format!("{n} ({place})"));
+                let state = match (&p.exit, p.state) {
+                    (Some(e), _) => match (e.code, &e.signal) {
+                        (Some(c), _) => format!("exited({c})"),
+                        (_, Some(s)) => format!("exited({s})"),
+                        _ => "exited".into(),
+                    },
+                    (None, s) => s.as_str().to_owned(),
+                };
+                let fg = p
+                    .foreground
+                    .as_ref()
+                    .map(|f| format!("{}({})", f.name, f.pid))
+                    .unwrap_or_else(|| "-".into());
+                let flags = format!(
+                    "{}{}",
+                    if p.attention { "!" } else { "" },
+                    if p.bell { "B" } else { "" }
+                );
+                let title = p
+                    .attention_message
+                    .as_deref()
+                    .map_or(p.title.clone(), |m| format!("[{m}] {}", p.title));
+                output::line(&format!(
+                    "{:<6} {:<20} {:<14} {:<18} {:>7.1}s {:<5} {}",
+                    p.id.to_string(),
+                    place,
+                    state,
+                    fg,
+                    p.quiet_secs,
+                    if flags.is_empty() { "-".into() } else { flags },
+                    title
+                ));
+            }
+        }
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
+}

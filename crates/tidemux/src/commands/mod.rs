@@ -4,11 +4,13 @@
 //! - [`io`]: send, send-key, read-screen.
 //! - [`list`]: list-sessions, list-windows, list-panes.
 //! - [`misc`]: wait-for, has-session, identify, version, server.
+//! - [`sync`]: wait, events.
 
 mod io;
 mod list;
 mod misc;
 mod session;
+mod sync;
 
 use crate::cli::{Cli, Command};
 use crate::output::{self, Failure};
@@ -98,6 +100,10 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::HasSession(_) => "has-session",
             Command::Identify => "identify",
             Command::Version => "version",
+            Command::Wait(_) => "wait",
+            Command::Status { .. } => "status",
+            Command::Events { .. } => "events",
+            Command::Notify { .. } => "notify",
         },
     }
 }
@@ -142,8 +148,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Send {
             target,
             enter,
+            submit,
+            submit_delay,
+            wait_text,
+            wait_idle,
+            timeout,
             text,
-        }) => io::send(&ctx, target.target, enter, text),
+        }) => io::send(
+            &ctx,
+            target.target,
+            text,
+            io::SendFlags {
+                enter,
+                submit: submit.then_some(submit_delay),
+                wait_text,
+                wait_idle,
+                timeout,
+            },
+        ),
         Some(Command::SendKey {
             target,
             count,
@@ -201,6 +223,21 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::HasSession(t)) => misc::has_session(&ctx, t.target),
         Some(Command::Identify) => misc::identify(&ctx),
         Some(Command::Version) => misc::version(&ctx),
+        Some(Command::Wait(a)) => sync::wait(&ctx, a),
+        Some(Command::Status { target }) => list::status(&ctx, target.target),
+        Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
+        Some(Command::Notify {
+            target,
+            clear,
+            message,
+        }) => session::simple(
+            &ctx,
+            Request::Notify {
+                target: target.target,
+                message: message.join(" "),
+                clear,
+            },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

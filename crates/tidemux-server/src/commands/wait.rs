@@ -1,0 +1,231 @@
+//! `wait`: block until a condition holds on a pane, evaluated by the waiting task each time the
+//! pane's output (or state) changes, never by polling.
+//!
+//! A waiter subscribes to the pane's change notifications *before* its first evaluation, so a
+//! change between the two cannot be missed. `since` restricts text matches to lines whose
+//! content changed after that output sequence number (see `screen::Screen::find`), idle to
+//! quiet periods that follow a change after it, prompts to prompts that started after it, and
+//! states to states entered after it.
+
+use crate::error::{CmdError, CmdResult};
+use crate::pane::{Pane, PaneState};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tidemux_proto::{ErrorKind, RunState, Sent, WaitOutcome, WaitSpec};
+
+/// Compiled conditions.
+#[derive(Debug, Clone)]
+pub struct Conditions {
+    text: Option<regex::Regex>,
+    history: bool,
+    idle: Option<Duration>,
+    exit: bool,
+    prompt: bool,
+    state: Option<RunState>,
+    since: Option<u64>,
+}
+
+/// Describes a regex syntax error with its position (column, 1-based) in one line.
+fn regex_error(re: &str, e: &regex::Error) -> String {
+    match regex_syntax::ast::parse::Parser::new().parse(re) {
+        Err(ast) => format!(
+            "bad regex '{re}': {} at position {} (characters counted from 1)",
+            ast.kind(),
+            ast.span().start.column
+        ),
+        Ok(_) => format!(
+            "bad regex '{re}': {}",
+            e.to_string().lines().last().unwrap_or("invalid")
+        ),
+    }
+}
+
+impl Conditions {
+    /// Compiles a spec; the regex is compiled once here.
+    ///
+    /// # Errors
+    /// No condition given, or a bad regex (naming its position).
+    pub fn compile(spec: &WaitSpec) -> CmdResult<Self> {
+        if spec.text.is_none()
+            && spec.idle_ms.is_none()
+            && !spec.exit
+            && !spec.prompt
+            && spec.state.is_none()
+        {
+            return Err(CmdError::invalid(
+                "no condition given: use --text REGEX, --idle MS, --exit, --prompt or --state STATE",
+            ));
+        }
+        let text = spec
+            .text
+            .as_deref()
+            .map(|re| {
+                regex::RegexBuilder::new(re)
+                    .multi_line(true)
+                    .build()
+                    .map_err(|e| CmdError::invalid(regex_error(re, &e)))
+            })
+            .transpose()?;
+        Ok(Self {
+            text,
+            history: spec.history,
+            idle: spec.idle_ms.map(Duration::from_millis),
+            exit: spec.exit,
+            prompt: spec.prompt,
+            state: spec.state,
+            since: spec.since,
+        })
+    }
+
+    /// With `since` unset, uses `seq` (for send-then-wait).
+    pub fn since_default(mut self, seq: u64) -> Self {
+        self.since.get_or_insert(seq);
+        self
+    }
+}
+
+struct Fired {
+    condition: &'static str,
+    matched: Option<String>,
+    row: Option<i64>,
+}
+
+/// Evaluates the conditions on one state; also returns when an idle condition could next hold.
+fn evaluate(c: &Conditions, st: &PaneState, now: Instant) -> (Option<Fired>, Option<Instant>) {
+    if let Some(re) = &c.text {
+        if let Some(f) = st.screen.find(re, c.history, c.since) {
+            return (
+                Some(Fired {
+                    condition: "text",
+                    matched: Some(f.text),
+                    row: Some(f.row),
+                }),
+                None,
+            );
+        }
+    }
+    if c.prompt {
+        let marks = st.screen.marks();
+        let fresh = c.since.is_none_or(|s| st.screen.prompt_seq() > s);
+        if marks.at_prompt && fresh {
+            return (
+                Some(Fired {
+                    condition: "prompt",
+                    matched: None,
+                    row: None,
+                }),
+                None,
+            );
+        }
+    }
+    let mut next = None;
+    if let Some(idle) = c.idle {
+        let changed_after = c.since.is_none_or(|s| st.screen.changed_seq() > s);
+        if changed_after {
+            let at = st.screen.changed_at() + idle;
+            if now >= at {
+                return (
+                    Some(Fired {
+                        condition: "idle",
+                        matched: None,
+                        row: None,
+                    }),
+                    None,
+                );
+            }
+            next = Some(at);
+        }
+    }
+    if let Some(want) = c.state {
+        let fresh = c.since.is_none_or(|s| st.run.entered_seq() > s);
+        if st.run.state() == want && fresh {
+            return (
+                Some(Fired {
+                    condition: "state",
+                    matched: None,
+                    row: None,
+                }),
+                None,
+            );
+        }
+    }
+    if c.exit && st.exit.is_some() {
+        return (
+            Some(Fired {
+                condition: "exit",
+                matched: None,
+                row: None,
+            }),
+            None,
+        );
+    }
+    (None, next)
+}
+
+/// Waits on `pane` until a condition holds, `timeout` passes (an outcome with
+/// `timed_out: true`) or `closed` resolves (the client went away).
+///
+/// # Errors
+/// Only when the client went away.
+pub async fn wait_on(
+    pane: Arc<Pane>,
+    cond: &Conditions,
+    timeout: Option<Duration>,
+    sent: Option<Sent>,
+    closed: impl Future<Output = ()>,
+) -> CmdResult<WaitOutcome> {
+    let mut rx = pane.subscribe();
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    tokio::pin!(closed);
+    loop {
+        rx.borrow_and_update();
+        let (fired, next_idle, outcome) = {
+            let st = pane.state();
+            let (fired, next) = evaluate(cond, &st, Instant::now());
+            let outcome = WaitOutcome {
+                pane: pane.id,
+                condition: None,
+                timed_out: false,
+                seq: st.seq,
+                matched: None,
+                row: None,
+                exit: st.exit.clone(),
+                state: st.run.state(),
+                sent: sent.clone(),
+            };
+            (fired, next, outcome)
+        };
+        if let Some(f) = fired {
+            return Ok(WaitOutcome {
+                condition: Some(f.condition.to_owned()),
+                matched: f.matched,
+                row: f.row,
+                ..outcome
+            });
+        }
+        let idle_sleep = async {
+            match next_idle {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        let timeout_sleep = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = rx.changed() => {
+                if r.is_err() {
+                    // The pane is gone for good; evaluate once more, then time out.
+                    std::future::pending::<()>().await;
+                }
+            }
+            () = idle_sleep => {}
+            () = timeout_sleep => return Ok(WaitOutcome { timed_out: true, ..outcome }),
+            () = &mut closed => return Err(CmdError { kind: ErrorKind::Failed, message: "client went away".into() }),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! wait, events: the commands an orchestrator blocks on.
+
+use super::{unexpected, Ctx};
+use crate::cli::WaitArgs;
+use crate::output::{self, Failure, EXIT_TIMEOUT};
+use std::io::Write;
+use tidemux_proto::{Request, Response, RunState, WaitOutcome, WaitSpec};
+
+/// Converts `--timeout SECONDS` to milliseconds.
+pub fn timeout_ms(t: Option<f64>) -> Result<Option<u64>, Failure> {
+    match t {
+        None => Ok(None),
+        Some(t) if t.is_finite() && t >= 0.0 => Ok(Some((t * 1000.0).round() as u64)),
+        Some(t) => Err(Failure::new(
+            "invalid",
+            format!("bad timeout {t}: expected seconds >= 0"),
+        )),
+    }
+}
+
+/// Prints a wait outcome; a timeout becomes exit 124.
+pub fn print_waited(ctx: &Ctx, w: &WaitOutcome) -> Result<(), Failure> {
+    if ctx.json {
+        output::json(w);
+    }
+    if w.timed_out {
+        return Err(Failure {
+            code: EXIT_TIMEOUT,
+            kind: "timeout",
+            printed: ctx.json,
+            message: format!(
+                "timed out; pane {} is at seq {} (state {})",
+                w.pane,
+                w.seq,
+                w.state.as_str()
+            ),
+        });
+    }
+    if !ctx.json {
+        let cond = w.condition.as_deref().unwrap_or("?");
+        let detail = match cond {
+            "text" => format!(
+                " {:?} at line {}",
+                w.matched.as_deref().unwrap_or(""),
+                w.row.unwrap_or(0)
+            ),
+            "exit" => match &w.exit {
+                Some(e) => match (e.code, &e.signal) {
+                    (Some(c), _) => format!(" status {c}"),
+                    (_, Some(s)) => format!(" signal {s}"),
+                    _ => String::new(),
+                },
+                None => String::new(),
+            },
+            "state" => format!(" {}", w.state.as_str()),
+            _ => String::new(),
+        };
+        output::line(&format!("{cond}{detail} (pane {}, seq {})", w.pane, w.seq));
+    }
+    Ok(())
+}
+
+/// `wait -t PANE CONDITION... [--since SEQ] [--timeout S]`.
+pub fn wait(ctx: &Ctx, a: WaitArgs) -> Result<(), Failure> {
+    let state = a
+        .state
+        .as_deref()
+        .map(str::parse::<RunState>)
+        .transpose()
+        .map_err(|e| Failure::new("invalid", e))?;
+    let spec = WaitSpec {
+        text: a.text,
+        history: a.history,
+        idle_ms: a.idle,
+        exit: a.exit,
+        prompt: a.prompt,
+        state,
+        since: a.since,
+    };
+    let req = Request::Wait {
+        target: a.target.target,
+        spec,
+        timeout_ms: timeout_ms(a.timeout)?,
+    };
+    match ctx.call(req)? {
+        Response::Waited(w) => print_waited(ctx, &w),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Drops `null` fields so each event line shows only what applies to its kind.
+fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            serde_json::Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect())
+        }
+        other => other,
+    }
+}
+
+/// `events [--after SEQ] [--filter KIND]...`: JSON lines until the server closes the stream.
+pub fn events(ctx: &Ctx, after: Option<u64>, filters: Vec<String>) -> Result<(), Failure> {
+    let mut client = ctx.connect()?;
+    let mut failure = None;
+    let stdout = std::io::stdout();
+    client.stream(Request::Events { after, filters }, |r| match r {
+        Response::Event(e) => {
+            let dropped = e.kind == tidemux_proto::EventKind::SubscriberDropped;
+            let line = strip_nulls(serde_json::to_value(&e).unwrap_or_default());
+            let mut out = stdout.lock();
+            let ok = serde_json::to_writer(&mut out, &line).is_ok()
+                && out.write_all(b"\n").is_ok()
+                && out.flush().is_ok();
+            if dropped {
+                failure = Some(Failure::new("dropped", e.message.unwrap_or_default()));
+            }
+            ok && !dropped
+        }
+        Response::Error(e) => {
+            failure = Some(e.into());
+            false
+        }
+        other => {
+            failure = Some(unexpected(&other));
+            false
+        }
+    })?;
+    failure.map_or(Ok(()), Err)
+}
