@@ -4,6 +4,7 @@
 //! The one-shot path is deliberately lean: a blocking connect, an 8-byte handshake, one frame
 //! out and one frame in; no async runtime.
 
+pub mod attach;
 pub mod autostart;
 pub mod conn;
 pub mod paths;

@@ -219,3 +219,129 @@ pub struct Identity {
     /// The pane.
     pub pane: PaneInfo,
 }
+
+/// A colour of a cell (SGR 30-37/90-97, 38;5;N, 38;2;R;G;B; and the default).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Color {
+    /// The terminal's default colour.
+    #[default]
+    Default,
+    /// Palette index 0-255.
+    Idx(u8),
+    /// True colour.
+    Rgb(u8, u8, u8),
+}
+
+/// How a run of cells looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellStyle {
+    /// Foreground.
+    pub fg: Color,
+    /// Background.
+    pub bg: Color,
+    /// Bit flags: 1 bold, 2 dim, 4 italic, 8 underline, 16 inverse.
+    pub flags: u8,
+}
+
+impl CellStyle {
+    /// Bold.
+    pub const BOLD: u8 = 1;
+    /// Dim.
+    pub const DIM: u8 = 2;
+    /// Italic.
+    pub const ITALIC: u8 = 4;
+    /// Underline.
+    pub const UNDERLINE: u8 = 8;
+    /// Inverse video.
+    pub const INVERSE: u8 = 16;
+}
+
+/// A run of cells of one style in a row, left to right. `text` holds the cells' characters
+/// (a wide character covers two cells); `cols` is the number of cells the run covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Characters (blank cells are spaces).
+    pub text: String,
+    /// Cells covered.
+    pub cols: u16,
+    /// Style of every cell in the run.
+    pub style: CellStyle,
+}
+
+/// One pane as an attached client draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaneView {
+    /// The pane.
+    pub id: PaneId,
+    /// Left column in the window, cells.
+    pub left: u16,
+    /// Top row in the window, cells.
+    pub top: u16,
+    /// Width, cells.
+    pub cols: u16,
+    /// Height, cells.
+    pub rows: u16,
+    /// The window's active pane.
+    pub active: bool,
+    /// Its process exited.
+    pub dead: bool,
+}
+
+/// One entry of the status line's window list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowTab {
+    /// Window.
+    pub id: WindowId,
+    /// Index.
+    pub index: u32,
+    /// Name.
+    pub name: String,
+    /// The session's current window.
+    pub active: bool,
+    /// A pane in it rang the bell or asked for attention.
+    pub alert: bool,
+    /// A pane in it is dead.
+    pub dead: bool,
+}
+
+/// A changed row of a pane.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowUpdate {
+    /// The pane.
+    pub pane: PaneId,
+    /// Row in the pane, 0-based.
+    pub row: u16,
+    /// The whole row, left to right.
+    pub spans: Vec<Span>,
+}
+
+/// What an attached client must draw: sent when something changed, at most every ~16 ms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachFrame {
+    /// This client's id (for input, resize, detach).
+    pub client: u32,
+    /// Session.
+    pub session: SessionId,
+    /// Session name.
+    pub session_name: String,
+    /// The current window.
+    pub window: WindowId,
+    /// Window size in cells (the smallest attached client's, less the status line).
+    pub cols: u16,
+    /// Window height in cells.
+    pub rows: u16,
+    /// Windows for the status line.
+    pub windows: Vec<WindowTab>,
+    /// Pane geometry; `full` means the client must redraw everything.
+    pub panes: Vec<PaneView>,
+    /// Whether this frame replaces everything (new layout, window, or resync).
+    pub full: bool,
+    /// Changed rows (all rows of every pane when `full`).
+    pub rows_changed: Vec<RowUpdate>,
+    /// Cursor of the active pane in window coordinates, if visible.
+    pub cursor: Option<(u16, u16)>,
+    /// Attention message of the active pane or another pane of the session, if any.
+    pub message: Option<String>,
+    /// The window is zoomed (its active pane fills it).
+    pub zoomed: bool,
+}

@@ -5,7 +5,9 @@
 //! bumps [`crate::PROTOCOL_VERSION`].
 
 use crate::ids::{PaneId, SessionId, WindowId};
-use crate::info::{ExitInfo, Identity, PaneInfo, RunState, ScreenCapture, SessionInfo, WindowInfo};
+use crate::info::{
+    AttachFrame, ExitInfo, Identity, PaneInfo, RunState, ScreenCapture, SessionInfo, WindowInfo,
+};
 use serde::{Deserialize, Serialize};
 
 /// The body of every request frame: the caller's context plus the request.
@@ -270,6 +272,53 @@ pub enum Request {
         message: String,
         /// Clear instead of set.
         clear: bool,
+    },
+    /// Attach to a session: replies are a stream of `Response::Frame` with this request's id,
+    /// ended by `Response::Detached`.
+    Attach {
+        /// Session.
+        target: Target,
+        /// Observer: input is ignored.
+        read_only: bool,
+        /// Terminal width, cells.
+        cols: u16,
+        /// Terminal height, cells (the status line takes one).
+        rows: u16,
+    },
+    /// Raw bytes typed in an attached client, for its session's active pane.
+    ClientInput {
+        /// Attached client id.
+        client: u32,
+        /// Bytes, unchanged.
+        bytes: Vec<u8>,
+    },
+    /// An attached client's terminal changed size.
+    ClientResize {
+        /// Attached client id.
+        client: u32,
+        /// Width, cells.
+        cols: u16,
+        /// Height, cells.
+        rows: u16,
+    },
+    /// Detach clients of a session (all, or one).
+    DetachClient {
+        /// Session.
+        target: Target,
+        /// Only this client.
+        client: Option<u32>,
+    },
+    /// Toggle zoom of a pane (it fills its window while zoomed).
+    ZoomPane {
+        /// Pane.
+        target: Target,
+    },
+    /// Select the next (`offset` 1) or previous (-1) window of a session.
+    CycleWindow {
+        /// Session.
+        target: Target,
+        /// +1 or -1.
+        offset: i32,
     },
 }
 
@@ -565,4 +614,8 @@ pub enum Response {
     Waited(WaitOutcome),
     /// One streamed event.
     Event(Event),
+    /// What an attached client must draw.
+    Frame(AttachFrame),
+    /// The attachment ended: `detached`, `exited` (session ended) or `server exited`.
+    Detached(String),
 }

@@ -99,8 +99,11 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
         let mut body = vec![0u8; len as usize];
         read_exact(conn, &mut body).await?;
         let (resp, after) = match codec::decode_body::<Envelope>(&body) {
-            Ok(Envelope { request: Request::Events { after, filters }, .. }) => {
+                        Ok(Envelope { request: Request::Events { after, filters }, .. }) => {
                 return stream_events(state, conn, id, after, &filters).await;
+            }
+            Ok(Envelope { request: Request::Attach { target, read_only, cols, rows }, .. }) => {
+                return serve_attach(state, conn, id, target.as_deref(), read_only, cols, rows).await;
             }
             Ok(env) => dispatch(state, env, peer_closed(conn)).await,
             Err(e) => (
@@ -182,4 +185,39 @@ async fn stream_events(
             Err(RecvError::Closed) => return Ok(()),
         }
     }
+}
+
+/// Serves an attached client until it detaches or goes away.
+async fn serve_attach(
+    state: &Arc<ServerState>,
+    conn: &Stream,
+    id: u64,
+    target: Option<&str>,
+    read_only: bool,
+    cols: u16,
+    rows: u16,
+) -> Result<(), CodecError> {
+    use crate::commands::attach;
+    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows) {
+        Ok(x) => x,
+        Err(e) => return reply(conn, id, &Response::from(e)).await,
+    };
+    let end = attach::frame_loop(
+        state,
+        client,
+        sid,
+        detach,
+        peer_closed(conn),
+        |r| async move { reply(conn, id, &r).await.is_ok() },
+    )
+    .await;
+    attach::unregister(state, client, sid);
+    if let attach::End::Reason(reason) = end {
+        let _ = tokio::time::timeout(
+            EVENT_WRITE_TIMEOUT,
+            reply(conn, id, &Response::Detached(reason)),
+        )
+        .await;
+    }
+    Ok(())
 }

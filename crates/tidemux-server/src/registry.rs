@@ -34,6 +34,8 @@ pub struct Session {
     pub remain_on_exit: bool,
     /// Size of new windows (cols, rows).
     pub size: (u16, u16),
+    /// Number of attached clients.
+    pub attached: u32,
 }
 
 /// A window.
@@ -55,6 +57,8 @@ pub struct Window {
     pub layout: Layout,
     /// Active pane.
     pub active_pane: PaneId,
+    /// The pane filling the window while zoomed.
+    pub zoomed: Option<PaneId>,
 }
 
 impl Window {
@@ -67,9 +71,17 @@ impl Window {
             rows: self.rows,
         }
     }
-    /// Panes with their rectangles, in layout order.
+    /// Panes with their rectangles, in layout order (ignores zoom).
     pub fn geometry(&self) -> Vec<(PaneId, Rect)> {
         self.layout.geometry(self.rect())
+    }
+
+    /// What is shown: the zoomed pane filling the window, or every pane.
+    pub fn visible_geometry(&self) -> Vec<(PaneId, Rect)> {
+        match self.zoomed.filter(|z| self.layout.contains(*z)) {
+            Some(z) => vec![(z, self.rect())],
+            None => self.geometry(),
+        }
     }
 }
 
@@ -473,7 +485,7 @@ impl Registry {
         let Some(win) = self.windows.get(&wid) else {
             return;
         };
-        for (p, r) in win.geometry() {
+        for (p, r) in win.visible_geometry() {
             if let Some(e) = self.panes.get(&p) {
                 out.push((Arc::clone(&e.pane), r.rows, r.cols));
             }
@@ -497,6 +509,9 @@ impl Registry {
         match layout.remove(p) {
             Some(l) => {
                 win.layout = l;
+                if win.zoomed == Some(p) {
+                    win.zoomed = None;
+                }
                 if win.active_pane == p {
                     win.active_pane = win.geometry()[0].0;
                 }
@@ -575,7 +590,7 @@ impl Registry {
             windows: s.windows.len() as u32,
             active_window: s.active_window,
             created: s.created,
-            attached: 0,
+            attached: s.attached,
         }
     }
 

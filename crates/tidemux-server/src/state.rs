@@ -22,6 +22,13 @@ pub struct ServerState {
     pub channels: Mutex<Channels>,
     /// The event log.
     pub events: EventBus,
+    /// Woken (`notify_waiters`) after every chunk of pane output: attached clients redraw.
+    pub activity: Arc<tokio::sync::Notify>,
+    /// Bumped on every change of the model (layout, windows, names, attention): attached
+    /// clients recompute what they show.
+    pub model: watch::Sender<u64>,
+    /// Attached clients.
+    pub clients: Mutex<crate::commands::attach::Clients>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -34,6 +41,9 @@ impl ServerState {
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
             events: EventBus::default(),
+            activity: Arc::new(tokio::sync::Notify::new()),
+            model: watch::channel(0).0,
+            clients: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
         })
     }
@@ -41,6 +51,11 @@ impl ServerState {
     /// Locks the registry. Lock order: registry before any pane state, never the reverse.
     pub fn registry(&self) -> MutexGuard<'_, Registry> {
         lock(&self.registry)
+    }
+
+    /// Tells attached clients that the model changed.
+    pub fn bump_model(&self) {
+        self.model.send_modify(|v| *v += 1);
     }
 
     /// Asks the server to exit.
@@ -134,6 +149,7 @@ impl ServerState {
                 (Some(_), Some(_)) => None,
             }
         };
+        self.bump_model();
         if let Some((kind, m)) = ev {
             self.pane_event(kind, id, |e| e.message = m);
         }
@@ -175,6 +191,7 @@ impl ServerState {
         };
         tracing::info!(pane = %id, "pane exited");
         self.finish_removal(removed);
+        self.bump_model();
         if left == 0 {
             self.shutdown();
         }

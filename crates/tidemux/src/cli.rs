@@ -17,9 +17,11 @@ pub struct Cli {
     /// Print machine-readable JSON (also accepted after the command).
     #[arg(long, global = true)]
     pub json: bool,
-    /// The command; none means "create a session and attach" (not built yet).
+    /// The command; none means "create a session and attach".
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub attach: AttachFlags,
 }
 
 /// Options shared by commands that start a process.
@@ -238,6 +240,26 @@ pub enum Command {
         #[arg(long, value_name = "KIND")]
         filter: Vec<String>,
     },
+    /// Attach to a session (-r: read-only observer).
+    #[command(visible_aliases = ["a", "attach-session"])]
+    Attach {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Read-only: keys are ignored except the detach binding.
+        #[arg(short = 'r')]
+        read_only: bool,
+        #[command(flatten)]
+        flags: AttachFlags,
+    },
+    /// Detach the clients attached to a session.
+    #[command(visible_alias = "detach")]
+    DetachClient {
+        /// Session whose clients to detach.
+        #[arg(short = 's', value_name = "SESSION")]
+        session: Option<String>,
+    },
+    /// Toggle zoom of a pane.
+    ZoomPane(TargetArg),
     /// Set a pane's attention flag with a message (or --clear it).
     Notify {
         #[command(flatten)]
@@ -288,6 +310,8 @@ pub struct NewSessionArgs {
     /// Do not attach.
     #[arg(short = 'd')]
     pub detached: bool,
+    #[command(flatten)]
+    pub attach: AttachFlags,
     /// Session name.
     #[arg(short = 's', value_name = "NAME")]
     pub name: Option<String>,
@@ -308,6 +332,17 @@ pub struct NewSessionArgs {
     pub remain_on_exit: bool,
     #[command(flatten)]
     pub spawn: SpawnArgs,
+}
+
+/// Options of the interactive client.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AttachFlags {
+    /// Prefix key (default C-b, or $TIDEMUX_PREFIX), e.g. C-a.
+    #[arg(long, value_name = "KEY")]
+    pub prefix: Option<String>,
+    /// Attach even from inside a tidemux pane.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `read-screen` options.

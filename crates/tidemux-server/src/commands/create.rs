@@ -173,6 +173,7 @@ fn start_pane(
         rows,
         cols,
         history_limit,
+        activity: Arc::clone(&state.activity),
     };
     Pane::spawn(spec, state.observer()).map_err(|e| CmdError::failed(e.to_string()))
 }
@@ -287,6 +288,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             rows,
             layout: Layout::Leaf(pid),
             active_pane: pid,
+            zoomed: None,
         },
     );
     reg.sessions.insert(
@@ -301,6 +303,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             history_limit: history,
             remain_on_exit: ns.remain_on_exit,
             size: (cols, rows),
+            attached: 0,
         },
     );
     reg.panes.insert(
@@ -350,6 +353,7 @@ pub fn new_window(
             rows,
             layout: Layout::Leaf(pid),
             active_pane: pid,
+            zoomed: None,
         },
     );
     reg.panes.insert(

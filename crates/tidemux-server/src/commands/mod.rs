@@ -1,5 +1,6 @@
 //! Request handlers, one module per command family. [`dispatch`] is the single entry point.
 
+pub mod attach;
 pub mod create;
 pub mod io;
 pub mod list;
@@ -32,6 +33,18 @@ pub async fn dispatch(
         | Request::KillPane { .. }
         | Request::KillWindow { .. }
         | Request::KillSession { .. } => Kind::MayEmpty,
+        Request::ListSessions
+        | Request::ListWindows { .. }
+        | Request::ListPanes { .. }
+        | Request::ReadScreen { .. }
+        | Request::Send { .. }
+        | Request::SendKeys { .. }
+        | Request::ClientInput { .. }
+        | Request::Wait { .. }
+        | Request::WaitFor { .. }
+        | Request::HasSession { .. }
+        | Request::Identify
+        | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
     };
     let r = match env.request {
@@ -88,7 +101,18 @@ pub async fn dispatch(
             message,
             clear,
         } => manage::notify(state, caller, target.as_deref(), message, clear),
-        Request::Events { .. } => Err(crate::error::CmdError {
+        Request::ClientInput { client, bytes } => attach::client_input(state, client, bytes).await,
+        Request::ClientResize { client, cols, rows } => {
+            attach::client_resize(state, client, cols, rows)
+        }
+        Request::DetachClient { target, client } => {
+            attach::detach_client(state, target.as_deref(), client)
+        }
+        Request::ZoomPane { target } => attach::zoom_pane(state, caller, target.as_deref()),
+        Request::CycleWindow { target, offset } => {
+            attach::cycle_window(state, caller, target.as_deref(), offset)
+        }
+        Request::Attach { .. } | Request::Events { .. } => Err(crate::error::CmdError {
             kind: tidemux_proto::ErrorKind::Protocol,
             message: "events are streamed by the connection, not dispatched".into(),
         }),
@@ -129,6 +153,9 @@ pub async fn dispatch(
         Request::Identify => manage::identify(state, caller),
         Request::ServerInfo => Ok(manage::server_info(state)),
     };
+    if kind != Kind::ReadOnly {
+        state.bump_model();
+    }
     (r.unwrap_or_else(Response::from), after_request(state, kind))
 }
 
@@ -139,6 +166,8 @@ pub async fn dispatch(
 enum Kind {
     /// kill-pane/window/session, or a new-session that may have failed.
     MayEmpty,
+    /// Changes nothing attached clients show (besides pane output).
+    ReadOnly,
     /// Anything else.
     Other,
 }

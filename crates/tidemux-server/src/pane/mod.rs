@@ -54,6 +54,8 @@ pub struct PaneSpec {
     pub cols: u16,
     /// History limit in lines.
     pub history_limit: usize,
+    /// Woken after every chunk of output (shared by all panes; attached clients wait on it).
+    pub activity: Arc<tokio::sync::Notify>,
 }
 
 /// Mutable state of a pane, behind [`Pane::state`].
@@ -208,6 +210,7 @@ impl Pane {
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
         let p = Arc::clone(&pane);
         let obs = Arc::clone(&observer);
+        let activity = Arc::clone(&spec.activity);
         std::thread::Builder::new()
             .name(name("writer"))
             .spawn(move || writer_loop(writer, wrx))
@@ -215,7 +218,7 @@ impl Pane {
         std::thread::Builder::new()
             .name(name("reader"))
             .spawn(move || {
-                reader_loop(&p, reader, &obs);
+                reader_loop(&p, reader, &obs, &activity);
                 let _ = done_tx.send(());
             })
             .map_err(|e| SpawnError::Pty(e.to_string()))?;
@@ -330,7 +333,12 @@ fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
     }
 }
 
-fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>, observer: &Observer) {
+fn reader_loop(
+    pane: &Pane,
+    mut r: Box<dyn Read + Send>,
+    observer: &Observer,
+    activity: &tokio::sync::Notify,
+) {
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
         let n = match r.read(&mut buf) {
@@ -372,6 +380,7 @@ fn reader_loop(pane: &Pane, mut r: Box<dyn Read + Send>, observer: &Observer) {
             let _ = pane.writer.send(WriteJob { bytes, done: None });
         }
         pane.seq_tx.send_replace(seq);
+        activity.notify_waiters();
         if changes.bells > 0 {
             observer(pane.id, PaneNote::Bell);
         }

@@ -318,6 +318,45 @@ impl Screen {
         changes
     }
 
+    /// Content hash of each visible row (changes exactly when the row's text or attributes do).
+    pub fn row_hashes(&self) -> &[u64] {
+        &self.parser.callbacks().row_hash
+    }
+
+    /// Row `row` of the visible screen as styled runs covering every column.
+    pub fn row_spans(&self, row: u16) -> Vec<tidemux_proto::Span> {
+        let screen = self.parser.screen();
+        let (_, cols) = self.size();
+        let mut spans: Vec<tidemux_proto::Span> = Vec::new();
+        for col in 0..cols {
+            let Some(cell) = screen.cell(row, col) else {
+                break;
+            };
+            if cell.is_wide_continuation() {
+                continue;
+            }
+            let style = cell_style(cell);
+            let width = if cell.is_wide() { 2 } else { 1 };
+            let text = if cell.has_contents() {
+                cell.contents()
+            } else {
+                " "
+            };
+            match spans.last_mut() {
+                Some(s) if s.style == style => {
+                    s.text.push_str(text);
+                    s.cols += width;
+                }
+                _ => spans.push(tidemux_proto::Span {
+                    text: text.to_owned(),
+                    cols: width,
+                    style,
+                }),
+            }
+        }
+        spans
+    }
+
     /// Output sequence number of the chunk that held the last prompt start (0: none yet).
     pub fn prompt_seq(&self) -> u64 {
         self.prompt_seq
@@ -497,6 +536,33 @@ fn history_line(formatted: &str, ansi: bool) -> String {
         let mut plain = plain;
         plain.truncate(trimmed);
         plain
+    }
+}
+
+fn proto_color(c: vt100::Color) -> tidemux_proto::Color {
+    match c {
+        vt100::Color::Default => tidemux_proto::Color::Default,
+        vt100::Color::Idx(i) => tidemux_proto::Color::Idx(i),
+        vt100::Color::Rgb(r, g, b) => tidemux_proto::Color::Rgb(r, g, b),
+    }
+}
+
+fn cell_style(cell: &vt100::Cell) -> tidemux_proto::CellStyle {
+    use tidemux_proto::CellStyle as S;
+        let flags = [
+        (cell.bold(), S::BOLD),
+        (cell.dim(), S::DIM),
+        (cell.italic(), S::ITALIC),
+        (cell.underline(), S::UNDERLINE),
+        (cell.inverse(), S::INVERSE),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .fold(0, |acc, (_, bit)| acc | bit);
+    S {
+        fg: proto_color(cell.fgcolor()),
+        bg: proto_color(cell.bgcolor()),
+        flags,
     }
 }
 

@@ -104,6 +104,9 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Status { .. } => "status",
             Command::Events { .. } => "events",
             Command::Notify { .. } => "notify",
+            Command::Attach { .. } => "attach",
+            Command::DetachClient { .. } => "detach-client",
+            Command::ZoomPane(_) => "zoom-pane",
         },
     }
 }
@@ -122,10 +125,20 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let ctx = Ctx { socket, json };
     let result = match cli.command {
-        None => Err(Failure::new(
-            "not_built",
-            "attaching is not built yet; create a detached session with 'tidemux new-session -d'",
-        )),
+        None => session::new_session(
+            &ctx,
+            crate::cli::NewSessionArgs {
+                detached: false,
+                attach: cli.attach,
+                name: None,
+                window_name: None,
+                cols: None,
+                rows: None,
+                history_limit: None,
+                remain_on_exit: false,
+                spawn: Default::default(),
+            },
+        ),
         Some(Command::Server) => misc::server(&ctx),
         Some(Command::NewSession(a)) => session::new_session(&ctx, a),
         Some(Command::NewWindow {
@@ -225,6 +238,19 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Version) => misc::version(&ctx),
         Some(Command::Wait(a)) => sync::wait(&ctx, a),
         Some(Command::Status { target }) => list::status(&ctx, target.target),
+        Some(Command::Attach {
+            target,
+            read_only,
+            flags,
+        }) => session::attach(&ctx, target.target, read_only, &flags),
+        Some(Command::DetachClient { session }) => session::simple(
+            &ctx,
+            Request::DetachClient {
+                target: session,
+                client: None,
+            },
+        ),
+        Some(Command::ZoomPane(t)) => session::simple(&ctx, Request::ZoomPane { target: t.target }),
         Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
         Some(Command::Notify {
             target,

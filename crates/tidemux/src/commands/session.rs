@@ -1,7 +1,7 @@
 //! new-session, new-window, split-window and the commands that only change the model.
 
 use super::{expect_ok, unexpected, Ctx};
-use crate::cli::{NewSessionArgs, SpawnArgs};
+use crate::cli::{AttachFlags, NewSessionArgs, SpawnArgs};
 use crate::output::{self, Failure};
 use tidemux_proto::{NewSession, Request, Response, Spawn, SplitDirection, SplitSize};
 
@@ -45,11 +45,19 @@ fn print_created(ctx: &Ctx, r: Response) -> Result<(), Failure> {
 /// `new-session`.
 pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     if !a.detached {
-        return Err(Failure::new(
-            "not_built",
-            "attaching is not built yet; add -d to create the session detached",
-        ));
+        // Check everything the attachment needs before creating anything.
+        check_can_attach(&a.attach)?;
     }
+    let (cols, rows) = if a.detached || a.cols.is_some() || a.rows.is_some() {
+        (a.cols, a.rows)
+    } else {
+        // An attached session starts at the terminal's size, less the status line.
+        let (c, r) = tidemux_client::attach::term::size();
+        (Some(c), Some(r.saturating_sub(1).max(1)))
+    };
+    let detached = a.detached;
+    let flags = a.attach.clone();
+    let a = crate::cli::NewSessionArgs { cols, rows, ..a };
     let req = Request::NewSession(NewSession {
         name: a.name,
         window_name: a.window_name,
@@ -60,7 +68,65 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
         remain_on_exit: a.remain_on_exit,
     });
     let r = expect_ok(ctx.connect_or_start()?.request(req)?)?;
-    print_created(ctx, r)
+    if detached {
+        return print_created(ctx, r);
+    }
+    match r {
+        Response::Created(c) => attach(ctx, Some(c.session.to_string()), false, &flags),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The prefix byte: `--prefix`, else `$TIDEMUX_PREFIX`, else C-b.
+fn prefix_of(flags: &AttachFlags) -> Result<u8, Failure> {
+    let name = flags.prefix.clone().or_else(|| {
+        std::env::var("TIDEMUX_PREFIX")
+            .ok()
+            .filter(|s| !s.is_empty())
+    });
+    match name {
+        None => Ok(2),
+        Some(n) => {
+            tidemux_client::attach::keys::parse_prefix(&n).map_err(|e| Failure::new("invalid", e))
+        }
+    }
+}
+
+/// Refuses nesting (as tmux does) unless forced, and needs a terminal.
+fn check_can_attach(flags: &AttachFlags) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    prefix_of(flags)?;
+    if std::env::var_os("TIDEMUX").is_some_and(|v| !v.is_empty()) && !flags.force {
+        return Err(Failure::new(
+            "nested",
+            "sessions should be nested with care: this shell runs inside a tidemux pane ($TIDEMUX is set); use --force to attach anyway",
+        ));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(
+            "not_a_terminal",
+            "attaching needs a terminal on stdin (use new-session -d for scripts)",
+        ));
+    }
+    Ok(())
+}
+
+/// `attach [-t SESSION] [-r]`: runs the interactive client; prints why it stopped.
+pub fn attach(
+    ctx: &Ctx,
+    target: Option<String>,
+    read_only: bool,
+    flags: &AttachFlags,
+) -> Result<(), Failure> {
+    check_can_attach(flags)?;
+    let opts = tidemux_client::attach::AttachOptions {
+        target,
+        read_only,
+        prefix: prefix_of(flags)?,
+    };
+    let exit = tidemux_client::attach::attach(&ctx.socket, &opts).map_err(Failure::from)?;
+    output::line(&exit.message());
+    Ok(())
 }
 
 /// `new-window`.

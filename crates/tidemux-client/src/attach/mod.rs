@@ -1,0 +1,726 @@
+//! `tidemux attach`: the interactive client.
+//!
+//! Threads: one reads stdin (raw bytes, never decoded into key events), one reads frames from
+//! the server's attach stream, one waits for SIGWINCH; all send to the main loop, which owns the
+//! view, the key state machine and the terminal. Typed bytes go unchanged to the session's
+//! active pane over a second connection; only the prefix key and the key after it are taken.
+//! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
+
+pub mod keys;
+pub mod render;
+pub mod term;
+
+use crate::conn::{Client, ClientError};
+use keys::{Action, Keys};
+use render::{Grid, Renderer};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tidemux_proto::{
+    AttachFrame, CellStyle, Color, PaneId, PaneView, ReadRange, Request, Response, Span,
+    SplitDirection,
+};
+
+/// Options of an attachment.
+#[derive(Debug, Clone)]
+pub struct AttachOptions {
+    /// Session target (None: most recently used).
+    pub target: Option<String>,
+    /// Read-only observer.
+    pub read_only: bool,
+    /// Prefix byte (C-b = 2).
+    pub prefix: u8,
+}
+
+/// Why the client stopped; `message()` is what it prints after restoring the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// Detached (by the user or `detach-client`) from this session.
+    Detached(String),
+    /// The session ended.
+    Exited,
+    /// The server went away.
+    ServerExited,
+}
+
+impl Exit {
+    /// `[detached (from session s)]`, `[exited]`, `[server exited]` (as tmux).
+    pub fn message(&self) -> String {
+        match self {
+            Exit::Detached(s) => format!("[detached (from session {s})]"),
+            Exit::Exited => "[exited]".into(),
+            Exit::ServerExited => "[server exited]".into(),
+        }
+    }
+}
+
+enum Msg {
+    Input(Vec<u8>),
+    Frame(Box<AttachFrame>),
+    Ended(String),
+    Resize,
+}
+
+/// What the client shows besides the panes.
+enum Mode {
+    Normal,
+    Confirm(PaneId),
+    Rename(String),
+    Copy {
+        pane: PaneId,
+        lines: Vec<String>,
+        offset: usize,
+    },
+    Help,
+}
+
+/// Everything known about the session being shown.
+#[derive(Default)]
+struct View {
+    frame: Option<AttachFrame>,
+    content: HashMap<PaneId, Vec<Vec<Span>>>,
+}
+
+impl View {
+    fn apply(&mut self, mut f: AttachFrame) {
+        if f.full {
+            self.content.clear();
+        }
+        for u in std::mem::take(&mut f.rows_changed) {
+            let rows = self.content.entry(u.pane).or_default();
+            let r = usize::from(u.row);
+            if rows.len() <= r {
+                rows.resize(r + 1, Vec::new());
+            }
+            rows[r] = u.spans;
+        }
+        let live: Vec<PaneId> = f.panes.iter().map(|p| p.id).collect();
+        self.content.retain(|p, _| live.contains(p));
+        self.frame = Some(f);
+    }
+
+    fn active(&self) -> Option<&PaneView> {
+        self.frame.as_ref()?.panes.iter().find(|p| p.active)
+    }
+}
+
+const HELP: &[&str] = &[
+    "tidemux key bindings (after the prefix)",
+    "",
+    "  d        detach",
+    "  c        new window",
+    "  n / p    next / previous window",
+    "  0-9      select window",
+    "  %        split left/right",
+    "  \"        split top/bottom",
+    "  arrows   select pane in that direction",
+    "  o        next pane",
+    "  x        kill pane (asks y/n)",
+    "  z        zoom the active pane",
+    "  ,        rename window",
+    "  [        scrollback (arrows, PageUp/PageDown, g/G, q)",
+    "  ?        this help",
+    "  prefix   send the prefix key itself",
+    "",
+    "  press any key to close",
+];
+
+fn style(fg: Color, bg: Color, flags: u8) -> CellStyle {
+    CellStyle { fg, bg, flags }
+}
+
+/// Composes the whole terminal: panes, borders, unused area, status line, overlays.
+fn compose(
+    view: &View,
+    mode: &Mode,
+    cols: u16,
+    rows: u16,
+    prompt_flash: Option<&str>,
+) -> (Grid, Option<(u16, u16)>) {
+    let mut g = Grid::new(cols, rows);
+    let Some(f) = &view.frame else {
+        return (g, None);
+    };
+    let body = rows.saturating_sub(1);
+    // Area outside the window (a larger client than the smallest one): dotted, as unused.
+    let dim = style(Color::Default, Color::Default, CellStyle::DIM);
+    for y in 0..body {
+        for x in 0..cols {
+            if x >= f.cols || y >= f.rows {
+                g.set(x, y, "·", dim);
+            }
+        }
+    }
+    for p in &f.panes {
+        let rows_of = view.content.get(&p.id);
+        for r in 0..p.rows {
+            let mut x = p.left;
+            if let Some(spans) = rows_of.and_then(|v| v.get(usize::from(r))) {
+                for s in spans {
+                    x = g.put_str(
+                        x,
+                        p.top + r,
+                        &s.text,
+                        s.style,
+                        (p.left + p.cols).min(f.cols),
+                    );
+                }
+            }
+        }
+    }
+    // Borders right of and below each pane; the active pane's border is green.
+    let line = style(Color::Default, Color::Default, 0);
+    let hot = style(Color::Idx(2), Color::Default, 0);
+    let active = f.panes.iter().find(|p| p.active).cloned();
+    let touches = |x: u16, y: u16| {
+        active.as_ref().is_some_and(|a| {
+            let (l, t, r, b) = (
+                i32::from(a.left),
+                i32::from(a.top),
+                i32::from(a.left + a.cols),
+                i32::from(a.top + a.rows),
+            );
+            let (x, y) = (i32::from(x), i32::from(y));
+            ((x == l - 1 || x == r) && y >= t - 1 && y <= b)
+                || ((y == t - 1 || y == b) && x >= l - 1 && x <= r)
+        })
+    };
+    if f.panes.len() > 1 {
+        for p in &f.panes {
+            let (rx, by) = (p.left + p.cols, p.top + p.rows);
+            if rx < f.cols {
+                for y in p.top..by.min(f.rows) {
+                    g.set(rx, y, "│", if touches(rx, y) { hot } else { line });
+                }
+            }
+            if by < f.rows {
+                for x in p.left..(rx).min(f.cols) {
+                    g.set(x, by, "─", if touches(x, by) { hot } else { line });
+                }
+                if rx < f.cols {
+                    g.set(rx, by, "┼", if touches(rx, by) { hot } else { line });
+                }
+            }
+        }
+    }
+    let mut cursor = f.cursor;
+    match mode {
+        Mode::Copy {
+            pane,
+            lines,
+            offset,
+        } => {
+            if let Some(p) = f.panes.iter().find(|p| p.id == *pane) {
+                g.fill(p.left, p.top, p.cols, p.rows, " ", CellStyle::default());
+                let h = usize::from(p.rows);
+                let end = lines.len().saturating_sub(*offset);
+                let start = end.saturating_sub(h);
+                for (i, l) in lines[start..end].iter().enumerate() {
+                    g.put_str(
+                        p.left,
+                        p.top + i as u16,
+                        l,
+                        CellStyle::default(),
+                        p.left + p.cols,
+                    );
+                }
+                let tag = format!("[{}/{}]", offset, lines.len().saturating_sub(h));
+                let x = (p.left + p.cols).saturating_sub(tag.len() as u16);
+                g.put_str(
+                    x,
+                    p.top,
+                    &tag,
+                    style(Color::Idx(0), Color::Idx(3), 0),
+                    p.left + p.cols,
+                );
+            }
+            cursor = None;
+        }
+        Mode::Help => {
+            let w = HELP.iter().map(|l| l.len()).max().unwrap_or(0) as u16 + 4;
+            let h = HELP.len() as u16 + 2;
+            let x0 = cols.saturating_sub(w) / 2;
+            let y0 = body.saturating_sub(h) / 2;
+            let boxed = style(Color::Default, Color::Idx(4), 0);
+            g.fill(x0, y0, w, h, " ", boxed);
+            for (i, l) in HELP.iter().enumerate() {
+                g.put_str(x0 + 2, y0 + 1 + i as u16, l, boxed, x0 + w);
+            }
+            cursor = None;
+        }
+        _ => {}
+    }
+    // Status line (tmux's default look: black on green).
+    let bar = style(Color::Idx(0), Color::Idx(2), 0);
+    let y = rows.saturating_sub(1);
+    g.fill(0, y, cols, 1, " ", bar);
+    let left = match mode {
+        Mode::Confirm(p) => format!("kill-pane {p}? (y/n)"),
+        Mode::Rename(s) => format!("(rename-window) {s}"),
+        _ => {
+            let mut s = format!("[{}] ", f.session_name);
+            for t in &f.windows {
+                let mark = match (t.active, t.alert, t.dead) {
+                    (true, _, _) if f.zoomed => "*Z",
+                    (true, _, _) => "*",
+                    (_, true, _) => "!",
+                    (_, _, true) => "X",
+                    _ => " ",
+                };
+                s.push_str(&format!("{}:{}{mark} ", t.index, t.name));
+            }
+            s
+        }
+    };
+    let end = g.put_str(0, y, &left, bar, cols);
+    if let Mode::Rename(_) = mode {
+        cursor = Some((end, y));
+    } else if let Mode::Confirm(_) = mode {
+        cursor = None;
+    }
+    let clock = chrono::Local::now().format("%H:%M").to_string();
+    let right = match (prompt_flash, &f.message) {
+        (Some(m), _) => format!("{m}  {clock}"),
+        (None, Some(m)) => format!("{m}  {clock}"),
+        _ => clock,
+    };
+    let rx = cols.saturating_sub(right.chars().count() as u16 + 1);
+    if rx > end {
+        g.put_str(rx, y, &right, bar, cols);
+    }
+    (g, cursor)
+}
+
+fn spawn_reader<R: Read + Send + 'static>(mut r: R, tx: mpsc::Sender<Msg>) {
+    std::thread::Builder::new()
+        .name("attach-stdin".into())
+        .spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match r.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if tx.send(Msg::Input(buf[..n].to_vec())).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+        })
+        .expect("spawn stdin thread");
+}
+
+/// The pane next to `from` in direction (dx, dy), by rectangle overlap (tmux's pane navigation).
+fn neighbour(panes: &[PaneView], from: &PaneView, dx: i32, dy: i32) -> Option<PaneId> {
+    let overlaps = |a0: u16, a1: u16, b0: u16, b1: u16| a0 < b1 && b0 < a1;
+    panes
+        .iter()
+        .filter(|p| p.id != from.id)
+        .filter(|p| match (dx, dy) {
+            (1, _) => {
+                p.left >= from.left + from.cols
+                    && overlaps(p.top, p.top + p.rows, from.top, from.top + from.rows)
+            }
+            (-1, _) => {
+                p.left + p.cols <= from.left
+                    && overlaps(p.top, p.top + p.rows, from.top, from.top + from.rows)
+            }
+            (_, 1) => {
+                p.top >= from.top + from.rows
+                    && overlaps(p.left, p.left + p.cols, from.left, from.left + from.cols)
+            }
+            _ => {
+                p.top + p.rows <= from.top
+                    && overlaps(p.left, p.left + p.cols, from.left, from.left + from.cols)
+            }
+        })
+        .min_by_key(|p| {
+            (i32::from(p.left) - i32::from(from.left)).abs()
+                + (i32::from(p.top) - i32::from(from.top)).abs()
+        })
+        .map(|p| p.id)
+}
+
+/// Attaches to a session on `socket` and runs until detached; returns why it ended.
+///
+/// # Errors
+/// Connection failures before the first frame, a target that does not exist, or stdin not
+/// being a terminal.
+pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> {
+    let (cols, rows) = term::size();
+    let mut stream = Client::connect(socket, None)?;
+    let mut cmd = Client::connect(socket, None)?;
+    // The first reply tells whether the target exists, before the terminal is touched.
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let req = Request::Attach {
+        target: opts.target.clone(),
+        read_only: opts.read_only,
+        cols,
+        rows,
+    };
+    let (first_tx, first_rx) = mpsc::channel::<Result<(), String>>();
+    {
+        let tx = tx.clone();
+        std::thread::Builder::new()
+            .name("attach-frames".into())
+            .spawn(move || {
+                let mut first = Some(first_tx);
+                let r = stream.stream(req, |resp| match resp {
+                    Response::Frame(f) => {
+                        if let Some(ft) = first.take() {
+                            let _ = ft.send(Ok(()));
+                        }
+                        tx.send(Msg::Frame(Box::new(f))).is_ok()
+                    }
+                    Response::Detached(reason) => {
+                        let _ = tx.send(Msg::Ended(reason));
+                        false
+                    }
+                    Response::Error(e) => {
+                        if let Some(ft) = first.take() {
+                            let _ = ft.send(Err(e.message));
+                        }
+                        false
+                    }
+                    _ => true,
+                });
+                if let Some(ft) = first.take() {
+                    let _ = ft.send(Err(match r {
+                        Ok(()) => "the server closed the connection".into(),
+                        Err(e) => e.to_string(),
+                    }));
+                }
+                let _ = tx.send(Msg::Ended("server exited".into()));
+            })
+            .expect("spawn frame thread");
+    }
+    match first_rx.recv() {
+        Ok(Ok(())) => {}
+        Ok(Err(m)) => return Err(ClientError::Protocol(m)),
+        Err(_) => return Err(ClientError::Protocol("no answer to attach".into())),
+    }
+    let guard = term::TermGuard::enter()
+        .map_err(|e| ClientError::Protocol(format!("cannot set up the terminal: {e}")))?;
+    spawn_reader(std::io::stdin(), tx.clone());
+    {
+        let tx = tx.clone();
+        let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH])
+            .map_err(|e| ClientError::Protocol(format!("cannot watch SIGWINCH: {e}")))?;
+        std::thread::Builder::new()
+            .name("attach-winch".into())
+            .spawn(move || {
+                for _ in signals.forever() {
+                    if tx.send(Msg::Resize).is_err() {
+                        break;
+                    }
+                }
+            })
+            .expect("spawn winch thread");
+    }
+    let exit = run_loop(&rx, &mut cmd, opts, (cols, rows));
+    drop(guard);
+    Ok(exit)
+}
+
+fn run_loop(
+    rx: &mpsc::Receiver<Msg>,
+    cmd: &mut Client,
+    opts: &AttachOptions,
+    size: (u16, u16),
+) -> Exit {
+    let mut view = View::default();
+    let mut keys = Keys::new(opts.prefix);
+    let mut mode = Mode::Normal;
+    let mut renderer = Renderer::default();
+    let (mut cols, mut rows) = size;
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - Duration::from_secs(1);
+    let mut flash: Option<(String, Instant)> = None;
+    let frame_gap = Duration::from_millis(16);
+    let mut out = std::io::stdout();
+    loop {
+        let wait = if dirty {
+            frame_gap.saturating_sub(last_draw.elapsed())
+        } else {
+            Duration::from_secs(1)
+        };
+        let msg = match rx.recv_timeout(wait) {
+            Ok(m) => Some(m),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                dirty = true; // the clock, or a due redraw
+                None
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Exit::ServerExited,
+        };
+        match msg {
+            None => {}
+            Some(Msg::Frame(f)) => {
+                view.apply(*f);
+                dirty = true;
+            }
+            Some(Msg::Ended(reason)) => {
+                let name = view
+                    .frame
+                    .as_ref()
+                    .map(|f| f.session_name.clone())
+                    .unwrap_or_default();
+                return match reason.as_str() {
+                    "detached" => Exit::Detached(name),
+                    "exited" => Exit::Exited,
+                    _ => Exit::ServerExited,
+                };
+            }
+            Some(Msg::Resize) => {
+                (cols, rows) = term::size();
+                renderer.invalidate();
+                if let Some(client) = view.frame.as_ref().map(|f| f.client) {
+                    let _ = cmd.request(Request::ClientResize { client, cols, rows });
+                }
+                dirty = true;
+            }
+            Some(Msg::Input(bytes)) => {
+                match handle_input(&bytes, &mut keys, &mut mode, &view, cmd, opts) {
+                    Ok(Some(exit)) => return exit,
+                    Ok(None) => {}
+                    Err(m) => flash = Some((m, Instant::now())),
+                }
+                dirty = true;
+            }
+        }
+        if flash
+            .as_ref()
+            .is_some_and(|(_, t)| t.elapsed() > Duration::from_secs(3))
+        {
+            flash = None;
+        }
+        if dirty && last_draw.elapsed() >= frame_gap {
+            let (grid, cursor) = compose(
+                &view,
+                &mode,
+                cols,
+                rows,
+                flash.as_ref().map(|(m, _)| m.as_str()),
+            );
+            let bytes = renderer.draw(&grid, cursor);
+            if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
+                return Exit::ServerExited;
+            }
+            last_draw = Instant::now();
+            dirty = false;
+        }
+    }
+}
+
+/// Sends a command; a server error becomes a message for the status line.
+fn command(cmd: &mut Client, req: Request) -> Result<Response, String> {
+    match cmd.request(req) {
+        Ok(Response::Error(e)) => Err(e.message),
+        Ok(r) => Ok(r),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn handle_input(
+    bytes: &[u8],
+    keys: &mut Keys,
+    mode: &mut Mode,
+    view: &View,
+    cmd: &mut Client,
+    opts: &AttachOptions,
+) -> Result<Option<Exit>, String> {
+    let Some(f) = view.frame.as_ref() else {
+        return Ok(None);
+    };
+    let client = f.client;
+    let session = f.session.to_string();
+    match mode {
+        Mode::Confirm(p) => {
+            if bytes.first() == Some(&b'y') {
+                command(
+                    cmd,
+                    Request::KillPane {
+                        target: Some(p.to_string()),
+                    },
+                )?;
+            }
+            *mode = Mode::Normal;
+            return Ok(None);
+        }
+        Mode::Rename(name) => {
+            for &b in bytes {
+                match b {
+                    b'\r' | b'\n' => {
+                        let n = std::mem::take(name);
+                        *mode = Mode::Normal;
+                        if !n.is_empty() {
+                            command(
+                                cmd,
+                                Request::RenameWindow {
+                                    target: Some(f.window.to_string()),
+                                    name: n,
+                                },
+                            )?;
+                        }
+                        return Ok(None);
+                    }
+                    0x1b | 0x03 => {
+                        *mode = Mode::Normal;
+                        return Ok(None);
+                    }
+                    0x7f | 0x08 => {
+                        name.pop();
+                    }
+                    b if b >= 0x20 => name.push(b as char),
+                    _ => {}
+                }
+            }
+            return Ok(None);
+        }
+        Mode::Help => {
+            *mode = Mode::Normal;
+            return Ok(None);
+        }
+        Mode::Copy {
+            lines,
+            offset,
+            pane,
+        } => {
+            let page = f
+                .panes
+                .iter()
+                .find(|p| p.id == *pane)
+                .map_or(10, |p| usize::from(p.rows));
+            let max = lines.len().saturating_sub(page);
+            match bytes {
+                b"q" | b"\x1b" | b"\x03" => *mode = Mode::Normal,
+                b"\x1b[A" | b"\x1bOA" | b"k" => *offset = (*offset + 1).min(max),
+                b"\x1b[B" | b"\x1bOB" | b"j" => *offset = offset.saturating_sub(1),
+                b"\x1b[5~" | b"\x02" => *offset = (*offset + page).min(max),
+                b"\x1b[6~" | b"\x06" => *offset = offset.saturating_sub(page),
+                b"g" => *offset = max,
+                b"G" => *offset = 0,
+                _ => {}
+            }
+            return Ok(None);
+        }
+        Mode::Normal => {}
+    }
+    for action in keys.feed(bytes) {
+        if opts.read_only && action != Action::Detach {
+            continue;
+        }
+        let active = view.active().cloned();
+        let active_id = active.as_ref().map(|a| a.id.to_string());
+        match action {
+            Action::Forward(b) => {
+                command(cmd, Request::ClientInput { client, bytes: b })?;
+            }
+            Action::Detach => {
+                return Ok(Some(Exit::Detached(f.session_name.clone())));
+            }
+            Action::NewWindow => {
+                command(
+                    cmd,
+                    Request::NewWindow {
+                        target: Some(session.clone()),
+                        name: None,
+                        spawn: Default::default(),
+                        detached: false,
+                    },
+                )?;
+            }
+            Action::CycleWindow(o) => {
+                command(
+                    cmd,
+                    Request::CycleWindow {
+                        target: Some(session.clone()),
+                        offset: o,
+                    },
+                )?;
+            }
+            Action::SelectWindow(i) => {
+                command(
+                    cmd,
+                    Request::SelectWindow {
+                        target: Some(format!("{session}:{i}")),
+                    },
+                )?;
+            }
+            Action::Split(h) => {
+                let direction = if h {
+                    SplitDirection::Horizontal
+                } else {
+                    SplitDirection::Vertical
+                };
+                command(
+                    cmd,
+                    Request::SplitWindow {
+                        target: active_id,
+                        direction,
+                        size: None,
+                        spawn: Default::default(),
+                        detached: false,
+                    },
+                )?;
+            }
+            Action::SelectDirection(dx, dy) => {
+                if let Some(a) = &active {
+                    if let Some(p) = neighbour(&f.panes, a, dx, dy) {
+                        command(
+                            cmd,
+                            Request::SelectPane {
+                                target: Some(p.to_string()),
+                            },
+                        )?;
+                    }
+                }
+            }
+            Action::NextPane => {
+                if let Some(a) = &active {
+                    let i = f.panes.iter().position(|p| p.id == a.id).unwrap_or(0);
+                    let next = &f.panes[(i + 1) % f.panes.len()];
+                    command(
+                        cmd,
+                        Request::SelectPane {
+                            target: Some(next.id.to_string()),
+                        },
+                    )?;
+                }
+            }
+            Action::KillPane => {
+                if let Some(a) = &active {
+                    *mode = Mode::Confirm(a.id);
+                }
+            }
+            Action::Zoom => {
+                command(cmd, Request::ZoomPane { target: active_id })?;
+            }
+            Action::RenameWindow => *mode = Mode::Rename(String::new()),
+            Action::Help => *mode = Mode::Help,
+            Action::CopyMode => {
+                if let Some(a) = &active {
+                    let r = command(
+                        cmd,
+                        Request::ReadScreen {
+                            target: Some(a.id.to_string()),
+                            range: ReadRange::History,
+                            ansi: false,
+                        },
+                    )?;
+                    if let Response::Screen(s) = r {
+                        *mode = Mode::Copy {
+                            pane: a.id,
+                            lines: s.lines,
+                            offset: 0,
+                        };
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,55 @@
+//! The client's terminal: raw mode and the alternate screen while attached, restored on every
+//! way out (normal return, error, panic).
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Restores the terminal if it is still set up (idempotent): leaves the alternate screen, shows
+/// the cursor, resets attributes and turns raw mode off.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = std::io::stdout();
+        // Leave the alternate screen (xterm 1049), show the cursor (DECTCEM), reset SGR, turn
+        // off bracketed paste and mouse modes a pane may have left on in our terminal.
+        let _ = out.write_all(b"\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1049l");
+        let _ = out.flush();
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Owns the terminal setup; dropping it restores the terminal.
+pub struct TermGuard(());
+
+impl TermGuard {
+    /// Enters raw mode and the alternate screen, and installs a panic hook that restores the
+    /// terminal before the panic message is printed.
+    ///
+    /// # Errors
+    /// When stdin is not a terminal.
+    pub fn enter() -> std::io::Result<Self> {
+        crossterm::terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            prev(info);
+        }));
+        let mut out = std::io::stdout();
+        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J")?;
+        out.flush()?;
+        Ok(TermGuard(()))
+    }
+}
+
+impl Drop for TermGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// The terminal size (cols, rows), or 80x24 if unknown.
+pub fn size() -> (u16, u16) {
+    crossterm::terminal::size().unwrap_or((80, 24))
+}
