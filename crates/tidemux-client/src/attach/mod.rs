@@ -483,12 +483,20 @@ fn run_loop(
                 dirty = true;
             }
             Some(Msg::Input(bytes)) => {
+                // Typed bytes only change the screen through the pane's echo (a frame); only
+                // the client's own modes need a redraw here.
+                let was_normal = matches!(mode, Mode::Normal);
                 match handle_input(&bytes, &mut keys, &mut mode, &view, cmd, opts) {
                     Ok(Some(exit)) => return exit,
                     Ok(None) => {}
-                    Err(m) => flash = Some((m, Instant::now())),
+                    Err(m) => {
+                        flash = Some((m, Instant::now()));
+                        dirty = true;
+                    }
                 }
-                dirty = true;
+                if !(was_normal && matches!(mode, Mode::Normal)) {
+                    dirty = true;
+                }
             }
         }
         if flash

@@ -397,6 +397,7 @@ where
     Fut: std::future::Future<Output = bool>,
 {
     let mut sent = Sent::default();
+    let mut last_frame = tokio::time::Instant::now() - Duration::from_millis(FRAME_MS);
     let mut model = state.model.subscribe();
     let mut shutdown = state.shutdown_requested();
     tokio::pin!(closed);
@@ -414,6 +415,7 @@ where
                 if !send(Response::Frame(f)).await {
                     return End::Closed;
                 }
+                last_frame = tokio::time::Instant::now();
             }
             Ok(None) => {}
         }
@@ -424,7 +426,8 @@ where
             _ = shutdown.wait_for(|s| *s) => return End::Reason("server exited".into()),
             () = &mut closed => return End::Closed,
         }
-        // Coalesce: at most one frame per FRAME_MS, however fast the panes print.
-        tokio::time::sleep(Duration::from_millis(FRAME_MS)).await;
+        // Coalesce: at most one frame per FRAME_MS, however fast the panes print; a change after
+        // a quiet spell (a keystroke's echo) goes out at once.
+        tokio::time::sleep_until(last_frame + Duration::from_millis(FRAME_MS)).await;
     }
 }

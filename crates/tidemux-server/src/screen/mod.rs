@@ -549,7 +549,7 @@ fn proto_color(c: vt100::Color) -> tidemux_proto::Color {
 
 fn cell_style(cell: &vt100::Cell) -> tidemux_proto::CellStyle {
     use tidemux_proto::CellStyle as S;
-        let flags = [
+    let flags = [
         (cell.bold(), S::BOLD),
         (cell.dim(), S::DIM),
         (cell.italic(), S::ITALIC),
