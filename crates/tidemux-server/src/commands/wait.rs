@@ -14,6 +14,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{ErrorKind, RunState, Sent, WaitOutcome, WaitSpec};
 
+/// Minimum time between two evaluations of one waiter while output keeps coming.
+pub const EVAL_GAP: Duration = Duration::from_millis(2);
+
 /// Compiled conditions.
 #[derive(Debug, Clone)]
 pub struct Conditions {
@@ -177,8 +180,15 @@ pub async fn wait_on(
 ) -> CmdResult<WaitOutcome> {
     let mut rx = pane.subscribe();
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut last_eval: Option<tokio::time::Instant> = None;
     tokio::pin!(closed);
     loop {
+        // During a flood, evaluate at most every EVAL_GAP: the first change after a quiet
+        // spell is evaluated at once; later ones are batched (the watch keeps only the latest).
+        if let Some(t) = last_eval {
+            tokio::time::sleep_until(t + EVAL_GAP).await;
+        }
+        last_eval = Some(tokio::time::Instant::now());
         rx.borrow_and_update();
         let (fired, next_idle, outcome) = {
             let st = pane.state();
