@@ -4,6 +4,7 @@
 mod support;
 
 mod agent;
+mod attach;
 mod basics;
 mod faults;
 mod programs;

@@ -338,7 +338,7 @@ pub struct AttachFrame {
     pub full: bool,
     /// Changed rows (all rows of every pane when `full`).
     pub rows_changed: Vec<RowUpdate>,
-    /// Cursor of the active pane in window coordinates, if visible.
+    /// Cursor of the active pane in window coordinates, `(row, col)`, if visible.
     pub cursor: Option<(u16, u16)>,
     /// Attention message of the active pane or another pane of the session, if any.
     pub message: Option<String>,

@@ -205,7 +205,8 @@ fn compose(
             }
         }
     }
-    let mut cursor = f.cursor;
+    // Frames give the cursor as (row, col); the renderer takes (x, y).
+    let mut cursor = f.cursor.map(|(row, col)| (col, row));
     match mode {
         Mode::Copy {
             pane,
@@ -532,6 +533,103 @@ fn command(cmd: &mut Client, req: Request) -> Result<Response, String> {
     }
 }
 
+/// Length of the first key in `b`: an escape sequence (`ESC [ ... final`, `ESC O x`), a whole
+/// UTF-8 character, or one byte.
+fn key_len(b: &[u8]) -> usize {
+    match b {
+        [0x1b, b'[', rest @ ..] => rest
+            .iter()
+            .position(|c| (0x40..=0x7e).contains(c))
+            .map_or(b.len(), |p| p + 3),
+        [0x1b, b'O', _, ..] => 3,
+        [c, ..] if *c >= 0xc0 => {
+            let n = if *c >= 0xf0 {
+                4
+            } else if *c >= 0xe0 {
+                3
+            } else {
+                2
+            };
+            n.min(b.len())
+        }
+        _ => 1,
+    }
+}
+
+/// Handles one key while the client shows a prompt or a view of its own.
+fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Result<(), String> {
+    let Some(f) = view.frame.as_ref() else {
+        return Ok(());
+    };
+    match mode {
+        Mode::Normal => {}
+        Mode::Confirm(p) => {
+            let p = *p;
+            *mode = Mode::Normal;
+            if key == b"y" || key == b"Y" {
+                command(
+                    cmd,
+                    Request::KillPane {
+                        target: Some(p.to_string()),
+                    },
+                )?;
+            }
+        }
+        Mode::Rename(name) => match key {
+            b"\r" | b"\n" => {
+                let n = std::mem::take(name);
+                *mode = Mode::Normal;
+                if !n.is_empty() {
+                    command(
+                        cmd,
+                        Request::RenameWindow {
+                            target: Some(f.window.to_string()),
+                            name: n,
+                        },
+                    )?;
+                }
+            }
+            b"\x1b" | b"\x03" => *mode = Mode::Normal,
+            b"\x7f" | b"\x08" => {
+                name.pop();
+            }
+            k if k.first().is_some_and(|c| *c >= 0x20 && *c != 0x7f) => {
+                if let Ok(s) = std::str::from_utf8(k) {
+                    name.push_str(s);
+                }
+            }
+            _ => {}
+        },
+        Mode::Help => *mode = Mode::Normal,
+        Mode::Copy {
+            lines,
+            offset,
+            pane,
+        } => {
+            let page = f
+                .panes
+                .iter()
+                .find(|p| p.id == *pane)
+                .map_or(10, |p| usize::from(p.rows));
+            let max = lines.len().saturating_sub(page);
+            match key {
+                b"q" | b"\x1b" | b"\x03" => *mode = Mode::Normal,
+                b"\x1b[A" | b"\x1bOA" | b"k" => *offset = (*offset + 1).min(max),
+                b"\x1b[B" | b"\x1bOB" | b"j" => *offset = offset.saturating_sub(1),
+                b"\x1b[5~" | b"\x02" => *offset = (*offset + page).min(max),
+                b"\x1b[6~" | b"\x06" => *offset = offset.saturating_sub(page),
+                b"g" => *offset = max,
+                b"G" => *offset = 0,
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Handles one read of stdin, key by key: bytes for the pane are batched into one
+/// `ClientInput`; a binding that opens a prompt or view gets the keys that follow it in the
+/// same read.
 fn handle_input(
     bytes: &[u8],
     keys: &mut Keys,
@@ -544,191 +642,170 @@ fn handle_input(
         return Ok(None);
     };
     let client = f.client;
-    let session = f.session.to_string();
-    match mode {
-        Mode::Confirm(p) => {
-            if bytes.first() == Some(&b'y') {
-                command(
-                    cmd,
-                    Request::KillPane {
-                        target: Some(p.to_string()),
-                    },
-                )?;
-            }
-            *mode = Mode::Normal;
-            return Ok(None);
+    let mut fwd: Vec<u8> = Vec::new();
+    let flush = |fwd: &mut Vec<u8>, cmd: &mut Client| -> Result<(), String> {
+        if !fwd.is_empty() && !opts.read_only {
+            command(
+                cmd,
+                Request::ClientInput {
+                    client,
+                    bytes: std::mem::take(fwd),
+                },
+            )?;
         }
-        Mode::Rename(name) => {
-            for &b in bytes {
-                match b {
-                    b'\r' | b'\n' => {
-                        let n = std::mem::take(name);
-                        *mode = Mode::Normal;
-                        if !n.is_empty() {
-                            command(
-                                cmd,
-                                Request::RenameWindow {
-                                    target: Some(f.window.to_string()),
-                                    name: n,
-                                },
-                            )?;
-                        }
-                        return Ok(None);
-                    }
-                    0x1b | 0x03 => {
-                        *mode = Mode::Normal;
-                        return Ok(None);
-                    }
-                    0x7f | 0x08 => {
-                        name.pop();
-                    }
-                    b if b >= 0x20 => name.push(b as char),
-                    _ => {}
-                }
-            }
-            return Ok(None);
-        }
-        Mode::Help => {
-            *mode = Mode::Normal;
-            return Ok(None);
-        }
-        Mode::Copy {
-            lines,
-            offset,
-            pane,
-        } => {
-            let page = f
-                .panes
-                .iter()
-                .find(|p| p.id == *pane)
-                .map_or(10, |p| usize::from(p.rows));
-            let max = lines.len().saturating_sub(page);
-            match bytes {
-                b"q" | b"\x1b" | b"\x03" => *mode = Mode::Normal,
-                b"\x1b[A" | b"\x1bOA" | b"k" => *offset = (*offset + 1).min(max),
-                b"\x1b[B" | b"\x1bOB" | b"j" => *offset = offset.saturating_sub(1),
-                b"\x1b[5~" | b"\x02" => *offset = (*offset + page).min(max),
-                b"\x1b[6~" | b"\x06" => *offset = offset.saturating_sub(page),
-                b"g" => *offset = max,
-                b"G" => *offset = 0,
-                _ => {}
-            }
-            return Ok(None);
-        }
-        Mode::Normal => {}
-    }
-    for action in keys.feed(bytes) {
-        if opts.read_only && action != Action::Detach {
+        fwd.clear();
+        Ok(())
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(mode, Mode::Normal) {
+            let n = key_len(&bytes[i..]);
+            mode_key(&bytes[i..i + n], mode, view, cmd)?;
+            i += n;
             continue;
         }
-        let active = view.active().cloned();
-        let active_id = active.as_ref().map(|a| a.id.to_string());
-        match action {
-            Action::Forward(b) => {
-                command(cmd, Request::ClientInput { client, bytes: b })?;
-            }
-            Action::Detach => {
-                return Ok(Some(Exit::Detached(f.session_name.clone())));
-            }
-            Action::NewWindow => {
-                command(
-                    cmd,
-                    Request::NewWindow {
-                        target: Some(session.clone()),
-                        name: None,
-                        spawn: Default::default(),
-                        detached: false,
-                    },
-                )?;
-            }
-            Action::CycleWindow(o) => {
-                command(
-                    cmd,
-                    Request::CycleWindow {
-                        target: Some(session.clone()),
-                        offset: o,
-                    },
-                )?;
-            }
-            Action::SelectWindow(i) => {
-                command(
-                    cmd,
-                    Request::SelectWindow {
-                        target: Some(format!("{session}:{i}")),
-                    },
-                )?;
-            }
-            Action::Split(h) => {
-                let direction = if h {
-                    SplitDirection::Horizontal
-                } else {
-                    SplitDirection::Vertical
-                };
-                command(
-                    cmd,
-                    Request::SplitWindow {
-                        target: active_id,
-                        direction,
-                        size: None,
-                        spawn: Default::default(),
-                        detached: false,
-                    },
-                )?;
-            }
-            Action::SelectDirection(dx, dy) => {
-                if let Some(a) = &active {
-                    if let Some(p) = neighbour(&f.panes, a, dx, dy) {
-                        command(
-                            cmd,
-                            Request::SelectPane {
-                                target: Some(p.to_string()),
-                            },
-                        )?;
-                    }
+        for action in keys.feed(&bytes[i..=i]) {
+            match action {
+                Action::Forward(b) => fwd.extend_from_slice(&b),
+                Action::Detach => {
+                    flush(&mut fwd, cmd)?;
+                    return Ok(Some(Exit::Detached(f.session_name.clone())));
+                }
+                _ if opts.read_only => {}
+                other => {
+                    flush(&mut fwd, cmd)?;
+                    binding(other, mode, view, cmd)?;
                 }
             }
-            Action::NextPane => {
-                if let Some(a) = &active {
-                    let i = f.panes.iter().position(|p| p.id == a.id).unwrap_or(0);
-                    let next = &f.panes[(i + 1) % f.panes.len()];
+        }
+        i += 1;
+    }
+    flush(&mut fwd, cmd)?;
+    Ok(None)
+}
+
+/// Runs a prefix binding.
+fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Result<(), String> {
+    let Some(f) = view.frame.as_ref() else {
+        return Ok(());
+    };
+    let session = f.session.to_string();
+    let active = view.active().cloned();
+    let active_id = active.as_ref().map(|a| a.id.to_string());
+    match action {
+        Action::Forward(_) | Action::Detach => {}
+        Action::NewWindow => {
+            command(
+                cmd,
+                Request::NewWindow {
+                    target: Some(session),
+                    name: None,
+                    spawn: Default::default(),
+                    detached: false,
+                },
+            )?;
+        }
+        Action::CycleWindow(o) => {
+            command(
+                cmd,
+                Request::CycleWindow {
+                    target: Some(session),
+                    offset: o,
+                },
+            )?;
+        }
+        Action::SelectWindow(i) => {
+            command(
+                cmd,
+                Request::SelectWindow {
+                    target: Some(format!("{session}:{i}")),
+                },
+            )?;
+        }
+        Action::Split(h) => {
+            let direction = if h {
+                SplitDirection::Horizontal
+            } else {
+                SplitDirection::Vertical
+            };
+            command(
+                cmd,
+                Request::SplitWindow {
+                    target: active_id,
+                    direction,
+                    size: None,
+                    spawn: Default::default(),
+                    detached: false,
+                },
+            )?;
+        }
+        Action::SelectDirection(dx, dy) => {
+            if let Some(a) = &active {
+                if let Some(p) = neighbour(&f.panes, a, dx, dy) {
                     command(
                         cmd,
                         Request::SelectPane {
-                            target: Some(next.id.to_string()),
+                            target: Some(p.to_string()),
                         },
                     )?;
                 }
             }
-            Action::KillPane => {
-                if let Some(a) = &active {
-                    *mode = Mode::Confirm(a.id);
-                }
+        }
+        Action::NextPane => {
+            if let Some(a) = &active {
+                let i = f.panes.iter().position(|p| p.id == a.id).unwrap_or(0);
+                let next = &f.panes[(i + 1) % f.panes.len()];
+                command(
+                    cmd,
+                    Request::SelectPane {
+                        target: Some(next.id.to_string()),
+                    },
+                )?;
             }
-            Action::Zoom => {
-                command(cmd, Request::ZoomPane { target: active_id })?;
+        }
+        Action::KillPane => {
+            if let Some(a) = &active {
+                *mode = Mode::Confirm(a.id);
             }
-            Action::RenameWindow => *mode = Mode::Rename(String::new()),
-            Action::Help => *mode = Mode::Help,
-            Action::CopyMode => {
-                if let Some(a) = &active {
-                    let r = command(
-                        cmd,
-                        Request::ReadScreen {
-                            target: Some(a.id.to_string()),
-                            range: ReadRange::History,
-                            ansi: false,
-                        },
-                    )?;
-                    if let Response::Screen(s) = r {
-                        *mode = Mode::Copy {
-                            pane: a.id,
-                            lines: s.lines,
-                            offset: 0,
-                        };
-                    }
+        }
+        Action::Zoom => {
+            command(cmd, Request::ZoomPane { target: active_id })?;
+        }
+        Action::RenameWindow => *mode = Mode::Rename(String::new()),
+        Action::Help => *mode = Mode::Help,
+        Action::CopyMode => {
+            if let Some(a) = &active {
+                let r = command(
+                    cmd,
+                    Request::ReadScreen {
+                        target: Some(a.id.to_string()),
+                        range: ReadRange::History,
+                        ansi: false,
+                    },
+                )?;
+                if let Response::Screen(s) = r {
+                    *mode = Mode::Copy {
+                        pane: a.id,
+                        lines: s.lines,
+                        offset: 0,
+                    };
                 }
             }
         }
     }
-    Ok(None)
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_len;
+
+    #[test]
+    fn keys_are_split_whole() {
+        assert_eq!(key_len(b"\x1b[5~\x1b[5~"), 4);
+        assert_eq!(key_len(b"\x1bOAk"), 3);
+        assert_eq!(key_len(b"\x1b"), 1);
+        assert_eq!(key_len("é!".as_bytes()), 2);
+        assert_eq!(key_len(b"kk"), 1);
+    }
 }
