@@ -207,6 +207,7 @@ fn no_server_commands_fail_and_start_nothing() {
 fn unknown_and_ambiguous_targets_name_the_target_and_list_candidates() {
     let s = Server::new();
     s.start("work", &[]);
+    s.wait_prompt("work");
     let before = model(&s);
 
     let o = s.run(&["read-screen", "-t", "nosuch"]);
@@ -340,6 +341,7 @@ fn bad_sizes_are_rejected_and_change_nothing() {
 fn nonexistent_program_is_an_error_and_through_sh_exits_127() {
     let s = Server::new();
     s.start("work", &[]);
+    s.wait_prompt("work");
     let before = model(&s);
 
     let o = s.run(&["new-session", "-d", "-s", "x", "--", "nosuchprog-xyz"]);
