@@ -43,7 +43,9 @@ fn check(state: &ServerState, pane: &Pane) {
     let now = Instant::now();
     let quiet_for = Duration::from_millis(QUIET_MS);
     let (quiet, exited, unsettled, sampled_at) = {
-        let st = pane.state();
+        // The monitor is the sync point that keeps `quiet_secs` and the state current.
+        let mut st = pane.state();
+        st.screen.sync();
         (
             now.duration_since(st.screen.changed_at()),
             st.exit.is_some(),

@@ -629,7 +629,8 @@ impl Registry {
                 let fg = e.pane.foreground_pid().or(e.pane.pid);
                 let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
                 let cwd = fg.and_then(crate::pane::proc::cwd);
-                let st = e.pane.state();
+                let mut st = e.pane.state();
+                st.screen.sync();
                 let (hl, hlim, hb) = st.screen.history_stats();
                 Some(PaneInfo {
                     id: pid,

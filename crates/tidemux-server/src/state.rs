@@ -111,10 +111,6 @@ impl ServerState {
                 self.pane_event(EventKind::TitleChanged, id, |e| e.message = Some(t))
             }
             PaneNote::Exited(exit) => self.pane_exited(id, exit),
-            PaneNote::State(prev, new) => self.pane_event(EventKind::StateChanged, id, |e| {
-                e.previous_state = Some(prev);
-                e.state = Some(new);
-            }),
         }
     }
 

@@ -54,6 +54,11 @@ impl BasicFormattedCaptureState {
 pub struct RowContents<'a>(pub(crate) &'a crate::row::Row);
 
 impl RowContents<'_> {
+    /// tidemux patch: the row's cells, left to right.
+    pub fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
+        self.0.cells()
+    }
+
     /// Writes the contents of the row to the provided buffer, in the same
     /// format as [`Screen::contents_formatted_basic`].
     ///

@@ -108,6 +108,12 @@ impl Cell {
         core::str::from_utf8(&self.contents[..self.len()]).unwrap()
     }
 
+    /// tidemux patch: the cell's text as raw UTF-8 bytes, without re-validating them.
+    #[must_use]
+    pub fn contents_bytes(&self) -> &[u8] {
+        &self.contents[..self.len()]
+    }
+
     /// Returns whether the cell contains any text data.
     #[must_use]
     pub fn has_contents(&self) -> bool {

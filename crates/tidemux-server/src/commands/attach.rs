@@ -278,7 +278,8 @@ fn next_frame(
         let Some(e) = reg.panes.get(&v.id) else {
             continue;
         };
-        let st = e.pane.state();
+        let mut st = e.pane.state();
+        st.screen.sync();
         let hashes = st.screen.row_hashes();
         let old = sent.rows.entry(v.id).or_default();
         old.resize(hashes.len(), u64::MAX);

@@ -30,7 +30,9 @@ fn live_pane(
 
 async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
     let (seq, dead) = {
-        let st = pane.state();
+        // The reported seq is a sync point (see Screen::sync): `wait --since` relies on it.
+        let mut st = pane.state();
+        st.screen.sync();
         (st.seq, st.exit.clone())
     };
     if let Some(exit) = dead {
@@ -63,6 +65,13 @@ async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
     })
 }
 
+/// Whether the screen content changed after output sequence number `seq`.
+fn changed_since(pane: &Pane, seq: u64) -> bool {
+    let mut st = pane.state();
+    st.screen.sync();
+    st.screen.changed_seq() > seq
+}
+
 /// Submit: the text as one input (inside bracketed-paste brackets when the program enabled
 /// them, `CSI 200~ ... CSI 201~`, xterm ctlseqs), then Enter as a separate write once `delay`
 /// has passed, and, if the screen had not changed by then, after it changes (at most one more
@@ -79,10 +88,12 @@ async fn submit(pane: &Pane, text: String, delay: Duration) -> CmdResult<Sent> {
     };
     let sent = write(pane, payload).await?;
     tokio::time::sleep(delay).await;
-    if pane.state().screen.changed_seq() <= sent.seq {
+    if changed_since(pane, sent.seq) {
+        // consumed already
+    } else {
         let _ = tokio::time::timeout(delay, async {
             while rx.changed().await.is_ok() {
-                if pane.state().screen.changed_seq() > sent.seq {
+                if changed_since(pane, sent.seq) {
                     break;
                 }
             }
@@ -200,7 +211,8 @@ pub fn read_screen(
     ansi: bool,
 ) -> CmdResult {
     let pane = live_pane(state, caller, target)?;
-    let st = pane.state();
+    let mut st = pane.state();
+    st.screen.sync();
     let lines = st.screen.lines(range, ansi).map_err(CmdError::invalid)?;
     let (rows, cols) = st.screen.size();
     Ok(Response::Screen(ScreenCapture {

@@ -95,7 +95,8 @@ struct Fired {
 }
 
 /// Evaluates the conditions on one state; also returns when an idle condition could next hold.
-fn evaluate(c: &Conditions, st: &PaneState, now: Instant) -> (Option<Fired>, Option<Instant>) {
+fn evaluate(c: &Conditions, st: &mut PaneState, now: Instant) -> (Option<Fired>, Option<Instant>) {
+    st.screen.sync();
     if let Some(re) = &c.text {
         if let Some(f) = st.screen.find(re, c.history, c.since) {
             return (
@@ -191,8 +192,8 @@ pub async fn wait_on(
         last_eval = Some(tokio::time::Instant::now());
         rx.borrow_and_update();
         let (fired, next_idle, outcome) = {
-            let st = pane.state();
-            let (fired, next) = evaluate(cond, &st, Instant::now());
+            let mut st = pane.state();
+            let (fired, next) = evaluate(cond, &mut st, Instant::now());
             let outcome = WaitOutcome {
                 pane: pane.id,
                 condition: None,

@@ -88,8 +88,6 @@ pub enum PaneNote {
     Title(String),
     /// The process exited (status recorded in the pane state).
     Exited(ExitInfo),
-    /// The run state changed on the reader thread (to `running` on a screen change).
-    State(tidemux_proto::RunState, tidemux_proto::RunState),
 }
 
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
@@ -365,17 +363,9 @@ fn reader_loop(
             if changes.bells > 0 {
                 st.bell = true;
             }
-            // A screen change means running, at once; the monitor settles the other states.
-            let state = if changes.content && st.exit.is_none() {
-                st.run
-                    .observe(tidemux_proto::RunState::Running, true, seq_after)
-            } else {
-                None
-            };
             let title = changes.title.then(|| st.screen.title().to_owned());
-            (st.seq, st.screen.take_replies(), changes, (title, state))
+            (st.seq, st.screen.take_replies(), changes, title)
         };
-        let (title, state) = title;
         if let Some(bytes) = replies {
             let _ = pane.writer.send(WriteJob { bytes, done: None });
         }
@@ -386,9 +376,6 @@ fn reader_loop(
         }
         if let Some(t) = title {
             observer(pane.id, PaneNote::Title(t));
-        }
-        if let Some((prev, new)) = state {
-            observer(pane.id, PaneNote::State(prev, new));
         }
     }
 }

@@ -54,6 +54,8 @@ struct Hooks {
     row_seq: Vec<u64>,
     /// OSC 133 shell-integration state.
     marks: PromptMarks,
+    /// Output sequence number once the chunk being parsed is counted.
+    pending_seq: u64,
 }
 
 /// Shell-integration marks seen (OSC 133, FinalTerm semantic prompts: `A` prompt start, `B`
@@ -71,8 +73,6 @@ pub struct PromptMarks {
 /// What one call to [`Screen::process`] changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
-    /// The rendered content (text or attributes of any row) changed.
-    pub content: bool,
     /// Bells rung.
     pub bells: u64,
     /// The title was set.
@@ -107,13 +107,11 @@ fn color_code(c: vt100::Color) -> u64 {
     }
 }
 
-fn row_hash(screen: &vt100::Screen, row: u16, cols: u16) -> u64 {
+/// Fingerprint of a row: every cell's text and attributes, by column.
+fn hash_cells<'a>(cells: impl Iterator<Item = &'a vt100::Cell>) -> u64 {
     let mut h = 0u64;
-    for col in 0..cols {
-        let Some(cell) = screen.cell(row, col) else {
-            break;
-        };
-        for b in cell.contents().bytes() {
+    for (col, cell) in cells.enumerate() {
+        for &b in cell.contents_bytes() {
             h = mix(h, u64::from(b));
         }
         let attrs = u64::from(cell.bold())
@@ -126,10 +124,14 @@ fn row_hash(screen: &vt100::Screen, row: u16, cols: u16) -> u64 {
             attrs << 56
                 ^ color_code(cell.fgcolor()) << 25
                 ^ color_code(cell.bgcolor())
-                ^ u64::from(col),
+                ^ col as u64,
         );
     }
     h
+}
+
+fn row_hash(screen: &vt100::Screen, row: u16, cols: u16) -> u64 {
+    hash_cells((0..cols).map_while(|col| screen.cell(row, col)))
 }
 
 impl Hooks {
@@ -215,13 +217,19 @@ impl vt100::Callbacks for Hooks {
     }
 
     fn on_scroll(&mut self, contents: vt100::capture::RowContents<'_>, alternate_screen: bool) {
-        // The top row left the screen: keep the per-row arrays aligned with the grid.
-        let top_seq = self.row_seq.first().copied().unwrap_or(0);
+        // The top row left the screen. Its change number is exact: if it differs from the
+        // fingerprint taken at the last sync, it changed since, i.e. in output not yet synced,
+        // so it gets the sequence number of the chunk being parsed. The per-row arrays rotate
+        // with the grid.
+        let top_seq = match (self.row_hash.first(), self.row_seq.first()) {
+            (Some(&h), Some(&seq)) if h == hash_cells(contents.cells()) => seq,
+            _ => self.pending_seq,
+        };
         if !self.row_hash.is_empty() {
             self.row_hash.remove(0);
             self.row_seq.remove(0);
             self.row_hash.push(FRESH);
-            self.row_seq.push(top_seq);
+            self.row_seq.push(self.pending_seq);
         }
         if alternate_screen {
             return;
@@ -250,6 +258,8 @@ pub struct Screen {
     changed_at: std::time::Instant,
     /// Output sequence number of the chunk holding the last prompt start (OSC 133 A).
     prompt_seq: u64,
+    /// Output has been parsed since the last [`Screen::sync`].
+    dirty: bool,
 }
 
 impl std::fmt::Debug for Screen {
@@ -279,6 +289,7 @@ impl Screen {
             row_hash: Vec::new(),
             row_seq: Vec::new(),
             marks: PromptMarks::default(),
+            pending_seq: 0,
         };
         let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, hooks);
         let (screen, hooks) = parser.screen_and_callbacks_mut();
@@ -288,6 +299,7 @@ impl Screen {
             changed_seq: 0,
             changed_at: std::time::Instant::now(),
             prompt_seq: 0,
+            dirty: false,
         }
     }
 
@@ -298,16 +310,11 @@ impl Screen {
             let h = self.parser.callbacks();
             (h.bells, h.title_version, h.marks.prompts)
         };
+        self.parser.callbacks_mut().pending_seq = seq_after;
         self.parser.process(bytes);
-        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
-        let content = hooks.rehash(screen, seq_after);
-        if content {
-            self.changed_seq = seq_after;
-            self.changed_at = std::time::Instant::now();
-        }
+        self.dirty = true;
         let h = self.parser.callbacks();
         let changes = Changes {
-            content,
             bells: h.bells - bells,
             title: h.title_version != title,
             prompt: h.marks.prompts != prompts,
@@ -318,7 +325,26 @@ impl Screen {
         changes
     }
 
-    /// Content hash of each visible row (changes exactly when the row's text or attributes do).
+    /// Brings change tracking up to date: fingerprints every visible row and gives the rows
+    /// that changed since the last sync the current sequence number. Returns whether any row
+    /// changed. Every sequence number shown to users is taken right after a sync, which is what
+    /// makes `wait --since` exact: a change before it was seen by it.
+    pub fn sync(&mut self) -> bool {
+        if !self.dirty {
+            return false;
+        }
+        self.dirty = false;
+        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
+        let seq = hooks.pending_seq;
+        let changed = hooks.rehash(screen, seq);
+        if changed {
+            self.changed_seq = seq;
+            self.changed_at = std::time::Instant::now();
+        }
+        changed
+    }
+
+    /// Content hash of each visible row at the last [`Screen::sync`].
     pub fn row_hashes(&self) -> &[u64] {
         &self.parser.callbacks().row_hash
     }
@@ -362,12 +388,13 @@ impl Screen {
         self.prompt_seq
     }
 
-    /// Output sequence number of the last change of rendered content.
+    /// Output sequence number of the last change of rendered content (as of the last sync).
     pub fn changed_seq(&self) -> u64 {
         self.changed_seq
     }
 
-    /// When the rendered content last changed (cursor moves and identical redraws do not count).
+    /// When a sync first saw the last change of rendered content (cursor moves and identical
+    /// redraws do not count).
     pub fn changed_at(&self) -> std::time::Instant {
         self.changed_at
     }
@@ -378,7 +405,8 @@ impl Screen {
     }
 
     /// First regex match in the screen (and history first, with `history`), considering only
-    /// matches that touch a line changed after output sequence number `since`. Lines are joined
+    /// matches that touch a line changed after output sequence number `since`. Call
+    /// [`Screen::sync`] first. Lines are joined
     /// with `\n`, trailing blanks trimmed.
     pub fn find(&self, re: &regex::Regex, history: bool, since: Option<u64>) -> Option<Found> {
         let hooks = self.parser.callbacks();
@@ -428,12 +456,13 @@ impl Screen {
 
     /// Resizes to `rows` x `cols` cells; rows pushed off the top go to history.
     pub fn resize(&mut self, rows: u16, cols: u16) {
+        // Settle pending output first; then rows that keep their content keep their sequence
+        // numbers (scrolled rows rotate in on_scroll), and rows cut or extended count as
+        // changed now.
+        self.sync();
         self.parser.set_size(nz(rows), nz(cols));
-        // Rows that kept their content keep their sequence numbers (scrolled rows were rotated
-        // by on_scroll); rows that were cut or extended count as changed now.
-        let seq = self.changed_seq;
-        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
-        hooks.rehash(screen, seq);
+        self.dirty = true;
+        self.sync();
     }
 
     /// (rows, cols).
@@ -686,12 +715,42 @@ mod tests {
     }
 
     /// Feeds bytes with a running sequence number, as the pane reader does.
-    fn feed(s: &mut Screen, b: &[u8]) -> Changes {
+    /// Feeds bytes with a running sequence number, as the pane reader does, then syncs as an
+    /// observer would; returns what changed and whether the content did.
+    fn feed(s: &mut Screen, b: &[u8]) -> (Changes, bool) {
         let seq = SEQ.with(|c| {
             c.set(c.get() + b.len() as u64);
             c.get()
         });
-        s.process(b, seq)
+        let c = s.process(b, seq);
+        (c, s.sync())
+    }
+
+    #[test]
+    fn unsynced_rows_that_scroll_away_carry_the_chunk_seq_into_history() {
+        let mut s = Screen::new(3, 10, 10);
+        feed(&mut s, b"old\r\n");
+        let since = seq_now();
+        // No sync: a new line is written and scrolled off within one chunk.
+        let c = s.process(b"new\r\nx\r\ny\r\nz", since + 20);
+        assert_eq!(c.bells, 0);
+        let re = regex::RegexBuilder::new("^new$")
+            .multi_line(true)
+            .build()
+            .unwrap();
+        s.sync();
+        let f = s
+            .find(&re, true, Some(since))
+            .expect("the new line is fresh in history");
+        assert!(f.row < 0);
+        let old = regex::RegexBuilder::new("^old$")
+            .multi_line(true)
+            .build()
+            .unwrap();
+        assert!(
+            s.find(&old, true, Some(since)).is_none(),
+            "the old line stays old"
+        );
     }
 
     fn seq_now() -> u64 {
@@ -727,13 +786,13 @@ mod tests {
     #[test]
     fn content_changes_ignore_cursor_moves_and_identical_redraws() {
         let mut s = Screen::new(4, 20, 0);
-        assert!(feed(&mut s, b"hello").content);
-        assert!(!feed(&mut s, b"\x1b[1;1H\x1b[3;5H").content);
-        assert!(!feed(&mut s, b"\x1b[1;1Hhello").content);
-        assert!(feed(&mut s, b"\x1b[1;1HHello").content);
-        let c = feed(&mut s, b"\x07\x1b]2;t\x07\x1b]133;A\x07");
+        assert!(feed(&mut s, b"hello").1);
+        assert!(!feed(&mut s, b"\x1b[1;1H\x1b[3;5H").1);
+        assert!(!feed(&mut s, b"\x1b[1;1Hhello").1);
+        assert!(feed(&mut s, b"\x1b[1;1HHello").1);
+        let (c, changed) = feed(&mut s, b"\x07\x1b]2;t\x07\x1b]133;A\x07");
         assert_eq!(
-            (c.bells, c.title, c.prompt, c.content),
+            (c.bells, c.title, c.prompt, changed),
             (1, true, true, false)
         );
         assert!(s.marks().at_prompt);
