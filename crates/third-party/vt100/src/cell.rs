@@ -32,6 +32,10 @@ impl PartialEq<Self> for Cell {
 impl Cell {
     pub(crate) const DEFAULT: Self = Self::new();
 
+    pub(crate) fn is_default(&self) -> bool {
+        self.len == 0 && self.attrs == crate::attrs::Attrs::new()
+    }
+
     pub(crate) const fn new() -> Self {
         Self {
             contents: [0; CONTENT_BYTES],

@@ -387,7 +387,7 @@ impl Row {
             }
             prev_was_wide = cell.is_wide();
 
-            if *cell == crate::cell::Cell::DEFAULT {
+            if cell.is_default() {
                 num_empty += 1;
                 continue;
             }
@@ -397,8 +397,10 @@ impl Row {
             }
 
             let new_attrs = *cell.attrs();
-            new_attrs.write_escape_code_diff_fmt(writer, current_attrs)?;
-            *current_attrs = new_attrs;
+            if new_attrs != *current_attrs {
+                new_attrs.write_escape_code_diff_fmt(writer, current_attrs)?;
+                *current_attrs = new_attrs;
+            }
             if cell.has_contents() {
                 writer.write_str(cell.contents())?;
             } else {

@@ -222,7 +222,7 @@ impl vt100::Callbacks for Hooks {
         // so it gets the sequence number of the chunk being parsed. The per-row arrays rotate
         // with the grid.
         let top_seq = match (self.row_hash.first(), self.row_seq.first()) {
-            (Some(&h), Some(&seq)) if h == hash_cells(contents.cells()) => seq,
+            (Some(&h), Some(&seq)) if h != FRESH && h == hash_cells(contents.cells()) => seq,
             _ => self.pending_seq,
         };
         if !self.row_hash.is_empty() {
