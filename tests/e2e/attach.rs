@@ -1090,3 +1090,33 @@ fn session_and_server_end_end_the_client() {
     rig.inner.ok(&["kill-server"]);
     rig.assert_exited_with("o2", "[server exited]");
 }
+
+#[test]
+fn smallest_client_wins_and_the_larger_one_shows_the_unused_area() {
+    let rig = Rig::new();
+    rig.attach("big", 100, 30, &[]);
+    rig.wait_rows("big", "the status line", |r| {
+        status(r).starts_with("[work]")
+    });
+    rig.attach("small", 60, 20, &[]);
+    assert_eq!(rig.attached(), 2);
+    // The window takes the smallest client's size less its status line: 60x19.
+    let win = &rig.inner.json(&["list-windows", "-t", "work"])[0];
+    assert_eq!((num(win, "cols"), num(win, "rows")), (60, 19), "{win}");
+    // The larger client draws the area outside the window as unused (dotted), both to the
+    // right of it and below it, and keeps its status line on its own last row.
+    let rows = rig.wait_rows("big", "the unused area", |r| {
+        r.len() == 30 && r[0].chars().skip(60).all(|c| c == '·') && r[25].chars().all(|c| c == '·')
+    });
+    assert!(status(&rows).starts_with("[work]"), "{rows:?}");
+    // When the small client leaves, the window grows back to the big one.
+    rig.inner
+        .ok(&["send", "-t", "work", "--enter", "echo resync"]);
+    rig.wait_rows("small", "output", |r| has_row(r, "resync"));
+    let small = num(&rig.outer_pane("small"), "pid") as i32;
+    signal(small, rustix::process::Signal::KILL);
+    assert!(wait_until(DEADLINE, || {
+        let w = &rig.inner.json(&["list-windows", "-t", "work"])[0];
+        (num(w, "cols"), num(w, "rows")) == (100, 29)
+    }));
+}
