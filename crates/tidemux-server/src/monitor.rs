@@ -43,8 +43,12 @@ fn check(state: &ServerState, pane: &Pane) {
     let now = Instant::now();
     let quiet_for = Duration::from_millis(QUIET_MS);
     let (quiet, exited, unsettled, sampled_at) = {
-        // The monitor is the sync point that keeps `quiet_secs` and the state current.
-        let mut st = pane.state();
+        // The monitor is the sync point that keeps `quiet_secs` and the state current. It runs
+        // on the async runtime, so it never waits for a pane whose reader is parsing: that
+        // pane is busy printing, and the next tick will look again.
+        let Some(mut st) = pane.try_state() else {
+            return;
+        };
         st.screen.sync();
         (
             now.duration_since(st.screen.changed_at()),
@@ -63,7 +67,9 @@ fn check(state: &ServerState, pane: &Pane) {
     });
     let mut events = Vec::new();
     {
-        let mut st = pane.state();
+        let Some(mut st) = pane.try_state() else {
+            return;
+        };
         let candidate = if exited {
             Some((RunState::Exited, true))
         } else if quiet < quiet_for {

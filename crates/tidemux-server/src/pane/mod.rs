@@ -239,6 +239,15 @@ impl Pane {
         lock(&self.state)
     }
 
+    /// The pane state if nobody holds it (the reader holds it while parsing a chunk).
+    pub fn try_state(&self) -> Option<MutexGuard<'_, PaneState>> {
+        match self.state.try_lock() {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     /// A receiver woken on output, on exit and on state changes (its value is the output
     /// sequence number).
     pub fn subscribe(&self) -> watch::Receiver<u64> {
@@ -331,12 +340,21 @@ fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
     }
 }
 
+/// Nice value of reader threads: parsing a flood yields the CPU to request handling, so
+/// `read-screen`, `send` and attached clients stay responsive while panes print. Nothing on
+/// the async runtime waits for a pane lock that a reader holds for long (the monitor uses
+/// `try_state`), so the lower priority cannot stall requests.
+pub const READER_NICE: i32 = 5;
+
 fn reader_loop(
     pane: &Pane,
     mut r: Box<dyn Read + Send>,
     observer: &Observer,
     activity: &tokio::sync::Notify,
 ) {
+    // Linux nice values are per thread.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
         let n = match r.read(&mut buf) {
