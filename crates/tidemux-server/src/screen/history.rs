@@ -1,31 +1,62 @@
-//! Per-pane history (scrollback) kept outside vt100.
+//! Per-pane history (scrollback) kept outside vt100, in a compact block store.
 //!
 //! The parser runs with `scrollback_capacity = 0`; every row pushed off the top of the main
 //! screen arrives through `Callbacks::on_scroll` and is stored here as one line of vt100's
 //! "basic formatted" text (UTF-8 with SGR sequences only where attributes change, each line
 //! starting from default attributes). Rows leaving the alternate screen are not kept (tmux does
 //! the same).
+//!
+//! Layout: lines are appended to text blocks of up to [`BLOCK_BYTES`]; each line costs its
+//! text plus a 4-byte end offset and an 8-byte change sequence number, with no allocation per
+//! line. The oldest lines are dropped from the front block; a block is freed once all its lines
+//! are gone.
 
 use std::collections::VecDeque;
+
+/// Target size of one text block, bytes.
+pub const BLOCK_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Default)]
+struct Block {
+    text: String,
+    /// End offset in `text` of each line.
+    ends: Vec<u32>,
+    /// Output sequence number at which each line last changed while on screen.
+    seqs: Vec<u64>,
+    /// Lines at the front already dropped.
+    dropped: usize,
+}
+
+impl Block {
+    fn live(&self) -> usize {
+        self.ends.len() - self.dropped
+    }
+
+    fn line(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4 + self.seqs.capacity() * 8
+    }
+}
 
 /// A bounded FIFO of history lines, oldest first.
 #[derive(Debug)]
 pub struct History {
-    lines: VecDeque<Box<str>>,
-    /// Output sequence number at which each line last changed while on screen.
-    seqs: VecDeque<u64>,
+    blocks: VecDeque<Block>,
     limit: usize,
-    bytes: usize,
+    len: usize,
 }
 
 impl History {
     /// An empty history keeping at most `limit` lines.
     pub fn new(limit: usize) -> Self {
         Self {
-            lines: VecDeque::new(),
-            seqs: VecDeque::new(),
+            blocks: VecDeque::new(),
             limit,
-            bytes: 0,
+            len: 0,
         }
     }
 
@@ -35,30 +66,41 @@ impl History {
         if self.limit == 0 {
             return;
         }
-        if self.lines.len() == self.limit {
-            if let Some(old) = self.lines.pop_front() {
-                self.bytes -= old.len();
-            }
-            self.seqs.pop_front();
+        let full = self
+            .blocks
+            .back()
+            .is_none_or(|b| !b.ends.is_empty() && b.text.len() + formatted.len() > BLOCK_BYTES);
+        if full {
+            self.blocks.push_back(Block::default());
         }
-        self.bytes += formatted.len();
-        self.lines.push_back(formatted.into());
-        self.seqs.push_back(seq);
+        let b = self.blocks.back_mut().expect("a block");
+        b.text.push_str(formatted);
+        b.ends.push(b.text.len() as u32);
+        b.seqs.push(seq);
+        self.len += 1;
+        if self.len > self.limit {
+            self.drop_oldest();
+        }
     }
 
-    /// Output sequence number at which line `index` last changed.
-    pub fn seq(&self, index: usize) -> u64 {
-        self.seqs.get(index).copied().unwrap_or(0)
+    fn drop_oldest(&mut self) {
+        if let Some(front) = self.blocks.front_mut() {
+            front.dropped += 1;
+            self.len -= 1;
+            if front.live() == 0 {
+                self.blocks.pop_front();
+            }
+        }
     }
 
     /// Number of lines held.
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.len
     }
 
     /// Whether no line is held.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.len == 0
     }
 
     /// Line limit.
@@ -66,15 +108,33 @@ impl History {
         self.limit
     }
 
-    /// Approximate heap bytes used: text plus one boxed-str header per line.
+    /// Heap bytes used by the store (text, offsets, sequence numbers, spare capacity).
     pub fn bytes(&self) -> usize {
-        self.bytes
-            + self.lines.len() * (std::mem::size_of::<Box<str>>() + std::mem::size_of::<u64>())
+        self.blocks.iter().map(Block::heap_bytes).sum::<usize>()
+            + self.blocks.capacity() * std::mem::size_of::<Block>()
+    }
+
+    fn locate(&self, mut index: usize) -> Option<(&Block, usize)> {
+        if index >= self.len {
+            return None;
+        }
+        for b in &self.blocks {
+            if index < b.live() {
+                return Some((b, b.dropped + index));
+            }
+            index -= b.live();
+        }
+        None
     }
 
     /// The formatted line at `index` (0 = oldest).
     pub fn get(&self, index: usize) -> Option<&str> {
-        self.lines.get(index).map(|l| &**l)
+        self.locate(index).map(|(b, k)| b.line(k))
+    }
+
+    /// Output sequence number at which line `index` last changed.
+    pub fn seq(&self, index: usize) -> u64 {
+        self.locate(index).map_or(0, |(b, k)| b.seqs[k])
     }
 }
 
@@ -88,12 +148,35 @@ mod tests {
         h.push("a", 1);
         h.push("bb", 2);
         h.push("ccc", 3);
-        assert_eq!(h.seq(0), 2);
         assert_eq!(h.len(), 2);
+        assert_eq!(h.seq(0), 2);
         assert_eq!(h.get(0), Some("bb"));
         assert_eq!(h.get(1), Some("ccc"));
+        assert_eq!(h.get(2), None);
         let mut z = History::new(0);
         z.push("x", 1);
         assert!(z.is_empty());
+    }
+
+    #[test]
+    fn many_lines_span_blocks_and_old_blocks_are_freed() {
+        let mut h = History::new(10_000);
+        for i in 0..50_000u64 {
+            h.push(&format!("line {i}"), i);
+        }
+        assert_eq!(h.len(), 10_000);
+        assert_eq!(h.get(0), Some("line 40000"));
+        assert_eq!(h.seq(0), 40_000);
+        assert_eq!(h.get(9_999), Some("line 49999"));
+        assert_eq!(h.get(5_000), Some("line 45000"));
+        // About 10 bytes of text and 12 of bookkeeping per line, no allocation per line; spare
+        // capacity of the growing block and the partly dropped oldest one can double that.
+        assert!(h.bytes() < 10_000 * 48, "{} bytes", h.bytes());
+        // A line longer than a block gets a block of its own.
+        let long = "x".repeat(BLOCK_BYTES + 10);
+        h.push(&long, 1);
+        h.push("after", 2);
+        assert_eq!(h.get(h.len() - 2), Some(long.as_str()));
+        assert_eq!(h.get(h.len() - 1), Some("after"));
     }
 }
