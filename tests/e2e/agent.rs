@@ -479,3 +479,52 @@ fn a_subscriber_that_stops_reading_is_dropped_and_the_server_stays_responsive() 
     assert_eq!(v["kind"], "events-lost", "{v}");
     assert!(wait_until(Duration::from_secs(1), || true));
 }
+
+#[test]
+fn send_wait_and_read_in_one_call() {
+    let s = Server::new();
+    s.start("w", &[]);
+    s.wait_prompt("w");
+    // Plain: the screen as it was when the answer appeared.
+    let o = s.run(&[
+        "send",
+        "-t",
+        "w",
+        "--enter",
+        "echo R$((1+1))",
+        "--wait-text",
+        "^R2$",
+        "--read",
+        "--timeout",
+        "10",
+    ]);
+    assert_eq!(o.code, 0, "{o:?}");
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert!(lines.contains(&"R2"), "{o:?}");
+    assert!(lines.iter().any(|l| l.ends_with("echo R$((1+1))")), "{o:?}");
+    // JSON: the outcome carries the capture, taken at the state the condition held on.
+    let v = s.json(&[
+        "wait",
+        "-t",
+        "w",
+        "--text",
+        "^R2$",
+        "--read",
+        "--timeout",
+        "10",
+    ]);
+    let screen = &v["screen"];
+    assert!(
+        screen["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "R2"),
+        "{v}"
+    );
+    assert_eq!(screen["seq"], v["seq"], "{v}");
+    // --read without a wait condition on send is refused.
+    let o = s.run(&["send", "-t", "w", "x", "--read"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("--wait-text"), "{o:?}");
+}

@@ -339,6 +339,9 @@ pub struct WaitSpec {
     pub state: Option<RunState>,
     /// Only consider screen content that changed after this output sequence number.
     pub since: Option<u64>,
+    /// Also return the visible screen as it was when the wait ended (send, wait and read in
+    /// one call).
+    pub read: bool,
 }
 
 /// How a wait ended.
@@ -362,6 +365,8 @@ pub struct WaitOutcome {
     pub state: RunState,
     /// What a `send ... --wait-*` wrote first.
     pub sent: Option<Sent>,
+    /// The visible screen when the wait ended, with `read`.
+    pub screen: Option<ScreenCapture>,
 }
 
 /// Kinds of events (`docs/cli.md` lists their fields).

@@ -135,6 +135,10 @@ pub enum Command {
         /// Give up waiting after SECONDS (exit 124).
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,
+        /// With --wait-*: print the screen as it was when the condition held (send, wait and
+        /// read in one call).
+        #[arg(long)]
+        read: bool,
         /// The text (flags may follow it; put `--` before text that starts with '-').
         #[arg(value_name = "TEXT")]
         text: Vec<String>,
@@ -302,6 +306,9 @@ pub struct WaitArgs {
     /// Give up after SECONDS (exit 124).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Print the screen as it was when the condition held (wait and read in one call).
+    #[arg(long)]
+    pub read: bool,
 }
 
 /// `new-session` options.

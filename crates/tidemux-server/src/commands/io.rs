@@ -3,7 +3,7 @@
 use super::wait::{wait_on, Conditions};
 use crate::error::{CmdError, CmdResult};
 use crate::input::keys::{encode_keys, KeyModes};
-use crate::pane::Pane;
+use crate::pane::{Pane, PaneState};
 use crate::state::ServerState;
 use std::sync::Arc;
 use std::time::Duration;
@@ -212,11 +212,24 @@ pub fn read_screen(
 ) -> CmdResult {
     let pane = live_pane(state, caller, target)?;
     let mut st = pane.state();
+    Ok(Response::Screen(capture(pane.id, &mut st, range, ansi)?))
+}
+
+/// A snapshot of a pane's screen (synced first, so its `seq` is a sync point).
+///
+/// # Errors
+/// A bad range.
+pub fn capture(
+    id: PaneId,
+    st: &mut PaneState,
+    range: ReadRange,
+    ansi: bool,
+) -> CmdResult<ScreenCapture> {
     st.screen.sync();
     let lines = st.screen.lines(range, ansi).map_err(CmdError::invalid)?;
     let (rows, cols) = st.screen.size();
-    Ok(Response::Screen(ScreenCapture {
-        pane: pane.id,
+    Ok(ScreenCapture {
+        pane: id,
         cols,
         rows,
         first_line: lines.first_line,
@@ -226,5 +239,5 @@ pub fn read_screen(
         alternate_screen: st.screen.modes().alternate_screen,
         seq: st.seq,
         dead: st.exit.is_some(),
-    }))
+    })
 }

@@ -27,6 +27,7 @@ pub struct Conditions {
     prompt: bool,
     state: Option<RunState>,
     since: Option<u64>,
+    read: bool,
 }
 
 /// Describes a regex syntax error with its position (column, 1-based) in one line.
@@ -78,6 +79,7 @@ impl Conditions {
             prompt: spec.prompt,
             state: spec.state,
             since: spec.since,
+            read: spec.read,
         })
     }
 
@@ -204,6 +206,15 @@ pub async fn wait_on(
                 exit: st.exit.clone(),
                 state: st.run.state(),
                 sent: sent.clone(),
+                screen: None,
+            };
+            let outcome = if cond.read && fired.is_some() {
+                let screen =
+                    super::io::capture(pane.id, &mut st, tidemux_proto::ReadRange::Visible, false)
+                        .ok();
+                WaitOutcome { screen, ..outcome }
+            } else {
+                outcome
             };
             (fired, next, outcome)
         };

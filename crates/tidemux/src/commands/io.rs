@@ -29,6 +29,8 @@ pub struct SendFlags {
     pub wait_idle: Option<u64>,
     /// `--timeout` (seconds).
     pub timeout: Option<f64>,
+    /// `--read`.
+    pub read: bool,
 }
 
 /// `send [--enter|--submit] TEXT... [--wait-text RE] [--wait-idle MS] [--timeout S]`.
@@ -41,12 +43,13 @@ pub fn send(
     let wait = (f.wait_text.is_some() || f.wait_idle.is_some()).then(|| WaitSpec {
         text: f.wait_text,
         idle_ms: f.wait_idle,
+        read: f.read,
         ..WaitSpec::default()
     });
-    if wait.is_none() && f.timeout.is_some() {
+    if wait.is_none() && (f.timeout.is_some() || f.read) {
         return Err(Failure::new(
             "invalid",
-            "--timeout needs --wait-text or --wait-idle",
+            "--timeout and --read need --wait-text or --wait-idle",
         ));
     }
     let r = ctx.call(Request::Send {
@@ -131,21 +134,25 @@ pub fn read_screen(ctx: &Ctx, a: ReadScreenArgs) -> Result<(), Failure> {
             if ctx.json {
                 output::json(&s);
             } else {
-                let keep = s
-                    .lines
-                    .iter()
-                    .rposition(|l| !l.is_empty())
-                    .map_or(0, |i| i + 1);
-                let mut out = String::new();
-                for l in &s.lines[..keep] {
-                    out.push_str(l);
-                    out.push('\n');
-                }
-                use std::io::Write;
-                let _ = std::io::stdout().lock().write_all(out.as_bytes());
+                print_lines(&s.lines);
             }
             Ok(())
         }
         other => Err(unexpected(&other)),
     }
+}
+
+/// Prints captured lines as `read-screen` does: trailing empty rows omitted.
+pub fn print_lines(lines: &[String]) {
+    use std::io::Write;
+    let keep = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1);
+    let mut out = String::new();
+    for l in &lines[..keep] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

@@ -166,6 +166,7 @@ pub fn run(cli: Cli) -> ExitCode {
             wait_text,
             wait_idle,
             timeout,
+            read,
             text,
         }) => io::send(
             &ctx,
@@ -177,6 +178,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 wait_text,
                 wait_idle,
                 timeout,
+                read,
             },
         ),
         Some(Command::SendKey {

@@ -36,6 +36,10 @@ pub fn print_waited(ctx: &Ctx, w: &WaitOutcome) -> Result<(), Failure> {
             ),
         });
     }
+    if let (false, Some(screen)) = (ctx.json, &w.screen) {
+        super::io::print_lines(&screen.lines);
+        return Ok(());
+    }
     if !ctx.json {
         let cond = w.condition.as_deref().unwrap_or("?");
         let detail = match cond {
@@ -76,6 +80,7 @@ pub fn wait(ctx: &Ctx, a: WaitArgs) -> Result<(), Failure> {
         prompt: a.prompt,
         state,
         since: a.since,
+        read: a.read,
     };
     let req = Request::Wait {
         target: a.target.target,
