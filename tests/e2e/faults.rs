@@ -925,3 +925,28 @@ fn stale_socket_file_is_replaced() {
     let ls = s.ok(&["list-sessions"]);
     assert_eq!(ls, "fresh: 1 windows ($0)\n");
 }
+
+#[test]
+fn an_exiting_server_leaves_a_new_servers_socket_alone() {
+    let s = Server::new();
+    // The old server lingers 1 s between closing its listener and removing its socket (a test
+    // hook), so the new server starts inside that window every time.
+    let o: Out = s
+        .command()
+        .env("TIDEMUX_TEST_EXIT_DELAY_MS", "1000")
+        .args(["new-session", "-d", "-s", "old", "--", "sleep", "1000"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    let old_pid = s.pid().expect("old server pid");
+    s.ok(&["kill-server"]);
+    s.ok(&["new-session", "-d", "-s", "new", "--", "sleep", "1000"]);
+    // Once the old server is gone, the new one must still answer on the same path.
+    assert!(wait_until(DEADLINE, || !crate::support::process_alive(
+        old_pid
+    )));
+    let o = s.run(&["list-sessions"]);
+    assert_eq!(o.code, 0, "the new server lost its socket: {o:?}");
+    assert!(o.stdout.contains("new:"), "{o:?}");
+}

@@ -104,7 +104,17 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
     for p in panes {
         p.kill_hard();
     }
-    let _ = std::fs::remove_file(&path);
+    // Test hook: widen the window between closing the listener and the end of the exit, so
+    // that tests can start a new server inside it (see docs/architecture.md, "Test hooks").
+    if let Some(ms) = std::env::var("TIDEMUX_TEST_EXIT_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    // The socket file is already gone: interprocess unlinks it when the listener is dropped,
+    // the moment the accept loop ends. Removing the path again here would delete the socket of
+    // a new server started since (`kill-server` replies before this server is done).
     tracing::info!("server exiting");
     rt.shutdown_background();
     result

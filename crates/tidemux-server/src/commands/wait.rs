@@ -14,8 +14,43 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{ErrorKind, RunState, Sent, WaitOutcome, WaitSpec};
 
-/// Minimum time between two evaluations of one waiter while output keeps coming.
+/// Sustained minimum time between two evaluations of one waiter while output keeps coming.
 pub const EVAL_GAP: Duration = Duration::from_millis(2);
+/// Evaluations a waiter may make back to back before [`EVAL_GAP`] applies.
+pub const EVAL_BURST: u32 = 8;
+
+/// A token bucket: up to [`EVAL_BURST`] evaluations at once, then one per [`EVAL_GAP`]. A few
+/// changes (a command's echo, its answer) are evaluated the moment they arrive; a flood is
+/// evaluated about 500 times a second.
+struct Throttle {
+    tokens: u32,
+    refilled: tokio::time::Instant,
+}
+
+impl Throttle {
+    fn new() -> Self {
+        Throttle {
+            tokens: EVAL_BURST,
+            refilled: tokio::time::Instant::now(),
+        }
+    }
+
+    /// Waits (only when the bucket is empty) and takes a token.
+    async fn take(&mut self) {
+        let now = tokio::time::Instant::now();
+        let earned = (now.duration_since(self.refilled).as_micros() / EVAL_GAP.as_micros()) as u32;
+        if earned > 0 {
+            self.tokens = (self.tokens + earned).min(EVAL_BURST);
+            self.refilled = now;
+        }
+        if self.tokens == 0 {
+            tokio::time::sleep_until(self.refilled + EVAL_GAP).await;
+            self.refilled = tokio::time::Instant::now();
+            self.tokens = 1;
+        }
+        self.tokens -= 1;
+    }
+}
 
 /// Compiled conditions.
 #[derive(Debug, Clone)]
@@ -183,15 +218,12 @@ pub async fn wait_on(
 ) -> CmdResult<WaitOutcome> {
     let mut rx = pane.subscribe();
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-    let mut last_eval: Option<tokio::time::Instant> = None;
+    let mut throttle = Throttle::new();
     tokio::pin!(closed);
     loop {
-        // During a flood, evaluate at most every EVAL_GAP: the first change after a quiet
-        // spell is evaluated at once; later ones are batched (the watch keeps only the latest).
-        if let Some(t) = last_eval {
-            tokio::time::sleep_until(t + EVAL_GAP).await;
-        }
-        last_eval = Some(tokio::time::Instant::now());
+        // During a flood, changes coalesce while the bucket refills (the watch keeps only the
+        // latest); a few changes are evaluated at once.
+        throttle.take().await;
         rx.borrow_and_update();
         let (fired, next_idle, outcome) = {
             let mut st = pane.state();
