@@ -124,8 +124,32 @@ impl Client {
         &self.socket
     }
 
-    /// Sends one request whose replies are a stream of frames with its id (`events`); calls
-    /// `on_reply` for each until it returns `false` or the server closes the connection.
+    /// Writes one request frame; returns its id.
+    fn send(&mut self, request: Request) -> Result<u64, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let envelope = Envelope {
+            caller_pane: self.caller,
+            request,
+        };
+        codec::write_all(&mut self.stream, &codec::encode_frame(id, &envelope)?)?;
+        Ok(id)
+    }
+
+    /// Reads one reply frame and checks that it answers request `id`.
+    fn receive(&mut self, id: u64) -> Result<Response, ClientError> {
+        let (rid, body) = codec::read_frame(&mut self.stream)?;
+        if rid != id {
+            return Err(ClientError::Protocol(format!(
+                "reply id {rid} does not match request id {id}"
+            )));
+        }
+        Ok(codec::decode_body(&body)?)
+    }
+
+    /// Sends one request whose replies are a stream of frames with its id (`events`,
+    /// `attach`); calls `on_reply` for each until it returns `false` or the server closes the
+    /// connection.
     ///
     /// # Errors
     /// Connection failures other than a clean close.
@@ -134,29 +158,16 @@ impl Client {
         request: Request,
         mut on_reply: impl FnMut(Response) -> bool,
     ) -> Result<(), ClientError> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let frame = codec::encode_frame(
-            id,
-            &Envelope {
-                caller_pane: self.caller,
-                request,
-            },
-        )?;
-        codec::write_all(&mut self.stream, &frame)?;
+        let id = self.send(request)?;
         loop {
-            let (rid, body) = match codec::read_frame(&mut self.stream) {
-                Ok(f) => f,
-                Err(CodecError::Closed) => return Ok(()),
-                Err(e) => return Err(e.into()),
-            };
-            if rid != id {
-                return Err(ClientError::Protocol(format!(
-                    "reply id {rid} does not match request id {id}"
-                )));
-            }
-            if !on_reply(codec::decode_body(&body)?) {
-                return Ok(());
+            match self.receive(id) {
+                Ok(r) => {
+                    if !on_reply(r) {
+                        return Ok(());
+                    }
+                }
+                Err(ClientError::Codec(CodecError::Closed)) => return Ok(()),
+                Err(e) => return Err(e),
             }
         }
     }
@@ -166,22 +177,7 @@ impl Client {
     /// # Errors
     /// Connection failures, or a reply with another id.
     pub fn request(&mut self, request: Request) -> Result<Response, ClientError> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let frame = codec::encode_frame(
-            id,
-            &Envelope {
-                caller_pane: self.caller,
-                request,
-            },
-        )?;
-        codec::write_all(&mut self.stream, &frame)?;
-        let (rid, body) = codec::read_frame(&mut self.stream)?;
-        if rid != id {
-            return Err(ClientError::Protocol(format!(
-                "reply id {rid} does not match request id {id}"
-            )));
-        }
-        Ok(codec::decode_body(&body)?)
+        let id = self.send(request)?;
+        self.receive(id)
     }
 }
