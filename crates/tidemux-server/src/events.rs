@@ -96,11 +96,6 @@ impl EventBus {
             live: inner.tx.subscribe(),
         }
     }
-
-    /// The last sequence number handed out.
-    pub fn last_seq(&self) -> u64 {
-        lock(&self.inner).next
-    }
 }
 
 /// Parses `--filter` values: an exact kind (`pane-exited`) or a family prefix (`pane`).

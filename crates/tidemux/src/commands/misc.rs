@@ -1,7 +1,7 @@
 //! wait-for, has-session, identify, version, server.
 
 use super::{unexpected, Ctx};
-use crate::output::{self, Failure, EXIT_TIMEOUT};
+use crate::output::{self, Failure};
 use tidemux_proto::{Request, Response, PROTOCOL_VERSION};
 
 /// `tidemux server`: runs in the foreground, logging to stderr.
@@ -51,7 +51,6 @@ pub fn wait_for(
             Ok(())
         }
         Ok(other) => Err(unexpected(&other)),
-        Err(f) if f.code == EXIT_TIMEOUT => Err(f),
         Err(f) => Err(f),
     }
 }
