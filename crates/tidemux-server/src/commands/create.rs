@@ -44,7 +44,7 @@ pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
 /// Default history limit, lines.
 pub const DEFAULT_HISTORY: usize = 10_000;
 /// Largest window edge accepted, cells.
-pub const MAX_EDGE: u16 = 10_000;
+pub use crate::limits::MAX_EDGE;
 
 /// `TERM` for panes: `tmux-256color` when its terminfo entry exists here, else
 /// `screen-256color`.
@@ -220,12 +220,7 @@ pub fn check_pane_name(reg: &Registry, name: &str, except: Option<PaneId>) -> Cm
 fn check_size(cols: Option<u16>, rows: Option<u16>) -> CmdResult<(u16, u16)> {
     let c = cols.unwrap_or(DEFAULT_SIZE.0);
     let r = rows.unwrap_or(DEFAULT_SIZE.1);
-    if !(1..=MAX_EDGE).contains(&c) || !(1..=MAX_EDGE).contains(&r) {
-        return Err(CmdError::invalid(format!(
-            "bad size {c}x{r}: width and height must be 1..={MAX_EDGE} cells"
-        )));
-    }
-    Ok((c, r))
+    crate::limits::check_window_size(c, r)
 }
 
 fn now_unix() -> u64 {

@@ -213,8 +213,12 @@ pub fn resize_window(
         let mut reg = state.registry();
         let w = reg.resolve_window(target, caller)?;
         if let Some(win) = reg.windows.get_mut(&w) {
-            win.cols = cols.unwrap_or(win.cols);
-            win.rows = rows.unwrap_or(win.rows);
+            let (c, r) = crate::limits::check_window_size(
+                cols.unwrap_or(win.cols),
+                rows.unwrap_or(win.rows),
+            )?;
+            win.cols = c;
+            win.rows = r;
         }
         reg.relayout(w, &mut resized);
     }
