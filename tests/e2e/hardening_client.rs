@@ -214,16 +214,19 @@ fn no_connection_types_as_another_client_and_read_only_input_is_refused() {
             other => panic!("expected a first frame, got {other:?}"),
         }
     };
+    let mut rw = raw(&s.socket);
+    let rw_id = attach(&mut rw, false);
     let mut ro = raw(&s.socket);
     let ro_id = attach(&mut ro, true);
 
-    // Another connection addressing the observer by number: refused, nothing typed.
+    // Another connection (here the observer's own command connection would do) addressing the
+    // read-write client by number: refused, nothing typed.
     let mut other = raw(&s.socket);
     send(
         &mut other,
         5,
         Request::ClientInput {
-            client: ro_id,
+            client: rw_id,
             bytes: b"INJECTED\r".to_vec(),
         },
     );
@@ -267,9 +270,7 @@ fn no_connection_types_as_another_client_and_read_only_input_is_refused() {
         other => panic!("read-only input was not refused: {other:?}"),
     }
 
-    // A read-write client types on its own connection; resize and detach go there too.
-    let mut rw = raw(&s.socket);
-    attach(&mut rw, false);
+    // The read-write client types on its own connection; resize and detach go there too.
     send(
         &mut rw,
         2,
@@ -350,6 +351,33 @@ fn window_sizes_and_key_repeats_are_bounded_with_clear_errors() {
         serde_json::from_str(&s.ok(&["--json", "send-key", "-t", "work", "-N", "1000", "a"]))
             .expect("JSON");
     assert_eq!(v["bytes"], 1000, "{v}");
+}
+
+#[test]
+fn names_and_messages_set_by_a_client_are_bounded() {
+    let s = Server::new();
+    s.start("work", &["cat"]);
+    let long = "n".repeat(257);
+    for args in [
+        vec!["rename-session", "-t", "work", &long],
+        vec!["rename-window", "-t", "work", &long],
+        vec!["rename-pane", "-t", "%0", &long],
+        vec!["new-session", "-d", "-s", &long],
+        vec!["new-window", "-t", "work", "-n", &long],
+    ] {
+        let o = s.run(&args);
+        assert_eq!(o.code, 1, "{args:?}: {o:?}");
+        assert!(
+            o.stderr.contains("257 bytes") && o.stderr.contains("256"),
+            "{o:?}"
+        );
+    }
+    s.ok(&["rename-pane", "-t", "%0", &"n".repeat(256)]);
+    let o = s.run(&["notify", "-t", "work", &"m".repeat(4097)]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("4096"), "{o:?}");
+    s.ok(&["notify", "-t", "work", &"m".repeat(4096)]);
+    assert_eq!(s.json(&["list-sessions"]).as_array().map(Vec::len), Some(1));
 }
 
 #[test]
@@ -541,6 +569,16 @@ fn announced_frame_lengths_allocate_nothing_until_bytes_arrive() {
     let s = Server::new();
     s.start("work", &["cat"]);
     let pid = s.pid().expect("pid");
+    // One whole 16 MiB body first (garbage: an error reply): the allocator then serves later
+    // bodies of that size from its heap, where an up-front allocation is touched at once.
+    let mut warm = raw(&s.socket);
+    let mut f = Vec::with_capacity(12 + MAX_FRAME_LEN as usize);
+    f.extend_from_slice(&MAX_FRAME_LEN.to_le_bytes());
+    f.extend_from_slice(&1u64.to_le_bytes());
+    f.resize(12 + MAX_FRAME_LEN as usize, 0xfa);
+    warm.write_all(&f).expect("write a whole body");
+    assert!(matches!(reply(&mut warm), (1, Response::Error(_))));
+    drop(f);
     let before = proc_kb(pid, "VmRSS");
     let mut conns = Vec::new();
     for i in 0..30u64 {

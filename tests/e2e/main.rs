@@ -7,5 +7,6 @@ mod agent;
 mod attach;
 mod basics;
 mod faults;
+mod fuzz_protocol;
 mod hardening_client;
 mod programs;

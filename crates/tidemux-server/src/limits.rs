@@ -35,6 +35,39 @@ pub fn clamp_client_size(cols: u16, rows: u16) -> (u16, u16) {
     (cols, rows.min(max_rows.max(1)))
 }
 
+/// Longest session, window or pane name, in bytes (names appear in every listing and event).
+pub const MAX_NAME: usize = 256;
+
+/// Checks the length of a `kind` (session, window, pane) name given by a client.
+///
+/// # Errors
+/// A name longer than [`MAX_NAME`] bytes.
+pub fn check_name_len(kind: &str, name: &str) -> CmdResult<()> {
+    if name.len() > MAX_NAME {
+        return Err(CmdError::invalid(format!(
+            "{kind} name of {} bytes is too long: at most {MAX_NAME} bytes",
+            name.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `name` cut to at most [`MAX_NAME`] bytes at a character boundary (a window name taken from
+/// a command).
+pub fn truncate_name(mut name: String) -> String {
+    if name.len() > MAX_NAME {
+        let mut end = MAX_NAME;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
+}
+
+/// Longest `notify` message, in bytes.
+pub const MAX_MESSAGE: usize = 4096;
+
 /// Largest input one `send-key` may produce (its keys' bytes times `-N`), in bytes.
 pub const MAX_KEY_INPUT: u64 = 1024 * 1024;
 

@@ -110,10 +110,12 @@ fn name_of(command: &[String]) -> String {
         [] => default_shell(),
         [one, ..] => one.split_whitespace().next().unwrap_or("sh").to_owned(),
     };
-    Path::new(&first)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or(first)
+    crate::limits::truncate_name(
+        Path::new(&first)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or(first),
+    )
 }
 
 fn cwd_of(spawn: &Spawn) -> CmdResult<PathBuf> {
@@ -182,6 +184,7 @@ fn check_name(kind: &str, name: &str) -> CmdResult<()> {
     if name.is_empty() {
         return Err(CmdError::invalid(format!("{kind} name is empty")));
     }
+    crate::limits::check_name_len(kind, name)?;
     if name.contains([':', '.']) || name.starts_with(['%', '@', '$']) {
         return Err(CmdError::invalid(format!(
             "{kind} name '{name}' may not contain ':' or '.' nor start with '%', '@' or '$'"
@@ -263,6 +266,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
         if w.is_empty() {
             return Err(CmdError::invalid("window name is empty"));
         }
+        crate::limits::check_name_len("window", w)?;
     }
     let sid = reg.alloc_session();
     let wid = reg.alloc_window();
@@ -326,6 +330,9 @@ pub fn new_window(
     let sid = reg.resolve_session(target, caller)?;
     if name.as_deref() == Some("") {
         return Err(CmdError::invalid("window name is empty"));
+    }
+    if let Some(n) = &name {
+        crate::limits::check_name_len("window", n)?;
     }
     let (history, (cols, rows), index) = {
         let s = reg.session(sid)?;

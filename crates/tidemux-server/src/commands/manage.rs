@@ -88,6 +88,7 @@ pub fn rename_window(
     if name.is_empty() {
         return Err(CmdError::invalid("window name is empty"));
     }
+    crate::limits::check_name_len("window", &name)?;
     let mut reg = state.registry();
     let w = reg.resolve_window(target, caller)?;
     let mut e = event(
@@ -184,6 +185,13 @@ pub fn notify(
     } else {
         if message.is_empty() {
             return Err(CmdError::invalid("notify needs a MESSAGE (or --clear)"));
+        }
+        if message.len() > crate::limits::MAX_MESSAGE {
+            return Err(CmdError::invalid(format!(
+                "notify message of {} bytes is too long: at most {} bytes",
+                message.len(),
+                crate::limits::MAX_MESSAGE
+            )));
         }
         state.set_attention(p, Some(message), true);
     }
