@@ -334,6 +334,9 @@ fn window_sizes_and_key_repeats_are_bounded_with_clear_errors() {
         (80.into(), 24.into())
     );
     s.ok(&["resize-window", "-t", "work", "-x", "2000", "-y", "1000"]);
+    let o = s.run(&["new-session", "-d", "--history-limit", "4294967295"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("1000000"), "{o:?}");
 
     let started = Instant::now();
     let o = s.run(&["send-key", "-t", "work", "-N", "4294967295", "F12"]);
@@ -470,6 +473,33 @@ fn a_killed_client_releases_its_connection_during_a_submit_delay() {
         wait_until(DEADLINE, || server_conns(&s.socket) == 0),
         "the server still holds the dead client's connection"
     );
+}
+
+#[test]
+fn requests_pipelined_behind_a_wait_are_kept_and_served_next() {
+    // The server watches for the client's disconnect while a request waits; bytes the client
+    // sends meanwhile must not be lost.
+    let s = Server::new();
+    s.start("work", &["cat"]);
+    let mut c = raw(&s.socket);
+    send(
+        &mut c,
+        1,
+        Request::WaitFor {
+            channel: "go".into(),
+            signal: false,
+            timeout_ms: None,
+        },
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    send(&mut c, 2, Request::ListSessions);
+    std::thread::sleep(Duration::from_millis(100));
+    s.ok(&["wait-for", "-S", "go"]);
+    assert!(matches!(reply(&mut c), (1, Response::Ok)));
+    match reply(&mut c) {
+        (2, Response::Sessions(v)) => assert_eq!(v.len(), 1),
+        other => panic!("the pipelined request was lost: {other:?}"),
+    }
 }
 
 #[test]
