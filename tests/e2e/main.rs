@@ -7,4 +7,6 @@ mod agent;
 mod attach;
 mod basics;
 mod faults;
+mod install;
 mod programs;
+mod readme;
