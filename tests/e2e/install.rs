@@ -130,9 +130,10 @@ fn help_gives_targets_environment_examples_and_docs() {
     // The documentation it points to exists.
     let docs = o
         .stdout
-        .split("built from ")
+        .split("in the source tree (")
         .nth(1)
-        .and_then(|s| s.split(')').next())
+        .and_then(|s| s.split("): ").nth(1))
+        .map(str::trim)
         .expect("docs path");
     assert!(Path::new(docs).is_file(), "{docs} does not exist");
     let o = offline(d.path(), &["send", "--help"]);

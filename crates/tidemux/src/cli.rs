@@ -6,8 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// The end of `tidemux --help`: targets, global options, environment, examples, documentation.
-pub const AFTER_HELP: &str = concat!(
-    "\
+pub const AFTER_HELP: &str = "\
 Targets (-t): %N pane id, @N window id, $N session id, NAME (a session, or a pane named by
 rename-pane), SESSION:WINDOW, SESSION:WINDOW.PANE (index, name or id), :WINDOW, .PANE.
 Without -t: the pane the command runs in (inside a pane), else the most recent session.
@@ -37,20 +36,32 @@ Examples:
 
 Exit codes: 0 ok, 1 error (one line on stderr), 2 usage, 124 a wait timed out.
 Every command: tidemux COMMAND --help. Manual pages: tidemux man --dir DIR.
-Documentation: docs/cli.md in the source tree (built from ",
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../docs/cli.md)."
-);
+Documentation: README.md and docs/cli.md in the source tree";
+
+/// The source tree this binary was built from (for the docs' location in `--help`).
+fn source_tree() -> PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(manifest)
+        .to_owned()
+}
+
+/// The full grammar, with the docs' location in the top-level help.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let tree = source_tree();
+    Cli::command().after_help(format!(
+        "{AFTER_HELP} ({}): {}",
+        tree.display(),
+        tree.join("docs/cli.md").display()
+    ))
+}
 
 /// tidemux: a terminal multiplexer for agent fleets. Scripts drive panes; people attach.
 #[derive(Debug, Parser)]
-#[command(
-    name = "tidemux",
-    version,
-    about,
-    propagate_version = true,
-    after_help = AFTER_HELP
-)]
+#[command(name = "tidemux", version, about, propagate_version = true)]
 pub struct Cli {
     /// Socket path (overrides -L and $TIDEMUX_SOCKET).
     #[arg(short = 'S', value_name = "PATH")]
@@ -212,7 +223,7 @@ pub enum Command {
     /// Press keys by tmux name (Enter, C-c, M-x, Up, F5, ...).
     #[command(
         visible_alias = "send-keys",
-        after_help = "Example:\n  tidemux send-key -t work C-c          # interrupt\n  tidemux send-key -t work -N 3 Up Enter"
+        after_help = "Examples:\n  tidemux send-key -t work C-c          # interrupt\n  tidemux send-key -t work -N 3 Up Enter"
     )]
     SendKey {
         #[command(flatten)]
@@ -232,7 +243,7 @@ pub enum Command {
     ReadScreen(ReadScreenArgs),
     /// Wait for a channel to be signalled, or signal it with -S (tmux semantics).
     #[command(
-        after_help = "Example:\n  tidemux send -t work --enter 'make test; tidemux wait-for -S tests-done'\n  tidemux wait-for tests-done --timeout 600"
+        after_help = "Examples:\n  tidemux send -t work --enter 'make test; tidemux wait-for -S tests-done'\n  tidemux wait-for tests-done --timeout 600"
     )]
     WaitFor {
         /// Signal the channel (wakes every waiter; kept if none waits).
@@ -554,7 +565,13 @@ const HOISTABLE: [&str; 2] = ["-S", "-L"];
 /// clap's error (usage, help or version), to be shown with [`clap::Error::exit`].
 pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
     let mut args: Vec<OsString> = args.into_iter().collect();
-    let mut e = match Cli::try_parse_from(&args) {
+    let parse = |args: &[OsString]| {
+        use clap::FromArgMatches;
+        command()
+            .try_get_matches_from(args)
+            .and_then(|m| Cli::from_arg_matches(&m))
+    };
+    let mut e = match parse(&args) {
         Ok(cli) => return Ok(cli),
         Err(e) => e,
     };
@@ -563,7 +580,7 @@ pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap:
             Some(bad) if hoist(&mut args, &bad).is_some() => {}
             _ => break,
         }
-        match Cli::try_parse_from(&args) {
+        match parse(&args) {
             Ok(cli) => return Ok(cli),
             Err(next) => e = next,
         }

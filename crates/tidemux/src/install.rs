@@ -1,15 +1,14 @@
 //! Commands that need no server: `completions`, `man` and `shell-init`. They print or write
 //! files generated from the command-line grammar in [`crate::cli`].
 
-use crate::cli::{Cli, InitShell};
+use crate::cli::{command, InitShell};
 use crate::output::Failure;
-use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;
 
 /// `tidemux completions SHELL`: the completion script on stdout (`clap_complete`).
 pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
-    let mut cmd = Cli::command();
+    let mut cmd = command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "tidemux", &mut out);
     print(&out)
@@ -18,7 +17,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
 /// `tidemux man [--dir DIR]`: `tidemux.1` on stdout, or with DIR (created if missing) one page
 /// per command, `tidemux-COMMAND.1`, plus `tidemux.1`, whose paths are printed one per line.
 pub fn man(dir: Option<&Path>) -> Result<(), Failure> {
-    let cmd = Cli::command();
+    let cmd = command();
     let Some(dir) = dir else {
         let mut out = Vec::new();
         clap_mangen::Man::new(cmd)
