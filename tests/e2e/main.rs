@@ -9,4 +9,6 @@ mod basics;
 mod faults;
 mod fuzz_protocol;
 mod hardening_client;
+mod install;
 mod programs;
+mod readme;

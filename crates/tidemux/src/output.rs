@@ -93,6 +93,7 @@ pub fn fail(command: &str, f: Failure, as_json: bool) -> ExitCode {
             &serde_json::json!({"error": {"kind": f.kind, "message": f.message, "command": command}}),
         );
     }
-    eprintln!("tidemux: {command}: {}", f.message);
+    // Not eprintln!: a closed stderr must not turn an error into a panic.
+    let _ = writeln!(std::io::stderr(), "tidemux: {command}: {}", f.message);
     ExitCode::from(f.code)
 }

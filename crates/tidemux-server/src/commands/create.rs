@@ -159,6 +159,10 @@ fn start_pane(
     let cwd = cwd_of(spawn)?;
     let mut env = vec![
         ("TERM".to_owned(), pane_term().to_owned()),
+        // Programs read 24-bit colour support from here. Set always: the screen model keeps
+        // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
+        // sets nothing in a detached server; see docs/cli.md). `-e COLORTERM=...` overrides it.
+        ("COLORTERM".to_owned(), "truecolor".to_owned()),
         (
             "TIDEMUX".to_owned(),
             format!("{},{},{}", state.socket.display(), state.pid, session.0),
