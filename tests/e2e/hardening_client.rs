@@ -746,8 +746,8 @@ fn a_stalled_events_subscriber_gets_a_final_line_and_a_distinct_exit_code() {
     let mut c = raw(&s.socket);
     let msg = "s".repeat(4000);
     let mut id = 0;
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_millis(3500) {
+    // Publish until the server drops the subscriber (it logs so), at most DEADLINE.
+    let dropped = wait_until(DEADLINE, || {
         for _ in 0..50 {
             id += 1;
             send(
@@ -763,6 +763,11 @@ fn a_stalled_events_subscriber_gets_a_final_line_and_a_distinct_exit_code() {
         for _ in 0..50 {
             reply(&mut c);
         }
+        s.log().contains("dropping an events subscriber")
+    });
+    if !dropped {
+        let _ = sub.kill();
+        panic!("the stalled subscriber was never dropped");
     }
     let mut out = String::new();
     sub.stdout
