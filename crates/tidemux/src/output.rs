@@ -8,6 +8,13 @@ use tidemux_proto::{ErrorKind, ErrorReply};
 /// Exit status for a wait that timed out (as `timeout(1)`).
 pub const EXIT_TIMEOUT: u8 = 124;
 
+/// Exit status for a wait whose pane closed before any condition held (`pane-closed`).
+pub const EXIT_PANE_CLOSED: u8 = 3;
+
+/// Exit status of `events` when the server dropped it for falling behind
+/// (`subscriber-dropped`).
+pub const EXIT_DROPPED: u8 = 4;
+
 /// How a command failed.
 #[derive(Debug)]
 pub struct Failure {
