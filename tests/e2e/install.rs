@@ -516,7 +516,10 @@ fn a_full_disk_never_stops_the_server() {
 #[test]
 fn help_lists_every_environment_variable_the_code_reads() {
     fn walk(dir: &Path, found: &mut std::collections::BTreeSet<String>) {
-        for e in std::fs::read_dir(dir).expect("read_dir").filter_map(Result::ok) {
+        for e in std::fs::read_dir(dir)
+            .expect("read_dir")
+            .filter_map(Result::ok)
+        {
             let p = e.path();
             if p.is_dir() {
                 walk(&p, found);
@@ -536,7 +539,12 @@ fn help_lists_every_environment_variable_the_code_reads() {
     }
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut found = std::collections::BTreeSet::new();
-    for c in ["tidemux", "tidemux-client", "tidemux-server", "tidemux-proto"] {
+    for c in [
+        "tidemux",
+        "tidemux-client",
+        "tidemux-server",
+        "tidemux-proto",
+    ] {
         walk(&crates.join(c).join("src"), &mut found);
     }
     assert!(found.contains("TIDEMUX_SOCKET"), "{found:?}");
