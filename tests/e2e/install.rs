@@ -554,3 +554,23 @@ fn help_lists_every_environment_variable_the_code_reads() {
         assert!(help.contains(v.as_str()), "--help does not mention {v}");
     }
 }
+
+/// The server's own start-up error reaches the command that started it (its stderr is a pipe
+/// to that command, not a log file).
+#[test]
+fn a_server_that_cannot_start_says_why() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let o: Out = Command::new(exe())
+        .args(["-S", "/proc/tidemux-no-such-dir/sock", "new", "-d"])
+        .env("XDG_STATE_HOME", d.path().join("state"))
+        .env_remove("TIDEMUX")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("server exited") && o.stderr.contains("cannot listen on"),
+        "{o:?}"
+    );
+}
