@@ -19,7 +19,11 @@ pub fn server(ctx: &Ctx, log_file: Option<std::path::PathBuf>) -> Result<(), Fai
     } else if let tidemux_client::LogTarget::File(p) = &target {
         // Run by hand in a terminal: say where the log is.
         if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            let _ = writeln!(std::io::stderr(), "tidemux: server: logging to {}", p.display());
+            let _ = writeln!(
+                std::io::stderr(),
+                "tidemux: server: logging to {}",
+                p.display()
+            );
         }
     }
     tidemux_server::run(tidemux_server::ServerConfig {
