@@ -10,14 +10,14 @@ use std::time::Duration;
 
 /// An inner server with the session `work` under test, and an outer server whose panes run
 /// attach clients.
-struct Rig {
-    inner: Server,
-    outer: Server,
+pub(crate) struct Rig {
+    pub(crate) inner: Server,
+    pub(crate) outer: Server,
 }
 
 impl Rig {
     /// Both servers; nothing started yet.
-    fn empty() -> Self {
+    pub(crate) fn empty() -> Self {
         Rig {
             inner: Server::new(),
             outer: Server::new(),
@@ -25,7 +25,7 @@ impl Rig {
     }
 
     /// `work` runs bash (80x24 until a client attaches); waits for its prompt.
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let rig = Rig::empty();
         rig.inner.start("work", &[]);
         rig.inner.wait_prompt("work");
@@ -33,14 +33,14 @@ impl Rig {
     }
 
     /// The inner socket as a string.
-    fn sock(&self) -> &str {
+    pub(crate) fn sock(&self) -> &str {
         self.inner.socket.to_str().expect("utf-8 socket path")
     }
 
     /// Starts the outer session `name` (`cols` x `rows`, kept after its process exits) whose
     /// pane runs `tidemux -S INNER ARGS...` outside any tidemux environment; returns the pid of
     /// the process in the pane (the client: `env` execs it).
-    fn spawn(&self, name: &str, cols: u16, rows: u16, args: &[&str]) -> i32 {
+    pub(crate) fn spawn(&self, name: &str, cols: u16, rows: u16, args: &[&str]) -> i32 {
         let (c, r) = (cols.to_string(), rows.to_string());
         let mut a = vec![
             "new-session",
@@ -72,7 +72,7 @@ impl Rig {
 
     /// A client attached to `work` in the outer session `name`; waits until it drew its
     /// status line; returns the client's pid.
-    fn attach(&self, name: &str, cols: u16, rows: u16, extra: &[&str]) -> i32 {
+    pub(crate) fn attach(&self, name: &str, cols: u16, rows: u16, extra: &[&str]) -> i32 {
         let mut args = vec!["attach", "-t", "work"];
         args.extend(extra);
         let pid = self.spawn(name, cols, rows, &args);
@@ -83,7 +83,7 @@ impl Rig {
     }
 
     /// The outer pane of session `name` (`list-panes --json`).
-    fn outer_pane(&self, name: &str) -> Value {
+    pub(crate) fn outer_pane(&self, name: &str) -> Value {
         let v = self.outer.json(&["list-panes", "-t", name]);
         let list = v.as_array().expect("list-panes --json is an array");
         assert_eq!(list.len(), 1, "one pane in outer session {name}: {v}");
@@ -91,19 +91,24 @@ impl Rig {
     }
 
     /// Every row of what the client in `name` shows (blank rows included).
-    fn rows(&self, name: &str) -> Vec<String> {
+    pub(crate) fn rows(&self, name: &str) -> Vec<String> {
         lines_of(&self.outer.json(&["read-screen", "-t", name]))
     }
 
     /// Waits until `pred` holds for the client's rows; returns them.
     #[track_caller]
-    fn wait_rows(&self, name: &str, what: &str, pred: impl Fn(&[String]) -> bool) -> Vec<String> {
+    pub(crate) fn wait_rows(
+        &self,
+        name: &str,
+        what: &str,
+        pred: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
         self.wait_rows_for(DEADLINE, name, what, pred)
     }
 
     /// [`Rig::wait_rows`] with its own deadline.
     #[track_caller]
-    fn wait_rows_for(
+    pub(crate) fn wait_rows_for(
         &self,
         deadline: Duration,
         name: &str,
@@ -126,7 +131,7 @@ impl Rig {
     /// Waits (event-driven, `wait --text`) until the client in `name` draws text matching
     /// `regex`.
     #[track_caller]
-    fn wait_drawn(&self, name: &str, regex: &str) {
+    pub(crate) fn wait_drawn(&self, name: &str, regex: &str) {
         let o = self
             .outer
             .run(&["wait", "-t", name, "--text", regex, "--timeout", "15"]);
@@ -139,21 +144,21 @@ impl Rig {
     }
 
     /// Presses keys (tmux names) in the client's terminal.
-    fn keys(&self, name: &str, keys: &[&str]) {
+    pub(crate) fn keys(&self, name: &str, keys: &[&str]) {
         let mut a = vec!["send-key", "-t", name];
         a.extend(keys);
         self.outer.ok(&a);
     }
 
     /// Types `text` and Enter in the client's terminal.
-    fn type_line(&self, name: &str, text: &str) {
+    pub(crate) fn type_line(&self, name: &str, text: &str) {
         self.outer.ok(&["send", "-t", name, "--enter", "--", text]);
     }
 
     /// Waits until the client in `name` exited; returns its pane (dead, with `exit`) and its
     /// screen.
     #[track_caller]
-    fn wait_exit(&self, name: &str) -> (Value, String) {
+    pub(crate) fn wait_exit(&self, name: &str) -> (Value, String) {
         let o = self
             .outer
             .run(&["wait", "-t", name, "--exit", "--timeout", "15"]);
@@ -170,7 +175,7 @@ impl Rig {
 
     /// Asserts the client in `name` exited with code 0 after printing exactly `message`.
     #[track_caller]
-    fn assert_exited_with(&self, name: &str, message: &str) {
+    pub(crate) fn assert_exited_with(&self, name: &str, message: &str) {
         let (p, screen) = self.wait_exit(name);
         assert_eq!(p["exit"]["code"], 0, "exit of client {name}: {p}");
         assert_eq!(p["exit"]["signal"], Value::Null, "{p}");
@@ -183,7 +188,7 @@ impl Rig {
     }
 
     /// `attached` of session `work` in `list-sessions --json`.
-    fn attached(&self) -> u64 {
+    pub(crate) fn attached(&self) -> u64 {
         let v = self.inner.json(&["list-sessions"]);
         let s = v
             .as_array()
@@ -198,7 +203,7 @@ impl Rig {
     }
 
     /// `work`'s windows (`list-windows --json`).
-    fn windows(&self) -> Vec<Value> {
+    pub(crate) fn windows(&self) -> Vec<Value> {
         self.inner
             .json(&["list-windows", "-t", "work"])
             .as_array()
@@ -207,7 +212,7 @@ impl Rig {
     }
 
     /// The panes of `target` in the inner server.
-    fn panes(&self, target: &str) -> Vec<Value> {
+    pub(crate) fn panes(&self, target: &str) -> Vec<Value> {
         self.inner
             .json(&["list-panes", "-t", target])
             .as_array()
@@ -216,13 +221,13 @@ impl Rig {
     }
 
     /// Every row of the inner pane `target` (blank rows included).
-    fn inner_rows(&self, target: &str) -> Vec<String> {
+    pub(crate) fn inner_rows(&self, target: &str) -> Vec<String> {
         lines_of(&self.inner.json(&["read-screen", "-t", target]))
     }
 }
 
 /// The lines of a `read-screen --json` capture, trailing blanks removed.
-fn lines_of(capture: &Value) -> Vec<String> {
+pub(crate) fn lines_of(capture: &Value) -> Vec<String> {
     capture["lines"]
         .as_array()
         .unwrap_or_else(|| panic!("no lines in capture: {capture}"))
@@ -232,24 +237,24 @@ fn lines_of(capture: &Value) -> Vec<String> {
 }
 
 /// The status line: the last row.
-fn status(rows: &[String]) -> &str {
+pub(crate) fn status(rows: &[String]) -> &str {
     rows.last().map_or("", String::as_str)
 }
 
 /// Whether some row is exactly `text` (trailing blanks ignored).
-fn has_row(rows: &[String], text: &str) -> bool {
+pub(crate) fn has_row(rows: &[String], text: &str) -> bool {
     rows.iter().any(|r| r == text)
 }
 
 /// An unsigned field.
-fn num(v: &Value, key: &str) -> u64 {
+pub(crate) fn num(v: &Value, key: &str) -> u64 {
     v[key]
         .as_u64()
         .unwrap_or_else(|| panic!("no number '{key}' in {v}"))
 }
 
 /// The characters of `row` from column `from` (all cells are one column wide here).
-fn cols_from(row: &str, from: usize) -> String {
+pub(crate) fn cols_from(row: &str, from: usize) -> String {
     row.chars()
         .skip(from)
         .collect::<String>()
@@ -258,7 +263,7 @@ fn cols_from(row: &str, from: usize) -> String {
 }
 
 /// The characters of `row` before column `to`.
-fn cols_to(row: &str, to: usize) -> String {
+pub(crate) fn cols_to(row: &str, to: usize) -> String {
     row.chars()
         .take(to)
         .collect::<String>()
@@ -742,6 +747,14 @@ fn stopped_client_does_not_block_the_server_under_a_flood() {
     rig.inner.wait_prompt(&b);
     // A big terminal: big frames, so the client's socket fills quickly.
     let pid = rig.attach("o", 200, 50, &[]);
+    // Without the agent overview sidebar (on by default for two panes in a wide terminal), so
+    // the left pane starts at the terminal's first column.
+    rig.keys("o", &["C-b", "b"]);
+    assert!(
+        wait_until(DEADLINE, || rig.windows()[0]["cols"] == 200),
+        "C-b b did not hide the sidebar: {:?}",
+        rig.windows()
+    );
     signal(pid, rustix::process::Signal::STOP);
     assert!(
         wait_until(DEADLINE, || proc_state(pid) == 'T'),

@@ -12,3 +12,4 @@ mod hardening_client;
 mod install;
 mod programs;
 mod readme;
+mod view;

@@ -302,6 +302,43 @@ pub struct WindowTab {
     pub alert: bool,
     /// A pane in it is dead.
     pub dead: bool,
+    /// The most urgent state of its panes, for the tab's colour: `attention`, then the run
+    /// states in the order `waiting-input`, `exited`, `running`, `idle` (any other state name
+    /// a newer server sends ranks after these). Empty from an older server.
+    #[serde(default)]
+    pub state: String,
+}
+
+/// One pane of the session in the attach client's agent overview (sidebar).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaneSummary {
+    /// The pane.
+    pub id: PaneId,
+    /// Its window.
+    pub window: WindowId,
+    /// Its window's index in the session.
+    pub window_index: u32,
+    /// Its window's name.
+    pub window_name: String,
+    /// Pane name (`rename-pane`), if any.
+    pub name: Option<String>,
+    /// Foreground process name (`/proc/PID/comm`), else the command the pane started with.
+    pub command: String,
+    /// Run state name (`running`, `idle`, `waiting-input`, `exited`, or a state a newer
+    /// server knows; clients show unknown names as they are).
+    pub state: String,
+    /// Exit status once the process exited.
+    pub exit: Option<ExitInfo>,
+    /// Attention message (`notify`, or `bell`), if the flag is set.
+    pub attention: Option<String>,
+    /// Seconds since the pane's screen last changed, when the frame was built.
+    pub quiet_secs: u64,
+    /// Its window's active pane.
+    pub active: bool,
+    /// Working directory of its foreground process, if known.
+    pub cwd: Option<String>,
+    /// Git branch of that directory (`.git/HEAD`), if it is in a git work tree.
+    pub branch: Option<String>,
 }
 
 /// A changed row of a pane.
@@ -344,4 +381,8 @@ pub struct AttachFrame {
     pub message: Option<String>,
     /// The window is zoomed (its active pane fills it).
     pub zoomed: bool,
+    /// Every pane of the session, by window index then layout order, for the agent overview.
+    /// Empty from an older server.
+    #[serde(default)]
+    pub overview: Vec<PaneSummary>,
 }

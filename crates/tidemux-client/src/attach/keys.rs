@@ -58,6 +58,14 @@ pub enum Action {
     CopyMode,
     /// `?`.
     Help,
+    /// `a`: focus the next pane waiting for input or asking for attention, oldest first
+    /// (tidemux's own binding; tmux leaves `a` unbound).
+    JumpAttention,
+    /// `b`: show or hide the agent overview sidebar (tidemux's own binding).
+    ToggleSidebar,
+    /// `q`: show pane numbers; a digit pressed while they show selects that pane (tmux
+    /// `display-panes`).
+    PaneNumbers,
 }
 
 /// The prefix state machine.
@@ -119,6 +127,9 @@ impl Keys {
                         b',' => Some(Action::RenameWindow),
                         b'[' => Some(Action::CopyMode),
                         b'?' => Some(Action::Help),
+                        b'a' => Some(Action::JumpAttention),
+                        b'b' => Some(Action::ToggleSidebar),
+                        b'q' => Some(Action::PaneNumbers),
                         0x1b => {
                             self.state = State::PrefixEsc(Vec::new());
                             None

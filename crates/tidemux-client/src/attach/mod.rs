@@ -10,6 +10,7 @@
 //! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
 
 pub mod keys;
+pub mod overview;
 pub mod render;
 pub mod term;
 
@@ -22,7 +23,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{
-    AttachFrame, CellStyle, Color, PaneId, PaneView, ReadRange, Request, Response, Span,
+    AttachFrame, CellStyle, Color, PaneId, PaneView, ReadRange, Request, Response, Span, Spawn,
     SplitDirection,
 };
 
@@ -79,13 +80,22 @@ enum Mode {
         offset: usize,
     },
     Help,
+    /// Pane numbers shown (`prefix q`) since then; a digit selects a pane.
+    Numbers(Instant),
 }
+
+/// How long pane numbers show (tmux `display-panes-time`, default 1 s).
+const NUMBERS_FOR: Duration = Duration::from_secs(1);
 
 /// Everything known about the session being shown.
 #[derive(Default)]
 struct View {
     frame: Option<AttachFrame>,
     content: HashMap<PaneId, Vec<Vec<Span>>>,
+    /// When the last frame arrived (its quiet times were measured then).
+    at: Option<Instant>,
+    /// Sidebar forced on or off by `prefix b`; `None`: automatic.
+    sidebar: Option<bool>,
 }
 
 impl View {
@@ -104,6 +114,24 @@ impl View {
         let live: Vec<PaneId> = f.panes.iter().map(|p| p.id).collect();
         self.content.retain(|p, _| live.contains(p));
         self.frame = Some(f);
+        self.at = Some(Instant::now());
+    }
+
+    /// Width of the sidebar on a terminal `cols` wide (0 when hidden).
+    fn sidebar_width(&self, cols: u16) -> u16 {
+        let panes = self.frame.as_ref().map_or(0, |f| f.overview.len());
+        if overview::shown(self.sidebar, panes, cols) {
+            overview::WIDTH
+        } else {
+            0
+        }
+    }
+
+    /// The active pane's working directory (new panes and windows start there).
+    fn active_cwd(&self) -> Option<String> {
+        let f = self.frame.as_ref()?;
+        let a = self.active()?;
+        f.overview.iter().find(|p| p.id == a.id)?.cwd.clone()
     }
 
     fn active(&self) -> Option<&PaneView> {
@@ -126,6 +154,10 @@ const HELP: &[&str] = &[
     "  z        zoom the active pane",
     "  ,        rename window",
     "  [        scrollback (arrows, PageUp/PageDown, g/G, q)",
+    "  a        jump to the next pane waiting for input",
+    "           or asking for attention (oldest first)",
+    "  b        show/hide the agent overview sidebar",
+    "  q        show pane numbers (a digit selects)",
     "  ?        this help",
     "  prefix   send the prefix key itself",
     "",
@@ -136,24 +168,102 @@ fn style(fg: Color, bg: Color, flags: u8) -> CellStyle {
     CellStyle { fg, bg, flags }
 }
 
-/// Composes the whole terminal: panes, borders, unused area, status line, overlays.
+/// What the client adds around the panes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ui {
+    /// Width of the sidebar (0: hidden); panes are drawn right of it.
+    ox: u16,
+    /// The client is read-only (marked in the status line).
+    read_only: bool,
+    /// Seconds since the last frame (added to its quiet times).
+    extra_secs: u64,
+}
+
+/// The status line's left part (session and window tabs) and the style of each tab, scrolled
+/// so the current window's tab shows within `width` cells (`<` / `>` mark hidden tabs).
+fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle)> {
+    let bar = style(Color::Idx(0), Color::Idx(2), 0);
+    let head = format!("[{}] ", f.session_name);
+    let tabs: Vec<(String, CellStyle)> = f
+        .windows
+        .iter()
+        .map(|t| {
+            let mark = match (t.active, t.alert, t.dead) {
+                (true, _, _) if f.zoomed => "*Z",
+                (true, _, _) => "*",
+                (_, true, _) => "!",
+                (_, _, true) => "X",
+                _ => " ",
+            };
+            let st = match t.state.as_str() {
+                "attention" => style(Color::Idx(15), Color::Idx(1), CellStyle::BOLD),
+                "waiting-input" => style(Color::Idx(0), Color::Idx(3), 0),
+                _ => bar,
+            };
+            (format!("{}:{}{mark}", t.index, t.name), st)
+        })
+        .collect();
+    let total: usize =
+        head.chars().count() + tabs.iter().map(|t| t.0.chars().count() + 1).sum::<usize>();
+    let mut out = vec![(head.clone(), bar)];
+    if total <= width {
+        for t in tabs {
+            out.push(t);
+            out.push((" ".into(), bar));
+        }
+        return out;
+    }
+    // Overflow: start at the first tab that lets the current one (and the markers) fit.
+    let cur = f.windows.iter().position(|t| t.active).unwrap_or(0);
+    let room = width.saturating_sub(head.chars().count() + 2);
+    let mut start = cur;
+    let mut used = tabs[cur].0.chars().count() + 1;
+    while start > 0 && used + tabs[start - 1].0.chars().count() < room {
+        start -= 1;
+        used += tabs[start].0.chars().count() + 1;
+    }
+    out.push((if start > 0 { "<" } else { " " }.into(), bar));
+    let mut len = 0;
+    let mut end = start;
+    for t in &tabs[start..] {
+        let l = t.0.chars().count() + 1;
+        if len + l > room {
+            break;
+        }
+        len += l;
+        end += 1;
+        out.push(t.clone());
+        out.push((" ".into(), bar));
+    }
+    if end < tabs.len() {
+        out.push((">".into(), bar));
+    }
+    out
+}
+
+/// Composes the whole terminal: sidebar, panes, borders, unused area, status line, overlays.
 fn compose(
     view: &View,
     mode: &Mode,
     cols: u16,
     rows: u16,
     prompt_flash: Option<&str>,
+    ui: Ui,
 ) -> (Grid, Option<(u16, u16)>) {
     let mut g = Grid::new(cols, rows);
     let Some(f) = &view.frame else {
         return (g, None);
     };
+    let ox = ui.ox;
     let body = rows.saturating_sub(1);
+    if ox > 0 {
+        overview::draw(&mut g, &f.overview, body, ui.extra_secs, f.window);
+    }
     // Area outside the window (a larger client than the smallest one): dotted, as unused.
     let dim = style(Color::Default, Color::Default, CellStyle::DIM);
     for y in 0..body {
-        for x in 0..cols {
-            if x >= f.cols || y >= f.rows {
+        for x in ox..cols {
+            if x - ox >= f.cols || y >= f.rows {
                 g.set(x, y, "·", dim);
             }
         }
@@ -161,7 +271,7 @@ fn compose(
     for p in &f.panes {
         let rows_of = view.content.get(&p.id);
         for r in 0..p.rows {
-            let mut x = p.left;
+            let mut x = p.left + ox;
             if let Some(spans) = rows_of.and_then(|v| v.get(usize::from(r))) {
                 for s in spans {
                     x = g.put_str(
@@ -169,7 +279,7 @@ fn compose(
                         p.top + r,
                         &s.text,
                         s.style,
-                        (p.left + p.cols).min(f.cols),
+                        (p.left + p.cols).min(f.cols) + ox,
                     );
                 }
             }
@@ -197,21 +307,21 @@ fn compose(
             let (rx, by) = (p.left + p.cols, p.top + p.rows);
             if rx < f.cols {
                 for y in p.top..by.min(f.rows) {
-                    g.set(rx, y, "│", if touches(rx, y) { hot } else { line });
+                    g.set(rx + ox, y, "│", if touches(rx, y) { hot } else { line });
                 }
             }
             if by < f.rows {
                 for x in p.left..(rx).min(f.cols) {
-                    g.set(x, by, "─", if touches(x, by) { hot } else { line });
+                    g.set(x + ox, by, "─", if touches(x, by) { hot } else { line });
                 }
                 if rx < f.cols {
-                    g.set(rx, by, "┼", if touches(rx, by) { hot } else { line });
+                    g.set(rx + ox, by, "┼", if touches(rx, by) { hot } else { line });
                 }
             }
         }
     }
     // Frames give the cursor as (row, col); the renderer takes (x, y).
-    let mut cursor = f.cursor.map(|(row, col)| (col, row));
+    let mut cursor = f.cursor.map(|(row, col)| (col + ox, row));
     match mode {
         Mode::Copy {
             pane,
@@ -219,27 +329,28 @@ fn compose(
             offset,
         } => {
             if let Some(p) = f.panes.iter().find(|p| p.id == *pane) {
-                g.fill(p.left, p.top, p.cols, p.rows, " ", CellStyle::default());
+                let left = p.left + ox;
+                g.fill(left, p.top, p.cols, p.rows, " ", CellStyle::default());
                 let h = usize::from(p.rows);
                 let end = lines.len().saturating_sub(*offset);
                 let start = end.saturating_sub(h);
                 for (i, l) in lines[start..end].iter().enumerate() {
                     g.put_str(
-                        p.left,
+                        left,
                         p.top + i as u16,
                         l,
                         CellStyle::default(),
-                        p.left + p.cols,
+                        left + p.cols,
                     );
                 }
                 let tag = format!("[{}/{}]", offset, lines.len().saturating_sub(h));
-                let x = (p.left + p.cols).saturating_sub(tag.len() as u16);
+                let x = (left + p.cols).saturating_sub(tag.len() as u16);
                 g.put_str(
                     x,
                     p.top,
                     &tag,
                     style(Color::Idx(0), Color::Idx(3), 0),
-                    p.left + p.cols,
+                    left + p.cols,
                 );
             }
             cursor = None;
@@ -256,44 +367,68 @@ fn compose(
             }
             cursor = None;
         }
+        Mode::Numbers(_) => {
+            // tmux display-panes: each pane's index in its middle, the active one in red.
+            for (i, p) in f.panes.iter().enumerate() {
+                let t = format!(" {i} ");
+                let bg = if p.active { 1 } else { 4 };
+                let x = p.left + ox + (p.cols.saturating_sub(t.len() as u16)) / 2;
+                let y = p.top + p.rows / 2;
+                g.put_str(
+                    x,
+                    y,
+                    &t,
+                    style(Color::Idx(15), Color::Idx(bg), CellStyle::BOLD),
+                    p.left + ox + p.cols,
+                );
+            }
+        }
         _ => {}
     }
-    // Status line (tmux's default look: black on green).
+    // Status line (tmux's default look: black on green). The right part (message, read-only
+    // mark, clock) is placed first; the tabs get what is left and scroll when they overflow.
     let bar = style(Color::Idx(0), Color::Idx(2), 0);
     let y = rows.saturating_sub(1);
     g.fill(0, y, cols, 1, " ", bar);
-    let left = match mode {
-        Mode::Confirm(p) => format!("kill-pane {p}? (y/n)"),
-        Mode::Rename(s) => format!("(rename-window) {s}"),
+    let clock = chrono::Local::now().format("%H:%M").to_string();
+    let mut right = String::new();
+    if let Some(m) = prompt_flash
+        .map(str::to_owned)
+        .or_else(|| f.message.clone())
+    {
+        right.push_str(&overview::clean(&m));
+        right.push_str("  ");
+    }
+    if ui.read_only {
+        right.push_str("[read-only]  ");
+    }
+    right.push_str(&clock);
+    // The message gives way first when the line is very narrow: clock and mark stay.
+    let max_right = usize::from(cols) * 2 / 3;
+    if right.chars().count() > max_right {
+        let keep: usize = right.chars().count() - max_right;
+        right = right.chars().skip(keep).collect();
+    }
+    let rlen = right.chars().count() as u16;
+    let rx = cols.saturating_sub(rlen + 1);
+    let left_room = rx.saturating_sub(1);
+    let end = match mode {
+        Mode::Confirm(p) => g.put_str(0, y, &format!("kill-pane {p}? (y/n)"), bar, cols),
+        Mode::Rename(s) => g.put_str(0, y, &format!("(rename-window) {s}"), bar, cols),
         _ => {
-            let mut s = format!("[{}] ", f.session_name);
-            for t in &f.windows {
-                let mark = match (t.active, t.alert, t.dead) {
-                    (true, _, _) if f.zoomed => "*Z",
-                    (true, _, _) => "*",
-                    (_, true, _) => "!",
-                    (_, _, true) => "X",
-                    _ => " ",
-                };
-                s.push_str(&format!("{}:{}{mark} ", t.index, t.name));
+            let mut x = 0;
+            for (t, st) in tabs_line(f, usize::from(left_room)) {
+                x = g.put_str(x, y, &t, st, left_room);
             }
-            s
+            x
         }
     };
-    let end = g.put_str(0, y, &left, bar, cols);
     if let Mode::Rename(_) = mode {
         cursor = Some((end, y));
     } else if let Mode::Confirm(_) = mode {
         cursor = None;
     }
-    let clock = chrono::Local::now().format("%H:%M").to_string();
-    let right = match (prompt_flash, &f.message) {
-        (Some(m), _) => format!("{m}  {clock}"),
-        (None, Some(m)) => format!("{m}  {clock}"),
-        _ => clock,
-    };
-    let rx = cols.saturating_sub(right.chars().count() as u16 + 1);
-    if rx > end {
+    if rx >= end {
         g.put_str(rx, y, &right, bar, cols);
     }
     (g, cursor)
@@ -452,6 +587,9 @@ fn run_loop(
     let mut flash: Option<(String, Instant)> = None;
     let frame_gap = Duration::from_millis(16);
     let mut out = std::io::stdout();
+    let mut notifier = overview::Notifier::default();
+    // The size given to the server: the terminal less the sidebar.
+    let mut reported = size;
     loop {
         let wait = if dirty {
             frame_gap.saturating_sub(last_draw.elapsed())
@@ -470,6 +608,14 @@ fn run_loop(
             None => {}
             Some(Msg::Frame(f)) => {
                 view.apply(*f);
+                if let Some(f) = &view.frame {
+                    let alert = notifier.update(&f.overview);
+                    if !alert.is_empty()
+                        && out.write_all(&alert).and_then(|()| out.flush()).is_err()
+                    {
+                        return Exit::ServerExited;
+                    }
+                }
                 dirty = true;
             }
             Some(Msg::Ended(reason)) => {
@@ -487,9 +633,6 @@ fn run_loop(
             Some(Msg::Resize) => {
                 (cols, rows) = term::size();
                 renderer.invalidate();
-                if sender.send(Request::AttachResize { cols, rows }).is_err() {
-                    return Exit::ServerExited;
-                }
                 dirty = true;
             }
             Some(Msg::Flash(m)) => {
@@ -500,7 +643,7 @@ fn run_loop(
                 // Typed bytes only change the screen through the pane's echo (a frame); only
                 // the client's own modes need a redraw here.
                 let was_normal = matches!(mode, Mode::Normal);
-                match handle_input(&bytes, &mut keys, &mut mode, &view, cmd, sender, opts) {
+                match handle_input(&bytes, &mut keys, &mut mode, &mut view, cmd, sender, opts) {
                     Ok(Some(exit)) => return exit,
                     Ok(None) => {}
                     Err(m) => {
@@ -519,13 +662,39 @@ fn run_loop(
         {
             flash = None;
         }
+        if matches!(mode, Mode::Numbers(t) if t.elapsed() >= NUMBERS_FOR) {
+            mode = Mode::Normal;
+            dirty = true;
+        }
+        // The window gets the terminal less the sidebar; the server sizes it (and the panes).
+        let want = (cols.saturating_sub(view.sidebar_width(cols)), rows);
+        if want != reported {
+            reported = want;
+            renderer.invalidate();
+            if sender
+                .send(Request::AttachResize {
+                    cols: want.0,
+                    rows: want.1,
+                })
+                .is_err()
+            {
+                return Exit::ServerExited;
+            }
+            dirty = true;
+        }
         if dirty && last_draw.elapsed() >= frame_gap {
+            let ui = Ui {
+                ox: view.sidebar_width(cols),
+                read_only: opts.read_only,
+                extra_secs: view.at.map_or(0, |t| t.elapsed().as_secs()),
+            };
             let (grid, cursor) = compose(
                 &view,
                 &mode,
                 cols,
                 rows,
                 flash.as_ref().map(|(m, _)| m.as_str()),
+                ui,
             );
             let bytes = renderer.draw(&grid, cursor);
             if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
@@ -614,6 +783,19 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
             _ => {}
         },
         Mode::Help => *mode = Mode::Normal,
+        Mode::Numbers(_) => {
+            *mode = Mode::Normal;
+            if let [d @ b'0'..=b'9'] = key {
+                if let Some(p) = f.panes.get(usize::from(d - b'0')) {
+                    command(
+                        cmd,
+                        Request::SelectPane {
+                            target: Some(p.id.to_string()),
+                        },
+                    )?;
+                }
+            }
+        }
         Mode::Copy {
             lines,
             offset,
@@ -647,12 +829,12 @@ fn handle_input(
     bytes: &[u8],
     keys: &mut Keys,
     mode: &mut Mode,
-    view: &View,
+    view: &mut View,
     cmd: &mut Client,
     sender: &mut StreamSender,
     opts: &AttachOptions,
 ) -> Result<Option<Exit>, String> {
-    let Some(f) = view.frame.as_ref() else {
+    let Some(session_name) = view.frame.as_ref().map(|f| f.session_name.clone()) else {
         return Ok(None);
     };
     let mut fwd: Vec<u8> = Vec::new();
@@ -681,7 +863,12 @@ fn handle_input(
                 Action::Detach => {
                     flush(&mut fwd, sender)?;
                     let _ = sender.send(Request::AttachDetach);
-                    return Ok(Some(Exit::Detached(f.session_name.clone())));
+                    return Ok(Some(Exit::Detached(session_name)));
+                }
+                Action::ToggleSidebar => {
+                    let cols = term::size().0;
+                    let on = view.sidebar_width(cols) > 0;
+                    view.sidebar = Some(!on);
                 }
                 _ if opts.read_only => {}
                 other => {
@@ -696,6 +883,28 @@ fn handle_input(
     Ok(None)
 }
 
+/// What new panes and windows run with: the active pane's directory (tmux: `-c
+/// "#{pane_current_path}"`), asked now (the overview's copy may be a second old after a `cd`),
+/// else the server's default.
+fn here(view: &View, cmd: &mut Client) -> Spawn {
+    let cwd = view
+        .active()
+        .and_then(|a| {
+            match cmd.request(Request::ListPanes {
+                target: Some(a.id.to_string()),
+                all: false,
+            }) {
+                Ok(Response::Panes(ps)) => ps.into_iter().find(|p| p.id == a.id)?.cwd,
+                _ => None,
+            }
+        })
+        .or_else(|| view.active_cwd());
+    Spawn {
+        cwd,
+        ..Spawn::default()
+    }
+}
+
 /// Runs a prefix binding.
 fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Result<(), String> {
     let Some(f) = view.frame.as_ref() else {
@@ -705,18 +914,34 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     let active = view.active().cloned();
     let active_id = active.as_ref().map(|a| a.id.to_string());
     match action {
-        Action::Forward(_) | Action::Detach => {}
+        Action::Forward(_) | Action::Detach | Action::ToggleSidebar => {}
         Action::NewWindow => {
+            let spawn = here(view, cmd);
             command(
                 cmd,
                 Request::NewWindow {
                     target: Some(session),
                     name: None,
-                    spawn: Default::default(),
+                    spawn,
                     detached: false,
                 },
             )?;
         }
+        Action::JumpAttention => {
+            let current = active.as_ref().map(|a| a.id);
+            match overview::next_attention(&f.overview, current) {
+                Some(p) => {
+                    command(
+                        cmd,
+                        Request::SelectPane {
+                            target: Some(p.to_string()),
+                        },
+                    )?;
+                }
+                None => return Err("no other pane is waiting for input or attention".into()),
+            }
+        }
+        Action::PaneNumbers => *mode = Mode::Numbers(Instant::now()),
         Action::CycleWindow(o) => {
             command(
                 cmd,
@@ -735,6 +960,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
             )?;
         }
         Action::Split(h) => {
+            let spawn = here(view, cmd);
             let direction = if h {
                 SplitDirection::Horizontal
             } else {
@@ -746,7 +972,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
                     target: active_id,
                     direction,
                     size: None,
-                    spawn: Default::default(),
+                    spawn,
                     detached: false,
                 },
             )?;

@@ -15,12 +15,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tidemux_proto::{
-    AttachFrame, EventKind, PaneId, PaneView, Response, RowUpdate, SessionId, WindowId, WindowTab,
+    AttachFrame, EventKind, PaneId, PaneSummary, PaneView, Response, RowUpdate, SessionId,
+    WindowId, WindowTab,
 };
 use tokio::sync::watch;
 
 /// Minimum interval between two frames to one client, ms (~60 frames per second).
 pub const FRAME_MS: u64 = 16;
+/// How often a client's frame task looks for overview changes (run states, quiet times)
+/// that come without output or a model change, ms.
+pub const OVERVIEW_MS: u64 = 250;
 
 /// One attached client.
 #[derive(Debug)]
@@ -235,6 +239,135 @@ struct Sent {
     cursor: Option<(u16, u16)>,
     message: Option<String>,
     zoomed: bool,
+    /// The overview as sent, with `quiet_secs` zeroed (compared without it).
+    overview: Vec<PaneSummary>,
+    /// Quiet seconds as sent, per pane, and when that was.
+    quiet: HashMap<PaneId, u64>,
+    overview_at: Option<std::time::Instant>,
+    /// Foreground command, directory and branch per pane, read from `/proc` at most every
+    /// [`PROC_MS`] ms.
+    procs: HashMap<PaneId, ProcInfo>,
+    procs_at: Option<std::time::Instant>,
+}
+
+/// What `/proc` and git say about a pane's foreground process: (command, cwd, branch).
+type ProcInfo = (Option<String>, Option<String>, Option<String>);
+
+/// How often the overview re-reads `/proc` and `.git/HEAD` for a client, ms.
+pub const PROC_MS: u64 = 1000;
+
+fn proc_info(pane: &crate::pane::Pane) -> ProcInfo {
+    let Some(pid) = pane.foreground_pid().or(pane.pid) else {
+        return (None, None, None);
+    };
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .ok()
+        .map(|s| s.trim().to_owned());
+    let cwd = crate::pane::proc::cwd(pid);
+    let branch = cwd.as_deref().and_then(git_branch);
+    (comm, cwd, branch)
+}
+
+/// How urgent a state is for the person watching: lower is more urgent (`attention` first,
+/// then `waiting-input`, `exited`, `running`, `idle`, then any other state name).
+pub fn urgency(state: &str) -> u8 {
+    match state {
+        "attention" => 0,
+        "waiting-input" => 1,
+        "exited" => 2,
+        "running" => 3,
+        "idle" => 4,
+        _ => 5,
+    }
+}
+
+/// The git branch of the work tree holding `dir`: the nearest `.git` (a directory, or a file
+/// `gitdir: PATH` as in linked worktrees) and its `HEAD` (`ref: refs/heads/NAME` gives NAME; a
+/// detached HEAD gives the first 7 hex digits of its commit).
+pub fn git_branch(dir: &str) -> Option<String> {
+    let mut d = Some(std::path::Path::new(dir));
+    while let Some(cur) = d {
+        let dot = cur.join(".git");
+        let gitdir = if dot.is_dir() {
+            Some(dot)
+        } else if dot.is_file() {
+            let t = std::fs::read_to_string(&dot).ok()?;
+            let p = t.trim().strip_prefix("gitdir:")?.trim().to_owned();
+            Some(cur.join(p))
+        } else {
+            None
+        };
+        if let Some(g) = gitdir {
+            let head = std::fs::read_to_string(g.join("HEAD")).ok()?;
+            let head = head.trim();
+            return Some(match head.strip_prefix("ref: ") {
+                Some(r) => r.strip_prefix("refs/heads/").unwrap_or(r).to_owned(),
+                None => head.chars().take(7).collect(),
+            });
+        }
+        d = cur.parent();
+    }
+    None
+}
+
+/// Every pane of the session for the agent overview, by window index then layout order.
+fn overview(
+    reg: &crate::registry::Registry,
+    sess: &crate::registry::Session,
+    sent: &mut Sent,
+) -> Vec<PaneSummary> {
+    let refresh = sent
+        .procs_at
+        .is_none_or(|t| t.elapsed() >= Duration::from_millis(PROC_MS));
+    if refresh {
+        sent.procs.clear();
+        sent.procs_at = Some(std::time::Instant::now());
+    }
+    let mut out = Vec::new();
+    for (index, wid) in &sess.windows {
+        let Some(w) = reg.windows.get(wid) else {
+            continue;
+        };
+        for (p, _) in w.geometry() {
+            let Some(e) = reg.panes.get(&p) else {
+                continue;
+            };
+            let (state, exit, attention, quiet) = {
+                let mut st = e.pane.state();
+                st.screen.sync();
+                (
+                    st.run.state().as_str().to_owned(),
+                    st.exit.clone(),
+                    st.attention.clone(),
+                    st.screen.changed_at().elapsed().as_secs(),
+                )
+            };
+            let (comm, cwd, branch) = if exit.is_some() {
+                (None, None, None)
+            } else {
+                sent.procs
+                    .entry(p)
+                    .or_insert_with(|| proc_info(&e.pane))
+                    .clone()
+            };
+            out.push(PaneSummary {
+                id: p,
+                window: w.id,
+                window_index: *index,
+                window_name: w.name.clone(),
+                name: e.name.clone(),
+                command: comm.unwrap_or_else(|| e.pane.command.clone()),
+                state,
+                exit,
+                attention,
+                quiet_secs: quiet,
+                active: w.active_pane == p,
+                cwd,
+                branch,
+            });
+        }
+    }
+    out
 }
 
 /// The next frame for a client, `Ok(None)` if nothing changed, `Err(reason)` if the session
@@ -258,9 +391,18 @@ fn next_frame(
             continue;
         };
         let (mut alert, mut dead) = (false, false);
+        let mut urgent = String::new();
         for (p, _) in w.geometry() {
             if let Some(e) = reg.panes.get(&p) {
                 let st = e.pane.state();
+                let name = if st.attention.is_some() {
+                    "attention"
+                } else {
+                    st.run.state().as_str()
+                };
+                if urgent.is_empty() || urgency(name) < urgency(&urgent) {
+                    urgent = name.to_owned();
+                }
                 if st.attention.is_some() || st.bell {
                     alert = true;
                     if message.is_none() || (w.id == win.id && p == win.active_pane) {
@@ -277,6 +419,7 @@ fn next_frame(
             active: w.id == win.id,
             alert,
             dead,
+            state: urgent,
         });
     }
     let views: Vec<PaneView> = win
@@ -330,11 +473,30 @@ fn next_frame(
             }
         }
     }
+    let summaries = overview(&reg, sess, sent);
+    let keyed: Vec<PaneSummary> = summaries
+        .iter()
+        .cloned()
+        .map(|mut p| {
+            p.quiet_secs = 0;
+            p
+        })
+        .collect();
+    // Quiet times are extrapolated by the client; a new one is sent when that estimate is off
+    // by more than a second (the screen changed), not every second.
+    let elapsed = sent.overview_at.map_or(0, |t| t.elapsed().as_secs());
+    let drifted = summaries.iter().any(|p| {
+        sent.quiet
+            .get(&p.id)
+            .is_none_or(|q| (q + elapsed).abs_diff(p.quiet_secs) > 1)
+    });
     let changed = full
         || !rows_changed.is_empty()
         || cursor != sent.cursor
         || tabs != sent.tabs
-        || message != sent.message;
+        || message != sent.message
+        || keyed != sent.overview
+        || drifted;
     if !changed {
         return Ok(None);
     }
@@ -345,6 +507,9 @@ fn next_frame(
     sent.cursor = cursor;
     sent.message = message.clone();
     sent.zoomed = win.zoomed.is_some();
+    sent.overview = keyed;
+    sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
+    sent.overview_at = Some(std::time::Instant::now());
     Ok(Some(AttachFrame {
         client,
         session: sid,
@@ -359,6 +524,7 @@ fn next_frame(
         cursor,
         message,
         zoomed: win.zoomed.is_some(),
+        overview: summaries,
     }))
 }
 
@@ -431,6 +597,10 @@ where
     let mut last_frame = tokio::time::Instant::now() - Duration::from_millis(FRAME_MS);
     let mut model = state.model.subscribe();
     let mut shutdown = state.shutdown_requested();
+    // Run states settle without output or a model change (a program starts reading its
+    // terminal), so the overview is also checked on a tick.
+    let mut tick = tokio::time::interval(Duration::from_millis(OVERVIEW_MS));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(closed);
     loop {
         let notified = state.activity.notified();
@@ -454,6 +624,7 @@ where
             () = &mut notified => {}
             _ = model.changed() => {}
             _ = detach.changed() => {}
+            _ = tick.tick() => {}
             _ = shutdown.wait_for(|s| *s) => return End::Reason("server exited".into()),
             () = &mut closed => return End::Closed,
         }

@@ -1,0 +1,298 @@
+//! The agent overview: the sidebar listing every pane of the session with its state, the
+//! attention jump order, and the desktop notifications forwarded to the outer terminal.
+//!
+//! States are names (`running`, `idle`, `waiting-input`, `exited`, and any state a newer server
+//! knows, shown as it is in a neutral colour), so a client never fails on a state it does not
+//! know.
+
+use super::render::Grid;
+use std::collections::HashMap;
+use tidemux_proto::{CellStyle, Color, PaneId, PaneSummary, WindowId};
+
+/// Width of the sidebar in cells, its separator column included (configurable with the
+/// options of the command-set issue; hard-coded until then).
+pub const WIDTH: u16 = 30;
+/// The sidebar shows by default only when the terminal is at least this wide (so panes keep
+/// at least 70 columns) and the session has more than one pane.
+pub const AUTO_MIN_COLS: u16 = 100;
+/// Below this width the sidebar is never shown, even when asked for.
+pub const MIN_COLS: u16 = 50;
+
+/// Whether the sidebar shows: `forced` is the user's choice (`prefix b`), `None` means
+/// automatic (more than one pane and a wide enough terminal).
+pub fn shown(forced: Option<bool>, panes: usize, cols: u16) -> bool {
+    match forced {
+        Some(on) => on && cols >= MIN_COLS,
+        None => panes > 1 && cols >= AUTO_MIN_COLS,
+    }
+}
+
+/// The state a summary is shown with: `attention` when its flag is set, else its run state.
+pub fn shown_state(p: &PaneSummary) -> &str {
+    if p.attention.is_some() {
+        "attention"
+    } else {
+        &p.state
+    }
+}
+
+/// Badge colours (fg, bg) of a state name: attention white on red, waiting-input black on
+/// yellow, running black on green, idle black on blue, exited white on grey (red if it failed),
+/// anything else black on cyan.
+pub fn badge_style(state: &str, failed: bool) -> CellStyle {
+    let (fg, bg, flags) = match state {
+        "attention" => (15, 1, CellStyle::BOLD),
+        "waiting-input" => (0, 3, CellStyle::BOLD),
+        "running" => (0, 2, 0),
+        "idle" => (0, 4, 0),
+        "exited" if failed => (15, 1, 0),
+        "exited" => (15, 8, 0),
+        _ => (0, 6, 0),
+    };
+    CellStyle {
+        fg: Color::Idx(fg),
+        bg: Color::Idx(bg),
+        flags,
+    }
+}
+
+/// `12s`, `4m`, `3h`, `2d`.
+pub fn quiet(secs: u64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86400),
+    }
+}
+
+/// The badge text: the state, `exited N` / `exited SIGNAL` with the status.
+pub fn badge(p: &PaneSummary) -> String {
+    match (shown_state(p), &p.exit) {
+        ("exited", Some(e)) => match (&e.code, &e.signal) {
+            (Some(c), _) => format!("exited {c}"),
+            (None, Some(s)) => format!("exited {s}"),
+            _ => "exited".into(),
+        },
+        (s, _) => s.to_owned(),
+    }
+}
+
+fn failed(p: &PaneSummary) -> bool {
+    p.exit
+        .as_ref()
+        .is_some_and(|e| e.code != Some(0) || e.signal.is_some())
+}
+
+/// The label of a pane: its name, else its foreground command.
+pub fn label(p: &PaneSummary) -> &str {
+    p.name.as_deref().unwrap_or(&p.command)
+}
+
+/// Rows each pane takes in the sidebar and where: `(pane, first row)`, for drawing and clicks.
+pub fn rows_of(panes: &[PaneSummary]) -> Vec<(PaneId, u16)> {
+    let mut out = Vec::new();
+    let mut y = 0u16;
+    let mut window = None;
+    for p in panes {
+        if window != Some(p.window) {
+            window = Some(p.window);
+            y += 1; // window header
+        }
+        out.push((p.id, y));
+        y += 2 + u16::from(p.attention.is_some());
+    }
+    out
+}
+
+/// Draws the sidebar into columns `0..WIDTH` and rows `0..rows` of `g`. `extra_secs` is the
+/// time since the frame's quiet times were measured; `current` is the window the client shows
+/// (its active pane is marked `▶`).
+pub fn draw(g: &mut Grid, panes: &[PaneSummary], rows: u16, extra_secs: u64, current: WindowId) {
+    let w = WIDTH - 1;
+    let sep = CellStyle {
+        fg: Color::Idx(8),
+        ..CellStyle::default()
+    };
+    for y in 0..rows {
+        g.set(w, y, "│", sep);
+    }
+    let header = CellStyle {
+        flags: CellStyle::BOLD | CellStyle::UNDERLINE,
+        ..CellStyle::default()
+    };
+    let dim = CellStyle {
+        flags: CellStyle::DIM,
+        ..CellStyle::default()
+    };
+    let at = rows_of(panes);
+    let mut window = None;
+    for (p, (_, y)) in panes.iter().zip(at) {
+        if y + 1 >= rows {
+            break;
+        }
+        if window != Some(p.window) {
+            window = Some(p.window);
+            let h = format!("{}:{}", p.window_index, p.window_name);
+            g.put_str(0, y - 1, &h, header, w);
+        }
+        let shown = p.active && p.window == current;
+        let line = CellStyle {
+            flags: if shown { CellStyle::BOLD } else { 0 },
+            ..CellStyle::default()
+        };
+        let mark = if shown { "▶" } else { " " };
+        g.put_str(0, y, &format!("{mark}{} {}", p.id, label(p)), line, w);
+        let state = shown_state(p);
+        let x = g.put_str(
+            2,
+            y + 1,
+            &format!(" {} ", badge(p)),
+            badge_style(state, failed(p)),
+            w,
+        );
+        let mut x = x;
+        if p.exit.is_none() {
+            x = g.put_str(x + 1, y + 1, &quiet(p.quiet_secs + extra_secs), dim, w);
+        }
+        if let Some(b) = &p.branch {
+            g.put_str(x + 1, y + 1, &format!("⎇ {b}"), dim, w);
+        }
+        if let Some(m) = &p.attention {
+            if y + 2 < rows {
+                let warn = CellStyle {
+                    fg: Color::Idx(1),
+                    bg: Color::Default,
+                    flags: CellStyle::BOLD,
+                };
+                g.put_str(2, y + 2, &format!("! {}", clean(m)), warn, w);
+            }
+        }
+    }
+}
+
+/// Control characters removed (a message is shown in a cell grid or sent in an OSC string).
+pub fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// The next pane to jump to from `current`: the panes waiting for input or with attention,
+/// oldest first (longest quiet first), the one after `current` in that order (wrapping), so
+/// pressing the key again visits each in turn.
+pub fn next_attention(panes: &[PaneSummary], current: Option<PaneId>) -> Option<PaneId> {
+    let mut c: Vec<&PaneSummary> = panes
+        .iter()
+        .filter(|p| p.attention.is_some() || p.state == "waiting-input")
+        .collect();
+    c.sort_by_key(|p| (std::cmp::Reverse(p.quiet_secs), p.id.0));
+    if c.is_empty() {
+        return None;
+    }
+    let next = match c.iter().position(|p| Some(p.id) == current) {
+        Some(i) => c[(i + 1) % c.len()],
+        None => c[0],
+    };
+    (Some(next.id) != current).then_some(next.id)
+}
+
+/// Remembers each pane's attention so a bell or `notify` is forwarded once per change.
+#[derive(Debug, Default)]
+pub struct Notifier {
+    seen: Option<HashMap<PaneId, Option<String>>>,
+}
+
+impl Notifier {
+    /// Bytes for the outer terminal for the panes whose attention was newly set (or got a new
+    /// message) since the last call: BEL, then OSC 9 (iTerm2/ConEmu/Windows Terminal desktop
+    /// notification) and OSC 777 `notify` (urxvt, foot, WezTerm, VTE) with the pane and
+    /// message. The first call only records (attaching does not re-announce old alerts).
+    pub fn update(&mut self, panes: &[PaneSummary]) -> Vec<u8> {
+        let now: HashMap<PaneId, Option<String>> =
+            panes.iter().map(|p| (p.id, p.attention.clone())).collect();
+        let mut out = Vec::new();
+        if let Some(seen) = &self.seen {
+            for p in panes {
+                let Some(m) = &p.attention else { continue };
+                if seen.get(&p.id).is_some_and(|old| old.as_ref() == Some(m)) {
+                    continue;
+                }
+                let text = clean(&format!("{} {}: {m}", p.id, label(p)));
+                out.push(0x07);
+                out.extend_from_slice(format!("\x1b]9;{text}\x07").as_bytes());
+                out.extend_from_slice(format!("\x1b]777;notify;tidemux;{text}\x07").as_bytes());
+            }
+        }
+        self.seen = Some(now);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tidemux_proto::{ExitInfo, WindowId};
+
+    fn pane(id: u32, state: &str, quiet: u64, attention: Option<&str>) -> PaneSummary {
+        PaneSummary {
+            id: PaneId(id),
+            window: WindowId(0),
+            window_index: 0,
+            window_name: "w".into(),
+            name: None,
+            command: "bash".into(),
+            state: state.into(),
+            exit: None,
+            attention: attention.map(str::to_owned),
+            quiet_secs: quiet,
+            active: false,
+            cwd: None,
+            branch: None,
+        }
+    }
+
+    #[test]
+    fn jump_visits_waiting_and_attention_panes_oldest_first() {
+        let ps = [
+            pane(0, "running", 1, None),
+            pane(1, "waiting-input", 5, None),
+            pane(2, "idle", 9, Some("done?")),
+            pane(3, "at-prompt", 50, None),
+        ];
+        assert_eq!(next_attention(&ps, Some(PaneId(0))), Some(PaneId(2)));
+        assert_eq!(next_attention(&ps, Some(PaneId(2))), Some(PaneId(1)));
+        assert_eq!(next_attention(&ps, Some(PaneId(1))), Some(PaneId(2)));
+        assert_eq!(next_attention(&ps[..1], Some(PaneId(0))), None);
+    }
+
+    #[test]
+    fn notifies_once_per_change_and_not_on_attach() {
+        let mut n = Notifier::default();
+        assert!(n.update(&[pane(1, "idle", 0, Some("old"))]).is_empty());
+        let b = n.update(&[
+            pane(1, "idle", 0, Some("old")),
+            pane(2, "idle", 0, Some("bell")),
+        ]);
+        let s = String::from_utf8(b).unwrap();
+        assert_eq!(
+            s,
+            "\x07\x1b]9;%2 bash: bell\x07\x1b]777;notify;tidemux;%2 bash: bell\x07"
+        );
+        assert!(n.update(&[pane(2, "idle", 0, Some("bell"))]).is_empty());
+        assert!(n.update(&[pane(2, "idle", 0, None)]).is_empty());
+        assert!(!n.update(&[pane(2, "idle", 0, Some("bell"))]).is_empty());
+    }
+
+    #[test]
+    fn badges_name_exit_status_and_unknown_states() {
+        let mut p = pane(1, "exited", 0, None);
+        p.exit = Some(ExitInfo {
+            code: Some(3),
+            signal: None,
+        });
+        assert_eq!(badge(&p), "exited 3");
+        assert_eq!(badge(&pane(1, "at-prompt", 0, None)), "at-prompt");
+        assert_eq!(badge(&pane(1, "idle", 0, Some("x"))), "attention");
+        assert_eq!(quiet(59), "59s");
+        assert_eq!(quiet(61), "1m");
+    }
+}

@@ -1,0 +1,283 @@
+//! The person watching the fleet (issue 13): the agent overview sidebar, the attention jump key,
+//! bells and `notify` forwarded to the outer terminal, and the status line's small things. The
+//! attach client runs in a pane of an outer tidemux server, as in `attach.rs`; where the test
+//! needs the client's raw output (BEL, OSC 9/777), the client runs under `script(1)`, which
+//! copies every byte it writes to a file.
+
+use crate::attach::{cols_to, status, Rig};
+use crate::support::{exe, wait_until, DEADLINE};
+use serde_json::Value;
+
+/// Sidebar width (the client's `overview::WIDTH`), separator included.
+const SIDEBAR: usize = 30;
+
+impl Rig {
+    /// The inner pane named `name` (`list-panes -t work --json`).
+    fn pane_named(&self, name: &str) -> Value {
+        self.panes("work")
+            .into_iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no pane named {name}: {:?}", self.panes("work")))
+    }
+
+    /// Starts the outer session `name` whose pane runs `script -qfec "tidemux -S INNER attach
+    /// -t work" LOG`; returns the path of LOG (everything the client wrote).
+    fn attach_logged(&self, name: &str, cols: u16, rows: u16) -> std::path::PathBuf {
+        let log = self.outer.dir.path().join(format!("{name}.out"));
+        let cmd = format!("'{}' -S '{}' attach -t work", exe(), self.sock());
+        let (c, r) = (cols.to_string(), rows.to_string());
+        self.outer.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "--remain-on-exit",
+            "-x",
+            &c,
+            "-y",
+            &r,
+            "--",
+            "env",
+            "-u",
+            "TIDEMUX",
+            "-u",
+            "TIDEMUX_PANE",
+            "script",
+            "-qfec",
+            &cmd,
+            log.to_str().expect("utf-8 path"),
+        ]);
+        self.wait_rows(name, "the client's status line", |r| {
+            status(r).starts_with("[work] ")
+        });
+        log
+    }
+}
+
+/// The sidebar part of each row.
+fn sidebar(rows: &[String]) -> Vec<String> {
+    rows.iter()
+        .map(|r| cols_to(r, SIDEBAR - 1).trim_end().to_owned())
+        .collect()
+}
+
+/// Whether the sidebar shows pane `label` with `badge` on the row below it.
+fn shows(rows: &[String], label: &str, badge: &str) -> bool {
+    let side = sidebar(rows);
+    side.windows(2)
+        .any(|w| w[0].contains(label) && w[1].trim_start().starts_with(badge))
+}
+
+/// `work` with three named panes: `waiter` (bash at its prompt), `busy` (a busy loop, active)
+/// and `failed` (exited with status 3; the session keeps dead panes).
+fn fleet() -> Rig {
+    let rig = Rig::empty();
+    let p0 = rig
+        .inner
+        .ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "--remain-on-exit",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ])
+        .trim()
+        .to_owned();
+    rig.inner.wait_prompt(&p0);
+    rig.inner.ok(&["rename-pane", "-t", &p0, "waiter"]);
+    let p1 = rig.inner.ok(&[
+        "split-window",
+        "-h",
+        "-t",
+        &p0,
+        "--",
+        "sh",
+        "-c",
+        "while :; do :; done",
+    ]);
+    rig.inner.ok(&["rename-pane", "-t", p1.trim(), "busy"]);
+    let p2 = rig.inner.ok(&[
+        "split-window",
+        "-d",
+        "-t",
+        p1.trim(),
+        "--",
+        "sh",
+        "-c",
+        "exit 3",
+    ]);
+    rig.inner.ok(&["rename-pane", "-t", p2.trim(), "failed"]);
+    assert!(
+        wait_until(DEADLINE, || {
+            rig.pane_named("waiter")["state"] == "waiting-input"
+                && rig.pane_named("busy")["state"] == "running"
+                && rig.pane_named("failed")["state"] == "exited"
+        }),
+        "states never settled: {:?}",
+        rig.panes("work")
+    );
+    rig
+}
+
+#[test]
+fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
+    let rig = fleet();
+    let log = rig.attach_logged("o", 120, 30);
+    let rows = rig.wait_rows("o", "the sidebar with every pane's state", |r| {
+        shows(r, "waiter", "waiting-input")
+            && shows(r, "busy", "running")
+            && shows(r, "failed", "exited 3")
+    });
+    // The window tab carries the most urgent state (waiting-input: black on yellow).
+    let ansi = rig.outer.json(&["read-screen", "-t", "o", "--ansi"]);
+    let st = ansi["lines"][29].as_str().unwrap_or_default().to_owned();
+    assert!(
+        st.contains(";43m0:"),
+        "the tab is not yellow: {st:?}\n{}",
+        rows.join("\n")
+    );
+    // The panes are drawn right of the sidebar: the window is the terminal less the sidebar.
+    let w = rig.windows();
+    assert_eq!(w[0]["cols"], 120 - SIDEBAR as u64, "{w:?}");
+
+    // prefix a: the pane waiting for input.
+    rig.keys("o", &["C-b", "a"]);
+    assert!(
+        wait_until(DEADLINE, || rig.pane_named("waiter")["active"] == true),
+        "C-b a did not focus the waiting pane: {:?}",
+        rig.panes("work")
+    );
+    rig.wait_rows("o", "the sidebar marking waiter active", |r| {
+        sidebar(r)
+            .iter()
+            .any(|l| l.starts_with("▶") && l.contains("waiter"))
+    });
+
+    // notify: an attention badge with the message, and BEL + OSC 9 + OSC 777 on the output.
+    rig.inner
+        .ok(&["notify", "-t", "busy", "please review the diff"]);
+    rig.wait_rows("o", "busy's attention in the sidebar", |r| {
+        shows(r, "busy", "attention")
+            && sidebar(r)
+                .iter()
+                .any(|l| l.trim_start() == "! please review the diff")
+    });
+    let wrote = |needle: &str| {
+        std::fs::read(&log)
+            .map(|b| String::from_utf8_lossy(&b).contains(needle))
+            .unwrap_or(false)
+    };
+    let text = "%1 busy: please review the diff";
+    assert!(
+        wait_until(DEADLINE, || wrote(&format!(
+            "\x07\x1b]9;{text}\x07\x1b]777;notify;tidemux;{text}\x07"
+        ))),
+        "no BEL + OSC 9/777 for the notify in the client's output: {:?}",
+        String::from_utf8_lossy(&std::fs::read(&log).unwrap_or_default())
+    );
+    // A bell rung in a pane is forwarded the same way.
+    rig.type_line("o", "printf 'ding\\a\\n'");
+    assert!(
+        wait_until(DEADLINE, || wrote("\x1b]9;%0 waiter: bell\x07")),
+        "no OSC 9 for the bell in the client's output"
+    );
+
+    // prefix a again: the pane asking for attention; focusing it clears its attention.
+    rig.keys("o", &["C-b", "a"]);
+    assert!(
+        wait_until(DEADLINE, || {
+            let b = rig.pane_named("busy");
+            b["active"] == true && b["attention"] == false
+        }),
+        "C-b a did not focus busy and clear its attention: {:?}",
+        rig.panes("work")
+    );
+    rig.wait_rows("o", "busy back to running", |r| shows(r, "busy", "running"));
+    // prefix b hides the sidebar: the window takes the whole terminal.
+    rig.keys("o", &["C-b", "b"]);
+    assert!(
+        wait_until(DEADLINE, || rig.windows()[0]["cols"] == 120),
+        "C-b b did not hide the sidebar: {:?}",
+        rig.windows()
+    );
+    rig.wait_rows("o", "no sidebar", |r| {
+        !sidebar(r).iter().any(|l| l.contains("waiting-input"))
+    });
+}
+
+#[test]
+fn read_only_mark_overflowing_tabs_keep_the_clock_pane_numbers_and_split_directory() {
+    let rig = Rig::new();
+    for i in 1..12 {
+        rig.inner.ok(&[
+            "new-window",
+            "-d",
+            "-t",
+            "work",
+            "-n",
+            &format!("a-long-window-name-{i}"),
+        ]);
+    }
+    rig.inner.ok(&["notify", "-t", "work:0", "look here"]);
+    rig.attach("ro", 70, 10, &["-r"]);
+    let rows = rig.wait_rows("ro", "the read-only mark, message and clock", |r| {
+        let s = status(r);
+        s.contains("[read-only]") && s.contains("look here")
+    });
+    let st = status(&rows);
+    assert!(st.starts_with("[work] "), "{st:?}");
+    let clock = st.rsplit(' ').next().unwrap_or_default();
+    assert!(
+        clock.len() == 5 && clock.as_bytes()[2] == b':',
+        "no clock at the end of {st:?}"
+    );
+    assert!(st.contains('>'), "hidden tabs not marked: {st:?}");
+
+    // The last window selected: the tab list scrolls to show it.
+    rig.inner.ok(&["select-window", "-t", "work:11"]);
+    rig.wait_rows("ro", "the last tab", |r| {
+        status(r).contains("11:a-long-window-name-11*") && status(r).contains('<')
+    });
+
+    // A read-write client: C-b q shows pane numbers; a split starts in the pane's directory.
+    rig.inner.ok(&["select-window", "-t", "work:0"]);
+    rig.attach("o", 80, 24, &[]);
+    let dir = rig.inner.dir.path().join("project dir");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let dir = dir.to_str().expect("utf-8").to_owned();
+    rig.type_line("o", &format!("cd '{dir}'"));
+    let p0 = rig.panes("work:0")[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(
+        wait_until(DEADLINE, || rig.panes(&p0)[0]["cwd"] == dir.as_str()),
+        "cd did not happen: {:?}",
+        rig.panes(&p0)
+    );
+    rig.keys("o", &["C-b", "%"]);
+    let mut panes = Vec::new();
+    assert!(
+        wait_until(DEADLINE, || {
+            panes = rig.panes("work:0");
+            panes.len() == 2 && panes[1]["cwd"] == dir.as_str()
+        }),
+        "the new pane did not start in {dir}: {panes:?}"
+    );
+    rig.keys("o", &["C-b", "q"]);
+    let rows = rig.wait_rows("o", "pane numbers", |r| {
+        r.iter().any(|l| l.contains(" 0 ")) && r.iter().any(|l| l.contains(" 1 "))
+    });
+    // A digit while they show selects that pane.
+    rig.keys("o", &["0"]);
+    assert!(
+        wait_until(DEADLINE, || rig.panes("work:0")[0]["active"] == true),
+        "0 did not select pane 0: {:?}\n{}",
+        rig.panes("work:0"),
+        rows.join("\n")
+    );
+}
