@@ -1,17 +1,18 @@
-//! One client connection: handshake, then request frames answered in order.
+//! One client connection: hello, version negotiation, then JSON-RPC request lines answered in
+//! order (`tidemux_proto::codec` has the byte layout).
 //!
-//! Protocol errors never crash the server: a body that does not decode gets an error reply with
-//! the frame's id; an oversized frame gets an error reply and the connection is closed (its body
-//! is never read). EOF or a reset is a clean disconnect.
+//! Protocol errors never crash the server: a line that does not decode gets a JSON-RPC error
+//! with the line's id when it has one; a line over the size limit gets an error reply and the
+//! connection is closed (it is never buffered whole). EOF or a reset is a clean disconnect.
 
 use crate::commands::{dispatch, After};
 use crate::state::ServerState;
 use interprocess::local_socket::tokio::Stream;
 use std::sync::Arc;
 use std::time::Duration;
-use tidemux_proto::codec::{self, CodecError, HEADER_LEN, HELLO_LEN};
+use tidemux_proto::codec::{self, CodecError, LineReader, HELLO_LEN, HELLO_VERSION};
 use tidemux_proto::{
-    Envelope, ErrorKind, ErrorReply, Event, EventKind, Request, Response, PROTOCOL_VERSION,
+    Envelope, ErrorKind, ErrorReply, Event, EventKind, Request, Response, MAX_FRAME_LEN,
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -34,10 +35,10 @@ async fn write_all(conn: &Stream, bytes: &[u8]) -> Result<(), CodecError> {
 }
 
 async fn reply(conn: &Stream, id: u64, resp: &Response) -> Result<(), CodecError> {
-    let bytes = match codec::encode_frame(id, resp) {
+    let bytes = match codec::encode_reply(Some(id), resp) {
         Ok(b) => b,
-        Err(e) => codec::encode_frame(
-            id,
+        Err(e) => codec::encode_reply(
+            Some(id),
             &Response::Error(ErrorReply {
                 kind: ErrorKind::Failed,
                 message: format!("reply too large: {e}"),
@@ -47,14 +48,37 @@ async fn reply(conn: &Stream, id: u64, resp: &Response) -> Result<(), CodecError
     write_all(conn, &bytes).await
 }
 
-/// Resolves when the peer closes (used to abandon waits for a client that went away).
-async fn peer_closed(conn: &Stream) {
+/// Reads more bytes from the peer into `lines`.
+///
+/// # Errors
+/// [`CodecError::Closed`] on EOF.
+async fn fill(conn: &Stream, lines: &mut LineReader) -> Result<(), CodecError> {
     let mut r = conn;
-    let mut b = [0u8; 1];
+    let got = r.read(lines.read_buf(codec::READ_CHUNK)).await;
+    lines.filled(*got.as_ref().unwrap_or(&0));
+    match got.map_err(codec::closed_or_io)? {
+        0 => Err(CodecError::Closed),
+        _ => Ok(()),
+    }
+}
+
+/// The next line from the peer.
+async fn next_line(conn: &Stream, lines: &mut LineReader) -> Result<Vec<u8>, CodecError> {
     loop {
-        match r.read(&mut b).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {} // a pipelined byte during a wait: not supported, ignore
+        if let Some(l) = lines.take_line()? {
+            return Ok(l);
+        }
+        fill(conn, lines).await?;
+    }
+}
+
+/// Resolves when the peer closes (used to abandon waits for a client that went away). Bytes
+/// that arrive meanwhile (pipelined requests) are kept in `lines` for later; a peer that
+/// sends more than a line's limit meanwhile counts as gone.
+async fn peer_closed(conn: &Stream, lines: &mut LineReader) {
+    loop {
+        if fill(conn, lines).await.is_err() || lines.pending() > MAX_FRAME_LEN as usize {
+            return;
         }
     }
 }
@@ -68,51 +92,111 @@ pub async fn serve(state: Arc<ServerState>, conn: Stream) {
     }
 }
 
-async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
+/// The 8-byte hello and the negotiation line; `false` when the connection must close.
+async fn handshake(
+    state: &Arc<ServerState>,
+    conn: &Stream,
+    lines: &mut LineReader,
+) -> Result<bool, CodecError> {
     let mut hello = [0u8; HELLO_LEN];
     read_exact(conn, &mut hello).await?;
     let theirs = codec::parse_hello(&hello)?;
-    write_all(conn, &codec::hello(PROTOCOL_VERSION)).await?;
-    if theirs != PROTOCOL_VERSION {
+    write_all(conn, &codec::hello(HELLO_VERSION)).await?;
+    if theirs < HELLO_VERSION {
         tracing::warn!(
             client = theirs,
-            server = PROTOCOL_VERSION,
-            "protocol version mismatch; closing"
+            "a client of protocol version {theirs} (no negotiation) connected; closing"
         );
+        return Ok(false);
+    }
+    let line = next_line(conn, lines).await?;
+    let welcome = match codec::decode_line::<codec::Hello>(&line) {
+        Ok(h) => {
+            let w = codec::negotiate(&h, state.pid, env!("CARGO_PKG_VERSION"));
+            if let Some(e) = &w.error {
+                tracing::warn!(client = ?h.client, "negotiation failed: {e}");
+            }
+            w
+        }
+        Err(e) => {
+            let mut w = codec::negotiate(
+                &codec::Hello::ours("-"),
+                state.pid,
+                env!("CARGO_PKG_VERSION"),
+            );
+            w.version = None;
+            w.encoding = None;
+            w.minor = 0;
+            w.error = Some(format!("bad negotiation line (a JSON object with min_version and max_version is required): {e}"));
+            w
+        }
+    };
+    write_all(conn, &codec::encode_line(&welcome)?).await?;
+    Ok(welcome.error.is_none())
+}
+
+async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
+    let mut lines = LineReader::new(codec::MAX_HELLO_LINE);
+    if !handshake(state, conn, &mut lines).await? {
         return Ok(());
     }
+    lines.set_limit(MAX_FRAME_LEN as usize);
     loop {
-        let mut h = [0u8; HEADER_LEN];
-        read_exact(conn, &mut h).await?;
-        let (len, id) = match codec::parse_header(&h) {
-            Ok(x) => x,
-            Err(e) => {
-                let id = u64::from_le_bytes(h[4..].try_into().expect("8 bytes"));
-                let resp = Response::Error(ErrorReply {
-                    kind: ErrorKind::Protocol,
-                    message: e.to_string(),
-                });
-                reply(conn, id, &resp).await?;
+        let line = match next_line(conn, &mut lines).await {
+            Ok(l) => l,
+            Err(e @ CodecError::TooLarge(_)) => {
+                let bad = codec::BadRequest {
+                    id: None,
+                    error: codec::rpc_error(&ErrorReply {
+                        kind: ErrorKind::Protocol,
+                        message: e.to_string(),
+                    }),
+                };
+                write_all(conn, &codec::encode_bad_request(&bad)?).await?;
                 return Ok(());
             }
+            Err(e) => return Err(e),
         };
-        let mut body = vec![0u8; len as usize];
-        read_exact(conn, &mut body).await?;
-        let (resp, after) = match codec::decode_body::<Envelope>(&body) {
-                        Ok(Envelope { request: Request::Events { after, filters }, .. }) => {
-                return stream_events(state, conn, id, after, &filters).await;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let rpc = match codec::decode_request(&line) {
+            Ok(r) => r,
+            Err(bad) => {
+                write_all(conn, &codec::encode_bad_request(&bad)?).await?;
+                continue;
             }
-            Ok(Envelope { request: Request::Attach { target, read_only, cols, rows }, .. }) => {
-                return serve_attach(state, conn, id, target.as_deref(), read_only, cols, rows).await;
+        };
+        let id = rpc.id;
+        let (resp, after) = match rpc.request {
+            Request::Events { after, filters } => {
+                return stream_events(state, conn, &mut lines, id, after, &filters).await;
             }
-            Ok(env) => dispatch(state, env, peer_closed(conn)).await,
-            Err(e) => (
-                Response::Error(ErrorReply {
-                    kind: ErrorKind::Protocol,
-                    message: format!("unknown or malformed request ({e}); is the client from another tidemux version?"),
-                }),
-                After::Continue,
-            ),
+            Request::Attach {
+                target,
+                read_only,
+                cols,
+                rows,
+            } => {
+                return serve_attach(
+                    state,
+                    conn,
+                    &mut lines,
+                    id,
+                    target.as_deref(),
+                    read_only,
+                    cols,
+                    rows,
+                )
+                .await;
+            }
+            request => {
+                let env = Envelope {
+                    caller_pane: rpc.caller_pane,
+                    request,
+                };
+                dispatch(state, env, peer_closed(conn, &mut lines)).await
+            }
         };
         reply(conn, id, &resp).await?;
         if after == After::Shutdown {
@@ -123,7 +207,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
 }
 
 async fn send_event(conn: &Stream, id: u64, e: &Event) -> Result<(), CodecError> {
-    let frame = codec::encode_frame(id, &Response::Event(e.clone()))?;
+    let frame = codec::encode_reply(Some(id), &Response::Event(e.clone()))?;
     match tokio::time::timeout(EVENT_WRITE_TIMEOUT, write_all(conn, &frame)).await {
         Ok(r) => r,
         Err(_) => Err(CodecError::Closed),
@@ -134,6 +218,7 @@ async fn send_event(conn: &Stream, id: u64, e: &Event) -> Result<(), CodecError>
 async fn stream_events(
     state: &Arc<ServerState>,
     conn: &Stream,
+    lines: &mut LineReader,
     id: u64,
     after: Option<u64>,
     filters: &[String],
@@ -163,7 +248,7 @@ async fn stream_events(
         send_event(conn, id, e).await?;
     }
     let mut live = sub.live;
-    let closed = peer_closed(conn);
+    let closed = peer_closed(conn, lines);
     tokio::pin!(closed);
     loop {
         let next = tokio::select! {
@@ -188,9 +273,11 @@ async fn stream_events(
 }
 
 /// Serves an attached client until it detaches or goes away.
+#[allow(clippy::too_many_arguments)]
 async fn serve_attach(
     state: &Arc<ServerState>,
     conn: &Stream,
+    lines: &mut LineReader,
     id: u64,
     target: Option<&str>,
     read_only: bool,
@@ -207,7 +294,7 @@ async fn serve_attach(
         client,
         sid,
         detach,
-        peer_closed(conn),
+        peer_closed(conn, lines),
         |r| async move { reply(conn, id, &r).await.is_ok() },
     )
     .await;

@@ -227,6 +227,13 @@ pub enum Command {
     Identify,
     /// Print client and server versions.
     Version,
+    /// Write the JSON Schemas of the socket API (docs/api/*.schema.json) into DIR.
+    ApiSchema {
+        /// Directory to write into (created if missing); other *.schema.json files there are
+        /// removed.
+        #[arg(long, value_name = "DIR", default_value = "docs/api")]
+        out: PathBuf,
+    },
     /// Wait until a condition holds on a pane (exit 124 on timeout).
     Wait(WaitArgs),
     /// What every pane is doing: state, foreground process, quiet time, flags.
