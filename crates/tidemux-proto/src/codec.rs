@@ -485,7 +485,9 @@ pub struct LineReader {
     start: usize,
     scanned: usize,
     limit: usize,
-    reserved: usize,
+    /// Length before the last [`LineReader::read_buf`] not yet followed by `filled` (a read
+    /// that was cancelled, e.g. a dropped future): its room is dropped before any other use.
+    reserved: Option<usize>,
 }
 
 impl LineReader {
@@ -496,7 +498,7 @@ impl LineReader {
             start: 0,
             scanned: 0,
             limit,
-            reserved: 0,
+            reserved: None,
         }
     }
 
@@ -505,7 +507,14 @@ impl LineReader {
         self.limit = limit;
     }
 
+    fn unreserve(&mut self) {
+        if let Some(r) = self.reserved.take() {
+            self.buf.truncate(r);
+        }
+    }
+
     fn compact(&mut self) {
+        self.unreserve();
         if self.start > 0 && self.start == self.buf.len() {
             self.buf.clear();
             self.start = 0;
@@ -525,18 +534,20 @@ impl LineReader {
         self.compact();
         let old = self.buf.len();
         self.buf.resize(old + chunk, 0);
-        self.reserved = old;
+        self.reserved = Some(old);
         &mut self.buf[old..]
     }
 
     /// Keeps `n` of the bytes read into [`LineReader::read_buf`].
     pub fn filled(&mut self, n: usize) {
-        self.buf.truncate(self.reserved + n);
+        if let Some(r) = self.reserved.take() {
+            self.buf.truncate(r + n);
+        }
     }
 
     /// Bytes received but not yet returned as lines.
     pub fn pending(&self) -> usize {
-        self.buf.len() - self.start
+        self.reserved.unwrap_or(self.buf.len()) - self.start
     }
 
     /// The next complete line, without its `\n` (and `\r`), if one has arrived.
@@ -544,6 +555,7 @@ impl LineReader {
     /// # Errors
     /// [`CodecError::TooLarge`] when more than the limit arrived without a newline.
     pub fn take_line(&mut self) -> Result<Option<Vec<u8>>, CodecError> {
+        self.unreserve();
         let from = self.scanned.max(self.start);
         match self.buf[from..].iter().position(|&b| b == b'\n') {
             Some(i) => {
@@ -748,6 +760,14 @@ mod tests {
         assert_eq!(lr.take_line().unwrap(), None);
         lr.feed(b"e\r\n");
         assert_eq!(lr.take_line().unwrap(), Some(b"cde".to_vec()));
+        // A read that was cancelled after `read_buf` leaves nothing behind.
+        let _ = lr.read_buf(64);
+        lr.feed(b"fg\n");
+        assert_eq!(lr.take_line().unwrap(), Some(b"fg".to_vec()));
+        lr.read_buf(4)[..3].copy_from_slice(b"h\ni");
+        lr.filled(3);
+        assert_eq!(lr.take_line().unwrap(), Some(b"h".to_vec()));
+        assert_eq!(lr.pending(), 1);
         lr.feed(b"123456789");
         assert!(matches!(lr.take_line(), Err(CodecError::TooLarge(_))));
         let mut cur = std::io::Cursor::new(b"x\ny".to_vec());
