@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from ._types import (
     Created,
@@ -54,12 +54,16 @@ def _ok(result: Dict[str, Any]) -> None:
     _data(result, "ok")
 
 
-def _one(cls: Any, type_name: str) -> Callable[[Dict[str, Any]], Any]:
-    return lambda r: from_json(cls, _data(r, type_name))
+def _one(cls: Type[T], type_name: str) -> Callable[[Dict[str, Any]], T]:
+    def conv(r: Dict[str, Any]) -> T:
+        return from_json(cls, _data(r, type_name))
+    return conv
 
 
-def _many(cls: Any, type_name: str) -> Callable[[Dict[str, Any]], Any]:
-    return lambda r: [from_json(cls, x) for x in _data(r, type_name)]
+def _many(cls: Type[T], type_name: str) -> Callable[[Dict[str, Any]], List[T]]:
+    def conv(r: Dict[str, Any]) -> List[T]:
+        return [from_json(cls, x) for x in _data(r, type_name)]
+    return conv
 
 
 def _ms(seconds: Optional[float]) -> Optional[int]:

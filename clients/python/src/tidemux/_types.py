@@ -232,8 +232,11 @@ def _converter(tp: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     conv: Callable[[Any], Any]
-    if dataclasses.is_dataclass(tp):
-        conv = lambda v, tp=tp: None if v is None else from_json(tp, v)  # noqa: E731
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        cls: type = tp
+
+        def conv(v: Any) -> Any:
+            return None if v is None else from_json(cls, v)
     elif origin is typing.Union and type(None) in args:
         inner = _converter(next(a for a in args if a is not type(None)))
         conv = lambda v: None if v is None else inner(v)  # noqa: E731
