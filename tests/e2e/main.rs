@@ -8,4 +8,8 @@ mod api;
 mod attach;
 mod basics;
 mod faults;
+mod fuzz_protocol;
+mod hardening_client;
+mod install;
 mod programs;
+mod readme;

@@ -3,7 +3,8 @@
 //!
 //! 1. Hello, 8 bytes each way, fixed forever: `b"TDMX"` then a `u32` little-endian, which is
 //!    [`HELLO_VERSION`] (2) for every peer that negotiates. A version-1 peer (bincode, exact
-//!    version match) sees a 2 and reports a mismatch; no later version changes these 8 bytes.
+//!    version match) sees a 2 and reports a mismatch; a peer announcing anything but 2 gets the
+//!    server's hello and a close. No later version changes these 8 bytes.
 //! 2. Negotiation, one JSON line each way (at most [`MAX_HELLO_LINE`] bytes): the client sends
 //!    [`Hello`] (the protocol major versions it speaks, its minor version, the encoding it
 //!    wants), the server answers [`Welcome`] (the version chosen, or an error and a close).
@@ -573,6 +574,10 @@ impl LineReader {
                     self.buf.drain(..self.start);
                     self.start = 0;
                     self.scanned = 0;
+                    // A big line is gone: give its memory back.
+                    if self.buf.capacity() > 4 * READ_CHUNK && self.buf.len() <= READ_CHUNK {
+                        self.buf.shrink_to(READ_CHUNK);
+                    }
                 }
                 Ok(Some(line))
             }

@@ -48,38 +48,107 @@ async fn reply(conn: &Stream, id: u64, resp: &Response) -> Result<(), CodecError
     write_all(conn, &bytes).await
 }
 
-/// Reads more bytes from the peer into `lines`.
-///
-/// # Errors
-/// [`CodecError::Closed`] on EOF.
-async fn fill(conn: &Stream, lines: &mut LineReader) -> Result<(), CodecError> {
+/// Bytes a client may send ahead while one of its requests runs (they are kept and served
+/// next); past this, its next bytes stay in the socket until the request ends.
+const READ_AHEAD: usize = 64 * 1024;
+
+/// The reading side of a connection: lines, plus noticing that the peer closed while a request
+/// runs, without losing bytes it sent ahead (they are kept for the next line).
+struct Incoming<'a> {
+    conn: &'a Stream,
+    lines: LineReader,
+}
+
+impl<'a> Incoming<'a> {
+    fn new(conn: &'a Stream) -> Self {
+        Self {
+            conn,
+            lines: LineReader::new(codec::MAX_HELLO_LINE),
+        }
+    }
+
+    /// Reads more bytes (at most `room`) into the line buffer.
+    ///
+    /// # Errors
+    /// [`CodecError::Closed`] on EOF.
+    async fn fill(&mut self, room: usize) -> Result<(), CodecError> {
+        let mut r = self.conn;
+        let got = r.read(self.lines.read_buf(room)).await;
+        self.lines.filled(*got.as_ref().unwrap_or(&0));
+        match got.map_err(codec::closed_or_io)? {
+            0 => Err(CodecError::Closed),
+            _ => Ok(()),
+        }
+    }
+
+    /// The next line from the peer (without its newline).
+    ///
+    /// # Errors
+    /// [`CodecError::Closed`] on EOF; [`CodecError::TooLarge`] for a line over the limit.
+    async fn next_line(&mut self) -> Result<Vec<u8>, CodecError> {
+        loop {
+            if let Some(l) = self.lines.take_line()? {
+                return Ok(l);
+            }
+            self.fill(codec::READ_CHUNK).await?;
+        }
+    }
+
+    /// Resolves when the peer closes; bytes read meanwhile are kept (up to [`READ_AHEAD`],
+    /// then reading pauses). A half-close (end of the peer's input, while it still reads the
+    /// replies) is not a close: its requests are answered.
+    async fn closed(&mut self) {
+        loop {
+            let room = READ_AHEAD.saturating_sub(self.lines.pending());
+            if room == 0 {
+                return std::future::pending().await;
+            }
+            if self.fill(room.min(codec::READ_CHUNK)).await.is_err() {
+                return gone_for_good(self.conn).await;
+            }
+        }
+    }
+}
+
+/// Resolves when the peer closes (used to abandon waits for a client that went away).
+async fn peer_closed(conn: &Stream) {
     let mut r = conn;
-    let got = r.read(lines.read_buf(codec::READ_CHUNK)).await;
-    lines.filled(*got.as_ref().unwrap_or(&0));
-    match got.map_err(codec::closed_or_io)? {
-        0 => Err(CodecError::Closed),
-        _ => Ok(()),
+    let mut b = [0u8; 1];
+    loop {
+        match r.read(&mut b).await {
+            Ok(0) | Err(_) => return gone_for_good(conn).await,
+            Ok(_) => {} // bytes after a stream request: ignored
+        }
     }
 }
 
-/// The next line from the peer.
-async fn next_line(conn: &Stream, lines: &mut LineReader) -> Result<Vec<u8>, CodecError> {
-    loop {
-        if let Some(l) = lines.take_line()? {
-            return Ok(l);
-        }
-        fill(conn, lines).await?;
+/// How often a half-closed connection is checked for a full close.
+const HALF_CLOSED_POLL: Duration = Duration::from_millis(100);
+
+/// Whether the peer closed its end entirely (`POLLHUP`), as opposed to only shutting down its
+/// writing side (`shutdown(SHUT_WR)`, which `socat` does when its input ends) while it still
+/// reads the replies.
+fn peer_gone(conn: &Stream) -> bool {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    use std::os::fd::AsFd;
+    let Stream::UdSocket(s) = conn;
+    let fd = s.inner().as_fd();
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&zero)) {
+        Ok(_) => fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR),
+        Err(_) => true,
     }
 }
 
-/// Resolves when the peer closes (used to abandon waits for a client that went away). Bytes
-/// that arrive meanwhile (pipelined requests) are kept in `lines` for later; a peer that
-/// sends more than a line's limit meanwhile counts as gone.
-async fn peer_closed(conn: &Stream, lines: &mut LineReader) {
-    loop {
-        if fill(conn, lines).await.is_err() || lines.pending() > MAX_FRAME_LEN as usize {
-            return;
-        }
+/// After reading EOF: resolves at once if the peer is gone, else (a half-close: the peer still
+/// reads) when it closes entirely.
+async fn gone_for_good(conn: &Stream) {
+    while !peer_gone(conn) {
+        tokio::time::sleep(HALF_CLOSED_POLL).await;
     }
 }
 
@@ -92,70 +161,113 @@ pub async fn serve(state: Arc<ServerState>, conn: Stream) {
     }
 }
 
-/// The 8-byte hello and the negotiation line; `false` when the connection must close.
-async fn handshake(
-    state: &Arc<ServerState>,
-    conn: &Stream,
-    lines: &mut LineReader,
-) -> Result<bool, CodecError> {
-    let mut hello = [0u8; HELLO_LEN];
-    read_exact(conn, &mut hello).await?;
-    let theirs = codec::parse_hello(&hello)?;
-    write_all(conn, &codec::hello(HELLO_VERSION)).await?;
-    if theirs < HELLO_VERSION {
-        tracing::warn!(
-            client = theirs,
-            "a client of protocol version {theirs} (no negotiation) connected; closing"
-        );
-        return Ok(false);
-    }
-    let line = next_line(conn, lines).await?;
+/// The hello and the negotiation line (within [`crate::limits::HANDSHAKE_TIMEOUT`]); `false`
+/// when the connection must close (a version-1 peer, no common version, a bad line).
+async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecError> {
+    let conn = incoming.conn;
+    let hello = async {
+        let mut hello = [0u8; HELLO_LEN];
+        read_exact(conn, &mut hello).await?;
+        let theirs = codec::parse_hello(&hello)?;
+        write_all(conn, &codec::hello(HELLO_VERSION)).await?;
+        if theirs != HELLO_VERSION {
+            tracing::warn!(
+                client = theirs,
+                "a client of protocol version {theirs} (without the negotiation) connected; closing"
+            );
+            return Ok(None);
+        }
+        incoming.next_line().await.map(Some)
+    };
+    let line = match tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT, hello).await {
+        Ok(Ok(Some(line))) => line,
+        Ok(Ok(None)) => return Ok(false),
+        Ok(Err(e)) => return Err(e),
+        Err(_) => {
+            tracing::debug!("no handshake within the deadline; closing");
+            return Err(CodecError::Closed);
+        }
+    };
+    let version = env!("CARGO_PKG_VERSION");
     let welcome = match codec::decode_line::<codec::Hello>(&line) {
         Ok(h) => {
-            let w = codec::negotiate(&h, state.pid, env!("CARGO_PKG_VERSION"));
+            let w = codec::negotiate(&h, pid, version);
             if let Some(e) = &w.error {
                 tracing::warn!(client = ?h.client, "negotiation failed: {e}");
             }
             w
         }
         Err(e) => {
-            let mut w = codec::negotiate(
-                &codec::Hello::ours("-"),
-                state.pid,
-                env!("CARGO_PKG_VERSION"),
-            );
+            let mut w = codec::negotiate(&codec::Hello::ours("-"), pid, version);
             w.version = None;
             w.encoding = None;
             w.minor = 0;
-            w.error = Some(format!("bad negotiation line (a JSON object with min_version and max_version is required): {e}"));
+            w.error = Some(format!(
+                "bad negotiation line (a JSON object with min_version and max_version is required): {e}"
+            ));
             w
         }
     };
     write_all(conn, &codec::encode_line(&welcome)?).await?;
+    incoming.lines.set_limit(MAX_FRAME_LEN as usize);
     Ok(welcome.error.is_none())
 }
 
+/// Refuses a connection over the cap: after the hello and negotiation, the first request gets
+/// an error reply naming the limit (with its id), then the connection is closed. Bounded by
+/// twice the handshake deadline.
+pub async fn refuse(conn: Stream, open: usize) {
+    let refusal = async {
+        let mut incoming = Incoming::new(&conn);
+        if !handshake(std::process::id(), &mut incoming).await? {
+            return Ok(());
+        }
+        let line = incoming.next_line().await?;
+        let id = match codec::decode_request(&line) {
+            Ok(r) => Some(r.id),
+            Err(bad) => bad.id,
+        };
+        let resp = Response::Error(ErrorReply {
+            kind: ErrorKind::Failed,
+            message: format!(
+                "server busy: {open} connections are open, the limit (set TIDEMUX_MAX_CONNECTIONS for the server, see docs/limits.md); try again once some have closed"
+            ),
+        });
+        write_all(&conn, &codec::encode_reply(id, &resp)?).await
+    };
+    let _ = tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT * 2, refusal).await;
+}
+
+/// Answers a line that cannot be served: an over-long line closes the connection (`Ok(false)`).
+async fn refuse_line(conn: &Stream, e: CodecError) -> Result<bool, CodecError> {
+    match e {
+        CodecError::TooLarge(_) => {
+            let bad = codec::BadRequest {
+                id: None,
+                error: codec::rpc_error(&ErrorReply {
+                    kind: ErrorKind::Protocol,
+                    message: e.to_string(),
+                }),
+            };
+            write_all(conn, &codec::encode_bad_request(&bad)?).await?;
+            Ok(false)
+        }
+        e => Err(e),
+    }
+}
+
 async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
-    let mut lines = LineReader::new(codec::MAX_HELLO_LINE);
-    if !handshake(state, conn, &mut lines).await? {
+    let mut incoming = Incoming::new(conn);
+    if !handshake(state.pid, &mut incoming).await? {
         return Ok(());
     }
-    lines.set_limit(MAX_FRAME_LEN as usize);
     loop {
-        let line = match next_line(conn, &mut lines).await {
+        let line = match incoming.next_line().await {
             Ok(l) => l,
-            Err(e @ CodecError::TooLarge(_)) => {
-                let bad = codec::BadRequest {
-                    id: None,
-                    error: codec::rpc_error(&ErrorReply {
-                        kind: ErrorKind::Protocol,
-                        message: e.to_string(),
-                    }),
-                };
-                write_all(conn, &codec::encode_bad_request(&bad)?).await?;
+            Err(e) => {
+                refuse_line(conn, e).await?;
                 return Ok(());
             }
-            Err(e) => return Err(e),
         };
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -170,7 +282,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
         let id = rpc.id;
         let (resp, after) = match rpc.request {
             Request::Events { after, filters } => {
-                return stream_events(state, conn, &mut lines, id, after, &filters).await;
+                return stream_events(state, conn, id, after, &filters).await;
             }
             Request::Attach {
                 target,
@@ -180,8 +292,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
             } => {
                 return serve_attach(
                     state,
-                    conn,
-                    &mut lines,
+                    &mut incoming,
                     id,
                     target.as_deref(),
                     read_only,
@@ -190,12 +301,17 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                 )
                 .await;
             }
+            // Whatever a request waits for (a delay, a condition, a channel, a pane's input
+            // queue), a client that goes away ends it: nothing is held for the dead.
             request => {
                 let env = Envelope {
                     caller_pane: rpc.caller_pane,
                     request,
                 };
-                dispatch(state, env, peer_closed(conn, &mut lines)).await
+                tokio::select! {
+                    r = dispatch(state, env, std::future::pending()) => r,
+                    () = incoming.closed() => return Err(CodecError::Closed),
+                }
             }
         };
         reply(conn, id, &resp).await?;
@@ -206,19 +322,63 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
     }
 }
 
-async fn send_event(conn: &Stream, id: u64, e: &Event) -> Result<(), CodecError> {
-    let frame = codec::encode_reply(Some(id), &Response::Event(e.clone()))?;
-    match tokio::time::timeout(EVENT_WRITE_TIMEOUT, write_all(conn, &frame)).await {
-        Ok(r) => r,
-        Err(_) => Err(CodecError::Closed),
+/// How long a dropped subscriber gets to take the rest of its last event and the final
+/// `subscriber-dropped` line before the connection is closed anyway.
+const DROP_GRACE: Duration = Duration::from_secs(10);
+
+/// Why an event could not be delivered.
+enum SendFailed {
+    /// The connection failed.
+    Codec(CodecError),
+    /// The subscriber took none or only part of the frame within [`EVENT_WRITE_TIMEOUT`]:
+    /// these bytes of it are still unwritten.
+    Stalled(Vec<u8>),
+}
+
+/// Writes `bytes` within `timeout`, keeping count, so that a stall leaves the frame resumable.
+async fn write_within(conn: &Stream, bytes: &[u8], timeout: Duration) -> Result<(), SendFailed> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut w = conn;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        match tokio::time::timeout_at(deadline, w.write(&bytes[pos..])).await {
+            Ok(Ok(0)) => return Err(SendFailed::Codec(CodecError::Closed)),
+            Ok(Ok(n)) => pos += n,
+            Ok(Err(e)) => return Err(SendFailed::Codec(codec::closed_or_io(e))),
+            Err(_) => return Err(SendFailed::Stalled(bytes[pos..].to_vec())),
+        }
     }
+    w.flush()
+        .await
+        .map_err(|e| SendFailed::Codec(codec::closed_or_io(e)))
+}
+
+async fn send_event(conn: &Stream, id: u64, e: &Event) -> Result<(), SendFailed> {
+    let frame =
+        codec::encode_reply(Some(id), &Response::Event(e.clone())).map_err(SendFailed::Codec)?;
+    write_within(conn, &frame, EVENT_WRITE_TIMEOUT).await
+}
+
+/// Drops a subscriber that fell behind: finishes the frame it was in the middle of (if any),
+/// then writes a final `subscriber-dropped` event, all within [`DROP_GRACE`].
+async fn drop_subscriber(conn: &Stream, id: u64, rest: Vec<u8>, why: String) {
+    tracing::warn!("dropping an events subscriber: {why}");
+    let mut e = Event::new(EventKind::SubscriberDropped);
+    e.message = Some(format!(
+        "{why}; this subscriber was disconnected: resume with --after"
+    ));
+    let Ok(last) = codec::encode_reply(Some(id), &Response::Event(e)) else {
+        return;
+    };
+    let mut bytes = rest;
+    bytes.extend_from_slice(&last);
+    let _ = write_within(conn, &bytes, DROP_GRACE).await;
 }
 
 /// Streams events to one subscriber until it disconnects or falls behind.
 async fn stream_events(
     state: &Arc<ServerState>,
     conn: &Stream,
-    lines: &mut LineReader,
     id: u64,
     after: Option<u64>,
     filters: &[String],
@@ -235,6 +395,14 @@ async fn stream_events(
     };
     let wanted = |k: EventKind| kinds.is_empty() || kinds.contains(&k);
     let sub = state.events.subscribe(after);
+    let stalled = |rest: Vec<u8>| async move {
+        let why = format!(
+            "subscriber took no event for {} s",
+            EVENT_WRITE_TIMEOUT.as_secs()
+        );
+        drop_subscriber(conn, id, rest, why).await;
+        Ok(())
+    };
     if let Some(first) = sub.lost_before {
         let mut e = Event::new(EventKind::EventsLost);
         e.output_seq = Some(first);
@@ -242,13 +410,21 @@ async fn stream_events(
             "events after {} are no longer buffered; the oldest buffered event is {first}",
             after.unwrap_or(0)
         ));
-        send_event(conn, id, &e).await?;
+        match send_event(conn, id, &e).await {
+            Ok(()) => {}
+            Err(SendFailed::Codec(e)) => return Err(e),
+            Err(SendFailed::Stalled(rest)) => return stalled(rest).await,
+        }
     }
     for e in sub.replay.iter().filter(|e| wanted(e.kind)) {
-        send_event(conn, id, e).await?;
+        match send_event(conn, id, e).await {
+            Ok(()) => {}
+            Err(SendFailed::Codec(e)) => return Err(e),
+            Err(SendFailed::Stalled(rest)) => return stalled(rest).await,
+        }
     }
     let mut live = sub.live;
-    let closed = peer_closed(conn, lines);
+    let closed = peer_closed(conn);
     tokio::pin!(closed);
     loop {
         let next = tokio::select! {
@@ -256,15 +432,15 @@ async fn stream_events(
             () = &mut closed => return Ok(()),
         };
         match next {
-            Ok(e) if wanted(e.kind) => send_event(conn, id, &e).await?,
+            Ok(e) if wanted(e.kind) => match send_event(conn, id, &e).await {
+                Ok(()) => {}
+                Err(SendFailed::Codec(e)) => return Err(e),
+                Err(SendFailed::Stalled(rest)) => return stalled(rest).await,
+            },
             Ok(_) => {}
             Err(RecvError::Lagged(n)) => {
-                tracing::warn!(missed = n, "dropping an events subscriber that fell behind");
-                let mut e = Event::new(EventKind::SubscriberDropped);
-                e.message = Some(format!(
-                    "subscriber fell {n} events behind and was disconnected; resume with --after"
-                ));
-                let _ = send_event(conn, id, &e).await;
+                let why = format!("subscriber fell {n} events behind");
+                drop_subscriber(conn, id, Vec::new(), why).await;
                 return Ok(());
             }
             Err(RecvError::Closed) => return Ok(()),
@@ -272,12 +448,12 @@ async fn stream_events(
     }
 }
 
-/// Serves an attached client until it detaches or goes away.
-#[allow(clippy::too_many_arguments)]
+/// Serves an attached client until it detaches or goes away. Its typed input, resizes and
+/// detach arrive on this same connection (`AttachInput`, `AttachResize`, `AttachDetach`), so
+/// no other connection can act as this client; frames and error replies share one writer.
 async fn serve_attach(
     state: &Arc<ServerState>,
-    conn: &Stream,
-    lines: &mut LineReader,
+    incoming: &mut Incoming<'_>,
     id: u64,
     target: Option<&str>,
     read_only: bool,
@@ -285,21 +461,31 @@ async fn serve_attach(
     rows: u16,
 ) -> Result<(), CodecError> {
     use crate::commands::attach;
+    let conn = incoming.conn;
     let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows) {
         Ok(x) => x,
         Err(e) => return reply(conn, id, &Response::from(e)).await,
     };
-    let end = attach::frame_loop(
+    let writer = tokio::sync::Mutex::new(());
+    let writer = &writer;
+    let frames = attach::frame_loop(
         state,
         client,
         sid,
         detach,
-        peer_closed(conn, lines),
-        |r| async move { reply(conn, id, &r).await.is_ok() },
-    )
-    .await;
+        std::future::pending(),
+        |r| async move {
+            let _w = writer.lock().await;
+            reply(conn, id, &r).await.is_ok()
+        },
+    );
+    let end = tokio::select! {
+        end = frames => end,
+        () = attach_requests(state, incoming, client, writer) => attach::End::Closed,
+    };
     attach::unregister(state, client, sid);
     if let attach::End::Reason(reason) = end {
+        let _w = writer.lock().await;
         let _ = tokio::time::timeout(
             EVENT_WRITE_TIMEOUT,
             reply(conn, id, &Response::Detached(reason)),
@@ -307,4 +493,61 @@ async fn serve_attach(
         .await;
     }
     Ok(())
+}
+
+/// Reads the requests an attached client sends on its attach connection until it closes (or
+/// sends a frame over the size limit). Typed input is queued for the pane without waiting for
+/// the write, so a pane that does not read never stalls resizes, detach or the close.
+async fn attach_requests(
+    state: &Arc<ServerState>,
+    incoming: &mut Incoming<'_>,
+    client: u32,
+    writer: &tokio::sync::Mutex<()>,
+) {
+    use crate::commands::attach;
+    let conn = incoming.conn;
+    loop {
+        let line = match incoming.next_line().await {
+            Ok(l) => l,
+            Err(e) => {
+                let _w = writer.lock().await;
+                let _ = refuse_line(conn, e).await;
+                return;
+            }
+        };
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let rpc = match codec::decode_request(&line) {
+            Ok(r) => r,
+            Err(bad) => {
+                let _w = writer.lock().await;
+                let Ok(bytes) = codec::encode_bad_request(&bad) else {
+                    return;
+                };
+                if write_all(conn, &bytes).await.is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let rid = rpc.id;
+        let r = match rpc.request {
+            Request::AttachInput { bytes } => attach::client_input(state, client, bytes),
+            Request::AttachResize { cols, rows } => attach::client_resize(state, client, cols, rows),
+            Request::AttachDetach => {
+                attach::detach_self(state, client);
+                Ok(())
+            }
+            _ => Err(crate::error::CmdError::invalid(
+                "an attach connection takes only attach-input, attach-resize and attach-detach requests; send commands on another connection",
+            )),
+        };
+        if let Err(e) = r {
+            let _w = writer.lock().await;
+            if reply(conn, rid, &Response::from(e)).await.is_err() {
+                return;
+            }
+        }
+    }
 }

@@ -54,7 +54,7 @@ class AsyncClient(_AsyncCommands):
             except asyncio.IncompleteReadError as e:
                 raise NoServer(f"no server running on {path} (it closed the connection)") from e
             theirs = parse_hello(h)
-            if theirs < HELLO_VERSION:
+            if theirs != HELLO_VERSION:
                 raise _handshake_failed(path, theirs)
             line = await reader.readline()
             if not line:

@@ -63,7 +63,7 @@ class Client(_Commands):
             if len(h) < 8:
                 raise NoServer(f"no server running on {self.socket_path} (it closed the connection)")
             theirs = parse_hello(h)
-            if theirs < HELLO_VERSION:
+            if theirs != HELLO_VERSION:
                 raise _handshake_failed(self.socket_path, theirs)
             line = self._rfile.readline()
             if not line:
