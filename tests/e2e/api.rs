@@ -102,3 +102,33 @@ fn requests_pipelined_behind_a_wait_are_answered_in_order() {
         (Some(3), Response::Exists(true))
     );
 }
+
+#[test]
+fn a_half_closed_client_still_gets_its_wait_answered() {
+    let s = Server::new();
+    let pane = s.start("w", &[]);
+    s.wait_prompt("w");
+    let mut c = Raw::connect(&s.socket);
+    c.send(
+        1,
+        &Request::Wait {
+            target: Some(pane.clone()),
+            spec: WaitSpec {
+                text: Some("^half$".into()),
+                ..WaitSpec::default()
+            },
+            timeout_ms: Some(10_000),
+        },
+    );
+    // End of input, as socat does: the server must keep the wait, not drop the client.
+    c.stream
+        .shutdown(std::net::Shutdown::Write)
+        .expect("shutdown");
+    s.ok(&["send", "-t", &pane, "--enter", "echo half"]);
+    match c.read().expect("reply") {
+        (Some(1), Response::Waited(w)) => assert_eq!(w.condition.as_deref(), Some("text")),
+        other => panic!("{other:?}"),
+    }
+    // Then the server closes its side.
+    assert!(matches!(c.read(), Err(tidemux_proto::CodecError::Closed)));
+}
