@@ -126,6 +126,18 @@ def test_every_wait_condition_with_since(client: Client) -> None:
     assert out.screen is not None and "exit 3" in out.screen.text
 
 
+def test_watch_yields_each_new_match(client: Client) -> None:
+    pane = client.new_session("w", SHELL, remain_on_exit=True).pane
+    client.wait(pane, PROMPT, timeout=10)
+    s = client.send(pane, "for i in 1 2 3; do sleep 0.2; echo tick-$i; done; exit 4", enter=True)
+    seen = []
+    for out in client.watch(pane, "^tick-[0-9]$", exit=True, since=s.seq, timeout=10):
+        seen.append(out.matched if out.condition == "text" else f"exit {out.exit.code}")
+    assert seen[-1] == "exit 4" and "tick-3" in seen, seen
+    assert len(seen) == len(set(seen)), seen
+    assert [p.state for p in client.status()] == ["exited"]
+
+
 def test_send_wait_read_in_one_call(client: Client) -> None:
     pane = shell(client)
     out = client.send(pane, "echo $((6*7))", enter=True,
@@ -226,6 +238,14 @@ def test_asyncio_waits_and_events(server: Server) -> None:
         )
         assert w1.condition == "text" and w2.condition == "idle"
         await events.aclose()
+        got = []
+        async for w in a.watch(pane, idle=0.1, since=s.seq, timeout=10):
+            got.append(w)
+            if len(got) == 1:
+                await b.send(pane, "echo again", enter=True)
+            else:
+                break
+        assert [w.condition for w in got] == ["idle", "idle"] and got[1].seq > got[0].seq
         await a.close()
         await b.close()
 

@@ -184,6 +184,12 @@ class _AsyncCommands:
         return await self._run(Call("has-session", {"target": target},
                               lambda r: bool(_data(r, "exists"))))
 
+    async def status(self, target: Optional[str] = None) -> List[PaneInfo]:
+        """`status`: what every pane (or those of window or session `target`) is doing; the
+        `state`, `foreground`, `quiet_secs` and flag fields of each `PaneInfo`."""
+        return await self._run(Call("list-panes", {"target": target, "all": target is None},
+                              _many(PaneInfo, "panes")))
+
     async def identify(self) -> Identity:
         """`identify`: the caller's pane (needs ``$TIDEMUX_PANE``)."""
         return await self._run(Call("identify", None, _one(Identity, "identity")))

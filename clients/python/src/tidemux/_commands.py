@@ -305,6 +305,12 @@ class _Commands:
         return self._run(Call("has-session", {"target": target},
                               lambda r: bool(_data(r, "exists"))))
 
+    def status(self, target: Optional[str] = None) -> List[PaneInfo]:
+        """`status`: what every pane (or those of window or session `target`) is doing; the
+        `state`, `foreground`, `quiet_secs` and flag fields of each `PaneInfo`."""
+        return self._run(Call("list-panes", {"target": target, "all": target is None},
+                              _many(PaneInfo, "panes")))
+
     def identify(self) -> Identity:
         """`identify`: the caller's pane (needs ``$TIDEMUX_PANE``)."""
         return self._run(Call("identify", None, _one(Identity, "identity")))

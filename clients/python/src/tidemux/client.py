@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, Optional, Sequence
 
 from ._commands import Call, T, _Commands
 from ._protocol import HELLO, HELLO_VERSION, PROTOCOL_MINOR, negotiation_line, parse_hello, request_line
-from ._types import Event, Welcome, from_json
+from ._types import Event, WaitOutcome, Welcome, from_json
 from .errors import ConnectError, NoServer, ProtocolError, VersionMismatch, from_reply
 from .paths import PathLike, caller_pane, resolve_socket
 
@@ -86,6 +86,23 @@ class Client(_Commands):
         if not line:
             raise ConnectError("lost connection to the server")
         return call.convert(_reply_result(json.loads(line), id))
+
+    def watch(self, target: Optional[str] = None, text: Optional[str] = None, *,
+              history: bool = False, idle: Optional[float] = None, exit: bool = False,
+              prompt: bool = False, state: Optional[str] = None, since: Optional[int] = None,
+              read: bool = False, timeout: Optional[float] = None) -> Iterator[WaitOutcome]:
+        """Waits again and again on pane `target`, as an iterator of `WaitOutcome`: each wait
+        starts at the previous outcome's `seq` (the first at `since`), so every outcome is about
+        newer output (a new match, a new quiet period, a new prompt). Arguments as `wait`;
+        `timeout` applies to each wait and raises `Timeout`. Ends with the pane's exit (after
+        yielding the `exit` outcome when `exit` is set)."""
+        while True:
+            out = self.wait(target, text, history=history, idle=idle, exit=exit, prompt=prompt,
+                            state=state, since=since, read=read, timeout=timeout)
+            yield out
+            if out.condition == "exit" or (not exit and out.state == "exited"):
+                return
+            since = out.seq
 
     def events(self, after: Optional[int] = None, filters: Sequence[str] = ()) -> "EventStream":
         """`events` on a connection of its own: an iterator of `Event` (first the buffered
