@@ -332,7 +332,7 @@ pub enum Request {
         /// Terminal height, cells (the status line takes one).
         rows: u16,
     },
-    /// Refused by the server (kept so that the numbering of later requests does not change):
+    /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
     /// [`Request::AttachInput`], so no connection can type as another client.
     ClientInput {
