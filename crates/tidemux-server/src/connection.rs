@@ -238,8 +238,9 @@ pub async fn refuse(conn: Stream, open: usize) {
     let _ = tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT * 2, refusal).await;
 }
 
-/// Answers a line that cannot be served: an over-long line closes the connection (`Ok(false)`).
-async fn refuse_line(conn: &Stream, e: CodecError) -> Result<bool, CodecError> {
+/// After `next_line` failed: an over-long line gets an error reply (then the caller closes the
+/// connection); other errors are passed on.
+async fn refuse_line(conn: &Stream, e: CodecError) -> Result<(), CodecError> {
     match e {
         CodecError::TooLarge(_) => {
             let bad = codec::BadRequest {
@@ -249,8 +250,7 @@ async fn refuse_line(conn: &Stream, e: CodecError) -> Result<bool, CodecError> {
                     message: e.to_string(),
                 }),
             };
-            write_all(conn, &codec::encode_bad_request(&bad)?).await?;
-            Ok(false)
+            write_all(conn, &codec::encode_bad_request(&bad)?).await
         }
         e => Err(e),
     }
