@@ -74,7 +74,7 @@ class AsyncClient(_AsyncCommands):
             self._writer.write(request_line(id, call.method, call.params, self.caller_pane))
             await self._writer.drain()
             line = await self._reader.readline()
-        if not line:
+        if not line.endswith(b"\n"):
             raise ConnectError("lost connection to the server")
         return call.convert(_reply_result(json.loads(line), id))
 
@@ -107,7 +107,7 @@ class AsyncClient(_AsyncCommands):
             await c._writer.drain()
             while True:
                 line = await c._reader.readline()
-                if not line:
+                if not line.endswith(b"\n"):
                     return
                 result = _reply_result(json.loads(line), 1)
                 if result.get("type") != "event":

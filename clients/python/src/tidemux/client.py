@@ -83,7 +83,7 @@ class Client(_Commands):
         except OSError as e:
             raise ConnectError(f"lost connection to the server: {e}") from e
         line = self._rfile.readline()
-        if not line:
+        if not line.endswith(b"\n"):
             raise ConnectError("lost connection to the server")
         return call.convert(_reply_result(json.loads(line), id))
 
@@ -146,7 +146,7 @@ class EventStream:
             line = self._client._rfile.readline()
         except (OSError, ValueError):
             line = b""
-        if not line:
+        if not line.endswith(b"\n"):
             raise StopIteration
         result = _reply_result(json.loads(line), self._id)
         if result.get("type") != "event":
