@@ -22,6 +22,9 @@ pub enum ClientError {
         server: u32,
         /// Where.
         socket: PathBuf,
+        /// The server's pid (from its welcome, else from the socket's peer credentials), so
+        /// that a caller can find its binary (`/proc/PID/exe`).
+        server_pid: Option<u32>,
     },
     /// The server belongs to another user and refused the connection.
     #[error("the server on {socket} belongs to uid {owner} and refuses other users")]
@@ -110,13 +113,20 @@ impl Client {
         let mut hello = [0u8; HELLO_LEN];
         stream.read_exact(&mut hello).map_err(gone)?;
         let server = codec::parse_hello(&hello)?;
-        let mismatch = |server| ClientError::VersionMismatch {
+        let mismatch = |server, server_pid| ClientError::VersionMismatch {
             client: PROTOCOL_VERSION,
             server,
             socket: socket.to_owned(),
+            server_pid,
         };
         if server != HELLO_VERSION {
-            return Err(mismatch(server));
+            use interprocess::local_socket::traits::StreamCommon;
+            let pid = stream
+                .peer_creds()
+                .ok()
+                .and_then(|c| c.pid())
+                .and_then(|p| u32::try_from(p).ok());
+            return Err(mismatch(server, pid));
         }
         let mut lines = LineReader::new(codec::MAX_HELLO_LINE);
         let line = lines
@@ -127,7 +137,7 @@ impl Client {
             })?;
         let welcome: Welcome = codec::decode_line(&line)?;
         if welcome.version.is_none() {
-            return Err(mismatch(welcome.max_version));
+            return Err(mismatch(welcome.max_version, Some(welcome.pid)));
         }
         lines.set_limit(MAX_FRAME_LEN as usize);
         Ok(Self {
