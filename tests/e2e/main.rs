@@ -7,6 +7,7 @@ mod agent;
 mod attach;
 mod basics;
 mod faults;
+mod formats;
 mod fuzz_protocol;
 mod hardening_client;
 mod install;

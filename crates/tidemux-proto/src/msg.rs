@@ -340,6 +340,55 @@ pub enum Request {
     /// The attached client of this connection detaches: the server answers
     /// `Response::Detached("detached")` with the `Attach` id and closes the connection.
     AttachDetach,
+    /// tmux `display-message`: expand `message` as a format for the target (reply `Text`);
+    /// without `print`, also show it on the status line of the session's attached clients.
+    DisplayMessage {
+        /// Pane, window or session the variables describe.
+        #[serde(default)]
+        target: Target,
+        /// The format (`docs/formats.md`).
+        #[serde(default)]
+        message: String,
+        /// `-p`: only return the text.
+        #[serde(default)]
+        print: bool,
+        /// `-a`: return every variable as `NAME=VALUE` lines instead (reply `Lines`).
+        #[serde(default)]
+        all: bool,
+        /// `-d`: how long the status line shows it, ms (default 750, tmux `display-time`).
+        #[serde(default)]
+        duration_ms: Option<u64>,
+    },
+    /// A listing expanded through a format and/or filtered (`list-* -F/-f`); reply `Lines`.
+    FormatList {
+        /// What to list.
+        #[serde(default)]
+        scope: ListScope,
+        /// As for `ListWindows`/`ListPanes` (ignored for sessions).
+        #[serde(default)]
+        target: Target,
+        /// Every session's windows / every pane on the server.
+        #[serde(default)]
+        all: bool,
+        /// Format of each line.
+        #[serde(default)]
+        format: String,
+        /// Only objects for which this format expands to true (not empty, not `0`).
+        #[serde(default)]
+        filter: Option<String>,
+    },
+}
+
+/// What a [`Request::FormatList`] lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListScope {
+    /// Sessions, by name.
+    #[default]
+    Sessions,
+    /// Windows, by index.
+    Windows,
+    /// Panes, in layout order.
+    Panes,
 }
 
 /// Conditions of a wait; the wait returns when any holds.
@@ -643,4 +692,8 @@ pub enum Response {
     Frame(AttachFrame),
     /// The attachment ended: `detached`, `exited` (session ended) or `server exited`.
     Detached(String),
+    /// Text (`display-message`, `show-buffer`).
+    Text(String),
+    /// Lines of text (`list-* -F`, `show-options`, `display-message -a`).
+    Lines(Vec<String>),
 }

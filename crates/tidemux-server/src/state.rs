@@ -17,6 +17,8 @@ pub struct ServerState {
     pub socket: PathBuf,
     /// Server pid.
     pub pid: u32,
+    /// When the server started, Unix seconds (tmux `#{start_time}`).
+    pub started: u64,
     registry: Mutex<Registry>,
     /// wait-for channels.
     pub channels: Mutex<Channels>,
@@ -29,6 +31,11 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Options (`set-option`, `show-options`). Lock order: registry, then options.
+    pub options_store: Mutex<crate::options::Options>,
+    /// `display-message` texts shown on a session's status line, until the instant.
+    pub messages:
+        Mutex<std::collections::HashMap<tidemux_proto::SessionId, (String, std::time::Instant)>>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -38,12 +45,18 @@ impl ServerState {
         Arc::new(Self {
             socket,
             pid: std::process::id(),
+            started: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
             events: EventBus::default(),
             activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
+            options_store: Mutex::new(Default::default()),
+            messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
         })
     }

@@ -130,6 +130,8 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// Split a pane; prints the new pane id.
@@ -157,11 +159,13 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// List sessions.
     #[command(visible_alias = "ls", after_help = "Example:\n  tidemux ls --json")]
-    ListSessions,
+    ListSessions(crate::cli_cmdset::ListFormatArgs),
     /// List windows of a session (-a: all).
     #[command(
         visible_alias = "lsw",
@@ -173,6 +177,8 @@ pub enum Command {
         /// All sessions.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// List panes of a window or session (-a: all).
     #[command(
@@ -185,6 +191,8 @@ pub enum Command {
         /// All panes on the server.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// Type text literally into a pane (several words are joined by spaces).
     #[command(
@@ -435,6 +443,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: InitShell,
     },
+    /// tmux's command set (issue 11): `cli_cmdset.rs`.
+    #[command(flatten)]
+    CmdSet(crate::cli_cmdset::CmdSetCommand),
 }
 
 /// Shells `shell-init` supports.
@@ -517,6 +528,8 @@ pub struct NewSessionArgs {
     /// Keep panes whose process exited, marked dead.
     #[arg(long)]
     pub remain_on_exit: bool,
+    #[command(flatten)]
+    pub print: crate::cli_cmdset::PrintArgs,
     #[command(flatten)]
     pub spawn: SpawnArgs,
 }
@@ -662,7 +675,7 @@ mod tests {
     fn global_options_after_the_command_are_accepted() {
         let c = parse("tidemux ls -S /tmp/x").expect("ls -S");
         assert_eq!(c.socket_path, Some(PathBuf::from("/tmp/x")));
-        assert!(matches!(c.command, Some(Command::ListSessions)));
+        assert!(matches!(c.command, Some(Command::ListSessions(_))));
         let c = parse("tidemux send -t w -L work --enter hi").expect("send -L");
         assert_eq!(c.socket_name.as_deref(), Some("work"));
         let Some(Command::Send { text, enter, .. }) = c.command else {

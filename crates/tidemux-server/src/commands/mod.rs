@@ -2,6 +2,7 @@
 
 pub mod attach;
 pub mod create;
+pub mod format;
 pub mod io;
 pub mod list;
 pub mod manage;
@@ -43,6 +44,8 @@ pub async fn dispatch(
         | Request::WaitFor { .. }
         | Request::HasSession { .. }
         | Request::Identify
+        | Request::FormatList { .. }
+        | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
     };
@@ -154,6 +157,36 @@ pub async fn dispatch(
         Request::HasSession { target } => manage::has_session(state, target.as_deref()),
         Request::Identify => manage::identify(state, caller),
         Request::ServerInfo => Ok(manage::server_info(state)),
+        Request::DisplayMessage {
+            target,
+            message,
+            print,
+            all,
+            duration_ms,
+        } => format::display_message(
+            state,
+            caller,
+            target.as_deref(),
+            &message,
+            print,
+            all,
+            duration_ms,
+        ),
+        Request::FormatList {
+            scope,
+            target,
+            all,
+            format,
+            filter,
+        } => format::format_list(
+            state,
+            caller,
+            scope,
+            target.as_deref(),
+            all,
+            &format,
+            filter.as_deref(),
+        ),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -6,6 +6,7 @@
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
 
+mod cmdset;
 mod io;
 mod list;
 mod misc;
@@ -80,7 +81,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::NewSession(_) => "new-session",
             Command::NewWindow { .. } => "new-window",
             Command::SplitWindow { .. } => "split-window",
-            Command::ListSessions => "list-sessions",
+            Command::ListSessions(_) => "list-sessions",
             Command::ListWindows { .. } => "list-windows",
             Command::ListPanes { .. } => "list-panes",
             Command::Send { .. } => "send",
@@ -110,6 +111,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
+            Command::CmdSet(c) => cmdset::name(c),
         },
     }
 }
@@ -152,6 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 rows: None,
                 history_limit: None,
                 remain_on_exit: false,
+                print: Default::default(),
                 spawn: Default::default(),
             },
         ),
@@ -161,19 +164,33 @@ pub fn run(cli: Cli) -> ExitCode {
             target,
             name,
             detached,
+            print,
             spawn,
-        }) => session::new_window(&ctx, target.target, name, detached, spawn),
+        }) => session::new_window(&ctx, target.target, name, detached, print, spawn),
         Some(Command::SplitWindow {
             target,
             horizontal,
             size,
             detached,
+            print,
             spawn,
             ..
-        }) => session::split_window(&ctx, target.target, horizontal, size, detached, spawn),
-        Some(Command::ListSessions) => list::sessions(&ctx),
-        Some(Command::ListWindows { target, all }) => list::windows(&ctx, target.target, all),
-        Some(Command::ListPanes { target, all }) => list::panes(&ctx, target.target, all),
+        }) => session::split_window(
+            &ctx,
+            target.target,
+            horizontal,
+            size,
+            detached,
+            print,
+            spawn,
+        ),
+        Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),
+        Some(Command::ListWindows { target, all, fmt }) => {
+            list::windows(&ctx, target.target, all, &fmt)
+        }
+        Some(Command::ListPanes { target, all, fmt }) => {
+            list::panes(&ctx, target.target, all, &fmt)
+        }
         Some(Command::Send {
             target,
             enter,
@@ -270,6 +287,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::ZoomPane(t)) => session::simple(&ctx, Request::ZoomPane { target: t.target }),
         Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
+        Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,

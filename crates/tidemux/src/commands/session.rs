@@ -28,9 +28,22 @@ fn spawn_of(a: SpawnArgs) -> Result<Spawn, Failure> {
     })
 }
 
-fn print_created(ctx: &Ctx, r: Response) -> Result<(), Failure> {
+/// tmux's `NEW_SESSION_TEMPLATE`.
+const NEW_SESSION_TEMPLATE: &str = "#{session_name}:";
+/// tmux's `NEW_WINDOW_TEMPLATE` and `SPLIT_WINDOW_TEMPLATE`.
+const NEW_PANE_TEMPLATE: &str = "#{session_name}:#{window_index}.#{pane_index}";
+
+fn print_created(
+    ctx: &Ctx,
+    r: Response,
+    print: &crate::cli_cmdset::PrintArgs,
+    template: &str,
+) -> Result<(), Failure> {
     match r {
         Response::Created(c) => {
+            if super::cmdset::print_created(ctx, print, &c, template)? {
+                return Ok(());
+            }
             if ctx.json {
                 output::json(&c);
             } else {
@@ -57,6 +70,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     };
     let detached = a.detached;
     let flags = a.attach.clone();
+    let print = a.print.clone();
     let a = crate::cli::NewSessionArgs { cols, rows, ..a };
     let req = Request::NewSession(NewSession {
         name: a.name,
@@ -69,7 +83,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     });
     let r = expect_ok(ctx.connect_or_start()?.request(req)?)?;
     if detached {
-        return print_created(ctx, r);
+        return print_created(ctx, r, &print, NEW_SESSION_TEMPLATE);
     }
     match r {
         Response::Created(c) => attach(ctx, Some(c.session.to_string()), false, &flags),
@@ -135,6 +149,7 @@ pub fn new_window(
     target: Option<String>,
     name: Option<String>,
     detached: bool,
+    print: crate::cli_cmdset::PrintArgs,
     spawn: SpawnArgs,
 ) -> Result<(), Failure> {
     let r = ctx.call(Request::NewWindow {
@@ -143,7 +158,7 @@ pub fn new_window(
         spawn: spawn_of(spawn)?,
         detached,
     })?;
-    print_created(ctx, r)
+    print_created(ctx, r, &print, NEW_PANE_TEMPLATE)
 }
 
 /// Parses `-l CELLS|N%`.
@@ -176,6 +191,7 @@ pub fn split_window(
     horizontal: bool,
     size: Option<String>,
     detached: bool,
+    print: crate::cli_cmdset::PrintArgs,
     spawn: SpawnArgs,
 ) -> Result<(), Failure> {
     let size = size.as_deref().map(parse_size).transpose()?;
@@ -191,7 +207,7 @@ pub fn split_window(
         spawn: spawn_of(spawn)?,
         detached,
     })?;
-    print_created(ctx, r)
+    print_created(ctx, r, &print, NEW_PANE_TEMPLATE)
 }
 
 /// Commands whose reply is just "ok".
