@@ -34,7 +34,14 @@ impl Tmux {
     /// Runs `tmux -S SOCK -f /dev/null ARGS`; returns stdout, asserting success.
     #[track_caller]
     pub fn ok(&self, args: &[&str]) -> String {
-        let o = Command::new("tmux")
+        let o = self.run(args);
+        assert_eq!(o.code, 0, "tmux {args:?}: {o:?}");
+        o.stdout
+    }
+
+    /// Runs `tmux -S SOCK -f /dev/null ARGS`.
+    pub fn run(&self, args: &[&str]) -> crate::support::Out {
+        Command::new("tmux")
             .arg("-S")
             .arg(&self.socket)
             .args(["-f", "/dev/null"])
@@ -43,9 +50,8 @@ impl Tmux {
             .env("SHELL", "/bin/sh")
             .stdin(Stdio::null())
             .output()
-            .expect("run tmux");
-        assert!(o.status.success(), "tmux {args:?}: {o:?}");
-        String::from_utf8_lossy(&o.stdout).into_owned()
+            .expect("run tmux")
+            .into()
     }
 }
 
@@ -246,4 +252,50 @@ fn display_message_and_list_filters() {
     let o = s.run(&["display", "-p", "-t", "nope", "#S"]);
     assert_eq!(o.code, 1);
     assert!(o.stdout.is_empty());
+}
+
+/// Every expression of the engine's tmux table (crates/tidemux-server/src/format/
+/// tmux_exprs.txt), through both servers' `display-message -p` with the same user options
+/// set by `set-option -g` on each (rows that read the clock are left out).
+#[test]
+fn expression_table_matches_tmux_live() {
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    s.start("fmt", &["cat"]);
+    t.ok(&["new-session", "-d", "-s", "fmt", "cat"]);
+    let vars = [
+        ("@empty", ""),
+        ("@zero", "0"),
+        ("@one", "1"),
+        ("@name", "hello world"),
+        ("@path", "/usr/local/bin/tmux"),
+        ("@num", "42"),
+        ("@neg", "-7"),
+        ("@uni", "héllo wörld 日本"),
+        ("@hash", "a#b"),
+        ("@sq", "it's $HOME"),
+        ("@time", "1700000000"),
+        ("@fmt", "#{@name}"),
+        ("@pct", "%Y"),
+    ];
+    for (k, v) in vars {
+        both(&s, &t, &["set-option", "-g", k, v]);
+    }
+    let table = include_str!("../../crates/tidemux-server/src/format/tmux_exprs.txt");
+    let mut bad = Vec::new();
+    let mut n = 0;
+    for e in table.lines().filter(|e| !e.contains('%')) {
+        n += 1;
+        let (a, b) = both(&s, &t, &["display-message", "-p", e]);
+        if a != b {
+            bad.push(format!("{e:?}: tidemux {a:?}, tmux {b:?}"));
+        }
+    }
+    assert!(n > 200, "{n}");
+    assert!(
+        bad.is_empty(),
+        "{} differences:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }

@@ -11,5 +11,6 @@ mod formats;
 mod fuzz_protocol;
 mod hardening_client;
 mod install;
+mod options;
 mod programs;
 mod readme;

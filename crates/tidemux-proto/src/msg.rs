@@ -55,6 +55,9 @@ pub struct Spawn {
     pub client_cwd: Option<String>,
     /// Extra environment, `KEY=VALUE` pairs already split.
     pub env: Vec<(String, String)>,
+    /// `-P -F`: a format expanded for the new pane into [`Created::text`] (`docs/formats.md`).
+    #[serde(default)]
+    pub print_format: Option<String>,
 }
 
 /// Direction of a split.
@@ -377,6 +380,78 @@ pub enum Request {
         #[serde(default)]
         filter: Option<String>,
     },
+    /// tmux `set-option` (`set`, `setw`): reply `Ok`.
+    SetOption {
+        /// Session, window or pane whose options change (default: the current one).
+        #[serde(default)]
+        target: Target,
+        /// Option name, `name[N]` for an array item, `@name` for a user option; expanded as
+        /// a format first.
+        #[serde(default)]
+        option: String,
+        /// New value; `None` toggles a flag (or two-way choice).
+        #[serde(default)]
+        value: Option<String>,
+        /// Flags.
+        #[serde(default)]
+        flags: OptionFlags,
+    },
+    /// tmux `show-options` (`show`, `showw`): reply `Lines`.
+    ShowOptions {
+        /// Session, window or pane whose options to show.
+        #[serde(default)]
+        target: Target,
+        /// One option (or all when `None`).
+        #[serde(default)]
+        option: Option<String>,
+        /// Flags.
+        #[serde(default)]
+        flags: OptionFlags,
+    },
+}
+
+/// Flags of `set-option` and `show-options` (tmux's letters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionFlags {
+    /// `-g`: the global value.
+    #[serde(default)]
+    pub global: bool,
+    /// `-s`: server options.
+    #[serde(default)]
+    pub server: bool,
+    /// `-w` (or `setw`/`showw`): window options.
+    #[serde(default)]
+    pub window: bool,
+    /// `-p`: pane options.
+    #[serde(default)]
+    pub pane: bool,
+    /// `-u`: unset (back to the default, or inherit).
+    #[serde(default)]
+    pub unset: bool,
+    /// `-U`: unset, also in every pane of the window.
+    #[serde(default)]
+    pub unset_panes: bool,
+    /// `-a`: append to a string or array item.
+    #[serde(default)]
+    pub append: bool,
+    /// `-o`: fail if already set.
+    #[serde(default)]
+    pub only_if_unset: bool,
+    /// `-q`: no error for unknown or ambiguous options.
+    #[serde(default)]
+    pub quiet: bool,
+    /// `-F`: expand the value as a format first.
+    #[serde(default)]
+    pub format: bool,
+    /// `-v`: show values only.
+    #[serde(default)]
+    pub values_only: bool,
+    /// `-A`: also show inherited values, marked `*`.
+    #[serde(default)]
+    pub inherited: bool,
+    /// `-H`: include hooks (tidemux has none yet).
+    #[serde(default)]
+    pub hooks: bool,
 }
 
 /// What a [`Request::FormatList`] lists.
@@ -604,6 +679,10 @@ pub struct Created {
     pub pane: PaneId,
     /// Pid of the pane's process.
     pub pid: Option<u32>,
+    /// [`Spawn::print_format`] expanded for the new pane (`null` when not asked for; the CLI
+    /// prints it only with `-P`).
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// What `send` and `send-key` did.

@@ -85,6 +85,15 @@ impl ServerState {
     /// panes and resizes the rest. The caller stops the server when no session is left (tmux
     /// `exit-empty`): a request handler only after its reply is written.
     pub fn finish_removal(&self, removed: Removed) {
+        {
+            let reg = self.registry();
+            lock(&self.options_store).retain(
+                |s| reg.sessions.contains_key(&s),
+                |w| reg.windows.contains_key(&w),
+                |p| reg.panes.contains_key(&p),
+            );
+            lock(&self.messages).retain(|s, _| reg.sessions.contains_key(s));
+        }
         for e in removed.events {
             self.events.publish(e);
         }
@@ -168,7 +177,7 @@ impl ServerState {
     /// Called when a pane's process exited: publishes `pane-exited` and the `exited` state;
     /// the pane closes unless its session has remain-on-exit.
     pub fn pane_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
-        self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit));
+        self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit.clone()));
         let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
         if let Some(p) = pane {
             let changed = {
@@ -187,11 +196,20 @@ impl ServerState {
         let (removed, left) = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
-            let remain = reg
-                .window(entry.window)
-                .and_then(|w| reg.session(w.session))
-                .map(|s| s.remain_on_exit)
-                .unwrap_or(false);
+            let sid = reg.window(entry.window).map(|w| w.session).ok();
+            let by_flag = sid
+                .and_then(|s| reg.sessions.get(&s))
+                .is_some_and(|s| s.remain_on_exit);
+            // remain-on-exit: on, or failed (only when the process did not exit 0).
+            let by_option = match lock(&self.options_store)
+                .effective("remain-on-exit", sid, Some(entry.window), Some(id))
+                .as_deref()
+            {
+                Some("on") => true,
+                Some("failed") => exit.code != Some(0),
+                _ => false,
+            };
+            let remain = by_flag || by_option;
             if remain {
                 return;
             }

@@ -55,4 +55,93 @@ pub enum CmdSetCommand {
         #[arg(value_name = "MESSAGE", allow_hyphen_values = true)]
         message: Option<String>,
     },
+    /// Set an option (tmux scopes: -s server, -g global, -w window, -p pane).
+    #[command(visible_alias = "set")]
+    SetOption(SetOptionArgs),
+    /// Set a window option (set-option -w).
+    #[command(visible_alias = "setw")]
+    SetWindowOption(SetOptionArgs),
+    /// Show options (all of a scope, or one).
+    #[command(visible_alias = "show")]
+    ShowOptions(ShowOptionsArgs),
+    /// Show window options (show-options -w).
+    #[command(visible_alias = "showw")]
+    ShowWindowOptions(ShowOptionsArgs),
+}
+
+/// `set-option` flags (tmux's letters).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SetOptionArgs {
+    #[command(flatten)]
+    pub target: TargetArg,
+    /// The global value (sessions or windows).
+    #[arg(short = 'g')]
+    pub global: bool,
+    /// A server option.
+    #[arg(short = 's')]
+    pub server: bool,
+    /// A window option.
+    #[arg(short = 'w')]
+    pub window: bool,
+    /// A pane option.
+    #[arg(short = 'p')]
+    pub pane: bool,
+    /// Unset: back to the default (global) or inherit (local).
+    #[arg(short = 'u')]
+    pub unset: bool,
+    /// Unset, also in every pane of the window.
+    #[arg(short = 'U')]
+    pub unset_panes: bool,
+    /// Append to a string or array item.
+    #[arg(short = 'a')]
+    pub append: bool,
+    /// Fail if the option is already set.
+    #[arg(short = 'o')]
+    pub only_if_unset: bool,
+    /// No error for unknown or ambiguous options.
+    #[arg(short = 'q')]
+    pub quiet: bool,
+    /// Expand VALUE as a format first.
+    #[arg(short = 'F')]
+    pub format: bool,
+    /// Option name (`name[N]` for an array item, `@name` for a user option).
+    #[arg(value_name = "OPTION")]
+    pub option: String,
+    /// Value (none toggles a flag).
+    #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+    pub value: Option<String>,
+}
+
+/// `show-options` flags (tmux's letters).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ShowOptionsArgs {
+    #[command(flatten)]
+    pub target: TargetArg,
+    /// Global values.
+    #[arg(short = 'g')]
+    pub global: bool,
+    /// Server options.
+    #[arg(short = 's')]
+    pub server: bool,
+    /// Window options.
+    #[arg(short = 'w')]
+    pub window: bool,
+    /// Pane options.
+    #[arg(short = 'p')]
+    pub pane: bool,
+    /// Values only.
+    #[arg(short = 'v')]
+    pub values_only: bool,
+    /// No error for unknown options.
+    #[arg(short = 'q')]
+    pub quiet: bool,
+    /// Also inherited values, marked with `*`.
+    #[arg(short = 'A')]
+    pub inherited: bool,
+    /// Include hooks (tidemux has none yet).
+    #[arg(short = 'H')]
+    pub hooks: bool,
+    /// One option.
+    #[arg(value_name = "OPTION")]
+    pub option: Option<String>,
 }

@@ -5,9 +5,11 @@
 
 use crate::error::{CmdError, CmdResult};
 use crate::layout::Layout;
+use crate::options::{Options, Where};
 use crate::pane::{Pane, PaneSpec};
 use crate::registry::{event, PaneEntry, Registry, Session, Window};
 use crate::state::ServerState;
+use crate::sync::lock;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tidemux_proto::{
@@ -237,8 +239,26 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-fn created(reg: &Registry, sid: SessionId, wid: WindowId, pane: &Pane) -> Response {
+fn created(
+    state: &ServerState,
+    reg: &Registry,
+    sid: SessionId,
+    wid: WindowId,
+    pane: &Pane,
+    print_format: Option<&str>,
+) -> Response {
+    let text = print_format.map(|f| {
+        let opts = lock(&state.options_store);
+        let ctx = crate::format::model::ModelContext::new(
+            state,
+            reg,
+            Some(crate::registry::Resolved::Pane(pane.id)),
+        )
+        .with_options(&*opts);
+        crate::format::expand(&ctx, f)
+    });
     Response::Created(Created {
+        text,
         session: sid,
         session_name: reg
             .sessions
@@ -254,8 +274,17 @@ fn created(reg: &Registry, sid: SessionId, wid: WindowId, pane: &Pane) -> Respon
 /// `new-session`.
 pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
     let (cols, rows) = check_size(ns.cols, ns.rows)?;
-    let history = ns.history_limit.map_or(DEFAULT_HISTORY, |h| h as usize);
     let mut reg = state.registry();
+    let (history, base) = {
+        let o = lock(&state.options_store);
+        (
+            ns.history_limit.map_or_else(
+                || option_number(&o, "history-limit", None).unwrap_or(DEFAULT_HISTORY),
+                |h| h as usize,
+            ),
+            option_number(&o, "base-index", None).unwrap_or(0) as u32,
+        )
+    };
     let name = match &ns.name {
         Some(n) => {
             check_session_name(&reg, n)?;
@@ -282,7 +311,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
         Window {
             id: wid,
             session: sid,
-            index: 0,
+            index: base,
             name: ns
                 .window_name
                 .clone()
@@ -299,7 +328,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
         Session {
             id: sid,
             name,
-            windows: [(0, wid)].into(),
+            windows: [(base, wid)].into(),
             active_window: wid,
             created: now_unix(),
             last_used: clock,
@@ -317,8 +346,45 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             name: None,
         },
     );
+    {
+        // The flags are the session's options from now on (`show-options`).
+        let mut o = lock(&state.options_store);
+        if ns.history_limit.is_some() {
+            let v = history.to_string();
+            let _ = o.set(
+                Where::Session(sid),
+                "history-limit",
+                None,
+                Some(&v),
+                false,
+                None,
+            );
+        }
+        if ns.remain_on_exit {
+            let _ = o.set(
+                Where::Window(wid),
+                "remain-on-exit",
+                None,
+                Some("on"),
+                false,
+                None,
+            );
+        }
+    }
     publish_created(state, &reg, Some(sid), Some(wid), pid);
-    Ok(created(&reg, sid, wid, &pane))
+    Ok(created(
+        state,
+        &reg,
+        sid,
+        wid,
+        &pane,
+        ns.spawn.print_format.as_deref(),
+    ))
+}
+
+/// A number option's effective value for a session (global with `None`).
+fn option_number(o: &Options, name: &str, session: Option<SessionId>) -> Option<usize> {
+    o.effective(name, session, None, None)?.parse().ok()
 }
 
 /// `new-window`.
@@ -340,10 +406,13 @@ pub fn new_window(
     }
     let (history, (cols, rows), index) = {
         let s = reg.session(sid)?;
-        let index = (0..)
+        let o = lock(&state.options_store);
+        let base = option_number(&o, "base-index", Some(sid)).unwrap_or(0) as u32;
+        let index = (base..)
             .find(|i| !s.windows.contains_key(i))
             .expect("a free index");
-        (s.history_limit, s.size, index)
+        let history = option_number(&o, "history-limit", Some(sid)).unwrap_or(s.history_limit);
+        (history, s.size, index)
     };
     let wid = reg.alloc_window();
     let pid = reg.alloc_pane();
@@ -378,7 +447,14 @@ pub fn new_window(
     }
     reg.touch(sid);
     publish_created(state, &reg, None, Some(wid), pid);
-    Ok(created(&reg, sid, wid, &pane))
+    Ok(created(
+        state,
+        &reg,
+        sid,
+        wid,
+        &pane,
+        spawn.print_format.as_deref(),
+    ))
 }
 
 /// `split-window`.
@@ -403,12 +479,13 @@ pub fn split_window(
             .find(|(p, _)| *p == target_pane)
             .map(|(_, r)| r)
             .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?;
-        (
-            w.session,
-            reg.session(w.session)?.history_limit,
-            w.layout.clone(),
-            rect,
+        let history = option_number(
+            &lock(&state.options_store),
+            "history-limit",
+            Some(w.session),
         )
+        .unwrap_or(reg.session(w.session)?.history_limit);
+        (w.session, history, w.layout.clone(), rect)
     };
     let total = match dir {
         SplitDirection::Horizontal => rect.cols,
@@ -470,7 +547,7 @@ pub fn split_window(
     reg.relayout(wid, &mut resized);
     reg.touch(sid);
     publish_created(state, &reg, None, None, pid);
-    let resp = created(&reg, sid, wid, &pane);
+    let resp = created(state, &reg, sid, wid, &pane, spawn.print_format.as_deref());
     drop(reg);
     for (p, rows, cols) in resized {
         if p.id != pid {

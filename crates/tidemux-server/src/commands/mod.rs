@@ -6,6 +6,7 @@ pub mod format;
 pub mod io;
 pub mod list;
 pub mod manage;
+pub mod options;
 pub mod wait;
 pub mod waitfor;
 
@@ -45,6 +46,7 @@ pub async fn dispatch(
         | Request::HasSession { .. }
         | Request::Identify
         | Request::FormatList { .. }
+        | Request::ShowOptions { .. }
         | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
@@ -187,6 +189,17 @@ pub async fn dispatch(
             &format,
             filter.as_deref(),
         ),
+        Request::SetOption {
+            target,
+            option,
+            value,
+            flags,
+        } => options::set_option(state, caller, target.as_deref(), &option, value, flags),
+        Request::ShowOptions {
+            target,
+            option,
+            flags,
+        } => options::show_options(state, caller, target.as_deref(), option.as_deref(), flags),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -2,9 +2,9 @@
 
 use super::{unexpected, Ctx};
 use crate::cli::TargetArg;
-use crate::cli_cmdset::{CmdSetCommand, ListFormatArgs, PrintArgs};
+use crate::cli_cmdset::{CmdSetCommand, ListFormatArgs, PrintArgs, SetOptionArgs, ShowOptionsArgs};
 use crate::output::{self, Failure};
-use tidemux_proto::{Created, ListScope, Request, Response};
+use tidemux_proto::{Created, ListScope, OptionFlags, Request, Response};
 
 /// tmux's `DISPLAY_MESSAGE_TEMPLATE`.
 pub const DISPLAY_TEMPLATE: &str =
@@ -14,6 +14,10 @@ pub const DISPLAY_TEMPLATE: &str =
 pub fn name(c: &CmdSetCommand) -> &'static str {
     match c {
         CmdSetCommand::DisplayMessage { .. } => "display-message",
+        CmdSetCommand::SetOption(_) => "set-option",
+        CmdSetCommand::SetWindowOption(_) => "set-window-option",
+        CmdSetCommand::ShowOptions(_) => "show-options",
+        CmdSetCommand::ShowWindowOptions(_) => "show-window-options",
     }
 }
 
@@ -29,7 +33,65 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
             client: _,
             message,
         } => display_message(ctx, target, print, all, format.or(message), delay),
+        CmdSetCommand::SetOption(a) => set_option(ctx, a, false),
+        CmdSetCommand::SetWindowOption(a) => set_option(ctx, a, true),
+        CmdSetCommand::ShowOptions(a) => show_options(ctx, a, false),
+        CmdSetCommand::ShowWindowOptions(a) => show_options(ctx, a, true),
     }
+}
+
+fn set_option(ctx: &Ctx, a: SetOptionArgs, window: bool) -> Result<(), Failure> {
+    let flags = OptionFlags {
+        global: a.global,
+        server: a.server,
+        window: a.window || window,
+        pane: a.pane,
+        unset: a.unset,
+        unset_panes: a.unset_panes,
+        append: a.append,
+        only_if_unset: a.only_if_unset,
+        quiet: a.quiet,
+        format: a.format,
+        ..Default::default()
+    };
+    let r = ctx.call(Request::SetOption {
+        target: a.target.target,
+        option: a.option,
+        value: a.value,
+        flags,
+    })?;
+    match r {
+        Response::Ok => {
+            ctx.done();
+            Ok(())
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn show_options(ctx: &Ctx, a: ShowOptionsArgs, window: bool) -> Result<(), Failure> {
+    let flags = OptionFlags {
+        global: a.global,
+        server: a.server,
+        window: a.window || window,
+        pane: a.pane,
+        values_only: a.values_only,
+        quiet: a.quiet,
+        inherited: a.inherited,
+        hooks: a.hooks,
+        ..Default::default()
+    };
+    let r = ctx.call(Request::ShowOptions {
+        target: a.target.target,
+        option: a.option,
+        flags,
+    })?;
+    match r {
+        Response::Lines(v) if ctx.json => output::json(&v),
+        Response::Lines(v) => v.iter().for_each(|l| output::line(l)),
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
 }
 
 fn display_message(
@@ -68,42 +130,16 @@ fn display_message(
     Ok(())
 }
 
-/// Expands `format` for one target (`display-message -p -t TARGET FORMAT`).
-pub fn expand_for(ctx: &Ctx, target: String, format: String) -> Result<String, Failure> {
-    let req = Request::DisplayMessage {
-        target: Some(target),
-        message: format,
-        print: true,
-        all: false,
-        duration_ms: None,
-    };
-    match ctx.call(req)? {
-        Response::Text(t) => Ok(t),
-        other => Err(unexpected(&other)),
-    }
-}
-
-/// `-P [-F FORMAT]` after a creation: prints the format expanded for the new pane (`default`
-/// is tmux's template for the command). Returns false when -P was not given.
-pub fn print_created(
-    ctx: &Ctx,
-    p: &PrintArgs,
-    c: &Created,
-    default: &str,
-) -> Result<bool, Failure> {
+/// `-P [-F FORMAT]` after a creation: prints the text the server expanded for the new pane
+/// (`Created::text`). Returns false when -P was not given.
+pub fn print_created(ctx: &Ctx, p: &PrintArgs, c: &Created) -> Result<bool, Failure> {
     if !p.print {
         return Ok(false);
     }
-    let fmt = p.format.clone().unwrap_or_else(|| default.to_owned());
-    let text = expand_for(ctx, c.pane.to_string(), fmt)?;
     if ctx.json {
-        let mut v = serde_json::to_value(c).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("text".into(), serde_json::Value::String(text));
-        }
-        output::json(&v);
+        output::json(c);
     } else {
-        output::line(&text);
+        output::line(c.text.as_deref().unwrap_or(""));
     }
     Ok(true)
 }

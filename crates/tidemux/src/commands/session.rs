@@ -25,7 +25,21 @@ fn spawn_of(a: SpawnArgs) -> Result<Spawn, Failure> {
             .ok()
             .map(|d| d.display().to_string()),
         env,
+        print_format: None,
     })
+}
+
+/// `spawn` with the `-P [-F]` format to expand for the new pane.
+fn spawn_printing(
+    a: SpawnArgs,
+    print: &crate::cli_cmdset::PrintArgs,
+    template: &str,
+) -> Result<Spawn, Failure> {
+    let mut s = spawn_of(a)?;
+    if print.print {
+        s.print_format = Some(print.format.clone().unwrap_or_else(|| template.to_owned()));
+    }
+    Ok(s)
 }
 
 /// tmux's `NEW_SESSION_TEMPLATE`.
@@ -37,15 +51,19 @@ fn print_created(
     ctx: &Ctx,
     r: Response,
     print: &crate::cli_cmdset::PrintArgs,
-    template: &str,
 ) -> Result<(), Failure> {
     match r {
         Response::Created(c) => {
-            if super::cmdset::print_created(ctx, print, &c, template)? {
+            if super::cmdset::print_created(ctx, print, &c)? {
                 return Ok(());
             }
             if ctx.json {
-                output::json(&c);
+                // `text` is only printed with -P.
+                let mut v = serde_json::to_value(&c).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("text");
+                }
+                output::json(&v);
             } else {
                 output::line(&c.pane.to_string());
             }
@@ -75,7 +93,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     let req = Request::NewSession(NewSession {
         name: a.name,
         window_name: a.window_name,
-        spawn: spawn_of(a.spawn)?,
+        spawn: spawn_printing(a.spawn, &print, NEW_SESSION_TEMPLATE)?,
         cols: a.cols,
         rows: a.rows,
         history_limit: a.history_limit,
@@ -83,7 +101,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     });
     let r = expect_ok(ctx.connect_or_start()?.request(req)?)?;
     if detached {
-        return print_created(ctx, r, &print, NEW_SESSION_TEMPLATE);
+        return print_created(ctx, r, &print);
     }
     match r {
         Response::Created(c) => attach(ctx, Some(c.session.to_string()), false, &flags),
@@ -155,10 +173,10 @@ pub fn new_window(
     let r = ctx.call(Request::NewWindow {
         target,
         name,
-        spawn: spawn_of(spawn)?,
+        spawn: spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?,
         detached,
     })?;
-    print_created(ctx, r, &print, NEW_PANE_TEMPLATE)
+    print_created(ctx, r, &print)
 }
 
 /// Parses `-l CELLS|N%`.
@@ -204,10 +222,10 @@ pub fn split_window(
         target,
         direction,
         size,
-        spawn: spawn_of(spawn)?,
+        spawn: spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?,
         detached,
     })?;
-    print_created(ctx, r, &print, NEW_PANE_TEMPLATE)
+    print_created(ctx, r, &print)
 }
 
 /// Commands whose reply is just "ok".
