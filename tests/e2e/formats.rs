@@ -39,6 +39,11 @@ impl Tmux {
         o.stdout
     }
 
+    /// The socket path.
+    pub fn socket(&self) -> &std::path::Path {
+        &self.socket
+    }
+
     /// Runs `tmux -S SOCK -f /dev/null ARGS`.
     pub fn run(&self, args: &[&str]) -> crate::support::Out {
         Command::new("tmux")

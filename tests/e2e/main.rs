@@ -6,6 +6,7 @@ mod support;
 mod agent;
 mod attach;
 mod basics;
+mod buffers;
 mod faults;
 mod formats;
 mod fuzz_protocol;

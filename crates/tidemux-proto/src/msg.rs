@@ -408,6 +408,58 @@ pub enum Request {
         #[serde(default)]
         flags: OptionFlags,
     },
+    /// tmux `set-buffer` / `load-buffer`: set (or with `append`, extend) a paste buffer, or
+    /// rename one with `rename`. Reply `Ok`.
+    SetBuffer {
+        /// Buffer name (`-b`); `None` makes a new automatic buffer (or, with `rename` or
+        /// `append`, uses the newest).
+        #[serde(default)]
+        name: Option<String>,
+        /// Contents, exact bytes.
+        #[serde(default)]
+        data: Vec<u8>,
+        /// `-a`: append to the buffer.
+        #[serde(default)]
+        append: bool,
+        /// `-n NEW`: rename the buffer instead.
+        #[serde(default)]
+        rename: Option<String>,
+    },
+    /// tmux `delete-buffer [-b NAME]` (default the newest). Reply `Ok`.
+    DeleteBuffer {
+        /// Buffer name.
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// A buffer's contents (`show-buffer`, `save-buffer`): reply `Bytes`.
+    ShowBuffer {
+        /// Buffer name (default the newest).
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// `list-buffers`: reply `Buffers`, newest first.
+    ListBuffers,
+    /// tmux `paste-buffer`: write a buffer into a pane. Reply `Ok`.
+    PasteBuffer {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Buffer name (default the newest).
+        #[serde(default)]
+        name: Option<String>,
+        /// `-d`: delete the buffer afterwards.
+        #[serde(default)]
+        delete: bool,
+        /// `-p`: bracketed paste when the program asked for it.
+        #[serde(default)]
+        bracket: bool,
+        /// `-r`: keep line feeds (the default separator becomes `\n`).
+        #[serde(default)]
+        keep_lf: bool,
+        /// `-s SEP`: what replaces each line feed (default `\r`).
+        #[serde(default)]
+        separator: Option<String>,
+    },
 }
 
 /// Flags of `set-option` and `show-options` (tmux's letters).
@@ -464,6 +516,8 @@ pub enum ListScope {
     Windows,
     /// Panes, in layout order.
     Panes,
+    /// Paste buffers, newest first.
+    Buffers,
 }
 
 /// Conditions of a wait; the wait returns when any holds.
@@ -775,4 +829,23 @@ pub enum Response {
     Text(String),
     /// Lines of text (`list-* -F`, `show-options`, `display-message -a`).
     Lines(Vec<String>),
+    /// Exact bytes (`show-buffer`, `save-buffer`).
+    Bytes(Vec<u8>),
+    /// Paste buffers, newest first (`list-buffers`).
+    Buffers(Vec<BufferInfo>),
+}
+
+/// One paste buffer, as `list-buffers --json` prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BufferInfo {
+    /// Name (`bufferN` for automatic buffers).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Creation time, Unix seconds.
+    pub created: u64,
+    /// Made without a name (counts against `buffer-limit`).
+    pub automatic: bool,
+    /// The first 200 bytes made visible, as tmux's `buffer_sample`.
+    pub sample: String,
 }

@@ -7,6 +7,7 @@
 //!   [`commands`] (one module per command family) -> [`registry`] (sessions/windows/panes);
 //! - keys typed into panes: [`input`].
 
+pub mod buffers;
 pub mod commands;
 pub mod connection;
 pub mod error;

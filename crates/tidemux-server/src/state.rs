@@ -31,6 +31,8 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Paste buffers. Lock order: registry, options, then buffers.
+    pub buffers: Mutex<crate::buffers::Buffers>,
     /// Options (`set-option`, `show-options`). Lock order: registry, then options.
     pub options_store: Mutex<crate::options::Options>,
     /// `display-message` texts shown on a session's status line, until the instant.
@@ -56,6 +58,7 @@ impl ServerState {
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
             options_store: Mutex::new(Default::default()),
+            buffers: Mutex::new(Default::default()),
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
         })

@@ -67,6 +67,108 @@ pub enum CmdSetCommand {
     /// Show window options (show-options -w).
     #[command(visible_alias = "showw")]
     ShowWindowOptions(ShowOptionsArgs),
+    /// Set a paste buffer to DATA (a new automatic buffer without -b), append with -a,
+    /// rename with -n.
+    #[command(
+        visible_alias = "setb",
+        after_help = "Examples:\n  tidemux set-buffer -b note 'hello'\n  tidemux set-buffer -b note -n renamed"
+    )]
+    SetBuffer {
+        /// Append to the buffer.
+        #[arg(short = 'a')]
+        append: bool,
+        /// Buffer name.
+        #[arg(short = 'b', value_name = "NAME")]
+        name: Option<String>,
+        /// Rename the buffer (-b, or the newest) to NEW.
+        #[arg(short = 'n', value_name = "NEW")]
+        rename: Option<String>,
+        /// Target client (accepted for tmux compatibility).
+        #[arg(short = 't', value_name = "CLIENT")]
+        client: Option<String>,
+        /// Contents (bytes as given).
+        #[arg(value_name = "DATA", allow_hyphen_values = true)]
+        data: Option<std::ffi::OsString>,
+    },
+    /// Load a paste buffer from a file, or stdin with `-`, byte for byte.
+    #[command(
+        visible_alias = "loadb",
+        after_help = "Example:\n  printf 'a\\0b' | tidemux load-buffer -b bin -"
+    )]
+    LoadBuffer {
+        /// Buffer name (default: a new automatic buffer).
+        #[arg(short = 'b', value_name = "NAME")]
+        name: Option<String>,
+        /// File, or `-` for stdin.
+        #[arg(value_name = "PATH")]
+        path: std::path::PathBuf,
+    },
+    /// Write a paste buffer to a file (or stdout with `-`), byte for byte.
+    #[command(
+        visible_alias = "saveb",
+        after_help = "Example:\n  tidemux save-buffer -b bin out.bin"
+    )]
+    SaveBuffer {
+        /// Append to the file.
+        #[arg(short = 'a')]
+        append: bool,
+        /// Buffer name (default: the newest).
+        #[arg(short = 'b', value_name = "NAME")]
+        name: Option<String>,
+        /// File, or `-` for stdout.
+        #[arg(value_name = "PATH")]
+        path: std::path::PathBuf,
+    },
+    /// Print a paste buffer's exact bytes on stdout.
+    #[command(
+        visible_alias = "showb",
+        after_help = "Example:\n  tidemux show-buffer -b note"
+    )]
+    ShowBuffer {
+        /// Buffer name (default: the newest).
+        #[arg(short = 'b', value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// List paste buffers, newest first.
+    #[command(
+        visible_alias = "lsb",
+        after_help = "Example:\n  tidemux list-buffers -F '#{buffer_name} #{buffer_size}'"
+    )]
+    ListBuffers(ListFormatArgs),
+    /// Delete a paste buffer (default: the newest).
+    #[command(
+        visible_alias = "deleteb",
+        after_help = "Example:\n  tidemux delete-buffer -b note"
+    )]
+    DeleteBuffer {
+        /// Buffer name.
+        #[arg(short = 'b', value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Type a paste buffer into a pane (line feeds become carriage returns unless -r/-s).
+    #[command(
+        visible_alias = "pasteb",
+        after_help = "Example:\n  tidemux paste-buffer -b note -t work -p"
+    )]
+    PasteBuffer {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Buffer name (default: the newest).
+        #[arg(short = 'b', value_name = "NAME")]
+        name: Option<String>,
+        /// Delete the buffer afterwards.
+        #[arg(short = 'd')]
+        delete: bool,
+        /// Bracketed paste when the program asked for it.
+        #[arg(short = 'p')]
+        bracket: bool,
+        /// Keep line feeds as they are.
+        #[arg(short = 'r')]
+        keep_lf: bool,
+        /// Separator replacing each line feed (default: carriage return).
+        #[arg(short = 's', value_name = "SEP", allow_hyphen_values = true)]
+        separator: Option<String>,
+    },
 }
 
 /// `set-option` flags (tmux's letters).

@@ -85,6 +85,7 @@ pub fn list_targets(
     all: bool,
 ) -> CmdResult<Vec<Resolved>> {
     Ok(match scope {
+        ListScope::Buffers => Vec::new(),
         ListScope::Sessions => {
             let mut v: Vec<_> = reg.sessions.values().map(|s| (&s.name, s.id)).collect();
             v.sort();
@@ -150,6 +151,20 @@ pub fn format_list(
     let opts = options_guard(state);
     let ex = Expander::new();
     let mut lines = Vec::new();
+    if scope == ListScope::Buffers {
+        for vars in super::buffers::buffer_variables(state) {
+            let ctx = ModelContext::new(state, &reg, None)
+                .with_options(&*opts)
+                .with_extra(&vars);
+            if let Some(f) = filter {
+                if !is_true(&ex.expand(&ctx, f)) {
+                    continue;
+                }
+            }
+            lines.push(ex.expand(&ctx, format));
+        }
+        return Ok(Response::Lines(lines));
+    }
     for t in targets {
         let ctx = ModelContext::new(state, &reg, Some(t)).with_options(&*opts);
         if let Some(f) = filter {

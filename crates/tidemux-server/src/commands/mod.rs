@@ -1,6 +1,7 @@
 //! Request handlers, one module per command family. [`dispatch`] is the single entry point.
 
 pub mod attach;
+pub mod buffers;
 pub mod create;
 pub mod format;
 pub mod io;
@@ -47,6 +48,8 @@ pub async fn dispatch(
         | Request::Identify
         | Request::FormatList { .. }
         | Request::ShowOptions { .. }
+        | Request::ShowBuffer { .. }
+        | Request::ListBuffers
         | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
@@ -200,6 +203,35 @@ pub async fn dispatch(
             option,
             flags,
         } => options::show_options(state, caller, target.as_deref(), option.as_deref(), flags),
+        Request::SetBuffer {
+            name,
+            data,
+            append,
+            rename,
+        } => buffers::set_buffer(state, name.as_deref(), data, append, rename.as_deref()),
+        Request::DeleteBuffer { name } => buffers::delete_buffer(state, name.as_deref()),
+        Request::ShowBuffer { name } => buffers::show_buffer(state, name.as_deref()),
+        Request::ListBuffers => buffers::list_buffers(state),
+        Request::PasteBuffer {
+            target,
+            name,
+            delete,
+            bracket,
+            keep_lf,
+            separator,
+        } => {
+            buffers::paste_buffer(
+                state,
+                caller,
+                target.as_deref(),
+                name.as_deref(),
+                delete,
+                bracket,
+                keep_lf,
+                separator.as_deref(),
+            )
+            .await
+        }
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -546,34 +546,56 @@ pub fn escape(s: &str) -> String {
             return format!("\\{c}");
         }
     }
-    let mut e = String::new();
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\n' => e.push_str("\\n"),
-            '\t' => e.push_str("\\t"),
-            '\r' => e.push_str("\\r"),
-            '\\' => e.push_str("\\\\"),
-            '"' if quotes == Some('"') => e.push_str("\\\""),
-            // tmux utf8_strvis: `$` before a name or `{` is escaped.
-            '$' if it
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '_' || *n == '{') =>
-            {
-                e.push_str("\\$");
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                e.push_str(&format!("\\{:03o}", c as u32));
-            }
-            c => e.push(c),
-        }
-    }
+    let e = vis(s.as_bytes(), quotes == Some('"'));
     let tilde = if e.starts_with('~') { "\\" } else { "" };
     match quotes {
         Some('\'') => format!("'{e}'"),
         Some(_) => format!("\"{tilde}{e}\""),
         None => format!("{tilde}{e}"),
     }
+}
+
+/// tmux `utf8_strvis` with `VIS_OCTAL|VIS_CSTYLE|VIS_TAB|VIS_NL` (and `VIS_DQ` with `dq`):
+/// valid UTF-8 is kept, `\n \t \r \b \a \v \f \0` C-style, other control bytes, DEL
+/// and invalid UTF-8 as `\ooo`, `\` doubled, `"` escaped with `dq`, and `$` escaped before
+/// a name or `{`.
+pub fn vis(data: &[u8], dq: bool) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < data.len() {
+        let rest = &data[i..];
+        let valid = match std::str::from_utf8(rest) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),
+        };
+        if let Some(c) = valid.chars().next().filter(|c| !c.is_ascii()) {
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let b = rest[0];
+        let next = rest.get(1).copied().unwrap_or(0);
+        match b {
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            8 => out.push_str("\\b"),
+            7 => out.push_str("\\a"),
+            11 => out.push_str("\\v"),
+            b'\t' => out.push_str("\\t"),
+            12 => out.push_str("\\f"),
+            0 if (b'0'..=b'7').contains(&next) => out.push_str("\\000"),
+            0 => out.push_str("\\0"),
+            b'$' if next.is_ascii_alphabetic() || next == b'_' || next == b'{' => {
+                out.push_str("\\$")
+            }
+            b'\\' => out.push_str("\\\\"),
+            b'"' if dq => out.push_str("\\\""),
+            b' '..=b'~' => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// `show-options` lines for one option (`parent`: inherited, shown with `*` under `-A`).

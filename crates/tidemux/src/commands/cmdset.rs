@@ -18,6 +18,13 @@ pub fn name(c: &CmdSetCommand) -> &'static str {
         CmdSetCommand::SetWindowOption(_) => "set-window-option",
         CmdSetCommand::ShowOptions(_) => "show-options",
         CmdSetCommand::ShowWindowOptions(_) => "show-window-options",
+        CmdSetCommand::SetBuffer { .. } => "set-buffer",
+        CmdSetCommand::LoadBuffer { .. } => "load-buffer",
+        CmdSetCommand::SaveBuffer { .. } => "save-buffer",
+        CmdSetCommand::ShowBuffer { .. } => "show-buffer",
+        CmdSetCommand::ListBuffers(_) => "list-buffers",
+        CmdSetCommand::DeleteBuffer { .. } => "delete-buffer",
+        CmdSetCommand::PasteBuffer { .. } => "paste-buffer",
     }
 }
 
@@ -37,7 +44,193 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
         CmdSetCommand::SetWindowOption(a) => set_option(ctx, a, true),
         CmdSetCommand::ShowOptions(a) => show_options(ctx, a, false),
         CmdSetCommand::ShowWindowOptions(a) => show_options(ctx, a, true),
+        CmdSetCommand::SetBuffer {
+            append,
+            name,
+            rename,
+            client: _,
+            data,
+        } => {
+            use std::os::unix::ffi::OsStringExt;
+            if rename.is_none() && data.is_none() {
+                return Err(Failure::new("invalid", "no data specified"));
+            }
+            simple(
+                ctx,
+                Request::SetBuffer {
+                    name,
+                    data: data.map(OsStringExt::into_vec).unwrap_or_default(),
+                    append,
+                    rename,
+                },
+            )
+        }
+        CmdSetCommand::LoadBuffer { name, path } => {
+            let data = read_input(&path)?;
+            simple(
+                ctx,
+                Request::SetBuffer {
+                    name,
+                    data,
+                    append: false,
+                    rename: None,
+                },
+            )
+        }
+        CmdSetCommand::SaveBuffer { append, name, path } => {
+            let data = buffer_bytes(ctx, name)?;
+            write_output(&path, &data, append)?;
+            ctx.done();
+            Ok(())
+        }
+        CmdSetCommand::ShowBuffer { name } => {
+            let data = buffer_bytes(ctx, name)?;
+            if ctx.json {
+                output::json(&serde_json::json!({
+                    "size": data.len(),
+                    "utf8": std::str::from_utf8(&data).is_ok(),
+                    "text": String::from_utf8_lossy(&data),
+                }));
+            } else {
+                write_output(std::path::Path::new("-"), &data, false)?;
+            }
+            Ok(())
+        }
+        CmdSetCommand::ListBuffers(f) => list_buffers(ctx, &f),
+        CmdSetCommand::DeleteBuffer { name } => simple(ctx, Request::DeleteBuffer { name }),
+        CmdSetCommand::PasteBuffer {
+            target,
+            name,
+            delete,
+            bracket,
+            keep_lf,
+            separator,
+        } => simple(
+            ctx,
+            Request::PasteBuffer {
+                target: target.target,
+                name,
+                delete,
+                bracket,
+                keep_lf,
+                separator,
+            },
+        ),
     }
+}
+
+fn simple(ctx: &Ctx, req: Request) -> Result<(), Failure> {
+    match ctx.call(req)? {
+        Response::Ok => {
+            ctx.done();
+            Ok(())
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Largest file `load-buffer` reads (the server's buffer limit).
+const MAX_LOAD: u64 = 8 * 1024 * 1024;
+
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    let res = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_LOAD + 1)
+            .read_to_end(&mut data)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_LOAD + 1).read_to_end(&mut data))
+    };
+    res.map_err(|e| Failure::new("failed", format!("{}: {e}", path.display())))?;
+    if data.len() as u64 > MAX_LOAD {
+        return Err(Failure::new(
+            "invalid",
+            format!("{}: larger than {MAX_LOAD} bytes", path.display()),
+        ));
+    }
+    Ok(data)
+}
+
+fn write_output(path: &std::path::Path, data: &[u8], append: bool) -> Result<(), Failure> {
+    use std::io::Write;
+    let res = if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(data).and_then(|_| out.flush())
+    } else {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(path)
+            .and_then(|mut f| f.write_all(data))
+    };
+    res.map_err(|e| Failure::new("failed", format!("{}: {e}", path.display())))
+}
+
+fn buffer_bytes(ctx: &Ctx, name: Option<String>) -> Result<Vec<u8>, Failure> {
+    match ctx.call(Request::ShowBuffer { name })? {
+        Response::Bytes(b) => Ok(b),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// tmux's `LIST_BUFFERS_TEMPLATE`.
+const LIST_BUFFERS_TEMPLATE: &str = "#{buffer_name}: #{buffer_size} bytes: \"#{buffer_sample}\"";
+
+fn list_buffers(ctx: &Ctx, f: &ListFormatArgs) -> Result<(), Failure> {
+    if f.format.is_some() || f.filter.is_some() {
+        let fmt = ListFormatArgs {
+            format: Some(f.format.clone().unwrap_or_else(|| {
+                if ctx.json {
+                    "#{buffer_name}".to_owned()
+                } else {
+                    LIST_BUFFERS_TEMPLATE.to_owned()
+                }
+            })),
+            filter: f.filter.clone(),
+        };
+        if f.format.is_some() || !ctx.json {
+            list(ctx, ListScope::Buffers, None, false, &fmt)?;
+            return Ok(());
+        }
+        // --json with only a filter: the objects that pass.
+        let Listed::Ids(names) = list(
+            ctx,
+            ListScope::Buffers,
+            None,
+            false,
+            &ListFormatArgs {
+                format: None,
+                filter: f.filter.clone(),
+            },
+        )?
+        else {
+            return Ok(());
+        };
+        let all = match ctx.call(Request::ListBuffers)? {
+            Response::Buffers(v) => v,
+            other => return Err(unexpected(&other)),
+        };
+        output::json(
+            &all.into_iter()
+                .filter(|b| names.contains(&b.name))
+                .collect::<Vec<_>>(),
+        );
+        return Ok(());
+    }
+    match ctx.call(Request::ListBuffers)? {
+        Response::Buffers(v) if ctx.json => output::json(&v),
+        Response::Buffers(v) => {
+            for b in v {
+                output::line(&format!("{}: {} bytes: \"{}\"", b.name, b.size, b.sample));
+            }
+        }
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
 }
 
 fn set_option(ctx: &Ctx, a: SetOptionArgs, window: bool) -> Result<(), Failure> {
@@ -167,6 +360,7 @@ pub fn list(
         return Ok(Listed::Plain);
     }
     let id_format = match scope {
+        ListScope::Buffers => "#{buffer_name}",
         ListScope::Sessions => "#{session_id}",
         ListScope::Windows => "#{window_id}",
         ListScope::Panes => "#{pane_id}",
