@@ -179,6 +179,58 @@ fn options_act_and_inherit() {
             .stdout
             == "1:4\n"
     }));
+    // --remain-on-exit on split-window and new-window (set before the process can exit).
+    let d = s.ok(&[
+        "split-window",
+        "-t",
+        "a:0",
+        "--remain-on-exit",
+        "-P",
+        "-F",
+        "#D",
+        "--",
+        "sh",
+        "-c",
+        "exit 5",
+    ]);
+    let d = d.trim();
+    assert!(wait_until(DEADLINE, || {
+        s.run(&["display", "-p", "-t", d, "#{pane_dead}:#{pane_dead_status}"])
+            .stdout
+            == "1:5\n"
+    }));
+    assert_eq!(
+        s.ok(&["show-options", "-pv", "-t", d, "remain-on-exit"]),
+        "on\n"
+    );
+    let d = s.ok(&[
+        "new-window",
+        "-t",
+        "b",
+        "--remain-on-exit",
+        "-P",
+        "-F",
+        "#D",
+        "--",
+        "sh",
+        "-c",
+        "exit 6",
+    ]);
+    let d = d.trim();
+    assert!(wait_until(DEADLINE, || {
+        s.run(&["display", "-p", "-t", d, "#{pane_dead}:#{pane_dead_status}"])
+            .stdout
+            == "1:6\n"
+    }));
+    // default-command runs through default-shell when no command is given.
+    s.ok(&["set-option", "-g", "default-command", "exec cat"]);
+    let c = s.ok(&["new-window", "-t", "b", "-P", "-F", "#D"]);
+    let c = c.trim();
+    assert!(wait_until(DEADLINE, || {
+        s.run(&["display", "-p", "-t", c, "#{pane_current_command}"])
+            .stdout
+            == "cat\n"
+    }));
     // Options read in formats: flags as 1/0, user options from any scope.
     s.ok(&["set-option", "-g", "mouse", "on"]);
     s.ok(&["set-option", "-t", "a", "@who", "me"]);

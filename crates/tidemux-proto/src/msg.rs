@@ -58,6 +58,10 @@ pub struct Spawn {
     /// `-P -F`: a format expanded for the new pane into [`Created::text`] (`docs/formats.md`).
     #[serde(default)]
     pub print_format: Option<String>,
+    /// `--remain-on-exit` on new-window / split-window: sets the new window's (or pane's)
+    /// `remain-on-exit` option before the process can exit.
+    #[serde(default)]
+    pub remain_on_exit: bool,
 }
 
 /// Direction of a split.

@@ -131,6 +131,9 @@ pub enum Command {
         detached: bool,
         #[command(flatten)]
         print: crate::cli_cmdset::PrintArgs,
+        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
+        #[arg(long)]
+        remain_on_exit: bool,
         #[command(flatten)]
         spawn: SpawnArgs,
     },
@@ -160,6 +163,9 @@ pub enum Command {
         detached: bool,
         #[command(flatten)]
         print: crate::cli_cmdset::PrintArgs,
+        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
+        #[arg(long)]
+        remain_on_exit: bool,
         #[command(flatten)]
         spawn: SpawnArgs,
     },

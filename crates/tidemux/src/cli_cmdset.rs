@@ -31,7 +31,10 @@ pub struct PrintArgs {
 #[derive(Debug, Subcommand)]
 pub enum CmdSetCommand {
     /// Expand a format for a target and print it (-p) or show it on the status line.
-    #[command(visible_alias = "display")]
+    #[command(
+        visible_alias = "display",
+        after_help = "Examples:\n  tidemux display-message -p -t work '#{session_name}:#{window_index}.#{pane_index} #{pane_current_command}'\n  tidemux display -a -t %3"
+    )]
     DisplayMessage {
         #[command(flatten)]
         target: TargetArg,
@@ -56,16 +59,25 @@ pub enum CmdSetCommand {
         message: Option<String>,
     },
     /// Set an option (tmux scopes: -s server, -g global, -w window, -p pane).
-    #[command(visible_alias = "set")]
+    #[command(
+        visible_alias = "set",
+        after_help = "Examples:\n  tidemux set-option -g history-limit 50000\n  tidemux set -t work @owner alice"
+    )]
     SetOption(SetOptionArgs),
     /// Set a window option (set-option -w).
-    #[command(visible_alias = "setw")]
+    #[command(
+        visible_alias = "setw",
+        after_help = "Example:\n  tidemux setw -t work:0 remain-on-exit on"
+    )]
     SetWindowOption(SetOptionArgs),
     /// Show options (all of a scope, or one).
-    #[command(visible_alias = "show")]
+    #[command(
+        visible_alias = "show",
+        after_help = "Examples:\n  tidemux show-options -gv history-limit\n  tidemux show -A -t work"
+    )]
     ShowOptions(ShowOptionsArgs),
     /// Show window options (show-options -w).
-    #[command(visible_alias = "showw")]
+    #[command(visible_alias = "showw", after_help = "Example:\n  tidemux showw -g")]
     ShowWindowOptions(ShowOptionsArgs),
     /// Set a paste buffer to DATA (a new automatic buffer without -b), append with -a,
     /// rename with -n.

@@ -172,9 +172,23 @@ fn start_pane(
         ("TIDEMUX_PANE".to_owned(), id.to_string()),
     ];
     env.extend(spawn.env.iter().cloned());
+    let argv = if spawn.command.is_empty() {
+        // tmux: default-command through default-shell, else default-shell itself.
+        let o = lock(&state.options_store);
+        let shell = o
+            .effective("default-shell", Some(session), None, None)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(default_shell);
+        match o.effective("default-command", Some(session), None, None) {
+            Some(cmd) if !cmd.is_empty() => vec![shell, "-c".into(), cmd],
+            _ => vec![shell],
+        }
+    } else {
+        argv_of(&spawn.command)
+    };
     let spec = PaneSpec {
         id,
-        argv: argv_of(&spawn.command),
+        argv,
         cwd,
         env,
         env_remove: vec!["TMUX".into(), "TMUX_PANE".into()],
@@ -446,6 +460,16 @@ pub fn new_window(
         }
     }
     reg.touch(sid);
+    if spawn.remain_on_exit {
+        let _ = lock(&state.options_store).set(
+            Where::Window(wid),
+            "remain-on-exit",
+            None,
+            Some("on"),
+            false,
+            None,
+        );
+    }
     publish_created(state, &reg, None, Some(wid), pid);
     Ok(created(
         state,
@@ -546,6 +570,16 @@ pub fn split_window(
     let mut resized = Vec::new();
     reg.relayout(wid, &mut resized);
     reg.touch(sid);
+    if spawn.remain_on_exit {
+        let _ = lock(&state.options_store).set(
+            Where::Pane(pid),
+            "remain-on-exit",
+            None,
+            Some("on"),
+            false,
+            Some(wid),
+        );
+    }
     publish_created(state, &reg, None, None, pid);
     let resp = created(state, &reg, sid, wid, &pane, spawn.print_format.as_deref());
     drop(reg);

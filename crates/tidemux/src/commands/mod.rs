@@ -165,14 +165,24 @@ pub fn run(cli: Cli) -> ExitCode {
             name,
             detached,
             print,
+            remain_on_exit,
             spawn,
-        }) => session::new_window(&ctx, target.target, name, detached, print, spawn),
+        }) => session::new_window(
+            &ctx,
+            target.target,
+            name,
+            detached,
+            print,
+            remain_on_exit,
+            spawn,
+        ),
         Some(Command::SplitWindow {
             target,
             horizontal,
             size,
             detached,
             print,
+            remain_on_exit,
             spawn,
             ..
         }) => session::split_window(
@@ -182,6 +192,7 @@ pub fn run(cli: Cli) -> ExitCode {
             size,
             detached,
             print,
+            remain_on_exit,
             spawn,
         ),
         Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),

@@ -26,6 +26,7 @@ fn spawn_of(a: SpawnArgs) -> Result<Spawn, Failure> {
             .map(|d| d.display().to_string()),
         env,
         print_format: None,
+        remain_on_exit: false,
     })
 }
 
@@ -168,12 +169,16 @@ pub fn new_window(
     name: Option<String>,
     detached: bool,
     print: crate::cli_cmdset::PrintArgs,
+    remain_on_exit: bool,
     spawn: SpawnArgs,
 ) -> Result<(), Failure> {
     let r = ctx.call(Request::NewWindow {
         target,
         name,
-        spawn: spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?,
+        spawn: Spawn {
+            remain_on_exit,
+            ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
+        },
         detached,
     })?;
     print_created(ctx, r, &print)
@@ -203,6 +208,7 @@ fn parse_size(s: &str) -> Result<SplitSize, Failure> {
 }
 
 /// `split-window`.
+#[allow(clippy::too_many_arguments)]
 pub fn split_window(
     ctx: &Ctx,
     target: Option<String>,
@@ -210,6 +216,7 @@ pub fn split_window(
     size: Option<String>,
     detached: bool,
     print: crate::cli_cmdset::PrintArgs,
+    remain_on_exit: bool,
     spawn: SpawnArgs,
 ) -> Result<(), Failure> {
     let size = size.as_deref().map(parse_size).transpose()?;
@@ -222,7 +229,10 @@ pub fn split_window(
         target,
         direction,
         size,
-        spawn: spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?,
+        spawn: Spawn {
+            remain_on_exit,
+            ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
+        },
         detached,
     })?;
     print_created(ctx, r, &print)
