@@ -304,3 +304,63 @@ fn expression_table_matches_tmux_live() {
         bad.join("\n")
     );
 }
+
+/// `display-message` without `-p` shows the text on the status line of the session's attached
+/// clients for `-d` ms, then it goes away. The client runs in a pane of a second server.
+#[test]
+fn display_message_shows_on_attached_clients() {
+    let inner = Server::new();
+    let outer = Server::new();
+    inner.start("work", &["cat"]);
+    let sock = inner.socket.to_str().expect("utf-8 socket path");
+    outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "o",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "--",
+        "env",
+        "-u",
+        "TIDEMUX",
+        "-u",
+        "TIDEMUX_PANE",
+        crate::support::exe(),
+        "-S",
+        sock,
+        "attach",
+        "-t",
+        "work",
+    ]);
+    let wait = |re: &str| {
+        let o = outer.run(&["wait", "-t", "o", "--text", re, "--timeout", "15"]);
+        assert_eq!(
+            o.code,
+            0,
+            "client never drew /{re}/: {o:?}\n{}",
+            outer.screen("o")
+        );
+    };
+    wait(r"\[work\]");
+    // Nothing printed without -p; strftime runs first (%% is a literal %).
+    let o = inner.ok(&[
+        "display-message",
+        "-t",
+        "work",
+        "-d",
+        "1500",
+        "msg #{session_name} 100%%",
+    ]);
+    assert_eq!(o, "");
+    wait("msg work 100%");
+    // It expires.
+    assert!(
+        wait_until(DEADLINE, || !outer.screen("o").contains("msg work")),
+        "the message stayed:\n{}",
+        outer.screen("o")
+    );
+    outer.ok(&["kill-session", "-t", "o"]);
+}
