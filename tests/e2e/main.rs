@@ -7,6 +7,7 @@ mod agent;
 mod attach;
 mod basics;
 mod buffers;
+mod environ;
 mod faults;
 mod formats;
 mod fuzz_protocol;

@@ -464,6 +464,51 @@ pub enum Request {
         #[serde(default)]
         separator: Option<String>,
     },
+    /// tmux `set-environment`: reply `Ok`.
+    SetEnvironment {
+        /// Session (ignored with `global`).
+        #[serde(default)]
+        target: Target,
+        /// Variable name.
+        #[serde(default)]
+        name: String,
+        /// Value (required unless `unset` or `remove`).
+        #[serde(default)]
+        value: Option<String>,
+        /// `-g`: the global environment.
+        #[serde(default)]
+        global: bool,
+        /// `-u`: unset (a session's is then inherited again).
+        #[serde(default)]
+        unset: bool,
+        /// `-r`: remove it from new processes' environment.
+        #[serde(default)]
+        remove: bool,
+        /// `-h`: a hidden variable.
+        #[serde(default)]
+        hidden: bool,
+        /// `-F`: expand the value as a format first.
+        #[serde(default)]
+        format: bool,
+    },
+    /// tmux `show-environment`: reply `Lines`.
+    ShowEnvironment {
+        /// Session (ignored with `global`).
+        #[serde(default)]
+        target: Target,
+        /// One variable (all when `None`).
+        #[serde(default)]
+        name: Option<String>,
+        /// `-g`: the global environment.
+        #[serde(default)]
+        global: bool,
+        /// `-h`: hidden variables only.
+        #[serde(default)]
+        hidden: bool,
+        /// `-s`: as shell commands.
+        #[serde(default)]
+        shell: bool,
+    },
 }
 
 /// Flags of `set-option` and `show-options` (tmux's letters).

@@ -10,6 +10,7 @@
 pub mod buffers;
 pub mod commands;
 pub mod connection;
+pub mod environ;
 pub mod error;
 pub mod events;
 pub mod format;

@@ -31,6 +31,8 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Environments (`set-environment`). Lock order: registry, options, environment, buffers.
+    pub environment: Mutex<crate::environ::Environment>,
     /// Paste buffers. Lock order: registry, options, then buffers.
     pub buffers: Mutex<crate::buffers::Buffers>,
     /// Options (`set-option`, `show-options`). Lock order: registry, then options.
@@ -59,6 +61,7 @@ impl ServerState {
             clients: Mutex::new(Default::default()),
             options_store: Mutex::new(Default::default()),
             buffers: Mutex::new(Default::default()),
+            environment: Mutex::new(Default::default()),
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
         })
@@ -96,6 +99,7 @@ impl ServerState {
                 |p| reg.panes.contains_key(&p),
             );
             lock(&self.messages).retain(|s, _| reg.sessions.contains_key(s));
+            lock(&self.environment).retain(|s| reg.sessions.contains_key(&s));
         }
         for e in removed.events {
             self.events.publish(e);

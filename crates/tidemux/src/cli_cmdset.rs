@@ -181,6 +181,65 @@ pub enum CmdSetCommand {
         #[arg(short = 's', value_name = "SEP", allow_hyphen_values = true)]
         separator: Option<String>,
     },
+    /// Set (or -u unset, -r remove) a variable of a session's or the global (-g) environment.
+    #[command(
+        disable_help_flag = true,
+        visible_alias = "setenv",
+        after_help = "Examples:\n  tidemux set-environment -t work API_URL http://localhost:8080\n  tidemux setenv -g -r SSH_AUTH_SOCK"
+    )]
+    SetEnvironment {
+        /// Print help (-h means "hidden" here, as in tmux; help is --help).
+        #[arg(long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
+        #[command(flatten)]
+        target: TargetArg,
+        /// The global environment.
+        #[arg(short = 'g')]
+        global: bool,
+        /// Unset (a session's variable is then inherited from the global one again).
+        #[arg(short = 'u')]
+        unset: bool,
+        /// Remove the variable from the environment of new processes.
+        #[arg(short = 'r')]
+        remove: bool,
+        /// A hidden variable (not shown without -h, not given to processes).
+        #[arg(short = 'h')]
+        hidden: bool,
+        /// Expand VALUE as a format first.
+        #[arg(short = 'F')]
+        format: bool,
+        /// Variable name.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Value.
+        #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+        value: Option<String>,
+    },
+    /// Show a session's (or the global, -g) environment: NAME=VALUE, -NAME for removed ones.
+    #[command(
+        disable_help_flag = true,
+        visible_alias = "showenv",
+        after_help = "Examples:\n  tidemux show-environment -t work\n  eval \"$(tidemux show-environment -s -t work)\""
+    )]
+    ShowEnvironment {
+        /// Print help (-h means "hidden" here, as in tmux; help is --help).
+        #[arg(long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
+        #[command(flatten)]
+        target: TargetArg,
+        /// The global environment.
+        #[arg(short = 'g')]
+        global: bool,
+        /// Hidden variables only.
+        #[arg(short = 'h')]
+        hidden: bool,
+        /// As shell commands (`NAME="value"; export NAME;`, `unset NAME;`).
+        #[arg(short = 's')]
+        shell: bool,
+        /// One variable.
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+    },
 }
 
 /// `set-option` flags (tmux's letters).

@@ -159,7 +159,10 @@ fn start_pane(
 ) -> CmdResult<Arc<Pane>> {
     check_env(&spawn.env)?;
     let cwd = cwd_of(spawn)?;
-    let mut env = vec![
+    // The global environment with the session's over it (tmux environ_for_session), then
+    // tidemux's variables, then -e.
+    let (mut env, removed) = lock(&state.environment).for_process(Some(session));
+    env.extend([
         ("TERM".to_owned(), pane_term().to_owned()),
         // Programs read 24-bit colour support from here. Set always: the screen model keeps
         // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
@@ -170,7 +173,7 @@ fn start_pane(
             format!("{},{},{}", state.socket.display(), state.pid, session.0),
         ),
         ("TIDEMUX_PANE".to_owned(), id.to_string()),
-    ];
+    ]);
     env.extend(spawn.env.iter().cloned());
     let argv = if spawn.command.is_empty() {
         // tmux: default-command through default-shell, else default-shell itself.
@@ -191,7 +194,10 @@ fn start_pane(
         argv,
         cwd,
         env,
-        env_remove: vec!["TMUX".into(), "TMUX_PANE".into()],
+        env_remove: ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
+            .into_iter()
+            .chain(removed)
+            .collect(),
         rows,
         cols,
         history_limit,

@@ -32,7 +32,10 @@ pub fn display_message(
         Err(e) => return Err(e),
     };
     let opts = options_guard(state);
-    let ctx = ModelContext::new(state, &reg, resolved).with_options(&*opts);
+    let env = lock(&state.environment);
+    let ctx = ModelContext::new(state, &reg, resolved)
+        .with_options(&*opts)
+        .with_environ(&env);
     if all {
         return Ok(Response::Lines(
             ctx.all()
@@ -149,12 +152,14 @@ pub fn format_list(
     let reg = state.registry();
     let targets = list_targets(&reg, caller, scope, target, all)?;
     let opts = options_guard(state);
+    let env = lock(&state.environment);
     let ex = Expander::new();
     let mut lines = Vec::new();
     if scope == ListScope::Buffers {
         for vars in super::buffers::buffer_variables(state) {
             let ctx = ModelContext::new(state, &reg, None)
                 .with_options(&*opts)
+                .with_environ(&env)
                 .with_extra(&vars);
             if let Some(f) = filter {
                 if !is_true(&ex.expand(&ctx, f)) {
@@ -166,7 +171,9 @@ pub fn format_list(
         return Ok(Response::Lines(lines));
     }
     for t in targets {
-        let ctx = ModelContext::new(state, &reg, Some(t)).with_options(&*opts);
+        let ctx = ModelContext::new(state, &reg, Some(t))
+            .with_options(&*opts)
+            .with_environ(&env);
         if let Some(f) = filter {
             if !is_true(&ex.expand(&ctx, f)) {
                 continue;

@@ -3,6 +3,7 @@
 pub mod attach;
 pub mod buffers;
 pub mod create;
+pub mod environ;
 pub mod format;
 pub mod io;
 pub mod list;
@@ -50,6 +51,7 @@ pub async fn dispatch(
         | Request::ShowOptions { .. }
         | Request::ShowBuffer { .. }
         | Request::ListBuffers
+        | Request::ShowEnvironment { .. }
         | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
@@ -232,6 +234,42 @@ pub async fn dispatch(
             )
             .await
         }
+        Request::SetEnvironment {
+            target,
+            name,
+            value,
+            global,
+            unset,
+            remove,
+            hidden,
+            format,
+        } => environ::set_environment(
+            state,
+            caller,
+            target.as_deref(),
+            &name,
+            value,
+            global,
+            unset,
+            remove,
+            hidden,
+            format,
+        ),
+        Request::ShowEnvironment {
+            target,
+            name,
+            global,
+            hidden,
+            shell,
+        } => environ::show_environment(
+            state,
+            caller,
+            target.as_deref(),
+            name.as_deref(),
+            global,
+            hidden,
+            shell,
+        ),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -117,6 +117,7 @@ pub struct ModelContext<'a> {
     state: &'a ServerState,
     reg: &'a Registry,
     options: Option<&'a dyn OptionLookup>,
+    environ: Option<&'a crate::environ::Environment>,
     extra: &'a [(String, String)],
     session: Option<SessionId>,
     window: Option<WindowId>,
@@ -215,6 +216,7 @@ impl<'a> ModelContext<'a> {
             state,
             reg,
             options: None,
+            environ: None,
             extra: &[],
             session: s,
             window: w,
@@ -229,6 +231,13 @@ impl<'a> ModelContext<'a> {
         self
     }
 
+    /// Looks names that are neither options nor variables up in the session's then the global
+    /// environment (`set-environment`) instead of the server process's.
+    pub fn with_environ(mut self, environ: &'a crate::environ::Environment) -> Self {
+        self.environ = Some(environ);
+        self
+    }
+
     /// Extra variables (e.g. `buffer_name`), looked up after the model's.
     pub fn with_extra(mut self, extra: &'a [(String, String)]) -> Self {
         self.extra = extra;
@@ -238,6 +247,7 @@ impl<'a> ModelContext<'a> {
     fn child(&self, target: Resolved) -> ModelContext<'a> {
         let mut c = ModelContext::new(self.state, self.reg, Some(target));
         c.options = self.options;
+        c.environ = self.environ;
         c.extra = self.extra;
         c
     }
@@ -461,7 +471,12 @@ impl FormatContext for ModelContext<'_> {
         if let Some((_, v)) = self.extra.iter().find(|(k, _)| k == key) {
             return Some(Value::Text(v.clone()));
         }
-        std::env::var(key).ok().map(Value::Text)
+        match self.environ {
+            Some(e) => e
+                .value(self.session, key)
+                .map(|v| Value::Text(v.to_owned())),
+            None => std::env::var(key).ok().map(Value::Text),
+        }
     }
 
     fn sessions(&self) -> Vec<Box<dyn FormatContext + '_>> {

@@ -25,6 +25,8 @@ pub fn name(c: &CmdSetCommand) -> &'static str {
         CmdSetCommand::ListBuffers(_) => "list-buffers",
         CmdSetCommand::DeleteBuffer { .. } => "delete-buffer",
         CmdSetCommand::PasteBuffer { .. } => "paste-buffer",
+        CmdSetCommand::SetEnvironment { .. } => "set-environment",
+        CmdSetCommand::ShowEnvironment { .. } => "show-environment",
     }
 }
 
@@ -116,6 +118,51 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
                 separator,
             },
         ),
+        CmdSetCommand::SetEnvironment {
+            target,
+            global,
+            unset,
+            remove,
+            hidden,
+            format,
+            name,
+            value,
+            ..
+        } => simple(
+            ctx,
+            Request::SetEnvironment {
+                target: target.target,
+                name,
+                value,
+                global,
+                unset,
+                remove,
+                hidden,
+                format,
+            },
+        ),
+        CmdSetCommand::ShowEnvironment {
+            target,
+            global,
+            hidden,
+            shell,
+            name,
+            ..
+        } => {
+            let r = ctx.call(Request::ShowEnvironment {
+                target: target.target,
+                name,
+                global,
+                hidden,
+                shell,
+            })?;
+            match r {
+                Response::Lines(v) if ctx.json => output::json(&v),
+                Response::Lines(v) => v.iter().for_each(|l| output::line(l)),
+                other => return Err(unexpected(&other)),
+            }
+            Ok(())
+        }
     }
 }
 
