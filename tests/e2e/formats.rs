@@ -364,3 +364,56 @@ fn display_message_shows_on_attached_clients() {
     );
     outer.ok(&["kill-session", "-t", "o"]);
 }
+
+/// `#{C:...}` searches the visible screen of the pane, `#{c:...}` turns colours into RGB; both
+/// as tmux 3.3a.
+#[test]
+fn pane_search_and_colours_match_tmux() {
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    let script = "printf 'alpha\\nBeta line\\ngamma 42\\nready\\n'; sleep 30";
+    s.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "40",
+        "-y",
+        "10",
+        "--",
+        "sh",
+        "-c",
+        script,
+    ]);
+    t.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "40",
+        "-y",
+        "10",
+        "sh",
+        "-c",
+        script,
+    ]);
+    s.wait_text("w", "ready");
+    assert!(wait_until(DEADLINE, || t
+        .ok(&["capture-pane", "-p", "-t", "w"])
+        .contains("ready")));
+    for f in [
+        "#{C:beta}",
+        "#{C/i:beta}",
+        "#{C:gamma}",
+        "#{C/r:[0-9]+}",
+        "#{C/r:^al}",
+        "#{C:zzz}",
+        "#{C/ri:BETA}",
+        "#{c:red}|#{c:brightblue}|#{c:colour100}|#{c:color232}|#{c:default}|#{c:93}|#{c:5}",
+    ] {
+        let (a, b) = both(&s, &t, &["display-message", "-p", "-t", "w", f]);
+        assert_eq!(a, b, "{f}");
+    }
+}

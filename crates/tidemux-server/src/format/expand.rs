@@ -588,8 +588,7 @@ impl Expander {
                 None => String::new(),
             }
         } else if f.colour {
-            // Colours are not modelled: `#{c:...}` is empty.
-            String::new()
+            text::colour_hex(&self.expand1(es, copy))
         } else if f.sessions {
             self.loop_sessions(es, copy)
         } else if f.windows {

@@ -526,6 +526,39 @@ impl FormatContext for ModelContext<'_> {
         self.reg.sessions.values().any(|s| s.name == name)
     }
 
+    fn search_pane(&self, text: &str, regex: bool, ignore_case: bool) -> Option<u32> {
+        // tmux window_pane_search: the first visible line containing the text (fnmatch
+        // `*TEXT*`) or matching the regex, 1-based; 0 if none.
+        let e = self.reg.panes.get(&self.pane?)?;
+        let lines = e
+            .pane
+            .state()
+            .screen
+            .lines(tidemux_proto::ReadRange::Visible, false)
+            .ok()?
+            .lines;
+        let re = if regex {
+            match regex::RegexBuilder::new(text)
+                .case_insensitive(ignore_case)
+                .build()
+            {
+                Ok(r) => Some(r),
+                Err(_) => return Some(0),
+            }
+        } else {
+            None
+        };
+        let pattern = format!("*{text}*");
+        let found = lines.iter().position(|l| {
+            let l = l.trim_end();
+            match &re {
+                Some(r) => r.is_match(l),
+                None => super::fnmatch::fnmatch(&pattern, l, ignore_case),
+            }
+        });
+        Some(found.map_or(0, |i| i as u32 + 1))
+    }
+
     fn window_name_exists(&self, name: &str) -> Option<bool> {
         let s = self.reg.sessions.get(&self.session?)?;
         Some(

@@ -317,3 +317,59 @@ fn expand_with(buf: &mut String, with: &str, caps: &regex::Captures<'_>) {
         buf.push(n);
     }
 }
+
+/// tmux `colour_256toRGB`: the xterm 256-colour palette.
+fn colour_256_rgb(n: u8) -> u32 {
+    const BASIC: [u32; 16] = [
+        0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xc0c0c0, 0x808080,
+        0xff0000, 0x00ff00, 0xffff00, 0x0000ff, 0xff00ff, 0x00ffff, 0xffffff,
+    ];
+    const LEVELS: [u32; 6] = [0x00, 0x5f, 0x87, 0xaf, 0xd7, 0xff];
+    match n {
+        0..=15 => BASIC[usize::from(n)],
+        16..=231 => {
+            let i = u32::from(n - 16);
+            (LEVELS[(i / 36) as usize] << 16)
+                | (LEVELS[(i / 6 % 6) as usize] << 8)
+                | LEVELS[(i % 6) as usize]
+        }
+        _ => {
+            let g = 8 + 10 * u32::from(n - 232);
+            (g << 16) | (g << 8) | g
+        }
+    }
+}
+
+/// `#{c:COLOUR}`: tmux `colour_fromstring` then `colour_force_rgb`, as `rrggbb`; empty for
+/// `default`, `terminal` and unknown names. X11 colour names are not known.
+pub fn colour_hex(s: &str) -> String {
+    let l = s.to_ascii_lowercase();
+    let rgb = if let Some(h) = s.strip_prefix('#').filter(|h| h.len() == 6) {
+        u32::from_str_radix(h, 16).ok()
+    } else if let Some(n) = l.strip_prefix("colour").or_else(|| l.strip_prefix("color")) {
+        n.parse::<u8>().ok().map(colour_256_rgb)
+    } else {
+        const NAMES: [&str; 8] = [
+            "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+        ];
+        let base = NAMES
+            .iter()
+            .position(|c| *c == l)
+            .or_else(|| s.parse::<usize>().ok().filter(|n| *n < 8));
+        let bright = l
+            .strip_prefix("bright")
+            .and_then(|b| NAMES.iter().position(|c| *c == b))
+            .or_else(|| {
+                s.parse::<usize>()
+                    .ok()
+                    .filter(|n| (90..=97).contains(n))
+                    .map(|n| n - 90)
+            });
+        match (base, bright) {
+            (Some(i), _) => Some(colour_256_rgb(i as u8)),
+            (None, Some(i)) => Some(colour_256_rgb(8 + i as u8)),
+            _ => None,
+        }
+    };
+    rgb.map(|c| format!("{c:06x}")).unwrap_or_default()
+}
