@@ -16,3 +16,4 @@ mod install;
 mod options;
 mod programs;
 mod readme;
+mod waitlock;

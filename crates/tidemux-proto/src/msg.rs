@@ -509,6 +509,19 @@ pub enum Request {
         #[serde(default)]
         shell: bool,
     },
+    /// tmux `wait-for -L` (lock the channel, waiting while another holds it) or `-U`
+    /// (`unlock`: release it to the next in line). Reply `Ok`.
+    WaitForLock {
+        /// Channel name.
+        #[serde(default)]
+        channel: String,
+        /// `-U` instead of `-L`.
+        #[serde(default)]
+        unlock: bool,
+        /// Give up waiting for the lock after this many milliseconds.
+        #[serde(default)]
+        timeout_ms: Option<u64>,
+    },
 }
 
 /// Flags of `set-option` and `show-options` (tmux's letters).

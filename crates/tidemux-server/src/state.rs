@@ -20,6 +20,8 @@ pub struct ServerState {
     /// When the server started, Unix seconds (tmux `#{start_time}`).
     pub started: u64,
     registry: Mutex<Registry>,
+    /// wait-for -L/-U channel locks.
+    pub locks: Mutex<crate::commands::waitlock::Locks>,
     /// wait-for channels.
     pub channels: Mutex<Channels>,
     /// The event log.
@@ -55,6 +57,7 @@ impl ServerState {
                 .unwrap_or(0),
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
+            locks: Mutex::new(Default::default()),
             events: EventBus::default(),
             activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,

@@ -263,6 +263,8 @@ pub enum Command {
         /// Signal the channel (wakes every waiter; kept if none waits).
         #[arg(short = 'S')]
         signal: bool,
+        #[command(flatten)]
+        lock: crate::cli_cmdset::WaitLockArgs,
         /// Give up after SECONDS (exit 124).
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,

@@ -27,6 +27,17 @@ pub struct PrintArgs {
     pub format: Option<String>,
 }
 
+/// `wait-for -L` / `-U` (channel locks).
+#[derive(Debug, Args, Clone, Default)]
+pub struct WaitLockArgs {
+    /// Lock the channel (waits while another holder has it).
+    #[arg(short = 'L', conflicts_with_all = ["signal", "unlock"])]
+    pub lock: bool,
+    /// Unlock the channel (the next waiting -L gets it).
+    #[arg(short = 'U', conflicts_with = "signal")]
+    pub unlock: bool,
+}
+
 /// Commands of tmux's command set (issue 11).
 #[derive(Debug, Subcommand)]
 pub enum CmdSetCommand {

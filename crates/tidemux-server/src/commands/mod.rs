@@ -11,6 +11,7 @@ pub mod manage;
 pub mod options;
 pub mod wait;
 pub mod waitfor;
+pub mod waitlock;
 
 use crate::state::ServerState;
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub async fn dispatch(
         | Request::SendKeys { .. }
         | Request::Wait { .. }
         | Request::WaitFor { .. }
+        | Request::WaitForLock { .. }
         | Request::HasSession { .. }
         | Request::Identify
         | Request::FormatList { .. }
@@ -255,6 +257,11 @@ pub async fn dispatch(
             hidden,
             format,
         ),
+        Request::WaitForLock {
+            channel,
+            unlock,
+            timeout_ms,
+        } => waitlock::wait_for_lock(state, channel, unlock, timeout_ms, closed).await,
         Request::ShowEnvironment {
             target,
             name,

@@ -433,3 +433,38 @@ pub fn list(
     }
     Ok(Listed::Printed)
 }
+
+/// `wait-for -L|-U CHANNEL [--timeout SECONDS]`.
+pub fn wait_lock(
+    ctx: &Ctx,
+    unlock: bool,
+    timeout: Option<f64>,
+    channel: String,
+) -> Result<(), Failure> {
+    let timeout_ms = match timeout {
+        None => None,
+        Some(t) if t.is_finite() && t >= 0.0 => Some((t * 1000.0).round() as u64),
+        Some(t) => {
+            return Err(Failure::new(
+                "invalid",
+                format!("bad timeout {t}: expected seconds >= 0"),
+            ))
+        }
+    };
+    match ctx.call(Request::WaitForLock {
+        channel: channel.clone(),
+        unlock,
+        timeout_ms,
+    })? {
+        Response::Ok => {
+            if ctx.json {
+                output::json(&serde_json::json!({
+                    "channel": channel,
+                    "result": if unlock { "unlocked" } else { "locked" },
+                }));
+            }
+            Ok(())
+        }
+        other => Err(unexpected(&other)),
+    }
+}

@@ -233,9 +233,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
         Some(Command::WaitFor {
             signal,
+            lock,
             timeout,
             channel,
-        }) => misc::wait_for(&ctx, signal, timeout, channel),
+        }) => {
+            if lock.lock || lock.unlock {
+                cmdset::wait_lock(&ctx, lock.unlock, timeout, channel)
+            } else {
+                misc::wait_for(&ctx, signal, timeout, channel)
+            }
+        }
         Some(Command::KillPane(t)) => session::simple(&ctx, Request::KillPane { target: t.target }),
         Some(Command::KillWindow(t)) => {
             session::simple(&ctx, Request::KillWindow { target: t.target })
