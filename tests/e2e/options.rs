@@ -238,6 +238,10 @@ fn options_act_and_inherit() {
         s.ok(&["display", "-p", "-t", "a", "#{mouse}#{@who}#{?mouse,y,n}"]),
         "1mey\n"
     );
+    // History is bounded (docs/limits.md).
+    let o = s.run(&["set-option", "-g", "history-limit", "1000001"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("value is too large: 1000001"), "{o:?}");
     // JSON.
     let v = s.json(&["show-options", "-g", "mouse"]);
     assert_eq!(v, serde_json::json!(["mouse on"]));

@@ -294,6 +294,15 @@ fn created(
 /// `new-session`.
 pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
     let (cols, rows) = check_size(ns.cols, ns.rows)?;
+    if let Some(h) = ns
+        .history_limit
+        .filter(|h| *h > crate::limits::MAX_HISTORY_LIMIT)
+    {
+        return Err(CmdError::invalid(format!(
+            "bad history limit {h}: at most {} lines",
+            crate::limits::MAX_HISTORY_LIMIT
+        )));
+    }
     let mut reg = state.registry();
     let (history, base) = {
         let o = lock(&state.options_store);

@@ -184,6 +184,18 @@ pub fn set_option(
         }
         return Ok(Response::Ok);
     }
+    // tidemux bounds history (docs/limits.md): tmux's own limit for the option is INT_MAX.
+    if name == "history-limit" {
+        if let Some(n) = value.as_deref().and_then(|v| v.trim().parse::<u64>().ok()) {
+            if n > u64::from(crate::limits::MAX_HISTORY_LIMIT) {
+                return Err(CmdError::invalid(format!(
+                    "value is too large: {} (tidemux keeps at most {} lines)",
+                    value.as_deref().unwrap_or(""),
+                    crate::limits::MAX_HISTORY_LIMIT
+                )));
+            }
+        }
+    }
     opts.set(w, &name, idx, value.as_deref(), fl.append, window_of_pane)
         .map_err(|e| CmdError::invalid(e.0))?;
     Ok(Response::Ok)
