@@ -7,6 +7,7 @@ mod agent;
 mod attach;
 mod basics;
 mod buffers;
+mod cmdset_misc;
 mod environ;
 mod faults;
 mod formats;

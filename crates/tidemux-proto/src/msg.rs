@@ -522,6 +522,28 @@ pub enum Request {
         #[serde(default)]
         timeout_ms: Option<u64>,
     },
+    /// `kill-pane -a`, `kill-window -a`, `kill-session -a`: kill every other pane of the
+    /// target's window, window of its session, or session. Reply `Ok`.
+    KillOthers {
+        /// What to kill.
+        #[serde(default)]
+        scope: KillScope,
+        /// The one to keep.
+        #[serde(default)]
+        target: Target,
+    },
+}
+
+/// What a [`Request::KillOthers`] kills.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KillScope {
+    /// Panes of the window.
+    #[default]
+    Pane,
+    /// Windows of the session.
+    Window,
+    /// Sessions of the server.
+    Session,
 }
 
 /// Flags of `set-option` and `show-options` (tmux's letters).

@@ -277,16 +277,16 @@ pub enum Command {
         visible_alias = "killp",
         after_help = "Example:\n  tidemux kill-pane -t %3"
     )]
-    KillPane(TargetArg),
+    KillPane(crate::cli_cmdset::KillArgs),
     /// Kill a window.
     #[command(
         visible_alias = "killw",
         after_help = "Example:\n  tidemux kill-window -t work:logs"
     )]
-    KillWindow(TargetArg),
+    KillWindow(crate::cli_cmdset::KillArgs),
     /// Kill a session.
     #[command(after_help = "Example:\n  tidemux kill-session -t work")]
-    KillSession(TargetArg),
+    KillSession(crate::cli_cmdset::KillArgs),
     /// Kill every pane and stop the server.
     #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
@@ -517,6 +517,9 @@ pub struct NewSessionArgs {
     /// Do not attach.
     #[arg(short = 'd')]
     pub detached: bool,
+    /// If the session (-s) exists, attach to it (with -d: do nothing) instead of failing.
+    #[arg(short = 'A')]
+    pub attach_existing: bool,
     #[command(flatten)]
     pub attach: AttachFlags,
     /// Session name.

@@ -27,6 +27,17 @@ pub struct PrintArgs {
     pub format: Option<String>,
 }
 
+/// Target and `-a` of `kill-pane`, `kill-window`, `kill-session`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KillArgs {
+    #[command(flatten)]
+    pub target: TargetArg,
+    /// Kill every other pane of the window (window of the session, session of the server)
+    /// instead.
+    #[arg(short = 'a')]
+    pub all_others: bool,
+}
+
 /// `wait-for -L` / `-U` (channel locks).
 #[derive(Debug, Args, Clone, Default)]
 pub struct WaitLockArgs {
@@ -225,6 +236,49 @@ pub enum CmdSetCommand {
         /// Value.
         #[arg(value_name = "VALUE", allow_hyphen_values = true)]
         value: Option<String>,
+    },
+    /// Make the next window of a session current (wraps around).
+    #[command(
+        visible_alias = "next",
+        after_help = "Example:\n  tidemux next-window -t work"
+    )]
+    NextWindow {
+        #[command(flatten)]
+        target: TargetArg,
+    },
+    /// Make the previous window of a session current (wraps around).
+    #[command(
+        visible_alias = "prev",
+        after_help = "Example:\n  tidemux previous-window -t work"
+    )]
+    PreviousWindow {
+        #[command(flatten)]
+        target: TargetArg,
+    },
+    /// Show pane numbers on attached clients (accepted; tidemux's client shows them in the
+    /// status line only).
+    #[command(
+        visible_alias = "displayp",
+        after_help = "Example:\n  tidemux display-panes"
+    )]
+    DisplayPanes {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Display time, ms (accepted).
+        #[arg(short = 'd', value_name = "MS")]
+        delay: Option<u64>,
+    },
+    /// Redraw attached clients (-S: the status line).
+    #[command(
+        visible_alias = "refresh",
+        after_help = "Example:\n  tidemux refresh-client -S"
+    )]
+    RefreshClient {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Only the status line.
+        #[arg(short = 'S')]
+        status: bool,
     },
     /// Show a session's (or the global, -g) environment: NAME=VALUE, -NAME for removed ones.
     #[command(

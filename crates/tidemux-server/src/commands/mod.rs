@@ -9,6 +9,7 @@ pub mod io;
 pub mod list;
 pub mod manage;
 pub mod options;
+pub mod others;
 pub mod wait;
 pub mod waitfor;
 pub mod waitlock;
@@ -37,7 +38,8 @@ pub async fn dispatch(
         Request::NewSession(_)
         | Request::KillPane { .. }
         | Request::KillWindow { .. }
-        | Request::KillSession { .. } => Kind::MayEmpty,
+        | Request::KillSession { .. }
+        | Request::KillOthers { .. } => Kind::MayEmpty,
         Request::ListSessions
         | Request::ListWindows { .. }
         | Request::ListPanes { .. }
@@ -257,6 +259,9 @@ pub async fn dispatch(
             hidden,
             format,
         ),
+        Request::KillOthers { scope, target } => {
+            others::kill_others(state, caller, scope, target.as_deref())
+        }
         Request::WaitForLock {
             channel,
             unlock,

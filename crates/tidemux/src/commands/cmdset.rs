@@ -26,6 +26,10 @@ pub fn name(c: &CmdSetCommand) -> &'static str {
         CmdSetCommand::DeleteBuffer { .. } => "delete-buffer",
         CmdSetCommand::PasteBuffer { .. } => "paste-buffer",
         CmdSetCommand::SetEnvironment { .. } => "set-environment",
+        CmdSetCommand::NextWindow { .. } => "next-window",
+        CmdSetCommand::PreviousWindow { .. } => "previous-window",
+        CmdSetCommand::DisplayPanes { .. } => "display-panes",
+        CmdSetCommand::RefreshClient { .. } => "refresh-client",
         CmdSetCommand::ShowEnvironment { .. } => "show-environment",
     }
 }
@@ -118,6 +122,33 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
                 separator,
             },
         ),
+        CmdSetCommand::NextWindow { target } => simple(
+            ctx,
+            Request::CycleWindow {
+                target: target.target,
+                offset: 1,
+            },
+        ),
+        CmdSetCommand::PreviousWindow { target } => simple(
+            ctx,
+            Request::CycleWindow {
+                target: target.target,
+                offset: -1,
+            },
+        ),
+        // Both only check the target: the attach client redraws on every model change.
+        CmdSetCommand::DisplayPanes { target, .. }
+        | CmdSetCommand::RefreshClient { target, .. } => {
+            ctx.call(Request::DisplayMessage {
+                target: target.target,
+                message: String::new(),
+                print: true,
+                all: false,
+                duration_ms: None,
+            })?;
+            ctx.done();
+            Ok(())
+        }
         CmdSetCommand::SetEnvironment {
             target,
             global,
@@ -467,4 +498,56 @@ pub fn wait_lock(
         }
         other => Err(unexpected(&other)),
     }
+}
+
+/// `kill-pane`, `kill-window`, `kill-session`, with `-a` for every other one.
+pub fn kill(
+    ctx: &Ctx,
+    scope: tidemux_proto::KillScope,
+    k: crate::cli_cmdset::KillArgs,
+) -> Result<(), Failure> {
+    use tidemux_proto::KillScope;
+    let target = k.target.target;
+    let req = match (k.all_others, scope) {
+        (true, scope) => Request::KillOthers { scope, target },
+        (false, KillScope::Pane) => Request::KillPane { target },
+        (false, KillScope::Window) => Request::KillWindow { target },
+        (false, KillScope::Session) => Request::KillSession { target },
+    };
+    ctx.call(req)?;
+    ctx.done();
+    Ok(())
+}
+
+/// Whether a session named exactly `name` exists (false when no server runs).
+pub fn session_exists(ctx: &Ctx, name: &str) -> bool {
+    let Ok(mut c) = ctx.connect() else {
+        return false;
+    };
+    matches!(
+        c.request(Request::FormatList {
+            scope: ListScope::Sessions,
+            target: None,
+            all: false,
+            format: "#{session_name}".into(),
+            filter: None,
+        }),
+        Ok(Response::Lines(v)) if v.iter().any(|s| s == name)
+    )
+}
+
+/// Prints `format` expanded for `target` (`-P` of `new-session -A` on an existing session).
+pub fn display_print(ctx: &Ctx, target: &str, format: &str) -> Result<(), Failure> {
+    match ctx.call(Request::DisplayMessage {
+        target: Some(target.to_owned()),
+        message: format.to_owned(),
+        print: true,
+        all: false,
+        duration_ms: None,
+    })? {
+        Response::Text(t) if ctx.json => output::json(&serde_json::json!({ "text": t })),
+        Response::Text(t) => output::line(&t),
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
 }

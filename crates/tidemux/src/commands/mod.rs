@@ -147,6 +147,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &ctx,
             crate::cli::NewSessionArgs {
                 detached: false,
+                attach_existing: false,
                 attach: cli.attach,
                 name: None,
                 window_name: None,
@@ -243,13 +244,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 misc::wait_for(&ctx, signal, timeout, channel)
             }
         }
-        Some(Command::KillPane(t)) => session::simple(&ctx, Request::KillPane { target: t.target }),
-        Some(Command::KillWindow(t)) => {
-            session::simple(&ctx, Request::KillWindow { target: t.target })
-        }
-        Some(Command::KillSession(t)) => {
-            session::simple(&ctx, Request::KillSession { target: t.target })
-        }
+        Some(Command::KillPane(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Pane, k),
+        Some(Command::KillWindow(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Window, k),
+        Some(Command::KillSession(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Session, k),
         Some(Command::KillServer) => session::simple(&ctx, Request::KillServer),
         Some(Command::RenameSession { target, name }) => session::simple(
             &ctx,

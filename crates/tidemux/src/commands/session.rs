@@ -76,6 +76,26 @@ fn print_created(
 
 /// `new-session`.
 pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
+    if a.attach_existing {
+        if let Some(name) = a.name.clone() {
+            if super::cmdset::session_exists(ctx, &name) {
+                if !a.detached {
+                    return attach(ctx, Some(name), false, &a.attach);
+                }
+                if a.print.print {
+                    let fmt = a
+                        .print
+                        .format
+                        .clone()
+                        .unwrap_or_else(|| NEW_SESSION_TEMPLATE.to_owned());
+                    super::cmdset::display_print(ctx, &name, &fmt)?;
+                } else {
+                    ctx.done();
+                }
+                return Ok(());
+            }
+        }
+    }
     if !a.detached {
         // Check everything the attachment needs before creating anything.
         check_can_attach(&a.attach)?;
