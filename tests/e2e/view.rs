@@ -4,7 +4,7 @@
 //! needs the client's raw output (BEL, OSC 9/777), the client runs under `script(1)`, which
 //! copies every byte it writes to a file.
 
-use crate::attach::{cols_to, status, Rig};
+use crate::attach::{cols_from, cols_to, num, status, Rig};
 use crate::support::{exe, wait_until, DEADLINE};
 use serde_json::Value;
 
@@ -197,6 +197,21 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
         rig.panes("work")
     );
     rig.wait_rows("o", "busy back to running", |r| shows(r, "busy", "running"));
+    // A click on a pane's entry in the sidebar focuses it.
+    // (waiter still has the bell's attention: only focusing clears it.)
+    let rows = rig.wait_rows("o", "the sidebar", |r| shows(r, "waiter", "attention"));
+    let y = sidebar(&rows)
+        .iter()
+        .position(|l| l.contains("%0 waiter"))
+        .expect("waiter's entry")
+        + 2;
+    let click = format!("\x1b[<0;3;{y}M");
+    rig.outer.ok(&["send", "-t", "o", "--", &click]);
+    assert!(
+        wait_until(DEADLINE, || rig.pane_named("waiter")["active"] == true),
+        "a click on the sidebar entry did not focus waiter: {:?}",
+        rig.panes("work")
+    );
     // prefix b hides the sidebar: the window takes the whole terminal.
     rig.keys("o", &["C-b", "b"]);
     assert!(
@@ -280,4 +295,93 @@ fn read_only_mark_overflowing_tabs_keep_the_clock_pane_numbers_and_split_directo
         rig.panes("work:0"),
         rows.join("\n")
     );
+}
+
+#[test]
+fn mouse_click_focuses_panes_and_tabs_and_the_wheel_scrolls_back() {
+    let rig = Rig::new();
+    rig.inner.ok(&[
+        "send",
+        "-t",
+        "work",
+        "--enter",
+        "seq 1 80; echo SEQ-$((40+2))",
+    ]);
+    rig.inner.wait_text("work", "SEQ-42");
+    rig.attach("o", 80, 24, &[]);
+    rig.keys("o", &["C-b", "%"]);
+    assert!(
+        wait_until(DEADLINE, || rig.panes("work").len() == 2),
+        "no split"
+    );
+    rig.inner
+        .ok(&["new-window", "-d", "-t", "work", "-n", "other"]);
+    // SGR mouse reports as a terminal sends them (1-based column;row, M press, m release).
+    let mouse = |b: u16, x: usize, y: usize| {
+        let press = format!("\x1b[<{b};{x};{y}M");
+        let release = format!("\x1b[<{b};{x};{y}m");
+        rig.outer.ok(&["send", "-t", "o", "--", &press]);
+        if b < 64 {
+            rig.outer.ok(&["send", "-t", "o", "--", &release]);
+        }
+    };
+    let active = |i: usize| rig.panes("work:0")[i]["active"] == true;
+    assert!(wait_until(DEADLINE, || active(1)), "the new pane is active");
+    mouse(0, 5, 5);
+    assert!(
+        wait_until(DEADLINE, || active(0)),
+        "a click did not focus the left pane: {:?}",
+        rig.panes("work:0")
+    );
+    mouse(0, 60, 5);
+    assert!(
+        wait_until(DEADLINE, || active(1)),
+        "a click did not focus the right pane"
+    );
+    // A click on a tab selects its window.
+    let rows = rig.wait_rows("o", "the second tab", |r| status(r).contains("1:other"));
+    let x = status(&rows).find("1:other").expect("tab") + 2;
+    mouse(0, x, 24);
+    assert!(
+        wait_until(DEADLINE, || rig.windows()[1]["active"] == true),
+        "a click on the tab did not select window 1: {:?}",
+        rig.windows()
+    );
+    let rows = rig.wait_rows("o", "window 1 shown", |r| status(r).contains("1:other*"));
+    let x = status(&rows).find("0:").expect("tab") + 2;
+    mouse(0, x, 24);
+    assert!(
+        wait_until(DEADLINE, || rig.windows()[0]["active"] == true),
+        "a click on the tab did not select window 0"
+    );
+    // Wheel up over the left pane: its scrollback view, 3 lines up; wheel down back out.
+    rig.wait_rows("o", "window 0 shown", |r| status(r).contains("0:bash*"));
+    mouse(64, 5, 5);
+    rig.wait_rows("o", "the left pane's scrollback view", |r| {
+        cols_to(&r[0], 40).trim_end().ends_with("]") && cols_to(&r[0], 40).contains("[3/")
+    });
+    mouse(65, 5, 5);
+    rig.wait_rows("o", "the scrollback view left", |r| {
+        !cols_to(&r[0], 40).contains("[3/") && !cols_to(&r[0], 40).contains("[0/")
+    });
+    // A program that asked for mouse reports (1000 + SGR 1006) gets the click, in its own
+    // coordinates; the pane is focused first.
+    mouse(0, 5, 5);
+    assert!(wait_until(DEADLINE, || active(0)), "left pane not focused");
+    let right = rig.panes("work:0")[1].clone();
+    let id = right["id"].as_str().expect("id").to_owned();
+    rig.inner.ok(&[
+        "send",
+        "-t",
+        &id,
+        "--enter",
+        "python3 -c \"import sys,os,tty; tty.setraw(0); sys.stdout.write(chr(27)+'[?1000h'+chr(27)+'[?1006hREADY'); sys.stdout.flush(); print(repr(os.read(0,64)), end=chr(13)+chr(10))\"",
+    ]);
+    let left = num(&right, "left") as usize;
+    rig.wait_rows("o", "the program ready", |r| {
+        r.iter().any(|l| cols_from(l, left) == "READY")
+    });
+    mouse(0, left + 4, 4);
+    let screen = rig.inner.wait_text(&id, "b'\\x1b[<0;4;4M");
+    assert!(active(1), "the clicked pane is not active:\n{screen}");
 }

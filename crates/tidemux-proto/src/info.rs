@@ -286,6 +286,13 @@ pub struct PaneView {
     pub active: bool,
     /// Its process exited.
     pub dead: bool,
+    /// Mouse reporting its program asked for: 0 none, 1 presses (`?9`), 2 presses and
+    /// releases (`?1000`), 3 also drags (`?1002`), 4 all motion (`?1003`).
+    #[serde(default)]
+    pub mouse: u8,
+    /// Mouse reports in SGR encoding (`?1006`) rather than X10 bytes.
+    #[serde(default)]
+    pub mouse_sgr: bool,
 }
 
 /// One entry of the status line's window list.

@@ -92,6 +92,11 @@ impl Keys {
         }
     }
 
+    /// Whether no prefix is pending (a mouse report may be taken whole).
+    pub fn idle(&self) -> bool {
+        self.state == State::Normal
+    }
+
     /// Feeds raw bytes; returns the actions in order (consecutive forwarded bytes merged).
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Action> {
         let mut out: Vec<Action> = Vec::new();

@@ -10,6 +10,7 @@
 //! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
 
 pub mod keys;
+pub mod mouse;
 pub mod overview;
 pub mod render;
 pub mod term;
@@ -96,6 +97,9 @@ struct View {
     at: Option<Instant>,
     /// Sidebar forced on or off by `prefix b`; `None`: automatic.
     sidebar: Option<bool>,
+    /// Where the last drawn status line shows each window's tab: (first column, end column,
+    /// window index), for mouse clicks.
+    tab_hits: TabHits,
 }
 
 impl View {
@@ -168,6 +172,9 @@ fn style(fg: Color, bg: Color, flags: u8) -> CellStyle {
     CellStyle { fg, bg, flags }
 }
 
+/// Where the status line shows each window's tab: (first column, end column, window index).
+type TabHits = Vec<(u16, u16, u32)>;
+
 /// What the client adds around the panes.
 #[derive(Debug, Clone, Copy, Default)]
 struct Ui {
@@ -181,10 +188,10 @@ struct Ui {
 
 /// The status line's left part (session and window tabs) and the style of each tab, scrolled
 /// so the current window's tab shows within `width` cells (`<` / `>` mark hidden tabs).
-fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle)> {
+fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle, Option<u32>)> {
     let bar = style(Color::Idx(0), Color::Idx(2), 0);
     let head = format!("[{}] ", f.session_name);
-    let tabs: Vec<(String, CellStyle)> = f
+    let tabs: Vec<(String, CellStyle, Option<u32>)> = f
         .windows
         .iter()
         .map(|t| {
@@ -200,16 +207,16 @@ fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle)> {
                 "waiting-input" => style(Color::Idx(0), Color::Idx(3), 0),
                 _ => bar,
             };
-            (format!("{}:{}{mark}", t.index, t.name), st)
+            (format!("{}:{}{mark}", t.index, t.name), st, Some(t.index))
         })
         .collect();
     let total: usize =
         head.chars().count() + tabs.iter().map(|t| t.0.chars().count() + 1).sum::<usize>();
-    let mut out = vec![(head.clone(), bar)];
+    let mut out = vec![(head.clone(), bar, None)];
     if total <= width {
         for t in tabs {
             out.push(t);
-            out.push((" ".into(), bar));
+            out.push((" ".into(), bar, None));
         }
         return out;
     }
@@ -222,7 +229,7 @@ fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle)> {
         start -= 1;
         used += tabs[start].0.chars().count() + 1;
     }
-    out.push((if start > 0 { "<" } else { " " }.into(), bar));
+    out.push((if start > 0 { "<" } else { " " }.into(), bar, None));
     let mut len = 0;
     let mut end = start;
     for t in &tabs[start..] {
@@ -233,10 +240,10 @@ fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle)> {
         len += l;
         end += 1;
         out.push(t.clone());
-        out.push((" ".into(), bar));
+        out.push((" ".into(), bar, None));
     }
     if end < tabs.len() {
-        out.push((">".into(), bar));
+        out.push((">".into(), bar, None));
     }
     out
 }
@@ -249,10 +256,11 @@ fn compose(
     rows: u16,
     prompt_flash: Option<&str>,
     ui: Ui,
-) -> (Grid, Option<(u16, u16)>) {
+) -> (Grid, Option<(u16, u16)>, TabHits) {
     let mut g = Grid::new(cols, rows);
+    let mut tab_hits = Vec::new();
     let Some(f) = &view.frame else {
-        return (g, None);
+        return (g, None, tab_hits);
     };
     let ox = ui.ox;
     let body = rows.saturating_sub(1);
@@ -417,8 +425,12 @@ fn compose(
         Mode::Rename(s) => g.put_str(0, y, &format!("(rename-window) {s}"), bar, cols),
         _ => {
             let mut x = 0;
-            for (t, st) in tabs_line(f, usize::from(left_room)) {
+            for (t, st, index) in tabs_line(f, usize::from(left_room)) {
+                let start = x;
                 x = g.put_str(x, y, &t, st, left_room);
+                if let Some(i) = index {
+                    tab_hits.push((start, x, i));
+                }
             }
             x
         }
@@ -431,7 +443,7 @@ fn compose(
     if rx >= end {
         g.put_str(rx, y, &right, bar, cols);
     }
-    (g, cursor)
+    (g, cursor, tab_hits)
 }
 
 fn spawn_reader<R: Read + Send + 'static>(mut r: R, tx: mpsc::Sender<Msg>) {
@@ -688,7 +700,7 @@ fn run_loop(
                 read_only: opts.read_only,
                 extra_secs: view.at.map_or(0, |t| t.elapsed().as_secs()),
             };
-            let (grid, cursor) = compose(
+            let (grid, cursor, hits) = compose(
                 &view,
                 &mode,
                 cols,
@@ -696,6 +708,7 @@ fn run_loop(
                 flash.as_ref().map(|(m, _)| m.as_str()),
                 ui,
             );
+            view.tab_hits = hits;
             let bytes = renderer.draw(&grid, cursor);
             if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
                 return Exit::ServerExited;
@@ -815,6 +828,17 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
                 b"\x1b[6~" | b"\x06" => *offset = offset.saturating_sub(page),
                 b"g" => *offset = max,
                 b"G" => *offset = 0,
+                k if k.starts_with(b"\x1b[<") => match mouse::parse_sgr(k) {
+                    Some(m) if m.wheel_up() => *offset = (*offset + WHEEL_LINES).min(max),
+                    Some(m) if m.wheel_down() => {
+                        *offset = offset.saturating_sub(WHEEL_LINES);
+                        // Scrolled back to the bottom: leave (tmux `copy-mode -e`).
+                        if *offset == 0 {
+                            *mode = Mode::Normal;
+                        }
+                    }
+                    _ => {}
+                },
                 _ => {}
             }
         }
@@ -856,6 +880,17 @@ fn handle_input(
             mode_key(&bytes[i..i + n], mode, view, cmd)?;
             i += n;
             continue;
+        }
+        if keys.idle() && bytes[i..].starts_with(b"\x1b[<") {
+            let n = key_len(&bytes[i..]);
+            if let Some(m) = mouse::parse_sgr(&bytes[i..i + n]) {
+                flush(&mut fwd, sender)?;
+                if !opts.read_only {
+                    on_mouse(m, mode, view, cmd, sender)?;
+                }
+                i += n;
+                continue;
+            }
         }
         for action in keys.feed(&bytes[i..=i]) {
             match action {
@@ -1013,22 +1048,120 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
         Action::Help => *mode = Mode::Help,
         Action::CopyMode => {
             if let Some(a) = &active {
-                let r = command(
-                    cmd,
-                    Request::ReadScreen {
-                        target: Some(a.id.to_string()),
-                        range: ReadRange::History,
-                        ansi: false,
-                    },
-                )?;
-                if let Response::Screen(s) = r {
-                    *mode = Mode::Copy {
-                        pane: a.id,
-                        lines: s.lines,
-                        offset: 0,
-                    };
-                }
+                *mode = copy_mode(cmd, a, 0)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Lines a wheel notch scrolls (tmux scrolls 5; 3 as most terminals).
+const WHEEL_LINES: usize = 3;
+
+/// The scrollback view of `pane`, `offset` lines up from the bottom (clamped).
+fn copy_mode(cmd: &mut Client, pane: &PaneView, offset: usize) -> Result<Mode, String> {
+    match command(
+        cmd,
+        Request::ReadScreen {
+            target: Some(pane.id.to_string()),
+            range: ReadRange::History,
+            ansi: false,
+        },
+    )? {
+        Response::Screen(s) => {
+            let max = s.lines.len().saturating_sub(usize::from(pane.rows));
+            Ok(Mode::Copy {
+                pane: pane.id,
+                lines: s.lines,
+                offset: offset.min(max),
+            })
+        }
+        _ => Ok(Mode::Normal),
+    }
+}
+
+/// A mouse event in normal mode: a left click focuses the pane, the sidebar entry or the
+/// window tab under it; the wheel up enters the scrollback view of the pane under it. Over a
+/// pane whose program asked for mouse reports, the event goes to the program instead (with
+/// coordinates in the pane; the pane is focused first, as input goes to the active pane).
+fn on_mouse(
+    m: mouse::Mouse,
+    mode: &mut Mode,
+    view: &View,
+    cmd: &mut Client,
+    sender: &mut StreamSender,
+) -> Result<(), String> {
+    let Some(f) = view.frame.as_ref() else {
+        return Ok(());
+    };
+    let (cols, rows) = term::size();
+    let ox = view.sidebar_width(cols);
+    let (x, y) = (m.x, m.y);
+    let pane_at = |x: u16, y: u16| {
+        let x = x.checked_sub(ox)?;
+        f.panes
+            .iter()
+            .find(|p| x >= p.left && x < p.left + p.cols && y >= p.top && y < p.top + p.rows)
+    };
+    let select = |cmd: &mut Client, p: PaneId| {
+        command(
+            cmd,
+            Request::SelectPane {
+                target: Some(p.to_string()),
+            },
+        )
+        .map(|_| ())
+    };
+    // Pass-through: presses and wheel over a reporting pane; releases and drags to the active
+    // pane when it reports (a drag keeps going to the pane it started in).
+    let target = if m.press && m.button & 32 == 0 {
+        pane_at(x, y)
+    } else {
+        view.active()
+    };
+    if let Some(p) = target.filter(|p| p.mouse > 0) {
+        let (px, py) = (
+            x.saturating_sub(ox)
+                .saturating_sub(p.left)
+                .min(p.cols.saturating_sub(1)),
+            y.saturating_sub(p.top).min(p.rows.saturating_sub(1)),
+        );
+        if let Some(bytes) = mouse::encode(&m, px, py, p.mouse, p.mouse_sgr) {
+            if !p.active {
+                select(cmd, p.id)?;
+            }
+            sender
+                .send(Request::AttachInput { bytes })
+                .map_err(|e| e.to_string())?;
+        }
+        return Ok(());
+    }
+    if m.wheel_up() {
+        if let Some(p) = pane_at(x, y).or_else(|| view.active()) {
+            *mode = copy_mode(cmd, p, WHEEL_LINES)?;
+        }
+        return Ok(());
+    }
+    if !m.left_press() {
+        return Ok(());
+    }
+    if y + 1 == rows {
+        if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
+            command(
+                cmd,
+                Request::SelectWindow {
+                    target: Some(format!("{}:{i}", f.session)),
+                },
+            )?;
+        }
+    } else if x < ox {
+        let at = overview::rows_of(&f.overview);
+        if let Some((p, _)) = at.iter().rev().find(|(_, top)| y >= *top) {
+            select(cmd, *p)?;
+        }
+    } else if let Some(p) = pane_at(x, y) {
+        if !p.active {
+            select(cmd, p.id)?;
         }
     }
     Ok(())

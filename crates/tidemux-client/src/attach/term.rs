@@ -13,7 +13,8 @@ pub fn restore() {
         let mut out = std::io::stdout();
         // Leave the alternate screen (xterm 1049), show the cursor (DECTCEM), reset SGR, turn
         // off bracketed paste and mouse modes a pane may have left on in our terminal.
-        let _ = out.write_all(b"\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1049l");
+        let _ = out
+            .write_all(b"\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[?1049l");
         let _ = out.flush();
         let _ = crossterm::terminal::disable_raw_mode();
     }
@@ -37,7 +38,9 @@ impl TermGuard {
             prev(info);
         }));
         let mut out = std::io::stdout();
-        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J")?;
+        // Alternate screen, then mouse reporting: button presses and drags (1000, 1002) in SGR
+        // encoding (1006), xterm ctlseqs "Mouse Tracking".
+        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[?1000h\x1b[?1002h\x1b[?1006h")?;
         out.flush()?;
         Ok(TermGuard(()))
     }

@@ -431,17 +431,22 @@ fn next_frame(
     let views: Vec<PaneView> = win
         .visible_geometry()
         .into_iter()
-        .map(|(id, r)| PaneView {
-            id,
-            left: r.left,
-            top: r.top,
-            cols: r.cols,
-            rows: r.rows,
-            active: id == win.active_pane,
-            dead: reg
-                .panes
-                .get(&id)
-                .is_some_and(|e| e.pane.state().exit.is_some()),
+        .map(|(id, r)| {
+            let (dead, (mouse, mouse_sgr)) = reg.panes.get(&id).map_or((false, (0, false)), |e| {
+                let st = e.pane.state();
+                (st.exit.is_some(), st.screen.mouse())
+            });
+            PaneView {
+                id,
+                left: r.left,
+                top: r.top,
+                cols: r.cols,
+                rows: r.rows,
+                active: id == win.active_pane,
+                dead,
+                mouse,
+                mouse_sgr,
+            }
         })
         .collect();
     let full = sent.window != Some(win.id)

@@ -482,6 +482,23 @@ impl Screen {
         }
     }
 
+    /// Mouse reporting the program asked for (xterm ctlseqs "Mouse Tracking"): 0 none, 1
+    /// presses only (X10, `?9`), 2 presses and releases (`?1000`), 3 also motion with a
+    /// button held (`?1002`), 4 all motion (`?1003`); and whether reports use the SGR
+    /// encoding (`?1006`) rather than X10 bytes.
+    pub fn mouse(&self) -> (u8, bool) {
+        let s = self.parser.screen();
+        let mode = match s.mouse_protocol_mode() {
+            vt100::MouseProtocolMode::None => 0,
+            vt100::MouseProtocolMode::Press => 1,
+            vt100::MouseProtocolMode::PressRelease => 2,
+            vt100::MouseProtocolMode::ButtonMotion => 3,
+            vt100::MouseProtocolMode::AnyMotion => 4,
+        };
+        let sgr = s.mouse_protocol_encoding() == vt100::MouseProtocolEncoding::Sgr;
+        (mode, sgr)
+    }
+
     /// Cursor position and visibility.
     pub fn cursor(&self) -> Cursor {
         let s = self.parser.screen();
