@@ -4,6 +4,7 @@
 mod support;
 
 mod agent;
+mod api;
 mod attach;
 mod basics;
 mod buffers;

@@ -1,17 +1,40 @@
 //! Requests and responses. One definition of each message: the server matches on these, the
 //! client builds them, the CLI prints their payloads as JSON.
 //!
-//! Compatibility: new variants and fields are appended at the end; a change to an existing one
-//! bumps [`crate::PROTOCOL_VERSION`].
+//! # Evolution rules (read before changing a message)
+//!
+//! On the wire every message is JSON (see `docs/protocol.md`); identities are names, never
+//! positions, so order does not matter:
+//!
+//! - A request's identity is its method name: the variant name in kebab-case
+//!   (`Request::ListSessions` is `"list-sessions"`). A reply's is its `type` (same rule). Never
+//!   rename a variant or a field; if the Rust name must change, keep the wire name with
+//!   `#[serde(rename = "old-name")]`.
+//! - Adding a request, a reply type or an event kind is a minor change: bump
+//!   [`crate::PROTOCOL_MINOR`]. An older server answers an unknown method with a `protocol`
+//!   error; nothing else breaks.
+//! - Adding a field is a minor change and the new field MUST carry `#[serde(default)]` (or be
+//!   an `Option`, which defaults to `None`): an older peer does not send it. Unknown fields are
+//!   ignored on input (never use `#[serde(deny_unknown_fields)]`), so an older peer skips it.
+//!   Bump [`crate::PROTOCOL_MINOR`] and say in the field's doc which minor added it.
+//! - Removing or retyping a field, or changing what a value means, is a major change: bump
+//!   [`crate::PROTOCOL_VERSION`] and keep serving the old major while it is in
+//!   [`crate::MIN_PROTOCOL_VERSION`]`..=`[`crate::PROTOCOL_VERSION`].
+//! - Every type here derives `JsonSchema`; `docs/api/` is regenerated with
+//!   `cargo run -p tidemux -- api-schema --out docs/api` (a test fails until it is).
+//!
+//! Request fields with a natural empty value (`false`, empty lists, `Spawn::default()`) are
+//! `#[serde(default)]` so that JSON callers may leave them out.
 
 use crate::ids::{PaneId, SessionId, WindowId};
 use crate::info::{
     AttachFrame, ExitInfo, Identity, PaneInfo, RunState, ScreenCapture, SessionInfo, WindowInfo,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The body of every request frame: the caller's context plus the request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Envelope {
     /// The pane the caller runs in (`TIDEMUX_PANE`), used as the default target.
     pub caller_pane: Option<PaneId>,
@@ -25,7 +48,8 @@ pub struct Envelope {
 pub type Target = Option<String>;
 
 /// Options of `new-session`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct NewSession {
     /// Session name; `None` picks the next free number, as tmux does.
     pub name: Option<String>,
@@ -44,7 +68,8 @@ pub struct NewSession {
 }
 
 /// How to start a pane's process.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Spawn {
     /// argv; empty means the default shell (`$SHELL`, else `/bin/sh`). One element containing
     /// spaces or shell syntax runs through `/bin/sh -c`.
@@ -65,7 +90,8 @@ pub struct Spawn {
 }
 
 /// Direction of a split.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum SplitDirection {
     /// Side by side (tmux `-h`).
     Horizontal,
@@ -74,7 +100,8 @@ pub enum SplitDirection {
 }
 
 /// Size of a new pane along the split direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum SplitSize {
     /// Cells.
     Cells(u16),
@@ -83,9 +110,11 @@ pub enum SplitSize {
 }
 
 /// Which lines `read-screen` returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum ReadRange {
     /// The visible screen.
+    #[default]
     Visible,
     /// The last N lines of history followed by the visible screen.
     Lines(u32),
@@ -101,8 +130,10 @@ pub enum ReadRange {
     },
 }
 
-/// A request from a client.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A request from a client. On the wire: `"method"` is the variant name in kebab-case,
+/// `"params"` its fields (absent for variants without fields).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "method", content = "params", rename_all = "kebab-case")]
 pub enum Request {
     /// Create a session with one window and one pane.
     NewSession(NewSession),
@@ -113,8 +144,10 @@ pub enum Request {
         /// Window name.
         name: Option<String>,
         /// Process options.
+        #[serde(default)]
         spawn: Spawn,
         /// Do not make it the current window.
+        #[serde(default)]
         detached: bool,
     },
     /// Split a pane.
@@ -126,8 +159,10 @@ pub enum Request {
         /// Size of the new pane; `None` is half.
         size: Option<SplitSize>,
         /// Process options.
+        #[serde(default)]
         spawn: Spawn,
         /// Do not make the new pane active.
+        #[serde(default)]
         detached: bool,
     },
     /// List all sessions.
@@ -137,6 +172,7 @@ pub enum Request {
         /// Session.
         target: Target,
         /// Every session's windows.
+        #[serde(default)]
         all: bool,
     },
     /// List panes of one window (or session), or of all with `all`.
@@ -144,6 +180,7 @@ pub enum Request {
         /// Window or session.
         target: Target,
         /// Every pane on the server.
+        #[serde(default)]
         all: bool,
     },
     /// Type text literally (UTF-8) into a pane, then Enter if `enter`.
@@ -153,6 +190,7 @@ pub enum Request {
         /// Text, written as is.
         text: String,
         /// Press Enter afterwards (same write).
+        #[serde(default)]
         enter: bool,
         /// Submit mode: bracketed paste when the program enabled it, then Enter as a separate
         /// write after this many milliseconds (see `docs/cli.md`).
@@ -163,12 +201,15 @@ pub enum Request {
         timeout_ms: Option<u64>,
     },
     /// Press keys by tmux name, `count` times each sequence.
+    #[serde(rename = "send-key")]
     SendKeys {
         /// Pane.
         target: Target,
         /// Key names (`Enter`, `C-c`, `M-Up`, ...).
+        #[serde(default)]
         keys: Vec<String>,
         /// Repeat count (>= 1).
+        #[serde(default = "one")]
         count: u32,
     },
     /// Capture a pane's screen and/or history.
@@ -176,8 +217,10 @@ pub enum Request {
         /// Pane.
         target: Target,
         /// Lines to return.
+        #[serde(default)]
         range: ReadRange,
         /// Include SGR attributes.
+        #[serde(default)]
         ansi: bool,
     },
     /// tmux `wait-for`: block until `channel` is signalled, or signal it.
@@ -185,6 +228,7 @@ pub enum Request {
         /// Channel name.
         channel: String,
         /// Signal instead of waiting.
+        #[serde(default)]
         signal: bool,
         /// Give up after this many milliseconds.
         timeout_ms: Option<u64>,
@@ -269,6 +313,7 @@ pub enum Request {
         /// Replay buffered events with a sequence number greater than this first.
         after: Option<u64>,
         /// Only these kinds (exact kind or family prefix such as `pane`); empty = all.
+        #[serde(default)]
         filters: Vec<String>,
     },
     /// Set or clear a pane's attention flag.
@@ -278,6 +323,7 @@ pub enum Request {
         /// Message (setting).
         message: String,
         /// Clear instead of set.
+        #[serde(default)]
         clear: bool,
     },
     /// Attach to a session: replies are a stream of `Response::Frame` with this request's id,
@@ -286,19 +332,21 @@ pub enum Request {
         /// Session.
         target: Target,
         /// Observer: input is ignored.
+        #[serde(default)]
         read_only: bool,
         /// Terminal width, cells.
         cols: u16,
         /// Terminal height, cells (the status line takes one).
         rows: u16,
     },
-    /// Refused by the server (kept so that the numbering of later requests does not change):
+    /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
     /// [`Request::AttachInput`], so no connection can type as another client.
     ClientInput {
         /// Attached client id.
         client: u32,
         /// Bytes, unchanged.
+        #[serde(default)]
         bytes: Vec<u8>,
     },
     /// Refused by the server, like [`Request::ClientInput`]: see [`Request::AttachResize`].
@@ -623,8 +671,13 @@ pub enum ListScope {
     Buffers,
 }
 
+fn one() -> u32 {
+    1
+}
+
 /// Conditions of a wait; the wait returns when any holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct WaitSpec {
     /// Regex over the visible screen (lines joined by `\n`, multi-line mode).
     pub text: Option<String>,
@@ -646,7 +699,7 @@ pub struct WaitSpec {
 }
 
 /// How a wait ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WaitOutcome {
     /// The pane.
     pub pane: PaneId,
@@ -672,7 +725,7 @@ pub struct WaitOutcome {
 }
 
 /// Kinds of events (`docs/cli.md` lists their fields).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventKind {
     /// A session was created.
@@ -774,7 +827,7 @@ impl EventKind {
 }
 
 /// One event. Fields that do not apply to a kind are `null`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Event {
     /// Server-wide sequence number (1, 2, ...); 0 for the synthetic `events-lost` and
     /// `subscriber-dropped` events.
@@ -825,7 +878,7 @@ impl Event {
 }
 
 /// What a successful creation made.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Created {
     /// Session holding the new pane.
     pub session: SessionId,
@@ -844,7 +897,7 @@ pub struct Created {
 }
 
 /// What `send` and `send-key` did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Sent {
     /// The pane written to.
     pub pane: PaneId,
@@ -855,7 +908,7 @@ pub struct Sent {
 }
 
 /// Server identity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ServerInfo {
     /// Crate version of the server binary.
     pub version: String,
@@ -867,8 +920,9 @@ pub struct ServerInfo {
     pub socket: String,
 }
 
-/// Error classes a caller can branch on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Error classes a caller can branch on (JSON: `not_found`, ..., as the CLI's `--json` errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// A target matched nothing.
     NotFound,
@@ -885,7 +939,7 @@ pub enum ErrorKind {
 }
 
 /// An error reply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorReply {
     /// Class.
     pub kind: ErrorKind,
@@ -896,8 +950,13 @@ pub struct ErrorReply {
 /// A reply; its frame repeats the request's id.
 // One value per reply, built and dropped at once: the size spread between variants costs
 // nothing worth a Box.
+///
+/// On the wire (the `result` of a JSON-RPC reply): `"type"` is the variant name in kebab-case,
+/// `"data"` its payload (absent for `ok`). `Error` travels as the JSON-RPC `error` member
+/// instead (see [`crate::codec`]).
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", content = "data", rename_all = "kebab-case")]
 pub enum Response {
     /// Done, nothing to report.
     Ok,

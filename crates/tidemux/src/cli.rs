@@ -361,6 +361,14 @@ pub enum Command {
     /// Print client and server versions.
     #[command(after_help = "Example:\n  tidemux version --json")]
     Version,
+    /// Write the JSON Schemas of the socket API (docs/api/*.schema.json) into DIR.
+    #[command(after_help = "Example (in the source tree):\n  tidemux api-schema --out docs/api")]
+    ApiSchema {
+        /// Directory to write into (created if missing); other *.schema.json files there are
+        /// removed.
+        #[arg(long, value_name = "DIR", default_value = "docs/api")]
+        out: PathBuf,
+    },
     /// Wait until a condition holds on a pane (exit 124 on timeout).
     #[command(
         after_help = "Examples:\n  tidemux wait -t work --text '^(PASS|FAIL)' --since 4711 --timeout 600\n  tidemux wait -t work --prompt --timeout 60     # needs shell-init in the pane's shell\n  tidemux wait -t work --state waiting-input --read"

@@ -101,6 +101,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::HasSession(_) => "has-session",
             Command::Identify => "identify",
             Command::Version => "version",
+            Command::ApiSchema { .. } => "api-schema",
             Command::Wait(_) => "wait",
             Command::Status { .. } => "status",
             Command::Events { .. } => "events",
@@ -286,6 +287,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::HasSession(t)) => misc::has_session(&ctx, t.target),
         Some(Command::Identify) => misc::identify(&ctx),
         Some(Command::Version) => misc::version(&ctx),
+        Some(Command::ApiSchema { out }) => misc::api_schema(&ctx, &out),
         Some(Command::Wait(a)) => sync::wait(&ctx, a),
         Some(Command::Status { target }) => list::status(&ctx, target.target),
         Some(Command::Attach {
