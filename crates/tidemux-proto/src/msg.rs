@@ -602,7 +602,7 @@ pub enum Request {
 }
 
 /// What a [`Request::KillOthers`] kills.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum KillScope {
     /// Panes of the window.
     #[default]
@@ -614,7 +614,7 @@ pub enum KillScope {
 }
 
 /// Flags of `set-option` and `show-options` (tmux's letters).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OptionFlags {
     /// `-g`: the global value.
     #[serde(default)]
@@ -658,7 +658,7 @@ pub struct OptionFlags {
 }
 
 /// What a [`Request::FormatList`] lists.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum ListScope {
     /// Sessions, by name.
     #[default]
@@ -1001,7 +1001,7 @@ pub enum Response {
 }
 
 /// Output and status of a `run-shell` command.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RunOutput {
     /// stdout then stderr, at most 1 MiB.
     pub output: Vec<u8>,
@@ -1012,7 +1012,7 @@ pub struct RunOutput {
 }
 
 /// One paste buffer, as `list-buffers --json` prints it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BufferInfo {
     /// Name (`bufferN` for automatic buffers).
     pub name: String,
