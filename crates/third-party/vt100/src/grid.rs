@@ -112,19 +112,18 @@ impl Grid {
                 .unwrap_or(u16::MAX)
                 .min(diff);
             // Number of rows actually pulled from scrollback.
-            let num_pulled_scrollback =
-                scrollback.rows.len().min(num_pulled.into());
+            let num_pulled_scrollback = scrollback.rows.len().min(num_pulled.into());
             // Number of blank rows inserted at the top, because our scrollback
             // buffer isn't as large as the theoretical amount of scrollback
             // an unbounded terminal would have.
-            let num_pulled_blank =
-                usize::from(num_pulled) - num_pulled_scrollback;
-            let pulled =
-                core::iter::repeat_with(new_row)
-                    .take(num_pulled_blank)
-                    .chain(scrollback.rows.drain(
-                        scrollback.rows.len() - num_pulled_scrollback..,
-                    ));
+            let num_pulled_blank = usize::from(num_pulled) - num_pulled_scrollback;
+            let pulled = core::iter::repeat_with(new_row)
+                .take(num_pulled_blank)
+                .chain(
+                    scrollback
+                        .rows
+                        .drain(scrollback.rows.len() - num_pulled_scrollback..),
+                );
             self.rows.splice(0..0, pulled);
             self.rows.resize_with(size.rows().into(), new_row);
             scrollback.unbounded_len -= usize::from(num_pulled);
@@ -170,6 +169,95 @@ impl Grid {
         debug_assert!(self.saved_pos.col < self.size.cols());
     }
 
+    /// tidemux: takes over the cursor, scroll region and origin mode of `other` (tmux keeps
+    /// them per screen, not per grid, so they survive a switch to or from the alternate
+    /// screen) and, with `clear`, blanks every row (screen.c screen_alternate_on).
+    pub fn take_state_from(&mut self, other: &Self, clear: bool) {
+        self.pos = other.pos;
+        self.scroll_top = other.scroll_top;
+        self.scroll_bottom = other.scroll_bottom;
+        self.origin_mode = other.origin_mode;
+        if clear {
+            self.allocate_rows();
+            for row in &mut self.rows {
+                row.reset();
+            }
+        }
+    }
+
+    /// tidemux: the scroll region, (top, bottom), 0-based inclusive.
+    pub fn scroll_region(&self) -> (u16, u16) {
+        (self.scroll_top, self.scroll_bottom)
+    }
+
+    /// tidemux: sets the scroll region as given (callers validate it).
+    pub fn set_scroll_region_raw(&mut self, top: u16, bottom: u16) {
+        self.scroll_top = top;
+        self.scroll_bottom = bottom;
+    }
+
+    /// tidemux: sets origin mode without moving the cursor (DECRC).
+    pub fn set_origin_mode_raw(&mut self, mode: bool) {
+        self.origin_mode = mode;
+    }
+
+    /// tidemux: origin mode (DECOM).
+    pub fn origin_mode(&self) -> bool {
+        self.origin_mode
+    }
+
+    /// tidemux: sets the cursor without clamping (the column may be `cols`: a pending wrap).
+    pub fn set_pos_raw(&mut self, pos: Pos) {
+        self.pos = pos;
+    }
+
+    /// tidemux: sets the cursor column without clamping (`cols` means a pending wrap).
+    pub fn set_col_raw(&mut self, col: u16) {
+        self.pos.col = col;
+    }
+
+    /// tidemux: autowrap: marks the cursor row as wrapped, then line feed and carriage return
+    /// (tmux screen_write_linefeed(ctx, 1, 8) sets GRID_LINE_WRAPPED unconditionally).
+    pub fn wrap_linefeed<F>(&mut self, on_row: F)
+    where
+        F: FnMut(&crate::row::Row),
+    {
+        self.current_row_mut().wrap(true);
+        self.row_inc_scroll(1, on_row);
+        self.pos.col = 0;
+    }
+
+    /// tidemux: the row at `row` (screen coordinates), mutable.
+    pub fn row_mut(&mut self, row: u16) -> Option<&mut crate::row::Row> {
+        self.rows.get_mut(usize::from(row))
+    }
+
+    /// tidemux: tmux IL/DL (screen-write.c screen_write_insertline/deleteline): inside the
+    /// scroll region they act between the cursor and the region's bottom; outside it (a tmux
+    /// quirk) between the cursor and the bottom of the screen. New rows get `attrs`' colours.
+    pub fn insert_delete_lines(&mut self, count: u16, insert: bool, attrs: crate::attrs::Attrs) {
+        let cy = self.pos.row;
+        let bottom = if cy < self.scroll_top || cy > self.scroll_bottom {
+            self.size.rows() - 1
+        } else {
+            self.scroll_bottom
+        };
+        let between = &mut self.rows[usize::from(cy)..=usize::from(bottom)];
+        let n = usize::from(count.max(1)).min(between.len());
+        if insert {
+            between.rotate_right(n);
+            for row in &mut between[..n] {
+                row.clear(attrs);
+            }
+        } else {
+            between.rotate_left(n);
+            let len = between.len();
+            for row in &mut between[len - n..] {
+                row.clear(attrs);
+            }
+        }
+    }
+
     pub fn pos(&self) -> Pos {
         self.pos
     }
@@ -208,9 +296,7 @@ impl Grid {
         self.rows.iter()
     }
 
-    pub fn drawing_rows_mut(
-        &mut self,
-    ) -> impl Iterator<Item = &mut crate::row::Row> {
+    pub fn drawing_rows_mut(&mut self) -> impl Iterator<Item = &mut crate::row::Row> {
         self.rows.iter_mut()
     }
 
@@ -227,10 +313,7 @@ impl Grid {
         self.drawing_rows().nth(usize::from(row))
     }
 
-    pub fn drawing_row_mut(
-        &mut self,
-        row: u16,
-    ) -> Option<&mut crate::row::Row> {
+    pub fn drawing_row_mut(&mut self, row: u16) -> Option<&mut crate::row::Row> {
         self.drawing_rows_mut().nth(usize::from(row))
     }
 
@@ -302,10 +385,7 @@ impl Grid {
         }
     }
 
-    pub fn write_contents_formatted(
-        &self,
-        contents: &mut String,
-    ) -> crate::attrs::Attrs {
+    pub fn write_contents_formatted(&self, contents: &mut String) -> crate::attrs::Attrs {
         crate::term::ClearAttrs.write_buf(contents);
         crate::term::ClearScreen.write_buf(contents);
 
@@ -331,11 +411,7 @@ impl Grid {
             wrapping = row.wrapped();
         }
 
-        self.write_cursor_position_formatted(
-            contents,
-            Some(prev_pos),
-            Some(prev_attrs),
-        );
+        self.write_cursor_position_formatted(contents, Some(prev_pos), Some(prev_attrs));
 
         prev_attrs
     }
@@ -377,9 +453,7 @@ impl Grid {
         let mut prev_pos = prev.pos;
         let mut wrapping = false;
         let mut prev_wrapping = false;
-        for (i, (row, prev_row)) in
-            self.visible_rows().zip(prev.visible_rows()).enumerate()
-        {
+        for (i, (row, prev_row)) in self.visible_rows().zip(prev.visible_rows()).enumerate() {
             // we limit the number of cols to a u16 (see Size), so
             // visible_rows() can never return more rows than will fit
             let i = i.try_into().unwrap();
@@ -400,11 +474,7 @@ impl Grid {
             prev_wrapping = prev_row.wrapped();
         }
 
-        self.write_cursor_position_formatted(
-            contents,
-            Some(prev_pos),
-            Some(prev_attrs),
-        );
+        self.write_cursor_position_formatted(contents, Some(prev_pos), Some(prev_attrs));
 
         prev_attrs
     }
@@ -445,8 +515,7 @@ impl Grid {
                 self.drawing_cell(pos).unwrap();
             if cell.has_contents() {
                 if let Some(prev_pos) = prev_pos {
-                    crate::term::MoveFromTo::new(prev_pos, pos)
-                        .write_buf(contents);
+                    crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
                 } else {
                     crate::term::MoveTo::new(pos).write_buf(contents);
                 }
@@ -489,36 +558,19 @@ impl Grid {
                         .unwrap();
                     if cell.has_contents() {
                         if let Some(prev_pos) = prev_pos {
-                            if prev_pos.row != i
-                                || prev_pos.col < self.size.cols()
-                            {
-                                crate::term::MoveFromTo::new(prev_pos, pos)
-                                    .write_buf(contents);
-                                cell.attrs().write_escape_code_diff(
-                                    contents,
-                                    &prev_attrs,
-                                );
+                            if prev_pos.row != i || prev_pos.col < self.size.cols() {
+                                crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
+                                cell.attrs().write_escape_code_diff(contents, &prev_attrs);
                                 contents.push_str(cell.contents());
-                                prev_attrs.write_escape_code_diff(
-                                    contents,
-                                    cell.attrs(),
-                                );
+                                prev_attrs.write_escape_code_diff(contents, cell.attrs());
                             }
                         } else {
                             crate::term::MoveTo::new(pos).write_buf(contents);
-                            cell.attrs().write_escape_code_diff(
-                                contents,
-                                &prev_attrs,
-                            );
+                            cell.attrs().write_escape_code_diff(contents, &prev_attrs);
                             contents.push_str(cell.contents());
-                            prev_attrs.write_escape_code_diff(
-                                contents,
-                                cell.attrs(),
-                            );
+                            prev_attrs.write_escape_code_diff(contents, cell.attrs());
                         }
-                        contents.push_str(
-                            &"\n".repeat(usize::from(self.pos.row - i)),
-                        );
+                        contents.push_str(&"\n".repeat(usize::from(self.pos.row - i)));
                         found = true;
                         break;
                     }
@@ -536,8 +588,7 @@ impl Grid {
                         col: self.size.cols() - 1,
                     };
                     if let Some(prev_pos) = prev_pos {
-                        crate::term::MoveFromTo::new(prev_pos, pos)
-                            .write_buf(contents);
+                        crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
                     } else {
                         crate::term::MoveTo::new(pos).write_buf(contents);
                     }
@@ -556,13 +607,11 @@ impl Grid {
                     crate::term::Backspace.write_buf(contents);
                     crate::term::EraseChar::new(1).write_buf(contents);
                     crate::term::RestoreCursor.write_buf(contents);
-                    prev_attrs
-                        .write_escape_code_diff(contents, end_cell.attrs());
+                    prev_attrs.write_escape_code_diff(contents, end_cell.attrs());
                 }
             }
         } else if let Some(prev_pos) = prev_pos {
-            crate::term::MoveFromTo::new(prev_pos, self.pos)
-                .write_buf(contents);
+            crate::term::MoveFromTo::new(prev_pos, self.pos).write_buf(contents);
         } else {
             crate::term::MoveTo::new(self.pos).write_buf(contents);
         }
@@ -644,8 +693,7 @@ impl Grid {
         let size = self.size;
         let pos = self.pos;
         let row = self.current_row_mut();
-        for col in pos.col..((pos.col.saturating_add(count)).min(size.cols()))
-        {
+        for col in pos.col..((pos.col.saturating_add(count)).min(size.cols())) {
             row.erase(col, attrs);
         }
     }
@@ -657,8 +705,7 @@ impl Grid {
         if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
             return;
         }
-        let between = &mut self.rows
-            [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
+        let between = &mut self.rows[usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
         between.rotate_right(num_removed);
@@ -673,8 +720,7 @@ impl Grid {
         if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
             return;
         }
-        let between = &mut self.rows
-            [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
+        let between = &mut self.rows[usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
         for row in &mut between[..num_removed] {
@@ -690,8 +736,8 @@ impl Grid {
         // This can be true even when `self.scrollback` is `None`; it controls
         // whether we call the `on_row` callback.
         let scrollback_enabled = self.scroll_top == 0;
-        let between = &mut self.rows
-            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
+        let between =
+            &mut self.rows[usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let count = usize::from(count).min(num_between);
 
@@ -699,19 +745,16 @@ impl Grid {
         let num_removed = count.min(num_between);
         let new_row = || crate::row::Row::new(self.size.cols());
 
-        if let Some(scrollback) =
-            self.scrollback.as_mut().filter(|_| scrollback_enabled)
-        {
-            scrollback.unbounded_len =
-                scrollback.unbounded_len.saturating_add(num_removed);
+        if let Some(scrollback) = self.scrollback.as_mut().filter(|_| scrollback_enabled) {
+            scrollback.unbounded_len = scrollback.unbounded_len.saturating_add(num_removed);
 
             // Number of rows that will be pushed to the scrollback.
             let num_pushed = count.min(scrollback.capacity);
 
             // Scrollback length is capped at `scrollback.capacity`. These rows
             // will be lost, so just remove them now to avoid allocating.
-            let scrollback_overflow = (scrollback.rows.len() + num_pushed)
-                .saturating_sub(scrollback.capacity);
+            let scrollback_overflow =
+                (scrollback.rows.len() + num_pushed).saturating_sub(scrollback.capacity);
             for row in scrollback.rows.drain(0..scrollback_overflow) {
                 on_row(&row);
             }
@@ -725,12 +768,12 @@ impl Grid {
                 row.reset();
             }
 
-            scrollback.rows.extend(
-                between[num_reset..num_removed].iter_mut().map(|row| {
+            scrollback
+                .rows
+                .extend(between[num_reset..num_removed].iter_mut().map(|row| {
                     row.trim();
                     core::mem::replace(row, new_row())
-                }),
-            );
+                }));
 
             if scrollback.offset > 0 {
                 scrollback.offset = scrollback
@@ -757,8 +800,8 @@ impl Grid {
         if count == 0 {
             return;
         }
-        let between = &mut self.rows
-            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
+        let between =
+            &mut self.rows[usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
         between.rotate_right(num_removed);

@@ -3,6 +3,9 @@
 pub struct Parser<CB: crate::Callbacks = ()> {
     parser: vte::Parser,
     screen: crate::screen::WrappedScreen<CB>,
+    /// tidemux: the start of a possible literal U+FFFD (`EF` or `EF BF`) at the end of the
+    /// last chunk, fed with the next one.
+    held: alloc::vec::Vec<u8>,
 }
 
 impl Parser {
@@ -11,21 +14,19 @@ impl Parser {
     ///
     /// The value of this constant is 24.
     // `unwrap` is not `const` in this crate's MSRV.
-    pub const DEFAULT_ROWS: core::num::NonZeroU16 =
-        match core::num::NonZeroU16::new(24) {
-            Some(n) => n,
-            None => unreachable!(),
-        };
+    pub const DEFAULT_ROWS: core::num::NonZeroU16 = match core::num::NonZeroU16::new(24) {
+        Some(n) => n,
+        None => unreachable!(),
+    };
 
     /// The default number of columns used when creating a parser with
     /// [`Parser::default`].
     ///
     /// The value of this constant is 80.
-    pub const DEFAULT_COLS: core::num::NonZeroU16 =
-        match core::num::NonZeroU16::new(80) {
-            Some(n) => n,
-            None => unreachable!(),
-        };
+    pub const DEFAULT_COLS: core::num::NonZeroU16 = match core::num::NonZeroU16::new(80) {
+        Some(n) => n,
+        None => unreachable!(),
+    };
 
     /// Creates a new terminal parser of the given size and with the given
     /// amount of scrollback.
@@ -49,20 +50,65 @@ impl<CB: crate::Callbacks> Parser<CB> {
         scrollback_capacity: usize,
         callbacks: CB,
     ) -> Self {
-        let screen = crate::screen::Screen::new(
-            crate::grid::Size { rows, cols },
-            scrollback_capacity,
-        );
+        let screen =
+            crate::screen::Screen::new(crate::grid::Size { rows, cols }, scrollback_capacity);
         Self {
             parser: vte::Parser::new(),
-            screen: crate::screen::WrappedScreen { screen, callbacks },
+            screen: crate::screen::WrappedScreen {
+                screen,
+                callbacks,
+                rename: None,
+                dcs: None,
+                literal_fffd: false,
+            },
+            held: alloc::vec::Vec::new(),
         }
     }
 
     /// Processes the contents of the given byte string, and updates the
     /// in-memory terminal state.
+    ///
+    /// tidemux: a literal U+FFFD (`EF BF BD`) is fed on its own with a flag set, so that it
+    /// is drawn (as tmux does) while the U+FFFD vte reports for invalid UTF-8 is dropped (as
+    /// tmux drops invalid sequences).
     pub fn process(&mut self, bytes: &[u8]) {
-        self.parser.advance(&mut self.screen, bytes);
+        const FFFD: [u8; 3] = [0xef, 0xbf, 0xbd];
+        let joined;
+        let mut rest = if self.held.is_empty() {
+            bytes
+        } else {
+            let mut v = core::mem::take(&mut self.held);
+            v.extend_from_slice(bytes);
+            joined = v;
+            &joined[..]
+        };
+        loop {
+            let found = rest
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == 0xef)
+                .map(|(i, _)| i)
+                .find(|&i| rest[i..].starts_with(&FFFD));
+            if let Some(i) = found {
+                self.parser.advance(&mut self.screen, &rest[..i]);
+                self.screen.literal_fffd = true;
+                self.parser.advance(&mut self.screen, &FFFD);
+                self.screen.literal_fffd = false;
+                rest = &rest[i + 3..];
+                continue;
+            }
+            let keep = if rest.ends_with(&FFFD[..2]) {
+                2
+            } else if rest.ends_with(&FFFD[..1]) {
+                1
+            } else {
+                0
+            };
+            let (now, later) = rest.split_at(rest.len() - keep);
+            self.parser.advance(&mut self.screen, now);
+            self.held = later.to_vec();
+            break;
+        }
     }
 
     /// Resizes the terminal.
@@ -105,11 +151,7 @@ impl<CB: crate::Callbacks> Parser<CB> {
     /// might be mirroring.
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
-    pub fn set_size(
-        &mut self,
-        rows: core::num::NonZeroU16,
-        cols: core::num::NonZeroU16,
-    ) {
+    pub fn set_size(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
         self.screen.set_size_with_cb(rows, cols);
     }
 
@@ -141,9 +183,7 @@ impl<CB: crate::Callbacks> Parser<CB> {
 
     /// Returns mutable references to both the [screen](Self::screen_mut) and
     /// [callbacks](Self::callbacks_mut).
-    pub fn screen_and_callbacks_mut(
-        &mut self,
-    ) -> (&mut crate::Screen, &mut CB) {
+    pub fn screen_and_callbacks_mut(&mut self) -> (&mut crate::Screen, &mut CB) {
         (&mut self.screen.screen, &mut self.screen.callbacks)
     }
 }
@@ -174,10 +214,7 @@ impl embedded_io::ErrorType for Parser {
 
 #[cfg(feature = "embedded-io")]
 impl embedded_io::Write for Parser {
-    fn write(
-        &mut self,
-        buf: &[u8],
-    ) -> core::result::Result<usize, Self::Error> {
+    fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Self::Error> {
         self.process(buf);
         Ok(buf.len())
     }

@@ -1,19 +1,38 @@
 use alloc::vec::Vec;
 
-const BASE64: &[u8] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 const CLIPBOARD_SELECTOR: &[u8] = b"cpqs01234567";
 
 impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
     fn print(&mut self, c: char) {
-        if c == '\u{fffd}' || ('\u{80}'..'\u{a0}').contains(&c) {
+        if let Some(name) = &mut self.rename {
+            // tidemux: `ESC k ... ESC \` collects a name, not text (tmux input.c rename
+            // string state; bounded like tmux's input buffer).
+            if name.len() < RENAME_MAX {
+                name.push(c);
+            }
+            return;
+        }
+        // tidemux: vte reports invalid UTF-8 as U+FFFD, which tmux drops; a literal U+FFFD in
+        // the input (flagged by Parser::process) is drawn, as tmux does.
+        if (c == '\u{fffd}' && !self.literal_fffd) || ('\u{80}'..'\u{a0}').contains(&c) {
             self.callbacks.unhandled_char(&mut self.screen, c);
+            self.screen.last_char = None;
         } else {
             self.text(c);
         }
     }
 
     fn execute(&mut self, b: u8) {
+        // tidemux: CAN and SUB end a `ESC k` name (tmux INPUT_STATE_ANYWHERE); other controls
+        // inside it are ignored.
+        if self.rename.is_some() {
+            if b == 0x18 || b == 0x1a {
+                self.finish_rename();
+            }
+            return;
+        }
+        self.screen.last_char = None;
         match b {
             7 => self.callbacks.audible_bell(&mut self.screen),
             8 => self.bs(),
@@ -22,14 +41,29 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             11 => self.vt(),
             12 => self.ff(),
             13 => self.cr(),
-            // we don't implement shift in/out alternate character sets, but
-            // it shouldn't count as an "error"
-            14 | 15 => {}
+            // tidemux: SO/SI select G1/G0 (tmux input_c0_dispatch).
+            14 => self.shift(true),
+            15 => self.shift(false),
             _ => self.callbacks.unhandled_control(&mut self.screen, b),
         }
     }
 
     fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, b: u8) {
+        self.finish_rename();
+        self.screen.last_char = None;
+        match (intermediates, b) {
+            ([i @ (b'(' | b')')], b'0' | b'B') => return self.designate(*i, b),
+            ([b'#'], b'8') => return self.decaln(),
+            ([], b'D') => return self.ind(),
+            ([], b'E') => return self.nel(),
+            ([], b'H') => return self.hts(),
+            ([], b'k') => {
+                self.rename = Some(alloc::string::String::new());
+                return;
+            }
+            ([], b'\\') => return,
+            _ => {}
+        }
         if let Some(i) = intermediates.first() {
             self.callbacks.unhandled_escape(
                 &mut self.screen,
@@ -47,24 +81,96 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 b'c' => self.ris(),
                 b'g' => self.callbacks.visual_bell(&mut self.screen),
                 _ => {
-                    self.callbacks.unhandled_escape(
-                        &mut self.screen,
-                        None,
-                        None,
-                        b,
-                    );
+                    self.callbacks
+                        .unhandled_escape(&mut self.screen, None, None, b);
                 }
             }
         }
     }
 
-    fn csi_dispatch(
-        &mut self,
-        params: &vte::Params,
-        intermediates: &[u8],
-        _ignore: bool,
-        c: char,
-    ) {
+    fn csi_dispatch(&mut self, params: &vte::Params, intermediates: &[u8], _ignore: bool, c: char) {
+        self.finish_rename();
+        self.csi_dispatch_inner(params, intermediates, c);
+        // tidemux: any control sequence forgets the character REP repeats (tmux input.c).
+        self.screen.last_char = None;
+    }
+
+    fn osc_dispatch(&mut self, params: &[&[u8]], _bel_terminated: bool) {
+        self.finish_rename();
+        self.screen.last_char = None;
+        match params {
+            [b"0", s] => {
+                self.callbacks.set_window_icon_name(&mut self.screen, s);
+                self.callbacks.set_window_title(&mut self.screen, s);
+            }
+            [b"1", s] => {
+                self.callbacks.set_window_icon_name(&mut self.screen, s);
+            }
+            [b"2", s] => {
+                self.callbacks.set_window_title(&mut self.screen, s);
+            }
+            [b"52", ty, data] => match (ty.iter().all(|c| CLIPBOARD_SELECTOR.contains(c)), *data) {
+                (true, b"?") => {
+                    self.callbacks.paste_from_clipboard(&mut self.screen, ty);
+                }
+                (true, data) if data.iter().all(|c| BASE64.contains(c)) => {
+                    self.callbacks.copy_to_clipboard(&mut self.screen, ty, data);
+                }
+                _ => {
+                    self.callbacks.unhandled_osc(&mut self.screen, params);
+                }
+            },
+            _ => {
+                self.callbacks.unhandled_osc(&mut self.screen, params);
+            }
+        }
+    }
+
+    fn hook(&mut self, params: &vte::Params, intermediates: &[u8], _ignore: bool, action: char) {
+        self.finish_rename();
+        self.screen.last_char = None;
+        self.dcs = Some(crate::screen::Dcs {
+            params: params.iter().flatten().copied().collect(),
+            intermediates: intermediates.to_vec(),
+            action,
+            data: Vec::new(),
+        });
+    }
+
+    fn put(&mut self, byte: u8) {
+        if let Some(dcs) = &mut self.dcs {
+            if dcs.data.len() < DCS_MAX {
+                dcs.data.push(byte);
+            }
+        }
+    }
+
+    fn unhook(&mut self) {
+        if let Some(dcs) = self.dcs.take() {
+            self.callbacks.unhandled_dcs(
+                &mut self.screen,
+                &dcs.intermediates,
+                &dcs.params,
+                dcs.action,
+                &dcs.data,
+            );
+        }
+    }
+}
+
+/// tidemux: longest name kept from `ESC k ... ESC \` (characters).
+const RENAME_MAX: usize = 256;
+/// tidemux: longest DCS payload kept (bytes); the rest is dropped.
+const DCS_MAX: usize = 4096;
+
+impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
+    fn finish_rename(&mut self) {
+        if let Some(name) = self.rename.take() {
+            self.callbacks.set_screen_name(&mut self.screen, &name);
+        }
+    }
+
+    fn csi_dispatch_inner(&mut self, params: &vte::Params, intermediates: &[u8], c: char) {
         let unhandled = |screen: &mut Self| {
             screen.callbacks.unhandled_csi(
                 &mut screen.screen,
@@ -95,6 +201,12 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 'S' => self.su(canonicalize_params_1(params, 1)),
                 'T' => self.sd(canonicalize_params_1(params, 1)),
                 'X' => self.ech(canonicalize_params_1(params, 1)),
+                'Z' => self.cbt(canonicalize_params_1(params, 1)),
+                'g' => self.tbc(canonicalize_params_1(params, 0)),
+                'h' => self.sm_rm(params, true),
+                'l' => self.sm_rm(params, false),
+                's' => self.decsc(),
+                'u' => self.decrc(),
                 '`' => self.hpa(canonicalize_params_1(params, 1)),
                 'b' => self.rep(canonicalize_params_1(params, 1)),
                 'd' => self.vpa(canonicalize_params_1(params, 1)),
@@ -105,8 +217,7 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 )),
                 't' => {
                     let mut params_iter = params.iter();
-                    let op =
-                        params_iter.next().and_then(|x| x.first().copied());
+                    let op = params_iter.next().and_then(|x| x.first().copied());
                     if op == Some(8) {
                         let (screen_rows, screen_cols) = self.screen.size();
                         let rows = params_iter
@@ -140,10 +251,7 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             },
             Some(b' ') => match c {
                 'q' => {
-                    self.decscusr(
-                        canonicalize_params_1(params, 0),
-                        unhandled,
-                    );
+                    self.decscusr(canonicalize_params_1(params, 0), unhandled);
                 }
                 _ => {
                     self.callbacks.unhandled_csi(
@@ -155,25 +263,21 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                     );
                 }
             },
-            Some(b'?') => {
-                match c {
-                    'J' => self
-                        .decsed(canonicalize_params_1(params, 0), unhandled),
-                    'K' => self
-                        .decsel(canonicalize_params_1(params, 0), unhandled),
-                    'h' => self.decset(params, unhandled),
-                    'l' => self.decrst(params, unhandled),
-                    _ => {
-                        self.callbacks.unhandled_csi(
-                            &mut self.screen,
-                            Some(b'?'),
-                            intermediates.get(1).copied(),
-                            &params.iter().collect::<Vec<_>>(),
-                            c,
-                        );
-                    }
+            Some(b'?') => match c {
+                'J' => self.decsed(canonicalize_params_1(params, 0), unhandled),
+                'K' => self.decsel(canonicalize_params_1(params, 0), unhandled),
+                'h' => self.decset(params, unhandled),
+                'l' => self.decrst(params, unhandled),
+                _ => {
+                    self.callbacks.unhandled_csi(
+                        &mut self.screen,
+                        Some(b'?'),
+                        intermediates.get(1).copied(),
+                        &params.iter().collect::<Vec<_>>(),
+                        c,
+                    );
                 }
-            }
+            },
             Some(i) => {
                 self.callbacks.unhandled_csi(
                     &mut self.screen,
@@ -185,48 +289,6 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             }
         }
     }
-
-    fn osc_dispatch(&mut self, params: &[&[u8]], _bel_terminated: bool) {
-        match params {
-            [b"0", s] => {
-                self.callbacks.set_window_icon_name(&mut self.screen, s);
-                self.callbacks.set_window_title(&mut self.screen, s);
-            }
-            [b"1", s] => {
-                self.callbacks.set_window_icon_name(&mut self.screen, s);
-            }
-            [b"2", s] => {
-                self.callbacks.set_window_title(&mut self.screen, s);
-            }
-            [b"52", ty, data] => {
-                match (
-                    ty.iter().all(|c| CLIPBOARD_SELECTOR.contains(c)),
-                    *data,
-                ) {
-                    (true, b"?") => {
-                        self.callbacks
-                            .paste_from_clipboard(&mut self.screen, ty);
-                    }
-                    (true, data)
-                        if data.iter().all(|c| BASE64.contains(c)) =>
-                    {
-                        self.callbacks.copy_to_clipboard(
-                            &mut self.screen,
-                            ty,
-                            data,
-                        );
-                    }
-                    _ => {
-                        self.callbacks
-                            .unhandled_osc(&mut self.screen, params);
-                    }
-                }
-            }
-            _ => {
-                self.callbacks.unhandled_osc(&mut self.screen, params);
-            }
-        }
-    }
 }
 
 fn canonicalize_params_1(params: &vte::Params, default: u16) -> u16 {
@@ -234,11 +296,7 @@ fn canonicalize_params_1(params: &vte::Params, default: u16) -> u16 {
     if first == 0 { default } else { first }
 }
 
-fn canonicalize_params_2(
-    params: &vte::Params,
-    default1: u16,
-    default2: u16,
-) -> (u16, u16) {
+fn canonicalize_params_2(params: &vte::Params, default1: u16, default2: u16) -> (u16, u16) {
     let mut iter = params.iter();
     let first = iter.next().map_or(0, |x| *x.first().unwrap_or(&0));
     let first = if first == 0 { default1 } else { first };
@@ -249,10 +307,7 @@ fn canonicalize_params_2(
     (first, second)
 }
 
-fn canonicalize_params_decstbm(
-    params: &vte::Params,
-    size: crate::grid::Size,
-) -> (u16, u16) {
+fn canonicalize_params_decstbm(params: &vte::Params, size: crate::grid::Size) -> (u16, u16) {
     let mut iter = params.iter();
     let top = iter.next().map_or(0, |x| *x.first().unwrap_or(&0));
     let top = if top == 0 { 1 } else { top };

@@ -99,6 +99,96 @@ impl Row {
         slice.rotate_left(count);
     }
 
+    /// tidemux: clears the cells a character of `width` written at `col` covers, the way tmux
+    /// does (screen-write.c screen_write_overwrite, and screen_write_collect_end for the ASCII
+    /// fast path when `fast`): a wide character whose right half is overwritten is cleared,
+    /// except on the fast path when it starts in column 0; orphaned right halves after the new
+    /// character are cleared.
+    pub fn overwrite(&mut self, col: u16, width: u16, fast: bool) {
+        let n = self.cells.len();
+        let c = usize::from(col);
+        if c >= n {
+            return;
+        }
+        if self.cells[c].is_wide_continuation() {
+            let mut xx = c;
+            let mut base = None;
+            while xx > 0 {
+                if self.cells[xx].is_wide_continuation() {
+                    self.cells[xx] = crate::Cell::new();
+                    xx -= 1;
+                } else {
+                    base = Some(xx);
+                    break;
+                }
+            }
+            match (fast, base) {
+                (true, Some(b)) if self.cells[b].is_wide() => self.cells[b] = crate::Cell::new(),
+                (true, _) => {}
+                (false, _) => self.cells[xx] = crate::Cell::new(),
+            }
+        }
+        let mut xx = c + usize::from(width);
+        while xx < n && self.cells[xx].is_wide_continuation() {
+            self.cells[xx] = crate::Cell::new();
+            xx += 1;
+        }
+    }
+
+    /// tidemux: tmux grid.c grid_move_cells + grid_clear for ICH (`grid_view_insert_cells`):
+    /// at the last column the cell is cleared; otherwise cells move right by `count` (those
+    /// pushed past the edge are lost) and the gap gets `attrs`; when `count` reaches the edge
+    /// nothing moves and the line is left alone (a tmux quirk). No wide-character fix-ups, as
+    /// tmux.
+    pub fn insert_raw(&mut self, col: u16, count: u16, attrs: crate::attrs::Attrs) {
+        let n = self.cells.len();
+        let px = usize::from(col);
+        let nx = usize::from(count);
+        if px >= n {
+            return;
+        }
+        if px + 1 >= n {
+            self.cells[px].clear(attrs);
+            self.cells[px].set_wide_continuation(false);
+            return;
+        }
+        if px + nx >= n {
+            return;
+        }
+        self.cells[px..].rotate_right(nx);
+        for cell in &mut self.cells[px..px + nx] {
+            *cell = crate::Cell::new();
+            cell.clear(attrs);
+        }
+    }
+
+    /// tidemux: tmux grid_view_delete_cells: cells after `col + count` move left, the last
+    /// `count` cells get `attrs`; no wide-character fix-ups.
+    pub fn delete_raw(&mut self, col: u16, count: u16, attrs: crate::attrs::Attrs) {
+        let n = self.cells.len();
+        let px = usize::from(col);
+        let nx = usize::from(count).min(n.saturating_sub(px));
+        if px >= n || nx == 0 {
+            return;
+        }
+        self.cells[px..].rotate_left(nx);
+        for cell in &mut self.cells[n - nx..] {
+            *cell = crate::Cell::new();
+            cell.clear(attrs);
+        }
+    }
+
+    /// tidemux: tmux grid_clear on `range`: cells become blank with `attrs`, no wide fix-ups.
+    pub fn clear_raw(&mut self, range: core::ops::Range<u16>, attrs: crate::attrs::Attrs) {
+        let n = self.cells.len();
+        let end = usize::from(range.end).min(n);
+        let start = usize::from(range.start).min(end);
+        for cell in &mut self.cells[start..end] {
+            *cell = crate::Cell::new();
+            cell.clear(attrs);
+        }
+    }
+
     pub fn erase(&mut self, i: u16, attrs: crate::attrs::Attrs) {
         let wide = self.cells[usize::from(i)].is_wide();
         self.clear_wide(i);
@@ -194,13 +284,7 @@ impl Row {
         other.clear(*other.attrs());
     }
 
-    pub fn write_contents(
-        &self,
-        contents: &mut String,
-        start: u16,
-        width: u16,
-        wrapping: bool,
-    ) {
+    pub fn write_contents(&self, contents: &mut String, start: u16, width: u16, wrapping: bool) {
         let mut prev_was_wide = false;
 
         let mut prev_col = start;
@@ -290,29 +374,22 @@ impl Row {
             if let Some((prev_col, attrs)) = erase {
                 if cell.has_contents() || cell.attrs() != attrs {
                     let new_pos = crate::grid::Pos { row, col: prev_col };
-                    if wrapping
-                        && prev_pos.row + 1 == new_pos.row
-                        && prev_pos.col >= self.cols()
-                    {
+                    if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
                         if new_pos.col > 0 {
-                            contents.push_str(
-                                &" ".repeat(usize::from(new_pos.col)),
-                            );
+                            contents.push_str(&" ".repeat(usize::from(new_pos.col)));
                         } else {
                             contents.push(' ');
                             crate::term::Backspace.write_buf(contents);
                         }
                     } else {
-                        crate::term::MoveFromTo::new(prev_pos, new_pos)
-                            .write_buf(contents);
+                        crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
                     }
                     prev_pos = new_pos;
                     if &prev_attrs != attrs {
                         attrs.write_escape_code_diff(contents, &prev_attrs);
                         prev_attrs = *attrs;
                     }
-                    crate::term::EraseChar::new(pos.col - prev_col)
-                        .write_buf(contents);
+                    crate::term::EraseChar::new(pos.col - prev_col).write_buf(contents);
                     erase = None;
                 }
             }
@@ -323,12 +400,10 @@ impl Row {
                     if pos != prev_pos {
                         if !wrapping
                             || prev_pos.row + 1 != pos.row
-                            || prev_pos.col
-                                < self.cols() - u16::from(cell.is_wide())
+                            || prev_pos.col < self.cols() - u16::from(cell.is_wide())
                             || pos.col != 0
                         {
-                            crate::term::MoveFromTo::new(prev_pos, pos)
-                                .write_buf(contents);
+                            crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
                         }
                         prev_pos = pos;
                     }
@@ -348,10 +423,7 @@ impl Row {
         }
         if let Some((prev_col, attrs)) = erase {
             let new_pos = crate::grid::Pos { row, col: prev_col };
-            if wrapping
-                && prev_pos.row + 1 == new_pos.row
-                && prev_pos.col >= self.cols()
-            {
+            if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
                 if new_pos.col > 0 {
                     contents.push_str(&" ".repeat(usize::from(new_pos.col)));
                 } else {
@@ -359,8 +431,7 @@ impl Row {
                     crate::term::Backspace.write_buf(contents);
                 }
             } else {
-                crate::term::MoveFromTo::new(prev_pos, new_pos)
-                    .write_buf(contents);
+                crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
             }
             prev_pos = new_pos;
             if &prev_attrs != attrs {
@@ -433,13 +504,11 @@ impl Row {
             && !prev_wrapping
             && first_cell == prev_first_cell
             && prev_pos.row + 1 == row
-            && prev_pos.col
-                >= self.cols() - u16::from(prev_first_cell.is_wide())
+            && prev_pos.col >= self.cols() - u16::from(prev_first_cell.is_wide())
         {
             let first_cell_attrs = first_cell.attrs();
             if &prev_attrs != first_cell_attrs {
-                first_cell_attrs
-                    .write_escape_code_diff(contents, &prev_attrs);
+                first_cell_attrs.write_escape_code_diff(contents, &prev_attrs);
                 prev_attrs = *first_cell_attrs;
             }
             let mut cell_contents = prev_first_cell.contents();
@@ -481,29 +550,22 @@ impl Row {
             if let Some((prev_col, attrs)) = erase {
                 if cell.has_contents() || cell.attrs() != attrs {
                     let new_pos = crate::grid::Pos { row, col: prev_col };
-                    if wrapping
-                        && prev_pos.row + 1 == new_pos.row
-                        && prev_pos.col >= self.cols()
-                    {
+                    if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
                         if new_pos.col > 0 {
-                            contents.push_str(
-                                &" ".repeat(usize::from(new_pos.col)),
-                            );
+                            contents.push_str(&" ".repeat(usize::from(new_pos.col)));
                         } else {
                             contents.push(' ');
                             crate::term::Backspace.write_buf(contents);
                         }
                     } else {
-                        crate::term::MoveFromTo::new(prev_pos, new_pos)
-                            .write_buf(contents);
+                        crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
                     }
                     prev_pos = new_pos;
                     if &prev_attrs != attrs {
                         attrs.write_escape_code_diff(contents, &prev_attrs);
                         prev_attrs = *attrs;
                     }
-                    crate::term::EraseChar::new(pos.col - prev_col)
-                        .write_buf(contents);
+                    crate::term::EraseChar::new(pos.col - prev_col).write_buf(contents);
                     erase = None;
                 }
             }
@@ -514,12 +576,10 @@ impl Row {
                     if pos != prev_pos {
                         if !wrapping
                             || prev_pos.row + 1 != pos.row
-                            || prev_pos.col
-                                < self.cols() - u16::from(cell.is_wide())
+                            || prev_pos.col < self.cols() - u16::from(cell.is_wide())
                             || pos.col != 0
                         {
-                            crate::term::MoveFromTo::new(prev_pos, pos)
-                                .write_buf(contents);
+                            crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
                         }
                         prev_pos = pos;
                     }
@@ -538,10 +598,7 @@ impl Row {
         }
         if let Some((prev_col, attrs)) = erase {
             let new_pos = crate::grid::Pos { row, col: prev_col };
-            if wrapping
-                && prev_pos.row + 1 == new_pos.row
-                && prev_pos.col >= self.cols()
-            {
+            if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
                 if new_pos.col > 0 {
                     contents.push_str(&" ".repeat(usize::from(new_pos.col)));
                 } else {
@@ -549,8 +606,7 @@ impl Row {
                     crate::term::Backspace.write_buf(contents);
                 }
             } else {
-                crate::term::MoveFromTo::new(prev_pos, new_pos)
-                    .write_buf(contents);
+                crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
             }
             prev_pos = new_pos;
             if &prev_attrs != attrs {
@@ -565,11 +621,8 @@ impl Row {
         // wrapped, we need to redraw the last character without erasing it to
         // position the cursor after the end of the line correctly so that
         // drawing the next line can just start writing and be wrapped.
-        if (!self.wrapped && prev.wrapped) || (!prev.wrapped && self.wrapped)
-        {
-            let end_pos = if self.cells[usize::from(self.cols() - 1)]
-                .is_wide_continuation()
-            {
+        if (!self.wrapped && prev.wrapped) || (!prev.wrapped && self.wrapped) {
+            let end_pos = if self.cells[usize::from(self.cols() - 1)].is_wide_continuation() {
                 crate::grid::Pos {
                     row,
                     col: self.cols() - 2,
@@ -580,8 +633,7 @@ impl Row {
                     col: self.cols() - 1,
                 }
             };
-            crate::term::MoveFromTo::new(prev_pos, end_pos)
-                .write_buf(contents);
+            crate::term::MoveFromTo::new(prev_pos, end_pos).write_buf(contents);
             prev_pos = end_pos;
             if !self.wrapped {
                 crate::term::EraseChar::new(1).write_buf(contents);

@@ -91,14 +91,108 @@ pub struct Screen {
     mouse_protocol_encoding: MouseProtocolEncoding,
     cursor_style: CursorStyle,
 
-    last_char: Option<char>,
+    pub(crate) last_char: Option<char>,
+
+    /// tidemux: IRM, `CSI 4 h` (tmux MODE_INSERT).
+    insert_mode: bool,
+    /// tidemux: DECAWM, `CSI ? 7 h` (tmux MODE_WRAP, on by default).
+    autowrap: bool,
+    /// tidemux: G0/G1 designations and the SO/SI shift (tmux `ictx->cell` g0set/g1set/set).
+    charsets: Charsets,
+    /// tidemux: tab stops, one flag per column (tmux `s->tabs`, every 8 columns at start and
+    /// after a width change: screen.c screen_reset_tabs).
+    tabs: alloc::vec::Vec<bool>,
+    /// tidemux: the one DECSC slot, shared by `ESC 7`/`ESC 8` and `CSI s`/`CSI u` (tmux input.c
+    /// input_save_state / input_restore_state keep one `old_cx/old_cy/old_cell/old_mode`).
+    saved: SavedState,
+    /// tidemux: cursor saved by `CSI ? 1049 h` (tmux screen.c `saved_cx/saved_cy`), separate
+    /// from the DECSC slot; `None` until the first 1049.
+    alt_saved_pos: Option<crate::grid::Pos>,
+    /// tidemux: attributes saved on entering any alternate screen (tmux `saved_cell`).
+    alt_saved_attrs: crate::attrs::Attrs,
+}
+
+/// tidemux: which character sets are designated and which one is shifted in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Charsets {
+    /// G0 is DEC special graphics (`ESC ( 0`), else ASCII (`ESC ( B`).
+    g0_graphics: bool,
+    /// G1 is DEC special graphics (`ESC ) 0`).
+    g1_graphics: bool,
+    /// SO (`0x0e`) selected G1; SI (`0x0f`) selects G0.
+    shift_out: bool,
+}
+
+impl Charsets {
+    /// Maps `c` through the active set. DEC special graphics (VT100 line drawing) covers
+    /// 0x5f..=0x7e; the table is tmux's tty-acs.c `tty_acs_table` (the UTF-8 column).
+    fn translate(self, c: char) -> char {
+        let graphics = if self.shift_out {
+            self.g1_graphics
+        } else {
+            self.g0_graphics
+        };
+        if !graphics {
+            return c;
+        }
+        match c {
+            '+' => '\u{2192}',
+            ',' => '\u{2190}',
+            '-' => '\u{2191}',
+            '.' => '\u{2193}',
+            '0' => '\u{25ae}',
+            '`' => '\u{25c6}',
+            'a' => '\u{2592}',
+            'b' => '\u{2409}',
+            'c' => '\u{240c}',
+            'd' => '\u{240d}',
+            'e' => '\u{240a}',
+            'f' => '\u{00b0}',
+            'g' => '\u{00b1}',
+            'h' => '\u{2424}',
+            'i' => '\u{240b}',
+            'j' => '\u{2518}',
+            'k' => '\u{2510}',
+            'l' => '\u{250c}',
+            'm' => '\u{2514}',
+            'n' => '\u{253c}',
+            'o' => '\u{23ba}',
+            'p' => '\u{23bb}',
+            'q' => '\u{2500}',
+            'r' => '\u{23bc}',
+            's' => '\u{23bd}',
+            't' => '\u{251c}',
+            'u' => '\u{2524}',
+            'v' => '\u{2534}',
+            'w' => '\u{252c}',
+            'x' => '\u{2502}',
+            'y' => '\u{2264}',
+            'z' => '\u{2265}',
+            '{' => '\u{03c0}',
+            '|' => '\u{2260}',
+            '}' => '\u{00a3}',
+            '~' => '\u{00b7}',
+            _ => c,
+        }
+    }
+}
+
+/// tidemux: what DECSC saves (tmux input.c input_save_state): cursor, attributes, character
+/// sets and origin mode.
+#[derive(Clone, Copy, Debug, Default)]
+struct SavedState {
+    pos: crate::grid::Pos,
+    attrs: crate::attrs::Attrs,
+    charsets: Charsets,
+    origin: bool,
+}
+
+fn default_tabs(cols: u16) -> alloc::vec::Vec<bool> {
+    (0..cols).map(|c| c > 0 && c % 8 == 0).collect()
 }
 
 impl Screen {
-    pub(crate) fn new(
-        size: crate::grid::Size,
-        scrollback_capacity: usize,
-    ) -> Self {
+    pub(crate) fn new(size: crate::grid::Size, scrollback_capacity: usize) -> Self {
         let mut grid = crate::grid::Grid::new(
             size,
             crate::grid::Scrollback::Enabled {
@@ -108,10 +202,7 @@ impl Screen {
         grid.allocate_rows();
         Self {
             grid,
-            alternate_grid: crate::grid::Grid::new(
-                size,
-                crate::grid::Scrollback::Disabled,
-            ),
+            alternate_grid: crate::grid::Grid::new(size, crate::grid::Scrollback::Disabled),
 
             attrs: crate::attrs::Attrs::default(),
             saved_attrs: crate::attrs::Attrs::default(),
@@ -122,6 +213,14 @@ impl Screen {
             cursor_style: CursorStyle::default(),
 
             last_char: None,
+
+            insert_mode: false,
+            autowrap: true,
+            charsets: Charsets::default(),
+            tabs: default_tabs(size.cols()),
+            saved: SavedState::default(),
+            alt_saved_pos: None,
+            alt_saved_attrs: crate::attrs::Attrs::default(),
         }
     }
 
@@ -132,11 +231,7 @@ impl Screen {
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
     /// [`Parser::set_size`]: crate::Parser::set_size
-    pub fn set_size(
-        &mut self,
-        rows: core::num::NonZeroU16,
-        cols: core::num::NonZeroU16,
-    ) {
+    pub fn set_size(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
         self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
         self.alternate_grid
             .set_size(crate::grid::Size { rows, cols }, |_| {});
@@ -219,11 +314,7 @@ impl Screen {
     /// text format.
     ///
     /// Newlines will not be included.
-    pub fn rows(
-        &self,
-        start: u16,
-        width: u16,
-    ) -> impl Iterator<Item = String> + '_ {
+    pub fn rows(&self, start: u16, width: u16) -> impl Iterator<Item = String> + '_ {
         self.grid().visible_rows().map(move |row| {
             let mut contents = String::new();
             row.write_contents(&mut contents, start, width, false);
@@ -258,12 +349,7 @@ impl Screen {
                     .take(usize::from(end_row) - usize::from(start_row) + 1)
                 {
                     if i == usize::from(start_row) {
-                        row.write_contents(
-                            &mut contents,
-                            start_col,
-                            cols - start_col,
-                            false,
-                        );
+                        row.write_contents(&mut contents, start_col, cols - start_col, false);
                         if !row.wrapped() {
                             contents.push('\n');
                         }
@@ -398,26 +484,14 @@ impl Screen {
     /// unspecified.
     // the unwraps in this method shouldn't be reachable
     #[allow(clippy::missing_panics_doc)]
-    pub fn rows_formatted(
-        &self,
-        start: u16,
-        width: u16,
-    ) -> impl Iterator<Item = String> + '_ {
+    pub fn rows_formatted(&self, start: u16, width: u16) -> impl Iterator<Item = String> + '_ {
         let mut wrapping = false;
         self.grid().visible_rows().enumerate().map(move |(i, row)| {
             // number of rows in a grid is stored in a u16 (see Size), so
             // visible_rows can never return enough rows to overflow here
             let i = i.try_into().unwrap();
             let mut contents = String::new();
-            row.write_contents_formatted(
-                &mut contents,
-                start,
-                width,
-                i,
-                wrapping,
-                None,
-                None,
-            );
+            row.write_contents_formatted(&mut contents, start, width, i, wrapping, None, None);
             if start == 0 && width == self.grid.size().cols() {
                 wrapping = row.wrapped();
             }
@@ -444,14 +518,11 @@ impl Screen {
 
     fn write_contents_diff(&self, contents: &mut String, prev: &Self) {
         if self.hide_cursor() != prev.hide_cursor() {
-            crate::term::HideCursor::new(self.hide_cursor())
-                .write_buf(contents);
+            crate::term::HideCursor::new(self.hide_cursor()).write_buf(contents);
         }
-        let prev_attrs = self.grid().write_contents_diff(
-            contents,
-            prev.grid(),
-            prev.attrs,
-        );
+        let prev_attrs = self
+            .grid()
+            .write_contents_diff(contents, prev.grid(), prev.attrs);
         self.attrs.write_escape_code_diff(contents, &prev_attrs);
     }
 
@@ -511,31 +582,17 @@ impl Screen {
     }
 
     fn write_input_mode_formatted(&self, contents: &mut String) {
-        crate::term::ApplicationKeypad::new(
-            self.mode(MODE_APPLICATION_KEYPAD),
-        )
-        .write_buf(contents);
-        crate::term::ApplicationCursor::new(
-            self.mode(MODE_APPLICATION_CURSOR),
-        )
-        .write_buf(contents);
-        crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE))
+        crate::term::ApplicationKeypad::new(self.mode(MODE_APPLICATION_KEYPAD)).write_buf(contents);
+        crate::term::ApplicationCursor::new(self.mode(MODE_APPLICATION_CURSOR)).write_buf(contents);
+        crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE)).write_buf(contents);
+        crate::term::MouseProtocolMode::new(self.mouse_protocol_mode, MouseProtocolMode::None)
             .write_buf(contents);
-        crate::term::MouseProtocolMode::new(
-            self.mouse_protocol_mode,
-            MouseProtocolMode::None,
-        )
-        .write_buf(contents);
         crate::term::MouseProtocolEncoding::new(
             self.mouse_protocol_encoding,
             MouseProtocolEncoding::Default,
         )
         .write_buf(contents);
-        crate::term::CursorStyle::new(
-            self.cursor_style,
-            CursorStyle::Default,
-        )
-        .write_buf(contents);
+        crate::term::CursorStyle::new(self.cursor_style, CursorStyle::Default).write_buf(contents);
     }
 
     /// Returns terminal escape sequences sufficient to change the previous
@@ -549,39 +606,25 @@ impl Screen {
     }
 
     fn write_input_mode_diff(&self, contents: &mut String, prev: &Self) {
-        if self.mode(MODE_APPLICATION_KEYPAD)
-            != prev.mode(MODE_APPLICATION_KEYPAD)
-        {
-            crate::term::ApplicationKeypad::new(
-                self.mode(MODE_APPLICATION_KEYPAD),
-            )
-            .write_buf(contents);
-        }
-        if self.mode(MODE_APPLICATION_CURSOR)
-            != prev.mode(MODE_APPLICATION_CURSOR)
-        {
-            crate::term::ApplicationCursor::new(
-                self.mode(MODE_APPLICATION_CURSOR),
-            )
-            .write_buf(contents);
-        }
-        if self.mode(MODE_BRACKETED_PASTE) != prev.mode(MODE_BRACKETED_PASTE)
-        {
-            crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE))
+        if self.mode(MODE_APPLICATION_KEYPAD) != prev.mode(MODE_APPLICATION_KEYPAD) {
+            crate::term::ApplicationKeypad::new(self.mode(MODE_APPLICATION_KEYPAD))
                 .write_buf(contents);
         }
-        crate::term::MouseProtocolMode::new(
-            self.mouse_protocol_mode,
-            prev.mouse_protocol_mode,
-        )
-        .write_buf(contents);
+        if self.mode(MODE_APPLICATION_CURSOR) != prev.mode(MODE_APPLICATION_CURSOR) {
+            crate::term::ApplicationCursor::new(self.mode(MODE_APPLICATION_CURSOR))
+                .write_buf(contents);
+        }
+        if self.mode(MODE_BRACKETED_PASTE) != prev.mode(MODE_BRACKETED_PASTE) {
+            crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE)).write_buf(contents);
+        }
+        crate::term::MouseProtocolMode::new(self.mouse_protocol_mode, prev.mouse_protocol_mode)
+            .write_buf(contents);
         crate::term::MouseProtocolEncoding::new(
             self.mouse_protocol_encoding,
             prev.mouse_protocol_encoding,
         )
         .write_buf(contents);
-        crate::term::CursorStyle::new(self.cursor_style, prev.cursor_style)
-            .write_buf(contents);
+        crate::term::CursorStyle::new(self.cursor_style, prev.cursor_style).write_buf(contents);
     }
 
     /// Returns terminal escape sequences sufficient to set the current
@@ -611,10 +654,8 @@ impl Screen {
 
     fn write_attributes_formatted(&self, contents: &mut String) {
         crate::term::ClearAttrs.write_buf(contents);
-        self.attrs.write_escape_code_diff(
-            contents,
-            &crate::attrs::Attrs::default(),
-        );
+        self.attrs
+            .write_escape_code_diff(contents, &crate::attrs::Attrs::default());
     }
 
     /// Returns the current cursor position of the terminal.
@@ -789,24 +830,53 @@ impl Screen {
         }
     }
 
-    fn enter_alternate_grid(&mut self) {
-        self.grid_mut().set_scrollback(0);
+    /// tidemux: attributes for erased cells: the current background colour only (tmux
+    /// passes `ictx->cell.cell.bg` to every clear).
+    fn bg_attrs(&self) -> crate::attrs::Attrs {
+        crate::attrs::Attrs {
+            bgcolor: self.attrs.bgcolor,
+            ..crate::attrs::Attrs::default()
+        }
+    }
+
+    /// tidemux: `CSI ? 47/1047/1049 h`, as tmux screen.c screen_alternate_on: nothing when
+    /// already on; 1049 saves the cursor (its own slot, not DECSC's); every variant saves the
+    /// attributes and clears the alternate screen; the cursor, scroll region and origin mode
+    /// carry over.
+    fn alternate_on(&mut self, cursor: bool) {
+        if self.mode(MODE_ALTERNATE_SCREEN) {
+            return;
+        }
+        if cursor {
+            self.alt_saved_pos = Some(self.grid.pos());
+        }
+        self.alt_saved_attrs = self.attrs;
+        self.grid.set_scrollback(0);
+        self.alternate_grid.take_state_from(&self.grid, true);
         self.set_mode(MODE_ALTERNATE_SCREEN);
-        self.alternate_grid.allocate_rows();
     }
 
-    fn exit_alternate_grid(&mut self) {
-        self.clear_mode(MODE_ALTERNATE_SCREEN);
-    }
-
-    fn save_cursor(&mut self) {
-        self.grid_mut().save_cursor();
-        self.saved_attrs = self.attrs;
-    }
-
-    fn restore_cursor(&mut self) {
-        self.grid_mut().restore_cursor();
-        self.attrs = self.saved_attrs;
+    /// tidemux: `CSI ? 47/1047/1049 l`, as tmux screen_alternate_off: 1049 restores the
+    /// cursor and attributes saved by 1049 even when not on the alternate screen; leaving it
+    /// brings back the main screen with the current cursor; the cursor is then clamped.
+    fn alternate_off(&mut self, cursor: bool) {
+        if cursor {
+            if let Some(p) = self.alt_saved_pos {
+                self.grid_mut().set_pos_raw(p);
+                self.attrs = self.alt_saved_attrs;
+            }
+        }
+        if self.mode(MODE_ALTERNATE_SCREEN) {
+            self.grid.take_state_from(&self.alternate_grid, false);
+            self.clear_mode(MODE_ALTERNATE_SCREEN);
+        }
+        let grid = self.grid_mut();
+        let size = grid.size();
+        let pos = grid.pos();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos.row.min(size.rows() - 1),
+            col: pos.col.min(size.cols() - 1),
+        });
     }
 
     fn set_mode(&mut self, mode: u8) {
@@ -919,11 +989,7 @@ impl Screen {
     // if we already have a character in a cell, but adding a continuation
     // character widened the cell off the end of the row, we need to move the
     // base character to the beginning of the next row
-    fn wrap_widened_cell(
-        &mut self,
-        old_pos: crate::grid::Pos,
-        new_pos: crate::grid::Pos,
-    ) {
+    fn wrap_widened_cell(&mut self, old_pos: crate::grid::Pos, new_pos: crate::grid::Pos) {
         if new_pos.col == 0 {
             let attrs = self.attrs;
             let contents = self
@@ -1026,19 +1092,30 @@ impl Screen {
 pub struct WrappedScreen<CB: crate::Callbacks> {
     pub screen: Screen,
     pub callbacks: CB,
+    /// tidemux: the name being collected after `ESC k` (until the next sequence).
+    pub(crate) rename: Option<alloc::string::String>,
+    /// tidemux: a DCS string being collected (vte hook/put/unhook).
+    pub(crate) dcs: Option<Dcs>,
+    /// tidemux: set by `Parser::process` while it feeds a literal U+FFFD (EF BF BD).
+    pub(crate) literal_fffd: bool,
+}
+
+/// tidemux: a DCS string as collected from vte.
+#[derive(Debug)]
+pub(crate) struct Dcs {
+    pub(crate) params: alloc::vec::Vec<u16>,
+    pub(crate) intermediates: alloc::vec::Vec<u8>,
+    pub(crate) action: char,
+    pub(crate) data: alloc::vec::Vec<u8>,
 }
 
 impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// Gets the `on_row` callback for methods like
     /// [`crate::grid::Grid::scroll_up`].
-    fn on_row<'cb>(
-        screen: &Screen,
-        callbacks: &'cb mut CB,
-    ) -> impl FnMut(&crate::row::Row) + 'cb {
+    fn on_row<'cb>(screen: &Screen, callbacks: &'cb mut CB) -> impl FnMut(&crate::row::Row) + 'cb {
         let is_alternate = screen.mode(MODE_ALTERNATE_SCREEN);
         move |row| {
-            callbacks
-                .on_scroll(crate::capture::RowContents(row), is_alternate);
+            callbacks.on_scroll(crate::capture::RowContents(row), is_alternate);
         }
     }
 
@@ -1046,118 +1123,261 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// off the top of the screen's scrollback.
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
-    pub fn set_size_with_cb(
-        &mut self,
-        rows: core::num::NonZeroU16,
-        cols: core::num::NonZeroU16,
-    ) {
+    pub fn set_size_with_cb(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
         let callbacks = &mut self.callbacks;
         self.screen
             .grid
             .set_size(crate::grid::Size { rows, cols }, |row| {
                 callbacks.on_scroll(crate::capture::RowContents(row), false);
             });
-        self.screen.alternate_grid.set_size(
-            crate::grid::Size { rows, cols },
-            |row| {
+        self.screen
+            .alternate_grid
+            .set_size(crate::grid::Size { rows, cols }, |row| {
                 callbacks.on_scroll(crate::capture::RowContents(row), true);
-            },
-        );
+            });
     }
 
+    /// Writes one printed character (tidemux: rewritten after tmux 3.3a screen-write.c
+    /// `screen_write_cell` / `screen_write_collect_add`: charsets, insert mode, autowrap off,
+    /// wide characters at the edge and over other wide characters).
     pub fn text(&mut self, c: char) {
-        let screen = &mut self.screen;
-        let pos = screen.grid().pos();
-        let attrs = screen.attrs;
-
-        let Some(width) = screen.calculate_width(c) else {
+        // tmux input.c: `ictx->last` (for REP) is only an ASCII character printed in ground.
+        let ascii = (' '..='~').contains(&c);
+        let c = self.screen.charsets.translate(c);
+        let translated = ascii && !c.is_ascii();
+        self.screen.last_char = ascii.then_some(c);
+        let Some(width) = c.width() else {
             return;
         };
-
-        // base_pos will always be set to a valid cell, so
-        // .drawing_cell(base_pos).unwrap() will always be valid
-        let mut base_pos;
-        let cell_was_wide;
-
-        if width > 0 {
-            let wrap = screen.new_character_should_wrap(width);
-            let on_row = Self::on_row(screen, &mut self.callbacks);
-            screen.grid_mut().col_wrap(width, wrap, on_row);
-            // col_wrap always sets self.grid().pos() to a valid cell
-            base_pos = screen.grid().pos();
-            cell_was_wide =
-                screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-
-            screen
-                .grid_mut()
-                .drawing_cell_mut(base_pos)
-                .unwrap()
-                .set(c, attrs);
-            screen.last_char = Some(c);
-            screen.grid_mut().col_inc(width);
-        } else {
-            // pos.row is valid, since it comes directly from
-            // self.grid().pos() which we assume to always have a
-            // valid row value. pos.col - 1 is valid because we just
-            // returned early if pos.col == 0.
-            base_pos = crate::grid::Pos {
-                row: pos.row,
-                col: pos.col - 1,
-            };
-            if screen
-                .grid_mut()
-                .drawing_cell_mut(base_pos)
-                .unwrap()
-                .is_wide_continuation()
-            {
-                // pos.row is valid, since it comes directly from
-                // self.grid().pos() which we assume to always have a
-                // valid row value. we know pos.col - 2 is valid
-                // because the cell at pos.col - 1 is a wide
-                // continuation character, which means there must be
-                // the first half of the wide character before it.
-                base_pos = crate::grid::Pos {
-                    row: pos.row,
-                    col: pos.col - 2,
-                };
-            }
-            cell_was_wide =
-                screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-
-            screen
-                .grid_mut()
-                .drawing_cell_mut(base_pos)
-                .unwrap()
-                .append(c);
-            let cell_is_wide =
-                screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-            if !cell_was_wide && cell_is_wide {
-                let on_row = Self::on_row(screen, &mut self.callbacks);
-                screen.grid_mut().col_wrap(1, false, on_row);
-                // col_wrap always leaves self.grid().pos() on a valid cell,
-                // so .drawing_cell(new_pos).unwrap() will always be valid.
-                let new_pos = screen.grid().pos();
-                screen.wrap_widened_cell(base_pos, new_pos);
-                if new_pos.col == 0 {
-                    base_pos = new_pos;
-                }
+        // tmux utf8.c: characters without a width (wcwidth < 0: U+FFFE, U+FFFF, other
+        // noncharacters) are dropped.
+        if matches!(c, '\u{fffe}' | '\u{ffff}' | '\u{fdd0}'..='\u{fdef}') {
+            return;
+        }
+        let width = u16::try_from(width.min(2)).unwrap_or(1);
+        if width == 0 {
+            self.combine(c);
+            return;
+        }
+        let attrs = self.screen.attrs;
+        let autowrap = self.screen.autowrap;
+        let insert = self.screen.insert_mode;
+        let sx = self.screen.grid().size().cols();
+        if width > sx {
+            return;
+        }
+        let mut pos = self.screen.grid().pos();
+        // screen_write_cell: "If this character doesn't fit, ignore it."
+        if !autowrap && width > 1 && pos.col != sx && pos.col > sx - width {
+            return;
+        }
+        if insert && pos.col < sx {
+            let col = pos.col;
+            self.screen.grid_mut().current_row_mut().insert_raw(
+                col,
+                width,
+                crate::attrs::Attrs::default(),
+            );
+        }
+        if autowrap && pos.col > sx - width {
+            let on_row = Self::on_row(&self.screen, &mut self.callbacks);
+            self.screen.grid_mut().wrap_linefeed(on_row);
+            pos = self.screen.grid().pos();
+        }
+        if pos.col > sx - width {
+            return;
+        }
+        // tmux takes its ASCII fast path (screen_write_collect_add) for printable ASCII with
+        // autowrap on, insert off and no line-drawing set; that path clears a wide character
+        // under the cursor only when it does not start in column 0 (screen_write_collect_end's
+        // loop stops before column 0), which is the "right half of a wide character" quirk.
+        let fast = ascii && !translated && autowrap && !insert;
+        let grid = self.screen.grid_mut();
+        let row = grid.current_row_mut();
+        row.overwrite(pos.col, width, fast);
+        if let Some(cell) = row.get_mut(pos.col) {
+            cell.set(c, attrs);
+            cell.set_wide_continuation(false);
+        }
+        if width == 2 {
+            if let Some(next) = row.get_mut(pos.col + 1) {
+                next.clear(attrs);
+                next.set_wide_continuation(true);
             }
         }
+        // Move the cursor; with autowrap off stick at the last column.
+        let last = u16::from(!autowrap);
+        let col = if pos.col + width <= sx - last {
+            pos.col + width
+        } else {
+            sx - last
+        };
+        grid.set_col_raw(col);
+    }
 
-        let cell_is_wide =
-            screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-
-        screen.text_cleanup(base_pos, cell_was_wide, cell_is_wide);
+    /// Appends a zero-width character to the character left of the cursor (tmux
+    /// screen_write_combine: skips padding cells; nothing at column 0).
+    fn combine(&mut self, c: char) {
+        let pos = self.screen.grid().pos();
+        let row = self.screen.grid_mut().current_row_mut();
+        let mut col = pos.col;
+        while col > 0 {
+            col -= 1;
+            let Some(cell) = row.get_mut(col) else {
+                continue;
+            };
+            if cell.is_wide_continuation() {
+                continue;
+            }
+            if cell.has_contents() {
+                cell.append(c);
+            }
+            return;
+        }
     }
 
     // control codes
 
+    /// BS (tidemux: tmux screen_write_backspace: at column 0 of a row continuing a wrapped
+    /// row, go to the last column of the row above).
     pub fn bs(&mut self) {
-        self.screen.grid_mut().col_dec(1);
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        if pos.col == 0 {
+            if pos.row > 0
+                && grid
+                    .drawing_row(pos.row - 1)
+                    .is_some_and(crate::row::Row::wrapped)
+            {
+                let cols = grid.size().cols();
+                grid.set_pos_raw(crate::grid::Pos {
+                    row: pos.row - 1,
+                    col: cols - 1,
+                });
+            }
+        } else {
+            grid.col_dec(1);
+        }
     }
 
+    /// HT (tidemux: tmux input.c input_c0_dispatch: next tab stop, else the last column; no
+    /// move from the last column).
     pub fn tab(&mut self) {
-        self.screen.grid_mut().col_tab();
+        let cols = self.screen.grid().size().cols();
+        let mut col = self.screen.grid().pos().col;
+        if col >= cols - 1 {
+            return;
+        }
+        loop {
+            col += 1;
+            if self
+                .screen
+                .tabs
+                .get(usize::from(col))
+                .copied()
+                .unwrap_or(false)
+                || col >= cols - 1
+            {
+                break;
+            }
+        }
+        self.screen.grid_mut().set_col_raw(col);
+    }
+
+    /// tidemux: HTS, `ESC H`: tab stop at the cursor column.
+    pub fn hts(&mut self) {
+        let col = usize::from(self.screen.grid().pos().col);
+        if let Some(t) = self.screen.tabs.get_mut(col) {
+            *t = true;
+        }
+    }
+
+    /// tidemux: TBC, `CSI g` (0: at the cursor) and `CSI 3 g` (all).
+    pub fn tbc(&mut self, mode: u16) {
+        match mode {
+            0 => {
+                let col = usize::from(self.screen.grid().pos().col);
+                if let Some(t) = self.screen.tabs.get_mut(col) {
+                    *t = false;
+                }
+            }
+            3 => self.screen.tabs.fill(false),
+            _ => {}
+        }
+    }
+
+    /// tidemux: CBT, `CSI n Z` (tmux input.c INPUT_CSI_CBT).
+    pub fn cbt(&mut self, n: u16) {
+        let cols = self.screen.grid().size().cols();
+        let mut cx = self.screen.grid().pos().col.min(cols - 1);
+        let mut n = n.max(1);
+        while cx > 0 && n > 0 {
+            n -= 1;
+            loop {
+                cx -= 1;
+                if cx == 0
+                    || self
+                        .screen
+                        .tabs
+                        .get(usize::from(cx))
+                        .copied()
+                        .unwrap_or(false)
+                {
+                    break;
+                }
+            }
+        }
+        self.screen.grid_mut().set_col_raw(cx);
+    }
+
+    /// tidemux: IND, `ESC D` (tmux: screen_write_linefeed).
+    pub fn ind(&mut self) {
+        self.lf();
+    }
+
+    /// tidemux: NEL, `ESC E` (tmux: carriage return, then linefeed).
+    pub fn nel(&mut self) {
+        self.cr();
+        self.lf();
+    }
+
+    /// tidemux: DECALN, `ESC # 8` (tmux screen_write_alignmenttest): every cell `E` with
+    /// default attributes, scroll region reset, cursor home.
+    pub fn decaln(&mut self) {
+        let grid = self.screen.grid_mut();
+        let (rows, cols) = (grid.size().rows(), grid.size().cols());
+        for r in 0..rows {
+            if let Some(row) = grid.row_mut(r) {
+                row.reset();
+                for c in 0..cols {
+                    if let Some(cell) = row.get_mut(c) {
+                        cell.set('E', crate::attrs::Attrs::default());
+                    }
+                }
+            }
+        }
+        grid.set_scroll_region_raw(0, rows - 1);
+        grid.set_pos_raw(crate::grid::Pos::default());
+    }
+
+    /// tidemux: SCS, `ESC ( 0`/`ESC ( B` (G0) and `ESC ) 0`/`ESC ) B` (G1); tmux knows only
+    /// these two sets (input.c input_esc_table), other designations are ignored.
+    pub fn designate(&mut self, set: u8, final_byte: u8) {
+        let graphics = match final_byte {
+            b'0' => true,
+            b'B' => false,
+            _ => return,
+        };
+        match set {
+            b'(' => self.screen.charsets.g0_graphics = graphics,
+            b')' => self.screen.charsets.g1_graphics = graphics,
+            _ => {}
+        }
+    }
+
+    /// tidemux: SO (`0x0e`, shift to G1) and SI (`0x0f`, back to G0).
+    pub fn shift(&mut self, out: bool) {
+        self.screen.charsets.shift_out = out;
     }
 
     pub fn lf(&mut self) {
@@ -1181,12 +1401,31 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // ESC 7
     pub fn decsc(&mut self) {
-        self.screen.save_cursor();
+        // tidemux: one slot for ESC 7 and CSI s (tmux input_save_state).
+        let screen = &mut self.screen;
+        screen.saved = SavedState {
+            pos: screen.grid().pos(),
+            attrs: screen.attrs,
+            charsets: screen.charsets,
+            origin: screen.grid().origin_mode(),
+        };
     }
 
     // ESC 8
     pub fn decrc(&mut self) {
-        self.screen.restore_cursor();
+        // tidemux: tmux input_restore_state: attributes, charsets, origin mode, then an
+        // absolute cursor move clamped to the screen (so a save survives a shrinking resize).
+        let screen = &mut self.screen;
+        let saved = screen.saved;
+        screen.attrs = saved.attrs;
+        screen.charsets = saved.charsets;
+        let grid = screen.grid_mut();
+        grid.set_origin_mode_raw(saved.origin);
+        let size = grid.size();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: saved.pos.row.min(size.rows() - 1),
+            col: saved.pos.col.min(size.cols() - 1),
+        });
     }
 
     // ESC =
@@ -1215,11 +1454,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // csi codes
 
     // CSI SP
-    pub(crate) fn decscusr(
-        &mut self,
-        cursor_style: u16,
-        mut unhandled: impl FnMut(&mut Self),
-    ) {
+    pub(crate) fn decscusr(&mut self, cursor_style: u16, mut unhandled: impl FnMut(&mut Self)) {
         match cursor_style {
             0 => self.screen.set_cursor_style(CursorStyle::Default),
             1 => self.screen.set_cursor_style(CursorStyle::BlinkBlock),
@@ -1234,17 +1469,51 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI @
     pub fn ich(&mut self, count: u16) {
-        self.screen.grid_mut().insert_cells(count);
+        // tidemux: tmux screen_write_insertcharacter (count clamped to the edge; the gap takes
+        // the background colour).
+        let bg = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        if pos.col >= cols {
+            return;
+        }
+        let n = count.max(1).min(cols - pos.col);
+        grid.current_row_mut().insert_raw(pos.col, n, bg);
     }
 
     // CSI A
     pub fn cuu(&mut self, offset: u16) {
-        self.screen.grid_mut().row_dec_clamp(offset);
+        // tidemux: tmux screen_write_cursorup: stops at the region's top unless above it; a
+        // pending wrap moves back onto the last column.
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let (top, _) = grid.scroll_region();
+        let limit = if pos.row < top { 0 } else { top };
+        let cols = grid.size().cols();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos.row.saturating_sub(offset.max(1)).max(limit),
+            col: pos.col.min(cols - 1),
+        });
     }
 
     // CSI B
     pub fn cud(&mut self, offset: u16) {
-        self.screen.grid_mut().row_inc_clamp(offset);
+        // tidemux: tmux screen_write_cursordown: stops at the region's bottom unless below it.
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let (_, bottom) = grid.scroll_region();
+        let rows = grid.size().rows();
+        let limit = if pos.row > bottom { rows - 1 } else { bottom };
+        let cols = grid.size().cols();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos
+                .row
+                .saturating_add(offset.max(1))
+                .min(limit)
+                .max(pos.row),
+            col: pos.col.min(cols - 1),
+        });
     }
 
     // CSI C
@@ -1260,13 +1529,13 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // CSI E
     pub fn cnl(&mut self, offset: u16) {
         self.screen.grid_mut().col_set(0);
-        self.screen.grid_mut().row_inc_clamp(offset);
+        self.cud(offset);
     }
 
     // CSI F
     pub fn cpl(&mut self, offset: u16) {
         self.screen.grid_mut().col_set(0);
-        self.screen.grid_mut().row_dec_clamp(offset);
+        self.cuu(offset);
     }
 
     // CSI G
@@ -1281,8 +1550,12 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI b (REP - Repeat last printed character)
     pub(crate) fn rep(&mut self, count: u16) {
+        // tidemux: tmux INPUT_CSI_REP: only after a printed ASCII character (any control,
+        // escape or UTF-8 character in between forgets it), at most to the right edge.
+        let grid = self.screen.grid();
+        let room = grid.size().cols().saturating_sub(grid.pos().col);
         if let Some(c) = self.screen.last_char {
-            for _ in 0..count {
+            for _ in 0..count.min(room) {
                 self.text(c);
             }
         }
@@ -1298,11 +1571,42 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI J
     pub fn ed(&mut self, mode: u16, mut unhandled: impl FnMut(&mut Self)) {
-        let attrs = self.screen.attrs;
+        // tidemux: erased cells keep only the background colour (tmux grid_clear with bg),
+        // and wide characters are not fixed up (tmux grid_view_clear).
+        let attrs = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let (rows, cols) = (grid.size().rows(), grid.size().cols());
         match mode {
-            0 => self.screen.grid_mut().erase_all_forward(attrs),
-            1 => self.screen.grid_mut().erase_all_backward(attrs),
-            2 => self.screen.grid_mut().erase_all(attrs),
+            0 => {
+                for r in pos.row + 1..rows {
+                    if let Some(row) = grid.row_mut(r) {
+                        row.clear(attrs);
+                    }
+                }
+                let row = grid.current_row_mut();
+                if pos.col == 0 {
+                    row.clear(attrs);
+                } else {
+                    row.clear_raw(pos.col..cols, attrs);
+                }
+            }
+            1 => {
+                for r in 0..pos.row {
+                    if let Some(row) = grid.row_mut(r) {
+                        row.clear(attrs);
+                    }
+                }
+                grid.current_row_mut()
+                    .clear_raw(0..pos.col.saturating_add(1), attrs);
+            }
+            2 => {
+                for r in 0..rows {
+                    if let Some(row) = grid.row_mut(r) {
+                        row.clear(attrs);
+                    }
+                }
+            }
             3 => {
                 let on_row = Self::on_row(&self.screen, &mut self.callbacks);
                 self.screen.grid_mut().erase_all_scrollback(on_row);
@@ -1318,11 +1622,24 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI K
     pub fn el(&mut self, mode: u16, mut unhandled: impl FnMut(&mut Self)) {
-        let attrs = self.screen.attrs;
+        // tidemux: tmux screen_write_clear{endof,startof,}line: background colour only, no
+        // wide-character fix-ups.
+        let attrs = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        let row = grid.current_row_mut();
         match mode {
-            0 => self.screen.grid_mut().erase_row_forward(attrs),
-            1 => self.screen.grid_mut().erase_row_backward(attrs),
-            2 => self.screen.grid_mut().erase_row(attrs),
+            0 if pos.col == 0 => row.clear(attrs),
+            0 => {
+                if pos.col < cols {
+                    row.clear_raw(pos.col..cols, attrs);
+                    row.wrap(false);
+                }
+            }
+            1 if pos.col >= cols - 1 => row.clear(attrs),
+            1 => row.clear_raw(0..pos.col + 1, attrs),
+            2 => row.clear(attrs),
             _ => unhandled(self),
         }
     }
@@ -1334,17 +1651,29 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI L
     pub fn il(&mut self, count: u16) {
-        self.screen.grid_mut().insert_lines(count);
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().insert_delete_lines(count, true, bg);
     }
 
     // CSI M
     pub fn dl(&mut self, count: u16) {
-        self.screen.grid_mut().delete_lines(count);
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().insert_delete_lines(count, false, bg);
     }
 
     // CSI P
     pub fn dch(&mut self, count: u16) {
-        self.screen.grid_mut().delete_cells(count);
+        // tidemux: tmux screen_write_deletecharacter (no wide fix-ups; the freed cells at the
+        // end take the background colour).
+        let bg = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        if pos.col >= cols {
+            return;
+        }
+        let n = count.max(1).min(cols - pos.col);
+        grid.current_row_mut().delete_raw(pos.col, n, bg);
     }
 
     // CSI S
@@ -1360,29 +1689,40 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI X
     pub fn ech(&mut self, count: u16) {
-        let attrs = self.screen.attrs;
-        self.screen.grid_mut().erase_cells(count, attrs);
+        // tidemux: tmux screen_write_clearcharacter (background colour, no wide fix-ups).
+        let bg = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        if pos.col >= cols {
+            return;
+        }
+        let end = pos.col.saturating_add(count.max(1)).min(cols);
+        grid.current_row_mut().clear_raw(pos.col..end, bg);
     }
 
     // CSI d
     pub fn vpa(&mut self, row: u16) {
-        self.screen.grid_mut().row_set(row - 1);
+        // tidemux: tmux moves with origin mode applied (screen_write_cursormove(.., 1)).
+        let col = self.screen.grid().pos().col;
+        let cols = self.screen.grid().size().cols();
+        self.screen.grid_mut().set_pos(crate::grid::Pos {
+            row: row - 1,
+            col: col.min(cols - 1),
+        });
     }
 
     // CSI ? h
-    pub fn decset(
-        &mut self,
-        params: &vte::Params,
-        mut unhandled: impl FnMut(&mut Self),
-    ) {
+    pub fn decset(&mut self, params: &vte::Params, mut unhandled: impl FnMut(&mut Self)) {
         for param in params {
             let screen = &mut self.screen;
             match param {
                 [1] => screen.set_mode(MODE_APPLICATION_CURSOR),
                 [6] => screen.grid_mut().set_origin_mode(true),
+                [7] => screen.autowrap = true,
                 [9] => screen.set_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.clear_mode(MODE_HIDE_CURSOR),
-                [47] => screen.enter_alternate_grid(),
+                [47 | 1047] => screen.alternate_on(false),
                 [1000] => {
                     screen.set_mouse_mode(MouseProtocolMode::PressRelease);
                 }
@@ -1396,11 +1736,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1006] => {
                     screen.set_mouse_encoding(MouseProtocolEncoding::Sgr);
                 }
-                [1049] => {
-                    self.decsc();
-                    self.screen.alternate_grid.clear();
-                    self.screen.enter_alternate_grid();
-                }
+                [1049] => screen.alternate_on(true),
                 [2004] => screen.set_mode(MODE_BRACKETED_PASTE),
                 _ => unhandled(self),
             }
@@ -1408,21 +1744,16 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     }
 
     // CSI ? l
-    pub fn decrst(
-        &mut self,
-        params: &vte::Params,
-        mut unhandled: impl FnMut(&mut Self),
-    ) {
+    pub fn decrst(&mut self, params: &vte::Params, mut unhandled: impl FnMut(&mut Self)) {
         for param in params {
             let screen = &mut self.screen;
             match param {
                 [1] => screen.clear_mode(MODE_APPLICATION_CURSOR),
                 [6] => screen.grid_mut().set_origin_mode(false),
+                [7] => screen.autowrap = false,
                 [9] => screen.clear_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.set_mode(MODE_HIDE_CURSOR),
-                [47] => {
-                    screen.exit_alternate_grid();
-                }
+                [47 | 1047] => screen.alternate_off(false),
                 [1000] => {
                     screen.clear_mouse_mode(MouseProtocolMode::PressRelease);
                 }
@@ -1438,10 +1769,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1006] => {
                     screen.clear_mouse_encoding(MouseProtocolEncoding::Sgr);
                 }
-                [1049] => {
-                    screen.exit_alternate_grid();
-                    self.decrc();
-                }
+                [1049] => screen.alternate_off(true),
                 [2004] => screen.clear_mode(MODE_BRACKETED_PASTE),
                 _ => unhandled(self),
             }
@@ -1449,11 +1777,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     }
 
     // CSI m
-    pub fn sgr(
-        &mut self,
-        params: &vte::Params,
-        mut unhandled: impl FnMut(&mut Self),
-    ) {
+    pub fn sgr(&mut self, params: &vte::Params, mut unhandled: impl FnMut(&mut Self)) {
         // XXX really i want to just be able to pass in a default Params
         // instance with a 0 in it, but vte doesn't allow creating new Params
         // instances
@@ -1501,6 +1825,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [2] => screen.attrs.set_dim(),
                 [3] => screen.attrs.set_italic(true),
                 [4] => screen.attrs.set_underline(true),
+                // tidemux: underline styles (4:0 off, 4:1..4:5 on), as tmux.
+                [4, n] => screen.attrs.set_underline(*n != 0),
                 [7] => screen.attrs.set_inverse(true),
                 [22] => screen.attrs.set_normal_intensity(),
                 [23] => screen.attrs.set_italic(false),
@@ -1509,9 +1835,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [n] if (30..=37).contains(n) => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 30);
                 }
-                [38, 2, r, g, b] => {
-                    screen.attrs.fgcolor =
-                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                [38, 2, r, g, b] | [38, 2, _, r, g, b] => {
+                    screen.attrs.fgcolor = crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
                 }
                 [38, 5, i] => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*i));
@@ -1524,8 +1849,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                         screen.attrs.fgcolor = crate::Color::Rgb(r, g, b);
                     }
                     [5] => {
-                        screen.attrs.fgcolor =
-                            crate::Color::Idx(next_param_u8!());
+                        screen.attrs.fgcolor = crate::Color::Idx(next_param_u8!());
                     }
                     _ => {
                         unhandled(self);
@@ -1538,9 +1862,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [n] if (40..=47).contains(n) => {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*n) - 40);
                 }
-                [48, 2, r, g, b] => {
-                    screen.attrs.bgcolor =
-                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                [48, 2, r, g, b] | [48, 2, _, r, g, b] => {
+                    screen.attrs.bgcolor = crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
                 }
                 [48, 5, i] => {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*i));
@@ -1553,8 +1876,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                         screen.attrs.bgcolor = crate::Color::Rgb(r, g, b);
                     }
                     [5] => {
-                        screen.attrs.bgcolor =
-                            crate::Color::Idx(next_param_u8!());
+                        screen.attrs.bgcolor = crate::Color::Idx(next_param_u8!());
                     }
                     _ => {
                         unhandled(self);
@@ -1577,9 +1899,25 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI r
     pub fn decstbm(&mut self, (top, bottom): (u16, u16)) {
-        self.screen
-            .grid_mut()
-            .set_scroll_region(top - 1, bottom - 1);
+        // tidemux: tmux screen_write_scrollregion: clamped to the screen, ignored when it
+        // would not span two rows, else the cursor goes to the top-left corner (absolute).
+        let grid = self.screen.grid_mut();
+        let last = grid.size().rows() - 1;
+        let (top, bottom) = ((top - 1).min(last), (bottom - 1).min(last));
+        if top >= bottom {
+            return;
+        }
+        grid.set_scroll_region_raw(top, bottom);
+        grid.set_pos_raw(crate::grid::Pos::default());
+    }
+
+    /// tidemux: SM/RM (`CSI Ps h`/`l`, no `?`): IRM (4) is the one tmux knows.
+    pub fn sm_rm(&mut self, params: &vte::Params, set: bool) {
+        for param in params {
+            if param == [4] {
+                self.screen.insert_mode = set;
+            }
+        }
     }
 }
 
