@@ -54,6 +54,12 @@ impl BasicFormattedCaptureState {
 pub struct RowContents<'a>(pub(crate) &'a crate::row::Row);
 
 impl RowContents<'_> {
+    /// tidemux patch: whether the row continues on the next one (soft-wrapped).
+    #[must_use]
+    pub fn wrapped(&self) -> bool {
+        self.0.wrapped()
+    }
+
     /// tidemux patch: the row's cells, left to right.
     pub fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
         self.0.cells()

@@ -232,6 +232,7 @@ impl Screen {
     /// [`on_scroll`]: crate::Callbacks::on_scroll
     /// [`Parser::set_size`]: crate::Parser::set_size
     pub fn set_size(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
+        self.reset_tabs_for(cols.get());
         self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
         self.alternate_grid
             .set_size(crate::grid::Size { rows, cols }, |_| {});
@@ -711,6 +712,30 @@ impl Screen {
         self.grid().visible_cell(crate::grid::Pos { row, col })
     }
 
+    /// tidemux: DECAWM (`CSI ? 7 h`), on unless turned off.
+    #[must_use]
+    pub fn autowrap(&self) -> bool {
+        self.autowrap
+    }
+
+    /// tidemux: IRM insert mode (`CSI 4 h`).
+    #[must_use]
+    pub fn insert_mode(&self) -> bool {
+        self.insert_mode
+    }
+
+    /// tidemux: DECOM origin mode (`CSI ? 6 h`).
+    #[must_use]
+    pub fn origin_mode(&self) -> bool {
+        self.grid().origin_mode()
+    }
+
+    /// tidemux: the scroll region (DECSTBM) as 0-based inclusive (top, bottom) rows.
+    #[must_use]
+    pub fn scroll_region(&self) -> (u16, u16) {
+        self.grid().scroll_region()
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
@@ -827,6 +852,14 @@ impl Screen {
             &mut self.alternate_grid
         } else {
             &mut self.grid
+        }
+    }
+
+    /// tidemux: a width change resets the tab stops to every 8 columns (tmux screen.c
+    /// screen_resize_cursor calls screen_reset_tabs).
+    fn reset_tabs_for(&mut self, cols: u16) {
+        if usize::from(cols) != self.tabs.len() {
+            self.tabs = default_tabs(cols);
         }
     }
 
@@ -1124,6 +1157,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
     pub fn set_size_with_cb(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
+        self.screen.reset_tabs_for(cols.get());
         let callbacks = &mut self.callbacks;
         self.screen
             .grid
