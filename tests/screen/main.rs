@@ -569,7 +569,6 @@ fn run_suite() {
         "24",
         "sleep 600",
     ]);
-    tmux.ok(&["set", "-g", "history-limit", "0"]);
     let tdx = support::Server::new();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, Result<Option<String>, String>, String)>> =

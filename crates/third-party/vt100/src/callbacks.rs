@@ -55,6 +55,18 @@ pub trait Callbacks {
     }
     /// This callback is called when the terminal receives a OSC sequence
     /// (`\e]`) which is otherwise not implemented.
+    /// tidemux: takes the newest history row back (for a resize that brings rows back onto
+    /// the screen), as (basic formatted text, whether it was soft-wrapped); `None` when the
+    /// history is empty. Only called for the main screen.
+    fn pull_scrollback(&mut self) -> Option<(alloc::string::String, bool)> {
+        None
+    }
+
+    /// tidemux: whether the newest history row is soft-wrapped (continues on the screen).
+    fn scrollback_newest_wrapped(&mut self) -> bool {
+        false
+    }
+
     /// tidemux: a name set with `ESC k NAME ESC \\` (screen's title sequence; tmux sets the
     /// window name from it when `allow-rename` is on).
     fn set_screen_name(&mut self, _: &mut crate::Screen, _name: &str) {}

@@ -185,6 +185,15 @@ impl Grid {
         }
     }
 
+    /// tidemux: takes row `i`, leaving a blank one.
+    pub fn take_row(&mut self, i: usize) -> crate::row::Row {
+        self.allocate_rows();
+        let cols = self.size.cols();
+        self.rows
+            .get_mut(i)
+            .map_or_else(|| crate::row::Row::new(cols), |r| core::mem::replace(r, crate::row::Row::new(cols)))
+    }
+
     /// tidemux: the scroll region, (top, bottom), 0-based inclusive.
     pub fn scroll_region(&self) -> (u16, u16) {
         (self.scroll_top, self.scroll_bottom)
@@ -255,6 +264,140 @@ impl Grid {
             for row in &mut between[len - n..] {
                 row.clear(attrs);
             }
+        }
+    }
+
+    /// tidemux: resizes the way tmux 3.3a does (screen.c screen_resize_cursor,
+    /// screen_resize_y, screen_reflow; grid.c grid_reflow):
+    /// - fewer rows: rows below the cursor go first, then rows from the top go to history;
+    /// - more rows: rows come back from history to the top, then blank rows at the bottom;
+    /// - another width (with `reflow`): every logical line (rows joined by soft wraps,
+    ///   including the part still in history) is split again at the new width, up to each
+    ///   row's used cells; the screen shows the last `rows` rows of the result, the rest goes
+    ///   to history, and history comes back when the result is shorter than the screen; the
+    ///   cursor keeps its place in its logical line (past the line's end: at the new end).
+    pub fn resize_tmux(&mut self, size: Size, reflow: bool, hooks: &mut dyn ResizeHooks) {
+        if size == self.size {
+            return;
+        }
+        let old = self.size;
+        let (sx, sy) = (size.cols(), usize::from(size.rows()));
+        self.allocate_rows();
+        let mut rows = core::mem::take(&mut self.rows);
+        let mut cy = usize::from(self.pos.row).min(rows.len().saturating_sub(1));
+        let mut cx = self.pos.col;
+        let old_rows = rows.len();
+        if sy < old_rows {
+            let mut needed = old_rows - sy;
+            let below = (old_rows - 1 - cy).min(needed);
+            rows.truncate(old_rows - below);
+            needed -= below;
+            for row in rows.drain(..needed) {
+                hooks.push(&row);
+            }
+            cy -= needed;
+        } else if sy > old_rows {
+            let mut needed = sy - old_rows;
+            while needed > 0 {
+                let Some(row) = hooks.pull() else { break };
+                rows.insert(0, row);
+                cy += 1;
+                needed -= 1;
+            }
+            rows.extend((0..needed).map(|_| crate::row::Row::new(old.cols())));
+        }
+        if reflow && sx != old.cols() {
+            // The logical line at the top may have begun in history.
+            while hooks.newest_wrapped() {
+                let Some(row) = hooks.pull() else { break };
+                rows.insert(0, row);
+                cy += 1;
+            }
+            // Cursor as (logical lines from the end, offset in its logical line).
+            let mut offset = 0usize;
+            let mut start = cy;
+            while start > 0 && rows[start - 1].wrapped() {
+                start -= 1;
+                offset += usize::from(rows[start].used());
+            }
+            let at_end = cx >= rows[cy].used();
+            let wx = if at_end { usize::MAX } else { offset + usize::from(cx) };
+            let lines_after = rows[cy..].iter().filter(|r| !r.wrapped()).count();
+            let mut out = reflow_rows(rows, sx);
+            // Bring history back while the screen is not full.
+            while out.len() < sy {
+                let Some(first) = hooks.pull() else { break };
+                let mut line = alloc::vec![first];
+                while hooks.newest_wrapped() {
+                    match hooks.pull() {
+                        Some(r) => line.insert(0, r),
+                        None => break,
+                    }
+                }
+                let mut again = reflow_rows(line, sx);
+                again.extend(out);
+                out = again;
+            }
+            // Find the cursor's logical line, counted from the end.
+            let mut ends = 0usize;
+            let mut line_start = out.len();
+            let mut i = out.len();
+            while i > 0 {
+                i -= 1;
+                let last_of_line = !out[i].wrapped();
+                if last_of_line {
+                    ends += 1;
+                }
+                if ends == lines_after && (i == 0 || !out[i - 1].wrapped()) {
+                    line_start = i;
+                    break;
+                }
+            }
+            let mut y = line_start.min(out.len().saturating_sub(1));
+            let mut x = wx;
+            if x == usize::MAX {
+                while y + 1 < out.len() && out[y].wrapped() {
+                    y += 1;
+                }
+                x = usize::from(out.get(y).map_or(0, crate::row::Row::used));
+            } else {
+                while y + 1 < out.len() && out[y].wrapped() && x >= usize::from(out[y].used()) {
+                    x -= usize::from(out[y].used());
+                    y += 1;
+                }
+            }
+            while out.len() < sy {
+                out.push(crate::row::Row::new(sx));
+            }
+            let excess = out.len() - sy;
+            for row in out.drain(..excess) {
+                hooks.push(&row);
+            }
+            if y >= excess {
+                cy = y - excess;
+                cx = u16::try_from(x).unwrap_or(sx).min(sx);
+            } else {
+                cy = 0;
+                cx = 0;
+            }
+            rows = out;
+        }
+        for row in &mut rows {
+            row.resize(sx, crate::Cell::new());
+        }
+        if let Some(row) = rows.last_mut() {
+            row.wrap(false);
+        }
+        self.rows = rows;
+        self.size = size;
+        self.scroll_top = 0;
+        self.scroll_bottom = size.rows() - 1;
+        self.pos = Pos {
+            row: u16::try_from(cy).unwrap_or(0).min(size.rows() - 1),
+            col: cx.min(sx),
+        };
+        if let Some(scrollback) = &mut self.scrollback {
+            scrollback.offset = 0;
         }
     }
 
@@ -989,4 +1132,60 @@ impl Size {
 pub struct Pos {
     pub row: u16,
     pub col: u16,
+}
+
+/// tidemux: what a resize needs from the owner of the history (see `Grid::resize_tmux`).
+pub trait ResizeHooks {
+    /// A row leaves the top of the screen for history.
+    fn push(&mut self, row: &crate::row::Row);
+    /// The newest history row comes back onto the screen, if there is one.
+    fn pull(&mut self) -> Option<crate::row::Row>;
+    /// Whether the newest history row continues onto the row after it (soft wrap).
+    fn newest_wrapped(&mut self) -> bool;
+}
+
+/// tidemux: splits the logical lines of `rows` (rows joined by soft wraps, each up to its
+/// used cells) into rows of `cols` cells, as tmux grid_reflow; a wide character that does
+/// not fit moves to the next row.
+fn reflow_rows(rows: Vec<crate::row::Row>, cols: u16) -> Vec<crate::row::Row> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut line: Vec<crate::Cell> = Vec::new();
+    for mut row in rows {
+        let used = usize::from(row.used());
+        let wrapped = row.wrapped();
+        line.extend(row.cells_vec().drain(..).take(used));
+        if wrapped {
+            continue;
+        }
+        split_line(&mut out, core::mem::take(&mut line), cols);
+    }
+    if !line.is_empty() {
+        split_line(&mut out, line, cols);
+    }
+    out
+}
+
+fn split_line(out: &mut Vec<crate::row::Row>, line: Vec<crate::Cell>, cols: u16) {
+    let cols_us = usize::from(cols);
+    let mut i = 0;
+    loop {
+        let mut take = (line.len() - i).min(cols_us);
+        // Do not split a wide character from its right half.
+        if take > 0 && i + take < line.len() && line[i + take].is_wide_continuation() {
+            take -= 1;
+        }
+        if take == 0 && i < line.len() {
+            // A wide character wider than the row: drop it.
+            take = 1;
+        }
+        let mut cells: Vec<crate::Cell> = line[i..i + take].to_vec();
+        let used = u16::try_from(take).unwrap_or(cols);
+        cells.resize(cols_us, crate::Cell::new());
+        i += take;
+        let more = i < line.len();
+        out.push(crate::row::Row::from_cells(cells, used, more));
+        if !more {
+            break;
+        }
+    }
 }

@@ -111,6 +111,11 @@ impl<CB: crate::Callbacks> Parser<CB> {
         }
     }
 
+    /// tidemux: takes row 0 of the main grid (used to rebuild a history row).
+    pub(crate) fn take_first_row(&mut self) -> crate::row::Row {
+        self.screen.screen.take_first_row()
+    }
+
     /// Resizes the terminal.
     ///
     /// When the screen height is decreased, this function does the following:

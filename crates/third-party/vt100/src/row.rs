@@ -5,6 +5,9 @@ use alloc::{string::String, vec::Vec};
 pub struct Row {
     cells: Vec<crate::Cell>,
     wrapped: bool,
+    /// tidemux: cells in use, the column after the last one written (tmux `cellused`);
+    /// reflow on resize re-splits a line at this length, not at its last non-blank cell.
+    used: u16,
 }
 
 impl Row {
@@ -12,7 +15,32 @@ impl Row {
         Self {
             cells: vec![crate::Cell::new(); usize::from(cols)],
             wrapped: false,
+            used: 0,
         }
+    }
+
+    /// tidemux: a row holding `cells`, `used` of them in use.
+    pub(crate) fn from_cells(cells: Vec<crate::Cell>, used: u16, wrapped: bool) -> Self {
+        Self {
+            cells,
+            wrapped,
+            used,
+        }
+    }
+
+    /// tidemux: the cells in use (see `used`).
+    pub(crate) fn used(&self) -> u16 {
+        self.used.min(self.cols())
+    }
+
+    /// tidemux: records that the cells before `end` are in use.
+    pub(crate) fn mark_used(&mut self, end: u16) {
+        self.used = self.used.max(end);
+    }
+
+    /// tidemux: the cells, mutable (reflow moves them).
+    pub(crate) fn cells_vec(&mut self) -> &mut Vec<crate::Cell> {
+        &mut self.cells
     }
 
     fn cols(&self) -> u16 {
@@ -26,13 +54,16 @@ impl Row {
     pub fn clear(&mut self, attrs: crate::attrs::Attrs) {
         for cell in &mut self.cells {
             cell.clear(attrs);
+            cell.set_wide_continuation(false);
         }
         self.wrapped = false;
+        self.used = 0;
     }
 
     pub fn reset(&mut self) {
         self.cells.fill(crate::Cell::new());
         self.wrapped = false;
+        self.used = 0;
     }
 
     pub(crate) fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
@@ -160,6 +191,9 @@ impl Row {
             *cell = crate::Cell::new();
             cell.clear(attrs);
         }
+        if usize::from(self.used) > px {
+            self.used = self.used.saturating_add(count).min(self.cols());
+        }
     }
 
     /// tidemux: tmux grid_view_delete_cells: cells after `col + count` move left, the last
@@ -176,6 +210,9 @@ impl Row {
             *cell = crate::Cell::new();
             cell.clear(attrs);
         }
+        if usize::from(self.used) > px {
+            self.used = self.used.saturating_sub(count).max(col);
+        }
     }
 
     /// tidemux: tmux grid_clear on `range`: cells become blank with `attrs`, no wide fix-ups.
@@ -186,6 +223,9 @@ impl Row {
         for cell in &mut self.cells[start..end] {
             *cell = crate::Cell::new();
             cell.clear(attrs);
+        }
+        if end >= usize::from(self.used) && start < usize::from(self.used) {
+            self.used = range.start;
         }
     }
 

@@ -855,6 +855,11 @@ impl Screen {
         }
     }
 
+    /// tidemux: takes row 0 of the main grid.
+    pub(crate) fn take_first_row(&mut self) -> crate::row::Row {
+        self.grid.take_row(0)
+    }
+
     /// tidemux: a width change resets the tab stops to every 8 columns (tmux screen.c
     /// screen_resize_cursor calls screen_reset_tabs).
     fn reset_tabs_for(&mut self, cols: u16) {
@@ -1157,18 +1162,21 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
     pub fn set_size_with_cb(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
+        // tidemux: resize as tmux does (reflow, history pulled back; see Grid::resize_tmux).
+        // The alternate screen is resized without reflow and without history, as tmux
+        // resizes it (window.c passes reflow = 0 while the alternate screen is on).
         self.screen.reset_tabs_for(cols.get());
-        let callbacks = &mut self.callbacks;
-        self.screen
-            .grid
-            .set_size(crate::grid::Size { rows, cols }, |row| {
-                callbacks.on_scroll(crate::capture::RowContents(row), false);
-            });
-        self.screen
-            .alternate_grid
-            .set_size(crate::grid::Size { rows, cols }, |row| {
-                callbacks.on_scroll(crate::capture::RowContents(row), true);
-            });
+        let size = crate::grid::Size { rows, cols };
+        let mut main = HistoryHooks {
+            callbacks: &mut self.callbacks,
+            alternate: false,
+        };
+        self.screen.grid.resize_tmux(size, true, &mut main);
+        let mut alt = HistoryHooks {
+            callbacks: &mut self.callbacks,
+            alternate: true,
+        };
+        self.screen.alternate_grid.resize_tmux(size, false, &mut alt);
     }
 
     /// Writes one printed character (tidemux: rewritten after tmux 3.3a screen-write.c
@@ -1233,6 +1241,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             cell.set(c, attrs);
             cell.set_wide_continuation(false);
         }
+        row.mark_used(pos.col + width);
         if width == 2 {
             if let Some(next) = row.get_mut(pos.col + 1) {
                 next.clear(attrs);
@@ -1388,6 +1397,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                         cell.set('E', crate::attrs::Attrs::default());
                     }
                 }
+                row.mark_used(cols);
             }
         }
         grid.set_scroll_region_raw(0, rows - 1);
@@ -1962,4 +1972,41 @@ fn u16_to_u8(i: u16) -> Option<u8> {
         // safe because we just ensured that the value fits in a u8
         Some(i.try_into().unwrap())
     }
+}
+
+/// tidemux: connects a grid's resize to the owner's history through the callbacks.
+struct HistoryHooks<'a, CB: crate::Callbacks> {
+    callbacks: &'a mut CB,
+    alternate: bool,
+}
+
+impl<CB: crate::Callbacks> crate::grid::ResizeHooks for HistoryHooks<'_, CB> {
+    fn push(&mut self, row: &crate::row::Row) {
+        self.callbacks
+            .on_scroll(crate::capture::RowContents(row), self.alternate);
+    }
+
+    fn pull(&mut self) -> Option<crate::row::Row> {
+        if self.alternate {
+            return None;
+        }
+        let (text, wrapped) = self.callbacks.pull_scrollback()?;
+        Some(parse_formatted_row(&text, wrapped))
+    }
+
+    fn newest_wrapped(&mut self) -> bool {
+        !self.alternate && self.callbacks.scrollback_newest_wrapped()
+    }
+}
+
+/// tidemux: a row from one line of "basic formatted" text (as `RowContents` writes it).
+fn parse_formatted_row(text: &str, wrapped: bool) -> crate::row::Row {
+    let width = text.chars().count().clamp(1, usize::from(u16::MAX));
+    let width = core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
+        .unwrap_or(core::num::NonZeroU16::MIN);
+    let mut parser = crate::Parser::new(core::num::NonZeroU16::MIN, width, 0);
+    parser.process(text.as_bytes());
+    let mut row = parser.take_first_row();
+    row.wrap(wrapped);
+    row
 }

@@ -16,12 +16,16 @@ use std::collections::VecDeque;
 /// Target size of one text block, bytes.
 pub const BLOCK_BYTES: usize = 64 * 1024;
 
+/// Flag bit in a line's sequence number: the line was soft-wrapped.
+const WRAPPED: u64 = 1 << 63;
+
 #[derive(Debug, Default)]
 struct Block {
     text: String,
     /// End offset in `text` of each line.
     ends: Vec<u32>,
-    /// Output sequence number at which each line last changed while on screen.
+    /// Output sequence number at which each line last changed while on screen; the top bit
+    /// ([`WRAPPED`]) marks a line that was soft-wrapped (continued on the next line).
     seqs: Vec<u64>,
     /// Lines at the front already dropped.
     dropped: usize,
@@ -63,6 +67,12 @@ impl History {
     /// Appends one formatted line that last changed at output sequence number `seq`,
     /// dropping the oldest beyond the limit.
     pub fn push(&mut self, formatted: &str, seq: u64) {
+        self.push_line(formatted, seq, false);
+    }
+
+    /// Appends one formatted line as [`History::push`], remembering whether it was
+    /// soft-wrapped (continued on the next line).
+    pub fn push_line(&mut self, formatted: &str, seq: u64, wrapped: bool) {
         if self.limit == 0 {
             return;
         }
@@ -76,7 +86,8 @@ impl History {
         let b = self.blocks.back_mut().expect("a block");
         b.text.push_str(formatted);
         b.ends.push(b.text.len() as u32);
-        b.seqs.push(seq);
+        b.seqs
+            .push((seq & !WRAPPED) | if wrapped { WRAPPED } else { 0 });
         self.len += 1;
         if self.len > self.limit {
             self.drop_oldest();
@@ -134,7 +145,33 @@ impl History {
 
     /// Output sequence number at which line `index` last changed.
     pub fn seq(&self, index: usize) -> u64 {
-        self.locate(index).map_or(0, |(b, k)| b.seqs[k])
+        self.locate(index).map_or(0, |(b, k)| b.seqs[k] & !WRAPPED)
+    }
+
+    /// Whether line `index` was soft-wrapped (continued on the next line).
+    pub fn wrapped(&self, index: usize) -> bool {
+        self.locate(index)
+            .is_some_and(|(b, k)| b.seqs[k] & WRAPPED != 0)
+    }
+
+    /// Removes the newest line and returns it with its sequence number and wrap flag (a
+    /// resize bringing history back onto the screen).
+    pub fn pop_newest(&mut self) -> Option<(String, u64, bool)> {
+        if self.len == 0 {
+            return None;
+        }
+        let b = self.blocks.back_mut()?;
+        let k = b.ends.len() - 1;
+        let start = if k == 0 { 0 } else { b.ends[k - 1] as usize };
+        let text = b.text[start..].to_owned();
+        b.text.truncate(start);
+        b.ends.pop();
+        let seq = b.seqs.pop().unwrap_or(0);
+        self.len -= 1;
+        if b.live() == 0 {
+            self.blocks.pop_back();
+        }
+        Some((text, seq & !WRAPPED, seq & WRAPPED != 0))
     }
 }
 

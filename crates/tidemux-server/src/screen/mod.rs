@@ -326,7 +326,18 @@ impl vt100::Callbacks for Hooks {
         let mut state = vt100::capture::BasicFormattedCaptureState::new();
         // Writing into a String cannot fail.
         let _ = contents.write_formatted_basic(&mut self.scratch, &mut state);
-        self.history.push(&self.scratch, top_seq);
+        self.history
+            .push_line(&self.scratch, top_seq, contents.wrapped());
+    }
+
+    fn pull_scrollback(&mut self) -> Option<(String, bool)> {
+        let (text, _, wrapped) = self.history.pop_newest()?;
+        Some((text, wrapped))
+    }
+
+    fn scrollback_newest_wrapped(&mut self) -> bool {
+        let n = self.history.len();
+        n > 0 && self.history.wrapped(n - 1)
     }
 }
 
