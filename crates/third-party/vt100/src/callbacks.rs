@@ -15,14 +15,25 @@ pub trait Callbacks {
     fn resize(&mut self, _: &mut crate::Screen, _request: (u16, u16)) {}
     /// This callback is called when the terminal requests the window title
     /// to be set (typically with `\e]1;<icon_name>\a`)
-    fn set_window_icon_name(&mut self, _: &mut crate::Screen, _icon_name: &[u8]) {}
+    fn set_window_icon_name(
+        &mut self,
+        _: &mut crate::Screen,
+        _icon_name: &[u8],
+    ) {
+    }
     /// This callback is called when the terminal requests the window title
     /// to be set (typically with `\e]2;<title>\a`)
     fn set_window_title(&mut self, _: &mut crate::Screen, _title: &[u8]) {}
     /// This callback is called when the terminal requests data to be copied
     /// to the system clipboard (typically with `\e]52;<ty>;<data>\a`). Note
     /// that `data` will be encoded as base64.
-    fn copy_to_clipboard(&mut self, _: &mut crate::Screen, _ty: &[u8], _data: &[u8]) {}
+    fn copy_to_clipboard(
+        &mut self,
+        _: &mut crate::Screen,
+        _ty: &[u8],
+        _data: &[u8],
+    ) {
+    }
     /// This callback is called when the terminal requests data to be pasted
     /// from the system clipboard (typically with `\e]52;<ty>;?\a`).
     fn paste_from_clipboard(&mut self, _: &mut crate::Screen, _ty: &[u8]) {}
@@ -53,8 +64,7 @@ pub trait Callbacks {
         _c: char,
     ) {
     }
-    /// This callback is called when the terminal receives a OSC sequence
-    /// (`\e]`) which is otherwise not implemented.
+
     /// tidemux: takes the newest history row back (for a resize that brings rows back onto
     /// the screen), as (basic formatted text, whether it was soft-wrapped); `None` when the
     /// history is empty. Only called for the main screen.
@@ -67,7 +77,7 @@ pub trait Callbacks {
         false
     }
 
-    /// tidemux: a name set with `ESC k NAME ESC \\` (screen's title sequence; tmux sets the
+    /// tidemux: a name set with `ESC k NAME ESC \` (screen's title sequence; tmux sets the
     /// window name from it when `allow-rename` is on).
     fn set_screen_name(&mut self, _: &mut crate::Screen, _name: &str) {}
 
@@ -83,7 +93,10 @@ pub trait Callbacks {
     ) {
     }
 
+    /// This callback is called when the terminal receives a OSC sequence
+    /// (`\e]`) which is otherwise not implemented.
     fn unhandled_osc(&mut self, _: &mut crate::Screen, _params: &[&[u8]]) {}
+
     /// Called when the top row of scrollback is discarded because a new row
     /// was added at the bottom of the screen.
     ///
@@ -115,7 +128,12 @@ pub trait Callbacks {
     /// [`Screen::set_size`]: crate::Screen::set_size
     /// [write]: crate::Screen::write_contents_formatted_basic
     #[allow(unused_variables)]
-    fn on_scroll(&mut self, contents: crate::capture::RowContents<'_>, alternate_screen: bool) {}
+    fn on_scroll(
+        &mut self,
+        contents: crate::capture::RowContents<'_>,
+        alternate_screen: bool,
+    ) {
+    }
 }
 
 impl Callbacks for () {}

@@ -10,7 +10,6 @@ pub struct Grid {
     scroll_top: u16,
     scroll_bottom: u16,
     origin_mode: bool,
-    saved_origin_mode: bool,
     scrollback: Option<ScrollbackState>,
 }
 
@@ -49,7 +48,6 @@ impl Grid {
             scroll_top: 0,
             scroll_bottom: size.rows() - 1,
             origin_mode: false,
-            saved_origin_mode: false,
             scrollback,
         }
     }
@@ -60,18 +58,6 @@ impl Grid {
                 crate::row::Row::new(self.size.cols())
             });
         }
-    }
-
-    pub fn clear(&mut self) {
-        self.pos = Pos::default();
-        self.saved_pos = Pos::default();
-        for row in self.drawing_rows_mut() {
-            row.reset();
-        }
-        self.scroll_top = 0;
-        self.scroll_bottom = self.size.rows() - 1;
-        self.origin_mode = false;
-        self.saved_origin_mode = false;
     }
 
     pub fn size(&self) -> Size {
@@ -112,18 +98,19 @@ impl Grid {
                 .unwrap_or(u16::MAX)
                 .min(diff);
             // Number of rows actually pulled from scrollback.
-            let num_pulled_scrollback = scrollback.rows.len().min(num_pulled.into());
+            let num_pulled_scrollback =
+                scrollback.rows.len().min(num_pulled.into());
             // Number of blank rows inserted at the top, because our scrollback
             // buffer isn't as large as the theoretical amount of scrollback
             // an unbounded terminal would have.
-            let num_pulled_blank = usize::from(num_pulled) - num_pulled_scrollback;
-            let pulled = core::iter::repeat_with(new_row)
-                .take(num_pulled_blank)
-                .chain(
-                    scrollback
-                        .rows
-                        .drain(scrollback.rows.len() - num_pulled_scrollback..),
-                );
+            let num_pulled_blank =
+                usize::from(num_pulled) - num_pulled_scrollback;
+            let pulled =
+                core::iter::repeat_with(new_row)
+                    .take(num_pulled_blank)
+                    .chain(scrollback.rows.drain(
+                        scrollback.rows.len() - num_pulled_scrollback..,
+                    ));
             self.rows.splice(0..0, pulled);
             self.rows.resize_with(size.rows().into(), new_row);
             scrollback.unbounded_len -= usize::from(num_pulled);
@@ -189,9 +176,10 @@ impl Grid {
     pub fn take_row(&mut self, i: usize) -> crate::row::Row {
         self.allocate_rows();
         let cols = self.size.cols();
-        self.rows
-            .get_mut(i)
-            .map_or_else(|| crate::row::Row::new(cols), |r| core::mem::replace(r, crate::row::Row::new(cols)))
+        self.rows.get_mut(i).map_or_else(
+            || crate::row::Row::new(cols),
+            |r| core::mem::replace(r, crate::row::Row::new(cols)),
+        )
     }
 
     /// tidemux: the scroll region, (top, bottom), 0-based inclusive.
@@ -244,7 +232,12 @@ impl Grid {
     /// tidemux: tmux IL/DL (screen-write.c screen_write_insertline/deleteline): inside the
     /// scroll region they act between the cursor and the region's bottom; outside it (a tmux
     /// quirk) between the cursor and the bottom of the screen. New rows get `attrs`' colours.
-    pub fn insert_delete_lines(&mut self, count: u16, insert: bool, attrs: crate::attrs::Attrs) {
+    pub fn insert_delete_lines(
+        &mut self,
+        count: u16,
+        insert: bool,
+        attrs: crate::attrs::Attrs,
+    ) {
         let cy = self.pos.row;
         let bottom = if cy < self.scroll_top || cy > self.scroll_bottom {
             self.size.rows() - 1
@@ -276,7 +269,12 @@ impl Grid {
     ///   row's used cells; the screen shows the last `rows` rows of the result, the rest goes
     ///   to history, and history comes back when the result is shorter than the screen; the
     ///   cursor keeps its place in its logical line (past the line's end: at the new end).
-    pub fn resize_tmux(&mut self, size: Size, reflow: bool, hooks: &mut dyn ResizeHooks) {
+    pub fn resize_tmux(
+        &mut self,
+        size: Size,
+        reflow: bool,
+        hooks: &mut dyn ResizeHooks,
+    ) {
         if size == self.size {
             return;
         }
@@ -284,7 +282,8 @@ impl Grid {
         let (sx, sy) = (size.cols(), usize::from(size.rows()));
         self.allocate_rows();
         let mut rows = core::mem::take(&mut self.rows);
-        let mut cy = usize::from(self.pos.row).min(rows.len().saturating_sub(1));
+        let mut cy =
+            usize::from(self.pos.row).min(rows.len().saturating_sub(1));
         let mut cx = self.pos.col;
         let old_rows = rows.len();
         if sy < old_rows {
@@ -304,7 +303,9 @@ impl Grid {
                 cy += 1;
                 needed -= 1;
             }
-            rows.extend((0..needed).map(|_| crate::row::Row::new(old.cols())));
+            rows.extend(
+                (0..needed).map(|_| crate::row::Row::new(old.cols())),
+            );
         }
         if reflow && sx != old.cols() {
             // The logical line at the top may have begun in history.
@@ -321,8 +322,13 @@ impl Grid {
                 offset += usize::from(rows[start].used());
             }
             let at_end = cx >= rows[cy].used();
-            let wx = if at_end { usize::MAX } else { offset + usize::from(cx) };
-            let lines_after = rows[cy..].iter().filter(|r| !r.wrapped()).count();
+            let wx = if at_end {
+                usize::MAX
+            } else {
+                offset + usize::from(cx)
+            };
+            let lines_after =
+                rows[cy..].iter().filter(|r| !r.wrapped()).count();
             let mut out = reflow_rows(rows, sx);
             // Bring history back while the screen is not full.
             while out.len() < sy {
@@ -361,7 +367,10 @@ impl Grid {
                 }
                 x = usize::from(out.get(y).map_or(0, crate::row::Row::used));
             } else {
-                while y + 1 < out.len() && out[y].wrapped() && x >= usize::from(out[y].used()) {
+                while y + 1 < out.len()
+                    && out[y].wrapped()
+                    && x >= usize::from(out[y].used())
+                {
                     x -= usize::from(out[y].used());
                     y += 1;
                 }
@@ -415,16 +424,6 @@ impl Grid {
         self.col_clamp();
     }
 
-    pub fn save_cursor(&mut self) {
-        self.saved_pos = self.pos;
-        self.saved_origin_mode = self.origin_mode;
-    }
-
-    pub fn restore_cursor(&mut self) {
-        self.pos = self.saved_pos;
-        self.origin_mode = self.saved_origin_mode;
-    }
-
     pub fn visible_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
         self.scrollback
             .as_ref()
@@ -439,7 +438,9 @@ impl Grid {
         self.rows.iter()
     }
 
-    pub fn drawing_rows_mut(&mut self) -> impl Iterator<Item = &mut crate::row::Row> {
+    pub fn drawing_rows_mut(
+        &mut self,
+    ) -> impl Iterator<Item = &mut crate::row::Row> {
         self.rows.iter_mut()
     }
 
@@ -456,7 +457,10 @@ impl Grid {
         self.drawing_rows().nth(usize::from(row))
     }
 
-    pub fn drawing_row_mut(&mut self, row: u16) -> Option<&mut crate::row::Row> {
+    pub fn drawing_row_mut(
+        &mut self,
+        row: u16,
+    ) -> Option<&mut crate::row::Row> {
         self.drawing_rows_mut().nth(usize::from(row))
     }
 
@@ -472,11 +476,6 @@ impl Grid {
 
     pub fn drawing_cell(&self, pos: Pos) -> Option<&crate::Cell> {
         self.drawing_row(pos.row).and_then(|r| r.get(pos.col))
-    }
-
-    pub fn drawing_cell_mut(&mut self, pos: Pos) -> Option<&mut crate::Cell> {
-        self.drawing_row_mut(pos.row)
-            .and_then(|r| r.get_mut(pos.col))
     }
 
     pub fn scrollback_capacity(&self) -> usize {
@@ -528,7 +527,10 @@ impl Grid {
         }
     }
 
-    pub fn write_contents_formatted(&self, contents: &mut String) -> crate::attrs::Attrs {
+    pub fn write_contents_formatted(
+        &self,
+        contents: &mut String,
+    ) -> crate::attrs::Attrs {
         crate::term::ClearAttrs.write_buf(contents);
         crate::term::ClearScreen.write_buf(contents);
 
@@ -554,7 +556,11 @@ impl Grid {
             wrapping = row.wrapped();
         }
 
-        self.write_cursor_position_formatted(contents, Some(prev_pos), Some(prev_attrs));
+        self.write_cursor_position_formatted(
+            contents,
+            Some(prev_pos),
+            Some(prev_attrs),
+        );
 
         prev_attrs
     }
@@ -596,7 +602,9 @@ impl Grid {
         let mut prev_pos = prev.pos;
         let mut wrapping = false;
         let mut prev_wrapping = false;
-        for (i, (row, prev_row)) in self.visible_rows().zip(prev.visible_rows()).enumerate() {
+        for (i, (row, prev_row)) in
+            self.visible_rows().zip(prev.visible_rows()).enumerate()
+        {
             // we limit the number of cols to a u16 (see Size), so
             // visible_rows() can never return more rows than will fit
             let i = i.try_into().unwrap();
@@ -617,7 +625,11 @@ impl Grid {
             prev_wrapping = prev_row.wrapped();
         }
 
-        self.write_cursor_position_formatted(contents, Some(prev_pos), Some(prev_attrs));
+        self.write_cursor_position_formatted(
+            contents,
+            Some(prev_pos),
+            Some(prev_attrs),
+        );
 
         prev_attrs
     }
@@ -658,7 +670,8 @@ impl Grid {
                 self.drawing_cell(pos).unwrap();
             if cell.has_contents() {
                 if let Some(prev_pos) = prev_pos {
-                    crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
+                    crate::term::MoveFromTo::new(prev_pos, pos)
+                        .write_buf(contents);
                 } else {
                     crate::term::MoveTo::new(pos).write_buf(contents);
                 }
@@ -701,19 +714,36 @@ impl Grid {
                         .unwrap();
                     if cell.has_contents() {
                         if let Some(prev_pos) = prev_pos {
-                            if prev_pos.row != i || prev_pos.col < self.size.cols() {
-                                crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
-                                cell.attrs().write_escape_code_diff(contents, &prev_attrs);
+                            if prev_pos.row != i
+                                || prev_pos.col < self.size.cols()
+                            {
+                                crate::term::MoveFromTo::new(prev_pos, pos)
+                                    .write_buf(contents);
+                                cell.attrs().write_escape_code_diff(
+                                    contents,
+                                    &prev_attrs,
+                                );
                                 contents.push_str(cell.contents());
-                                prev_attrs.write_escape_code_diff(contents, cell.attrs());
+                                prev_attrs.write_escape_code_diff(
+                                    contents,
+                                    cell.attrs(),
+                                );
                             }
                         } else {
                             crate::term::MoveTo::new(pos).write_buf(contents);
-                            cell.attrs().write_escape_code_diff(contents, &prev_attrs);
+                            cell.attrs().write_escape_code_diff(
+                                contents,
+                                &prev_attrs,
+                            );
                             contents.push_str(cell.contents());
-                            prev_attrs.write_escape_code_diff(contents, cell.attrs());
+                            prev_attrs.write_escape_code_diff(
+                                contents,
+                                cell.attrs(),
+                            );
                         }
-                        contents.push_str(&"\n".repeat(usize::from(self.pos.row - i)));
+                        contents.push_str(
+                            &"\n".repeat(usize::from(self.pos.row - i)),
+                        );
                         found = true;
                         break;
                     }
@@ -731,7 +761,8 @@ impl Grid {
                         col: self.size.cols() - 1,
                     };
                     if let Some(prev_pos) = prev_pos {
-                        crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
+                        crate::term::MoveFromTo::new(prev_pos, pos)
+                            .write_buf(contents);
                     } else {
                         crate::term::MoveTo::new(pos).write_buf(contents);
                     }
@@ -750,38 +781,16 @@ impl Grid {
                     crate::term::Backspace.write_buf(contents);
                     crate::term::EraseChar::new(1).write_buf(contents);
                     crate::term::RestoreCursor.write_buf(contents);
-                    prev_attrs.write_escape_code_diff(contents, end_cell.attrs());
+                    prev_attrs
+                        .write_escape_code_diff(contents, end_cell.attrs());
                 }
             }
         } else if let Some(prev_pos) = prev_pos {
-            crate::term::MoveFromTo::new(prev_pos, self.pos).write_buf(contents);
+            crate::term::MoveFromTo::new(prev_pos, self.pos)
+                .write_buf(contents);
         } else {
             crate::term::MoveTo::new(self.pos).write_buf(contents);
         }
-    }
-
-    pub fn erase_all(&mut self, attrs: crate::attrs::Attrs) {
-        for row in self.drawing_rows_mut() {
-            row.clear(attrs);
-        }
-    }
-
-    pub fn erase_all_forward(&mut self, attrs: crate::attrs::Attrs) {
-        let pos = self.pos;
-        for row in self.drawing_rows_mut().skip(usize::from(pos.row) + 1) {
-            row.clear(attrs);
-        }
-
-        self.erase_row_forward(attrs);
-    }
-
-    pub fn erase_all_backward(&mut self, attrs: crate::attrs::Attrs) {
-        let pos = self.pos;
-        for row in self.drawing_rows_mut().take(usize::from(pos.row)) {
-            row.clear(attrs);
-        }
-
-        self.erase_row_backward(attrs);
     }
 
     pub fn erase_all_scrollback<F>(&mut self, mut on_row: F)
@@ -797,81 +806,6 @@ impl Grid {
         }
     }
 
-    pub fn erase_row(&mut self, attrs: crate::attrs::Attrs) {
-        self.current_row_mut().clear(attrs);
-    }
-
-    pub fn erase_row_forward(&mut self, attrs: crate::attrs::Attrs) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        for col in pos.col..size.cols() {
-            row.erase(col, attrs);
-        }
-    }
-
-    pub fn erase_row_backward(&mut self, attrs: crate::attrs::Attrs) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        for col in 0..=pos.col.min(size.cols() - 1) {
-            row.erase(col, attrs);
-        }
-    }
-
-    pub fn insert_cells(&mut self, count: u16) {
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        row.insert(pos.col, count);
-    }
-
-    pub fn delete_cells(&mut self, count: u16) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        row.remove(pos.col..pos.col.saturating_add(count).min(size.cols()));
-    }
-
-    pub fn erase_cells(&mut self, count: u16, attrs: crate::attrs::Attrs) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        for col in pos.col..((pos.col.saturating_add(count)).min(size.cols())) {
-            row.erase(col, attrs);
-        }
-    }
-
-    pub fn insert_lines(&mut self, count: u16) {
-        if count == 0 {
-            return;
-        }
-        if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
-            return;
-        }
-        let between = &mut self.rows[usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
-        let num_between = between.len();
-        let num_removed = usize::from(count).min(num_between);
-        between.rotate_right(num_removed);
-        for row in &mut between[..num_removed] {
-            row.reset();
-        }
-        // self.scroll_bottom is maintained to always be a valid row
-        self.rows[usize::from(self.scroll_bottom)].wrap(false);
-    }
-
-    pub fn delete_lines(&mut self, count: u16) {
-        if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
-            return;
-        }
-        let between = &mut self.rows[usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
-        let num_between = between.len();
-        let num_removed = usize::from(count).min(num_between);
-        for row in &mut between[..num_removed] {
-            row.reset();
-        }
-        between.rotate_left(num_removed);
-    }
-
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
     where
         F: FnMut(&crate::row::Row),
@@ -879,8 +813,8 @@ impl Grid {
         // This can be true even when `self.scrollback` is `None`; it controls
         // whether we call the `on_row` callback.
         let scrollback_enabled = self.scroll_top == 0;
-        let between =
-            &mut self.rows[usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
+        let between = &mut self.rows
+            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let count = usize::from(count).min(num_between);
 
@@ -888,16 +822,19 @@ impl Grid {
         let num_removed = count.min(num_between);
         let new_row = || crate::row::Row::new(self.size.cols());
 
-        if let Some(scrollback) = self.scrollback.as_mut().filter(|_| scrollback_enabled) {
-            scrollback.unbounded_len = scrollback.unbounded_len.saturating_add(num_removed);
+        if let Some(scrollback) =
+            self.scrollback.as_mut().filter(|_| scrollback_enabled)
+        {
+            scrollback.unbounded_len =
+                scrollback.unbounded_len.saturating_add(num_removed);
 
             // Number of rows that will be pushed to the scrollback.
             let num_pushed = count.min(scrollback.capacity);
 
             // Scrollback length is capped at `scrollback.capacity`. These rows
             // will be lost, so just remove them now to avoid allocating.
-            let scrollback_overflow =
-                (scrollback.rows.len() + num_pushed).saturating_sub(scrollback.capacity);
+            let scrollback_overflow = (scrollback.rows.len() + num_pushed)
+                .saturating_sub(scrollback.capacity);
             for row in scrollback.rows.drain(0..scrollback_overflow) {
                 on_row(&row);
             }
@@ -911,12 +848,12 @@ impl Grid {
                 row.reset();
             }
 
-            scrollback
-                .rows
-                .extend(between[num_reset..num_removed].iter_mut().map(|row| {
+            scrollback.rows.extend(
+                between[num_reset..num_removed].iter_mut().map(|row| {
                     row.trim();
                     core::mem::replace(row, new_row())
-                }));
+                }),
+            );
 
             if scrollback.offset > 0 {
                 scrollback.offset = scrollback
@@ -943,8 +880,8 @@ impl Grid {
         if count == 0 {
             return;
         }
-        let between =
-            &mut self.rows[usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
+        let between = &mut self.rows
+            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
         between.rotate_right(num_removed);
@@ -955,19 +892,6 @@ impl Grid {
         self.rows[usize::from(self.scroll_bottom)].wrap(false);
     }
 
-    pub fn set_scroll_region(&mut self, top: u16, bottom: u16) {
-        let bottom = bottom.min(self.size().rows() - 1);
-        if top < bottom {
-            self.scroll_top = top;
-            self.scroll_bottom = bottom;
-        } else {
-            self.scroll_top = 0;
-            self.scroll_bottom = self.size().rows() - 1;
-        }
-        self.pos.row = self.scroll_top;
-        self.pos.col = 0;
-    }
-
     fn in_scroll_region(&self) -> bool {
         self.pos.row >= self.scroll_top && self.pos.row <= self.scroll_bottom
     }
@@ -975,12 +899,6 @@ impl Grid {
     pub fn set_origin_mode(&mut self, mode: bool) {
         self.origin_mode = mode;
         self.set_pos(Pos { row: 0, col: 0 });
-    }
-
-    pub fn row_inc_clamp(&mut self, count: u16) {
-        let in_scroll_region = self.in_scroll_region();
-        self.pos.row = self.pos.row.saturating_add(count);
-        self.row_clamp_bottom(in_scroll_region);
     }
 
     pub fn row_inc_scroll<F>(&mut self, count: u16, on_row: F) -> u16
@@ -998,12 +916,6 @@ impl Grid {
         }
     }
 
-    pub fn row_dec_clamp(&mut self, count: u16) {
-        let in_scroll_region = self.in_scroll_region();
-        self.pos.row = self.pos.row.saturating_sub(count);
-        self.row_clamp_top(in_scroll_region);
-    }
-
     pub fn row_dec_scroll(&mut self, count: u16) {
         let in_scroll_region = self.in_scroll_region();
         // need to account for clamping by both row_clamp_top and by
@@ -1012,15 +924,6 @@ impl Grid {
         self.pos.row = self.pos.row.saturating_sub(count);
         let lines = self.row_clamp_top(in_scroll_region);
         self.scroll_down(lines + extra_lines);
-    }
-
-    pub fn row_set(&mut self, i: u16) {
-        self.pos.row = i;
-        self.row_clamp();
-    }
-
-    pub fn col_inc(&mut self, count: u16) {
-        self.pos.col = self.pos.col.saturating_add(count);
     }
 
     pub fn col_inc_clamp(&mut self, count: u16) {
@@ -1032,46 +935,9 @@ impl Grid {
         self.pos.col = self.pos.col.saturating_sub(count);
     }
 
-    pub fn col_tab(&mut self) {
-        self.pos.col -= self.pos.col % 8;
-        self.pos.col = self.pos.col.saturating_add(8);
-        self.col_clamp();
-    }
-
     pub fn col_set(&mut self, i: u16) {
         self.pos.col = i;
         self.col_clamp();
-    }
-
-    pub fn col_wrap<F>(&mut self, width: u16, wrap: bool, on_row: F)
-    where
-        F: FnMut(&crate::row::Row),
-    {
-        if self.pos.col <= self.size.cols() - width {
-            // we haven't reached the end of the row yet
-            return;
-        }
-
-        let mut prev_pos = self.pos;
-        self.pos.col = 0;
-        let scrolled = self.row_inc_scroll(1, on_row);
-        if prev_pos.row == 0 && scrolled > 0 {
-            // we're trying to scroll but we're already at the top of the
-            // grid - this can happen when the grid height is set to 1. in
-            // this case, we want to do the scrolling (via row_inc_scroll)
-            // but don't want to set the wrap state (since it never makes
-            // sense on a 1-height grid).
-            return;
-        }
-
-        prev_pos.row -= scrolled;
-        let new_pos = self.pos;
-        self.drawing_row_mut(prev_pos.row)
-            // we assume self.pos.row is always valid, and so prev_pos.row
-            // must be valid because it is always less than or equal to
-            // self.pos.row
-            .unwrap()
-            .wrap(wrap && prev_pos.row + 1 == new_pos.row);
     }
 
     fn row_clamp_top(&mut self, limit_to_scroll_region: bool) -> u16 {
@@ -1096,12 +962,6 @@ impl Grid {
             rows
         } else {
             0
-        }
-    }
-
-    fn row_clamp(&mut self) {
-        if self.pos.row > self.size.rows() - 1 {
-            self.pos.row = self.size.rows() - 1;
         }
     }
 
@@ -1147,7 +1007,10 @@ pub trait ResizeHooks {
 /// tidemux: splits the logical lines of `rows` (rows joined by soft wraps, each up to its
 /// used cells) into rows of `cols` cells, as tmux grid_reflow; a wide character that does
 /// not fit moves to the next row.
-fn reflow_rows(rows: Vec<crate::row::Row>, cols: u16) -> Vec<crate::row::Row> {
+fn reflow_rows(
+    rows: Vec<crate::row::Row>,
+    cols: u16,
+) -> Vec<crate::row::Row> {
     let mut out = Vec::with_capacity(rows.len());
     let mut line: Vec<crate::Cell> = Vec::new();
     for mut row in rows {
@@ -1165,13 +1028,20 @@ fn reflow_rows(rows: Vec<crate::row::Row>, cols: u16) -> Vec<crate::row::Row> {
     out
 }
 
-fn split_line(out: &mut Vec<crate::row::Row>, line: Vec<crate::Cell>, cols: u16) {
+fn split_line(
+    out: &mut Vec<crate::row::Row>,
+    line: Vec<crate::Cell>,
+    cols: u16,
+) {
     let cols_us = usize::from(cols);
     let mut i = 0;
     loop {
         let mut take = (line.len() - i).min(cols_us);
         // Do not split a wide character from its right half.
-        if take > 0 && i + take < line.len() && line[i + take].is_wide_continuation() {
+        if take > 0
+            && i + take < line.len()
+            && line[i + take].is_wide_continuation()
+        {
             take -= 1;
         }
         if take == 0 && i < line.len() {

@@ -1,6 +1,7 @@
 use alloc::vec::Vec;
 
-const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+const BASE64: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 const CLIPBOARD_SELECTOR: &[u8] = b"cpqs01234567";
 
 impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
@@ -15,7 +16,9 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         }
         // tidemux: vte reports invalid UTF-8 as U+FFFD, which tmux drops; a literal U+FFFD in
         // the input (flagged by Parser::process) is drawn, as tmux does.
-        if (c == '\u{fffd}' && !self.literal_fffd) || ('\u{80}'..'\u{a0}').contains(&c) {
+        if (c == '\u{fffd}' && !self.literal_fffd)
+            || ('\u{80}'..'\u{a0}').contains(&c)
+        {
             self.callbacks.unhandled_char(&mut self.screen, c);
             self.screen.last_char = None;
         } else {
@@ -52,7 +55,9 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         self.finish_rename();
         self.screen.last_char = None;
         match (intermediates, b) {
-            ([i @ (b'(' | b')')], b'0' | b'B') => return self.designate(*i, b),
+            ([i @ (b'(' | b')')], b'0' | b'B') => {
+                return self.designate(*i, b);
+            }
             ([b'#'], b'8') => return self.decaln(),
             ([], b'D') => return self.ind(),
             ([], b'E') => return self.nel(),
@@ -81,14 +86,24 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 b'c' => self.ris(),
                 b'g' => self.callbacks.visual_bell(&mut self.screen),
                 _ => {
-                    self.callbacks
-                        .unhandled_escape(&mut self.screen, None, None, b);
+                    self.callbacks.unhandled_escape(
+                        &mut self.screen,
+                        None,
+                        None,
+                        b,
+                    );
                 }
             }
         }
     }
 
-    fn csi_dispatch(&mut self, params: &vte::Params, intermediates: &[u8], _ignore: bool, c: char) {
+    fn csi_dispatch(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        _ignore: bool,
+        c: char,
+    ) {
         self.finish_rename();
         self.csi_dispatch_inner(params, intermediates, c);
         // tidemux: any control sequence forgets the character REP repeats (tmux input.c).
@@ -109,12 +124,19 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             [b"2", s] => {
                 self.callbacks.set_window_title(&mut self.screen, s);
             }
-            [b"52", ty, data] => match (ty.iter().all(|c| CLIPBOARD_SELECTOR.contains(c)), *data) {
+            [b"52", ty, data] => match (
+                ty.iter().all(|c| CLIPBOARD_SELECTOR.contains(c)),
+                *data,
+            ) {
                 (true, b"?") => {
                     self.callbacks.paste_from_clipboard(&mut self.screen, ty);
                 }
                 (true, data) if data.iter().all(|c| BASE64.contains(c)) => {
-                    self.callbacks.copy_to_clipboard(&mut self.screen, ty, data);
+                    self.callbacks.copy_to_clipboard(
+                        &mut self.screen,
+                        ty,
+                        data,
+                    );
                 }
                 _ => {
                     self.callbacks.unhandled_osc(&mut self.screen, params);
@@ -126,7 +148,13 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         }
     }
 
-    fn hook(&mut self, params: &vte::Params, intermediates: &[u8], _ignore: bool, action: char) {
+    fn hook(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        _ignore: bool,
+        action: char,
+    ) {
         self.finish_rename();
         self.screen.last_char = None;
         self.dcs = Some(crate::screen::Dcs {
@@ -170,7 +198,12 @@ impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
         }
     }
 
-    fn csi_dispatch_inner(&mut self, params: &vte::Params, intermediates: &[u8], c: char) {
+    fn csi_dispatch_inner(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        c: char,
+    ) {
         let unhandled = |screen: &mut Self| {
             screen.callbacks.unhandled_csi(
                 &mut screen.screen,
@@ -217,7 +250,8 @@ impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
                 )),
                 't' => {
                     let mut params_iter = params.iter();
-                    let op = params_iter.next().and_then(|x| x.first().copied());
+                    let op =
+                        params_iter.next().and_then(|x| x.first().copied());
                     if op == Some(8) {
                         let (screen_rows, screen_cols) = self.screen.size();
                         let rows = params_iter
@@ -251,7 +285,10 @@ impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
             },
             Some(b' ') => match c {
                 'q' => {
-                    self.decscusr(canonicalize_params_1(params, 0), unhandled);
+                    self.decscusr(
+                        canonicalize_params_1(params, 0),
+                        unhandled,
+                    );
                 }
                 _ => {
                     self.callbacks.unhandled_csi(
@@ -263,21 +300,25 @@ impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
                     );
                 }
             },
-            Some(b'?') => match c {
-                'J' => self.decsed(canonicalize_params_1(params, 0), unhandled),
-                'K' => self.decsel(canonicalize_params_1(params, 0), unhandled),
-                'h' => self.decset(params, unhandled),
-                'l' => self.decrst(params, unhandled),
-                _ => {
-                    self.callbacks.unhandled_csi(
-                        &mut self.screen,
-                        Some(b'?'),
-                        intermediates.get(1).copied(),
-                        &params.iter().collect::<Vec<_>>(),
-                        c,
-                    );
+            Some(b'?') => {
+                match c {
+                    'J' => self
+                        .decsed(canonicalize_params_1(params, 0), unhandled),
+                    'K' => self
+                        .decsel(canonicalize_params_1(params, 0), unhandled),
+                    'h' => self.decset(params, unhandled),
+                    'l' => self.decrst(params, unhandled),
+                    _ => {
+                        self.callbacks.unhandled_csi(
+                            &mut self.screen,
+                            Some(b'?'),
+                            intermediates.get(1).copied(),
+                            &params.iter().collect::<Vec<_>>(),
+                            c,
+                        );
+                    }
                 }
-            },
+            }
             Some(i) => {
                 self.callbacks.unhandled_csi(
                     &mut self.screen,
@@ -296,7 +337,11 @@ fn canonicalize_params_1(params: &vte::Params, default: u16) -> u16 {
     if first == 0 { default } else { first }
 }
 
-fn canonicalize_params_2(params: &vte::Params, default1: u16, default2: u16) -> (u16, u16) {
+fn canonicalize_params_2(
+    params: &vte::Params,
+    default1: u16,
+    default2: u16,
+) -> (u16, u16) {
     let mut iter = params.iter();
     let first = iter.next().map_or(0, |x| *x.first().unwrap_or(&0));
     let first = if first == 0 { default1 } else { first };
@@ -307,7 +352,10 @@ fn canonicalize_params_2(params: &vte::Params, default1: u16, default2: u16) -> 
     (first, second)
 }
 
-fn canonicalize_params_decstbm(params: &vte::Params, size: crate::grid::Size) -> (u16, u16) {
+fn canonicalize_params_decstbm(
+    params: &vte::Params,
+    size: crate::grid::Size,
+) -> (u16, u16) {
     let mut iter = params.iter();
     let top = iter.next().map_or(0, |x| *x.first().unwrap_or(&0));
     let top = if top == 0 { 1 } else { top };

@@ -20,7 +20,11 @@ impl Row {
     }
 
     /// tidemux: a row holding `cells`, `used` of them in use.
-    pub(crate) fn from_cells(cells: Vec<crate::Cell>, used: u16, wrapped: bool) -> Self {
+    pub(crate) fn from_cells(
+        cells: Vec<crate::Cell>,
+        used: u16,
+        wrapped: bool,
+    ) -> Self {
         Self {
             cells,
             wrapped,
@@ -78,58 +82,6 @@ impl Row {
         self.cells.get_mut(usize::from(col))
     }
 
-    /// Inserts empty cells without changing the size of the row.
-    ///
-    /// Cells at the end are dropped.
-    pub fn insert(&mut self, i: u16, count: u16) {
-        let count = usize::from(count).min(self.cells.len() - usize::from(i));
-        if count == 0 {
-            // Always "truncate", even when `count` is 0. However, because we
-            // didn't actually insert any cells, we don't need to follow the
-            // whole truncation procedure in `Self::set_truncated`; we can just
-            // clear the `wrapped` flag.
-            self.wrapped = false;
-            return;
-        }
-
-        let is_wide_continuation = self.get_mut(i).is_some_and(|cell| {
-            let is_wc = cell.is_wide_continuation();
-            if is_wc {
-                cell.set_wide_continuation(false);
-            }
-            is_wc
-        });
-
-        let slice = &mut self.cells[usize::from(i)..];
-        slice.rotate_right(count);
-        slice[..count].fill(crate::Cell::new());
-        if is_wide_continuation {
-            self.get_mut(i).unwrap().set_wide_continuation(true);
-        }
-        self.set_truncated();
-    }
-
-    /// Removes cells without changing the size of the row.
-    ///
-    /// Empty cells are added to the end.
-    pub fn remove(&mut self, range: core::ops::Range<u16>) {
-        self.wrapped = false;
-        if range.start >= range.end {
-            return;
-        }
-
-        self.clear_wide(range.start);
-        let last = range.end - 1;
-        if last != range.start {
-            self.clear_wide(last);
-        }
-
-        let count = usize::from(range.end - range.start);
-        let slice = &mut self.cells[usize::from(range.start)..];
-        slice[..count].fill(crate::Cell::new());
-        slice.rotate_left(count);
-    }
-
     /// tidemux: clears the cells a character of `width` written at `col` covers, the way tmux
     /// does (screen-write.c screen_write_overwrite, and screen_write_collect_end for the ASCII
     /// fast path when `fast`): a wide character whose right half is overwritten is cleared,
@@ -154,7 +106,9 @@ impl Row {
                 }
             }
             match (fast, base) {
-                (true, Some(b)) if self.cells[b].is_wide() => self.cells[b] = crate::Cell::new(),
+                (true, Some(b)) if self.cells[b].is_wide() => {
+                    self.cells[b] = crate::Cell::new()
+                }
                 (true, _) => {}
                 (false, _) => self.cells[xx] = crate::Cell::new(),
             }
@@ -171,7 +125,12 @@ impl Row {
     /// pushed past the edge are lost) and the gap gets `attrs`; when `count` reaches the edge
     /// nothing moves and the line is left alone (a tmux quirk). No wide-character fix-ups, as
     /// tmux.
-    pub fn insert_raw(&mut self, col: u16, count: u16, attrs: crate::attrs::Attrs) {
+    pub fn insert_raw(
+        &mut self,
+        col: u16,
+        count: u16,
+        attrs: crate::attrs::Attrs,
+    ) {
         let n = self.cells.len();
         let px = usize::from(col);
         let nx = usize::from(count);
@@ -198,7 +157,12 @@ impl Row {
 
     /// tidemux: tmux grid_view_delete_cells: cells after `col + count` move left, the last
     /// `count` cells get `attrs`; no wide-character fix-ups.
-    pub fn delete_raw(&mut self, col: u16, count: u16, attrs: crate::attrs::Attrs) {
+    pub fn delete_raw(
+        &mut self,
+        col: u16,
+        count: u16,
+        attrs: crate::attrs::Attrs,
+    ) {
         let n = self.cells.len();
         let px = usize::from(col);
         let nx = usize::from(count).min(n.saturating_sub(px));
@@ -216,7 +180,11 @@ impl Row {
     }
 
     /// tidemux: tmux grid_clear on `range`: cells become blank with `attrs`, no wide fix-ups.
-    pub fn clear_raw(&mut self, range: core::ops::Range<u16>, attrs: crate::attrs::Attrs) {
+    pub fn clear_raw(
+        &mut self,
+        range: core::ops::Range<u16>,
+        attrs: crate::attrs::Attrs,
+    ) {
         let n = self.cells.len();
         let end = usize::from(range.end).min(n);
         let start = usize::from(range.start).min(end);
@@ -226,19 +194,6 @@ impl Row {
         }
         if end >= usize::from(self.used) && start < usize::from(self.used) {
             self.used = range.start;
-        }
-    }
-
-    pub fn erase(&mut self, i: u16, attrs: crate::attrs::Attrs) {
-        let wide = self.cells[usize::from(i)].is_wide();
-        self.clear_wide(i);
-        self.cells[usize::from(i)].clear(attrs);
-        // `wide` is captured pre-erase on purpose: a 2-wide char occupies the
-        // logical last column at cols() - 2. saturating_sub guards the
-        // degenerate case of an orphaned wide cell in a one-column row, where
-        // cols() - 2 would underflow.
-        if i == self.cols().saturating_sub(if wide { 2 } else { 1 }) {
-            self.wrapped = false;
         }
     }
 
@@ -301,30 +256,13 @@ impl Row {
         self.wrapped
     }
 
-    pub fn clear_wide(&mut self, col: u16) {
-        let col_idx = usize::from(col);
-        let cell = &self.cells[col_idx];
-        let other = if cell.is_wide() {
-            let next = col_idx + 1;
-            if next >= self.cells.len() {
-                // Wide char at the last column with no continuation
-                // (e.g. a shrinking resize that split the pair).
-                // Clear the cell in place instead of indexing past
-                // the end.
-                let attrs = *self.cells[col_idx].attrs();
-                self.cells[col_idx].clear(attrs);
-                return;
-            }
-            &mut self.cells[next]
-        } else if cell.is_wide_continuation() {
-            &mut self.cells[usize::from(col - 1)]
-        } else {
-            return;
-        };
-        other.clear(*other.attrs());
-    }
-
-    pub fn write_contents(&self, contents: &mut String, start: u16, width: u16, wrapping: bool) {
+    pub fn write_contents(
+        &self,
+        contents: &mut String,
+        start: u16,
+        width: u16,
+        wrapping: bool,
+    ) {
         let mut prev_was_wide = false;
 
         let mut prev_col = start;
@@ -414,22 +352,29 @@ impl Row {
             if let Some((prev_col, attrs)) = erase {
                 if cell.has_contents() || cell.attrs() != attrs {
                     let new_pos = crate::grid::Pos { row, col: prev_col };
-                    if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
+                    if wrapping
+                        && prev_pos.row + 1 == new_pos.row
+                        && prev_pos.col >= self.cols()
+                    {
                         if new_pos.col > 0 {
-                            contents.push_str(&" ".repeat(usize::from(new_pos.col)));
+                            contents.push_str(
+                                &" ".repeat(usize::from(new_pos.col)),
+                            );
                         } else {
                             contents.push(' ');
                             crate::term::Backspace.write_buf(contents);
                         }
                     } else {
-                        crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
+                        crate::term::MoveFromTo::new(prev_pos, new_pos)
+                            .write_buf(contents);
                     }
                     prev_pos = new_pos;
                     if &prev_attrs != attrs {
                         attrs.write_escape_code_diff(contents, &prev_attrs);
                         prev_attrs = *attrs;
                     }
-                    crate::term::EraseChar::new(pos.col - prev_col).write_buf(contents);
+                    crate::term::EraseChar::new(pos.col - prev_col)
+                        .write_buf(contents);
                     erase = None;
                 }
             }
@@ -440,10 +385,12 @@ impl Row {
                     if pos != prev_pos {
                         if !wrapping
                             || prev_pos.row + 1 != pos.row
-                            || prev_pos.col < self.cols() - u16::from(cell.is_wide())
+                            || prev_pos.col
+                                < self.cols() - u16::from(cell.is_wide())
                             || pos.col != 0
                         {
-                            crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
+                            crate::term::MoveFromTo::new(prev_pos, pos)
+                                .write_buf(contents);
                         }
                         prev_pos = pos;
                     }
@@ -463,7 +410,10 @@ impl Row {
         }
         if let Some((prev_col, attrs)) = erase {
             let new_pos = crate::grid::Pos { row, col: prev_col };
-            if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
+            if wrapping
+                && prev_pos.row + 1 == new_pos.row
+                && prev_pos.col >= self.cols()
+            {
                 if new_pos.col > 0 {
                     contents.push_str(&" ".repeat(usize::from(new_pos.col)));
                 } else {
@@ -471,7 +421,8 @@ impl Row {
                     crate::term::Backspace.write_buf(contents);
                 }
             } else {
-                crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
+                crate::term::MoveFromTo::new(prev_pos, new_pos)
+                    .write_buf(contents);
             }
             prev_pos = new_pos;
             if &prev_attrs != attrs {
@@ -509,7 +460,8 @@ impl Row {
 
             let new_attrs = *cell.attrs();
             if new_attrs != *current_attrs {
-                new_attrs.write_escape_code_diff_fmt(writer, current_attrs)?;
+                new_attrs
+                    .write_escape_code_diff_fmt(writer, current_attrs)?;
                 *current_attrs = new_attrs;
             }
             if cell.has_contents() {
@@ -544,11 +496,13 @@ impl Row {
             && !prev_wrapping
             && first_cell == prev_first_cell
             && prev_pos.row + 1 == row
-            && prev_pos.col >= self.cols() - u16::from(prev_first_cell.is_wide())
+            && prev_pos.col
+                >= self.cols() - u16::from(prev_first_cell.is_wide())
         {
             let first_cell_attrs = first_cell.attrs();
             if &prev_attrs != first_cell_attrs {
-                first_cell_attrs.write_escape_code_diff(contents, &prev_attrs);
+                first_cell_attrs
+                    .write_escape_code_diff(contents, &prev_attrs);
                 prev_attrs = *first_cell_attrs;
             }
             let mut cell_contents = prev_first_cell.contents();
@@ -590,22 +544,29 @@ impl Row {
             if let Some((prev_col, attrs)) = erase {
                 if cell.has_contents() || cell.attrs() != attrs {
                     let new_pos = crate::grid::Pos { row, col: prev_col };
-                    if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
+                    if wrapping
+                        && prev_pos.row + 1 == new_pos.row
+                        && prev_pos.col >= self.cols()
+                    {
                         if new_pos.col > 0 {
-                            contents.push_str(&" ".repeat(usize::from(new_pos.col)));
+                            contents.push_str(
+                                &" ".repeat(usize::from(new_pos.col)),
+                            );
                         } else {
                             contents.push(' ');
                             crate::term::Backspace.write_buf(contents);
                         }
                     } else {
-                        crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
+                        crate::term::MoveFromTo::new(prev_pos, new_pos)
+                            .write_buf(contents);
                     }
                     prev_pos = new_pos;
                     if &prev_attrs != attrs {
                         attrs.write_escape_code_diff(contents, &prev_attrs);
                         prev_attrs = *attrs;
                     }
-                    crate::term::EraseChar::new(pos.col - prev_col).write_buf(contents);
+                    crate::term::EraseChar::new(pos.col - prev_col)
+                        .write_buf(contents);
                     erase = None;
                 }
             }
@@ -616,10 +577,12 @@ impl Row {
                     if pos != prev_pos {
                         if !wrapping
                             || prev_pos.row + 1 != pos.row
-                            || prev_pos.col < self.cols() - u16::from(cell.is_wide())
+                            || prev_pos.col
+                                < self.cols() - u16::from(cell.is_wide())
                             || pos.col != 0
                         {
-                            crate::term::MoveFromTo::new(prev_pos, pos).write_buf(contents);
+                            crate::term::MoveFromTo::new(prev_pos, pos)
+                                .write_buf(contents);
                         }
                         prev_pos = pos;
                     }
@@ -638,7 +601,10 @@ impl Row {
         }
         if let Some((prev_col, attrs)) = erase {
             let new_pos = crate::grid::Pos { row, col: prev_col };
-            if wrapping && prev_pos.row + 1 == new_pos.row && prev_pos.col >= self.cols() {
+            if wrapping
+                && prev_pos.row + 1 == new_pos.row
+                && prev_pos.col >= self.cols()
+            {
                 if new_pos.col > 0 {
                     contents.push_str(&" ".repeat(usize::from(new_pos.col)));
                 } else {
@@ -646,7 +612,8 @@ impl Row {
                     crate::term::Backspace.write_buf(contents);
                 }
             } else {
-                crate::term::MoveFromTo::new(prev_pos, new_pos).write_buf(contents);
+                crate::term::MoveFromTo::new(prev_pos, new_pos)
+                    .write_buf(contents);
             }
             prev_pos = new_pos;
             if &prev_attrs != attrs {
@@ -661,8 +628,11 @@ impl Row {
         // wrapped, we need to redraw the last character without erasing it to
         // position the cursor after the end of the line correctly so that
         // drawing the next line can just start writing and be wrapped.
-        if (!self.wrapped && prev.wrapped) || (!prev.wrapped && self.wrapped) {
-            let end_pos = if self.cells[usize::from(self.cols() - 1)].is_wide_continuation() {
+        if (!self.wrapped && prev.wrapped) || (!prev.wrapped && self.wrapped)
+        {
+            let end_pos = if self.cells[usize::from(self.cols() - 1)]
+                .is_wide_continuation()
+            {
                 crate::grid::Pos {
                     row,
                     col: self.cols() - 2,
@@ -673,7 +643,8 @@ impl Row {
                     col: self.cols() - 1,
                 }
             };
-            crate::term::MoveFromTo::new(prev_pos, end_pos).write_buf(contents);
+            crate::term::MoveFromTo::new(prev_pos, end_pos)
+                .write_buf(contents);
             prev_pos = end_pos;
             if !self.wrapped {
                 crate::term::EraseChar::new(1).write_buf(contents);

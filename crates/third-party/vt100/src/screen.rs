@@ -1,5 +1,5 @@
 use crate::term::BufWrite as _;
-use alloc::{string::String, string::ToString as _};
+use alloc::string::String;
 use unicode_width::UnicodeWidthChar as _;
 
 const MODE_APPLICATION_KEYPAD: u8 = 0b0000_0001;
@@ -84,7 +84,6 @@ pub struct Screen {
     alternate_grid: crate::grid::Grid,
 
     attrs: crate::attrs::Attrs,
-    saved_attrs: crate::attrs::Attrs,
 
     modes: u8,
     mouse_protocol_mode: MouseProtocolMode,
@@ -192,7 +191,10 @@ fn default_tabs(cols: u16) -> alloc::vec::Vec<bool> {
 }
 
 impl Screen {
-    pub(crate) fn new(size: crate::grid::Size, scrollback_capacity: usize) -> Self {
+    pub(crate) fn new(
+        size: crate::grid::Size,
+        scrollback_capacity: usize,
+    ) -> Self {
         let mut grid = crate::grid::Grid::new(
             size,
             crate::grid::Scrollback::Enabled {
@@ -202,10 +204,12 @@ impl Screen {
         grid.allocate_rows();
         Self {
             grid,
-            alternate_grid: crate::grid::Grid::new(size, crate::grid::Scrollback::Disabled),
+            alternate_grid: crate::grid::Grid::new(
+                size,
+                crate::grid::Scrollback::Disabled,
+            ),
 
             attrs: crate::attrs::Attrs::default(),
-            saved_attrs: crate::attrs::Attrs::default(),
 
             modes: 0,
             mouse_protocol_mode: MouseProtocolMode::default(),
@@ -231,7 +235,11 @@ impl Screen {
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
     /// [`Parser::set_size`]: crate::Parser::set_size
-    pub fn set_size(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
+    pub fn set_size(
+        &mut self,
+        rows: core::num::NonZeroU16,
+        cols: core::num::NonZeroU16,
+    ) {
         self.reset_tabs_for(cols.get());
         self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
         self.alternate_grid
@@ -315,7 +323,11 @@ impl Screen {
     /// text format.
     ///
     /// Newlines will not be included.
-    pub fn rows(&self, start: u16, width: u16) -> impl Iterator<Item = String> + '_ {
+    pub fn rows(
+        &self,
+        start: u16,
+        width: u16,
+    ) -> impl Iterator<Item = String> + '_ {
         self.grid().visible_rows().map(move |row| {
             let mut contents = String::new();
             row.write_contents(&mut contents, start, width, false);
@@ -350,7 +362,12 @@ impl Screen {
                     .take(usize::from(end_row) - usize::from(start_row) + 1)
                 {
                     if i == usize::from(start_row) {
-                        row.write_contents(&mut contents, start_col, cols - start_col, false);
+                        row.write_contents(
+                            &mut contents,
+                            start_col,
+                            cols - start_col,
+                            false,
+                        );
                         if !row.wrapped() {
                             contents.push('\n');
                         }
@@ -485,14 +502,26 @@ impl Screen {
     /// unspecified.
     // the unwraps in this method shouldn't be reachable
     #[allow(clippy::missing_panics_doc)]
-    pub fn rows_formatted(&self, start: u16, width: u16) -> impl Iterator<Item = String> + '_ {
+    pub fn rows_formatted(
+        &self,
+        start: u16,
+        width: u16,
+    ) -> impl Iterator<Item = String> + '_ {
         let mut wrapping = false;
         self.grid().visible_rows().enumerate().map(move |(i, row)| {
             // number of rows in a grid is stored in a u16 (see Size), so
             // visible_rows can never return enough rows to overflow here
             let i = i.try_into().unwrap();
             let mut contents = String::new();
-            row.write_contents_formatted(&mut contents, start, width, i, wrapping, None, None);
+            row.write_contents_formatted(
+                &mut contents,
+                start,
+                width,
+                i,
+                wrapping,
+                None,
+                None,
+            );
             if start == 0 && width == self.grid.size().cols() {
                 wrapping = row.wrapped();
             }
@@ -519,11 +548,14 @@ impl Screen {
 
     fn write_contents_diff(&self, contents: &mut String, prev: &Self) {
         if self.hide_cursor() != prev.hide_cursor() {
-            crate::term::HideCursor::new(self.hide_cursor()).write_buf(contents);
+            crate::term::HideCursor::new(self.hide_cursor())
+                .write_buf(contents);
         }
-        let prev_attrs = self
-            .grid()
-            .write_contents_diff(contents, prev.grid(), prev.attrs);
+        let prev_attrs = self.grid().write_contents_diff(
+            contents,
+            prev.grid(),
+            prev.attrs,
+        );
         self.attrs.write_escape_code_diff(contents, &prev_attrs);
     }
 
@@ -583,17 +615,31 @@ impl Screen {
     }
 
     fn write_input_mode_formatted(&self, contents: &mut String) {
-        crate::term::ApplicationKeypad::new(self.mode(MODE_APPLICATION_KEYPAD)).write_buf(contents);
-        crate::term::ApplicationCursor::new(self.mode(MODE_APPLICATION_CURSOR)).write_buf(contents);
-        crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE)).write_buf(contents);
-        crate::term::MouseProtocolMode::new(self.mouse_protocol_mode, MouseProtocolMode::None)
+        crate::term::ApplicationKeypad::new(
+            self.mode(MODE_APPLICATION_KEYPAD),
+        )
+        .write_buf(contents);
+        crate::term::ApplicationCursor::new(
+            self.mode(MODE_APPLICATION_CURSOR),
+        )
+        .write_buf(contents);
+        crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE))
             .write_buf(contents);
+        crate::term::MouseProtocolMode::new(
+            self.mouse_protocol_mode,
+            MouseProtocolMode::None,
+        )
+        .write_buf(contents);
         crate::term::MouseProtocolEncoding::new(
             self.mouse_protocol_encoding,
             MouseProtocolEncoding::Default,
         )
         .write_buf(contents);
-        crate::term::CursorStyle::new(self.cursor_style, CursorStyle::Default).write_buf(contents);
+        crate::term::CursorStyle::new(
+            self.cursor_style,
+            CursorStyle::Default,
+        )
+        .write_buf(contents);
     }
 
     /// Returns terminal escape sequences sufficient to change the previous
@@ -607,25 +653,39 @@ impl Screen {
     }
 
     fn write_input_mode_diff(&self, contents: &mut String, prev: &Self) {
-        if self.mode(MODE_APPLICATION_KEYPAD) != prev.mode(MODE_APPLICATION_KEYPAD) {
-            crate::term::ApplicationKeypad::new(self.mode(MODE_APPLICATION_KEYPAD))
-                .write_buf(contents);
-        }
-        if self.mode(MODE_APPLICATION_CURSOR) != prev.mode(MODE_APPLICATION_CURSOR) {
-            crate::term::ApplicationCursor::new(self.mode(MODE_APPLICATION_CURSOR))
-                .write_buf(contents);
-        }
-        if self.mode(MODE_BRACKETED_PASTE) != prev.mode(MODE_BRACKETED_PASTE) {
-            crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE)).write_buf(contents);
-        }
-        crate::term::MouseProtocolMode::new(self.mouse_protocol_mode, prev.mouse_protocol_mode)
+        if self.mode(MODE_APPLICATION_KEYPAD)
+            != prev.mode(MODE_APPLICATION_KEYPAD)
+        {
+            crate::term::ApplicationKeypad::new(
+                self.mode(MODE_APPLICATION_KEYPAD),
+            )
             .write_buf(contents);
+        }
+        if self.mode(MODE_APPLICATION_CURSOR)
+            != prev.mode(MODE_APPLICATION_CURSOR)
+        {
+            crate::term::ApplicationCursor::new(
+                self.mode(MODE_APPLICATION_CURSOR),
+            )
+            .write_buf(contents);
+        }
+        if self.mode(MODE_BRACKETED_PASTE) != prev.mode(MODE_BRACKETED_PASTE)
+        {
+            crate::term::BracketedPaste::new(self.mode(MODE_BRACKETED_PASTE))
+                .write_buf(contents);
+        }
+        crate::term::MouseProtocolMode::new(
+            self.mouse_protocol_mode,
+            prev.mouse_protocol_mode,
+        )
+        .write_buf(contents);
         crate::term::MouseProtocolEncoding::new(
             self.mouse_protocol_encoding,
             prev.mouse_protocol_encoding,
         )
         .write_buf(contents);
-        crate::term::CursorStyle::new(self.cursor_style, prev.cursor_style).write_buf(contents);
+        crate::term::CursorStyle::new(self.cursor_style, prev.cursor_style)
+            .write_buf(contents);
     }
 
     /// Returns terminal escape sequences sufficient to set the current
@@ -655,8 +715,10 @@ impl Screen {
 
     fn write_attributes_formatted(&self, contents: &mut String) {
         crate::term::ClearAttrs.write_buf(contents);
-        self.attrs
-            .write_escape_code_diff(contents, &crate::attrs::Attrs::default());
+        self.attrs.write_escape_code_diff(
+            contents,
+            &crate::attrs::Attrs::default(),
+        );
     }
 
     /// Returns the current cursor position of the terminal.
@@ -952,179 +1014,6 @@ impl Screen {
     fn set_cursor_style(&mut self, style: CursorStyle) {
         self.cursor_style = style;
     }
-
-    // determine the width of the character we're about to draw, and whether
-    // it makes sense to even attempt to draw a character of that width.
-    fn calculate_width(&self, c: char) -> Option<u16> {
-        let pos = self.grid().pos();
-        let size = self.grid().size();
-
-        let width = c.width();
-        if width.is_none() && (u32::from(c)) < 256 {
-            // don't even try to draw control characters
-            return None;
-        }
-        let width = u16::try_from(width.unwrap_or(1))
-            // char::width() can only return 0, 1, 2, or 3
-            .unwrap();
-        // TODO: this is invalid for U+17D8 which has a width of 3 for some
-        // reason, but adding triple width characters is going to be a
-        // massive pain just for this one character
-        let width = width.min(2);
-
-        // if the character is wider than the screen, we can't draw it, so
-        // just ignore it
-        if width > size.cols() {
-            return None;
-        }
-
-        // a continuation character without a base character before it is
-        // meaningless
-        if width == 0 && pos.col == 0 {
-            return None;
-        }
-
-        Some(width)
-    }
-
-    // if this is the initial codepoint in a new cell, we need to determine
-    // whether wrapping that character to the next row should set the row's
-    // wrapping flag
-    fn new_character_should_wrap(&self, width: u16) -> bool {
-        let pos = self.grid().pos();
-        let size = self.grid().size();
-
-        // it doesn't make any sense to wrap if the last column in a row
-        // didn't already have contents. don't try to handle the case
-        // where a character wraps because there was only one column left
-        // in the previous row - literally everything handles this case
-        // differently, and this is tmux behavior (and also the
-        // simplest). i'm open to reconsidering this behavior, but only
-        // with a really good reason (xterm handles this by introducing
-        // the concept of triple width cells, which i really don't want
-        // to do).
-        let mut wrap = false;
-        if pos.col + width > size.cols() {
-            let last_cell = self
-                .grid()
-                .drawing_cell(crate::grid::Pos {
-                    row: pos.row,
-                    col: size.cols() - 1,
-                })
-                // pos.row is valid, since it comes directly from
-                // self.grid().pos() which we assume to always have a
-                // valid row value. size.cols - 1 is also always a valid
-                // column.
-                .unwrap();
-            if last_cell.has_contents() || last_cell.is_wide_continuation() {
-                wrap = true;
-            }
-        }
-
-        wrap
-    }
-
-    // if we already have a character in a cell, but adding a continuation
-    // character widened the cell off the end of the row, we need to move the
-    // base character to the beginning of the next row
-    fn wrap_widened_cell(&mut self, old_pos: crate::grid::Pos, new_pos: crate::grid::Pos) {
-        if new_pos.col == 0 {
-            let attrs = self.attrs;
-            let contents = self
-                .grid()
-                .drawing_cell(old_pos)
-                .unwrap()
-                .contents()
-                .to_string();
-            self.grid_mut()
-                .drawing_cell_mut(new_pos)
-                .unwrap()
-                .set_contents(&contents, attrs);
-            self.grid_mut()
-                .drawing_cell_mut(old_pos)
-                .unwrap()
-                .clear(attrs);
-            self.grid_mut().col_inc(2);
-        } else {
-            self.grid_mut().col_inc(1);
-        }
-    }
-
-    // once we have drawn a character, clean up the wide character state of
-    // nearby cells that may have been disrupted.
-    fn text_cleanup(
-        &mut self,
-        base_pos: crate::grid::Pos,
-        cell_was_wide: bool,
-        cell_is_wide: bool,
-    ) {
-        let size = self.grid().size();
-        let attrs = self.attrs;
-
-        if base_pos.col > 0 {
-            let prev_cell = self
-                .grid_mut()
-                .drawing_cell_mut(crate::grid::Pos {
-                    row: base_pos.row,
-                    col: base_pos.col - 1,
-                })
-                // pos.row is assumed valid, and pos.col was just
-                // checked to be greater than 0.
-                .unwrap();
-            if prev_cell.is_wide() {
-                prev_cell.clear(*prev_cell.attrs());
-            }
-        }
-
-        if cell_was_wide && !cell_is_wide {
-            let next_cell = self
-                .grid_mut()
-                .drawing_cell_mut(crate::grid::Pos {
-                    row: base_pos.row,
-                    col: base_pos.col + 1,
-                })
-                // base_pos.row is assumed valid, and this cell previously
-                // was wide, so there must have been a continuation cell
-                // after it.
-                .unwrap();
-            next_cell.set(' ', attrs);
-        }
-
-        if !cell_was_wide && cell_is_wide {
-            let next_cell = self
-                .grid_mut()
-                .drawing_cell_mut(crate::grid::Pos {
-                    row: base_pos.row,
-                    col: base_pos.col + 1,
-                })
-                // base_pos.row is assumed valid, and the cell at base_pos
-                // has become wide, so it must have a cell after it (if it
-                // didn't, we would have wrapped earlier when widening the
-                // cell).
-                .unwrap();
-            let next_cell_was_wide = next_cell.is_wide();
-            next_cell.clear(crate::attrs::Attrs::default());
-            next_cell.set_wide_continuation(true);
-            if next_cell_was_wide {
-                let next_next_cell = self
-                    .grid_mut()
-                    .drawing_cell_mut(crate::grid::Pos {
-                        row: base_pos.row,
-                        col: base_pos.col + 2,
-                    })
-                    // the cell at base_pos.col + 1 was previously wide, so
-                    // it must have had a continuation cell after it.
-                    .unwrap();
-                next_next_cell.clear(attrs);
-                if base_pos.col + 2 == size.cols() - 1 {
-                    self.grid_mut()
-                        .drawing_row_mut(base_pos.row)
-                        .unwrap()
-                        .wrap(false);
-                }
-            }
-        }
-    }
 }
 
 pub struct WrappedScreen<CB: crate::Callbacks> {
@@ -1150,10 +1039,14 @@ pub(crate) struct Dcs {
 impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// Gets the `on_row` callback for methods like
     /// [`crate::grid::Grid::scroll_up`].
-    fn on_row<'cb>(screen: &Screen, callbacks: &'cb mut CB) -> impl FnMut(&crate::row::Row) + 'cb {
+    fn on_row<'cb>(
+        screen: &Screen,
+        callbacks: &'cb mut CB,
+    ) -> impl FnMut(&crate::row::Row) + 'cb {
         let is_alternate = screen.mode(MODE_ALTERNATE_SCREEN);
         move |row| {
-            callbacks.on_scroll(crate::capture::RowContents(row), is_alternate);
+            callbacks
+                .on_scroll(crate::capture::RowContents(row), is_alternate);
         }
     }
 
@@ -1161,7 +1054,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// off the top of the screen's scrollback.
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
-    pub fn set_size_with_cb(&mut self, rows: core::num::NonZeroU16, cols: core::num::NonZeroU16) {
+    pub fn set_size_with_cb(
+        &mut self,
+        rows: core::num::NonZeroU16,
+        cols: core::num::NonZeroU16,
+    ) {
         // tidemux: resize as tmux does (reflow, history pulled back; see Grid::resize_tmux).
         // The alternate screen is resized without reflow and without history, as tmux
         // resizes it (window.c passes reflow = 0 while the alternate screen is on).
@@ -1176,7 +1073,9 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             callbacks: &mut self.callbacks,
             alternate: true,
         };
-        self.screen.alternate_grid.resize_tmux(size, false, &mut alt);
+        self.screen
+            .alternate_grid
+            .resize_tmux(size, false, &mut alt);
     }
 
     /// Writes one printed character (tidemux: rewritten after tmux 3.3a screen-write.c
@@ -1498,7 +1397,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // csi codes
 
     // CSI SP
-    pub(crate) fn decscusr(&mut self, cursor_style: u16, mut unhandled: impl FnMut(&mut Self)) {
+    pub(crate) fn decscusr(
+        &mut self,
+        cursor_style: u16,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
         match cursor_style {
             0 => self.screen.set_cursor_style(CursorStyle::Default),
             1 => self.screen.set_cursor_style(CursorStyle::BlinkBlock),
@@ -1757,7 +1660,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     }
 
     // CSI ? h
-    pub fn decset(&mut self, params: &vte::Params, mut unhandled: impl FnMut(&mut Self)) {
+    pub fn decset(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
         for param in params {
             let screen = &mut self.screen;
             match param {
@@ -1788,7 +1695,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     }
 
     // CSI ? l
-    pub fn decrst(&mut self, params: &vte::Params, mut unhandled: impl FnMut(&mut Self)) {
+    pub fn decrst(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
         for param in params {
             let screen = &mut self.screen;
             match param {
@@ -1821,7 +1732,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     }
 
     // CSI m
-    pub fn sgr(&mut self, params: &vte::Params, mut unhandled: impl FnMut(&mut Self)) {
+    pub fn sgr(
+        &mut self,
+        params: &vte::Params,
+        mut unhandled: impl FnMut(&mut Self),
+    ) {
         // XXX really i want to just be able to pass in a default Params
         // instance with a 0 in it, but vte doesn't allow creating new Params
         // instances
@@ -1880,7 +1795,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 30);
                 }
                 [38, 2, r, g, b] | [38, 2, _, r, g, b] => {
-                    screen.attrs.fgcolor = crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                    screen.attrs.fgcolor =
+                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
                 }
                 [38, 5, i] => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*i));
@@ -1893,7 +1809,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                         screen.attrs.fgcolor = crate::Color::Rgb(r, g, b);
                     }
                     [5] => {
-                        screen.attrs.fgcolor = crate::Color::Idx(next_param_u8!());
+                        screen.attrs.fgcolor =
+                            crate::Color::Idx(next_param_u8!());
                     }
                     _ => {
                         unhandled(self);
@@ -1907,7 +1824,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*n) - 40);
                 }
                 [48, 2, r, g, b] | [48, 2, _, r, g, b] => {
-                    screen.attrs.bgcolor = crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
+                    screen.attrs.bgcolor =
+                        crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
                 }
                 [48, 5, i] => {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*i));
@@ -1920,7 +1838,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                         screen.attrs.bgcolor = crate::Color::Rgb(r, g, b);
                     }
                     [5] => {
-                        screen.attrs.bgcolor = crate::Color::Idx(next_param_u8!());
+                        screen.attrs.bgcolor =
+                            crate::Color::Idx(next_param_u8!());
                     }
                     _ => {
                         unhandled(self);
@@ -2002,8 +1921,9 @@ impl<CB: crate::Callbacks> crate::grid::ResizeHooks for HistoryHooks<'_, CB> {
 /// tidemux: a row from one line of "basic formatted" text (as `RowContents` writes it).
 fn parse_formatted_row(text: &str, wrapped: bool) -> crate::row::Row {
     let width = text.chars().count().clamp(1, usize::from(u16::MAX));
-    let width = core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
-        .unwrap_or(core::num::NonZeroU16::MIN);
+    let width =
+        core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
+            .unwrap_or(core::num::NonZeroU16::MIN);
     let mut parser = crate::Parser::new(core::num::NonZeroU16::MIN, width, 0);
     parser.process(text.as_bytes());
     let mut row = parser.take_first_row();
