@@ -18,7 +18,8 @@
 //!
 //! Run: `cargo test -p tidemux --test screen` (needs `tmux`; prints one line per differing
 //! stream and the totals). `SCREEN_ONLY=substring` limits the run to matching stream names;
-//! `SCREEN_VERBOSE=1` prints both screens of every differing stream.
+//! `SCREEN_VERBOSE=1` prints both screens of every differing stream (`2`: of every stream);
+//! `SCREEN_CORPUS=DIR` replays the streams under DIR instead.
 
 #[path = "../e2e/support.rs"]
 mod support;
@@ -498,7 +499,12 @@ fn run_stream(
 }
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/screen/corpus")
+    // SCREEN_CORPUS=DIR replays another corpus (same layout), e.g. prefixes of a stream
+    // while looking for the byte where the two terminals part.
+    match std::env::var_os("SCREEN_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/screen/corpus"),
+    }
 }
 
 /// Every stream file: (name relative to the corpus, path). Names start with the group folder

@@ -952,31 +952,13 @@ impl Screen {
         }
         self.alt_saved_attrs = self.attrs;
         self.grid.set_scrollback(0);
+        // The alternate grid is always the main grid's size when it comes on.
+        self.alternate_grid = crate::grid::Grid::new(
+            self.grid.size(),
+            crate::grid::Scrollback::Disabled,
+        );
         self.alternate_grid.take_state_from(&self.grid, true);
         self.set_mode(MODE_ALTERNATE_SCREEN);
-    }
-
-    /// tidemux: `CSI ? 47/1047/1049 l`, as tmux screen_alternate_off: 1049 restores the
-    /// cursor and attributes saved by 1049 even when not on the alternate screen; leaving it
-    /// brings back the main screen with the current cursor; the cursor is then clamped.
-    fn alternate_off(&mut self, cursor: bool) {
-        if cursor {
-            if let Some(p) = self.alt_saved_pos {
-                self.grid_mut().set_pos_raw(p);
-                self.attrs = self.alt_saved_attrs;
-            }
-        }
-        if self.mode(MODE_ALTERNATE_SCREEN) {
-            self.grid.take_state_from(&self.alternate_grid, false);
-            self.clear_mode(MODE_ALTERNATE_SCREEN);
-        }
-        let grid = self.grid_mut();
-        let size = grid.size();
-        let pos = grid.pos();
-        grid.set_pos_raw(crate::grid::Pos {
-            row: pos.row.min(size.rows() - 1),
-            col: pos.col.min(size.cols() - 1),
-        });
     }
 
     fn set_mode(&mut self, mode: u8) {
@@ -1054,6 +1036,61 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// off the top of the screen's scrollback.
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
+    /// tidemux: `CSI ? 47/1047/1049 l`, as tmux screen.c screen_alternate_off: when the
+    /// size changed on the alternate screen, it is first resized back to the main screen's
+    /// size (the cursor moves with it); 1049 then restores the cursor and attributes it saved,
+    /// even when not on the alternate screen; leaving brings back the main screen with the
+    /// current cursor and resizes it to the current size with reflow; the cursor is clamped.
+    fn alternate_off(&mut self, cursor: bool) {
+        let alt = self.screen.mode(MODE_ALTERNATE_SCREEN);
+        let current = self.screen.grid().size();
+        let main_size = self.screen.grid.size();
+        if alt && current != main_size {
+            self.screen.alternate_grid.resize_tmux(
+                main_size,
+                true,
+                &mut HistoryHooks {
+                    callbacks: &mut self.callbacks,
+                    alternate: true,
+                },
+            );
+        }
+        let screen = &mut self.screen;
+        if cursor {
+            if let Some(p) = screen.alt_saved_pos {
+                screen.grid_mut().set_pos_raw(p);
+                screen.attrs = screen.alt_saved_attrs;
+            }
+        }
+        if alt {
+            screen.grid.take_state_from(&screen.alternate_grid, false);
+            screen.clear_mode(MODE_ALTERNATE_SCREEN);
+            let pos = screen.grid.pos();
+            let size = screen.grid.size();
+            screen.grid.set_pos_raw(crate::grid::Pos {
+                row: pos.row.min(size.rows() - 1),
+                col: pos.col.min(size.cols()),
+            });
+            if current != main_size {
+                self.screen.grid.resize_tmux(
+                    current,
+                    true,
+                    &mut HistoryHooks {
+                        callbacks: &mut self.callbacks,
+                        alternate: false,
+                    },
+                );
+            }
+        }
+        let grid = self.screen.grid_mut();
+        let size = grid.size();
+        let pos = grid.pos();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos.row.min(size.rows() - 1),
+            col: pos.col.min(size.cols() - 1),
+        });
+    }
+
     pub fn set_size_with_cb(
         &mut self,
         rows: core::num::NonZeroU16,
@@ -1062,20 +1099,22 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         // tidemux: resize as tmux does (reflow, history pulled back; see Grid::resize_tmux).
         // The alternate screen is resized without reflow and without history, as tmux
         // resizes it (window.c passes reflow = 0 while the alternate screen is on).
+        // While the alternate screen is on, only it is resized (tmux keeps the main screen
+        // as saved and resizes it when the alternate screen goes off).
         self.screen.reset_tabs_for(cols.get());
         let size = crate::grid::Size { rows, cols };
-        let mut main = HistoryHooks {
+        let alternate = self.screen.mode(MODE_ALTERNATE_SCREEN);
+        let mut hooks = HistoryHooks {
             callbacks: &mut self.callbacks,
-            alternate: false,
+            alternate,
         };
-        self.screen.grid.resize_tmux(size, true, &mut main);
-        let mut alt = HistoryHooks {
-            callbacks: &mut self.callbacks,
-            alternate: true,
-        };
-        self.screen
-            .alternate_grid
-            .resize_tmux(size, false, &mut alt);
+        if alternate {
+            self.screen
+                .alternate_grid
+                .resize_tmux(size, false, &mut hooks);
+        } else {
+            self.screen.grid.resize_tmux(size, true, &mut hooks);
+        }
     }
 
     /// Writes one printed character (tidemux: rewritten after tmux 3.3a screen-write.c
@@ -1389,7 +1428,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // ESC c
     pub fn ris(&mut self) {
         self.screen = Screen::new(
-            self.screen.grid.size(),
+            self.screen.grid().size(),
             self.screen.grid.scrollback_capacity(),
         );
     }
@@ -1708,7 +1747,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [7] => screen.autowrap = false,
                 [9] => screen.clear_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.set_mode(MODE_HIDE_CURSOR),
-                [47 | 1047] => screen.alternate_off(false),
+                [47 | 1047] => self.alternate_off(false),
                 [1000] => {
                     screen.clear_mouse_mode(MouseProtocolMode::PressRelease);
                 }
@@ -1724,7 +1763,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1006] => {
                     screen.clear_mouse_encoding(MouseProtocolEncoding::Sgr);
                 }
-                [1049] => screen.alternate_off(true),
+                [1049] => self.alternate_off(true),
                 [2004] => screen.clear_mode(MODE_BRACKETED_PASTE),
                 _ => unhandled(self),
             }
