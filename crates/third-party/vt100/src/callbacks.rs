@@ -72,6 +72,10 @@ pub trait Callbacks {
         None
     }
 
+    /// tidemux: `CSI 3 J` cleared the history (tmux screen_write_clearhistory); the owner
+    /// of the history should drop it.
+    fn clear_scrollback(&mut self, _: &mut crate::Screen) {}
+
     /// tidemux: whether the newest history row is soft-wrapped (continues on the screen).
     fn scrollback_newest_wrapped(&mut self) -> bool {
         false

@@ -11,6 +11,13 @@ pub struct Grid {
     scroll_bottom: u16,
     origin_mode: bool,
     scrollback: Option<ScrollbackState>,
+    /// tidemux: rows sent to history by scrolling or by a resize taking rows off the top,
+    /// and not since taken back (tmux `hscrolled`): only these come back when the screen
+    /// grows taller. Rows a reflow pushed out do not count (tmux grid_reflow).
+    hscrolled: usize,
+    /// tidemux: rows sent to history and not taken back (tmux `hsize`; the owner may have
+    /// dropped some since, so this is an upper bound).
+    hsize: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +56,8 @@ impl Grid {
             scroll_bottom: size.rows() - 1,
             origin_mode: false,
             scrollback,
+            hscrolled: 0,
+            hsize: 0,
         }
     }
 
@@ -294,12 +303,16 @@ impl Grid {
             for row in rows.drain(..needed) {
                 hooks.push(&row);
             }
+            self.hscrolled += needed;
+            self.hsize += needed;
             cy -= needed;
         } else if sy > old_rows {
             let mut needed = sy - old_rows;
-            while needed > 0 {
+            while needed > 0 && self.hscrolled > 0 {
                 let Some(row) = hooks.pull() else { break };
                 rows.insert(0, row);
+                self.hscrolled -= 1;
+                self.hsize = self.hsize.saturating_sub(1);
                 cy += 1;
                 needed -= 1;
             }
@@ -312,6 +325,7 @@ impl Grid {
             while hooks.newest_wrapped() {
                 let Some(row) = hooks.pull() else { break };
                 rows.insert(0, row);
+                self.hsize = self.hsize.saturating_sub(1);
                 cy += 1;
             }
             // Cursor as (logical lines from the end, offset in its logical line).
@@ -333,12 +347,14 @@ impl Grid {
             // Bring history back while the screen is not full.
             while out.len() < sy {
                 let Some(first) = hooks.pull() else { break };
+                self.hsize = self.hsize.saturating_sub(1);
                 let mut line = alloc::vec![first];
                 while hooks.newest_wrapped() {
                     match hooks.pull() {
                         Some(r) => line.insert(0, r),
                         None => break,
                     }
+                    self.hsize = self.hsize.saturating_sub(1);
                 }
                 let mut again = reflow_rows(line, sx);
                 again.extend(out);
@@ -382,6 +398,8 @@ impl Grid {
             for row in out.drain(..excess) {
                 hooks.push(&row);
             }
+            self.hsize += excess;
+            self.hscrolled = self.hscrolled.min(self.hsize);
             if y >= excess {
                 cy = y - excess;
                 cx = u16::try_from(x).unwrap_or(sx).min(sx);
@@ -804,6 +822,8 @@ impl Grid {
             scrollback.unbounded_len = 0;
             scrollback.offset = 0;
         }
+        self.hscrolled = 0;
+        self.hsize = 0;
     }
 
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
@@ -820,6 +840,10 @@ impl Grid {
 
         // Number of to-be-removed rows.
         let num_removed = count.min(num_between);
+        if scrollback_enabled {
+            self.hscrolled += num_removed;
+            self.hsize += num_removed;
+        }
         let new_row = || crate::row::Row::new(self.size.cols());
 
         if let Some(scrollback) =

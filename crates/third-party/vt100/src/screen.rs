@@ -1594,8 +1594,10 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 }
             }
             3 => {
+                // tidemux: tmux screen_write_clearhistory empties the history too.
                 let on_row = Self::on_row(&self.screen, &mut self.callbacks);
-                self.screen.grid_mut().erase_all_scrollback(on_row);
+                self.screen.grid.erase_all_scrollback(on_row);
+                self.callbacks.clear_scrollback(&mut self.screen);
             }
             _ => unhandled(self),
         }

@@ -104,6 +104,12 @@ impl History {
         }
     }
 
+    /// Drops every line (`CSI 3 J`, as tmux clears its history).
+    pub fn clear(&mut self) {
+        self.blocks.clear();
+        self.len = 0;
+    }
+
     /// Number of lines held.
     pub fn len(&self) -> usize {
         self.len

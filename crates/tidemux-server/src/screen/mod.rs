@@ -330,6 +330,10 @@ impl vt100::Callbacks for Hooks {
             .push_line(&self.scratch, top_seq, contents.wrapped());
     }
 
+    fn clear_scrollback(&mut self, _: &mut vt100::Screen) {
+        self.history.clear();
+    }
+
     fn pull_scrollback(&mut self) -> Option<(String, bool)> {
         let (text, _, wrapped) = self.history.pop_newest()?;
         Some((text, wrapped))
