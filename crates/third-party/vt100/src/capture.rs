@@ -51,9 +51,27 @@ impl BasicFormattedCaptureState {
 /// This type is used by [`Callbacks::on_scroll`][on_scroll].
 ///
 /// [on_scroll]: crate::Callbacks::on_scroll
-pub struct RowContents<'a>(pub(crate) &'a crate::row::Row);
+pub struct RowContents<'a>(
+    pub(crate) &'a crate::row::Row,
+    pub(crate) u16,
+    pub(crate) u16,
+);
 
 impl RowContents<'_> {
+    /// tidemux patch: the screen row this row left from (the top of the scroll region it
+    /// scrolled out of; 0 for the top of the screen).
+    #[must_use]
+    pub fn from_row(&self) -> u16 {
+        self.1
+    }
+
+    /// tidemux patch: the bottom row of the region it scrolled out of (`u16::MAX`: the whole
+    /// screen); the region's rows moved up by one.
+    #[must_use]
+    pub fn region_bottom(&self) -> u16 {
+        self.2
+    }
+
     /// tidemux patch: whether the row continues on the next one (soft-wrapped).
     #[must_use]
     pub fn wrapped(&self) -> bool {

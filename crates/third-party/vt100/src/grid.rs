@@ -75,7 +75,7 @@ impl Grid {
 
     pub fn set_size<F>(&mut self, size: Size, on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         if size == self.size {
             return;
@@ -226,7 +226,7 @@ impl Grid {
     /// (tmux screen_write_linefeed(ctx, 1, 8) sets GRID_LINE_WRAPPED unconditionally).
     pub fn wrap_linefeed<F>(&mut self, on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         self.current_row_mut().wrap(true);
         self.row_inc_scroll(1, on_row);
@@ -593,7 +593,7 @@ impl Grid {
             writer: &mut impl alloc::fmt::Write,
             state: &mut crate::capture::BasicFormattedCaptureState,
         ) -> alloc::fmt::Result {
-            rows.map(crate::capture::RowContents)
+            rows.map(|r| crate::capture::RowContents(r, 0, u16::MAX))
                 .try_for_each(|row| row.write_formatted_basic(writer, state))
         }
         match range {
@@ -813,11 +813,12 @@ impl Grid {
 
     pub fn erase_all_scrollback<F>(&mut self, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         if let Some(scrollback) = &mut self.scrollback {
+            let last = self.size.rows() - 1;
             for row in scrollback.rows.drain(..) {
-                on_row(&row);
+                on_row(&row, 0, last);
             }
             scrollback.unbounded_len = 0;
             scrollback.offset = 0;
@@ -828,26 +829,24 @@ impl Grid {
 
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
-        // This can be true even when `self.scrollback` is `None`; it controls
-        // whether we call the `on_row` callback.
-        let scrollback_enabled = self.scroll_top == 0;
-        let between = &mut self.rows
-            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
+        // tidemux: every row scrolled out of the region is reported with the region it
+        // left (tmux grid_view_scroll_region_up sends the top row of any region into the
+        // history of the main screen, grid_scroll_history_region).
+        let (top, bottom) = (self.scroll_top, self.scroll_bottom);
+        let between = &mut self.rows[usize::from(top)..=usize::from(bottom)];
         let num_between = between.len();
         let count = usize::from(count).min(num_between);
-
-        // Number of to-be-removed rows.
-        let num_removed = count.min(num_between);
-        if scrollback_enabled {
-            self.hscrolled += num_removed;
-            self.hsize += num_removed;
-        }
+        let num_removed = count;
+        self.hscrolled += num_removed;
+        self.hsize += num_removed;
         let new_row = || crate::row::Row::new(self.size.cols());
 
-        if let Some(scrollback) =
-            self.scrollback.as_mut().filter(|_| scrollback_enabled)
+        if let Some(scrollback) = self
+            .scrollback
+            .as_mut()
+            .filter(|s| top == 0 && s.capacity > 0)
         {
             scrollback.unbounded_len =
                 scrollback.unbounded_len.saturating_add(num_removed);
@@ -860,7 +859,7 @@ impl Grid {
             let scrollback_overflow = (scrollback.rows.len() + num_pushed)
                 .saturating_sub(scrollback.capacity);
             for row in scrollback.rows.drain(0..scrollback_overflow) {
-                on_row(&row);
+                on_row(&row, top, bottom);
             }
 
             // Number of rows that will simply be reset rather than pushed to
@@ -868,7 +867,7 @@ impl Grid {
             let num_reset = num_removed - num_pushed;
 
             for row in &mut between[..num_reset] {
-                on_row(row);
+                on_row(row, top, bottom);
                 row.reset();
             }
 
@@ -888,9 +887,7 @@ impl Grid {
             Self::grow_visible_scrollback(scrollback, self.size);
         } else {
             for row in &mut between[..num_removed] {
-                if scrollback_enabled {
-                    on_row(row);
-                }
+                on_row(row, top, bottom);
                 row.reset();
             }
         }
@@ -927,7 +924,7 @@ impl Grid {
 
     pub fn row_inc_scroll<F>(&mut self, count: u16, on_row: F) -> u16
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         let in_scroll_region = self.in_scroll_region();
         self.pos.row = self.pos.row.saturating_add(count);

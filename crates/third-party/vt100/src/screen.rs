@@ -241,9 +241,10 @@ impl Screen {
         cols: core::num::NonZeroU16,
     ) {
         self.reset_tabs_for(cols.get());
-        self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
+        self.grid
+            .set_size(crate::grid::Size { rows, cols }, |_, _, _| {});
         self.alternate_grid
-            .set_size(crate::grid::Size { rows, cols }, |_| {});
+            .set_size(crate::grid::Size { rows, cols }, |_, _, _| {});
     }
 
     /// Returns the current size of the terminal.
@@ -289,7 +290,7 @@ impl Screen {
     /// clears both the visible display and scrollback history, process both
     /// `CSI 2 J` and `CSI 3 J`.
     pub fn clear_scrollback(&mut self) {
-        self.grid_mut().erase_all_scrollback(|_| {});
+        self.grid_mut().erase_all_scrollback(|_, _, _| {});
     }
 
     /// Returns the current position in the scrollback.
@@ -1024,11 +1025,14 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     fn on_row<'cb>(
         screen: &Screen,
         callbacks: &'cb mut CB,
-    ) -> impl FnMut(&crate::row::Row) + 'cb {
+    ) -> impl FnMut(&crate::row::Row, u16, u16) + 'cb {
         let is_alternate = screen.mode(MODE_ALTERNATE_SCREEN);
-        move |row| {
+        move |row, top, bottom| {
             callbacks
-                .on_scroll(crate::capture::RowContents(row), is_alternate);
+                .on_scroll(
+                crate::capture::RowContents(row, top, bottom),
+                is_alternate,
+            );
         }
     }
 
@@ -1422,7 +1426,19 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // ESC M
     pub fn ri(&mut self) {
-        self.screen.grid_mut().row_dec_scroll(1);
+        // tidemux: tmux screen_write_reverseindex: scroll only at the region's top row,
+        // else move up unless on the first row (above the region it never scrolls).
+        let grid = self.screen.grid_mut();
+        let (top, _) = grid.scroll_region();
+        let pos = grid.pos();
+        if pos.row == top {
+            grid.row_dec_scroll(1);
+        } else if pos.row > 0 {
+            grid.set_pos_raw(crate::grid::Pos {
+                row: pos.row - 1,
+                col: pos.col,
+            });
+        }
     }
 
     // ESC c
@@ -1943,7 +1959,10 @@ struct HistoryHooks<'a, CB: crate::Callbacks> {
 impl<CB: crate::Callbacks> crate::grid::ResizeHooks for HistoryHooks<'_, CB> {
     fn push(&mut self, row: &crate::row::Row) {
         self.callbacks
-            .on_scroll(crate::capture::RowContents(row), self.alternate);
+            .on_scroll(
+                crate::capture::RowContents(row, 0, u16::MAX),
+                self.alternate,
+            );
     }
 
     fn pull(&mut self) -> Option<crate::row::Row> {

@@ -305,19 +305,22 @@ impl vt100::Callbacks for Hooks {
     }
 
     fn on_scroll(&mut self, contents: vt100::capture::RowContents<'_>, alternate_screen: bool) {
-        // The top row left the screen. Its change number is exact: if it differs from the
-        // fingerprint taken at the last sync, it changed since, i.e. in output not yet synced,
-        // so it gets the sequence number of the chunk being parsed. The per-row arrays rotate
-        // with the grid.
-        let top_seq = match (self.row_hash.first(), self.row_seq.first()) {
+        // A row left the screen: the top row, or the top row of the scroll region it
+        // scrolled in (rows `top..=bottom` moved up by one). Its change number is exact: if it
+        // differs from the fingerprint taken at the last sync, it changed since, i.e. in
+        // output not yet synced, so it gets the sequence number of the chunk being parsed.
+        // The per-row arrays rotate with the grid.
+        let top = usize::from(contents.from_row());
+        let bottom = usize::from(contents.region_bottom()).min(self.row_hash.len().saturating_sub(1));
+        let top_seq = match (self.row_hash.get(top), self.row_seq.get(top)) {
             (Some(&h), Some(&seq)) if h != FRESH && h == hash_cells(contents.cells()) => seq,
             _ => self.pending_seq,
         };
-        if !self.row_hash.is_empty() {
-            self.row_hash.remove(0);
-            self.row_seq.remove(0);
-            self.row_hash.push(FRESH);
-            self.row_seq.push(self.pending_seq);
+        if top <= bottom && bottom < self.row_hash.len() && self.row_seq.len() == self.row_hash.len() {
+            self.row_hash.remove(top);
+            self.row_seq.remove(top);
+            self.row_hash.insert(bottom, FRESH);
+            self.row_seq.insert(bottom, self.pending_seq);
         }
         if alternate_screen {
             return;
