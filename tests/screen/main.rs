@@ -543,6 +543,9 @@ fn known_differences() -> BTreeMap<String, String> {
         .collect()
 }
 
+/// (stream name, Ok(None) same / Ok(Some(difference)) / Err(replay failure), both screens).
+type StreamResult = (String, Result<Option<String>, String>, String);
+
 fn run_suite() {
     let started = Instant::now();
     let only = std::env::var("SCREEN_ONLY").ok();
@@ -577,8 +580,7 @@ fn run_suite() {
     ]);
     let tdx = support::Server::new();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(String, Result<Option<String>, String>, String)>> =
-        Mutex::new(Vec::new());
+    let results: Mutex<Vec<StreamResult>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..WORKERS {
             s.spawn(|| loop {

@@ -311,12 +311,16 @@ impl vt100::Callbacks for Hooks {
         // output not yet synced, so it gets the sequence number of the chunk being parsed.
         // The per-row arrays rotate with the grid.
         let top = usize::from(contents.from_row());
-        let bottom = usize::from(contents.region_bottom()).min(self.row_hash.len().saturating_sub(1));
+        let bottom =
+            usize::from(contents.region_bottom()).min(self.row_hash.len().saturating_sub(1));
         let top_seq = match (self.row_hash.get(top), self.row_seq.get(top)) {
             (Some(&h), Some(&seq)) if h != FRESH && h == hash_cells(contents.cells()) => seq,
             _ => self.pending_seq,
         };
-        if top <= bottom && bottom < self.row_hash.len() && self.row_seq.len() == self.row_hash.len() {
+        if top <= bottom
+            && bottom < self.row_hash.len()
+            && self.row_seq.len() == self.row_hash.len()
+        {
             self.row_hash.remove(top);
             self.row_seq.remove(top);
             self.row_hash.insert(bottom, FRESH);
