@@ -1054,6 +1054,27 @@ mod tests {
     }
 
     #[test]
+    fn endless_osc_and_dcs_strings_stay_bounded() {
+        let mut s = Screen::new(2, 20, 0);
+        feed(&mut s, b"\x1b]2;");
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..64 {
+            feed(&mut s, &chunk);
+        }
+        feed(&mut s, b"\x07\x1bP$q");
+        for _ in 0..64 {
+            feed(&mut s, &chunk);
+        }
+        feed(&mut s, b"\x1b\\ok");
+        assert!(
+            s.title().len() <= 1024,
+            "title kept {} bytes",
+            s.title().len()
+        );
+        assert_eq!(text(&s)[0], "ok");
+    }
+
+    #[test]
     fn soft_wrapped_rows_are_remembered() {
         let mut s = Screen::new(4, 10, 0);
         feed(&mut s, b"0123456789abc\r\nshort\r\n");
