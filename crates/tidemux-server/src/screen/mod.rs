@@ -675,6 +675,19 @@ impl Screen {
         (0..rows).map(|r| screen.row_wrapped(r)).collect()
     }
 
+    /// Whether line `n` (the numbering of [`Screen::lines`]: 0 is the top row of the screen,
+    /// -1 the newest history line) was soft-wrapped, i.e. continues on line `n + 1`. False
+    /// for lines that do not exist.
+    pub fn line_wrapped(&self, n: i64) -> bool {
+        let hist = &self.parser.callbacks().history;
+        if n < 0 {
+            let i = hist.len() as i64 + n;
+            i >= 0 && hist.wrapped(i as usize)
+        } else {
+            u16::try_from(n).is_ok_and(|r| self.parser.screen().row_wrapped(r))
+        }
+    }
+
     /// Input modes.
     pub fn modes(&self) -> Modes {
         let s = self.parser.screen();
@@ -1080,6 +1093,15 @@ mod tests {
         feed(&mut s, b"0123456789abc\r\nshort\r\n");
         assert_eq!(s.wrapped_rows(), [true, false, false, false]);
         assert_eq!(text(&s)[..3], ["0123456789", "abc", "short"]);
+        assert!(s.line_wrapped(0) && !s.line_wrapped(1) && !s.line_wrapped(-1));
+        // The wrapped row scrolls into history and keeps its flag.
+        let mut s = Screen::new(2, 10, 10);
+        feed(&mut s, b"0123456789abc\r\nx\r\ny");
+        assert_eq!(
+            s.lines(ReadRange::History, false).unwrap().lines,
+            ["0123456789", "abc", "x", "y"]
+        );
+        assert!(s.line_wrapped(-2) && !s.line_wrapped(-1) && !s.line_wrapped(0));
     }
 
     #[test]
