@@ -827,6 +827,29 @@ impl Grid {
         self.hsize = 0;
     }
 
+    /// tidemux: tmux grid_view_clear_history: the rows up to the last one in use go to
+    /// history (in order, as if the whole screen scrolled), then every row is cleared with
+    /// `attrs`; rows that scrolled off before no longer come back on a resize.
+    pub fn clear_into_history<F>(&mut self, attrs: crate::attrs::Attrs, mut on_row: F)
+    where
+        F: FnMut(&crate::row::Row, u16, u16),
+    {
+        let last = self
+            .rows
+            .iter()
+            .rposition(|r| r.used() != 0)
+            .map_or(0, |i| i + 1);
+        let bottom = self.size.rows() - 1;
+        for row in &self.rows[..last] {
+            on_row(row, 0, bottom);
+        }
+        for row in &mut self.rows {
+            row.clear(attrs);
+        }
+        self.hsize += last;
+        self.hscrolled = 0;
+    }
+
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
     where
         F: FnMut(&crate::row::Row, u16, u16),

@@ -1576,8 +1576,19 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         // tidemux: erased cells keep only the background colour (tmux grid_clear with bg),
         // and wide characters are not fixed up (tmux grid_view_clear).
         let attrs = self.screen.bg_attrs();
+        let pos = self.screen.grid().pos();
+        // tidemux: tmux's scroll-on-clear (on by default): clearing the whole main screen
+        // (`CSI 2 J`, or `CSI J` from the top-left corner) first scrolls its used rows into
+        // history (screen-write.c screen_write_clearscreen / clearendofscreen,
+        // grid-view.c grid_view_clear_history).
+        if !self.screen.mode(MODE_ALTERNATE_SCREEN)
+            && (mode == 2 || (mode == 0 && pos.row == 0 && pos.col == 0))
+        {
+            let on_row = Self::on_row(&self.screen, &mut self.callbacks);
+            self.screen.grid.clear_into_history(attrs, on_row);
+            return;
+        }
         let grid = self.screen.grid_mut();
-        let pos = grid.pos();
         let (rows, cols) = (grid.size().rows(), grid.size().cols());
         match mode {
             0 => {
