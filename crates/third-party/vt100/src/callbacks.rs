@@ -76,6 +76,10 @@ pub trait Callbacks {
     /// of the history should drop it.
     fn clear_scrollback(&mut self, _: &mut crate::Screen) {}
 
+    /// tidemux: the newest history row no longer continues onto the screen (tmux clears
+    /// the wrap flag of the row above rows it clears or moves, history included).
+    fn unwrap_newest_scrollback(&mut self, _: &mut crate::Screen) {}
+
     /// tidemux: whether the newest history row is soft-wrapped (continues on the screen).
     fn scrollback_newest_wrapped(&mut self) -> bool {
         false

@@ -241,12 +241,15 @@ impl Grid {
     /// tidemux: tmux IL/DL (screen-write.c screen_write_insertline/deleteline): inside the
     /// scroll region they act between the cursor and the region's bottom; outside it (a tmux
     /// quirk) between the cursor and the bottom of the screen. New rows get `attrs`' colours.
+    ///
+    /// Returns, for a delete, the last row that received moved content (tmux then clears
+    /// the wrap flag of that row, the one above the rows it blanks).
     pub fn insert_delete_lines(
         &mut self,
         count: u16,
         insert: bool,
         attrs: crate::attrs::Attrs,
-    ) {
+    ) -> Option<u16> {
         let cy = self.pos.row;
         let bottom = if cy < self.scroll_top || cy > self.scroll_bottom {
             self.size.rows() - 1
@@ -266,7 +269,11 @@ impl Grid {
             for row in &mut between[len - n..] {
                 row.clear(attrs);
             }
+            if len > n {
+                return Some(cy + u16::try_from(len - n - 1).unwrap_or(0));
+            }
         }
+        None
     }
 
     /// tidemux: resizes the way tmux 3.3a does (screen.c screen_resize_cursor,
@@ -830,7 +837,13 @@ impl Grid {
     /// tidemux: tmux grid_view_clear_history: the rows up to the last one in use go to
     /// history (in order, as if the whole screen scrolled), then every row is cleared with
     /// `attrs`; rows that scrolled off before no longer come back on a resize.
-    pub fn clear_into_history<F>(&mut self, attrs: crate::attrs::Attrs, mut on_row: F)
+    ///
+    /// Returns the number of rows that went to history.
+    pub fn clear_into_history<F>(
+        &mut self,
+        attrs: crate::attrs::Attrs,
+        mut on_row: F,
+    ) -> usize
     where
         F: FnMut(&crate::row::Row, u16, u16),
     {
@@ -848,6 +861,7 @@ impl Grid {
         }
         self.hsize += last;
         self.hscrolled = 0;
+        last
     }
 
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
@@ -918,6 +932,11 @@ impl Grid {
         // Finally, rotate the rows so the "removed" ones (which have now been
         // reset to empty) are at the bottom.
         between.rotate_left(num_removed);
+        // tmux without history (the alternate screen) moves the region's rows with
+        // grid_move_lines, which clears the wrap flag of the row above the region.
+        if self.scrollback.is_none() && top > 0 && num_removed > 0 {
+            self.rows[usize::from(top) - 1].wrap(false);
+        }
     }
 
     pub fn scroll_down(&mut self, count: u16) {
@@ -932,8 +951,6 @@ impl Grid {
         for row in &mut between[..num_removed] {
             row.reset();
         }
-        // self.scroll_bottom is maintained to always be a valid row
-        self.rows[usize::from(self.scroll_bottom)].wrap(false);
     }
 
     fn in_scroll_region(&self) -> bool {
@@ -960,15 +977,6 @@ impl Grid {
         }
     }
 
-    pub fn row_dec_scroll(&mut self, count: u16) {
-        let in_scroll_region = self.in_scroll_region();
-        // need to account for clamping by both row_clamp_top and by
-        // saturating_sub
-        let extra_lines = count.saturating_sub(self.pos.row);
-        self.pos.row = self.pos.row.saturating_sub(count);
-        let lines = self.row_clamp_top(in_scroll_region);
-        self.scroll_down(lines + extra_lines);
-    }
 
     pub fn col_inc_clamp(&mut self, count: u16) {
         self.pos.col = self.pos.col.saturating_add(count);

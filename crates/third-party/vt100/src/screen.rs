@@ -1040,6 +1040,19 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// off the top of the screen's scrollback.
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
+    /// tidemux: tmux clears the soft-wrap flag of the row above any range of whole rows it
+    /// clears or moves (grid.c grid_clear_lines, grid_move_lines); row -1 is the newest
+    /// history row (tmux keeps history and screen in one grid).
+    fn unwrap_row(&mut self, row: i32) {
+        if row == -1 {
+            self.callbacks.unwrap_newest_scrollback(&mut self.screen);
+        } else if let Ok(r) = u16::try_from(row) {
+            if let Some(r) = self.screen.grid_mut().row_mut(r) {
+                r.wrap(false);
+            }
+        }
+    }
+
     /// tidemux: `CSI ? 47/1047/1049 l`, as tmux screen.c screen_alternate_off: when the
     /// size changed on the alternate screen, it is first resized back to the main screen's
     /// size (the cursor moves with it); 1049 then restores the cursor and attributes it saved,
@@ -1432,7 +1445,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let (top, _) = grid.scroll_region();
         let pos = grid.pos();
         if pos.row == top {
-            grid.row_dec_scroll(1);
+            self.scroll_down_unwrapping(1);
         } else if pos.row > 0 {
             grid.set_pos_raw(crate::grid::Pos {
                 row: pos.row - 1,
@@ -1585,7 +1598,10 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             && (mode == 2 || (mode == 0 && pos.row == 0 && pos.col == 0))
         {
             let on_row = Self::on_row(&self.screen, &mut self.callbacks);
-            self.screen.grid.clear_into_history(attrs, on_row);
+            let rows_used = self.screen.grid.clear_into_history(attrs, on_row);
+            if rows_used < usize::from(self.screen.grid.size().rows()) {
+                self.unwrap_row(-1);
+            }
             return;
         }
         let grid = self.screen.grid_mut();
@@ -1603,6 +1619,12 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 } else {
                     row.clear_raw(pos.col..cols, attrs);
                 }
+                if pos.col == 0 {
+                    self.unwrap_row(i32::from(pos.row) - 1);
+                }
+                if pos.row + 1 < rows {
+                    self.unwrap_row(i32::from(pos.row));
+                }
             }
             1 => {
                 for r in 0..pos.row {
@@ -1612,6 +1634,12 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 }
                 grid.current_row_mut()
                     .clear_raw(0..pos.col.saturating_add(1), attrs);
+                if pos.row > 0 {
+                    self.unwrap_row(-1);
+                }
+                if pos.col.saturating_add(1) >= cols {
+                    self.unwrap_row(i32::from(pos.row) - 1);
+                }
             }
             2 => {
                 for r in 0..rows {
@@ -1619,6 +1647,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                         row.clear(attrs);
                     }
                 }
+                self.unwrap_row(-1);
             }
             3 => {
                 // tidemux: tmux screen_write_clearhistory empties the history too.
@@ -1644,18 +1673,28 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let pos = grid.pos();
         let cols = grid.size().cols();
         let row = grid.current_row_mut();
-        match mode {
-            0 if pos.col == 0 => row.clear(attrs),
-            0 => {
-                if pos.col < cols {
-                    row.clear_raw(pos.col..cols, attrs);
-                    row.wrap(false);
-                }
+        let whole = match mode {
+            0 => pos.col == 0,
+            1 => pos.col >= cols - 1,
+            2 => true,
+            _ => {
+                unhandled(self);
+                return;
             }
-            1 if pos.col >= cols - 1 => row.clear(attrs),
-            1 => row.clear_raw(0..pos.col + 1, attrs),
-            2 => row.clear(attrs),
-            _ => unhandled(self),
+        };
+        if whole {
+            // tmux screen_write_clearline: nothing to do on an empty row without colour.
+            if row.used() == 0 && attrs == crate::attrs::Attrs::default() {
+                return;
+            }
+            row.clear(attrs);
+            self.unwrap_row(i32::from(pos.row) - 1);
+        } else if mode == 0 {
+            if pos.col < cols {
+                row.clear_raw(pos.col..cols, attrs);
+            }
+        } else {
+            row.clear_raw(0..pos.col + 1, attrs);
         }
     }
 
@@ -1668,12 +1707,22 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     pub fn il(&mut self, count: u16) {
         let bg = self.screen.bg_attrs();
         self.screen.grid_mut().insert_delete_lines(count, true, bg);
+        let row = self.screen.grid().pos().row;
+        self.unwrap_row(i32::from(row) - 1);
     }
 
     // CSI M
     pub fn dl(&mut self, count: u16) {
         let bg = self.screen.bg_attrs();
-        self.screen.grid_mut().insert_delete_lines(count, false, bg);
+        let last_moved = self
+            .screen
+            .grid_mut()
+            .insert_delete_lines(count, false, bg);
+        let row = self.screen.grid().pos().row;
+        self.unwrap_row(i32::from(row) - 1);
+        if let Some(r) = last_moved {
+            self.unwrap_row(i32::from(r));
+        }
     }
 
     // CSI P
@@ -1699,7 +1748,20 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI T
     pub fn sd(&mut self, count: u16) {
-        self.screen.grid_mut().scroll_down(count);
+        self.scroll_down_unwrapping(count);
+    }
+
+    /// tidemux: scrolls the region down as tmux grid_view_scroll_region_down does, with its
+    /// flag clearing (grid_move_lines): the row that was on top of the region and the row
+    /// above the region stop being soft-wrapped.
+    fn scroll_down_unwrapping(&mut self, count: u16) {
+        let (top, bottom) = self.screen.grid().scroll_region();
+        let n = count.max(1).min(bottom - top + 1);
+        self.screen.grid_mut().scroll_down(n);
+        if top + n <= bottom {
+            self.unwrap_row(i32::from(top + n));
+        }
+        self.unwrap_row(i32::from(top) - 1);
     }
 
     // CSI X

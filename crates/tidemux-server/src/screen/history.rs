@@ -160,6 +160,13 @@ impl History {
             .is_some_and(|(b, k)| b.seqs[k] & WRAPPED != 0)
     }
 
+    /// Marks the newest line as not soft-wrapped.
+    pub fn unwrap_newest(&mut self) {
+        if let Some(seq) = self.blocks.back_mut().and_then(|b| b.seqs.last_mut()) {
+            *seq &= !WRAPPED;
+        }
+    }
+
     /// Removes the newest line and returns it with its sequence number and wrap flag (a
     /// resize bringing history back onto the screen).
     pub fn pop_newest(&mut self) -> Option<(String, u64, bool)> {

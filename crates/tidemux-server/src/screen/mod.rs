@@ -337,6 +337,10 @@ impl vt100::Callbacks for Hooks {
             .push_line(&self.scratch, top_seq, contents.wrapped());
     }
 
+    fn unwrap_newest_scrollback(&mut self, _: &mut vt100::Screen) {
+        self.history.unwrap_newest();
+    }
+
     fn clear_scrollback(&mut self, _: &mut vt100::Screen) {
         self.history.clear();
     }
