@@ -19,7 +19,8 @@
 //! Run: `cargo test -p tidemux --test screen` (needs `tmux`; prints one line per differing
 //! stream and the totals). `SCREEN_ONLY=substring` limits the run to matching stream names;
 //! `SCREEN_VERBOSE=1` prints both screens of every differing stream (`2`: of every stream);
-//! `SCREEN_CORPUS=DIR` replays the streams under DIR instead.
+//! `SCREEN_CORPUS=DIR` replays the streams under DIR instead; `SCREEN_HISTORY=1` also compares
+//! the number of history lines.
 
 #[path = "../e2e/support.rs"]
 mod support;
@@ -305,6 +306,8 @@ fn parse_line(st: &mut LineState, line: &str) -> Cells {
 struct Capture {
     rows: Vec<Cells>,
     cursor: (u16, u16),
+    /// History lines held (compared only with `SCREEN_HISTORY=1`).
+    history: i64,
 }
 
 fn trim_rows(mut rows: Vec<Cells>) -> Vec<Cells> {
@@ -315,7 +318,10 @@ fn trim_rows(mut rows: Vec<Cells>) -> Vec<Cells> {
 }
 
 fn render(c: &Capture) -> String {
-    let mut s = format!("cursor x={} y={}\n", c.cursor.0, c.cursor.1);
+    let mut s = format!(
+        "cursor x={} y={} history={}\n",
+        c.cursor.0, c.cursor.1, c.history
+    );
     for (i, r) in c.rows.iter().enumerate() {
         let t: String = r
             .iter()
@@ -328,6 +334,12 @@ fn render(c: &Capture) -> String {
 
 /// First difference between two captures, described.
 fn diff(t: &Capture, x: &Capture) -> Option<String> {
+    if std::env::var_os("SCREEN_HISTORY").is_some() && t.history != x.history {
+        return Some(format!(
+            "history lines: tmux {}, tidemux {}",
+            t.history, x.history
+        ));
+    }
     if t.cursor != x.cursor {
         return Some(format!(
             "cursor: tmux {:?}, tidemux {:?}",
@@ -469,14 +481,26 @@ fn run_stream(
         }
     }
     let tlines = tmux.ok(&["capture-pane", "-p", "-e", "-t", &name]);
-    let tcur = tmux.ok(&["display", "-p", "-t", &name, "#{cursor_x},#{cursor_y}"]);
-    let (cx, cy) = tcur.trim().split_once(',').expect("cursor");
+    let tcur = tmux.ok(&[
+        "display",
+        "-p",
+        "-t",
+        &name,
+        "#{cursor_x},#{cursor_y},#{history_size}",
+    ]);
+    let mut it = tcur.trim().split(',');
+    let (cx, cy, th) = (
+        it.next().expect("x"),
+        it.next().expect("y"),
+        it.next().expect("history"),
+    );
     let tcap = Capture {
         rows: trim_rows({
             let mut st = LineState::default();
             tlines.lines().map(|l| parse_line(&mut st, l)).collect()
         }),
         cursor: (cx.parse().expect("x"), cy.parse().expect("y")),
+        history: th.parse().expect("history size"),
     };
     let v = tdx.json(&["read-screen", "-t", &pane, "--ansi"]);
     let mut st = LineState::default();
@@ -492,6 +516,9 @@ fn run_stream(
             v["cursor"]["col"].as_u64().expect("col") as u16,
             v["cursor"]["row"].as_u64().expect("row") as u16,
         ),
+        history: -tdx.json(&["read-screen", "-t", &pane, "--history"])["first_line"]
+            .as_i64()
+            .expect("first_line"),
     };
     tmux.ok(&["kill-session", "-t", &name]);
     tdx.ok(&["kill-session", "-t", &name]);

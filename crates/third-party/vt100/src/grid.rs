@@ -315,13 +315,39 @@ impl Grid {
             cy -= needed;
         } else if sy > old_rows {
             let mut needed = sy - old_rows;
+            // A history line longer than the screen is wide (it left a wider screen) comes
+            // back split at the current width, as tmux's history was reflowed; the parts
+            // not needed go back to history.
+            let mut parts: Vec<crate::row::Row> = Vec::new();
             while needed > 0 && self.hscrolled > 0 {
-                let Some(row) = hooks.pull() else { break };
+                let row = match parts.pop() {
+                    Some(r) => r,
+                    None => {
+                        let Some(row) = hooks.pull() else { break };
+                        self.hsize = self.hsize.saturating_sub(1);
+                        if row.used() > old.cols() {
+                            let wrapped = row.wrapped();
+                            parts = reflow_rows(alloc::vec![row], old.cols());
+                            if let Some(last) = parts.last_mut() {
+                                last.wrap(wrapped);
+                            }
+                            match parts.pop() {
+                                Some(r) => r,
+                                None => break,
+                            }
+                        } else {
+                            row
+                        }
+                    }
+                };
                 rows.insert(0, row);
                 self.hscrolled -= 1;
-                self.hsize = self.hsize.saturating_sub(1);
                 cy += 1;
                 needed -= 1;
+            }
+            for row in &parts {
+                hooks.push(row);
+                self.hsize += 1;
             }
             rows.extend(
                 (0..needed).map(|_| crate::row::Row::new(old.cols())),

@@ -944,9 +944,12 @@ impl Screen {
     /// already on; 1049 saves the cursor (its own slot, not DECSC's); every variant saves the
     /// attributes and clears the alternate screen; the cursor, scroll region and origin mode
     /// carry over.
-    fn alternate_on(&mut self, cursor: bool) {
+    ///
+    /// Returns whether it switched (then the caller clears the newest history row's wrap
+    /// flag: tmux clears the whole screen with grid_view_clear, grid_clear_lines).
+    fn alternate_on(&mut self, cursor: bool) -> bool {
         if self.mode(MODE_ALTERNATE_SCREEN) {
-            return;
+            return false;
         }
         if cursor {
             self.alt_saved_pos = Some(self.grid.pos());
@@ -960,6 +963,7 @@ impl Screen {
         );
         self.alternate_grid.take_state_from(&self.grid, true);
         self.set_mode(MODE_ALTERNATE_SCREEN);
+        true
     }
 
     fn set_mode(&mut self, mode: u8) {
@@ -1456,10 +1460,28 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // ESC c
     pub fn ris(&mut self) {
-        self.screen = Screen::new(
-            self.screen.grid().size(),
-            self.screen.grid.scrollback_capacity(),
-        );
+        // tidemux: as tmux (input.c INPUT_ESC_RIS: input_reset_cell + screen_write_reset):
+        // attributes, character sets and the DECSC slot reset; tab stops, scroll region and
+        // modes reset (the alternate screen stays on); the screen is cleared the way
+        // `CSI 2 J` clears it (into history on the main screen); cursor home.
+        let screen = &mut self.screen;
+        screen.attrs = crate::attrs::Attrs::default();
+        screen.charsets = Charsets::default();
+        screen.saved = SavedState::default();
+        screen.last_char = None;
+        screen.insert_mode = false;
+        screen.autowrap = true;
+        screen.modes &= MODE_ALTERNATE_SCREEN;
+        screen.mouse_protocol_mode = MouseProtocolMode::default();
+        screen.mouse_protocol_encoding = MouseProtocolEncoding::default();
+        let cols = screen.grid().size().cols();
+        screen.tabs = default_tabs(cols);
+        let grid = screen.grid_mut();
+        let rows = grid.size().rows();
+        grid.set_origin_mode_raw(false);
+        grid.set_scroll_region_raw(0, rows - 1);
+        grid.set_pos_raw(crate::grid::Pos::default());
+        self.ed(2, |_| {});
     }
 
     // csi codes
@@ -1803,7 +1825,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [7] => screen.autowrap = true,
                 [9] => screen.set_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.clear_mode(MODE_HIDE_CURSOR),
-                [47 | 1047] => screen.alternate_on(false),
+                [47 | 1047] => {
+                    if screen.alternate_on(false) {
+                        self.unwrap_row(-1);
+                    }
+                }
                 [1000] => {
                     screen.set_mouse_mode(MouseProtocolMode::PressRelease);
                 }
@@ -1817,7 +1843,11 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1006] => {
                     screen.set_mouse_encoding(MouseProtocolEncoding::Sgr);
                 }
-                [1049] => screen.alternate_on(true),
+                [1049] => {
+                    if screen.alternate_on(true) {
+                        self.unwrap_row(-1);
+                    }
+                }
                 [2004] => screen.set_mode(MODE_BRACKETED_PASTE),
                 _ => unhandled(self),
             }
