@@ -7,4 +7,8 @@ mod agent;
 mod attach;
 mod basics;
 mod faults;
+mod fuzz_protocol;
+mod hardening_client;
+mod install;
 mod programs;
+mod readme;
