@@ -450,8 +450,11 @@ impl Grid {
         }
         self.rows = rows;
         self.size = size;
-        self.scroll_top = 0;
-        self.scroll_bottom = size.rows() - 1;
+        // tmux resets the scroll region only when the height changes (screen_resize_y).
+        if size.rows() != old.rows() {
+            self.scroll_top = 0;
+            self.scroll_bottom = size.rows() - 1;
+        }
         self.pos = Pos {
             row: u16::try_from(cy).unwrap_or(0).min(size.rows() - 1),
             col: cx.min(sx),
