@@ -150,9 +150,8 @@ impl Row {
             *cell = crate::Cell::new();
             cell.clear(attrs);
         }
-        if usize::from(self.used) > px {
-            self.used = self.used.saturating_add(count).min(self.cols());
-        }
+        // tmux grid_move_cells: the moved range counts as used (up to the edge).
+        self.used = self.cols();
     }
 
     /// tidemux: tmux grid_view_delete_cells: cells after `col + count` move left, the last
@@ -174,8 +173,9 @@ impl Row {
             *cell = crate::Cell::new();
             cell.clear(attrs);
         }
-        if usize::from(self.used) > px {
-            self.used = self.used.saturating_sub(count).max(col);
+        // tmux grid_move_cells: the moved range counts as used (up to `n - count`).
+        if n - nx > px {
+            self.used = self.used.max(u16::try_from(n - nx).unwrap_or(u16::MAX));
         }
     }
 
@@ -192,9 +192,8 @@ impl Row {
             *cell = crate::Cell::new();
             cell.clear(attrs);
         }
-        if end >= usize::from(self.used) && start < usize::from(self.used) {
-            self.used = range.start;
-        }
+        // tmux grid_clear leaves `cellused` alone: cleared cells stay counted.
+        let _ = range;
     }
 
     pub fn truncate(&mut self, len: u16) {
