@@ -18,6 +18,9 @@ pub struct Grid {
     /// tidemux: rows sent to history and not taken back (tmux `hsize`; the owner may have
     /// dropped some since, so this is an upper bound).
     hsize: usize,
+    /// tidemux: attributes of rows a scroll brings in (tmux passes the current background
+    /// to its scrolls; autowrap uses the default).
+    pub(crate) fill: crate::attrs::Attrs,
 }
 
 #[derive(Clone, Debug)]
@@ -58,6 +61,7 @@ impl Grid {
             scrollback,
             hscrolled: 0,
             hsize: 0,
+            fill: crate::attrs::Attrs::new(),
         }
     }
 
@@ -229,6 +233,7 @@ impl Grid {
         F: FnMut(&crate::row::Row, u16, u16),
     {
         self.current_row_mut().wrap(true);
+        self.fill = crate::attrs::Attrs::new();
         self.row_inc_scroll(1, on_row);
         self.pos.col = 0;
     }
@@ -901,6 +906,7 @@ impl Grid {
         // left (tmux grid_view_scroll_region_up sends the top row of any region into the
         // history of the main screen, grid_scroll_history_region).
         let (top, bottom) = (self.scroll_top, self.scroll_bottom);
+        let fill = self.fill;
         let between = &mut self.rows[usize::from(top)..=usize::from(bottom)];
         let num_between = between.len();
         let count = usize::from(count).min(num_between);
@@ -955,6 +961,9 @@ impl Grid {
             for row in &mut between[..num_removed] {
                 on_row(row, top, bottom);
                 row.reset();
+                if fill != crate::attrs::Attrs::new() {
+                    row.clear(fill);
+                }
             }
         }
 
@@ -979,6 +988,7 @@ impl Grid {
         between.rotate_right(num_removed);
         for row in &mut between[..num_removed] {
             row.reset();
+            row.clear(self.fill);
         }
     }
 

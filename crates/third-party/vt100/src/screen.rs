@@ -1384,6 +1384,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     }
 
     pub fn lf(&mut self) {
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().fill = bg;
         let on_row = Self::on_row(&self.screen, &mut self.callbacks);
         self.screen.grid_mut().row_inc_scroll(1, on_row);
     }
@@ -1764,6 +1766,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI S
     pub fn su(&mut self, count: u16) {
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().fill = bg;
         let on_row = Self::on_row(&self.screen, &mut self.callbacks);
         self.screen.grid_mut().scroll_up(count, on_row);
     }
@@ -1779,6 +1783,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     fn scroll_down_unwrapping(&mut self, count: u16) {
         let (top, bottom) = self.screen.grid().scroll_region();
         let n = count.max(1).min(bottom - top + 1);
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().fill = bg;
         self.screen.grid_mut().scroll_down(n);
         if top + n <= bottom {
             self.unwrap_row(i32::from(top + n));
