@@ -66,9 +66,10 @@ pub trait Callbacks {
     }
 
     /// tidemux: takes the newest history row back (for a resize that brings rows back onto
-    /// the screen), as (basic formatted text, whether it was soft-wrapped); `None` when the
-    /// history is empty. Only called for the main screen.
-    fn pull_scrollback(&mut self) -> Option<(alloc::string::String, bool)> {
+    /// the screen), as (basic formatted text, whether it was soft-wrapped, cells used as
+    /// `RowContents::used` reported them); `None` when the history is empty. Only called for
+    /// the main screen.
+    fn pull_scrollback(&mut self) -> Option<(alloc::string::String, bool, u16)> {
         None
     }
 

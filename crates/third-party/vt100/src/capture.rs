@@ -72,6 +72,13 @@ impl RowContents<'_> {
         self.2
     }
 
+    /// tidemux patch: cells in use: the column after the last cell written (tmux
+    /// `cellused`), which can include blanks the formatted text leaves out.
+    #[must_use]
+    pub fn used(&self) -> u16 {
+        self.0.used()
+    }
+
     /// tidemux patch: whether the row continues on the next one (soft-wrapped).
     #[must_use]
     pub fn wrapped(&self) -> bool {

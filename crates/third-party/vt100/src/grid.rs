@@ -448,7 +448,10 @@ impl Grid {
             rows = out;
         }
         for row in &mut rows {
+            // Row::resize forgets the soft wrap; a resize keeps it (tmux keeps line flags).
+            let wrapped = row.wrapped();
             row.resize(sx, crate::Cell::new());
+            row.wrap(wrapped);
         }
         if let Some(row) = rows.last_mut() {
             row.wrap(false);
@@ -1098,7 +1101,7 @@ pub trait ResizeHooks {
 /// tidemux: splits the logical lines of `rows` (rows joined by soft wraps, each up to its
 /// used cells) into rows of `cols` cells, as tmux grid_reflow; a wide character that does
 /// not fit moves to the next row.
-fn reflow_rows(
+pub(crate) fn reflow_rows(
     rows: Vec<crate::row::Row>,
     cols: u16,
 ) -> Vec<crate::row::Row> {

@@ -2078,8 +2078,8 @@ impl<CB: crate::Callbacks> crate::grid::ResizeHooks for HistoryHooks<'_, CB> {
         if self.alternate {
             return None;
         }
-        let (text, wrapped) = self.callbacks.pull_scrollback()?;
-        Some(parse_formatted_row(&text, wrapped))
+        let (text, wrapped, used) = self.callbacks.pull_scrollback()?;
+        Some(parse_formatted_row(&text, wrapped, used))
     }
 
     fn newest_wrapped(&mut self) -> bool {
@@ -2087,9 +2087,16 @@ impl<CB: crate::Callbacks> crate::grid::ResizeHooks for HistoryHooks<'_, CB> {
     }
 }
 
-/// tidemux: a row from one line of "basic formatted" text (as `RowContents` writes it).
-fn parse_formatted_row(text: &str, wrapped: bool) -> crate::row::Row {
-    let width = text.chars().count().clamp(1, usize::from(u16::MAX));
+/// tidemux: a row from one line of "basic formatted" text (as `RowContents` writes it),
+/// with `used` cells in use (at least those the text fills).
+fn parse_formatted_row(text: &str, wrapped: bool, used: u16) -> crate::row::Row {
+    // Every character takes at most two cells; room for `used` too.
+    let width = text
+        .chars()
+        .count()
+        .saturating_mul(2)
+        .max(usize::from(used))
+        .clamp(1, usize::from(u16::MAX));
     let width =
         core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
             .unwrap_or(core::num::NonZeroU16::MIN);
@@ -2097,5 +2104,32 @@ fn parse_formatted_row(text: &str, wrapped: bool) -> crate::row::Row {
     parser.process(text.as_bytes());
     let mut row = parser.take_first_row();
     row.wrap(wrapped);
+    row.mark_used(used);
     row
+}
+
+/// tidemux: splits history lines again at `cols` columns, as tmux grid_reflow does for its
+/// history when the width changes. Each line is (basic formatted text, soft-wrapped, cells
+/// used); lines joined by soft wraps are one logical line. Returns the new lines the same
+/// way (every line of a logical line but the last is soft-wrapped).
+#[must_use]
+pub fn reflow_lines(
+    lines: &[(&str, bool, u16)],
+    cols: core::num::NonZeroU16,
+) -> alloc::vec::Vec<(String, bool, u16)> {
+    let rows = lines
+        .iter()
+        .map(|&(text, wrapped, used)| parse_formatted_row(text, wrapped, used))
+        .collect();
+    crate::grid::reflow_rows(rows, cols.get())
+        .iter()
+        .map(|row| {
+            let mut text = String::new();
+            let mut state = crate::capture::BasicFormattedCaptureState::new();
+            let contents = crate::capture::RowContents(row, 0, u16::MAX);
+            // Writing into a String cannot fail.
+            let _ = contents.write_formatted_basic(&mut text, &mut state);
+            (text, row.wrapped(), row.used())
+        })
+        .collect()
 }

@@ -167,6 +167,47 @@ impl Hooks {
     }
 }
 
+impl Hooks {
+    /// Splits history lines again at `cols` columns after a width change, as tmux reflows its
+    /// history (grid.c grid_reflow): lines joined by soft wraps become one logical line split
+    /// at the new width. Lines that are not wrapped and fit are copied as they are; a
+    /// reflowed line keeps the newest sequence number of the lines it came from. A wrapped
+    /// line at the end (continuing onto the screen) stays as it is.
+    fn reflow_history(&mut self, cols: NonZeroU16) {
+        let h = &self.history;
+        let n = h.len();
+        let needs_work = (0..n).any(|i| h.wrapped(i) || h.used(i) > cols.get());
+        if !needs_work {
+            return;
+        }
+        let mut out = History::new(h.limit());
+        let mut chain: Vec<usize> = Vec::new();
+        for i in 0..n {
+            chain.push(i);
+            if h.wrapped(i) && i + 1 < n {
+                continue;
+            }
+            let last_continues = h.wrapped(i);
+            if last_continues || (chain.len() == 1 && h.used(i) <= cols.get()) {
+                for &k in &chain {
+                    out.push_line(h.get(k).unwrap_or(""), h.seq(k), h.wrapped(k), h.used(k));
+                }
+            } else {
+                let lines: Vec<(&str, bool, u16)> = chain
+                    .iter()
+                    .map(|&k| (h.get(k).unwrap_or(""), h.wrapped(k), h.used(k)))
+                    .collect();
+                let seq = chain.iter().map(|&k| h.seq(k)).max().unwrap_or(0);
+                for (text, wrapped, used) in vt100::reflow_lines(&lines, cols) {
+                    out.push_line(&text, seq, wrapped, used);
+                }
+            }
+            chain.clear();
+        }
+        self.history = out;
+    }
+}
+
 impl vt100::Callbacks for Hooks {
     fn audible_bell(&mut self, _: &mut vt100::Screen) {
         self.bells += 1;
@@ -334,7 +375,7 @@ impl vt100::Callbacks for Hooks {
         // Writing into a String cannot fail.
         let _ = contents.write_formatted_basic(&mut self.scratch, &mut state);
         self.history
-            .push_line(&self.scratch, top_seq, contents.wrapped());
+            .push_line(&self.scratch, top_seq, contents.wrapped(), contents.used());
     }
 
     fn unwrap_newest_scrollback(&mut self, _: &mut vt100::Screen) {
@@ -345,9 +386,9 @@ impl vt100::Callbacks for Hooks {
         self.history.clear();
     }
 
-    fn pull_scrollback(&mut self) -> Option<(String, bool)> {
-        let (text, _, wrapped) = self.history.pop_newest()?;
-        Some((text, wrapped))
+    fn pull_scrollback(&mut self) -> Option<(String, bool, u16)> {
+        let (text, _, wrapped, used) = self.history.pop_newest()?;
+        Some((text, wrapped, used))
     }
 
     fn scrollback_newest_wrapped(&mut self) -> bool {
@@ -659,7 +700,11 @@ impl Screen {
         // numbers (scrolled rows rotate in on_scroll), and rows cut or extended count as
         // changed now.
         self.sync();
+        let old_cols = self.size().1;
         self.parser.set_size(nz(rows), nz(cols));
+        if nz(cols).get() != old_cols {
+            self.parser.callbacks_mut().reflow_history(nz(cols));
+        }
         self.dirty = true;
         self.sync();
     }
@@ -1121,6 +1166,66 @@ mod tests {
         feed(&mut s, b"\xbf");
         feed(&mut s, b"\xbdz");
         assert_eq!(text(&s)[1], "\u{fffd}z");
+    }
+
+    /// Feeds a corpus stream (resize markers applied) in chunks of `chunk` bytes.
+    fn replay_stream(data: &[u8], chunk: usize) -> (Vec<String>, Cursor) {
+        const MARK: &[u8] = b"\x1b_tidemux:resize=";
+        let mut s = Screen::new(24, 80, 2000);
+        let mut seq = 0;
+        let mut feed_all = |s: &mut Screen, bytes: &[u8]| {
+            for part in bytes.chunks(chunk.max(1)) {
+                seq += part.len() as u64;
+                s.process(part, seq);
+            }
+        };
+        let mut rest = data;
+        while let Some(at) = rest.windows(MARK.len()).position(|w| w == MARK) {
+            feed_all(&mut s, &rest[..at]);
+            let after = &rest[at + MARK.len()..];
+            let end = after
+                .windows(2)
+                .position(|w| w == b"\x1b\\")
+                .unwrap_or(after.len());
+            let spec = std::str::from_utf8(&after[..end]).unwrap_or("80x24");
+            let (c, r) = spec.split_once('x').unwrap_or(("80", "24"));
+            s.resize(r.parse().unwrap_or(24), c.parse().unwrap_or(80));
+            rest = &after[(end + 2).min(after.len())..];
+        }
+        feed_all(&mut s, rest);
+        (s.lines(ReadRange::History, true).unwrap().lines, s.cursor())
+    }
+
+    /// The screen does not depend on how output is cut into reads (vt100's own test method):
+    /// every stream of the differential corpus, whole and in chunks of 1, 2, 3, 7 and 61 bytes.
+    #[test]
+    fn corpus_screens_do_not_depend_on_read_boundaries() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/screen/corpus");
+        let mut n = 0;
+        for group in ["real", "synthetic", "random"] {
+            let Ok(dir) = std::fs::read_dir(root.join(group)) else {
+                continue;
+            };
+            for entry in dir.flatten() {
+                let data = std::fs::read(entry.path()).unwrap();
+                let whole = replay_stream(&data, usize::MAX);
+                for chunk in [1, 2, 3, 7, 61] {
+                    assert_eq!(
+                        replay_stream(&data, chunk),
+                        whole,
+                        "{} in chunks of {chunk}",
+                        entry.path().display()
+                    );
+                }
+                n += 1;
+            }
+        }
+        assert!(
+            n > 100,
+            "only {n} corpus streams found under {}",
+            root.display()
+        );
     }
 
     /// A small xorshift generator, so the fuzz run needs no dependency and is reproducible.
