@@ -115,6 +115,11 @@ impl<CB: crate::Callbacks> Parser<CB> {
         }
     }
 
+    /// tidemux: row 0 of the main grid (used to rebuild history rows).
+    pub(crate) fn first_row(&self) -> &crate::row::Row {
+        self.screen.screen.first_row()
+    }
+
     /// tidemux: takes row 0 of the main grid (used to rebuild a history row).
     pub(crate) fn take_first_row(&mut self) -> crate::row::Row {
         self.screen.screen.take_first_row()

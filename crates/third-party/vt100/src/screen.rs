@@ -923,6 +923,13 @@ impl Screen {
         self.grid.take_row(0)
     }
 
+    /// tidemux: row 0 of the main grid.
+    pub(crate) fn first_row(&self) -> &crate::row::Row {
+        self.grid
+            .drawing_row(0)
+            .expect("a screen has at least one row")
+    }
+
     /// tidemux: a width change resets the tab stops to every 8 columns (tmux screen.c
     /// screen_resize_cursor calls screen_reset_tabs).
     fn reset_tabs_for(&mut self, cols: u16) {
@@ -2117,9 +2124,29 @@ pub fn reflow_lines(
     lines: &[(&str, bool, u16)],
     cols: core::num::NonZeroU16,
 ) -> alloc::vec::Vec<(String, bool, u16)> {
+    // One scratch parser for all lines (a parser per line cost more than the parsing).
+    let width = lines
+        .iter()
+        .map(|&(text, _, used)| {
+            text.chars().count().saturating_mul(2).max(usize::from(used))
+        })
+        .max()
+        .unwrap_or(1)
+        .clamp(1, usize::from(u16::MAX));
+    let width =
+        core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
+            .unwrap_or(core::num::NonZeroU16::MIN);
+    let mut parser = crate::Parser::new(core::num::NonZeroU16::MIN, width, 0);
     let rows = lines
         .iter()
-        .map(|&(text, wrapped, used)| parse_formatted_row(text, wrapped, used))
+        .map(|&(text, wrapped, used)| {
+            parser.process(b"\x1b[0m\r\x1b[2K");
+            parser.process(text.as_bytes());
+            let mut row = parser.first_row().clone();
+            row.wrap(wrapped);
+            row.mark_used(used);
+            row
+        })
         .collect();
     crate::grid::reflow_rows(rows, cols.get())
         .iter()

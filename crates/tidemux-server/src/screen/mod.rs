@@ -1228,6 +1228,28 @@ mod tests {
         );
     }
 
+    /// How long a width change takes with a full history of wrapped lines (prints; run
+    /// `cargo test --release -p tidemux-server history_reflow_cost -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn history_reflow_cost() {
+        let mut s = Screen::new(50, 200, 10_000);
+        let line = "\x1b[32mgreen\x1b[0m ".repeat(40);
+        for i in 0..11_000 {
+            feed(&mut s, format!("{i} {line}\r\n").as_bytes());
+        }
+        let t = std::time::Instant::now();
+        s.resize(50, 120);
+        let narrow = t.elapsed();
+        let t = std::time::Instant::now();
+        s.resize(50, 200);
+        let wide = t.elapsed();
+        let (lines, _, bytes) = s.history_stats();
+        eprintln!(
+            "200->120 cols: {narrow:?}, 120->200: {wide:?}; history {lines} lines, {bytes} bytes"
+        );
+    }
+
     /// A small xorshift generator, so the fuzz run needs no dependency and is reproducible.
     struct Rng(u64);
 
