@@ -7,6 +7,7 @@
 //!   [`commands`] (one module per command family) -> [`registry`] (sessions/windows/panes);
 //! - keys typed into panes: [`input`].
 
+pub mod closed;
 pub mod commands;
 pub mod connection;
 pub mod error;
@@ -20,5 +21,6 @@ pub mod registry;
 pub mod screen;
 pub mod state;
 pub mod sync;
+pub mod worktree;
 
 pub use listener::{run, ServerConfig};

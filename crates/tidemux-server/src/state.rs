@@ -29,6 +29,8 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Scheduled requests (`send --after`, `schedule list`).
+    pub schedules: Mutex<crate::commands::schedule::Schedules>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -44,6 +46,7 @@ impl ServerState {
             activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
+            schedules: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
         })
     }
@@ -111,6 +114,21 @@ impl ServerState {
                 self.pane_event(EventKind::TitleChanged, id, |e| e.message = Some(t))
             }
             PaneNote::Exited(exit) => self.pane_exited(id, exit),
+            PaneNote::Reported(r) => {
+                let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
+                let st = match r.state.as_str() {
+                    "clear" => Ok(None),
+                    s => s.parse::<RunState>().map(Some),
+                };
+                match (pane, st) {
+                    (Some(p), Ok(st)) if st != Some(RunState::Exited) => {
+                        crate::commands::orch::apply_report(self, &p, st, r.message)
+                    }
+                    (_, st) => {
+                        tracing::debug!(pane = %id, ?st, "ignored OSC 7734 report");
+                    }
+                }
+            }
         }
     }
 
@@ -154,6 +172,8 @@ impl ServerState {
     /// Called when a pane's process exited: publishes `pane-exited` and the `exited` state;
     /// the pane closes unless its session has remain-on-exit.
     pub fn pane_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
+        // A pane killed before its process ended: complete its closed record.
+        self.registry().closed.set_exit(id, &exit);
         self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit));
         let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
         if let Some(p) = pane {
@@ -173,11 +193,12 @@ impl ServerState {
         let (removed, left) = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
-            let remain = reg
-                .window(entry.window)
-                .and_then(|w| reg.session(w.session))
-                .map(|s| s.remain_on_exit)
-                .unwrap_or(false);
+            let remain = entry.remain_on_exit
+                || reg
+                    .window(entry.window)
+                    .and_then(|w| reg.session(w.session))
+                    .map(|s| s.remain_on_exit)
+                    .unwrap_or(false);
             if remain {
                 return;
             }

@@ -85,6 +85,70 @@ pub async fn wait_for(
     }
 }
 
+impl Channels {
+    /// Consumes the first kept signal among `names` (its index), or registers a waiter on each.
+    pub fn wait_any(&mut self, names: &[String]) -> Result<usize, Vec<oneshot::Receiver<()>>> {
+        if let Some(i) = names
+            .iter()
+            .position(|n| self.map.get(n).is_some_and(|c| c.signalled))
+        {
+            self.map.remove(&names[i]);
+            return Ok(i);
+        }
+        Err(names
+            .iter()
+            .map(|n| self.wait(n).expect("checked: not signalled"))
+            .collect())
+    }
+}
+
+/// Handles `wait-for CHAN1 CHAN2 ... [--timeout]`: returns the first channel signalled (a kept
+/// signal counts at once, first in the order given). The other registrations are dropped, so
+/// they swallow no later signal.
+pub async fn wait_for_any(
+    state: &Arc<ServerState>,
+    channels: Vec<String>,
+    timeout_ms: Option<u64>,
+    closed: impl std::future::Future<Output = ()>,
+) -> CmdResult {
+    if channels.is_empty() || channels.iter().any(String::is_empty) {
+        return Err(CmdError::invalid("channel name is empty"));
+    }
+    let rxs = match lock(&state.channels).wait_any(&channels) {
+        Ok(i) => return Ok(Response::Signalled(channels[i].clone())),
+        Err(rxs) => rxs,
+    };
+    let mut set = tokio::task::JoinSet::new();
+    for (i, rx) in rxs.into_iter().enumerate() {
+        set.spawn(async move { rx.await.map(|()| i) });
+    }
+    let timeout = async {
+        match timeout_ms {
+            Some(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(timeout, closed);
+    loop {
+        tokio::select! {
+            r = set.join_next() => match r {
+                Some(Ok(Ok(i))) => return Ok(Response::Signalled(channels[i].clone())),
+                Some(_) => {}
+                None => return Err(CmdError::failed("every channel waiter was dropped")),
+            },
+            () = &mut timeout => return Err(CmdError {
+                kind: tidemux_proto::ErrorKind::Timeout,
+                message: format!(
+                    "timed out after {} ms waiting for channels {}",
+                    timeout_ms.unwrap_or(0),
+                    channels.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+            () = &mut closed => return Err(CmdError::failed("client went away")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +172,21 @@ mod tests {
         drop(c.wait("b").unwrap());
         c.signal("b");
         assert!(c.wait("b").is_none());
+    }
+
+    #[test]
+    fn wait_any_takes_the_first_kept_signal_and_leaves_the_rest() {
+        let mut c = Channels::default();
+        c.signal("b");
+        c.signal("c");
+        let names = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        assert_eq!(c.wait_any(&names).ok(), Some(1));
+        assert_eq!(c.wait_any(&names).ok(), Some(2));
+        let rxs = c.wait_any(&names).unwrap_err();
+        assert_eq!(rxs.len(), 3);
+        drop(rxs);
+        // Dropped registrations do not swallow a later signal.
+        c.signal("a");
+        assert!(c.wait("a").is_none());
     }
 }

@@ -47,8 +47,14 @@ pub fn windows(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failu
 }
 
 /// `list-panes`.
-pub fn panes(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failure> {
-    match ctx.call(Request::ListPanes { target, all })? {
+pub fn panes(ctx: &Ctx, target: Option<String>, all: bool, closed: bool) -> Result<(), Failure> {
+    let req = if closed {
+        Request::ListClosedPanes
+    } else {
+        Request::ListPanes { target, all }
+    };
+    let all = all || closed;
+    match ctx.call(req)? {
         Response::Panes(v) if ctx.json => output::json(&v),
         Response::Panes(v) => {
             for p in v {
@@ -68,6 +74,7 @@ pub fn panes(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failure
                         (_, Some(s)) => format!(" dead ({s})"),
                         _ => " dead".into(),
                     },
+                    (None, _) if p.closed_at.is_some() => " closed".into(),
                     (None, _) => String::new(),
                 };
                 output::line(&format!(

@@ -9,6 +9,7 @@
 mod io;
 mod list;
 mod misc;
+mod orch;
 mod session;
 mod sync;
 
@@ -87,7 +88,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::SendKey { .. } => "send-key",
             Command::ReadScreen(_) => "read-screen",
             Command::WaitFor { .. } => "wait-for",
-            Command::KillPane(_) => "kill-pane",
+            Command::KillPane { .. } => "kill-pane",
             Command::KillWindow(_) => "kill-window",
             Command::KillSession(_) => "kill-session",
             Command::KillServer => "kill-server",
@@ -107,6 +108,9 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Attach { .. } => "attach",
             Command::DetachClient { .. } => "detach-client",
             Command::ZoomPane(_) => "zoom-pane",
+            Command::Schedule { .. } => "schedule",
+            Command::Run(_) => "run",
+            Command::Log { .. } => "log",
         },
     }
 }
@@ -135,7 +139,6 @@ pub fn run(cli: Cli) -> ExitCode {
                 cols: None,
                 rows: None,
                 history_limit: None,
-                remain_on_exit: false,
                 spawn: Default::default(),
             },
         ),
@@ -157,7 +160,11 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => session::split_window(&ctx, target.target, horizontal, size, detached, spawn),
         Some(Command::ListSessions) => list::sessions(&ctx),
         Some(Command::ListWindows { target, all }) => list::windows(&ctx, target.target, all),
-        Some(Command::ListPanes { target, all }) => list::panes(&ctx, target.target, all),
+        Some(Command::ListPanes {
+            target,
+            all,
+            closed,
+        }) => list::panes(&ctx, target.target, all, closed),
         Some(Command::Send {
             target,
             enter,
@@ -167,6 +174,9 @@ pub fn run(cli: Cli) -> ExitCode {
             wait_idle,
             timeout,
             read,
+            file,
+            stdin,
+            when,
             text,
         }) => io::send(
             &ctx,
@@ -179,20 +189,42 @@ pub fn run(cli: Cli) -> ExitCode {
                 wait_idle,
                 timeout,
                 read,
+                file,
+                stdin,
+                when,
             },
         ),
         Some(Command::SendKey {
             target,
             count,
+            when,
             keys,
-        }) => io::send_key(&ctx, target.target, count, keys),
+        }) => io::send_key(&ctx, target.target, count, keys, &when),
         Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
         Some(Command::WaitFor {
             signal,
             timeout,
-            channel,
-        }) => misc::wait_for(&ctx, signal, timeout, channel),
-        Some(Command::KillPane(t)) => session::simple(&ctx, Request::KillPane { target: t.target }),
+            when,
+            channels,
+        }) => misc::wait_for(&ctx, signal, timeout, channels, &when),
+        Some(Command::KillPane {
+            target,
+            remove_worktree: false,
+        }) => session::simple(
+            &ctx,
+            Request::KillPane {
+                target: target.target,
+            },
+        ),
+        Some(Command::KillPane {
+            target,
+            remove_worktree: true,
+        }) => session::simple(
+            &ctx,
+            Request::KillPaneRemoveWorktree {
+                target: target.target,
+            },
+        ),
         Some(Command::KillWindow(t)) => {
             session::simple(&ctx, Request::KillWindow { target: t.target })
         }
@@ -239,7 +271,30 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Identify) => misc::identify(&ctx),
         Some(Command::Version) => misc::version(&ctx),
         Some(Command::Wait(a)) => sync::wait(&ctx, a),
-        Some(Command::Status { target }) => list::status(&ctx, target.target),
+        Some(Command::Status {
+            target,
+            set: None,
+            message: _,
+            clear: false,
+        }) => list::status(&ctx, target.target),
+        Some(Command::Status {
+            target,
+            set,
+            message,
+            ..
+        }) => orch::set_status(&ctx, target.target, set, message),
+        Some(Command::Schedule { action }) => orch::schedule_cmd(&ctx, action),
+        Some(Command::Run(a)) => match orch::run(&ctx, a) {
+            Ok(code) => return ExitCode::from(code),
+            Err(f) => Err(f),
+        },
+        Some(Command::Log {
+            target,
+            file,
+            ansi,
+            max_size,
+            ..
+        }) => orch::log(&ctx, target.target, file, ansi, max_size),
         Some(Command::Attach {
             target,
             read_only,
@@ -253,19 +308,29 @@ pub fn run(cli: Cli) -> ExitCode {
             },
         ),
         Some(Command::ZoomPane(t)) => session::simple(&ctx, Request::ZoomPane { target: t.target }),
-        Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
+        Some(Command::Events {
+            after,
+            filter,
+            pane,
+            no_output,
+        }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::Notify {
             target,
             clear,
+            when,
             message,
-        }) => session::simple(
-            &ctx,
-            Request::Notify {
+        }) => {
+            let req = Request::Notify {
                 target: target.target,
                 message: message.join(" "),
                 clear,
-            },
-        ),
+            };
+            match orch::when_ms(&when) {
+                Ok(Some(at)) => orch::schedule(&ctx, at, req),
+                Ok(None) => session::simple(&ctx, req),
+                Err(f) => Err(f),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
