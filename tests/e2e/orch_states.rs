@@ -2,7 +2,7 @@
 //! no flapping for 1 Hz redraws, `at-prompt` vs `waiting-input`, self-reported states (command
 //! and OSC 7734), `events --pane` and `--no-output`.
 
-use crate::support::{Server, DEADLINE};
+use crate::support::{wait_until, Server, DEADLINE};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -95,7 +95,12 @@ fn a_wrapper_script_agent_is_waiting_input_and_a_shell_is_at_prompt() {
         "python3 -c 'input(\"name? \")'",
     ]);
     s.wait_text(&shell, "name?");
-    wait_state(&s, &shell, "waiting-input");
+    // (`wait --state waiting-input` accepts at-prompt too, so look at the state itself.)
+    assert!(
+        wait_until(DEADLINE, || state(&s, &shell) == "waiting-input"),
+        "{}",
+        state(&s, &shell)
+    );
     s.ok(&["send", "-t", &agent, "--enter", "y"]);
     s.wait_text(&agent, "answered");
     wait_state(&s, &agent, "idle");

@@ -79,6 +79,7 @@ impl ServerState {
             self.events.publish(e);
         }
         for p in &removed.panes {
+            p.mark_closed();
             p.kill();
         }
         for (p, rows, cols) in removed.resized {

@@ -51,7 +51,7 @@ pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
 /// Default history limit, lines.
 pub const DEFAULT_HISTORY: usize = 10_000;
 /// Largest window edge accepted, cells.
-pub const MAX_EDGE: u16 = 10_000;
+pub use crate::limits::MAX_EDGE;
 
 /// `TERM` for panes: `tmux-256color` when its terminfo entry exists here, else
 /// `screen-256color`.
@@ -117,10 +117,12 @@ fn name_of(command: &[String]) -> String {
         [] => default_shell(),
         [one, ..] => one.split_whitespace().next().unwrap_or("sh").to_owned(),
     };
-    Path::new(&first)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or(first)
+    crate::limits::truncate_name(
+        Path::new(&first)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or(first),
+    )
 }
 
 fn cwd_of(spawn: &Spawn) -> CmdResult<PathBuf> {
@@ -164,6 +166,10 @@ fn start_pane(
     let cwd = cwd_of(spawn)?;
     let mut env = vec![
         ("TERM".to_owned(), pane_term().to_owned()),
+        // Programs read 24-bit colour support from here. Set always: the screen model keeps
+        // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
+        // sets nothing in a detached server; see docs/cli.md). `-e COLORTERM=...` overrides it.
+        ("COLORTERM".to_owned(), "truecolor".to_owned()),
         (
             "TIDEMUX".to_owned(),
             format!("{},{},{}", state.socket.display(), state.pid, session.0),
@@ -189,6 +195,7 @@ fn check_name(kind: &str, name: &str) -> CmdResult<()> {
     if name.is_empty() {
         return Err(CmdError::invalid(format!("{kind} name is empty")));
     }
+    crate::limits::check_name_len(kind, name)?;
     if name.contains([':', '.']) || name.starts_with(['%', '@', '$']) {
         return Err(CmdError::invalid(format!(
             "{kind} name '{name}' may not contain ':' or '.' nor start with '%', '@' or '$'"
@@ -227,12 +234,7 @@ pub fn check_pane_name(reg: &Registry, name: &str, except: Option<PaneId>) -> Cm
 fn check_size(cols: Option<u16>, rows: Option<u16>) -> CmdResult<(u16, u16)> {
     let c = cols.unwrap_or(DEFAULT_SIZE.0);
     let r = rows.unwrap_or(DEFAULT_SIZE.1);
-    if !(1..=MAX_EDGE).contains(&c) || !(1..=MAX_EDGE).contains(&r) {
-        return Err(CmdError::invalid(format!(
-            "bad size {c}x{r}: width and height must be 1..={MAX_EDGE} cells"
-        )));
-    }
-    Ok((c, r))
+    crate::limits::check_window_size(c, r)
 }
 
 fn now_unix() -> u64 {
@@ -275,6 +277,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
         if w.is_empty() {
             return Err(CmdError::invalid("window name is empty"));
         }
+        crate::limits::check_name_len("window", w)?;
     }
     let sid = reg.alloc_session();
     let wid = reg.alloc_window();
@@ -340,6 +343,9 @@ pub fn new_window(
     let sid = reg.resolve_session(target, caller)?;
     if name.as_deref() == Some("") {
         return Err(CmdError::invalid("window name is empty"));
+    }
+    if let Some(n) = &name {
+        crate::limits::check_name_len("window", n)?;
     }
     let (history, (cols, rows), index) = {
         let s = reg.session(sid)?;

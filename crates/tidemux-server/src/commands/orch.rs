@@ -413,6 +413,17 @@ pub fn apply_report(
     report: Option<RunState>,
     message: Option<String>,
 ) {
+    // A report printed by a program (OSC 7734) is cut to the message bound.
+    let message = message.map(|mut m| {
+        if m.len() > crate::limits::MAX_MESSAGE {
+            let mut end = crate::limits::MAX_MESSAGE;
+            while !m.is_char_boundary(end) {
+                end -= 1;
+            }
+            m.truncate(end);
+        }
+        m
+    });
     let msg = message.clone();
     let changed = {
         let mut st = pane.state();
@@ -463,6 +474,16 @@ pub fn set_status(
         return Err(CmdError::invalid(
             "'exited' cannot be reported; valid: running, idle, waiting-input, at-prompt, blocked, done",
         ));
+    }
+    if let Some(m) = message
+        .as_ref()
+        .filter(|m| m.len() > crate::limits::MAX_MESSAGE)
+    {
+        return Err(CmdError::invalid(format!(
+            "message of {} bytes is too long: at most {} bytes",
+            m.len(),
+            crate::limits::MAX_MESSAGE
+        )));
     }
     let pane = super::io::live_pane(state, caller, target)?;
     apply_report(state, &pane, report, message);

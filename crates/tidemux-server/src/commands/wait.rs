@@ -14,6 +14,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{ErrorKind, RunState, Sent, WaitOutcome, WaitSpec};
 
+/// The outcome of a wait whose pane was closed (killed, or its process exited and the pane
+/// was removed) before any condition held.
+pub const PANE_CLOSED: &str = "pane-closed";
+
 /// Sustained minimum time between two evaluations of one waiter while output keeps coming.
 pub const EVAL_GAP: Duration = Duration::from_millis(2);
 /// Evaluations a waiter may make back to back before [`EVAL_GAP`] applies.
@@ -131,6 +135,13 @@ struct Fired {
     row: Option<i64>,
 }
 
+/// Whether a pane in state `is` meets `--state want`: `waiting-input` also accepts `at-prompt`
+/// (a shell at its prompt waits for input too, and scripts written before `at-prompt` existed
+/// keep working); every other state only itself.
+pub fn state_matches(is: RunState, want: RunState) -> bool {
+    is == want || (want == RunState::WaitingInput && is == RunState::AtPrompt)
+}
+
 /// Evaluates the conditions on one state; also returns when an idle condition could next hold.
 fn evaluate(c: &Conditions, st: &mut PaneState, now: Instant) -> (Option<Fired>, Option<Instant>) {
     st.screen.sync();
@@ -180,7 +191,7 @@ fn evaluate(c: &Conditions, st: &mut PaneState, now: Instant) -> (Option<Fired>,
     }
     if let Some(want) = c.state {
         let fresh = c.since.is_none_or(|s| st.run.entered_seq() > s);
-        if st.run.state() == want && fresh {
+        if state_matches(st.run.state(), want) && fresh {
             return (
                 Some(Fired {
                     condition: "state",
@@ -255,6 +266,13 @@ pub async fn wait_on(
                 condition: Some(f.condition.to_owned()),
                 matched: f.matched,
                 row: f.row,
+                ..outcome
+            });
+        }
+        if pane.is_closed() {
+            // Nothing can change any more: end now, with the exit status if it is known.
+            return Ok(WaitOutcome {
+                condition: Some(PANE_CLOSED.to_owned()),
                 ..outcome
             });
         }

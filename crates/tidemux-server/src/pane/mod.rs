@@ -115,6 +115,7 @@ pub struct Pane {
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
     seq_tx: watch::Sender<u64>,
     logger: Mutex<Option<log::Logger>>,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Pane {
@@ -208,6 +209,7 @@ impl Pane {
             killer: Mutex::new(child.clone_killer()),
             seq_tx,
             logger: Mutex::new(None),
+            closed: std::sync::atomic::AtomicBool::new(false),
         });
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
@@ -272,6 +274,19 @@ impl Pane {
     /// Wakes every [`Pane::subscribe`] receiver (after a state change).
     pub fn notify_watchers(&self) {
         self.seq_tx.send_modify(|_| {});
+    }
+
+    /// Marks the pane closed (taken out of the server's model: killed, or its process exited
+    /// without remain-on-exit) and wakes its waiters, which end with `pane-closed`.
+    pub fn mark_closed(&self) {
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.notify_watchers();
+    }
+
+    /// Whether [`Pane::mark_closed`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Pid of the leader of the terminal's foreground process group.
