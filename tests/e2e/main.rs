@@ -14,6 +14,7 @@ mod orch_exit;
 mod orch_input;
 mod orch_schedule;
 mod orch_states;
+mod orch_tasks;
 mod orch_wait;
 mod programs;
 mod readme;
