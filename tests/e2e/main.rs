@@ -10,6 +10,7 @@ mod faults;
 mod fuzz_protocol;
 mod hardening_client;
 mod install;
+mod orch_docs;
 mod orch_exit;
 mod orch_input;
 mod orch_schedule;

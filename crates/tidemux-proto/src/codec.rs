@@ -18,7 +18,10 @@ use serde::Serialize;
 use std::io::{self, Read, Write};
 
 /// Protocol version; bumped on any incompatible change to the message types.
-pub const PROTOCOL_VERSION: u32 = 1;
+///
+/// 2: fields appended to `Spawn` (`remain_on_exit`, `worktree`) and `PaneInfo` (`closed_at`,
+/// `worktree`, `branch`, `state_message`), which bincode encodes by position (issue 14).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// First four bytes of every handshake.
 pub const MAGIC: [u8; 4] = *b"TDMX";
