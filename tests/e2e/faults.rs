@@ -685,7 +685,7 @@ fn protocol_version_mismatch_both_ways() {
     c.write_all(&codec::hello(999)).expect("hello");
     let mut h = [0u8; HELLO_LEN];
     c.read_exact(&mut h).expect("server hello");
-    assert_eq!(&h, b"TDMX\x01\x00\x00\x00");
+    assert_eq!(h, codec::hello(tidemux_proto::PROTOCOL_VERSION));
     assert_closed(&mut c);
     assert!(s.ok(&["list-sessions"]).contains("work"));
 
@@ -716,14 +716,15 @@ fn protocol_version_mismatch_both_ways() {
     });
     let o = fake.run(&["list-sessions"]);
     let (client_hello, rest) = server.join().expect("fake server");
-    assert_eq!(client_hello, codec::hello(1));
+    assert_eq!(client_hello, codec::hello(tidemux_proto::PROTOCOL_VERSION));
     assert!(rest.is_empty(), "client sent a request anyway: {rest:?}");
+    let ours = format!("version {}", tidemux_proto::PROTOCOL_VERSION);
     assert_failed(
         &o,
         1,
         "list-sessions",
         &[
-            "version 1",
+            ours.as_str(),
             "version 999",
             "restart the server",
             fake.socket.to_str().expect("UTF-8"),
