@@ -25,6 +25,9 @@ Environment:
   TIDEMUX_LOG_FILE    server log file instead (- for stderr)
   TIDEMUX_LOG_BESIDE_SOCKET=1  server log in SOCKET.log beside the socket instead
   TIDEMUX_MAX_CONNECTIONS  server's cap on open connections (default 512)
+  TIDEMUX_CLOSED_PANES, TIDEMUX_CLOSED_BYTES  closed panes the server keeps (default 100,
+                      4 MiB; list-panes --closed)
+  TIDEMUX_WORKTREE_DIR  directory for --worktree worktrees (default <repo>/../<repo>.worktrees)
   SHELL               program of a new pane when no command is given
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane
