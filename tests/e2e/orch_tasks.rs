@@ -285,6 +285,34 @@ fn transcripts_plain_ansi_rotated_and_history_export() {
     assert!(wait_until(DEADLINE, || std::fs::read_to_string(&ansi)
         .unwrap_or_default()
         .contains("\x1b[31mred\x1b[0m text-42")));
+    // Timestamps: every line starts with its UTC time (RFC 3339, ms).
+    let stamped = s.dir.path().join("stamped.log");
+    s.ok(&[
+        "log",
+        "-t",
+        &b,
+        "--file",
+        stamped.to_str().unwrap(),
+        "--timestamps",
+    ]);
+    s.ok(&["send", "-t", &b, "--enter", "echo stamped-$((6*7))"]);
+    let line_of = || {
+        std::fs::read_to_string(&stamped)
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.ends_with(" stamped-42"))
+            .map(str::to_owned)
+    };
+    assert!(wait_until(DEADLINE, || line_of().is_some()));
+    let line = line_of().unwrap();
+    let (time, _) = line.split_once(' ').unwrap();
+    assert!(
+        time.len() == 24
+            && time.ends_with('Z')
+            && time.as_bytes()[10] == b'T'
+            && time.starts_with("20"),
+        "{line}"
+    );
     // Stop: later output is not logged.
     s.ok(&["log", "-t", &pane, "--stop"]);
     s.ok(&["send", "-t", &pane, "--enter", "echo after-$((1+1))"]);

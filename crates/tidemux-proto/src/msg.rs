@@ -442,6 +442,9 @@ pub enum Request {
         ansi: bool,
         /// Rotate when the file reaches this many bytes.
         max_bytes: Option<u64>,
+        /// Plain text: start every line with its UTC arrival time (RFC 3339, ms).
+        #[serde(default)]
+        timestamps: bool,
     },
 }
 

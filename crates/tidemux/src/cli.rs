@@ -470,11 +470,14 @@ pub enum Command {
         /// Text only (the default).
         #[arg(long)]
         plain: bool,
+        /// Start every line with its UTC arrival time (RFC 3339, ms); plain text only.
+        #[arg(long, conflicts_with = "ansi")]
+        timestamps: bool,
         /// Rotate to PATH.1 .. PATH.5 at this size in bytes (default 64 MiB).
         #[arg(long, value_name = "BYTES")]
         max_size: Option<u64>,
         /// Stop logging.
-        #[arg(long, conflicts_with_all = ["file", "ansi", "plain", "max_size"])]
+        #[arg(long, conflicts_with_all = ["file", "ansi", "plain", "max_size", "timestamps"])]
         stop: bool,
     },
     /// Attach to a session (-r: read-only observer).

@@ -228,7 +228,16 @@ pub async fn dispatch(
             file,
             ansi,
             max_bytes,
-        } => orch::log(state, caller, target.as_deref(), file, ansi, max_bytes),
+            timestamps,
+        } => orch::log(
+            state,
+            caller,
+            target.as_deref(),
+            file,
+            ansi,
+            max_bytes,
+            timestamps,
+        ),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -490,7 +490,7 @@ pub fn set_status(
     Ok(Response::Ok)
 }
 
-/// `log -t PANE --file PATH [--ansi|--plain] [--max-size BYTES]`, or `--stop`.
+/// `log -t PANE --file PATH [--ansi|--plain [--timestamps]] [--max-size BYTES]`, or `--stop`.
 ///
 /// # Errors
 /// A relative path, a file that cannot be opened, or the target is not a live pane.
@@ -501,14 +501,16 @@ pub fn log(
     file: Option<String>,
     ansi: bool,
     max_bytes: Option<u64>,
+    timestamps: bool,
 ) -> CmdResult {
     let pane = super::io::live_pane(state, caller, target)?;
     let logger = match file {
         None => None,
         Some(path) => Some(
-            crate::pane::log::Logger::open(
+            crate::pane::log::Logger::open_with(
                 &path,
                 ansi,
+                timestamps,
                 max_bytes.unwrap_or(crate::pane::log::DEFAULT_MAX_BYTES),
             )
             .map_err(CmdError::invalid)?,

@@ -5,7 +5,8 @@
 //! - `--plain` (default): text only. Escape sequences (CSI, OSC, DCS, two-byte ESC) are
 //!   dropped, carriage returns too, other control characters except tab, newline and
 //!   backspace are dropped; newlines are kept. A stateful filter, so a sequence split across
-//!   two reads is still removed.
+//!   two reads is still removed. With `--timestamps`, every line starts with the UTC time its
+//!   first character was read, `2026-12-01T07:10:22.123Z ` (RFC 3339, milliseconds).
 //!
 //! Rotation: when the file would exceed `max_bytes`, it is renamed to `PATH.1` (the previous
 //! `PATH.1` to `PATH.2`, up to [`KEEP_ROTATED`] files) and a new `PATH` is started. A write
@@ -43,8 +44,33 @@ pub struct Logger {
     written: u64,
     max_bytes: u64,
     ansi: bool,
+    timestamps: bool,
+    at_line_start: bool,
     filter: Filter,
     scratch: Vec<u8>,
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix milliseconds (proleptic Gregorian calendar, UTC).
+pub fn rfc3339_ms(ms: u64) -> String {
+    let (secs, milli) = (ms / 1000, ms % 1000);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-Compatible Low-Level Date
+    // Algorithms").
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 impl Logger {
@@ -53,6 +79,19 @@ impl Logger {
     /// # Errors
     /// A relative path, a size below [`MIN_MAX_BYTES`], or the file cannot be opened.
     pub fn open(path: &str, ansi: bool, max_bytes: u64) -> Result<Self, String> {
+        Self::open_with(path, ansi, false, max_bytes)
+    }
+
+    /// Opens (appends to) `path`; `timestamps` prefixes plain lines with their time.
+    ///
+    /// # Errors
+    /// As [`Logger::open`].
+    pub fn open_with(
+        path: &str,
+        ansi: bool,
+        timestamps: bool,
+        max_bytes: u64,
+    ) -> Result<Self, String> {
         let p = PathBuf::from(path);
         if !p.is_absolute() {
             return Err(format!("log file '{path}' is not an absolute path"));
@@ -74,23 +113,43 @@ impl Logger {
             written,
             max_bytes,
             ansi,
+            timestamps: timestamps && !ansi,
+            at_line_start: true,
             filter: Filter::Text,
             scratch: Vec::new(),
         })
     }
 
+    /// Appends a kept byte, with the time first at the start of a line (`--timestamps`).
+    fn keep(&mut self, b: u8, stamp: &mut Option<String>) {
+        if self.timestamps && self.at_line_start && b != b'\n' {
+            let t = stamp.get_or_insert_with(|| {
+                let ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as u64)
+                    .unwrap_or(0);
+                rfc3339_ms(ms)
+            });
+            self.scratch.extend_from_slice(t.as_bytes());
+            self.scratch.push(b' ');
+        }
+        self.at_line_start = b == b'\n';
+        self.scratch.push(b);
+    }
+
     fn filter(&mut self, bytes: &[u8]) {
         self.scratch.clear();
+        let mut stamp = None;
         for &b in bytes {
             self.filter = match (self.filter, b) {
                 (Filter::Text, 0x1b) => Filter::Esc,
                 (Filter::Text, b'\n' | b'\t' | 0x08) => {
-                    self.scratch.push(b);
+                    self.keep(b, &mut stamp);
                     Filter::Text
                 }
                 (Filter::Text, c) if c < 0x20 || c == 0x7f => Filter::Text,
                 (Filter::Text, c) => {
-                    self.scratch.push(c);
+                    self.keep(c, &mut stamp);
                     Filter::Text
                 }
                 (Filter::Esc, b'[') => Filter::Csi,
@@ -168,6 +227,30 @@ mod tests {
         l.write(b"1mred\x1b[0m\r\n\x1b]0;tit").unwrap();
         l.write(b"le\x07b\x1b(Bc\n").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"ared\nbc\n");
+    }
+
+    #[test]
+    fn timestamps_start_each_line() {
+        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339_ms(1_795_244_315_516), "2026-11-21T06:58:35.516Z");
+        assert_eq!(rfc3339_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.log");
+        let mut l = Logger::open_with(p.to_str().unwrap(), false, true, 1 << 20).unwrap();
+        l.write(b"one\r\ntw").unwrap();
+        l.write(b"o\n\n").unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text:?}");
+        assert!(
+            lines[0].ends_with("Z one") && lines[0].len() == 24 + 4,
+            "{text:?}"
+        );
+        assert!(
+            lines[1].ends_with("Z two") && lines[1].starts_with("20"),
+            "{text:?}"
+        );
+        assert_eq!(lines[2], "");
     }
 
     #[test]

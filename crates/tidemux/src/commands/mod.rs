@@ -309,8 +309,9 @@ pub fn run(cli: Cli) -> ExitCode {
             file,
             ansi,
             max_size,
+            timestamps,
             ..
-        }) => orch::log(&ctx, target.target, file, ansi, max_size),
+        }) => orch::log(&ctx, target.target, file, ansi, max_size, timestamps),
         Some(Command::Attach {
             target,
             read_only,

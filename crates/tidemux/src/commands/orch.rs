@@ -206,7 +206,7 @@ pub fn set_status(
     Ok(())
 }
 
-/// `log -t PANE --file PATH [--ansi|--plain] [--max-size B]` / `log --stop`.
+/// `log -t PANE --file PATH [--ansi|--plain [--timestamps]] [--max-size B]` / `log --stop`.
 ///
 /// # Errors
 /// As the server's answer.
@@ -216,6 +216,7 @@ pub fn log(
     file: Option<String>,
     ansi: bool,
     max_bytes: Option<u64>,
+    timestamps: bool,
 ) -> Result<(), Failure> {
     let file = file.map(|f| absolute(&f));
     ctx.call(Request::Log {
@@ -223,6 +224,7 @@ pub fn log(
         file,
         ansi,
         max_bytes,
+        timestamps,
     })?;
     ctx.done();
     Ok(())
