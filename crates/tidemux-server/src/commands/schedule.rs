@@ -144,6 +144,13 @@ fn normalise(
             clear,
         } => {
             let p = pane_of(target.as_deref())?;
+            if message.len() > crate::limits::MAX_MESSAGE {
+                return Err(CmdError::invalid(format!(
+                    "message of {} bytes is too long: at most {} bytes",
+                    message.len(),
+                    crate::limits::MAX_MESSAGE
+                )));
+            }
             info.command = "notify".into();
             info.pane = Some(p);
             info.summary = if clear {
@@ -162,8 +169,11 @@ fn normalise(
             signal: true,
             timeout_ms,
         } => {
-            if channel.is_empty() {
-                return Err(CmdError::invalid("channel name is empty"));
+            if channel.is_empty() || channel.len() > crate::limits::MAX_CHANNEL_NAME {
+                return Err(CmdError::invalid(format!(
+                    "bad channel name: 1..={} bytes",
+                    crate::limits::MAX_CHANNEL_NAME
+                )));
             }
             info.command = "wait-for".into();
             info.channel = Some(channel.clone());
