@@ -151,6 +151,11 @@ fn a_program_reports_its_own_state_by_command_and_by_osc() {
     wait_state(&s, &pane, "blocked");
     let info = pane_info(&s, &pane);
     assert_eq!(info["state_message"], "needs approval");
+    let table = s.ok(&["status"]);
+    assert!(
+        table.contains("blocked") && table.contains("(needs approval)"),
+        "{table}"
+    );
     std::thread::sleep(Duration::from_millis(1500)); // several monitor samples
     assert_eq!(state(&s, &pane), "blocked");
     // Input to the pane clears the report; the inference takes over again.

@@ -229,7 +229,7 @@ pub fn read_screen(
         Ok(p) => p,
         Err(e) => {
             // A closed pane's final screen (issue 14).
-            if let Ok(super::orch::Target::Closed(rec)) =
+            if let Ok(super::orch::Target::Closed(rec) | super::orch::Target::Ending(_, rec)) =
                 super::orch::resolve_any(state, caller, target)
             {
                 return Ok(Response::Screen(super::orch::closed_screen(&rec, range)));

@@ -15,10 +15,72 @@ use tidemux_proto::{
 
 /// What a target names once its pane may have closed.
 pub enum Target {
-    /// A live pane (or a closed one whose process still runs: a killed pane being hung up).
+    /// A live pane.
     Pane(Arc<Pane>),
     /// A closed pane's record: its final outcome for the conditions asked.
     Closed(Box<crate::closed::ClosedPane>),
+    /// A closed pane whose process is still ending (a killed pane being hung up): its record
+    /// gets the exit status once the process is reaped.
+    Ending(Arc<Pane>, Box<crate::closed::ClosedPane>),
+}
+
+/// Waits (up to `timeout`) until a closed pane's process has been reaped; the record with its
+/// exit status filled in.
+pub async fn settle(
+    pane: &Pane,
+    mut rec: crate::closed::ClosedPane,
+    timeout: Option<Duration>,
+) -> crate::closed::ClosedPane {
+    let mut rx = pane.subscribe();
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    loop {
+        rx.borrow_and_update();
+        if let Some(e) = pane.state().exit.clone() {
+            rec.info.exit = Some(e);
+            rec.info.dead = true;
+            rec.info.pid = None;
+            return rec;
+        }
+        let sleep = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = rx.changed() => if r.is_err() { return rec },
+            () = sleep => return rec,
+        }
+    }
+}
+
+/// The outcome on a closed pane, waiting for a killed pane's exit status when `--exit` or
+/// `--state exited` asks for it.
+async fn ending_outcome(
+    pane: Arc<Pane>,
+    rec: crate::closed::ClosedPane,
+    spec: &WaitSpec,
+    timeout: Option<Duration>,
+) -> CmdResult<WaitOutcome> {
+    if !(spec.exit || spec.state == Some(RunState::Exited)) {
+        return closed_outcome(&rec, spec);
+    }
+    let rec = settle(&pane, rec, timeout).await;
+    if rec.info.exit.is_none() {
+        return Ok(WaitOutcome {
+            pane: rec.info.id,
+            condition: None,
+            timed_out: true,
+            seq: rec.info.seq,
+            matched: None,
+            row: None,
+            exit: None,
+            state: rec.info.state,
+            sent: None,
+            screen: None,
+        });
+    }
+    closed_outcome(&rec, spec)
 }
 
 /// Resolves a pane target, falling back to the closed-pane records for `%N` or a pane name
@@ -44,7 +106,7 @@ pub fn resolve_any(
             };
             if rec.info.exit.is_none() {
                 if let Some(p) = rec.pane.upgrade() {
-                    return Ok(Target::Pane(p));
+                    return Ok(Target::Ending(p, Box::new(rec.clone())));
                 }
             }
             Ok(Target::Closed(Box::new(rec.clone())))
@@ -169,6 +231,12 @@ pub async fn wait_one(
     match resolve_any(state, caller, target)? {
         Target::Pane(p) => wait_on(p, &cond, timeout, None, closed).await,
         Target::Closed(rec) => closed_outcome(&rec, spec),
+        Target::Ending(p, rec) => {
+            tokio::select! {
+                r = ending_outcome(p, *rec, spec, timeout) => r,
+                () = closed => Err(CmdError::failed("client went away")),
+            }
+        }
     }
 }
 
@@ -340,6 +408,7 @@ pub async fn wait_many(
     let mut live: Vec<(usize, Arc<Pane>)> = Vec::new();
     let mut set = tokio::task::JoinSet::new();
     let mut never = 0;
+    let mut ending: Vec<(usize, tidemux_proto::PaneInfo)> = Vec::new();
     for (i, r) in resolved.into_iter().enumerate() {
         match r {
             Target::Pane(p) => {
@@ -348,6 +417,11 @@ pub async fn wait_many(
                 set.spawn(
                     async move { (i, wait_on(p, &c, None, None, std::future::pending()).await) },
                 );
+            }
+            Target::Ending(p, rec) => {
+                let sp = spec.clone();
+                ending.push((i, rec.info.clone()));
+                set.spawn(async move { (i, ending_outcome(p, *rec, &sp, None).await) });
             }
             Target::Closed(rec) => match closed_outcome(&rec, &spec) {
                 Ok(o) if !all => return Ok(Response::Waited(o)),
@@ -393,6 +467,22 @@ pub async fn wait_many(
                     if done[i].is_none() {
                         let o = wait_on(p, &cond, Some(Duration::ZERO), None, std::future::pending()).await?;
                         done[i] = Some(WaitOutcome { timed_out: true, condition: None, ..o });
+                    }
+                }
+                for (i, info) in ending {
+                    if done[i].is_none() {
+                        done[i] = Some(WaitOutcome {
+                            pane: info.id,
+                            condition: None,
+                            timed_out: true,
+                            seq: info.seq,
+                            matched: None,
+                            row: None,
+                            exit: None,
+                            state: info.state,
+                            sent: None,
+                            screen: None,
+                        });
                     }
                 }
                 if all {

@@ -131,6 +131,11 @@ pub fn status(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
                     .attention_message
                     .as_deref()
                     .map_or(p.title.clone(), |m| format!("[{m}] {}", p.title));
+                // A self-reported state's message comes first (`status --set ... --message`).
+                let title = p
+                    .state_message
+                    .as_deref()
+                    .map_or(title.clone(), |m| format!("({m}) {title}"));
                 output::line(&format!(
                     "{:<6} {:<20} {:<14} {:<18} {:>7.1}s {:<5} {}",
                     p.id.to_string(),
