@@ -4,12 +4,18 @@
 mod support;
 
 mod agent;
+mod api;
 mod attach;
 mod basics;
+mod buffers;
+mod cmdset_misc;
+mod environ;
 mod faults;
+mod formats;
 mod fuzz_protocol;
 mod hardening_client;
 mod install;
+mod options;
 mod orch_docs;
 mod orch_exit;
 mod orch_input;
@@ -19,3 +25,4 @@ mod orch_tasks;
 mod orch_wait;
 mod programs;
 mod readme;
+mod waitlock;

@@ -161,6 +161,8 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// Split a pane; prints the new pane id.
@@ -188,11 +190,13 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// List sessions.
     #[command(visible_alias = "ls", after_help = "Example:\n  tidemux ls --json")]
-    ListSessions,
+    ListSessions(crate::cli_cmdset::ListFormatArgs),
     /// List windows of a session (-a: all).
     #[command(
         visible_alias = "lsw",
@@ -204,6 +208,8 @@ pub enum Command {
         /// All sessions.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// List panes of a window or session (-a: all).
     #[command(
@@ -216,6 +222,8 @@ pub enum Command {
         /// All panes on the server.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
         /// Recently closed panes instead (last status, kept for a while).
         #[arg(long, conflicts_with_all = ["all", "target"])]
         closed: bool,
@@ -295,6 +303,8 @@ pub enum Command {
         /// Signal the channel (wakes every waiter; kept if none waits).
         #[arg(short = 'S')]
         signal: bool,
+        #[command(flatten)]
+        lock: crate::cli_cmdset::WaitLockArgs,
         /// Give up after SECONDS (exit 124).
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,
@@ -311,10 +321,10 @@ pub enum Command {
     )]
     KillPane {
         #[command(flatten)]
-        target: TargetArg,
+        kill: crate::cli_cmdset::KillArgs,
         /// Also remove the git worktree it was started in (refused if it has uncommitted
         /// changes).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all_others")]
         remove_worktree: bool,
     },
     /// Kill a window.
@@ -322,10 +332,10 @@ pub enum Command {
         visible_alias = "killw",
         after_help = "Example:\n  tidemux kill-window -t work:logs"
     )]
-    KillWindow(TargetArg),
+    KillWindow(crate::cli_cmdset::KillArgs),
     /// Kill a session.
     #[command(after_help = "Example:\n  tidemux kill-session -t work")]
-    KillSession(TargetArg),
+    KillSession(crate::cli_cmdset::KillArgs),
     /// Kill every pane and stop the server.
     #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
@@ -400,6 +410,14 @@ pub enum Command {
     /// Print client and server versions.
     #[command(after_help = "Example:\n  tidemux version --json")]
     Version,
+    /// Write the JSON Schemas of the socket API (docs/api/*.schema.json) into DIR.
+    #[command(after_help = "Example (in the source tree):\n  tidemux api-schema --out docs/api")]
+    ApiSchema {
+        /// Directory to write into (created if missing); other *.schema.json files there are
+        /// removed.
+        #[arg(long, value_name = "DIR", default_value = "docs/api")]
+        out: PathBuf,
+    },
     /// Wait until a condition holds on a pane (exit 124 on timeout).
     #[command(
         after_help = "Examples:\n  tidemux wait -t work --text '^(PASS|FAIL)' --since 4711 --timeout 600\n  tidemux wait -t work --prompt --timeout 60     # needs shell-init in the pane's shell\n  tidemux wait -t work --state waiting-input --read"
@@ -552,6 +570,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: InitShell,
     },
+    /// tmux's command set (issue 11): `cli_cmdset.rs`.
+    #[command(flatten)]
+    CmdSet(crate::cli_cmdset::CmdSetCommand),
 }
 
 /// Shells `shell-init` supports.
@@ -667,6 +688,9 @@ pub struct NewSessionArgs {
     /// Do not attach.
     #[arg(short = 'd')]
     pub detached: bool,
+    /// If the session (-s) exists, attach to it (with -d: do nothing) instead of failing.
+    #[arg(short = 'A')]
+    pub attach_existing: bool,
     #[command(flatten)]
     pub attach: AttachFlags,
     /// Session name.
@@ -684,6 +708,8 @@ pub struct NewSessionArgs {
     /// History lines kept per pane (default 10000).
     #[arg(long, value_name = "N")]
     pub history_limit: Option<u32>,
+    #[command(flatten)]
+    pub print: crate::cli_cmdset::PrintArgs,
     #[command(flatten)]
     pub spawn: SpawnArgs,
 }
@@ -832,7 +858,7 @@ mod tests {
     fn global_options_after_the_command_are_accepted() {
         let c = parse("tidemux ls -S /tmp/x").expect("ls -S");
         assert_eq!(c.socket_path, Some(PathBuf::from("/tmp/x")));
-        assert!(matches!(c.command, Some(Command::ListSessions)));
+        assert!(matches!(c.command, Some(Command::ListSessions(_))));
         let c = parse("tidemux send -t w -L work --enter hi").expect("send -L");
         assert_eq!(c.socket_name.as_deref(), Some("work"));
         let Some(Command::Send { text, enter, .. }) = c.command else {

@@ -1,29 +1,73 @@
 //! list-sessions, list-windows, list-panes.
 
+use super::cmdset::{self, Listed};
 use super::{unexpected, Ctx};
+use crate::cli_cmdset::ListFormatArgs;
 use crate::output::{self, Failure};
-use tidemux_proto::{Request, Response};
+use tidemux_proto::{ListScope, Request, Response};
 
-/// `list-sessions`.
-pub fn sessions(ctx: &Ctx) -> Result<(), Failure> {
+/// Runs -F/-f: `Ok(None)` when the lines are printed, else which ids to keep (`None` = all).
+fn formatted(
+    ctx: &Ctx,
+    scope: ListScope,
+    target: Option<String>,
+    all: bool,
+    f: &ListFormatArgs,
+) -> Result<Option<Option<Vec<String>>>, Failure> {
+    Ok(match cmdset::list(ctx, scope, target, all, f)? {
+        Listed::Plain => Some(None),
+        Listed::Printed => None,
+        Listed::Ids(ids) => Some(Some(ids)),
+    })
+}
+
+fn keep(ids: &Option<Vec<String>>, id: String) -> bool {
+    ids.as_ref().is_none_or(|v| v.contains(&id))
+}
+
+/// `list-sessions [-F FORMAT] [-f FILTER]`.
+pub fn sessions(ctx: &Ctx, f: &ListFormatArgs) -> Result<(), Failure> {
+    let Some(ids) = formatted(ctx, ListScope::Sessions, None, false, f)? else {
+        return Ok(());
+    };
     match ctx.call(Request::ListSessions)? {
-        Response::Sessions(v) if ctx.json => output::json(&v),
-        Response::Sessions(v) => {
-            for s in v {
-                output::line(&format!("{}: {} windows ({})", s.name, s.windows, s.id));
-            }
+        Response::Sessions(mut v) => {
+            v.retain(|s| keep(&ids, s.id.to_string()));
+            print_sessions(ctx, v);
         }
         other => return Err(unexpected(&other)),
     }
     Ok(())
 }
 
+fn print_sessions(ctx: &Ctx, v: Vec<tidemux_proto::SessionInfo>) {
+    match v {
+        v if ctx.json => output::json(&v),
+        v => {
+            for s in v {
+                output::line(&format!("{}: {} windows ({})", s.name, s.windows, s.id));
+            }
+        }
+    }
+}
+
 /// `list-windows`.
-pub fn windows(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failure> {
+pub fn windows(
+    ctx: &Ctx,
+    target: Option<String>,
+    all: bool,
+    f: &ListFormatArgs,
+) -> Result<(), Failure> {
+    let Some(ids) = formatted(ctx, ListScope::Windows, target.clone(), all, f)? else {
+        return Ok(());
+    };
     match ctx.call(Request::ListWindows { target, all })? {
-        Response::Windows(v) if ctx.json => output::json(&v),
+        Response::Windows(mut v) if ctx.json => {
+            v.retain(|w| keep(&ids, w.id.to_string()));
+            output::json(&v)
+        }
         Response::Windows(v) => {
-            for w in v {
+            for w in v.into_iter().filter(|w| keep(&ids, w.id.to_string())) {
                 let prefix = if all {
                     format!("{}:", w.session_name)
                 } else {
@@ -47,17 +91,22 @@ pub fn windows(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failu
 }
 
 /// `list-panes`.
-pub fn panes(ctx: &Ctx, target: Option<String>, all: bool, closed: bool) -> Result<(), Failure> {
-    let req = if closed {
-        Request::ListClosedPanes
-    } else {
-        Request::ListPanes { target, all }
+pub fn panes(
+    ctx: &Ctx,
+    target: Option<String>,
+    all: bool,
+    f: &ListFormatArgs,
+) -> Result<(), Failure> {
+    let Some(ids) = formatted(ctx, ListScope::Panes, target.clone(), all, f)? else {
+        return Ok(());
     };
-    let all = all || closed;
-    match ctx.call(req)? {
-        Response::Panes(v) if ctx.json => output::json(&v),
+    match ctx.call(Request::ListPanes { target, all })? {
+        Response::Panes(mut v) if ctx.json => {
+            v.retain(|p| keep(&ids, p.id.to_string()));
+            output::json(&v)
+        }
         Response::Panes(v) => {
-            for p in v {
+            for p in v.into_iter().filter(|p| keep(&ids, p.id.to_string())) {
                 let prefix = if all {
                     format!("{}:{}.", p.session_name, p.window_index)
                 } else {
@@ -145,6 +194,37 @@ pub fn status(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
                     p.quiet_secs,
                     if flags.is_empty() { "-".into() } else { flags },
                     title
+                ));
+            }
+        }
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
+}
+
+/// `list-panes --closed`: recently closed panes, oldest first (JSON: the `list-panes` objects
+/// with `closed_at` set).
+pub fn closed_panes(ctx: &Ctx) -> Result<(), Failure> {
+    match ctx.call(Request::ListClosedPanes)? {
+        Response::Panes(v) if ctx.json => output::json(&v),
+        Response::Panes(v) => {
+            for p in v {
+                let name = p
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" \"{n}\""))
+                    .unwrap_or_default();
+                let end = match &p.exit {
+                    Some(e) => match (e.code, &e.signal) {
+                        (Some(c), _) => format!("dead (status {c})"),
+                        (_, Some(s)) => format!("dead ({s})"),
+                        _ => "dead".into(),
+                    },
+                    None => "closed".into(),
+                };
+                output::line(&format!(
+                    "{}:{}.{}: [{}x{}] {}{name} {} {end}",
+                    p.session_name, p.window_index, p.index, p.cols, p.rows, p.id, p.command
                 ));
             }
         }

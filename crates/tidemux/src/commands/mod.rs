@@ -6,6 +6,7 @@
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
 
+mod cmdset;
 mod io;
 mod list;
 mod misc;
@@ -81,7 +82,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::NewSession(_) => "new-session",
             Command::NewWindow { .. } => "new-window",
             Command::SplitWindow { .. } => "split-window",
-            Command::ListSessions => "list-sessions",
+            Command::ListSessions(_) => "list-sessions",
             Command::ListWindows { .. } => "list-windows",
             Command::ListPanes { .. } => "list-panes",
             Command::Send { .. } => "send",
@@ -101,6 +102,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::HasSession(_) => "has-session",
             Command::Identify => "identify",
             Command::Version => "version",
+            Command::ApiSchema { .. } => "api-schema",
             Command::Wait(_) => "wait",
             Command::Status { .. } => "status",
             Command::Events { .. } => "events",
@@ -114,6 +116,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
+            Command::CmdSet(c) => cmdset::name(c),
         },
     }
 }
@@ -149,12 +152,14 @@ pub fn run(cli: Cli) -> ExitCode {
             &ctx,
             crate::cli::NewSessionArgs {
                 detached: false,
+                attach_existing: false,
                 attach: cli.attach,
                 name: None,
                 window_name: None,
                 cols: None,
                 rows: None,
                 history_limit: None,
+                print: Default::default(),
                 spawn: Default::default(),
             },
         ),
@@ -164,23 +169,43 @@ pub fn run(cli: Cli) -> ExitCode {
             target,
             name,
             detached,
+            print,
             spawn,
-        }) => session::new_window(&ctx, target.target, name, detached, spawn),
+        }) => session::new_window(
+            &ctx,
+            target.target,
+            name,
+            detached,
+            print,
+            spawn.remain_on_exit,
+            spawn,
+        ),
         Some(Command::SplitWindow {
             target,
             horizontal,
             size,
             detached,
+            print,
             spawn,
             ..
-        }) => session::split_window(&ctx, target.target, horizontal, size, detached, spawn),
-        Some(Command::ListSessions) => list::sessions(&ctx),
-        Some(Command::ListWindows { target, all }) => list::windows(&ctx, target.target, all),
+        }) => session::split_window(
+            &ctx,
+            target.target,
+            horizontal,
+            size,
+            detached,
+            print,
+            spawn.remain_on_exit,
+            spawn,
+        ),
+        Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),
+        Some(Command::ListWindows { target, all, fmt }) => {
+            list::windows(&ctx, target.target, all, &fmt)
+        }
+        Some(Command::ListPanes { closed: true, .. }) => list::closed_panes(&ctx),
         Some(Command::ListPanes {
-            target,
-            all,
-            closed,
-        }) => list::panes(&ctx, target.target, all, closed),
+            target, all, fmt, ..
+        }) => list::panes(&ctx, target.target, all, &fmt),
         Some(Command::Send {
             target,
             enter,
@@ -219,34 +244,37 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
         Some(Command::WaitFor {
             signal,
+            lock,
             timeout,
             when,
             channels,
-        }) => misc::wait_for(&ctx, signal, timeout, channels, &when),
+        }) => {
+            if lock.lock || lock.unlock {
+                match <[String; 1]>::try_from(channels) {
+                    Ok([channel]) => cmdset::wait_lock(&ctx, lock.unlock, timeout, channel),
+                    Err(_) => Err(Failure::new(
+                        "invalid",
+                        "-L and -U take exactly one channel",
+                    )),
+                }
+            } else {
+                misc::wait_for(&ctx, signal, timeout, channels, &when)
+            }
+        }
         Some(Command::KillPane {
-            target,
-            remove_worktree: false,
-        }) => session::simple(
-            &ctx,
-            Request::KillPane {
-                target: target.target,
-            },
-        ),
-        Some(Command::KillPane {
-            target,
+            kill,
             remove_worktree: true,
         }) => session::simple(
             &ctx,
             Request::KillPaneRemoveWorktree {
-                target: target.target,
+                target: kill.target.target,
             },
         ),
-        Some(Command::KillWindow(t)) => {
-            session::simple(&ctx, Request::KillWindow { target: t.target })
+        Some(Command::KillPane { kill, .. }) => {
+            cmdset::kill(&ctx, tidemux_proto::KillScope::Pane, kill)
         }
-        Some(Command::KillSession(t)) => {
-            session::simple(&ctx, Request::KillSession { target: t.target })
-        }
+        Some(Command::KillWindow(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Window, k),
+        Some(Command::KillSession(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Session, k),
         Some(Command::KillServer) => session::simple(&ctx, Request::KillServer),
         Some(Command::RenameSession { target, name }) => session::simple(
             &ctx,
@@ -286,6 +314,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::HasSession(t)) => misc::has_session(&ctx, t.target),
         Some(Command::Identify) => misc::identify(&ctx),
         Some(Command::Version) => misc::version(&ctx),
+        Some(Command::ApiSchema { out }) => misc::api_schema(&ctx, &out),
         Some(Command::Wait(a)) => sync::wait(&ctx, a),
         Some(Command::Status {
             target,
@@ -331,6 +360,7 @@ pub fn run(cli: Cli) -> ExitCode {
             pane,
             no_output,
         }) => sync::events(&ctx, after, filter, pane, no_output),
+        Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,

@@ -313,6 +313,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<u8, Failure> {
             .ok()
             .map(|d| d.display().to_string()),
         env: Vec::new(),
+        print_format: None,
         remain_on_exit: true,
         worktree: worktree_spec(a.worktree, a.base, a.repo, None),
     };
