@@ -12,6 +12,7 @@ pub mod options;
 pub mod orch;
 pub mod others;
 pub mod schedule;
+pub mod runshell;
 pub mod wait;
 pub mod waitfor;
 pub mod waitlock;
@@ -52,6 +53,7 @@ pub async fn dispatch(
         | Request::Wait { .. }
         | Request::WaitFor { .. }
         | Request::WaitForLock { .. }
+        | Request::RunShell { .. }
         | Request::HasSession { .. }
         | Request::Identify
         | Request::ListClosedPanes
@@ -343,6 +345,25 @@ pub async fn dispatch(
             hidden,
             format,
         ),
+        Request::RunShell {
+            target,
+            command,
+            background,
+            delay_secs,
+            cwd,
+        } => {
+            runshell::run_shell(
+                state,
+                caller,
+                target.as_deref(),
+                &command,
+                background,
+                delay_secs,
+                cwd,
+                closed,
+            )
+            .await
+        }
         Request::KillOthers { scope, target } => {
             others::kill_others(state, caller, scope, target.as_deref())
         }
