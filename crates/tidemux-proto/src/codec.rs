@@ -31,7 +31,13 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 
 /// Minor version within [`PROTOCOL_VERSION`]: bumped when a request, reply type, event kind or
 /// field is added (compatible changes; see the rules in [`crate::msg`]).
-pub const PROTOCOL_MINOR: u32 = 0;
+///
+/// 1 (issue 14): requests `list-closed-panes`, `kill-pane-remove-worktree`, `send-input`,
+/// `wait-for-any`, `wait-many`, `schedule`, `schedule-list`, `schedule-cancel`, `set-status`,
+/// `log`; replies `signalled`, `waited-all`, `scheduled`, `schedules`; events
+/// `schedule-fired`, `schedule-failed`; states `at-prompt`, `blocked`, `done`; fields
+/// `Spawn.worktree`, `PaneInfo.closed_at/worktree/branch/state_message`.
+pub const PROTOCOL_MINOR: u32 = 1;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -69,6 +69,13 @@ pub enum RunState {
     WaitingInput,
     /// The pane's process exited.
     Exited,
+    /// The pane's shell sits at its prompt (the shell itself is in the foreground reading the
+    /// terminal, or OSC 133 says so).
+    AtPrompt,
+    /// Reported by the program (`status --set blocked`): it cannot go on without help.
+    Blocked,
+    /// Reported by the program (`status --set done`): it finished its task.
+    Done,
 }
 
 impl RunState {
@@ -79,6 +86,9 @@ impl RunState {
             RunState::Idle => "idle",
             RunState::WaitingInput => "waiting-input",
             RunState::Exited => "exited",
+            RunState::AtPrompt => "at-prompt",
+            RunState::Blocked => "blocked",
+            RunState::Done => "done",
         }
     }
 }
@@ -91,8 +101,11 @@ impl std::str::FromStr for RunState {
             "idle" => Ok(RunState::Idle),
             "waiting-input" => Ok(RunState::WaitingInput),
             "exited" => Ok(RunState::Exited),
+            "at-prompt" => Ok(RunState::AtPrompt),
+            "blocked" => Ok(RunState::Blocked),
+            "done" => Ok(RunState::Done),
             _ => Err(format!(
-                "unknown state '{s}'; valid states: running, idle, waiting-input, exited"
+                "unknown state '{s}'; valid states: running, idle, waiting-input, at-prompt, exited, blocked, done"
             )),
         }
     }
@@ -170,6 +183,18 @@ pub struct PaneInfo {
     pub attention: bool,
     /// The attention message, if any.
     pub attention_message: Option<String>,
+    /// When the pane was closed, Unix seconds (`list-panes --closed` only).
+    #[serde(default)]
+    pub closed_at: Option<u64>,
+    /// Path of the git worktree the pane was started in (`--worktree`).
+    #[serde(default)]
+    pub worktree: Option<String>,
+    /// Branch of that worktree.
+    #[serde(default)]
+    pub branch: Option<String>,
+    /// Message of a self-reported state (`status --set STATE --message M`).
+    #[serde(default)]
+    pub state_message: Option<String>,
 }
 
 /// Cursor state of a screen.

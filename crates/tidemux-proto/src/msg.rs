@@ -87,6 +87,27 @@ pub struct Spawn {
     /// `remain-on-exit` option before the process can exit.
     #[serde(default)]
     pub remain_on_exit: bool,
+    /// Start the pane in a git worktree for a branch (created or reused).
+    #[serde(default)]
+    pub worktree: Option<WorktreeSpec>,
+}
+
+/// `--worktree BRANCH [--base REF] [--repo DIR] [--worktree-dir DIR]`: which worktree a new pane
+/// starts in (see `docs/cli.md`, "Worktrees").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WorktreeSpec {
+    /// Branch checked out in the worktree; created from `base` when it does not exist.
+    pub branch: String,
+    /// Start point of a new branch (default `HEAD` of the repository).
+    #[serde(default)]
+    pub base: Option<String>,
+    /// A directory inside the repository (default: the pane's working directory).
+    #[serde(default)]
+    pub repo: Option<String>,
+    /// Directory holding the worktrees (default `<repo>/../<repo-name>.worktrees`); the
+    /// worktree is `<dir>/<branch>`.
+    #[serde(default)]
+    pub dir: Option<String>,
 }
 
 /// Direction of a split.
@@ -599,6 +620,88 @@ pub enum Request {
         #[serde(default)]
         cwd: Option<String>,
     },
+    /// Recently closed panes, newest last (`list-panes --closed`); replies `Panes`.
+    ListClosedPanes,
+    /// Kill a pane and remove the git worktree it was started in, refusing (nothing killed,
+    /// nothing removed) when the worktree has uncommitted changes.
+    KillPaneRemoveWorktree {
+        /// Pane.
+        target: Target,
+    },
+    /// Type input of any size from a file or bytes (`send --file`, `send --stdin`, `send -`),
+    /// written in chunks; replies as `Send`.
+    SendInput {
+        /// Pane.
+        target: Target,
+        /// Where the input comes from.
+        source: InputSource,
+        /// Press Enter afterwards.
+        enter: bool,
+        /// Submit mode (see `Send`).
+        submit_delay_ms: Option<u64>,
+        /// Then wait for these conditions.
+        wait: Option<WaitSpec>,
+        /// Give up waiting after this many milliseconds.
+        timeout_ms: Option<u64>,
+    },
+    /// Wait until the first of several channels is signalled; replies `Signalled`.
+    WaitForAny {
+        /// Channel names (at least one).
+        channels: Vec<String>,
+        /// Give up after this many milliseconds.
+        timeout_ms: Option<u64>,
+    },
+    /// Wait on several panes: the first that meets the conditions (`Waited`), or every one
+    /// with `all` (`WaitedAll`).
+    WaitMany {
+        /// Panes.
+        targets: Vec<String>,
+        /// Conditions.
+        spec: WaitSpec,
+        /// Wait for every pane instead of the first.
+        all: bool,
+        /// Give up after this many milliseconds.
+        timeout_ms: Option<u64>,
+    },
+    /// Hold `request` (a `Send`, `SendKeys`, `Notify` or `WaitFor` with `signal`) and run it at
+    /// `at_ms`; replies `Scheduled`.
+    Schedule {
+        /// When, Unix milliseconds.
+        at_ms: u64,
+        /// What to run then.
+        request: Box<Request>,
+    },
+    /// Scheduled requests not yet run; replies `Schedules`.
+    ScheduleList,
+    /// Drop a scheduled request.
+    ScheduleCancel {
+        /// Its id.
+        id: u64,
+    },
+    /// A pane reports its own state (`status --set`, or our OSC sequence); `state: None` clears
+    /// the report.
+    SetStatus {
+        /// Pane.
+        target: Target,
+        /// Reported state.
+        state: Option<RunState>,
+        /// Message shown with it.
+        message: Option<String>,
+    },
+    /// Start (`file`) or stop (`None`) logging a pane's output to a file.
+    Log {
+        /// Pane.
+        target: Target,
+        /// Absolute path of the log file.
+        file: Option<String>,
+        /// Raw output with escape sequences instead of plain text.
+        ansi: bool,
+        /// Rotate when the file reaches this many bytes.
+        max_bytes: Option<u64>,
+        /// Plain text: start every line with its UTC arrival time (RFC 3339, ms).
+        #[serde(default)]
+        timestamps: bool,
+    },
 }
 
 /// What a [`Request::KillOthers`] kills.
@@ -673,6 +776,34 @@ pub enum ListScope {
 
 fn one() -> u32 {
     1
+}
+
+/// Input of `SendInput`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum InputSource {
+    /// An absolute path the server reads (same user), streamed in chunks.
+    File(String),
+    /// Bytes carried in the request.
+    Bytes(Vec<u8>),
+}
+
+/// A scheduled request, as `schedule list` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ScheduledInfo {
+    /// Id (for `schedule cancel`).
+    pub id: u64,
+    /// When it runs, Unix milliseconds.
+    pub at_ms: u64,
+    /// When it was scheduled, Unix milliseconds.
+    pub created_ms: u64,
+    /// `send`, `send-key`, `notify` or `wait-for`.
+    pub command: String,
+    /// Target pane (resolved when scheduled), if any.
+    pub pane: Option<PaneId>,
+    /// Channel (`wait-for -S`), if any.
+    pub channel: Option<String>,
+    /// What it will do, for people.
+    pub summary: String,
 }
 
 /// Conditions of a wait; the wait returns when any holds.
@@ -770,11 +901,15 @@ pub enum EventKind {
     EventsLost,
     /// This subscriber fell behind and is being disconnected.
     SubscriberDropped,
+    /// A scheduled request ran (`name`: its id; `message`: what it did).
+    ScheduleFired,
+    /// A scheduled request could not run (`name`: its id; `message`: the reason).
+    ScheduleFailed,
 }
 
 impl EventKind {
     /// Every kind, for help and validation.
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 23] = [
         EventKind::SessionCreated,
         EventKind::SessionClosed,
         EventKind::SessionRenamed,
@@ -796,6 +931,8 @@ impl EventKind {
         EventKind::Output,
         EventKind::EventsLost,
         EventKind::SubscriberDropped,
+        EventKind::ScheduleFired,
+        EventKind::ScheduleFailed,
     ];
 
     /// The kebab-case name (`pane-exited`).
@@ -822,6 +959,8 @@ impl EventKind {
             EventKind::Output => "output",
             EventKind::EventsLost => "events-lost",
             EventKind::SubscriberDropped => "subscriber-dropped",
+            EventKind::ScheduleFired => "schedule-fired",
+            EventKind::ScheduleFailed => "schedule-failed",
         }
     }
 }
@@ -996,6 +1135,14 @@ pub enum Response {
     Bytes(Vec<u8>),
     /// Paste buffers, newest first (`list-buffers`).
     Buffers(Vec<BufferInfo>),
+    /// The channel that woke a `WaitForAny`.
+    Signalled(String),
+    /// Every pane's outcome of a `WaitMany` with `all`, in target order.
+    WaitedAll(Vec<WaitOutcome>),
+    /// A request was scheduled.
+    Scheduled(ScheduledInfo),
+    /// Scheduled requests.
+    Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
 }

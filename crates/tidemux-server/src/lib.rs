@@ -8,6 +8,7 @@
 //! - keys typed into panes: [`input`].
 
 pub mod buffers;
+pub mod closed;
 pub mod commands;
 pub mod connection;
 pub mod environ;
@@ -25,5 +26,6 @@ pub mod registry;
 pub mod screen;
 pub mod state;
 pub mod sync;
+pub mod worktree;
 
 pub use listener::{run, ServerConfig};

@@ -6,7 +6,6 @@
 //! task whenever the pane's output changes. Only the run state needs sampling, because a
 //! process that starts reading its terminal makes no output to react to.
 
-use crate::pane::status::QUIET_MS;
 use crate::pane::{proc, Pane};
 use crate::registry::event;
 use crate::state::ServerState;
@@ -41,8 +40,7 @@ pub async fn run(state: Arc<ServerState>) {
 
 fn check(state: &ServerState, pane: &Pane) {
     let now = Instant::now();
-    let quiet_for = Duration::from_millis(QUIET_MS);
-    let (quiet, exited, unsettled, sampled_at) = {
+    let (quiet, exited, unsettled, sampled_at, quiet_for, marked_prompt) = {
         // The monitor is the sync point that keeps `quiet_secs` and the state current. It runs
         // on the async runtime, so it never waits for a pane whose reader is parsing: that
         // pane is busy printing, and the next tick will look again.
@@ -50,11 +48,15 @@ fn check(state: &ServerState, pane: &Pane) {
             return;
         };
         st.screen.sync();
+        let changed_at = st.screen.changed_at();
+        st.run.note_change(changed_at);
         (
-            now.duration_since(st.screen.changed_at()),
+            now.duration_since(changed_at),
             st.exit.is_some(),
             st.run.unsettled(),
             st.sampled_at,
+            st.run.quiet_needed(now),
+            st.screen.marks().at_prompt,
         )
     };
     let resample =
@@ -62,7 +64,7 @@ fn check(state: &ServerState, pane: &Pane) {
     let sample = (!exited && quiet >= quiet_for && resample).then(|| {
         pane.foreground_pid()
             .or(pane.pid)
-            .map(proc::sample)
+            .map(proc::sample_group)
             .unwrap_or_default()
     });
     let mut events = Vec::new();
@@ -79,7 +81,16 @@ fn check(state: &ServerState, pane: &Pane) {
             Some(if s.on_cpu {
                 (RunState::Running, false)
             } else if s.reading_tty {
-                (RunState::WaitingInput, false)
+                // The pane's own shell reading its terminal, or OSC 133 marks, mean a prompt.
+                let shell = s
+                    .reader
+                    .as_ref()
+                    .is_some_and(|r| Some(r.pid) == pane.pid && proc::is_shell(&r.name));
+                if shell || marked_prompt {
+                    (RunState::AtPrompt, false)
+                } else {
+                    (RunState::WaitingInput, false)
+                }
             } else {
                 (RunState::Idle, false)
             })

@@ -94,6 +94,10 @@ pub struct PaneEntry {
     pub window: WindowId,
     /// Name given by `rename-pane`.
     pub name: Option<String>,
+    /// Keep the pane once its process exits (`--remain-on-exit` on the command that made it).
+    pub remain_on_exit: bool,
+    /// The git worktree the pane was started in: (path, branch).
+    pub worktree: Option<(String, String)>,
 }
 
 /// What a target string resolved to.
@@ -116,6 +120,9 @@ pub struct Registry {
     pub windows: BTreeMap<WindowId, Window>,
     /// Panes by id.
     pub panes: BTreeMap<PaneId, PaneEntry>,
+    /// Recently closed panes; a pane's record is added in the same critical section that takes
+    /// it out of `panes`, so a lookup always finds one or the other.
+    pub closed: crate::closed::ClosedPanes,
     next_session: u32,
     next_window: u32,
     next_pane: u32,
@@ -494,6 +501,9 @@ impl Registry {
 
     /// Removes a pane from its window (and the window or session if they become empty).
     pub fn remove_pane(&mut self, p: PaneId, out: &mut Removed) {
+        if let Some(c) = self.closed_record(p) {
+            self.closed.push(c);
+        }
         let Some(entry) = self.panes.remove(&p) else {
             return;
         };
@@ -523,9 +533,17 @@ impl Registry {
 
     /// Removes a window and its panes (and the session if it becomes empty).
     pub fn remove_window(&mut self, wid: WindowId, out: &mut Removed) {
+        let records: Vec<crate::closed::ClosedPane> = self
+            .pane_infos(wid)
+            .into_iter()
+            .filter_map(|i| self.closed_record_of(i))
+            .collect();
         let Some(win) = self.windows.remove(&wid) else {
             return;
         };
+        for c in records {
+            self.closed.push(c);
+        }
         for (p, _) in win.layout.geometry(win.rect()) {
             if let Some(e) = self.panes.remove(&p) {
                 out.panes.push(e.pane);
@@ -667,9 +685,30 @@ impl Registry {
                     bell: st.bell,
                     attention: st.attention.is_some(),
                     attention_message: st.attention.clone(),
+                    closed_at: None,
+                    worktree: e.worktree.as_ref().map(|w| w.0.clone()),
+                    branch: e.worktree.as_ref().map(|w| w.1.clone()),
+                    state_message: st.run.reported_message().map(str::to_owned),
                 })
             })
             .collect()
+    }
+
+    /// The record kept once pane `p` closes: its row now and its final screen.
+    pub fn closed_record(&self, p: PaneId) -> Option<crate::closed::ClosedPane> {
+        self.pane_info(p)
+            .ok()
+            .and_then(|i| self.closed_record_of(i))
+    }
+
+    fn closed_record_of(&self, info: PaneInfo) -> Option<crate::closed::ClosedPane> {
+        let e = self.panes.get(&info.id)?;
+        let screen = {
+            let mut st = e.pane.state();
+            let range = tidemux_proto::ReadRange::Lines(crate::closed::KEPT_HISTORY_LINES);
+            crate::commands::io::capture(info.id, &mut st, range, false).ok()?
+        };
+        Some(crate::closed::ClosedPane::new(info, screen, &e.pane))
     }
 
     /// One pane's row.

@@ -33,6 +33,8 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Scheduled requests (`send --after`, `schedule list`).
+    pub schedules: Mutex<crate::commands::schedule::Schedules>,
     /// Environments (`set-environment`). Lock order: registry, options, environment, buffers.
     pub environment: Mutex<crate::environ::Environment>,
     /// Paste buffers. Lock order: registry, options, then buffers.
@@ -62,6 +64,7 @@ impl ServerState {
             activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
+            schedules: Mutex::new(Default::default()),
             options_store: Mutex::new(Default::default()),
             buffers: Mutex::new(Default::default()),
             environment: Mutex::new(Default::default()),
@@ -144,6 +147,21 @@ impl ServerState {
                 self.pane_event(EventKind::TitleChanged, id, |e| e.message = Some(t))
             }
             PaneNote::Exited(exit) => self.pane_exited(id, exit),
+            PaneNote::Reported(r) => {
+                let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
+                let st = match r.state.as_str() {
+                    "clear" => Ok(None),
+                    s => s.parse::<RunState>().map(Some),
+                };
+                match (pane, st) {
+                    (Some(p), Ok(st)) if st != Some(RunState::Exited) => {
+                        crate::commands::orch::apply_report(self, &p, st, r.message)
+                    }
+                    (_, st) => {
+                        tracing::debug!(pane = %id, ?st, "ignored OSC 7734 report");
+                    }
+                }
+            }
         }
     }
 
@@ -187,6 +205,8 @@ impl ServerState {
     /// Called when a pane's process exited: publishes `pane-exited` and the `exited` state;
     /// the pane closes unless its session has remain-on-exit.
     pub fn pane_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
+        // A pane killed before its process ended: complete its closed record.
+        self.registry().closed.set_exit(id, &exit);
         self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit.clone()));
         let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
         if let Some(p) = pane {
@@ -219,7 +239,7 @@ impl ServerState {
                 Some("failed") => exit.code != Some(0),
                 _ => false,
             };
-            let remain = by_flag || by_option;
+            let remain = entry.remain_on_exit || by_flag || by_option;
             if remain {
                 return;
             }

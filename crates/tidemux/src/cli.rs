@@ -25,6 +25,9 @@ Environment:
   TIDEMUX_LOG_FILE    server log file instead (- for stderr)
   TIDEMUX_LOG_BESIDE_SOCKET=1  server log in SOCKET.log beside the socket instead
   TIDEMUX_MAX_CONNECTIONS  server's cap on open connections (default 512)
+  TIDEMUX_CLOSED_PANES, TIDEMUX_CLOSED_BYTES  closed panes the server keeps (default 100,
+                      4 MiB; list-panes --closed)
+  TIDEMUX_WORKTREE_DIR  directory for --worktree worktrees (default <repo>/../<repo>.worktrees)
   SHELL               program of a new pane when no command is given
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane
@@ -89,9 +92,36 @@ pub struct SpawnArgs {
     /// Set an environment variable in the new process (repeatable).
     #[arg(short = 'e', value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// Keep the pane, marked dead, when its process exits (tmux remain-on-exit).
+    #[arg(long)]
+    pub remain_on_exit: bool,
+    /// Start the pane in a git worktree for BRANCH (created next to the repository, or reused).
+    #[arg(long, value_name = "BRANCH")]
+    pub worktree: Option<String>,
+    /// Start point of a new --worktree branch (default HEAD).
+    #[arg(long, value_name = "REF", requires = "worktree")]
+    pub base: Option<String>,
+    /// Repository for --worktree (default: the pane's directory).
+    #[arg(long, value_name = "DIR", requires = "worktree")]
+    pub repo: Option<String>,
+    /// Directory holding worktrees (default <repo>/../<repo-name>.worktrees, or
+    /// $TIDEMUX_WORKTREE_DIR).
+    #[arg(long, value_name = "DIR", requires = "worktree")]
+    pub worktree_dir: Option<String>,
     /// Command and arguments (default: $SHELL). One word with spaces runs through /bin/sh -c.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
+}
+
+/// When a request runs, if not now: held by the server (see `schedule list`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct WhenArgs {
+    /// Run after DURATION (90, 90s, 1500ms, 30m, 2h, 1h30m, 1d), held by the server.
+    #[arg(long, value_name = "DURATION", conflicts_with = "at")]
+    pub after: Option<String>,
+    /// Run at TIME (HH:MM[:SS] local, the next such time; RFC 3339; or @UNIX-SECONDS).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 /// Target option.
@@ -132,9 +162,6 @@ pub enum Command {
         detached: bool,
         #[command(flatten)]
         print: crate::cli_cmdset::PrintArgs,
-        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
-        #[arg(long)]
-        remain_on_exit: bool,
         #[command(flatten)]
         spawn: SpawnArgs,
     },
@@ -164,9 +191,6 @@ pub enum Command {
         detached: bool,
         #[command(flatten)]
         print: crate::cli_cmdset::PrintArgs,
-        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
-        #[arg(long)]
-        remain_on_exit: bool,
         #[command(flatten)]
         spawn: SpawnArgs,
     },
@@ -200,6 +224,9 @@ pub enum Command {
         all: bool,
         #[command(flatten)]
         fmt: crate::cli_cmdset::ListFormatArgs,
+        /// Recently closed panes instead (last status, kept for a while).
+        #[arg(long, conflicts_with_all = ["all", "target"])]
+        closed: bool,
     },
     /// Type text literally into a pane (several words are joined by spaces).
     #[command(
@@ -231,7 +258,16 @@ pub enum Command {
         /// read in one call).
         #[arg(long)]
         read: bool,
-        /// The text (flags may follow it; put `--` before text that starts with '-').
+        /// Type the contents of FILE (any size) instead of TEXT.
+        #[arg(long, value_name = "PATH", conflicts_with_all = ["stdin", "text"])]
+        file: Option<String>,
+        /// Type what arrives on standard input (also: TEXT is a single '-').
+        #[arg(long, conflicts_with = "text")]
+        stdin: bool,
+        #[command(flatten)]
+        when: WhenArgs,
+        /// The text (flags may follow it; put `--` before text that starts with '-'; a single
+        /// '-' reads standard input).
         #[arg(value_name = "TEXT")]
         text: Vec<String>,
     },
@@ -246,6 +282,8 @@ pub enum Command {
         /// Repeat the key sequence COUNT times.
         #[arg(short = 'N', value_name = "COUNT", default_value_t = 1)]
         count: u32,
+        #[command(flatten)]
+        when: WhenArgs,
         /// Key names.
         #[arg(value_name = "KEY", required = true, allow_hyphen_values = true)]
         keys: Vec<String>,
@@ -256,9 +294,10 @@ pub enum Command {
         after_help = "Examples:\n  tidemux read-screen -t work --lines 50\n  tidemux read-screen -t work --json | jq .cursor"
     )]
     ReadScreen(ReadScreenArgs),
-    /// Wait for a channel to be signalled, or signal it with -S (tmux semantics).
+    /// Wait for a channel to be signalled (the first of several), or signal it with -S (tmux
+    /// semantics).
     #[command(
-        after_help = "Examples:\n  tidemux send -t work --enter 'make test; tidemux wait-for -S tests-done'\n  tidemux wait-for tests-done --timeout 600"
+        after_help = "Examples:\n  tidemux send -t work --enter 'make test; tidemux wait-for -S tests-done'\n  tidemux wait-for tests-done --timeout 600\n  tidemux wait-for impl-done impl-question --timeout 3600"
     )]
     WaitFor {
         /// Signal the channel (wakes every waiter; kept if none waits).
@@ -269,15 +308,25 @@ pub enum Command {
         /// Give up after SECONDS (exit 124).
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,
-        /// Channel name.
-        channel: String,
+        #[command(flatten)]
+        when: WhenArgs,
+        /// Channel names: waiting returns when the first is signalled and prints which.
+        #[arg(required = true, value_name = "CHANNEL")]
+        channels: Vec<String>,
     },
     /// Kill a pane.
     #[command(
         visible_alias = "killp",
-        after_help = "Example:\n  tidemux kill-pane -t %3"
+        after_help = "Examples:\n  tidemux kill-pane -t %3\n  tidemux kill-pane -t impl-login --remove-worktree"
     )]
-    KillPane(crate::cli_cmdset::KillArgs),
+    KillPane {
+        #[command(flatten)]
+        kill: crate::cli_cmdset::KillArgs,
+        /// Also remove the git worktree it was started in (refused if it has uncommitted
+        /// changes).
+        #[arg(long, conflicts_with = "all_others")]
+        remove_worktree: bool,
+    },
     /// Kill a window.
     #[command(
         visible_alias = "killw",
@@ -374,11 +423,25 @@ pub enum Command {
         after_help = "Examples:\n  tidemux wait -t work --text '^(PASS|FAIL)' --since 4711 --timeout 600\n  tidemux wait -t work --prompt --timeout 60     # needs shell-init in the pane's shell\n  tidemux wait -t work --state waiting-input --read"
     )]
     Wait(WaitArgs),
-    /// What every pane is doing: state, foreground process, quiet time, flags.
-    #[command(visible_alias = "st", after_help = "Example:\n  tidemux status --json")]
+    /// What every pane is doing: state, foreground process, quiet time, flags. With --set, a
+    /// program reports its own state (default target: its own pane).
+    #[command(
+        visible_alias = "st",
+        after_help = "Examples:\n  tidemux status --json\n  tidemux status --set blocked --message 'needs approval'   # inside a pane"
+    )]
     Status {
         #[command(flatten)]
         target: TargetArg,
+        /// Report this state for the pane: running, idle, waiting-input, at-prompt, blocked,
+        /// done (overrides the inferred state until cleared, input is sent, or it exits).
+        #[arg(long, value_name = "STATE", conflicts_with = "clear")]
+        set: Option<String>,
+        /// Message shown with the reported state.
+        #[arg(long, value_name = "TEXT", requires = "set")]
+        message: Option<String>,
+        /// Clear a reported state.
+        #[arg(long)]
+        clear: bool,
     },
     /// Stream events as JSON lines until interrupted.
     #[command(after_help = "Example:\n  tidemux events --filter attention --filter pane-exited")]
@@ -389,6 +452,51 @@ pub enum Command {
         /// Only these kinds, or families (session, window, pane, attention, ...). Repeatable.
         #[arg(long, value_name = "KIND")]
         filter: Vec<String>,
+        /// Only events about this pane (%N or a pane name). Repeatable.
+        #[arg(long, value_name = "PANE")]
+        pane: Vec<String>,
+        /// Drop `output` events.
+        #[arg(long)]
+        no_output: bool,
+    },
+    /// Requests held by the server (send/send-key/notify/wait-for -S with --after/--at).
+    #[command(
+        after_help = "Examples:\n  tidemux send -t pm --submit 'review the progress' --after 30m\n  tidemux schedule list --json\n  tidemux schedule cancel 3"
+    )]
+    Schedule {
+        #[command(subcommand)]
+        action: ScheduleAction,
+    },
+    /// Run CMD in a new pane, wait for it to exit, print its output and exit with its status.
+    #[command(
+        after_help = "Examples:\n  tidemux run --name tests --timeout 600 -- make test\n  tidemux run --worktree fix-login -- cargo test"
+    )]
+    Run(RunArgs),
+    /// Log a pane's output continuously to a file (rotated at --max-size), or --stop.
+    #[command(
+        after_help = "Examples:\n  tidemux log -t impl-login --file impl-login.log\n  tidemux log -t impl-login --file raw.log --ansi --max-size 10000000\n  tidemux log -t impl-login --stop"
+    )]
+    Log {
+        #[command(flatten)]
+        target: TargetArg,
+        /// Log file (appended to).
+        #[arg(long, value_name = "PATH", required_unless_present = "stop")]
+        file: Option<String>,
+        /// Raw output with escape sequences.
+        #[arg(long, conflicts_with = "plain")]
+        ansi: bool,
+        /// Text only (the default).
+        #[arg(long)]
+        plain: bool,
+        /// Start every line with its UTC arrival time (RFC 3339, ms); plain text only.
+        #[arg(long, conflicts_with = "ansi")]
+        timestamps: bool,
+        /// Rotate to PATH.1 .. PATH.5 at this size in bytes (default 64 MiB).
+        #[arg(long, value_name = "BYTES")]
+        max_size: Option<u64>,
+        /// Stop logging.
+        #[arg(long, conflicts_with_all = ["file", "ansi", "plain", "max_size", "timestamps"])]
+        stop: bool,
     },
     /// Attach to a session (-r: read-only observer).
     #[command(
@@ -427,6 +535,8 @@ pub enum Command {
         /// Clear the flag.
         #[arg(long)]
         clear: bool,
+        #[command(flatten)]
+        when: WhenArgs,
         /// Message.
         #[arg(required_unless_present = "clear")]
         message: Vec<String>,
@@ -485,11 +595,64 @@ pub struct ServerArgs {
     pub log_file: Option<PathBuf>,
 }
 
+/// `schedule` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleAction {
+    /// List pending requests, soonest first.
+    #[command(visible_alias = "ls")]
+    List,
+    /// Cancel a pending request.
+    Cancel {
+        /// Its id (from `schedule list` or the scheduling command's output).
+        id: u64,
+    },
+}
+
+/// `run` options.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Session to run in (default: the current or most recent one; a new session `run` is made
+    /// when no server runs).
+    #[arg(short = 't', value_name = "SESSION")]
+    pub target: Option<String>,
+    /// Name of the pane and its window.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Kill the command after SECONDS (exit 124, output so far printed).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Keep the pane open (dead) after the command exits.
+    #[arg(long)]
+    pub keep: bool,
+    /// Working directory.
+    #[arg(short = 'c', value_name = "DIR")]
+    pub cwd: Option<String>,
+    /// Run in a git worktree for BRANCH (as new-window --worktree).
+    #[arg(long, value_name = "BRANCH")]
+    pub worktree: Option<String>,
+    /// Start point of a new --worktree branch.
+    #[arg(long, value_name = "REF", requires = "worktree")]
+    pub base: Option<String>,
+    /// Repository for --worktree.
+    #[arg(long, value_name = "DIR", requires = "worktree")]
+    pub repo: Option<String>,
+    /// Command and arguments.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
 /// `wait` options.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
-    #[command(flatten)]
-    pub target: TargetArg,
+    /// Pane (repeatable: several panes, see --any / --all).
+    #[arg(short = 't', value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// With several panes: return when the first meets the condition (the default).
+    #[arg(long, conflicts_with = "all")]
+    pub any: bool,
+    /// With several panes: return when every one has met the condition.
+    #[arg(long)]
+    pub all: bool,
     /// REGEX matches the visible screen (multi-line: ^ and $ match at line ends).
     #[arg(long, value_name = "REGEX")]
     pub text: Option<String>,
@@ -505,7 +668,7 @@ pub struct WaitArgs {
     /// The shell reached a new prompt (OSC 133 marks).
     #[arg(long)]
     pub prompt: bool,
-    /// The pane is in STATE: running, idle, waiting-input, exited.
+    /// The pane is in STATE: running, idle, waiting-input, at-prompt, exited, blocked, done.
     #[arg(long, value_name = "STATE")]
     pub state: Option<String>,
     /// Only consider output after this sequence number (from send, read-screen --json, ...).
@@ -545,9 +708,6 @@ pub struct NewSessionArgs {
     /// History lines kept per pane (default 10000).
     #[arg(long, value_name = "N")]
     pub history_limit: Option<u32>,
-    /// Keep panes whose process exited, marked dead.
-    #[arg(long)]
-    pub remain_on_exit: bool,
     #[command(flatten)]
     pub print: crate::cli_cmdset::PrintArgs,
     #[command(flatten)]
@@ -585,6 +745,9 @@ pub struct ReadScreenArgs {
     /// Include colours and attributes as SGR escape sequences.
     #[arg(long)]
     pub ansi: bool,
+    /// Write the lines to PATH instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<String>,
 }
 
 /// Global options that may also be written after the command (`tidemux ls -S sock`).

@@ -239,8 +239,8 @@ pub enum CmdSetCommand {
     },
     /// Run a shell command in the server (expanded as a format first); print its output and
     /// exit with its status.
+    // No `run` alias (tmux has one): `tidemux run -- CMD` is issue 14's one-shot run in a pane.
     #[command(
-        visible_alias = "run",
         after_help = "Examples:\n  tidemux run-shell -t work 'git -C #{q:pane_current_path} status --short'\n  tidemux run-shell -b -d 5 'notify-send done'"
     )]
     RunShell {

@@ -17,6 +17,13 @@ use tidemux_proto::{
     WindowId,
 };
 
+/// The (path, branch) recorded on a pane started in a worktree: `prepare_worktree` set the
+/// spawn's `cwd` to the worktree.
+fn worktree_of(spawn: &Spawn) -> Option<(String, String)> {
+    let w = spawn.worktree.as_ref()?;
+    Some((spawn.cwd.clone()?, w.branch.clone()))
+}
+
 /// Publishes the `*-created` events for what a command made.
 fn publish_created(
     state: &ServerState,
@@ -373,6 +380,8 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             pane: Arc::clone(&pane),
             window: wid,
             name: None,
+            remain_on_exit: ns.spawn.remain_on_exit,
+            worktree: worktree_of(&ns.spawn),
         },
     );
     {
@@ -466,6 +475,8 @@ pub fn new_window(
             pane: Arc::clone(&pane),
             window: wid,
             name: None,
+            remain_on_exit: spawn.remain_on_exit,
+            worktree: worktree_of(&spawn),
         },
     );
     if let Some(s) = reg.sessions.get_mut(&sid) {
@@ -574,6 +585,8 @@ pub fn split_window(
             pane: Arc::clone(&pane),
             window: wid,
             name: None,
+            remain_on_exit: spawn.remain_on_exit,
+            worktree: worktree_of(&spawn),
         },
     );
     if let Some(w) = reg.windows.get_mut(&wid) {

@@ -87,24 +87,34 @@ async fn submit(pane: &Pane, text: String, delay: Duration) -> CmdResult<Sent> {
         text.into_bytes()
     };
     let sent = write(pane, payload).await?;
+    let enter = enter_after(pane, sent.seq, &mut rx, delay).await?;
+    Ok(Sent {
+        bytes: sent.bytes + enter.bytes,
+        ..sent
+    })
+}
+
+/// The Enter of submit mode: written once `delay` has passed since the text, and, if the
+/// screen had not changed after `seq` by then, after it changes (at most one more `delay`).
+/// `rx` must have been subscribed before the text was written.
+pub(crate) async fn enter_after(
+    pane: &Pane,
+    seq: u64,
+    rx: &mut tokio::sync::watch::Receiver<u64>,
+    delay: Duration,
+) -> CmdResult<Sent> {
     tokio::time::sleep(delay).await;
-    if changed_since(pane, sent.seq) {
-        // consumed already
-    } else {
+    if !changed_since(pane, seq) {
         let _ = tokio::time::timeout(delay, async {
             while rx.changed().await.is_ok() {
-                if changed_since(pane, sent.seq) {
+                if changed_since(pane, seq) {
                     break;
                 }
             }
         })
         .await;
     }
-    let enter = write(pane, b"\r".to_vec()).await?;
-    Ok(Sent {
-        bytes: sent.bytes + enter.bytes,
-        ..sent
-    })
+    write(pane, b"\r".to_vec()).await
 }
 
 /// Options of `send` beyond the text.
@@ -164,15 +174,10 @@ pub async fn wait(
     timeout_ms: Option<u64>,
     closed: impl std::future::Future<Output = ()>,
 ) -> CmdResult {
-    let cond = Conditions::compile(&spec)?;
-    let pane = {
-        let reg = state.registry();
-        let p = reg.resolve_pane(target, caller)?;
-        Arc::clone(&reg.pane(p)?.pane)
-    };
+    // A pane that already closed answers from its record (issue 14).
     let timeout = timeout_ms.map(Duration::from_millis);
     Ok(Response::Waited(
-        wait_on(pane, &cond, timeout, None, closed).await?,
+        super::orch::wait_one(state, caller, target, &spec, timeout, closed).await?,
     ))
 }
 
@@ -220,7 +225,18 @@ pub fn read_screen(
     range: ReadRange,
     ansi: bool,
 ) -> CmdResult {
-    let pane = live_pane(state, caller, target)?;
+    let pane = match live_pane(state, caller, target) {
+        Ok(p) => p,
+        Err(e) => {
+            // A closed pane's final screen (issue 14).
+            if let Ok(super::orch::Target::Closed(rec) | super::orch::Target::Ending(_, rec)) =
+                super::orch::resolve_any(state, caller, target)
+            {
+                return Ok(Response::Screen(super::orch::closed_screen(&rec, range)));
+            }
+            return Err(e);
+        }
+    };
     let mut st = pane.state();
     Ok(Response::Screen(capture(pane.id, &mut st, range, ansi)?))
 }

@@ -9,8 +9,10 @@ pub mod io;
 pub mod list;
 pub mod manage;
 pub mod options;
+pub mod orch;
 pub mod others;
 pub mod runshell;
+pub mod schedule;
 pub mod wait;
 pub mod waitfor;
 pub mod waitlock;
@@ -40,6 +42,7 @@ pub async fn dispatch(
         | Request::KillPane { .. }
         | Request::KillWindow { .. }
         | Request::KillSession { .. }
+        | Request::KillPaneRemoveWorktree { .. }
         | Request::KillOthers { .. } => Kind::MayEmpty,
         Request::ListSessions
         | Request::ListWindows { .. }
@@ -53,6 +56,11 @@ pub async fn dispatch(
         | Request::RunShell { .. }
         | Request::HasSession { .. }
         | Request::Identify
+        | Request::ListClosedPanes
+        | Request::SendInput { .. }
+        | Request::WaitForAny { .. }
+        | Request::WaitMany { .. }
+        | Request::ScheduleList
         | Request::FormatList { .. }
         | Request::ShowOptions { .. }
         | Request::ShowBuffer { .. }
@@ -62,29 +70,52 @@ pub async fn dispatch(
         | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
     };
+    // Input is about to reach a pane: its self-reported state (issue 14) no longer holds. Done
+    // before the write, so a report the input itself makes is not cleared.
+    if let Request::Send { target, .. }
+    | Request::SendKeys { target, .. }
+    | Request::SendInput { target, .. } = &env.request
+    {
+        let pane = state
+            .registry()
+            .resolve_pane(target.as_deref(), caller)
+            .ok();
+        if let Some(p) = pane {
+            orch::input_sent(state, p);
+        }
+    }
     let r = match env.request {
-        Request::NewSession(ns) => create::new_session(state, ns),
+        Request::NewSession(mut ns) => match crate::worktree::prepare_spawn(&mut ns.spawn).await {
+            Ok(()) => create::new_session(state, ns),
+            Err(e) => Err(e),
+        },
         Request::NewWindow {
             target,
             name,
-            spawn,
+            mut spawn,
             detached,
-        } => create::new_window(state, caller, target.as_deref(), name, spawn, detached),
+        } => match crate::worktree::prepare_spawn(&mut spawn).await {
+            Ok(()) => create::new_window(state, caller, target.as_deref(), name, spawn, detached),
+            Err(e) => Err(e),
+        },
         Request::SplitWindow {
             target,
             direction,
             size,
-            spawn,
+            mut spawn,
             detached,
-        } => create::split_window(
-            state,
-            caller,
-            target.as_deref(),
-            direction,
-            size,
-            spawn,
-            detached,
-        ),
+        } => match crate::worktree::prepare_spawn(&mut spawn).await {
+            Ok(()) => create::split_window(
+                state,
+                caller,
+                target.as_deref(),
+                direction,
+                size,
+                spawn,
+                detached,
+            ),
+            Err(e) => Err(e),
+        },
         Request::ListSessions => list::sessions(state),
         Request::ListWindows { target, all } => {
             list::windows(state, caller, target.as_deref(), all)
@@ -170,6 +201,59 @@ pub async fn dispatch(
         Request::HasSession { target } => manage::has_session(state, target.as_deref()),
         Request::Identify => manage::identify(state, caller),
         Request::ServerInfo => Ok(manage::server_info(state)),
+        Request::ListClosedPanes => orch::list_closed(state),
+        Request::KillPaneRemoveWorktree { target } => {
+            orch::kill_pane_remove_worktree(state, caller, target.as_deref()).await
+        }
+        Request::SendInput {
+            target,
+            source,
+            enter,
+            submit_delay_ms,
+            wait,
+            timeout_ms,
+        } => {
+            let opts = io::SendOpts {
+                enter,
+                submit_delay_ms,
+                wait,
+                timeout_ms,
+            };
+            orch::send_input(state, caller, target.as_deref(), source, opts, closed).await
+        }
+        Request::WaitForAny {
+            channels,
+            timeout_ms,
+        } => waitfor::wait_for_any(state, channels, timeout_ms, closed).await,
+        Request::WaitMany {
+            targets,
+            spec,
+            all,
+            timeout_ms,
+        } => orch::wait_many(state, caller, targets, spec, all, timeout_ms, closed).await,
+        Request::Schedule { at_ms, request } => schedule::schedule(state, caller, at_ms, *request),
+        Request::ScheduleList => Ok(schedule::list(state)),
+        Request::ScheduleCancel { id } => schedule::cancel(state, id),
+        Request::SetStatus {
+            target,
+            state: st,
+            message,
+        } => orch::set_status(state, caller, target.as_deref(), st, message),
+        Request::Log {
+            target,
+            file,
+            ansi,
+            max_bytes,
+            timestamps,
+        } => orch::log(
+            state,
+            caller,
+            target.as_deref(),
+            file,
+            ansi,
+            max_bytes,
+            timestamps,
+        ),
         Request::DisplayMessage {
             target,
             message,

@@ -135,6 +135,13 @@ struct Fired {
     row: Option<i64>,
 }
 
+/// Whether a pane in state `is` meets `--state want`: `waiting-input` also accepts `at-prompt`
+/// (a shell at its prompt waits for input too, and scripts written before `at-prompt` existed
+/// keep working); every other state only itself.
+pub fn state_matches(is: RunState, want: RunState) -> bool {
+    is == want || (want == RunState::WaitingInput && is == RunState::AtPrompt)
+}
+
 /// Evaluates the conditions on one state; also returns when an idle condition could next hold.
 fn evaluate(c: &Conditions, st: &mut PaneState, now: Instant) -> (Option<Fired>, Option<Instant>) {
     st.screen.sync();
@@ -184,7 +191,7 @@ fn evaluate(c: &Conditions, st: &mut PaneState, now: Instant) -> (Option<Fired>,
     }
     if let Some(want) = c.state {
         let fresh = c.since.is_none_or(|s| st.run.entered_seq() > s);
-        if st.run.state() == want && fresh {
+        if state_matches(st.run.state(), want) && fresh {
             return (
                 Some(Fired {
                     condition: "state",

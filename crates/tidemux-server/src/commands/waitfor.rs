@@ -12,6 +12,9 @@ use tokio::sync::oneshot;
 
 pub use crate::limits::{MAX_CHANNEL_NAME, MAX_KEPT_SIGNALS};
 
+/// Most channels one `wait-for CHAN1 CHAN2 ...` may wait on.
+pub const MAX_WAIT_CHANNELS: usize = 64;
+
 /// All channels by name.
 #[derive(Debug, Default)]
 pub struct Channels {
@@ -133,6 +136,94 @@ pub async fn wait_for(
     }
 }
 
+impl Channels {
+    /// Consumes the first kept signal among `names` (its index), or registers a waiter on each.
+    pub fn wait_any(&mut self, names: &[String]) -> Result<usize, Vec<oneshot::Receiver<()>>> {
+        if let Some(i) = names
+            .iter()
+            .position(|n| self.map.get(n).is_some_and(|c| c.signalled))
+        {
+            let consumed = self.wait(&names[i]);
+            debug_assert!(consumed.is_none());
+            return Ok(i);
+        }
+        Err(names
+            .iter()
+            .map(|n| self.wait(n).expect("checked: not signalled"))
+            .collect())
+    }
+}
+
+/// Handles `wait-for CHAN1 CHAN2 ... [--timeout]`: returns the first channel signalled (a kept
+/// signal counts at once, first in the order given). The other registrations are dropped, so
+/// they swallow no later signal.
+pub async fn wait_for_any(
+    state: &Arc<ServerState>,
+    channels: Vec<String>,
+    timeout_ms: Option<u64>,
+    closed: impl std::future::Future<Output = ()>,
+) -> CmdResult {
+    if channels.is_empty() || channels.iter().any(String::is_empty) {
+        return Err(CmdError::invalid("channel name is empty"));
+    }
+    if let Some(c) = channels.iter().find(|c| c.len() > MAX_CHANNEL_NAME) {
+        return Err(CmdError::invalid(format!(
+            "channel name of {} bytes is too long: at most {MAX_CHANNEL_NAME} bytes",
+            c.len()
+        )));
+    }
+    if channels.len() > MAX_WAIT_CHANNELS {
+        return Err(CmdError::invalid(format!(
+            "{} channels given: at most {MAX_WAIT_CHANNELS} in one wait-for",
+            channels.len()
+        )));
+    }
+    let rxs = match lock(&state.channels).wait_any(&channels) {
+        Ok(i) => return Ok(Response::Signalled(channels[i].clone())),
+        Err(rxs) => rxs,
+    };
+    // Forgets the channels this wait leaves unused, however it ends.
+    struct Forget<'a>(&'a ServerState, &'a [String]);
+    impl Drop for Forget<'_> {
+        fn drop(&mut self) {
+            let mut ch = lock(&self.0.channels);
+            for c in self.1 {
+                ch.forget_if_unused(c);
+            }
+        }
+    }
+    let _forget = Forget(state, &channels);
+    let mut set = tokio::task::JoinSet::new();
+    for (i, rx) in rxs.into_iter().enumerate() {
+        set.spawn(async move { rx.await.map(|()| i) });
+    }
+    let timeout = async {
+        match timeout_ms {
+            Some(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(timeout, closed);
+    loop {
+        tokio::select! {
+            r = set.join_next() => match r {
+                Some(Ok(Ok(i))) => return Ok(Response::Signalled(channels[i].clone())),
+                Some(_) => {}
+                None => return Err(CmdError::failed("every channel waiter was dropped")),
+            },
+            () = &mut timeout => return Err(CmdError {
+                kind: tidemux_proto::ErrorKind::Timeout,
+                message: format!(
+                    "timed out after {} ms waiting for channels {}",
+                    timeout_ms.unwrap_or(0),
+                    channels.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+            () = &mut closed => return Err(CmdError::failed("client went away")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +247,23 @@ mod tests {
         drop(c.wait("b").unwrap());
         c.signal("b").unwrap();
         assert!(c.wait("b").is_none());
+    }
+
+    #[test]
+    fn wait_any_takes_the_first_kept_signal_and_leaves_the_rest() {
+        let mut c = Channels::default();
+        c.signal("b").unwrap();
+        c.signal("c").unwrap();
+        let names = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        assert_eq!(c.wait_any(&names).ok(), Some(1));
+        assert_eq!(c.wait_any(&names).ok(), Some(2));
+        let rxs = c.wait_any(&names).unwrap_err();
+        assert_eq!(rxs.len(), 3);
+        drop(rxs);
+        // Dropped registrations do not swallow a later signal.
+        c.signal("a").unwrap();
+        assert!(c.wait("a").is_none());
+        assert_eq!(c.kept, 0);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! Each pane thus has one owner of its screen (the reader thread, behind a mutex that readers
 //! of the screen take only for a snapshot), and the kernel schedules flooding panes fairly.
 
+pub mod log;
 pub mod proc;
 pub mod status;
 
@@ -88,6 +89,8 @@ pub enum PaneNote {
     Title(String),
     /// The process exited (status recorded in the pane state).
     Exited(ExitInfo),
+    /// The program reported its own state (`OSC 7734`).
+    Reported(crate::screen::Report),
 }
 
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
@@ -111,6 +114,7 @@ pub struct Pane {
     master: Mutex<Box<dyn MasterPty + Send>>,
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
     seq_tx: watch::Sender<u64>,
+    logger: Mutex<Option<log::Logger>>,
     closed: std::sync::atomic::AtomicBool,
 }
 
@@ -204,6 +208,7 @@ impl Pane {
             master: Mutex::new(pair.master),
             killer: Mutex::new(child.clone_killer()),
             seq_tx,
+            logger: Mutex::new(None),
             closed: std::sync::atomic::AtomicBool::new(false),
         });
         let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -234,6 +239,16 @@ impl Pane {
             })
             .map_err(|e| SpawnError::Pty(e.to_string()))?;
         Ok(pane)
+    }
+
+    /// Starts (`Some`) or stops (`None`) the pane's transcript (`tidemux log`).
+    pub fn set_logger(&self, logger: Option<log::Logger>) {
+        *lock(&self.logger) = logger;
+    }
+
+    /// Whether a transcript is being written.
+    pub fn logging(&self) -> bool {
+        lock(&self.logger).is_some()
     }
 
     /// Path of the pane's terminal (`/dev/pts/N`), tmux `#{pane_tty}`.
@@ -404,8 +419,19 @@ fn reader_loop(
                 st.bell = true;
             }
             let title = changes.title.then(|| st.screen.title().to_owned());
-            (st.seq, st.screen.take_replies(), changes, title)
+            let report = st.screen.take_report();
+            (st.seq, st.screen.take_replies(), changes, (title, report))
         };
+        let (title, report) = title;
+        {
+            let mut logger = lock(&pane.logger);
+            if let Some(l) = logger.as_mut() {
+                if let Err(e) = l.write(&buf[..n]) {
+                    tracing::warn!(pane = %pane.id, "transcript stopped: {e}");
+                    *logger = None;
+                }
+            }
+        }
         if let Some(bytes) = replies {
             let _ = pane.writer.send(WriteJob { bytes, done: None });
         }
@@ -416,6 +442,9 @@ fn reader_loop(
         }
         if let Some(t) = title {
             observer(pane.id, PaneNote::Title(t));
+        }
+        if let Some(r) = report {
+            observer(pane.id, PaneNote::Reported(r));
         }
     }
 }

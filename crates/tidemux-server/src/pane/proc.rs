@@ -6,11 +6,17 @@
 //! is a terminal (`/proc/PID/fd/N` -> `/dev/pts/*` or `/dev/tty*`), or `select`/`poll`/`epoll`
 //! family while its stdin is a terminal, counts as "reading the terminal".
 //!
+//! Every member of the foreground process group counts, not only its leader ([`sample_group`]):
+//! the leader's descendants (through `/proc/PID/task/TID/children`) that are in the same group
+//! are sampled too, so `sh -c 'python3 -c "input()"'` is seen as reading the terminal through
+//! the waiting `sh`. The group is on a CPU if any member is, and reads the terminal if any
+//! member does.
+//!
 //! Limits: a program that waits in `poll`/`epoll` for the network while its stdin is a terminal
-//! looks like it reads the terminal (its screen usually shows activity instead); only the group
-//! leader is inspected; `/proc/PID/syscall` needs ptrace access to the process (the server's own
-//! descendants are fine). On systems without `/proc` nothing is known and panes are never
-//! `waiting-input`.
+//! looks like it reads the terminal (its screen usually shows activity instead); members that
+//! are not descendants of the leader (rare: re-parented orphans) are not seen;
+//! `/proc/PID/syscall` needs ptrace access to the process (the server's own descendants are
+//! fine). On systems without `/proc` nothing is known and panes are never `waiting-input`.
 
 use tidemux_proto::Process;
 
@@ -23,6 +29,78 @@ pub struct Sample {
     pub reading_tty: bool,
     /// Pid and name.
     pub process: Option<Process>,
+    /// The member blocked reading the terminal ([`sample_group`]).
+    pub reader: Option<Process>,
+}
+
+/// Most group members sampled per call.
+pub const MAX_MEMBERS: usize = 64;
+
+/// Process group and parent of `pid` from `/proc/PID/stat`.
+fn pgrp_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // state ppid pgrp ...
+    rest.split_whitespace().nth(2)?.parse().ok()
+}
+
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for t in tasks.flatten() {
+        if let Ok(c) = std::fs::read_to_string(t.path().join("children")) {
+            out.extend(c.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+        }
+    }
+    out
+}
+
+/// Samples the foreground process group led by `leader`: the leader and its descendants in
+/// the same group (at most [`MAX_MEMBERS`]). `process` is the leader; `reader` the first member
+/// found reading the terminal.
+pub fn sample_group(leader: u32) -> Sample {
+    let mut agg = sample(leader);
+    if agg.reading_tty {
+        agg.reader = agg.process.clone();
+    }
+    if agg.on_cpu {
+        return agg;
+    }
+    let mut queue = children(leader);
+    let mut seen = 1;
+    while let Some(pid) = queue.pop() {
+        if seen >= MAX_MEMBERS {
+            break;
+        }
+        seen += 1;
+        if pgrp_of(pid) != Some(leader) {
+            continue;
+        }
+        let s = sample(pid);
+        if s.on_cpu {
+            agg.on_cpu = true;
+            return agg;
+        }
+        if s.reading_tty && agg.reader.is_none() {
+            agg.reading_tty = true;
+            agg.reader = s.process;
+        }
+        queue.extend(children(pid));
+    }
+    agg
+}
+
+/// Command names of shells: a shell reading the terminal is at its prompt (`at-prompt`).
+pub const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "fish", "dash", "ksh", "mksh", "tcsh", "csh", "ash", "nu", "elvish",
+    "xonsh", "busybox",
+];
+
+/// Whether a command name is a shell's (a leading `-` of a login shell ignored).
+pub fn is_shell(name: &str) -> bool {
+    SHELLS.contains(&name.trim_start_matches('-'))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -83,6 +161,7 @@ pub fn sample(pid: u32) -> Sample {
         on_cpu,
         reading_tty,
         process: Some(Process { pid, name }),
+        reader: None,
     }
 }
 

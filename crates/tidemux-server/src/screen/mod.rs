@@ -69,6 +69,19 @@ struct Hooks {
     marks: PromptMarks,
     /// Output sequence number once the chunk being parsed is counted.
     pending_seq: u64,
+    /// The program's own state report (`OSC 7734`), not yet taken.
+    report: Option<Report>,
+}
+
+/// A state a program reported about itself with `OSC 7734 ; STATE [; MESSAGE] ST` (our own
+/// sequence, documented in `docs/cli.md`); `OSC 7734 ; clear ST` clears it. `state` is the
+/// state's name as printed, checked by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// State name, or `clear`.
+    pub state: String,
+    /// Message, if any.
+    pub message: Option<String>,
 }
 
 /// Shell-integration marks seen (OSC 133, FinalTerm semantic prompts: `A` prompt start, `B`
@@ -340,6 +353,16 @@ impl vt100::Callbacks for Hooks {
             [b"11", b"?"] => self
                 .replies
                 .extend_from_slice(b"\x1b]11;rgb:0000/0000/0000\x1b\\"),
+            [b"7734", st, rest @ ..] => {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                let message = (!rest.is_empty())
+                    .then(|| rest.iter().map(|p| text(p)).collect::<Vec<_>>().join(";"))
+                    .filter(|m| !m.is_empty());
+                self.report = Some(Report {
+                    state: text(st),
+                    message,
+                });
+            }
             [b"133", mark, rest @ ..] => match mark.first() {
                 Some(b'A') => {
                     self.marks.prompts += 1;
@@ -544,6 +567,7 @@ impl Screen {
             row_seq: Vec::new(),
             marks: PromptMarks::default(),
             pending_seq: 0,
+            report: None,
         };
         let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, hooks);
         let (screen, hooks) = parser.screen_and_callbacks_mut();
@@ -700,6 +724,11 @@ impl Screen {
             }
         }
         None
+    }
+
+    /// Takes the program's last state report (`OSC 7734`), if any.
+    pub fn take_report(&mut self) -> Option<Report> {
+        self.parser.callbacks_mut().report.take()
     }
 
     /// Takes the bytes the screen wants written back to the PTY (query replies), if any.

@@ -123,6 +123,7 @@ pub fn panes(
                         (_, Some(s)) => format!(" dead ({s})"),
                         _ => " dead".into(),
                     },
+                    (None, _) if p.closed_at.is_some() => " closed".into(),
                     (None, _) => String::new(),
                 };
                 output::line(&format!(
@@ -179,6 +180,11 @@ pub fn status(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
                     .attention_message
                     .as_deref()
                     .map_or(p.title.clone(), |m| format!("[{m}] {}", p.title));
+                // A self-reported state's message comes first (`status --set ... --message`).
+                let title = p
+                    .state_message
+                    .as_deref()
+                    .map_or(title.clone(), |m| format!("({m}) {title}"));
                 output::line(&format!(
                     "{:<6} {:<20} {:<14} {:<18} {:>7.1}s {:<5} {}",
                     p.id.to_string(),
@@ -188,6 +194,37 @@ pub fn status(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
                     p.quiet_secs,
                     if flags.is_empty() { "-".into() } else { flags },
                     title
+                ));
+            }
+        }
+        other => return Err(unexpected(&other)),
+    }
+    Ok(())
+}
+
+/// `list-panes --closed`: recently closed panes, oldest first (JSON: the `list-panes` objects
+/// with `closed_at` set).
+pub fn closed_panes(ctx: &Ctx) -> Result<(), Failure> {
+    match ctx.call(Request::ListClosedPanes)? {
+        Response::Panes(v) if ctx.json => output::json(&v),
+        Response::Panes(v) => {
+            for p in v {
+                let name = p
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" \"{n}\""))
+                    .unwrap_or_default();
+                let end = match &p.exit {
+                    Some(e) => match (e.code, &e.signal) {
+                        (Some(c), _) => format!("dead (status {c})"),
+                        (_, Some(s)) => format!("dead ({s})"),
+                        _ => "dead".into(),
+                    },
+                    None => "closed".into(),
+                };
+                output::line(&format!(
+                    "{}:{}.{}: [{}x{}] {}{name} {} {end}",
+                    p.session_name, p.window_index, p.index, p.cols, p.rows, p.id, p.command
                 ));
             }
         }

@@ -32,38 +32,64 @@ pub fn server(ctx: &Ctx, log_file: Option<std::path::PathBuf>) -> Result<(), Fai
     .map_err(|e| Failure::new("failed", e.to_string()))
 }
 
-/// `wait-for [-S] CHANNEL [--timeout SECONDS]`.
+/// `wait-for [-S] CHANNEL... [--timeout SECONDS] [--after D | --at T]`: with several
+/// channels, waits for the first and prints its name.
 pub fn wait_for(
     ctx: &Ctx,
     signal: bool,
     timeout: Option<f64>,
-    channel: String,
+    mut channels: Vec<String>,
+    when: &crate::cli::WhenArgs,
 ) -> Result<(), Failure> {
-    let timeout_ms = match timeout {
-        None => None,
-        Some(t) if t.is_finite() && t >= 0.0 => Some((t * 1000.0).round() as u64),
-        Some(t) => {
+    let timeout_ms = super::sync::timeout_ms(timeout)?;
+    let at = super::orch::when_ms(when)?;
+    if at.is_some() && !signal {
+        return Err(Failure::new(
+            "invalid",
+            "--after/--at schedule a signal: use them with -S",
+        ));
+    }
+    if signal || channels.len() == 1 {
+        if channels.len() > 1 {
             return Err(Failure::new(
                 "invalid",
-                format!("bad timeout {t}: expected seconds >= 0"),
-            ))
+                "-S signals one channel; give exactly one",
+            ));
         }
-    };
-    match ctx.call(Request::WaitFor {
-        channel: channel.clone(),
-        signal,
+        let channel = channels.pop().unwrap_or_default();
+        let req = Request::WaitFor {
+            channel: channel.clone(),
+            signal,
+            timeout_ms,
+        };
+        if let Some(at) = at {
+            return super::orch::schedule(ctx, at, req);
+        }
+        return match ctx.call(req)? {
+            Response::Ok => {
+                if ctx.json {
+                    output::json(
+                        &serde_json::json!({"channel": channel, "result": if signal { "signalled" } else { "woken" }}),
+                    );
+                }
+                Ok(())
+            }
+            other => Err(unexpected(&other)),
+        };
+    }
+    match ctx.call(Request::WaitForAny {
+        channels,
         timeout_ms,
-    }) {
-        Ok(Response::Ok) => {
+    })? {
+        Response::Signalled(channel) => {
             if ctx.json {
-                output::json(
-                    &serde_json::json!({"channel": channel, "result": if signal { "signalled" } else { "woken" }}),
-                );
+                output::json(&serde_json::json!({"channel": channel, "result": "woken"}));
+            } else {
+                output::line(&channel);
             }
             Ok(())
         }
-        Ok(other) => Err(unexpected(&other)),
-        Err(f) => Err(f),
+        other => Err(unexpected(&other)),
     }
 }
 

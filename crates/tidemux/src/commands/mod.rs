@@ -10,6 +10,7 @@ mod cmdset;
 mod io;
 mod list;
 mod misc;
+mod orch;
 mod session;
 mod sync;
 
@@ -88,7 +89,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::SendKey { .. } => "send-key",
             Command::ReadScreen(_) => "read-screen",
             Command::WaitFor { .. } => "wait-for",
-            Command::KillPane(_) => "kill-pane",
+            Command::KillPane { .. } => "kill-pane",
             Command::KillWindow(_) => "kill-window",
             Command::KillSession(_) => "kill-session",
             Command::KillServer => "kill-server",
@@ -109,6 +110,9 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Attach { .. } => "attach",
             Command::DetachClient { .. } => "detach-client",
             Command::ZoomPane(_) => "zoom-pane",
+            Command::Schedule { .. } => "schedule",
+            Command::Run(_) => "run",
+            Command::Log { .. } => "log",
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
@@ -155,7 +159,6 @@ pub fn run(cli: Cli) -> ExitCode {
                 cols: None,
                 rows: None,
                 history_limit: None,
-                remain_on_exit: false,
                 print: Default::default(),
                 spawn: Default::default(),
             },
@@ -167,7 +170,6 @@ pub fn run(cli: Cli) -> ExitCode {
             name,
             detached,
             print,
-            remain_on_exit,
             spawn,
         }) => session::new_window(
             &ctx,
@@ -175,7 +177,7 @@ pub fn run(cli: Cli) -> ExitCode {
             name,
             detached,
             print,
-            remain_on_exit,
+            spawn.remain_on_exit,
             spawn,
         ),
         Some(Command::SplitWindow {
@@ -184,7 +186,6 @@ pub fn run(cli: Cli) -> ExitCode {
             size,
             detached,
             print,
-            remain_on_exit,
             spawn,
             ..
         }) => session::split_window(
@@ -194,16 +195,17 @@ pub fn run(cli: Cli) -> ExitCode {
             size,
             detached,
             print,
-            remain_on_exit,
+            spawn.remain_on_exit,
             spawn,
         ),
         Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),
         Some(Command::ListWindows { target, all, fmt }) => {
             list::windows(&ctx, target.target, all, &fmt)
         }
-        Some(Command::ListPanes { target, all, fmt }) => {
-            list::panes(&ctx, target.target, all, &fmt)
-        }
+        Some(Command::ListPanes { closed: true, .. }) => list::closed_panes(&ctx),
+        Some(Command::ListPanes {
+            target, all, fmt, ..
+        }) => list::panes(&ctx, target.target, all, &fmt),
         Some(Command::Send {
             target,
             enter,
@@ -213,6 +215,9 @@ pub fn run(cli: Cli) -> ExitCode {
             wait_idle,
             timeout,
             read,
+            file,
+            stdin,
+            when,
             text,
         }) => io::send(
             &ctx,
@@ -225,27 +230,49 @@ pub fn run(cli: Cli) -> ExitCode {
                 wait_idle,
                 timeout,
                 read,
+                file,
+                stdin,
+                when,
             },
         ),
         Some(Command::SendKey {
             target,
             count,
+            when,
             keys,
-        }) => io::send_key(&ctx, target.target, count, keys),
+        }) => io::send_key(&ctx, target.target, count, keys, &when),
         Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
         Some(Command::WaitFor {
             signal,
             lock,
             timeout,
-            channel,
+            when,
+            channels,
         }) => {
             if lock.lock || lock.unlock {
-                cmdset::wait_lock(&ctx, lock.unlock, timeout, channel)
+                match <[String; 1]>::try_from(channels) {
+                    Ok([channel]) => cmdset::wait_lock(&ctx, lock.unlock, timeout, channel),
+                    Err(_) => Err(Failure::new(
+                        "invalid",
+                        "-L and -U take exactly one channel",
+                    )),
+                }
             } else {
-                misc::wait_for(&ctx, signal, timeout, channel)
+                misc::wait_for(&ctx, signal, timeout, channels, &when)
             }
         }
-        Some(Command::KillPane(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Pane, k),
+        Some(Command::KillPane {
+            kill,
+            remove_worktree: true,
+        }) => session::simple(
+            &ctx,
+            Request::KillPaneRemoveWorktree {
+                target: kill.target.target,
+            },
+        ),
+        Some(Command::KillPane { kill, .. }) => {
+            cmdset::kill(&ctx, tidemux_proto::KillScope::Pane, kill)
+        }
         Some(Command::KillWindow(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Window, k),
         Some(Command::KillSession(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Session, k),
         Some(Command::KillServer) => session::simple(&ctx, Request::KillServer),
@@ -289,7 +316,31 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Version) => misc::version(&ctx),
         Some(Command::ApiSchema { out }) => misc::api_schema(&ctx, &out),
         Some(Command::Wait(a)) => sync::wait(&ctx, a),
-        Some(Command::Status { target }) => list::status(&ctx, target.target),
+        Some(Command::Status {
+            target,
+            set: None,
+            message: _,
+            clear: false,
+        }) => list::status(&ctx, target.target),
+        Some(Command::Status {
+            target,
+            set,
+            message,
+            ..
+        }) => orch::set_status(&ctx, target.target, set, message),
+        Some(Command::Schedule { action }) => orch::schedule_cmd(&ctx, action),
+        Some(Command::Run(a)) => match orch::run(&ctx, a) {
+            Ok(code) => return ExitCode::from(code),
+            Err(f) => Err(f),
+        },
+        Some(Command::Log {
+            target,
+            file,
+            ansi,
+            max_size,
+            timestamps,
+            ..
+        }) => orch::log(&ctx, target.target, file, ansi, max_size, timestamps),
         Some(Command::Attach {
             target,
             read_only,
@@ -303,20 +354,30 @@ pub fn run(cli: Cli) -> ExitCode {
             },
         ),
         Some(Command::ZoomPane(t)) => session::simple(&ctx, Request::ZoomPane { target: t.target }),
-        Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
+        Some(Command::Events {
+            after,
+            filter,
+            pane,
+            no_output,
+        }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,
+            when,
             message,
-        }) => session::simple(
-            &ctx,
-            Request::Notify {
+        }) => {
+            let req = Request::Notify {
                 target: target.target,
                 message: message.join(" "),
                 clear,
-            },
-        ),
+            };
+            match orch::when_ms(&when) {
+                Ok(Some(at)) => orch::schedule(&ctx, at, req),
+                Ok(None) => session::simple(&ctx, req),
+                Err(f) => Err(f),
+            }
+        }
         Some(Command::Completions { .. } | Command::Man { .. } | Command::ShellInit { .. }) => {
             unreachable!("handled above")
         }

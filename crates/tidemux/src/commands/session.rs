@@ -26,7 +26,8 @@ fn spawn_of(a: SpawnArgs) -> Result<Spawn, Failure> {
             .map(|d| d.display().to_string()),
         env,
         print_format: None,
-        remain_on_exit: false,
+        remain_on_exit: a.remain_on_exit,
+        worktree: super::orch::worktree_spec(a.worktree, a.base, a.repo, a.worktree_dir),
     })
 }
 
@@ -111,6 +112,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     let flags = a.attach.clone();
     let print = a.print.clone();
     let a = crate::cli::NewSessionArgs { cols, rows, ..a };
+    let remain_on_exit = a.spawn.remain_on_exit;
     let req = Request::NewSession(NewSession {
         name: a.name,
         window_name: a.window_name,
@@ -118,7 +120,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
         cols: a.cols,
         rows: a.rows,
         history_limit: a.history_limit,
-        remain_on_exit: a.remain_on_exit,
+        remain_on_exit,
     });
     let r = expect_ok(ctx.connect_or_start()?.request(req)?)?;
     if detached {

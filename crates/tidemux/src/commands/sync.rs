@@ -101,15 +101,89 @@ pub fn wait(ctx: &Ctx, a: WaitArgs) -> Result<(), Failure> {
         since: a.since,
         read: a.read,
     };
-    let req = Request::Wait {
-        target: a.target.target,
-        spec,
-        timeout_ms: timeout_ms(a.timeout)?,
+    let timeout_ms = timeout_ms(a.timeout)?;
+    let req = if a.targets.len() > 1 || a.all {
+        Request::WaitMany {
+            targets: a.targets,
+            spec,
+            all: a.all,
+            timeout_ms,
+        }
+    } else {
+        Request::Wait {
+            target: a.targets.into_iter().next(),
+            spec,
+            timeout_ms,
+        }
     };
     match ctx.call(req)? {
         Response::Waited(w) => print_waited(ctx, &w),
+        Response::WaitedAll(v) => print_waited_all(ctx, &v),
         other => Err(unexpected(&other)),
     }
+}
+
+/// Prints every outcome of `wait --all` (a JSON array, or one line each); exit 124 when any
+/// pane timed out.
+fn print_waited_all(ctx: &Ctx, v: &[WaitOutcome]) -> Result<(), Failure> {
+    if ctx.json {
+        output::json(&v);
+    } else {
+        let quiet = Ctx {
+            socket: ctx.socket.clone(),
+            json: false,
+        };
+        for w in v.iter().filter(|w| !w.timed_out) {
+            print_waited(&quiet, w)?;
+        }
+    }
+    let late: Vec<String> = v
+        .iter()
+        .filter(|w| w.timed_out)
+        .map(|w| format!("{} ({})", w.pane, w.state.as_str()))
+        .collect();
+    if late.is_empty() {
+        return Ok(());
+    }
+    Err(Failure {
+        code: EXIT_TIMEOUT,
+        kind: "timeout",
+        printed: ctx.json,
+        message: format!("timed out; still waiting on {}", late.join(", ")),
+    })
+}
+
+/// Resolves `events --pane` values to pane ids (`%N` as is; names through `list-panes -a`).
+fn pane_ids(ctx: &Ctx, panes: &[String]) -> Result<Vec<String>, Failure> {
+    let mut out = Vec::new();
+    let mut listed: Option<Vec<tidemux_proto::PaneInfo>> = None;
+    for p in panes {
+        if p.starts_with('%') {
+            out.push(p.clone());
+            continue;
+        }
+        if listed.is_none() {
+            listed = match ctx.call(Request::ListPanes {
+                target: None,
+                all: true,
+            })? {
+                Response::Panes(v) => Some(v),
+                other => return Err(unexpected(&other)),
+            };
+        }
+        let found = listed
+            .iter()
+            .flatten()
+            .find(|i| i.name.as_deref() == Some(p.as_str()))
+            .ok_or_else(|| {
+                Failure::new(
+                    "not_found",
+                    format!("no pane named '{p}' (use %N or a name set by rename-pane)"),
+                )
+            })?;
+        out.push(found.id.to_string());
+    }
+    Ok(out)
 }
 
 /// Drops `null` fields so each event line shows only what applies to its kind.
@@ -123,11 +197,34 @@ fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
 }
 
 /// `events [--after SEQ] [--filter KIND]...`: JSON lines until the server closes the stream.
-pub fn events(ctx: &Ctx, after: Option<u64>, filters: Vec<String>) -> Result<(), Failure> {
+pub fn events(
+    ctx: &Ctx,
+    after: Option<u64>,
+    mut filters: Vec<String>,
+    panes: Vec<String>,
+    no_output: bool,
+) -> Result<(), Failure> {
+    let panes = pane_ids(ctx, &panes)?;
+    if no_output && filters.is_empty() {
+        // Every kind but `output` (the server-side filter keeps the stream small).
+        filters = tidemux_proto::EventKind::ALL
+            .iter()
+            .filter(|k| **k != tidemux_proto::EventKind::Output)
+            .map(|k| k.as_str().to_owned())
+            .collect();
+    }
+    let wanted = |e: &tidemux_proto::Event| {
+        let synthetic = e.seq == 0;
+        (!no_output || e.kind != tidemux_proto::EventKind::Output)
+            && (synthetic
+                || panes.is_empty()
+                || e.pane.is_some_and(|p| panes.contains(&p.to_string())))
+    };
     let mut client = ctx.connect()?;
     let mut failure = None;
     let stdout = std::io::stdout();
     client.stream(Request::Events { after, filters }, |r| match r {
+        Response::Event(e) if !wanted(&e) => true,
         Response::Event(e) => {
             let dropped = e.kind == tidemux_proto::EventKind::SubscriberDropped;
             let line = strip_nulls(serde_json::to_value(&e).unwrap_or_default());
