@@ -583,7 +583,8 @@ pub enum Request {
 }
 
 /// What a [`Request::KillOthers`] kills.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum KillScope {
     /// Panes of the window.
     #[default]
@@ -595,7 +596,7 @@ pub enum KillScope {
 }
 
 /// Flags of `set-option` and `show-options` (tmux's letters).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OptionFlags {
     /// `-g`: the global value.
     #[serde(default)]
@@ -639,7 +640,8 @@ pub struct OptionFlags {
 }
 
 /// What a [`Request::FormatList`] lists.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum ListScope {
     /// Sessions, by name.
     #[default]
@@ -980,7 +982,7 @@ pub enum Response {
 }
 
 /// One paste buffer, as `list-buffers --json` prints it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BufferInfo {
     /// Name (`bufferN` for automatic buffers).
     pub name: String,
