@@ -584,7 +584,6 @@ pub enum Request {
 
 /// What a [`Request::KillOthers`] kills.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
 pub enum KillScope {
     /// Panes of the window.
     #[default]
@@ -641,7 +640,6 @@ pub struct OptionFlags {
 
 /// What a [`Request::FormatList`] lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
 pub enum ListScope {
     /// Sessions, by name.
     #[default]
