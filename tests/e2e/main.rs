@@ -7,4 +7,5 @@ mod agent;
 mod attach;
 mod basics;
 mod faults;
+mod hardening_pane;
 mod programs;

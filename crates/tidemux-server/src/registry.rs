@@ -36,6 +36,9 @@ pub struct Session {
     pub size: (u16, u16),
     /// Number of attached clients.
     pub attached: u32,
+    /// Woken after every parsed slice of output of this session's panes: its attached
+    /// clients redraw (clients of other sessions are not woken).
+    pub activity: Arc<tokio::sync::Notify>,
 }
 
 /// A window.
@@ -611,8 +614,10 @@ impl Registry {
         }
     }
 
-    /// `list-panes` rows of one window, in layout order.
-    pub fn pane_infos(&self, wid: WindowId) -> Vec<PaneInfo> {
+    /// `list-panes` rows of one window, in layout order, as far as the model knows them.
+    /// Takes no pane lock: complete each with [`PaneRow::complete`] after releasing the
+    /// registry.
+    pub fn pane_rows(&self, wid: WindowId) -> Vec<PaneRow> {
         let Some(w) = self.windows.get(&wid) else {
             return Vec::new();
         };
@@ -626,14 +631,8 @@ impl Registry {
             .enumerate()
             .filter_map(|(i, (pid, r))| {
                 let e = self.panes.get(&pid)?;
-                let fg = e.pane.foreground_pid().or(e.pane.pid);
-                let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
-                let cwd = fg.and_then(crate::pane::proc::cwd);
-                let mut st = e.pane.state();
-                st.screen.sync();
-                let (hl, hlim, hb) = st.screen.history_stats();
-                Some(PaneInfo {
-                    id: pid,
+                Some(PaneRow {
+                    pane: Arc::clone(&e.pane),
                     name: e.name.clone(),
                     window: w.id,
                     window_index: w.index,
@@ -641,43 +640,86 @@ impl Registry {
                     session: w.session,
                     session_name: sess_name.clone(),
                     index: i as u32,
-                    cols: r.cols,
-                    rows: r.rows,
-                    left: r.left,
-                    top: r.top,
+                    rect: r,
                     active: w.active_pane == pid,
-                    command: e.pane.command.clone(),
-                    pid: if st.exit.is_some() { None } else { e.pane.pid },
-                    dead: st.exit.is_some(),
-                    exit: st.exit.clone(),
-                    title: st.screen.title().to_owned(),
-                    seq: st.seq,
-                    bells: st.screen.bells(),
-                    history_lines: hl as u64,
-                    history_limit: hlim as u64,
-                    history_bytes: hb as u64,
-                    state: st.run.state(),
-                    foreground: if st.exit.is_some() {
-                        None
-                    } else {
-                        sample.process
-                    },
-                    cwd: if st.exit.is_some() { None } else { cwd },
-                    quiet_secs: st.screen.changed_at().elapsed().as_secs_f64(),
-                    bell: st.bell,
-                    attention: st.attention.is_some(),
-                    attention_message: st.attention.clone(),
                 })
             })
             .collect()
     }
 
     /// One pane's row.
-    pub fn pane_info(&self, p: PaneId) -> CmdResult<PaneInfo> {
+    ///
+    /// # Errors
+    /// NotFound when the pane is not in the model.
+    pub fn pane_row(&self, p: PaneId) -> CmdResult<PaneRow> {
         let e = self.pane(p)?;
-        self.pane_infos(e.window)
+        self.pane_rows(e.window)
             .into_iter()
-            .find(|i| i.id == p)
+            .find(|r| r.pane.id == p)
             .ok_or_else(|| CmdError::not_found(format!("no pane {p}")))
+    }
+}
+
+/// What the model says about a pane for `list-panes`; [`PaneRow::complete`] adds what its
+/// state and `/proc` say.
+#[derive(Debug)]
+pub struct PaneRow {
+    /// The pane.
+    pub pane: Arc<Pane>,
+    name: Option<String>,
+    window: WindowId,
+    window_index: u32,
+    window_name: String,
+    session: SessionId,
+    session_name: String,
+    index: u32,
+    rect: Rect,
+    active: bool,
+}
+
+impl PaneRow {
+    /// The full `list-panes` row. Takes the pane lock (for a snapshot) and reads `/proc`:
+    /// blocking, so call it with no registry lock held and off the async runtime.
+    pub fn complete(self) -> PaneInfo {
+        let p = &self.pane;
+        let fg = p.foreground_pid().or(p.pid);
+        let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
+        let cwd = fg.and_then(crate::pane::proc::cwd);
+        let mut st = p.state();
+        st.screen.sync();
+        let (hl, hlim, hb) = st.screen.history_stats();
+        let dead = st.exit.is_some();
+        PaneInfo {
+            id: p.id,
+            name: self.name,
+            window: self.window,
+            window_index: self.window_index,
+            window_name: self.window_name,
+            session: self.session,
+            session_name: self.session_name,
+            index: self.index,
+            cols: self.rect.cols,
+            rows: self.rect.rows,
+            left: self.rect.left,
+            top: self.rect.top,
+            active: self.active,
+            command: p.command.clone(),
+            pid: if dead { None } else { p.pid },
+            dead,
+            exit: st.exit.clone(),
+            title: st.screen.title().to_owned(),
+            seq: st.seq,
+            bells: st.screen.bells(),
+            history_lines: hl as u64,
+            history_limit: hlim as u64,
+            history_bytes: hb as u64,
+            state: st.run.state(),
+            foreground: if dead { None } else { sample.process },
+            cwd: if dead { None } else { cwd },
+            quiet_secs: st.screen.changed_at().elapsed().as_secs_f64(),
+            bell: st.bell,
+            attention: st.attention.is_some(),
+            attention_message: st.attention.clone(),
+        }
     }
 }

@@ -22,8 +22,6 @@ pub struct ServerState {
     pub channels: Mutex<Channels>,
     /// The event log.
     pub events: EventBus,
-    /// Woken (`notify_waiters`) after every chunk of pane output: attached clients redraw.
-    pub activity: Arc<tokio::sync::Notify>,
     /// Bumped on every change of the model (layout, windows, names, attention): attached
     /// clients recompute what they show.
     pub model: watch::Sender<u64>,
@@ -41,7 +39,6 @@ impl ServerState {
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
             events: EventBus::default(),
-            activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
@@ -77,6 +74,7 @@ impl ServerState {
         }
         for p in &removed.panes {
             p.kill();
+            p.close();
         }
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);

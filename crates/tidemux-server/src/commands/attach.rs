@@ -8,6 +8,7 @@
 //! never wait for clients, and the server's memory does not grow with a stuck client.
 
 use crate::error::{CmdError, CmdResult};
+use crate::pane::Pane;
 use crate::registry::event;
 use crate::state::ServerState;
 use crate::sync::lock;
@@ -105,7 +106,9 @@ pub async fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>)
     if pane.state().exit.is_some() {
         return Ok(Response::Ok);
     }
-    let _ = pane.write(bytes).await;
+    if let Ok(written) = pane.write(bytes) {
+        let _ = written.await;
+    }
     Ok(Response::Ok)
 }
 
@@ -207,78 +210,121 @@ struct Sent {
     zoomed: bool,
 }
 
-/// The next frame for a client, `Ok(None)` if nothing changed, `Err(reason)` if the session
-/// is gone.
-fn next_frame(
-    state: &ServerState,
-    client: u32,
-    sid: SessionId,
-    sent: &mut Sent,
-) -> Result<Option<AttachFrame>, String> {
+type PaneList = Vec<(PaneId, Arc<Pane>)>;
+
+/// What a frame needs from the model, copied under the registry lock so that no pane lock is
+/// taken while it is held.
+struct ModelView {
+    session_name: String,
+    window: WindowId,
+    cols: u16,
+    rows: u16,
+    zoomed: bool,
+    active_pane: PaneId,
+    /// (window id, index, name, panes) of every window of the session.
+    windows: Vec<(WindowId, u32, String, PaneList)>,
+    /// Visible panes of the current window with their rectangles.
+    visible: Vec<(PaneId, crate::layout::Rect, Option<Arc<Pane>>)>,
+}
+
+fn model_view(state: &ServerState, sid: SessionId) -> Result<ModelView, String> {
     let reg = state.registry();
     let sess = reg.sessions.get(&sid).ok_or_else(|| "exited".to_owned())?;
     let win = reg
         .windows
         .get(&sess.active_window)
         .ok_or_else(|| "exited".to_owned())?;
+    let pane_of = |p: &PaneId| reg.panes.get(p).map(|e| Arc::clone(&e.pane));
+    let windows = sess
+        .windows
+        .iter()
+        .filter_map(|(index, wid)| {
+            let w = reg.windows.get(wid)?;
+            let panes = w
+                .geometry()
+                .into_iter()
+                .filter_map(|(p, _)| Some((p, pane_of(&p)?)))
+                .collect();
+            Some((w.id, *index, w.name.clone(), panes))
+        })
+        .collect();
+    let visible = win
+        .visible_geometry()
+        .into_iter()
+        .map(|(id, r)| (id, r, pane_of(&id)))
+        .collect();
+    Ok(ModelView {
+        session_name: sess.name.clone(),
+        window: win.id,
+        cols: win.cols,
+        rows: win.rows,
+        zoomed: win.zoomed.is_some(),
+        active_pane: win.active_pane,
+        windows,
+        visible,
+    })
+}
+
+/// The next frame for a client, `Ok(None)` if nothing changed, `Err(reason)` if the session
+/// is gone. The model is copied under the registry lock; pane locks are taken after it is
+/// released, one at a time, each for a snapshot.
+fn next_frame(
+    state: &ServerState,
+    client: u32,
+    sid: SessionId,
+    sent: &mut Sent,
+) -> Result<Option<AttachFrame>, String> {
+    let m = model_view(state, sid)?;
     let mut message = None;
     let mut tabs = Vec::new();
-    for (index, wid) in &sess.windows {
-        let Some(w) = reg.windows.get(wid) else {
-            continue;
-        };
+    for (wid, index, name, panes) in &m.windows {
         let (mut alert, mut dead) = (false, false);
-        for (p, _) in w.geometry() {
-            if let Some(e) = reg.panes.get(&p) {
-                let st = e.pane.state();
-                if st.attention.is_some() || st.bell {
-                    alert = true;
-                    if message.is_none() || (w.id == win.id && p == win.active_pane) {
-                        message = st.attention.as_ref().map(|m| format!("{p}: {m}"));
-                    }
+        for (p, pane) in panes {
+            let st = pane.state();
+            if st.attention.is_some() || st.bell {
+                alert = true;
+                if message.is_none() || (*wid == m.window && *p == m.active_pane) {
+                    message = st.attention.as_ref().map(|msg| format!("{p}: {msg}"));
                 }
-                dead |= st.exit.is_some();
             }
+            dead |= st.exit.is_some();
         }
         tabs.push(WindowTab {
-            id: w.id,
+            id: *wid,
             index: *index,
-            name: w.name.clone(),
-            active: w.id == win.id,
+            name: name.clone(),
+            active: *wid == m.window,
             alert,
             dead,
         });
     }
-    let views: Vec<PaneView> = win
-        .visible_geometry()
-        .into_iter()
-        .map(|(id, r)| PaneView {
-            id,
+    let views: Vec<PaneView> = m
+        .visible
+        .iter()
+        .map(|(id, r, pane)| PaneView {
+            id: *id,
             left: r.left,
             top: r.top,
             cols: r.cols,
             rows: r.rows,
-            active: id == win.active_pane,
-            dead: reg
-                .panes
-                .get(&id)
-                .is_some_and(|e| e.pane.state().exit.is_some()),
+            active: *id == m.active_pane,
+            dead: pane.as_ref().is_some_and(|p| p.state().exit.is_some()),
         })
         .collect();
-    let full = sent.window != Some(win.id)
+    let full = sent.window != Some(m.window)
         || sent.panes != views
-        || sent.size != (win.cols, win.rows)
-        || sent.zoomed != win.zoomed.is_some();
+        || sent.size != (m.cols, m.rows)
+        || sent.zoomed != m.zoomed;
     if full {
         sent.rows.clear();
     }
     let mut rows_changed = Vec::new();
     let mut cursor = None;
-    for v in &views {
-        let Some(e) = reg.panes.get(&v.id) else {
+    for (v, (_, _, pane)) in views.iter().zip(&m.visible) {
+        let Some(pane) = pane else {
             continue;
         };
-        let mut st = e.pane.state();
+        let mut st = pane.state();
         st.screen.sync();
         let hashes = st.screen.row_hashes();
         let old = sent.rows.entry(v.id).or_default();
@@ -308,27 +354,27 @@ fn next_frame(
     if !changed {
         return Ok(None);
     }
-    sent.window = Some(win.id);
-    sent.size = (win.cols, win.rows);
+    sent.window = Some(m.window);
+    sent.size = (m.cols, m.rows);
     sent.panes = views.clone();
     sent.tabs = tabs.clone();
     sent.cursor = cursor;
     sent.message = message.clone();
-    sent.zoomed = win.zoomed.is_some();
+    sent.zoomed = m.zoomed;
     Ok(Some(AttachFrame {
         client,
         session: sid,
-        session_name: sess.name.clone(),
-        window: win.id,
-        cols: win.cols,
-        rows: win.rows,
+        session_name: m.session_name,
+        window: m.window,
+        cols: m.cols,
+        rows: m.rows,
         windows: tabs,
         panes: views,
         full,
         rows_changed,
         cursor,
         message,
-        zoomed: win.zoomed.is_some(),
+        zoomed: m.zoomed,
     }))
 }
 
@@ -401,9 +447,16 @@ where
     let mut last_frame = tokio::time::Instant::now() - Duration::from_millis(FRAME_MS);
     let mut model = state.model.subscribe();
     let mut shutdown = state.shutdown_requested();
+    // Woken by output of this session's panes only.
+    let activity = state
+        .registry()
+        .sessions
+        .get(&sid)
+        .map(|s| Arc::clone(&s.activity))
+        .unwrap_or_default();
     tokio::pin!(closed);
     loop {
-        let notified = state.activity.notified();
+        let notified = activity.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         model.borrow_and_update();

@@ -48,33 +48,38 @@ pub async fn dispatch(
         _ => Kind::Other,
     };
     let r = match env.request {
-        Request::NewSession(ns) => create::new_session(state, ns),
+        Request::NewSession(ns) => create::new_session(state, ns).await,
         Request::NewWindow {
             target,
             name,
             spawn,
             detached,
-        } => create::new_window(state, caller, target.as_deref(), name, spawn, detached),
+        } => create::new_window(state, caller, target.as_deref(), name, spawn, detached).await,
         Request::SplitWindow {
             target,
             direction,
             size,
             spawn,
             detached,
-        } => create::split_window(
-            state,
-            caller,
-            target.as_deref(),
-            direction,
-            size,
-            spawn,
-            detached,
-        ),
+        } => {
+            create::split_window(
+                state,
+                caller,
+                target.as_deref(),
+                direction,
+                size,
+                spawn,
+                detached,
+            )
+            .await
+        }
         Request::ListSessions => list::sessions(state),
         Request::ListWindows { target, all } => {
             list::windows(state, caller, target.as_deref(), all)
         }
-        Request::ListPanes { target, all } => list::panes(state, caller, target.as_deref(), all),
+        Request::ListPanes { target, all } => {
+            list::panes(state, caller, target.as_deref(), all).await
+        }
         Request::Send {
             target,
             text,
@@ -150,7 +155,7 @@ pub async fn dispatch(
             manage::resize_window(state, caller, target.as_deref(), cols, rows)
         }
         Request::HasSession { target } => manage::has_session(state, target.as_deref()),
-        Request::Identify => manage::identify(state, caller),
+        Request::Identify => manage::identify(state, caller).await,
         Request::ServerInfo => Ok(manage::server_info(state)),
     };
     if kind != Kind::ReadOnly {
