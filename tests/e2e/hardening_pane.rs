@@ -273,6 +273,25 @@ fn expensive_output_in_one_pane_does_not_stall_other_requests() {
     // Let the flood start.
     let seq = |s: &Server| pane_json(s, "rep")["seq"].as_u64().unwrap_or(0);
     assert!(wait_until(DEADLINE, || seq(&s) > 0), "no output from rep");
+    // Meanwhile a client lists every pane, the flooding one included, again and again.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let lister = {
+        let stop = std::sync::Arc::clone(&stop);
+        let mut cmd = s.command();
+        cmd.args(["list-panes", "-a"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        std::thread::spawn(move || {
+            let mut slowest = Duration::ZERO;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let started = Instant::now();
+                let _ = cmd.status();
+                slowest = slowest.max(started.elapsed());
+            }
+            slowest
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
     for args in [
         &["version"][..],
         &["list-sessions"],
@@ -290,6 +309,12 @@ fn expensive_output_in_one_pane_does_not_stall_other_requests() {
             started.elapsed()
         );
     }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let slowest = lister.join().expect("lister");
+    assert!(
+        slowest < Duration::from_secs(3),
+        "list-panes -a took {slowest:?} while a pane printed expensive sequences"
+    );
     s.ok(&["kill-session", "-t", "rep"]);
 }
 
