@@ -70,11 +70,15 @@ impl Server {
             "TIDEMUX_PANE",
             "TIDEMUX_SOCKET",
             "TIDEMUX_TMPDIR",
+            "TIDEMUX_LOG_FILE",
+            "TIDEMUX_LOG_BESIDE_SOCKET",
             "TMUX",
             "TMUX_PANE",
         ] {
             c.env_remove(k);
         }
+        // The server's log goes to <dir>/state/tidemux/ (see `Server::log_path`).
+        c.env("XDG_STATE_HOME", self.dir.path().join("state"));
         let bin_dir = Path::new(exe()).parent().expect("bin dir").to_owned();
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut paths = vec![bin_dir];
@@ -83,6 +87,26 @@ impl Server {
         c.env("SHELL", "/bin/sh");
         c.stdin(Stdio::null());
         c
+    }
+
+    /// The server's log file, `$XDG_STATE_HOME/tidemux/sock-HASH.log`, once a server created it.
+    pub fn log_path(&self) -> Option<PathBuf> {
+        std::fs::read_dir(self.dir.path().join("state/tidemux"))
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("sock-") && n.ends_with(".log"))
+            })
+    }
+
+    /// The server's log ("" if there is none yet).
+    pub fn log(&self) -> String {
+        self.log_path()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default()
     }
 
     /// Runs `tidemux -S sock ARGS...`.

@@ -1,22 +1,35 @@
 //! Starting the server on first use, like tmux: spawn `<exe> -S PATH server` detached (new
-//! session, stdin from /dev/null, stdout and stderr to `PATH.log`), then connect with a bounded
-//! back-off.
+//! session, stdin and stdout from/to `/dev/null`, stderr to a pipe this client reads), then
+//! connect with a bounded back-off. The server writes its own log (see [`crate::logfile`]); what
+//! it prints on stderr before it listens (a log file it refused, a start-up error) is shown by
+//! the client that started it.
 
 use crate::conn::{Client, ClientError};
+use crate::logfile::{log_target, LogTarget};
+use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 use tidemux_proto::PaneId;
 
 /// How long to wait for a freshly started server to accept connections.
 pub const START_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The log file of the server on `socket`.
-pub fn log_path(socket: &Path) -> PathBuf {
-    let mut s = socket.as_os_str().to_owned();
-    s.push(".log");
-    PathBuf::from(s)
+/// What the server wrote on stderr so far (non-blocking; at most 64 KiB).
+fn drain(stderr: &mut ChildStderr) -> String {
+    let _ = rustix::fs::fcntl_getfl(&*stderr)
+        .and_then(|fl| rustix::fs::fcntl_setfl(&*stderr, fl | rustix::fs::OFlags::NONBLOCK));
+    let mut buf = Vec::new();
+    let _ = stderr.take(64 * 1024).read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn last_line(s: &str) -> Option<String> {
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_owned())
 }
 
 /// Connects to the server on `socket`, starting `server_exe -S socket server` if none runs.
@@ -36,24 +49,13 @@ pub fn connect_or_start(
         socket: socket.to_owned(),
         why,
     };
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log_path(socket))
-        .map_err(|e| {
-            fail(format!(
-                "cannot open log {}: {e}",
-                log_path(socket).display()
-            ))
-        })?;
-    let log2 = log.try_clone().map_err(|e| fail(e.to_string()))?;
     let mut cmd = Command::new(server_exe);
     cmd.arg("-S")
         .arg(socket)
         .arg("server")
         .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(log2);
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     // SAFETY: setsid is async-signal-safe; it detaches the server from our terminal and
     // process group so that a Ctrl-C or hang-up of this shell does not reach it.
     unsafe {
@@ -66,12 +68,20 @@ pub fn connect_or_start(
     let mut child = cmd
         .spawn()
         .map_err(|e| fail(format!("cannot run {}: {e}", server_exe.display())))?;
+    let mut stderr = child.stderr.take();
     let deadline = Instant::now() + START_TIMEOUT;
     let mut delay = Duration::from_millis(1);
     loop {
         match Client::connect(socket, caller) {
             Err(ClientError::NoServer(_)) => {}
             other => {
+                // Warnings the server printed before it listened (a refused log file).
+                if let Some(mut e) = stderr.take() {
+                    for l in drain(&mut e).lines().filter(|l| !l.trim().is_empty()) {
+                        let l = l.trim_start_matches("tidemux: server: ");
+                        let _ = writeln!(std::io::stderr(), "tidemux: server: {l}");
+                    }
+                }
                 // Reap the child later; it runs on as the server.
                 std::thread::spawn(move || child.wait());
                 return other;
@@ -82,9 +92,14 @@ pub fn connect_or_start(
             if let Ok(c) = Client::connect(socket, caller) {
                 return Ok(c);
             }
-            let tail = std::fs::read_to_string(log_path(socket))
-                .ok()
-                .and_then(|s| s.lines().last().map(str::to_owned))
+            let said = stderr.as_mut().map(drain).unwrap_or_default();
+            let tail = last_line(&said)
+                .or_else(|| match log_target(socket) {
+                    LogTarget::File(p) => {
+                        std::fs::read_to_string(p).ok().and_then(|s| last_line(&s))
+                    }
+                    LogTarget::Stderr => None,
+                })
                 .unwrap_or_default();
             return Err(fail(format!("server exited with {status}: {tail}")));
         }

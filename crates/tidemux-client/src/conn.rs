@@ -172,6 +172,49 @@ impl Client {
         }
     }
 
+    /// A sender of further requests on this same connection (`AttachInput`, `AttachResize`,
+    /// `AttachDetach` after an `Attach`), to use from another thread while this client reads
+    /// the stream with [`Client::stream_shared`]. Its request ids start at 2^32, apart from
+    /// this client's.
+    ///
+    /// # Errors
+    /// The socket cannot be duplicated.
+    pub fn sender(&self) -> Result<StreamSender, ClientError> {
+        use interprocess::TryClone;
+        Ok(StreamSender {
+            stream: self
+                .stream
+                .try_clone()
+                .map_err(|e| ClientError::Codec(CodecError::Io(e)))?,
+            next_id: 1 << 32,
+            caller: self.caller,
+        })
+    }
+
+    /// Like [`Client::stream`], but replies to requests sent with a [`StreamSender`] on the
+    /// same connection (errors) are passed too: `on_reply(false, reply)`; the stream's own
+    /// replies come as `on_reply(true, reply)`.
+    ///
+    /// # Errors
+    /// Connection failures other than a clean close.
+    pub fn stream_shared(
+        &mut self,
+        request: Request,
+        mut on_reply: impl FnMut(bool, Response) -> bool,
+    ) -> Result<(), ClientError> {
+        let id = self.send(request)?;
+        loop {
+            let (rid, body) = match codec::read_frame(&mut self.stream) {
+                Ok(x) => x,
+                Err(CodecError::Closed) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            if !on_reply(rid == id, codec::decode_body(&body)?) {
+                return Ok(());
+            }
+        }
+    }
+
     /// Sends one request and waits for its reply (a server-side error is `Ok(Response::Error)`).
     ///
     /// # Errors
@@ -179,5 +222,30 @@ impl Client {
     pub fn request(&mut self, request: Request) -> Result<Response, ClientError> {
         let id = self.send(request)?;
         self.receive(id)
+    }
+}
+
+/// Sends requests on a connection whose replies another thread reads (see [`Client::sender`]).
+#[derive(Debug)]
+pub struct StreamSender {
+    stream: Stream,
+    next_id: u64,
+    caller: Option<PaneId>,
+}
+
+impl StreamSender {
+    /// Writes one request frame without waiting for a reply; returns its id.
+    ///
+    /// # Errors
+    /// Connection failures.
+    pub fn send(&mut self, request: Request) -> Result<u64, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let envelope = Envelope {
+            caller_pane: self.caller,
+            request,
+        };
+        codec::write_all(&mut self.stream, &codec::encode_frame(id, &envelope)?)?;
+        Ok(id)
     }
 }

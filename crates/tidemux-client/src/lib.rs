@@ -7,8 +7,10 @@
 pub mod attach;
 pub mod autostart;
 pub mod conn;
+pub mod logfile;
 pub mod paths;
 
 pub use autostart::connect_or_start;
 pub use conn::{Client, ClientError};
+pub use logfile::{log_target, LogTarget};
 pub use paths::{caller_pane, resolve_socket, SocketChoice};

@@ -4,7 +4,7 @@
 //! default name `default`.
 
 use std::ffi::OsString;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use tidemux_proto::PaneId;
 
@@ -71,31 +71,48 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
+/// Makes sure the per-user socket directory is private, as tmux does: `mkdir` with mode 0700
+/// (parents too), then `lstat` it and refuse it unless it is a real directory (not a symlink)
+/// owned by this user with no permission bits for group or others. A directory that exists is
+/// never chmodded: it may belong to someone else's setup (`TIDEMUX_TMPDIR=/tmp`).
 fn ensure_dir(dir: &Path) -> Result<PathBuf, String> {
+    use std::os::unix::fs::DirBuilderExt;
     let uid = rustix::process::getuid().as_raw();
-    match std::fs::metadata(dir) {
-        Ok(m) => {
-            if !m.is_dir() {
-                return Err(format!("{} is not a directory", dir.display()));
-            }
-            if m.uid() != uid {
-                return Err(format!(
-                    "socket directory {} belongs to uid {}, not {uid}",
-                    dir.display(),
-                    m.uid()
-                ));
-            }
-            if m.mode() & 0o077 != 0 {
-                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                    .map_err(|e| format!("cannot make {} private (0700): {e}", dir.display()))?;
-            }
+    if let Err(e) = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+    {
+        // `recursive` reports an existing symlink or file as an error too: lstat decides.
+        if std::fs::symlink_metadata(dir).is_err() {
+            return Err(format!(
+                "cannot create socket directory {}: {e}",
+                dir.display()
+            ));
         }
-        Err(_) => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create socket directory {}: {e}", dir.display()))?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(|e| format!("cannot make {} private (0700): {e}", dir.display()))?;
-        }
+    }
+    let m = std::fs::symlink_metadata(dir)
+        .map_err(|e| format!("cannot inspect socket directory {}: {e}", dir.display()))?;
+    let refuse = |why: String| {
+        Err(format!(
+            "refusing socket directory {}: {why}; it must be a directory (not a symlink) owned by uid {uid} with mode 0700",
+            dir.display()
+        ))
+    };
+    if m.file_type().is_symlink() {
+        return refuse("it is a symlink".into());
+    }
+    if !m.is_dir() {
+        return refuse("it is not a directory".into());
+    }
+    if m.uid() != uid {
+        return refuse(format!("it belongs to uid {}", m.uid()));
+    }
+    if m.mode() & 0o077 != 0 {
+        return refuse(format!(
+            "its mode is {:04o}, open to other users",
+            m.mode() & 0o7777
+        ));
     }
     Ok(dir.to_owned())
 }

@@ -129,9 +129,27 @@ pub fn read_frame<R: Read>(r: &mut R) -> Result<(u64, Vec<u8>), CodecError> {
     let mut h = [0u8; HEADER_LEN];
     read_exact_or_closed(r, &mut h)?;
     let (len, id) = parse_header(&h)?;
-    let mut body = vec![0u8; len as usize];
-    read_exact_or_closed(r, &mut body)?;
-    Ok((id, body))
+    Ok((id, read_body(r, len)?))
+}
+
+/// First allocation for a frame body, in bytes: a body grows as its bytes arrive, so an
+/// announced length costs nothing until the peer sends that much.
+pub const BODY_CHUNK: usize = 64 * 1024;
+
+/// Reads a body of `len` bytes (already checked against [`MAX_FRAME_LEN`]) into a buffer that
+/// grows with the bytes received, never allocating the announced length up front.
+///
+/// # Errors
+/// [`CodecError::Closed`] when the peer closes before `len` bytes; I/O errors.
+pub fn read_body<R: Read>(r: &mut R, len: u32) -> Result<Vec<u8>, CodecError> {
+    let mut body = Vec::with_capacity((len as usize).min(BODY_CHUNK));
+    r.take(u64::from(len))
+        .read_to_end(&mut body)
+        .map_err(closed_or_io)?;
+    if body.len() < len as usize {
+        return Err(CodecError::Closed);
+    }
+    Ok(body)
 }
 
 /// Writes already-encoded bytes and flushes.

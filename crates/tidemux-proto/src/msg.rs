@@ -285,14 +285,16 @@ pub enum Request {
         /// Terminal height, cells (the status line takes one).
         rows: u16,
     },
-    /// Raw bytes typed in an attached client, for its session's active pane.
+    /// Refused by the server (kept so that the numbering of later requests does not change):
+    /// input of an attached client travels on its own attach connection as
+    /// [`Request::AttachInput`], so no connection can type as another client.
     ClientInput {
         /// Attached client id.
         client: u32,
         /// Bytes, unchanged.
         bytes: Vec<u8>,
     },
-    /// An attached client's terminal changed size.
+    /// Refused by the server, like [`Request::ClientInput`]: see [`Request::AttachResize`].
     ClientResize {
         /// Attached client id.
         client: u32,
@@ -320,6 +322,24 @@ pub enum Request {
         /// +1 or -1.
         offset: i32,
     },
+    /// Raw bytes typed in the attached client of this connection, for its session's active
+    /// pane. Valid only on a connection whose `Attach` is running; no reply on success, an
+    /// error reply with this frame's id otherwise (a read-only client's input is refused).
+    AttachInput {
+        /// Bytes, unchanged.
+        bytes: Vec<u8>,
+    },
+    /// The terminal of the attached client of this connection changed size (clamped to the
+    /// window bounds, `docs/limits.md`). Same rules as [`Request::AttachInput`].
+    AttachResize {
+        /// Width, cells.
+        cols: u16,
+        /// Height, cells (the status line takes one).
+        rows: u16,
+    },
+    /// The attached client of this connection detaches: the server answers
+    /// `Response::Detached("detached")` with the `Attach` id and closes the connection.
+    AttachDetach,
 }
 
 /// Conditions of a wait; the wait returns when any holds.

@@ -14,6 +14,20 @@ use tokio::sync::broadcast;
 
 /// Events kept for `--after` replay.
 pub const REPLAY_CAPACITY: usize = 10_000;
+/// Bytes of events kept for `--after` replay (as counted by [`event_bytes`]): the oldest are
+/// dropped first when either bound is reached.
+pub const REPLAY_BYTES: usize = 8 * 1024 * 1024;
+
+/// What an event costs in the replay buffer, in bytes: the struct plus its strings.
+pub fn event_bytes(e: &Event) -> usize {
+    std::mem::size_of::<Event>()
+        + e.name.as_ref().map_or(0, String::len)
+        + e.message.as_ref().map_or(0, String::len)
+        + e.exit
+            .as_ref()
+            .and_then(|x| x.signal.as_ref())
+            .map_or(0, String::len)
+}
 /// Events a live subscriber may fall behind before it is dropped.
 pub const LIVE_CAPACITY: usize = 1024;
 
@@ -27,6 +41,8 @@ pub struct EventBus {
 struct Inner {
     next: u64,
     buffer: VecDeque<Arc<Event>>,
+    /// Sum of [`event_bytes`] over `buffer`.
+    bytes: usize,
     tx: broadcast::Sender<Arc<Event>>,
 }
 
@@ -48,6 +64,7 @@ impl Default for EventBus {
             inner: Mutex::new(Inner {
                 next: 0,
                 buffer: VecDeque::new(),
+                bytes: 0,
                 tx: broadcast::channel(LIVE_CAPACITY).0,
             }),
         }
@@ -69,10 +86,15 @@ impl EventBus {
         e.seq = inner.next;
         e.time_ms = now_ms();
         let e = Arc::new(e);
-        if inner.buffer.len() == REPLAY_CAPACITY {
-            inner.buffer.pop_front();
-        }
+        inner.bytes += event_bytes(&e);
         inner.buffer.push_back(Arc::clone(&e));
+        while inner.buffer.len() > REPLAY_CAPACITY
+            || (inner.bytes > REPLAY_BYTES && inner.buffer.len() > 1)
+        {
+            if let Some(old) = inner.buffer.pop_front() {
+                inner.bytes -= event_bytes(&old);
+            }
+        }
         let _ = inner.tx.send(e);
     }
 
@@ -143,6 +165,22 @@ mod tests {
         let s = bus.subscribe(Some(2));
         assert_eq!(s.lost_before, Some(5));
         assert_eq!(s.replay.len(), REPLAY_CAPACITY);
+    }
+
+    #[test]
+    fn replay_is_bounded_by_bytes() {
+        let bus = EventBus::default();
+        let big = "x".repeat(64 * 1024);
+        for _ in 0..(2 * REPLAY_BYTES / big.len()) {
+            let mut e = Event::new(EventKind::AttentionSet);
+            e.message = Some(big.clone());
+            bus.publish(e);
+        }
+        let s = bus.subscribe(Some(0));
+        let kept: usize = s.replay.iter().map(|e| event_bytes(e)).sum();
+        assert!(kept <= REPLAY_BYTES, "{kept} bytes kept");
+        assert!(kept > REPLAY_BYTES / 2, "{kept} bytes kept");
+        assert!(s.lost_before.is_some());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod layout;
+pub mod limits;
 pub mod listener;
 pub mod monitor;
 pub mod pane;

@@ -8,7 +8,9 @@ use interprocess::os::unix::local_socket::ListenerOptionsExt;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// How to run a server.
 #[derive(Debug, Clone)]
@@ -62,9 +64,14 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         source,
     };
     if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() && !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(bind_err)?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        // Only a directory created here is made private (mode 0700 at mkdir); an existing one
+        // is never chmodded (the client checks the per-user directory, see paths.rs).
+        if !dir.as_os_str().is_empty() && std::fs::symlink_metadata(dir).is_err() {
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
                 .map_err(bind_err)?;
         }
     }
@@ -120,29 +127,121 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
     result
 }
 
+/// Counts open connections; the count drops when the guard does.
+struct ConnGuard(Arc<AtomicUsize>);
+
+impl Drop for ConnGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// At most one log line per [`LOG_EVERY`] for a repeated condition; the next line says how
+/// many were left out.
+struct RateLimited {
+    last: Option<std::time::Instant>,
+    suppressed: u64,
+}
+
+/// Minimum time between two log lines about the same repeated condition.
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+impl RateLimited {
+    fn new() -> Self {
+        Self {
+            last: None,
+            suppressed: 0,
+        }
+    }
+
+    /// Whether to log now; if so, also how many occurrences were not logged since.
+    fn allow(&mut self) -> Option<u64> {
+        let now = std::time::Instant::now();
+        if self.last.is_some_and(|t| now.duration_since(t) < LOG_EVERY) {
+            self.suppressed += 1;
+            return None;
+        }
+        self.last = Some(now);
+        Some(std::mem::take(&mut self.suppressed))
+    }
+}
+
+/// First and longest pause after a failed `accept` (EMFILE and the like), doubling between.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
+
 async fn accept_loop(state: &Arc<ServerState>, listener: LocalSocketListener) {
     let mut shutdown = state.shutdown_requested();
     let my_uid = rustix::process::geteuid().as_raw();
+    let open = Arc::new(AtomicUsize::new(0));
+    let cap = crate::limits::max_connections();
+    let mut backoff = ACCEPT_BACKOFF.0;
+    let mut accept_log = RateLimited::new();
+    let mut refuse_log = RateLimited::new();
+    let mut uid_log = RateLimited::new();
     loop {
         let conn = tokio::select! {
             c = listener.accept() => c,
             _ = shutdown.wait_for(|s| *s) => return,
         };
         let conn = match conn {
-            Ok(c) => c,
+            Ok(c) => {
+                backoff = ACCEPT_BACKOFF.0;
+                c
+            }
             Err(e) => {
-                tracing::warn!("accept failed: {e}");
+                // Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays
+                // queued, so retrying at once would spin. Pause, doubling up to a second, and
+                // log once per LOG_EVERY.
+                if let Some(skipped) = accept_log.allow() {
+                    tracing::warn!(
+                        skipped,
+                        pause_ms = backoff.as_millis() as u64,
+                        "accept failed: {e}; pausing before the next accept"
+                    );
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.wait_for(|s| *s) => return,
+                }
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF.1);
                 continue;
             }
         };
         match conn.peer_creds().map(|c| c.euid()) {
             Ok(Some(uid)) if uid == my_uid => {}
             other => {
-                tracing::warn!(?other, my_uid, "refused a connection from another uid");
+                if let Some(skipped) = uid_log.allow() {
+                    tracing::warn!(
+                        ?other,
+                        my_uid,
+                        skipped,
+                        "refused a connection from another uid"
+                    );
+                }
                 continue;
             }
         }
+        let n = open.fetch_add(1, Ordering::Relaxed) + 1;
+        let guard = ConnGuard(Arc::clone(&open));
+        if n > cap {
+            if let Some(skipped) = refuse_log.allow() {
+                tracing::warn!(
+                    open = n - 1,
+                    cap,
+                    skipped,
+                    "connection limit reached; refusing a client"
+                );
+            }
+            tokio::spawn(async move {
+                connection::refuse(conn, n - 1).await;
+                drop(guard);
+            });
+            continue;
+        }
         let state = Arc::clone(state);
-        tokio::spawn(async move { connection::serve(state, conn).await });
+        tokio::spawn(async move {
+            connection::serve(state, conn).await;
+            drop(guard);
+        });
     }
 }

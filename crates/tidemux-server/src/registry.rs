@@ -119,6 +119,9 @@ pub struct Registry {
     pub windows: BTreeMap<WindowId, Window>,
     /// Panes by id.
     pub panes: BTreeMap<PaneId, PaneEntry>,
+    /// `new-session`s whose process is starting (outside the lock): the server is not empty
+    /// while one is in flight.
+    pub pending_sessions: usize,
     next_session: u32,
     next_window: u32,
     next_pane: u32,
@@ -153,6 +156,11 @@ pub fn event(
 }
 
 impl Registry {
+    /// No session, and none being created: the server may exit (tmux `exit-empty`).
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty() && self.pending_sessions == 0
+    }
+
     /// A fresh session id.
     pub fn alloc_session(&mut self) -> SessionId {
         self.next_session += 1;

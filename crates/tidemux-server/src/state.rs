@@ -74,7 +74,7 @@ impl ServerState {
         }
         for p in &removed.panes {
             p.kill();
-            p.close();
+            p.mark_closed();
         }
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);
@@ -168,7 +168,7 @@ impl ServerState {
             }
             p.notify_watchers();
         }
-        let (removed, left) = {
+        let (removed, empty) = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
             let remain = reg
@@ -181,12 +181,12 @@ impl ServerState {
             }
             let mut removed = Removed::default();
             reg.remove_pane(id, &mut removed);
-            (removed, reg.sessions.len())
+            (removed, reg.is_empty())
         };
         tracing::info!(pane = %id, "pane exited");
         self.finish_removal(removed);
         self.bump_model();
-        if left == 0 {
+        if empty {
             self.shutdown();
         }
     }

@@ -1,8 +1,63 @@
 //! Command-line grammar (clap). Every command, flag and alias here is documented in
 //! `docs/cli.md`; names follow tmux where tmux has the same command.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
+
+/// The end of `tidemux --help`: targets, global options, environment, examples, documentation.
+pub const AFTER_HELP: &str = "\
+Targets (-t): %N pane id, @N window id, $N session id, NAME (a session, or a pane named by
+rename-pane), SESSION:WINDOW, SESSION:WINDOW.PANE (index, name or id), :WINDOW, .PANE.
+Without -t: the pane the command runs in (inside a pane), else the most recent session.
+
+Global options -S PATH, -L NAME and --json go before the command, and are also accepted after
+it (tidemux ls -S sock), except that read-screen and wait-for have their own -S.
+
+Environment:
+  TIDEMUX_SOCKET      socket path when neither -S nor -L is given
+  TIDEMUX_TMPDIR      per-user socket directory (default $XDG_RUNTIME_DIR/tidemux, else
+                      /tmp/tidemux-$UID)
+  TIDEMUX_PREFIX      prefix key of the attach client (default C-b)
+  TIDEMUX_LOG         server log level: error, warn, info (default), debug, trace
+  XDG_STATE_HOME      server logs go to $XDG_STATE_HOME/tidemux/NAME.log (default
+                      ~/.local/state/tidemux/), rotated at 10 MiB to NAME.log.1
+  TIDEMUX_LOG_FILE    server log file instead (- for stderr)
+  TIDEMUX_LOG_BESIDE_SOCKET=1  server log in SOCKET.log beside the socket instead
+  SHELL               program of a new pane when no command is given
+  TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
+                      talk to that pane's server and default to that pane
+
+Examples:
+  tidemux                                   new session, attached (C-b d detaches)
+  tidemux new -d -s work -- bash            start a worker; prints its pane id (%0)
+  tidemux send -t work --enter 'make test' --wait-text 'PASS|FAIL' --timeout 600
+                                            type, then wait for the answer (exit 124: timeout)
+
+Exit codes: 0 ok, 1 error (one line on stderr), 2 usage, 124 a wait timed out.
+Every command: tidemux COMMAND --help. Manual pages: tidemux man --dir DIR.
+Documentation: README.md and docs/cli.md in the source tree";
+
+/// The source tree this binary was built from (for the docs' location in `--help`).
+fn source_tree() -> PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(manifest)
+        .to_owned()
+}
+
+/// The full grammar, with the docs' location in the top-level help.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let tree = source_tree();
+    Cli::command().after_help(format!(
+        "{AFTER_HELP} ({}): {}",
+        tree.display(),
+        tree.join("docs/cli.md").display()
+    ))
+}
 
 /// tidemux: a terminal multiplexer for agent fleets. Scripts drive panes; people attach.
 #[derive(Debug, Parser)]
@@ -50,12 +105,21 @@ pub struct TargetArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server in the foreground (the auto-start path runs the same, detached).
-    Server,
+    #[command(
+        after_help = "Example:\n  TIDEMUX_LOG=debug tidemux -S /tmp/s server --log-file -   # log to this terminal"
+    )]
+    Server(ServerArgs),
     /// Create a session (with -d: do not attach; prints the new pane id).
-    #[command(visible_alias = "new")]
+    #[command(
+        visible_alias = "new",
+        after_help = "Examples:\n  tidemux new -d -s work -- bash --norc     # prints the pane id, e.g. %0\n  tidemux new -s dev -c ~/src                # and attach"
+    )]
     NewSession(NewSessionArgs),
     /// Create a window; prints the new pane id.
-    #[command(visible_alias = "neww")]
+    #[command(
+        visible_alias = "neww",
+        after_help = "Example:\n  tidemux new-window -t work -n logs -- tail -f build.log"
+    )]
     NewWindow {
         #[command(flatten)]
         target: TargetArg,
@@ -69,7 +133,11 @@ pub enum Command {
         spawn: SpawnArgs,
     },
     /// Split a pane; prints the new pane id.
-    #[command(visible_aliases = ["split", "splitw"], disable_help_flag = true)]
+    #[command(
+        visible_aliases = ["split", "splitw"],
+        disable_help_flag = true,
+        after_help = "Example:\n  tidemux split-window -h -l 40% -t work -- python3 -q   # prints %1"
+    )]
     SplitWindow {
         /// Print help (-h means "side by side" here, as in tmux).
         #[arg(long, action = clap::ArgAction::Help)]
@@ -92,10 +160,13 @@ pub enum Command {
         spawn: SpawnArgs,
     },
     /// List sessions.
-    #[command(visible_alias = "ls")]
+    #[command(visible_alias = "ls", after_help = "Example:\n  tidemux ls --json")]
     ListSessions,
     /// List windows of a session (-a: all).
-    #[command(visible_alias = "lsw")]
+    #[command(
+        visible_alias = "lsw",
+        after_help = "Example:\n  tidemux list-windows -t work"
+    )]
     ListWindows {
         #[command(flatten)]
         target: TargetArg,
@@ -104,7 +175,10 @@ pub enum Command {
         all: bool,
     },
     /// List panes of a window or session (-a: all).
-    #[command(visible_alias = "lsp")]
+    #[command(
+        visible_alias = "lsp",
+        after_help = "Example:\n  tidemux list-panes -a --json"
+    )]
     ListPanes {
         #[command(flatten)]
         target: TargetArg,
@@ -113,6 +187,9 @@ pub enum Command {
         all: bool,
     },
     /// Type text literally into a pane (several words are joined by spaces).
+    #[command(
+        after_help = "Examples:\n  tidemux send -t work --enter 'make test'\n  tidemux send -t work --enter 'make test' --wait-text '^(PASS|FAIL)' --timeout 600\n  tidemux send -t agent --submit 'Fix the failing test' --wait-idle 2000 --read"
+    )]
     Send {
         #[command(flatten)]
         target: TargetArg,
@@ -144,7 +221,10 @@ pub enum Command {
         text: Vec<String>,
     },
     /// Press keys by tmux name (Enter, C-c, M-x, Up, F5, ...).
-    #[command(visible_alias = "send-keys")]
+    #[command(
+        visible_alias = "send-keys",
+        after_help = "Examples:\n  tidemux send-key -t work C-c          # interrupt\n  tidemux send-key -t work -N 3 Up Enter"
+    )]
     SendKey {
         #[command(flatten)]
         target: TargetArg,
@@ -156,9 +236,15 @@ pub enum Command {
         keys: Vec<String>,
     },
     /// Print a pane's screen, or history plus screen.
-    #[command(visible_alias = "capture")]
+    #[command(
+        visible_alias = "capture",
+        after_help = "Examples:\n  tidemux read-screen -t work --lines 50\n  tidemux read-screen -t work --json | jq .cursor"
+    )]
     ReadScreen(ReadScreenArgs),
     /// Wait for a channel to be signalled, or signal it with -S (tmux semantics).
+    #[command(
+        after_help = "Examples:\n  tidemux send -t work --enter 'make test; tidemux wait-for -S tests-done'\n  tidemux wait-for tests-done --timeout 600"
+    )]
     WaitFor {
         /// Signal the channel (wakes every waiter; kept if none waits).
         #[arg(short = 'S')]
@@ -170,17 +256,28 @@ pub enum Command {
         channel: String,
     },
     /// Kill a pane.
-    #[command(visible_alias = "killp")]
+    #[command(
+        visible_alias = "killp",
+        after_help = "Example:\n  tidemux kill-pane -t %3"
+    )]
     KillPane(TargetArg),
     /// Kill a window.
-    #[command(visible_alias = "killw")]
+    #[command(
+        visible_alias = "killw",
+        after_help = "Example:\n  tidemux kill-window -t work:logs"
+    )]
     KillWindow(TargetArg),
     /// Kill a session.
+    #[command(after_help = "Example:\n  tidemux kill-session -t work")]
     KillSession(TargetArg),
     /// Kill every pane and stop the server.
+    #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
     /// Rename a session.
-    #[command(visible_alias = "rename")]
+    #[command(
+        visible_alias = "rename",
+        after_help = "Example:\n  tidemux rename-session -t 0 work"
+    )]
     RenameSession {
         #[command(flatten)]
         target: TargetArg,
@@ -188,7 +285,10 @@ pub enum Command {
         name: String,
     },
     /// Rename a window.
-    #[command(visible_alias = "renamew")]
+    #[command(
+        visible_alias = "renamew",
+        after_help = "Example:\n  tidemux rename-window -t work:0 build"
+    )]
     RenameWindow {
         #[command(flatten)]
         target: TargetArg,
@@ -196,6 +296,9 @@ pub enum Command {
         name: String,
     },
     /// Name a pane; the name becomes a target.
+    #[command(
+        after_help = "Example:\n  tidemux rename-pane -t %1 repl && tidemux send -t repl --enter '6*7'"
+    )]
     RenamePane {
         #[command(flatten)]
         target: TargetArg,
@@ -203,13 +306,22 @@ pub enum Command {
         name: String,
     },
     /// Make a window current.
-    #[command(visible_alias = "selectw")]
+    #[command(
+        visible_alias = "selectw",
+        after_help = "Example:\n  tidemux select-window -t work:1"
+    )]
     SelectWindow(TargetArg),
     /// Make a pane active.
-    #[command(visible_alias = "selectp")]
+    #[command(
+        visible_alias = "selectp",
+        after_help = "Example:\n  tidemux select-pane -t work:0.1"
+    )]
     SelectPane(TargetArg),
     /// Resize a window.
-    #[command(visible_alias = "resizew")]
+    #[command(
+        visible_alias = "resizew",
+        after_help = "Example:\n  tidemux resize-window -t work -x 200 -y 50"
+    )]
     ResizeWindow {
         #[command(flatten)]
         target: TargetArg,
@@ -221,21 +333,30 @@ pub enum Command {
         rows: Option<u16>,
     },
     /// Exit 0 if the session exists, else 1.
-    #[command(visible_alias = "has")]
+    #[command(
+        visible_alias = "has",
+        after_help = "Example:\n  tidemux has-session -t work || tidemux new -d -s work"
+    )]
     HasSession(TargetArg),
     /// Inside a pane: print its session, window and pane.
+    #[command(after_help = "Example (in a pane):\n  tidemux identify --json")]
     Identify,
     /// Print client and server versions.
+    #[command(after_help = "Example:\n  tidemux version --json")]
     Version,
     /// Wait until a condition holds on a pane (exit 124 on timeout).
+    #[command(
+        after_help = "Examples:\n  tidemux wait -t work --text '^(PASS|FAIL)' --since 4711 --timeout 600\n  tidemux wait -t work --prompt --timeout 60     # needs shell-init in the pane's shell\n  tidemux wait -t work --state waiting-input --read"
+    )]
     Wait(WaitArgs),
     /// What every pane is doing: state, foreground process, quiet time, flags.
-    #[command(visible_alias = "st")]
+    #[command(visible_alias = "st", after_help = "Example:\n  tidemux status --json")]
     Status {
         #[command(flatten)]
         target: TargetArg,
     },
     /// Stream events as JSON lines until interrupted.
+    #[command(after_help = "Example:\n  tidemux events --filter attention --filter pane-exited")]
     Events {
         /// Replay buffered events after this sequence number first.
         #[arg(long, value_name = "SEQ")]
@@ -245,7 +366,10 @@ pub enum Command {
         filter: Vec<String>,
     },
     /// Attach to a session (-r: read-only observer).
-    #[command(visible_aliases = ["a", "attach-session"])]
+    #[command(
+        visible_aliases = ["a", "attach-session"],
+        after_help = "Examples:\n  tidemux attach -t work\n  tidemux attach -t work -r     # watch read-only"
+    )]
     Attach {
         #[command(flatten)]
         target: TargetArg,
@@ -256,15 +380,22 @@ pub enum Command {
         flags: AttachFlags,
     },
     /// Detach the clients attached to a session.
-    #[command(visible_alias = "detach")]
+    #[command(
+        visible_alias = "detach",
+        after_help = "Example:\n  tidemux detach-client -s work"
+    )]
     DetachClient {
         /// Session whose clients to detach.
         #[arg(short = 's', value_name = "SESSION")]
         session: Option<String>,
     },
     /// Toggle zoom of a pane.
+    #[command(after_help = "Example:\n  tidemux zoom-pane -t work:0.1")]
     ZoomPane(TargetArg),
     /// Set a pane's attention flag with a message (or --clear it).
+    #[command(
+        after_help = "Example (in a pane):\n  tidemux notify 'tests failed, need a decision'"
+    )]
     Notify {
         #[command(flatten)]
         target: TargetArg,
@@ -275,6 +406,55 @@ pub enum Command {
         #[arg(required_unless_present = "clear")]
         message: Vec<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  tidemux completions bash > ~/.local/share/bash-completion/completions/tidemux\n  tidemux completions zsh > ~/.zfunc/_tidemux       # with fpath+=(~/.zfunc) in ~/.zshrc\n  tidemux completions fish > ~/.config/fish/completions/tidemux.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the tidemux(1) manual page, or write one page per command into DIR.
+    #[command(
+        after_help = "Example:\n  tidemux man --dir ~/.local/share/man/man1 && man tidemux-send"
+    )]
+    Man {
+        /// Write tidemux.1 and tidemux-COMMAND.1 for every command into DIR (created if
+        /// missing) instead of printing tidemux.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print shell integration for a pane's shell: OSC 133 prompt marks (for `wait --prompt`)
+    /// and the running command as the pane title.
+    #[command(
+        after_help = "Examples (one line in the shell's startup file):\n  eval \"$(tidemux shell-init bash)\"            # ~/.bashrc\n  eval \"$(tidemux shell-init zsh)\"             # ~/.zshrc\n  tidemux shell-init fish | source              # ~/.config/fish/config.fish"
+    )]
+    ShellInit {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: InitShell,
+    },
+}
+
+/// Shells `shell-init` supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitShell {
+    /// bash 4.4 or later.
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish 3 or later.
+    Fish,
+}
+
+/// `server` options.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Log to PATH (`-` for stderr) instead of $TIDEMUX_LOG_FILE or the default
+    /// $XDG_STATE_HOME/tidemux/NAME.log.
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
 }
 
 /// `wait` options.
@@ -372,4 +552,144 @@ pub struct ReadScreenArgs {
     /// Include colours and attributes as SGR escape sequences.
     #[arg(long)]
     pub ansi: bool,
+}
+
+/// Global options that may also be written after the command (`tidemux ls -S sock`).
+const HOISTABLE: [&str; 2] = ["-S", "-L"];
+
+/// Parses the command line. A global option written after the command (`tidemux ls -S sock`)
+/// that the command does not define itself is moved before it and parsing is retried; if that
+/// fails too, the error says where global options go.
+///
+/// # Errors
+/// clap's error (usage, help or version), to be shown with [`clap::Error::exit`].
+pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let parse = |args: &[OsString]| {
+        use clap::FromArgMatches;
+        command()
+            .try_get_matches_from(args)
+            .and_then(|m| Cli::from_arg_matches(&m))
+    };
+    let mut e = match parse(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    for _ in 0..HOISTABLE.len() {
+        match unknown_global(&e) {
+            Some(bad) if hoist(&mut args, &bad).is_some() => {}
+            _ => break,
+        }
+        match parse(&args) {
+            Ok(cli) => return Ok(cli),
+            Err(next) => e = next,
+        }
+    }
+    if unknown_global(&e).is_some() {
+        use clap::error::{ContextKind, ContextValue};
+        let mut tips = match e.get(ContextKind::Suggested) {
+            Some(ContextValue::StyledStrs(v)) => v.clone(),
+            _ => Vec::new(),
+        };
+        tips.push(
+            "global options go before the command: tidemux [-S PATH | -L NAME] COMMAND ..."
+                .to_owned()
+                .into(),
+        );
+        e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+    }
+    Err(e)
+}
+
+/// The global option (`-S`, `-L`, possibly with its value attached) that `e` complains about.
+fn unknown_global(e: &clap::Error) -> Option<String> {
+    if e.kind() != clap::error::ErrorKind::UnknownArgument {
+        return None;
+    }
+    let bad = e.get(clap::error::ContextKind::InvalidArg)?.to_string();
+    HOISTABLE.iter().any(|g| bad.starts_with(g)).then_some(bad)
+}
+
+/// Moves the global option `bad` (`-S`, `-L`, with its value, separate or attached) from after
+/// the command to just after the program name. `None` if it is not found before `--` or its
+/// value is missing.
+fn hoist(args: &mut Vec<OsString>, bad: &str) -> Option<()> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let flag = HOISTABLE.iter().find(|g| bad.starts_with(**g))?;
+    let i = (2..end).find(|&i| args[i].to_str().is_some_and(|a| a.starts_with(flag)))?;
+    // `-S PATH` (two words) or `-SPATH` (one).
+    let n = if args[i] == *flag { 2 } else { 1 };
+    if i + n > end {
+        return None;
+    }
+    let moved: Vec<OsString> = args.drain(i..i + n).collect();
+    for (k, a) in moved.into_iter().enumerate() {
+        args.insert(1 + k, a);
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &str) -> Result<Cli, clap::Error> {
+        parse_args(line.split_whitespace().map(OsString::from))
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_an_example() {
+        for c in Cli::command().get_subcommands() {
+            let help = c
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                help.starts_with("Example"),
+                "`tidemux {} --help` has no example (after_help)",
+                c.get_name()
+            );
+        }
+    }
+
+    #[test]
+    fn global_options_after_the_command_are_accepted() {
+        let c = parse("tidemux ls -S /tmp/x").expect("ls -S");
+        assert_eq!(c.socket_path, Some(PathBuf::from("/tmp/x")));
+        assert!(matches!(c.command, Some(Command::ListSessions)));
+        let c = parse("tidemux send -t w -L work --enter hi").expect("send -L");
+        assert_eq!(c.socket_name.as_deref(), Some("work"));
+        let Some(Command::Send { text, enter, .. }) = c.command else {
+            panic!("not send")
+        };
+        assert_eq!((text, enter), (vec!["hi".to_owned()], true));
+        let c = parse("tidemux list-panes -a -S/tmp/y --json").expect("glued");
+        assert_eq!(c.socket_path, Some(PathBuf::from("/tmp/y")));
+        assert!(c.json);
+        // Commands with their own -S keep it.
+        let c = parse("tidemux read-screen -S -5 -t w").expect("read-screen -S");
+        assert_eq!(c.socket_path, None);
+        let c = parse("tidemux wait-for -S done").expect("wait-for -S");
+        assert!(matches!(
+            c.command,
+            Some(Command::WaitFor { signal: true, .. })
+        ));
+        // After `--` it is text.
+        let c = parse("tidemux send -t w -- -S x").expect("text");
+        assert_eq!(c.socket_path, None);
+    }
+
+    #[test]
+    fn a_global_option_without_a_value_says_where_it_goes() {
+        let e = parse("tidemux ls -S").expect_err("no value");
+        let text = e.render().to_string();
+        assert!(text.contains("before the command"), "{text}");
+        assert_eq!(e.exit_code(), 2);
+    }
 }

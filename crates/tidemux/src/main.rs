@@ -5,12 +5,15 @@
 
 mod cli;
 mod commands;
+mod install;
+mod logging;
 mod output;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    commands::run(cli)
+    match cli::parse_args(std::env::args_os()) {
+        Ok(cli) => commands::run(cli),
+        Err(e) => e.exit(),
+    }
 }

@@ -8,6 +8,13 @@ use tidemux_proto::{ErrorKind, ErrorReply};
 /// Exit status for a wait that timed out (as `timeout(1)`).
 pub const EXIT_TIMEOUT: u8 = 124;
 
+/// Exit status for a wait whose pane closed before any condition held (`pane-closed`).
+pub const EXIT_PANE_CLOSED: u8 = 3;
+
+/// Exit status of `events` when the server dropped it for falling behind
+/// (`subscriber-dropped`).
+pub const EXIT_DROPPED: u8 = 4;
+
 /// How a command failed.
 #[derive(Debug)]
 pub struct Failure {
@@ -86,6 +93,7 @@ pub fn fail(command: &str, f: Failure, as_json: bool) -> ExitCode {
             &serde_json::json!({"error": {"kind": f.kind, "message": f.message, "command": command}}),
         );
     }
-    eprintln!("tidemux: {command}: {}", f.message);
+    // Not eprintln!: a closed stderr must not turn an error into a panic.
+    let _ = writeln!(std::io::stderr(), "tidemux: {command}: {}", f.message);
     ExitCode::from(f.code)
 }

@@ -3,14 +3,17 @@
 //! Threads: one reads stdin (raw bytes, never decoded into key events), one reads frames from
 //! the server's attach stream, one waits for SIGWINCH; all send to the main loop, which owns the
 //! view, the key state machine and the terminal. Typed bytes go unchanged to the session's
-//! active pane over a second connection; only the prefix key and the key after it are taken.
+//! active pane on the attach connection itself (`AttachInput`, as are resizes and the detach), so
+//! the server knows which client typed them and refuses a read-only client's input; commands of
+//! the prefix bindings go over a second connection. Only the prefix key and the key after it
+//! are taken.
 //! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
 
 pub mod keys;
 pub mod render;
 pub mod term;
 
-use crate::conn::{Client, ClientError};
+use crate::conn::{Client, ClientError, StreamSender};
 use keys::{Action, Keys};
 use render::{Grid, Renderer};
 use std::collections::HashMap;
@@ -61,6 +64,8 @@ enum Msg {
     Frame(Box<AttachFrame>),
     Ended(String),
     Resize,
+    /// A message for the status line (an error reply to our input).
+    Flash(String),
 }
 
 /// What the client shows besides the panes.
@@ -355,6 +360,7 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
     let (cols, rows) = term::size();
     let mut stream = Client::connect(socket, None)?;
     let mut cmd = Client::connect(socket, None)?;
+    let mut sender = stream.sender()?;
     // The first reply tells whether the target exists, before the terminal is touched.
     let (tx, rx) = mpsc::channel::<Msg>();
     let req = Request::Attach {
@@ -370,7 +376,9 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
             .name("attach-frames".into())
             .spawn(move || {
                 let mut first = Some(first_tx);
-                let r = stream.stream(req, |resp| match resp {
+                let r = stream.stream_shared(req, |own, resp| match resp {
+                    // An error answering our input or resize: shown, the attachment goes on.
+                    Response::Error(e) if !own => tx.send(Msg::Flash(e.message)).is_ok(),
                     Response::Frame(f) => {
                         if let Some(ft) = first.take() {
                             let _ = ft.send(Ok(()));
@@ -422,7 +430,7 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
             })
             .expect("spawn winch thread");
     }
-    let exit = run_loop(&rx, &mut cmd, opts, (cols, rows));
+    let exit = run_loop(&rx, &mut cmd, &mut sender, opts, (cols, rows));
     drop(guard);
     Ok(exit)
 }
@@ -430,6 +438,7 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
 fn run_loop(
     rx: &mpsc::Receiver<Msg>,
     cmd: &mut Client,
+    sender: &mut StreamSender,
     opts: &AttachOptions,
     size: (u16, u16),
 ) -> Exit {
@@ -478,16 +487,20 @@ fn run_loop(
             Some(Msg::Resize) => {
                 (cols, rows) = term::size();
                 renderer.invalidate();
-                if let Some(client) = view.frame.as_ref().map(|f| f.client) {
-                    let _ = cmd.request(Request::ClientResize { client, cols, rows });
+                if sender.send(Request::AttachResize { cols, rows }).is_err() {
+                    return Exit::ServerExited;
                 }
+                dirty = true;
+            }
+            Some(Msg::Flash(m)) => {
+                flash = Some((m, Instant::now()));
                 dirty = true;
             }
             Some(Msg::Input(bytes)) => {
                 // Typed bytes only change the screen through the pane's echo (a frame); only
                 // the client's own modes need a redraw here.
                 let was_normal = matches!(mode, Mode::Normal);
-                match handle_input(&bytes, &mut keys, &mut mode, &view, cmd, opts) {
+                match handle_input(&bytes, &mut keys, &mut mode, &view, cmd, sender, opts) {
                     Ok(Some(exit)) => return exit,
                     Ok(None) => {}
                     Err(m) => {
@@ -628,7 +641,7 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
 }
 
 /// Handles one read of stdin, key by key: bytes for the pane are batched into one
-/// `ClientInput`; a binding that opens a prompt or view gets the keys that follow it in the
+/// `AttachInput`; a binding that opens a prompt or view gets the keys that follow it in the
 /// same read.
 fn handle_input(
     bytes: &[u8],
@@ -636,22 +649,20 @@ fn handle_input(
     mode: &mut Mode,
     view: &View,
     cmd: &mut Client,
+    sender: &mut StreamSender,
     opts: &AttachOptions,
 ) -> Result<Option<Exit>, String> {
     let Some(f) = view.frame.as_ref() else {
         return Ok(None);
     };
-    let client = f.client;
     let mut fwd: Vec<u8> = Vec::new();
-    let flush = |fwd: &mut Vec<u8>, cmd: &mut Client| -> Result<(), String> {
+    let flush = |fwd: &mut Vec<u8>, sender: &mut StreamSender| -> Result<(), String> {
         if !fwd.is_empty() && !opts.read_only {
-            command(
-                cmd,
-                Request::ClientInput {
-                    client,
+            sender
+                .send(Request::AttachInput {
                     bytes: std::mem::take(fwd),
-                },
-            )?;
+                })
+                .map_err(|e| e.to_string())?;
         }
         fwd.clear();
         Ok(())
@@ -668,19 +679,20 @@ fn handle_input(
             match action {
                 Action::Forward(b) => fwd.extend_from_slice(&b),
                 Action::Detach => {
-                    flush(&mut fwd, cmd)?;
+                    flush(&mut fwd, sender)?;
+                    let _ = sender.send(Request::AttachDetach);
                     return Ok(Some(Exit::Detached(f.session_name.clone())));
                 }
                 _ if opts.read_only => {}
                 other => {
-                    flush(&mut fwd, cmd)?;
+                    flush(&mut fwd, sender)?;
                     binding(other, mode, view, cmd)?;
                 }
             }
         }
         i += 1;
     }
-    flush(&mut fwd, cmd)?;
+    flush(&mut fwd, sender)?;
     Ok(None)
 }
 

@@ -92,11 +92,21 @@ fn client_session(state: &ServerState, client: u32) -> CmdResult<(SessionId, boo
         .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))
 }
 
-/// `ClientInput`: raw bytes for the session's active pane (ignored for read-only clients).
-pub async fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> CmdResult {
+/// `AttachInput` on the connection of attached client `client`: raw bytes for its session's
+/// active pane.
+///
+/// # Errors
+/// A read-only client (its input is refused, nothing is written); a dead pane is not an error
+/// (the keystroke is dropped, as tmux does).
+pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> CmdResult<()> {
     let (sid, read_only) = client_session(state, client)?;
-    if read_only || bytes.is_empty() {
-        return Ok(Response::Ok);
+    if read_only {
+        return Err(CmdError::invalid(format!(
+            "client {client} is attached read-only (attach -r): its input is refused"
+        )));
+    }
+    if bytes.is_empty() {
+        return Ok(());
     }
     let pane = {
         let reg = state.registry();
@@ -104,28 +114,46 @@ pub async fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>)
         Arc::clone(&reg.pane(p)?.pane)
     };
     if pane.state().exit.is_some() {
-        return Ok(Response::Ok);
+        return Ok(());
     }
-    if let Ok(written) = pane.write(bytes) {
-        let _ = written.await;
-    }
-    Ok(Response::Ok)
+    // Queued in order; not awaited (see `connection::attach_requests`).
+    drop(pane.write(bytes));
+    Ok(())
 }
 
-/// `ClientResize`.
-pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16) -> CmdResult {
+/// `AttachResize` on the connection of attached client `client`; the size is clamped into
+/// the window bounds ([`crate::limits::clamp_client_size`]).
+///
+/// # Errors
+/// The client is no longer registered.
+pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16) -> CmdResult<()> {
+    let (cols, rows) = client_size(cols, rows);
     let sid = {
         let mut clients = lock(&state.clients);
         let c = clients
             .map
             .get_mut(&client)
             .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
-        c.cols = cols.max(1);
-        c.rows = rows.max(2);
+        c.cols = cols;
+        c.rows = rows;
         c.session
     };
     apply_client_sizes(state, sid);
-    Ok(Response::Ok)
+    Ok(())
+}
+
+/// The size a client's terminal announces, as kept for it: at least 1 column and 2 rows (one
+/// for the status line), and a window within [`crate::limits`].
+fn client_size(cols: u16, rows: u16) -> (u16, u16) {
+    let (c, r) = crate::limits::clamp_client_size(cols, rows.saturating_sub(1));
+    (c, r + 1)
+}
+
+/// Ends the attachment of `client` as `detached`.
+pub fn detach_self(state: &Arc<ServerState>, client: u32) {
+    if let Some(c) = lock(&state.clients).map.get(&client) {
+        c.detach.send_replace(Some("detached".into()));
+    }
 }
 
 /// `detach-client [-s SESSION]`: every client of the session, or one.
@@ -396,8 +424,8 @@ pub fn register(
             id,
             AttachedClient {
                 session: sid,
-                cols: cols.max(1),
-                rows: rows.max(2),
+                cols: client_size(cols, rows).0,
+                rows: client_size(cols, rows).1,
                 read_only,
                 detach: tx,
             },

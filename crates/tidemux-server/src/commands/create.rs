@@ -44,7 +44,7 @@ pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
 /// Default history limit, lines.
 pub const DEFAULT_HISTORY: usize = 10_000;
 /// Largest window edge accepted, cells.
-pub const MAX_EDGE: u16 = 10_000;
+pub use crate::limits::MAX_EDGE;
 
 /// `TERM` for panes: `tmux-256color` when its terminfo entry exists here, else
 /// `screen-256color`.
@@ -110,10 +110,12 @@ fn name_of(command: &[String]) -> String {
         [] => default_shell(),
         [one, ..] => one.split_whitespace().next().unwrap_or("sh").to_owned(),
     };
-    Path::new(&first)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or(first)
+    crate::limits::truncate_name(
+        Path::new(&first)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or(first),
+    )
 }
 
 fn cwd_of(spawn: &Spawn) -> CmdResult<PathBuf> {
@@ -159,6 +161,10 @@ fn pane_spec(
     let cwd = cwd_of(spawn)?;
     let mut env = vec![
         ("TERM".to_owned(), pane_term().to_owned()),
+        // Programs read 24-bit colour support from here. Set always: the screen model keeps
+        // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
+        // sets nothing in a detached server; see docs/cli.md). `-e COLORTERM=...` overrides it.
+        ("COLORTERM".to_owned(), "truecolor".to_owned()),
         (
             "TIDEMUX".to_owned(),
             format!("{},{},{}", state.socket.display(), state.pid, session.0),
@@ -188,6 +194,15 @@ async fn start_pane(state: &Arc<ServerState>, spec: PaneSpec) -> CmdResult<Arc<P
         .map_err(|e| CmdError::failed(e.to_string()))
 }
 
+/// Counts a `new-session` in flight (see `Registry::pending_sessions`) until dropped.
+struct PendingSession<'a>(&'a ServerState);
+
+impl Drop for PendingSession<'_> {
+    fn drop(&mut self) {
+        self.0.registry().pending_sessions -= 1;
+    }
+}
+
 /// Undoes a started pane whose command failed after the spawn (the model changed meanwhile).
 fn discard(pane: &Pane) {
     pane.kill();
@@ -198,6 +213,7 @@ fn check_name(kind: &str, name: &str) -> CmdResult<()> {
     if name.is_empty() {
         return Err(CmdError::invalid(format!("{kind} name is empty")));
     }
+    crate::limits::check_name_len(kind, name)?;
     if name.contains([':', '.']) || name.starts_with(['%', '@', '$']) {
         return Err(CmdError::invalid(format!(
             "{kind} name '{name}' may not contain ':' or '.' nor start with '%', '@' or '$'"
@@ -236,12 +252,7 @@ pub fn check_pane_name(reg: &Registry, name: &str, except: Option<PaneId>) -> Cm
 fn check_size(cols: Option<u16>, rows: Option<u16>) -> CmdResult<(u16, u16)> {
     let c = cols.unwrap_or(DEFAULT_SIZE.0);
     let r = rows.unwrap_or(DEFAULT_SIZE.1);
-    if !(1..=MAX_EDGE).contains(&c) || !(1..=MAX_EDGE).contains(&r) {
-        return Err(CmdError::invalid(format!(
-            "bad size {c}x{r}: width and height must be 1..={MAX_EDGE} cells"
-        )));
-    }
-    Ok((c, r))
+    crate::limits::check_window_size(c, r)
 }
 
 fn now_unix() -> u64 {
@@ -274,9 +285,12 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
         if w.is_empty() {
             return Err(CmdError::invalid("window name is empty"));
         }
+        crate::limits::check_name_len("window", w)?;
     }
     let activity = Arc::new(tokio::sync::Notify::new());
-    let (sid, wid, pid, spec) = {
+    // Counted from here until the session is in the model (or failed): the server does not
+    // exit empty meanwhile. Dropped after `reg` below (declared first).
+    let (sid, wid, pid, spec, _pending) = {
         let mut reg = state.registry();
         if let Some(n) = &ns.name {
             check_session_name(&reg, n)?;
@@ -285,7 +299,8 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
         let wid = reg.alloc_window();
         let pid = reg.alloc_pane();
         let spec = pane_spec(state, pid, sid, &ns.spawn, rows, cols, history, &activity)?;
-        (sid, wid, pid, spec)
+        reg.pending_sessions += 1;
+        (sid, wid, pid, spec, PendingSession(state))
     };
     let pane = start_pane(state, spec).await?;
     let mut reg = state.registry();
@@ -361,6 +376,9 @@ pub async fn new_window(
 ) -> CmdResult {
     if name.as_deref() == Some("") {
         return Err(CmdError::invalid("window name is empty"));
+    }
+    if let Some(n) = &name {
+        crate::limits::check_name_len("window", n)?;
     }
     let (sid, wid, pid, spec) = {
         let mut reg = state.registry();

@@ -206,8 +206,18 @@ pub async fn send_keys(
             application_keypad: m.application_keypad,
         }
     };
-    let bytes = encode_keys(keys, count, modes).map_err(|e| CmdError::invalid(e.to_string()))?;
-    Ok(Response::Sent(write(&pane, bytes).await?))
+    let once = encode_keys(keys, 1, modes).map_err(|e| CmdError::invalid(e.to_string()))?;
+    let total = once.len() as u64 * u64::from(count);
+    if total > crate::limits::MAX_KEY_INPUT {
+        return Err(CmdError::invalid(format!(
+            "send-key -N {count}: {total} bytes of input ({} per repetition), more than the limit of {} bytes per send-key; use a smaller -N (nothing was sent)",
+            once.len(),
+            crate::limits::MAX_KEY_INPUT
+        )));
+    }
+    Ok(Response::Sent(
+        write(&pane, once.repeat(count as usize)).await?,
+    ))
 }
 
 /// `read-screen`: a snapshot taken under the pane lock.

@@ -88,6 +88,7 @@ pub fn rename_window(
     if name.is_empty() {
         return Err(CmdError::invalid("window name is empty"));
     }
+    crate::limits::check_name_len("window", &name)?;
     let mut reg = state.registry();
     let w = reg.resolve_window(target, caller)?;
     let mut e = event(
@@ -185,6 +186,13 @@ pub fn notify(
         if message.is_empty() {
             return Err(CmdError::invalid("notify needs a MESSAGE (or --clear)"));
         }
+        if message.len() > crate::limits::MAX_MESSAGE {
+            return Err(CmdError::invalid(format!(
+                "notify message of {} bytes is too long: at most {} bytes",
+                message.len(),
+                crate::limits::MAX_MESSAGE
+            )));
+        }
         state.set_attention(p, Some(message), true);
     }
     Ok(Response::Ok)
@@ -213,8 +221,12 @@ pub fn resize_window(
         let mut reg = state.registry();
         let w = reg.resolve_window(target, caller)?;
         if let Some(win) = reg.windows.get_mut(&w) {
-            win.cols = cols.unwrap_or(win.cols);
-            win.rows = rows.unwrap_or(win.rows);
+            let (c, r) = crate::limits::check_window_size(
+                cols.unwrap_or(win.cols),
+                rows.unwrap_or(win.rows),
+            )?;
+            win.cols = c;
+            win.rows = r;
         }
         reg.relayout(w, &mut resized);
     }

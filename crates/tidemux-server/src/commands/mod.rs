@@ -39,7 +39,6 @@ pub async fn dispatch(
         | Request::ReadScreen { .. }
         | Request::Send { .. }
         | Request::SendKeys { .. }
-        | Request::ClientInput { .. }
         | Request::Wait { .. }
         | Request::WaitFor { .. }
         | Request::HasSession { .. }
@@ -106,10 +105,13 @@ pub async fn dispatch(
             message,
             clear,
         } => manage::notify(state, caller, target.as_deref(), message, clear),
-        Request::ClientInput { client, bytes } => attach::client_input(state, client, bytes).await,
-        Request::ClientResize { client, cols, rows } => {
-            attach::client_resize(state, client, cols, rows)
-        }
+        Request::ClientInput { .. }
+        | Request::ClientResize { .. }
+        | Request::AttachInput { .. }
+        | Request::AttachResize { .. }
+        | Request::AttachDetach => Err(crate::error::CmdError::invalid(
+            "input, resize and detach of an attached client are accepted only on its own attach connection, after its attach request",
+        )),
         Request::DetachClient { target, client } => {
             attach::detach_client(state, target.as_deref(), client)
         }
@@ -178,7 +180,7 @@ enum Kind {
 }
 
 fn after_request(state: &ServerState, kind: Kind) -> After {
-    if kind == Kind::MayEmpty && state.registry().sessions.is_empty() {
+    if kind == Kind::MayEmpty && state.registry().is_empty() {
         After::Shutdown
     } else {
         After::Continue

@@ -15,6 +15,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{ErrorKind, RunState, Sent, WaitOutcome, WaitSpec};
 
+/// The outcome of a wait whose pane was closed (killed, or its process exited and the pane
+/// was removed) before any condition held.
+pub const PANE_CLOSED: &str = "pane-closed";
+
 /// Sustained minimum time between two evaluations of one waiter while output keeps coming.
 pub const EVAL_GAP: Duration = Duration::from_millis(2);
 /// Evaluations a waiter may make back to back before [`EVAL_GAP`] applies.
@@ -301,6 +305,13 @@ pub async fn wait_on(
                 condition: Some(f.condition.to_owned()),
                 matched: f.matched,
                 row: f.row,
+                ..outcome
+            });
+        }
+        if pane.is_closed() {
+            // Nothing can change any more: end now, with the exit status if it is known.
+            return Ok(WaitOutcome {
+                condition: Some(PANE_CLOSED.to_owned()),
                 ..outcome
             });
         }

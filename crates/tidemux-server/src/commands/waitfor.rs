@@ -10,10 +10,14 @@ use std::time::Duration;
 use tidemux_proto::Response;
 use tokio::sync::oneshot;
 
+pub use crate::limits::{MAX_CHANNEL_NAME, MAX_KEPT_SIGNALS};
+
 /// All channels by name.
 #[derive(Debug, Default)]
 pub struct Channels {
     map: HashMap<String, Channel>,
+    /// Channels with a kept signal.
+    kept: usize,
 }
 
 #[derive(Debug, Default)]
@@ -24,13 +28,41 @@ struct Channel {
 
 impl Channels {
     /// Wakes every live waiter; keeps the signal if none was woken.
-    pub fn signal(&mut self, name: &str) {
-        let ch = self.map.entry(name.to_owned()).or_default();
-        let woken = ch.waiters.drain(..).filter_map(|w| w.send(()).ok()).count();
-        if woken == 0 {
-            ch.signalled = true;
-        } else {
-            self.map.remove(name);
+    ///
+    /// # Errors
+    /// No waiter was woken and [`MAX_KEPT_SIGNALS`] signals are already kept (nothing is
+    /// kept then).
+    pub fn signal(&mut self, name: &str) -> CmdResult<()> {
+        if let Some(ch) = self.map.get_mut(name) {
+            let woken = ch.waiters.drain(..).filter_map(|w| w.send(()).ok()).count();
+            if woken > 0 {
+                self.map.remove(name);
+                return Ok(());
+            }
+            if ch.signalled {
+                return Ok(());
+            }
+        }
+        if self.kept >= MAX_KEPT_SIGNALS {
+            self.map.retain(|_, c| c.signalled || !c.waiters.is_empty());
+            return Err(CmdError::failed(format!(
+                "{} signals are already kept for channels nobody waits on (the limit); wait on some of them first (docs/limits.md)",
+                self.kept
+            )));
+        }
+        self.map.entry(name.to_owned()).or_default().signalled = true;
+        self.kept += 1;
+        Ok(())
+    }
+
+    /// Forgets a channel that has neither a kept signal nor a live waiter (after a wait ended
+    /// without a signal: timeout, or the client went away).
+    fn forget_if_unused(&mut self, name: &str) {
+        if let Some(ch) = self.map.get_mut(name) {
+            ch.waiters.retain(|w| !w.is_closed());
+            if !ch.signalled && ch.waiters.is_empty() {
+                self.map.remove(name);
+            }
         }
     }
 
@@ -39,6 +71,7 @@ impl Channels {
         let ch = self.map.entry(name.to_owned()).or_default();
         if ch.signalled {
             self.map.remove(name);
+            self.kept -= 1;
             return None;
         }
         ch.waiters.retain(|w| !w.is_closed());
@@ -59,8 +92,14 @@ pub async fn wait_for(
     if channel.is_empty() {
         return Err(CmdError::invalid("channel name is empty"));
     }
+    if channel.len() > MAX_CHANNEL_NAME {
+        return Err(CmdError::invalid(format!(
+            "channel name of {} bytes is too long: at most {MAX_CHANNEL_NAME} bytes",
+            channel.len()
+        )));
+    }
     if signal {
-        lock(&state.channels).signal(&channel);
+        lock(&state.channels).signal(&channel)?;
         let mut e = tidemux_proto::Event::new(tidemux_proto::EventKind::ChannelSignalled);
         e.name = Some(channel);
         state.events.publish(e);
@@ -75,6 +114,15 @@ pub async fn wait_for(
             None => std::future::pending().await,
         }
     };
+    // Forgets the channel if this wait leaves it unused, however the wait ends (even when
+    // the connection's task drops it because the client went away).
+    struct Forget<'a>(&'a ServerState, &'a str);
+    impl Drop for Forget<'_> {
+        fn drop(&mut self) {
+            lock(&self.0.channels).forget_if_unused(self.1);
+        }
+    }
+    let _forget = Forget(state, &channel);
     tokio::select! {
         _ = rx => Ok(Response::Ok),
         () = timeout => Err(CmdError {
@@ -92,7 +140,7 @@ mod tests {
     #[test]
     fn signal_without_waiter_is_kept_once() {
         let mut c = Channels::default();
-        c.signal("a");
+        c.signal("a").unwrap();
         assert!(c.wait("a").is_none());
         assert!(c.wait("a").is_some());
     }
@@ -102,11 +150,27 @@ mod tests {
         let mut c = Channels::default();
         let mut r1 = c.wait("a").unwrap();
         let mut r2 = c.wait("a").unwrap();
-        c.signal("a");
+        c.signal("a").unwrap();
         assert!(r1.try_recv().is_ok() && r2.try_recv().is_ok());
         // A waiter that went away does not swallow the signal.
         drop(c.wait("b").unwrap());
-        c.signal("b");
+        c.signal("b").unwrap();
         assert!(c.wait("b").is_none());
+    }
+
+    #[test]
+    fn kept_signals_are_bounded_and_unused_channels_forgotten() {
+        let mut c = Channels::default();
+        for i in 0..MAX_KEPT_SIGNALS {
+            c.signal(&i.to_string()).unwrap();
+        }
+        c.signal("0").unwrap(); // already kept: nothing more is kept
+        assert!(c.signal("one-more").is_err());
+        assert!(c.wait("0").is_none());
+        c.signal("one-more").unwrap();
+        drop(c.wait("w").unwrap());
+        c.forget_if_unused("w");
+        assert!(!c.map.contains_key("w"));
+        assert_eq!(c.kept, MAX_KEPT_SIGNALS);
     }
 }

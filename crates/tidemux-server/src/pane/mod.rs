@@ -382,6 +382,14 @@ impl Pane {
         self.seq_tx.send_modify(|_| {});
     }
 
+    /// Marks the pane closed (taken out of the server's model: killed, or its process exited
+    /// without remain-on-exit): [`Pane::close`]s it and wakes its waiters, which end with
+    /// `pane-closed`.
+    pub fn mark_closed(&self) {
+        self.close();
+        self.notify_watchers();
+    }
+
     /// Pid of the leader of the terminal's foreground process group.
     pub fn foreground_pid(&self) -> Option<u32> {
         if self.is_closed() {
@@ -468,7 +476,7 @@ impl Pane {
         self.state().screen.resize(rows, cols);
     }
 
-    /// Whether [`Pane::close`] was called.
+    /// Whether [`Pane::close`] (or [`Pane::mark_closed`]) was called.
     pub fn is_closed(&self) -> bool {
         self.io.closed.load(Ordering::Acquire)
     }

@@ -2,18 +2,21 @@
 
 use super::{unexpected, Ctx};
 use crate::output::{self, Failure};
+use std::io::Write;
 use tidemux_proto::{Request, Response, PROTOCOL_VERSION};
 
-/// `tidemux server`: runs in the foreground, logging to stderr.
-pub fn server(ctx: &Ctx) -> Result<(), Failure> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TIDEMUX_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+/// `tidemux server [--log-file PATH]`: runs in the foreground, logging to the server log (see
+/// [`crate::logging`]; `--log-file` overrides `$TIDEMUX_LOG_FILE` and the default location).
+pub fn server(ctx: &Ctx, log_file: Option<std::path::PathBuf>) -> Result<(), Failure> {
+    let target = match log_file {
+        Some(p) if p.as_os_str() == "-" => tidemux_client::LogTarget::Stderr,
+        Some(p) => tidemux_client::LogTarget::File(p),
+        None => tidemux_client::log_target(&ctx.socket),
+    };
+    if let Some(w) = crate::logging::init(&target) {
+        // Seen by the client that started this server; never fatal.
+        let _ = writeln!(std::io::stderr(), "tidemux: server: {w}");
+    }
     tidemux_server::run(tidemux_server::ServerConfig {
         socket: ctx.socket.clone(),
     })

@@ -76,7 +76,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
     match c {
         None => "attach",
         Some(c) => match c {
-            Command::Server => "server",
+            Command::Server(_) => "server",
             Command::NewSession(_) => "new-session",
             Command::NewWindow { .. } => "new-window",
             Command::SplitWindow { .. } => "split-window",
@@ -107,6 +107,9 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Attach { .. } => "attach",
             Command::DetachClient { .. } => "detach-client",
             Command::ZoomPane(_) => "zoom-pane",
+            Command::Completions { .. } => "completions",
+            Command::Man { .. } => "man",
+            Command::ShellInit { .. } => "shell-init",
         },
     }
 }
@@ -115,6 +118,19 @@ fn command_name(c: &Option<Command>) -> &'static str {
 pub fn run(cli: Cli) -> ExitCode {
     let name = command_name(&cli.command);
     let json = cli.json;
+    // Commands that need no socket (and must not create its directory).
+    let offline = match &cli.command {
+        Some(Command::Completions { shell }) => Some(crate::install::completions(*shell)),
+        Some(Command::Man { dir }) => Some(crate::install::man(dir.as_deref())),
+        Some(Command::ShellInit { shell }) => Some(crate::install::shell_init(*shell)),
+        _ => None,
+    };
+    if let Some(result) = offline {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => output::fail(name, f, json),
+        };
+    }
     let choice = SocketChoice {
         path: cli.socket_path,
         name: cli.socket_name,
@@ -139,7 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 spawn: Default::default(),
             },
         ),
-        Some(Command::Server) => misc::server(&ctx),
+        Some(Command::Server(a)) => misc::server(&ctx, a.log_file),
         Some(Command::NewSession(a)) => session::new_session(&ctx, a),
         Some(Command::NewWindow {
             target,
@@ -266,6 +282,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 clear,
             },
         ),
+        Some(Command::Completions { .. } | Command::Man { .. } | Command::ShellInit { .. }) => {
+            unreachable!("handled above")
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 
 use super::{unexpected, Ctx};
 use crate::cli::WaitArgs;
-use crate::output::{self, Failure, EXIT_TIMEOUT};
+use crate::output::{self, Failure, EXIT_DROPPED, EXIT_PANE_CLOSED, EXIT_TIMEOUT};
 use std::io::Write;
 use tidemux_proto::{Request, Response, RunState, WaitOutcome, WaitSpec};
 
@@ -33,6 +33,25 @@ pub fn print_waited(ctx: &Ctx, w: &WaitOutcome) -> Result<(), Failure> {
                 w.pane,
                 w.seq,
                 w.state.as_str()
+            ),
+        });
+    }
+    if w.condition.as_deref() == Some("pane-closed") {
+        let status = match &w.exit {
+            Some(e) => match (e.code, &e.signal) {
+                (Some(c), _) => format!(" (exit status {c})"),
+                (_, Some(s)) => format!(" (killed by signal {s})"),
+                _ => String::new(),
+            },
+            None => String::new(),
+        };
+        return Err(Failure {
+            code: EXIT_PANE_CLOSED,
+            kind: "pane_closed",
+            printed: ctx.json,
+            message: format!(
+                "pane {} closed before any condition held{status}; it was at seq {}",
+                w.pane, w.seq
             ),
         });
     }
@@ -117,7 +136,12 @@ pub fn events(ctx: &Ctx, after: Option<u64>, filters: Vec<String>) -> Result<(),
                 && out.write_all(b"\n").is_ok()
                 && out.flush().is_ok();
             if dropped {
-                failure = Some(Failure::new("dropped", e.message.unwrap_or_default()));
+                failure = Some(Failure {
+                    code: EXIT_DROPPED,
+                    kind: "dropped",
+                    message: e.message.unwrap_or_default(),
+                    printed: false,
+                });
             }
             ok && !dropped
         }
