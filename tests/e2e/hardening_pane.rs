@@ -153,7 +153,8 @@ fn send_into_a_full_pane_fails_and_closing_the_pane_answers_pending_sends() {
         "{o:?}"
     );
     // Closing the pane answers every waiting send with an error, and its writer ends. (The
-    // last of the 96 sends may have been refused as the one above.)
+    // last of the 96 sends may have been refused as the one above, or, on a loaded machine,
+    // arrive after the kill.)
     s.ok(&["kill-session", "-t", "deaf"]);
     let started = Instant::now();
     let mut closed = 0;
@@ -161,8 +162,11 @@ fn send_into_a_full_pane_fails_and_closing_the_pane_answers_pending_sends() {
         let left = DEADLINE.saturating_sub(started.elapsed());
         let o = finish_within(c, left).expect("a pending send was never answered");
         assert_eq!(o.code, 1, "{o:?}");
+        // A send that reached the server only after the kill finds no pane.
         assert!(
-            o.stderr.contains("closed") || o.stderr.contains("not reading its input"),
+            o.stderr.contains("closed")
+                || o.stderr.contains("not reading its input")
+                || o.stderr.contains("unknown target"),
             "{o:?}"
         );
         closed += usize::from(o.stderr.contains("closed"));
@@ -303,8 +307,10 @@ fn expensive_output_in_one_pane_does_not_stall_other_requests() {
         let started = Instant::now();
         let o = run_within(&s, args, Duration::from_secs(20)).expect("finished");
         assert_eq!(o.code, 0, "{args:?}: {o:?}");
+        // Generous: this is a debug build, and `list-panes` fingerprints a 2000x1000 screen.
+        // Before the fix these commands did not return within 20 s.
         assert!(
-            started.elapsed() < Duration::from_secs(3),
+            started.elapsed() < Duration::from_secs(10),
             "{args:?} took {:?} while another pane printed expensive sequences",
             started.elapsed()
         );
@@ -312,7 +318,7 @@ fn expensive_output_in_one_pane_does_not_stall_other_requests() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let slowest = lister.join().expect("lister");
     assert!(
-        slowest < Duration::from_secs(3),
+        slowest < Duration::from_secs(10),
         "list-panes -a took {slowest:?} while a pane printed expensive sequences"
     );
     s.ok(&["kill-session", "-t", "rep"]);

@@ -5,10 +5,10 @@
 //!   close event), with no lock held; then parses the bytes in slices: for each slice it takes
 //!   a permit of the server-wide parse [`gate`], locks the pane state, runs `Screen::process`
 //!   on the raw bytes (never a lossy string), bumps the output sequence number, takes any query
-//!   replies and unlocks. A slice is sized to take about [`SLICE_TARGET`] (from 64 bytes to
-//!   64 KiB, adapted to what the last one cost), so no lock is held for long whatever the
-//!   output (`x CSI 65535 b`, `CSI 2 J` in a huge window); the lock is handed over fairly to a
-//!   waiting request between slices.
+//!   replies and unlocks. A slice is sized to take about [`SLICE_TARGET`] (64 bytes to 64 KiB
+//!   and 1 to 4096 escape sequences, adapted to what the last one cost), so no lock is held
+//!   for long whatever the output (`x CSI 65535 b`, `CSI 2 J` in a huge window); the lock is
+//!   handed over fairly to a waiting request between slices.
 //! - **writer**: the only thread that writes to the PTY; takes jobs from a bounded queue in
 //!   order (client input and query replies), so a program that does not read its input never
 //!   blocks the reader or the server. At most [`MAX_PENDING_INPUT`] bytes wait for a pane;
@@ -628,7 +628,7 @@ fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify)
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
     let mut buf = vec![0u8; READ_CHUNK];
-    let mut slice = READ_CHUNK;
+    let mut budget = SliceBudget::default();
     loop {
         let n = match rustix::io::read(pane.io.fd.as_fd(), &mut buf) {
             Ok(0) => break,
@@ -645,9 +645,9 @@ fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify)
         let mut notes = ChunkNotes::default();
         let mut off = 0;
         while off < n {
-            let end = n.min(off + slice);
+            let end = budget.end(&buf[..n], off);
             let took = parse_slice(pane, &buf[off..end], &mut notes);
-            slice = next_slice(slice, end - off, took);
+            budget.adapt(took);
             off = end;
             activity.notify_waiters();
         }
@@ -663,14 +663,44 @@ fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify)
     }
 }
 
-/// Adapts the slice size to the time the last slice of `len` bytes took.
-fn next_slice(slice: usize, len: usize, took: Duration) -> usize {
-    if took > SLICE_TARGET * 2 {
-        (len / 2).max(SLICE_MIN)
-    } else if took < SLICE_TARGET / 2 && len == slice {
-        (slice * 2).min(READ_CHUNK)
-    } else {
-        slice
+/// How much one parse slice may hold: bytes, and escape sequences (one sequence can cost far
+/// more than its bytes: `CSI 65535 b` prints 65,535 characters, `CSI 2 J` clears the whole
+/// screen). Both adapt to the time the previous slice took, aiming at [`SLICE_TARGET`].
+#[derive(Debug, Clone, Copy)]
+struct SliceBudget {
+    bytes: usize,
+    escapes: usize,
+}
+
+impl Default for SliceBudget {
+    fn default() -> Self {
+        SliceBudget {
+            bytes: 16 * 1024,
+            escapes: 64,
+        }
+    }
+}
+
+const SLICE_MAX_ESCAPES: usize = 4096;
+
+impl SliceBudget {
+    /// End of the slice of `buf` starting at `off`: at most `bytes` bytes, and it stops before
+    /// the escape sequence past `escapes` (at least one byte).
+    fn end(&self, buf: &[u8], off: usize) -> usize {
+        let max_end = buf.len().min(off + self.bytes);
+        memchr::memchr_iter(0x1b, &buf[off + 1..max_end])
+            .nth(self.escapes - 1)
+            .map_or(max_end, |p| off + 1 + p)
+    }
+
+    fn adapt(&mut self, took: Duration) {
+        if took > SLICE_TARGET * 2 {
+            self.bytes = (self.bytes / 2).max(SLICE_MIN);
+            self.escapes = (self.escapes / 2).max(1);
+        } else if took < SLICE_TARGET / 2 {
+            self.bytes = (self.bytes * 2).min(READ_CHUNK);
+            self.escapes = (self.escapes * 2).min(SLICE_MAX_ESCAPES);
+        }
     }
 }
 
@@ -725,5 +755,24 @@ fn wait_child(mut child: Box<dyn Child + Send + Sync>) -> ExitInfo {
             code: None,
             signal: Some(format!("unknown ({e})")),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_stop_at_the_escape_budget() {
+        let b = SliceBudget {
+            bytes: 100,
+            escapes: 2,
+        };
+        let buf = b"\x1b[2J\x1b[2J\x1b[2Jabc";
+        assert_eq!(b.end(buf, 0), 8);
+        assert_eq!(b.end(buf, 8), buf.len());
+        let plain = [b'x'; 300];
+        assert_eq!(b.end(&plain, 0), 100);
+        assert_eq!(b.end(&plain, 250), 300);
     }
 }
