@@ -29,7 +29,8 @@ import json
 import os
 import random
 import signal
-import statistics
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -108,14 +109,15 @@ def percentile(xs, p):
 def client(srv, i, n_cmds, n_flood, lat, errors, lock):
     me = f"c{i}"
     rnd = random.Random(i)
+    flood = [f"f{k}" for k in range(n_flood)] or ["seq"]
     mix = [
         ("version", lambda k: ["version"]),
         ("list-sessions", lambda k: ["list-sessions"]),
-        ("has-session", lambda k: ["has-session", "-t", f"f{rnd.randrange(n_flood)}"]),
+        ("has-session", lambda k: ["has-session", "-t", rnd.choice(flood)]),
         ("list-panes", lambda k: ["list-panes", "-t", me]),
         ("list-panes -a", lambda k: ["list-panes", "-a"]),
         ("read-screen own", lambda k: ["read-screen", "-t", me]),
-        ("read-screen flooding", lambda k: ["read-screen", "-t", f"f{rnd.randrange(n_flood)}"]),
+        ("read-screen flooding", lambda k: ["read-screen", "-t", rnd.choice(flood)]),
         ("send --enter", lambda k: ["send", "-t", me, "--enter", f"{me}-line-{k}"]),
         (
             "send --wait-text",
@@ -140,6 +142,58 @@ def client(srv, i, n_cmds, n_flood, lat, errors, lock):
             lat.append((name, dt))
             if bad:
                 errors.append(f"{' '.join(args)}: {why}")
+
+
+# Raw protocol requests (bincode 1.3 varint encoding of `Envelope { caller_pane: None, request }`,
+# see crates/tidemux-proto): `ServerInfo` (variant 22), `ListSessions` (3), `HasSession` (20).
+PROBES = [
+    ("version", b"\x00\x16"),
+    ("list-sessions", b"\x00\x03"),
+    ("has-session", b"\x00\x14\x01\x03seq"),
+]
+
+
+def probe(sock_path, stop, lat, errors, lock):
+    """Round trips on one persistent connection: what the server adds, without the start-up
+    of a CLI process."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sock_path)
+    s.sendall(b"TDMX" + struct.pack("<I", 1))
+    f = s.makefile("rb")
+    if f.read(8)[:4] != b"TDMX":
+        with lock:
+            errors.append("probe: bad handshake")
+        return
+    k = 0
+    while not stop.is_set():
+        name, body = PROBES[k % len(PROBES)]
+        k += 1
+        t0 = time.perf_counter()
+        s.sendall(struct.pack("<IQ", len(body), k) + body)
+        hdr = f.read(12)
+        if len(hdr) < 12:
+            with lock:
+                errors.append("probe: connection closed")
+            return
+        n, rid = struct.unpack("<IQ", hdr)
+        f.read(n)
+        dt = time.perf_counter() - t0
+        with lock:
+            lat.append((name, dt))
+            if rid != k:
+                errors.append(f"probe: reply id {rid} for request {k}")
+        stop.wait(0.01)
+
+
+def run_clients(srv, n_clients, n_cmds, n_flood, lat, errors, lock):
+    threads = [
+        threading.Thread(target=client, args=(srv, i, n_cmds, n_flood, lat, errors, lock))
+        for i in range(n_clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def seq_check(srv, n, result):
@@ -180,6 +234,7 @@ def main():
     if a.quick:
         a.panes, a.clients, a.commands, a.seq = 20, 5, 100, 50000
     build()
+    load0 = os.getloadavg()
     tmp = tempfile.mkdtemp(prefix="tidemux-load-")
     srv = Server(os.path.join(tmp, "sock"))
 
@@ -195,6 +250,16 @@ def main():
         srv.pid = json.loads(srv.ok("version", "--json"))["server"]["pid"]
         for i in range(a.clients):
             srv.ok("new-session", "-d", "-s", f"c{i}", "--", "cat")
+        # Baseline: the same clients and mix, no flooding pane (machine noise, CLI start-up).
+        base_lat, base_err, lock = [], [], threading.Lock()
+        base_probe, pstop = [], threading.Event()
+        pt = threading.Thread(target=probe, args=(srv.sock, pstop, base_probe, base_err, lock))
+        pt.start()
+        run_clients(srv, a.clients, max(1, a.commands // 5), 0, base_lat, base_err, lock)
+        pstop.set()
+        pt.join()
+        base = [dt * 1000 for _, dt in base_lat]
+        base_rt = [dt * 1000 for _, dt in base_probe]
         rss = [(0.0, rss_kib(srv.pid))]
         for i in range(a.panes):
             srv.ok("new-session", "-d", "-s", f"f{i}", "--", "yes")
@@ -212,15 +277,12 @@ def main():
         seq_result = {"ok": False, "why": "did not finish"}
         seq_thread = threading.Thread(target=seq_check, args=(srv, a.seq, seq_result))
         seq_thread.start()
-        threads = [
-            threading.Thread(target=client,
-                             args=(srv, i, a.commands, a.panes, lat, errors, lock))
-            for i in range(a.clients)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        probe_lat, pstop = [], threading.Event()
+        pt = threading.Thread(target=probe, args=(srv.sock, pstop, probe_lat, errors, lock))
+        pt.start()
+        run_clients(srv, a.clients, a.commands, a.panes, lat, errors, lock)
+        pstop.set()
+        pt.join()
         seq_thread.join()
         took = time.time() - started
         stop.set()
@@ -236,7 +298,9 @@ def main():
     p50, p99, mx = percentile(times, 50), percentile(times, 99), max(times) if times else 0
     ok = not errors and p99 <= 100 and seq_result.get("ok") and alive
     load = os.getloadavg()
+    errors = errors + base_err
     out = []
+    out.append(f"- **Load average at the start**: {load0[0]:.1f}.")
     out.append(f"- **Setup**: {a.panes} panes running `yes`, {a.clients} clients x {a.commands} "
                f"commands ({len(times)} in all), `seq 1 {a.seq}` in a bash pane; "
                f"{os.cpu_count()} CPUs; load average at the end {load[0]:.1f}.")
@@ -246,6 +310,15 @@ def main():
     out.append(f"- **Reply latency** (wall time of each command process): p50 {p50:.1f} ms, "
                f"p99 {p99:.1f} ms, max {mx:.1f} ms (target p99 <= 100 ms: "
                f"{'met' if p99 <= 100 else 'NOT met'}).")
+    out.append(f"- **Baseline** (same clients, {len(base)} commands before any pane floods): "
+               f"p50 {percentile(base, 50):.1f} ms, p99 {percentile(base, 99):.1f} ms, "
+               f"max {max(base):.1f} ms; errors {len(base_err)}.")
+    rt = [dt * 1000 for _, dt in probe_lat]
+    out.append(f"- **Server round trip** (`version`, `list-sessions`, `has-session` on one "
+               f"persistent connection, every 10 ms, {len(rt)} requests): p50 "
+               f"{percentile(rt, 50):.2f} ms, p99 {percentile(rt, 99):.2f} ms, max "
+               f"{max(rt) if rt else 0:.2f} ms; baseline p50 {percentile(base_rt, 50):.2f} ms, "
+               f"p99 {percentile(base_rt, 99):.2f} ms.")
     seq_line = "whole, in order" if seq_result.get("ok") else f"FAILED ({seq_result.get('why')})"
     out.append(f"- **`seq 1 {a.seq}` in history**: {seq_line}"
                + (f", done in {seq_result['secs']:.1f} s" if "secs" in seq_result else "") + ".")

@@ -361,9 +361,21 @@ impl Pane {
     }
 
     /// Locks the pane state (screen, seq, exit). Hold it only for a snapshot. The reader holds
-    /// it for one parse slice at a time and hands it over fairly between slices.
+    /// it for one parse slice at a time and hands it over fairly between slices. On a worker
+    /// of the multi-thread runtime, a lock that is busy is waited for in `block_in_place`: the
+    /// worker's other tasks move to another thread meanwhile, so a reader that is slow to
+    /// finish its slice (preempted on a loaded machine) delays only this request.
     pub fn state(&self) -> MutexGuard<'_, PaneState> {
-        self.state.lock()
+        if let Some(g) = self.state.try_lock() {
+            return g;
+        }
+        let on_worker = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if on_worker {
+            tokio::task::block_in_place(|| self.state.lock())
+        } else {
+            self.state.lock()
+        }
     }
 
     /// The pane state if nobody holds it (the reader holds it while parsing a slice).
