@@ -244,6 +244,23 @@ mod tests {
     }
 
     #[test]
+    fn an_announced_body_is_not_allocated_up_front() {
+        let mut f = Vec::new();
+        f.extend_from_slice(&MAX_FRAME_LEN.to_le_bytes());
+        f.extend_from_slice(&7u64.to_le_bytes());
+        f.extend_from_slice(b"abc");
+        // The peer closes after 3 of 16 MiB: closed, having allocated about what arrived.
+        assert!(matches!(
+            read_frame(&mut std::io::Cursor::new(&f)),
+            Err(CodecError::Closed)
+        ));
+        let mut small = std::io::Cursor::new(b"abc".to_vec());
+        let body = read_body(&mut small, 3).unwrap();
+        assert_eq!(body, b"abc");
+        assert!(body.capacity() <= BODY_CHUNK);
+    }
+
+    #[test]
     fn read_frame_round_trip_and_eof() {
         let f = encode_frame(42, &Response::Ok).unwrap();
         let mut cur = std::io::Cursor::new(f);

@@ -218,8 +218,10 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                 return serve_attach(state, &mut incoming, id, target.as_deref(), read_only, cols, rows).await;
             }
             // Whatever a request waits for (a delay, a condition, a channel, a pane's input
-            // queue), a client that goes away ends it: nothing is held for the dead.
+            // queue), a client that goes away ends it: nothing is held for the dead. Biased:
+            // a request that needs no wait completes even if its client already hung up.
             Ok(env) => tokio::select! {
+                biased;
                 r = dispatch(state, env, std::future::pending()) => r,
                 () = incoming.closed() => return Err(CodecError::Closed),
             },
