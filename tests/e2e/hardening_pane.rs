@@ -77,7 +77,7 @@ fn query_flood_from_a_program_that_never_reads_keeps_memory_bounded() {
         "import os, sys, tty, time\n\
          tty.setraw(0)\n\
          chunk = b'\\x1b[6n' * 10000\n\
-         for _ in range(400):\n    os.write(1, chunk)\n\
+         for _ in range(250):\n    os.write(1, chunk)\n\
          os.write(1, b'\\r\\nFLOODED\\r\\n')\n\
          time.sleep(1000)\n",
     );
@@ -85,12 +85,14 @@ fn query_flood_from_a_program_that_never_reads_keeps_memory_bounded() {
     let pid = s.pid().expect("server pid");
     let before = rss_kib(pid);
     s.start("q", &["python3", &script]);
-    s.wait_text("q", "FLOODED");
+    // Generous: a debug build parses 10 MB of queries, on a machine that may be busy.
+    let flooded = wait_until(Duration::from_secs(90), || s.screen("q").contains("FLOODED"));
+    assert!(flooded, "the query flood did not finish");
     let grown = rss_kib(pid).saturating_sub(before);
-    // 4 million replies of 6 bytes each were asked for (24 MB); past the reply bound they are
-    // dropped.
+    // 2.5 million replies of 6 bytes each were asked for (15 MB; before the bound the RSS grew
+    // by about 20 MiB); past the reply bound they are dropped.
     assert!(
-        grown < 12 * 1024,
+        grown < 10 * 1024,
         "server RSS grew by {grown} KiB during a query flood"
     );
     // The server still answers, and the pane's screen is intact.
