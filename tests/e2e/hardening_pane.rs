@@ -86,7 +86,9 @@ fn query_flood_from_a_program_that_never_reads_keeps_memory_bounded() {
     let before = rss_kib(pid);
     s.start("q", &["python3", &script]);
     // Generous: a debug build parses 10 MB of queries, on a machine that may be busy.
-    let flooded = wait_until(Duration::from_secs(90), || s.screen("q").contains("FLOODED"));
+    let flooded = wait_until(Duration::from_secs(90), || {
+        s.screen("q").contains("FLOODED")
+    });
     assert!(flooded, "the query flood did not finish");
     let grown = rss_kib(pid).saturating_sub(before);
     // 2.5 million replies of 6 bytes each were asked for (15 MB; before the bound the RSS grew
