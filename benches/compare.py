@@ -11,7 +11,7 @@ benches/results/latest.md, with the machine and the details behind each row.
 
 Measurements (see docs/benchmarks.md for what each one means and the targets):
   A  output -> wait latency (tidemux `wait --text` vs a 10 ms capture-pane polling loop)
-  B  send -> wait -> read round trip
+  B  send -> wait -> read round trip (CLI, and the Python client on one connection)
   C  CLI latency per command (hyperfine -N when available)
   D  `cat` of a big file through a pane, 80x24 and 200x50 (+ bare PTY reference)
   E  server RSS, 100 panes x 10,000 lines of history
@@ -600,12 +600,31 @@ def bench_b(cfg, tmpdir):
         td.wait_text(dp, PROMPT_RE)
         # `send --wait-* --read` (send, wait and print the screen in one call), where the build has it
         one_call = "--read" in run(td.cmd("send", "--help"))
-        tms, tds, t1s, polls = [], [], [], []
+        # The Python client (clients/python, stdlib only), one connection for every round.
+        py = tdpy = None
+        try:
+            sys.path.insert(0, str(ROOT / "clients" / "python" / "src"))
+            import tidemux as tdpy
+            py = tdpy.Client(td.sock, caller=None)
+        except Exception as e:  # an older tree without the JSON protocol
+            detail(f"B: Python client unavailable ({e})")
+        tms, tds, t1s, pys, polls = [], [], [], [], []
         for i in range(-5, n):  # 5 warm-up rounds
-            order = (0, 1, 2) if i % 2 == 0 else (2, 1, 0)
+            order = (0, 1, 2, 3) if i % 2 == 0 else (3, 2, 1, 0)
             for which in order:
-                mark = f"R{i + 5}" if which != 2 else f"S{i + 5}"
-                if which == 2:
+                mark = f"R{i + 5}" if which < 2 else f"S{i + 5}" if which == 2 else f"P{i + 5}"
+                if which == 3:
+                    if py is None:
+                        continue
+                    t0 = now()
+                    out = py.send(dp, f"echo {mark}", enter=True,
+                                  wait=tdpy.wait_spec(f"^{mark}$", read=True), timeout=5)
+                    t1 = now()
+                    if out.screen is None or mark not in out.screen.lines:
+                        raise BenchError(f"Python client screen lacks {mark}")
+                    if i >= 0:
+                        pys.append(t1 - t0)
+                elif which == 2:
                     if not one_call:
                         continue
                     t0 = now()
@@ -654,6 +673,13 @@ def bench_b(cfg, tmpdir):
         else:
             row("B", "send→wait→read round trip (`echo R<n>` in bash)", fms(a), fms(b), fratio(b / a), "≤ 0.5",
                 yesno(b / a <= 0.5))
+        if pys:
+            p = median(pys)
+            row("B", "same through the Python client on one connection (`Client.send(…, wait=wait_spec(…, "
+                "read=True))`, JSON-RPC) vs tmux `send-keys` + polling `capture-pane`", fms(a), fms(p),
+                fratio(p / a), "≤ 0.15", yesno(p / a <= 0.15))
+            detail(f"B: Python client p90 {fms(pct(pys, 90))}, min {fms(min(pys))}")
+            py.close()
         detail(f"B: {n} rounds each; tmux needed a median of {median(polls):.0f} capture-pane polls "
                f"(max {max(polls)}) before the final capture; p90 tmux {fms(pct(tms, 90))}, tidemux {fms(pct(tds, 90))}")
     finally:

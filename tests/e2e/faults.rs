@@ -5,7 +5,7 @@
 //! Every rejected command is checked three ways: its exit code, its message (naming what was
 //! wrong), and that nothing changed.
 
-use crate::support::{exe, wait_until, Out, Server, DEADLINE};
+use crate::support::{exe, wait_until, Out, Raw, Server, DEADLINE};
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
@@ -15,8 +15,8 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tidemux_proto::codec::{self, HEADER_LEN, HELLO_LEN};
-use tidemux_proto::{Envelope, ErrorKind, Request, Response, MAX_FRAME_LEN, PROTOCOL_VERSION};
+use tidemux_proto::codec::{self, HELLO_LEN, HELLO_VERSION, READ_CHUNK};
+use tidemux_proto::{ErrorKind, Request, Response, MAX_FRAME_LEN, PROTOCOL_VERSION};
 
 /// Asserts a failed command: exit `code`, nothing on stdout, exactly one stderr line
 /// `tidemux: <cmd>: ...` containing every needle.
@@ -100,8 +100,9 @@ fn server_conns(sock: &Path) -> usize {
         .count()
 }
 
-/// Whether `pid` is blocked reading a 12-byte frame header (the CLI waiting for a reply, after
-/// its request was written), from /proc/PID/syscall: `NR fd buf len ...`.
+/// Whether `pid` is blocked reading a reply (a `READ_CHUNK`-byte read: the CLI waiting for a
+/// reply after its request was written; the negotiation reads less), from /proc/PID/syscall:
+/// `NR fd buf len ...`.
 fn blocked_reading_reply(pid: u32) -> bool {
     let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) else {
         return false;
@@ -115,25 +116,7 @@ fn blocked_reading_reply(pid: u32) -> bool {
     } else {
         &[]
     };
-    f.len() > 3 && f[3] == format!("{HEADER_LEN:#x}") && (reads.is_empty() || reads.contains(&f[0]))
-}
-
-/// A raw connection that has done the version-1 handshake.
-fn raw_client(sock: &Path) -> UnixStream {
-    let mut c = UnixStream::connect(sock).expect("connect");
-    c.set_read_timeout(Some(DEADLINE)).expect("timeout");
-    c.write_all(&codec::hello(PROTOCOL_VERSION)).expect("hello");
-    let mut h = [0u8; HELLO_LEN];
-    c.read_exact(&mut h).expect("server hello");
-    assert_eq!(h, codec::hello(PROTOCOL_VERSION), "server hello");
-    c
-}
-
-/// Reads one reply frame: (id, response).
-fn read_reply(c: &mut UnixStream) -> (u64, Response) {
-    let (id, body) = codec::read_frame(c).expect("reply frame");
-    let r = codec::decode_body::<Response>(&body).expect("reply body decodes");
-    (id, r)
+    f.len() > 3 && f[3] == format!("{READ_CHUNK:#x}") && (reads.is_empty() || reads.contains(&f[0]))
 }
 
 /// Asserts the peer closed the connection (read returns 0, or a reset).
@@ -677,19 +660,40 @@ fn server_killed_with_sigkill_leaves_a_stale_socket_that_is_replaced() {
 
 #[test]
 fn protocol_version_mismatch_both_ways() {
-    // A client speaking version 999: the server answers its own hello and hangs up.
+    // A version-1 client (no negotiation): the server answers its own hello and hangs up.
     let s = Server::new();
     s.start("work", &[]);
     let mut c = UnixStream::connect(&s.socket).expect("connect");
     c.set_read_timeout(Some(DEADLINE)).expect("timeout");
-    c.write_all(&codec::hello(999)).expect("hello");
+    c.write_all(&codec::hello(1)).expect("hello");
     let mut h = [0u8; HELLO_LEN];
     c.read_exact(&mut h).expect("server hello");
-    assert_eq!(&h, b"TDMX\x01\x00\x00\x00");
+    assert_eq!(&h, b"TDMX\x02\x00\x00\x00");
+    assert_closed(&mut c);
+
+    // A client whose version range does not meet the server's: a welcome naming both ranges
+    // and the server's pid, then the server hangs up.
+    let mut c = UnixStream::connect(&s.socket).expect("connect");
+    c.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    c.write_all(&codec::hello(HELLO_VERSION)).expect("hello");
+    c.write_all(b"{\"min_version\":900,\"max_version\":999}\n")
+        .expect("negotiation");
+    c.read_exact(&mut h).expect("server hello");
+    let mut lines = codec::LineReader::new(4096);
+    let w: codec::Welcome =
+        codec::decode_line(&lines.read_line(&mut c, 4096).expect("welcome")).expect("decodes");
+    assert_eq!(w.version, None);
+    assert_eq!(w.max_version, PROTOCOL_VERSION);
+    assert_eq!(Some(w.pid as i32), s.pid());
+    let e = w.error.expect("an error");
+    assert!(
+        e.contains("900..=999") && e.contains("no common protocol version"),
+        "{e}"
+    );
     assert_closed(&mut c);
     assert!(s.ok(&["list-sessions"]).contains("work"));
 
-    // A "server" speaking version 999: the client names both versions.
+    // A version-1 "server": the client names both versions and sends nothing more.
     let mut fake = Server::new();
     fake.socket = fake.dir.path().join("fake.sock");
     let listener = UnixListener::bind(&fake.socket).expect("bind");
@@ -708,23 +712,27 @@ fn protocol_version_mismatch_both_ways() {
         c.set_read_timeout(Some(DEADLINE)).expect("timeout");
         let mut h = [0u8; HELLO_LEN];
         c.read_exact(&mut h).expect("client hello");
-        c.write_all(&codec::hello(999)).expect("our hello");
-        // Whatever follows, the client must hang up.
+        c.write_all(&codec::hello(1)).expect("our hello");
+        // Whatever follows (the negotiation line, sent with the hello), no request may come.
         let mut rest = Vec::new();
         let _ = c.read_to_end(&mut rest);
         (h, rest)
     });
     let o = fake.run(&["list-sessions"]);
     let (client_hello, rest) = server.join().expect("fake server");
-    assert_eq!(client_hello, codec::hello(1));
-    assert!(rest.is_empty(), "client sent a request anyway: {rest:?}");
+    assert_eq!(client_hello, codec::hello(HELLO_VERSION));
+    let rest = String::from_utf8_lossy(&rest);
+    assert!(
+        rest.starts_with("{\"min_version\"") && rest.matches('\n').count() == 1,
+        "client sent more than its negotiation line: {rest:?}"
+    );
     assert_failed(
         &o,
         1,
         "list-sessions",
         &[
+            &format!("version {PROTOCOL_VERSION}"),
             "version 1",
-            "version 999",
             "restart the server",
             fake.socket.to_str().expect("UTF-8"),
         ],
@@ -737,58 +745,43 @@ fn protocol_version_mismatch_both_ways() {
 fn malformed_and_oversized_frames_get_error_replies() {
     let s = Server::new();
     s.start("work", &[]);
-    let mut c = raw_client(&s.socket);
-
-    // Garbage body: an error reply with the same id; the connection stays usable.
-    let mut f = Vec::new();
-    f.extend_from_slice(&3u32.to_le_bytes());
-    f.extend_from_slice(&77u64.to_le_bytes());
-    f.extend_from_slice(&[250, 250, 250]);
-    c.write_all(&f).expect("write");
-    let (id, r) = read_reply(&mut c);
-    assert_eq!(id, 77);
-    match r {
+    let mut c = Raw::connect(&s.socket);
+    let expect_error = |r: Response, needle: &str| match r {
         Response::Error(e) => {
             assert_eq!(e.kind, ErrorKind::Protocol, "{e:?}");
-            assert!(e.message.contains("malformed"), "{e:?}");
+            assert!(e.message.contains(needle), "{e:?}");
         }
         other => panic!("expected an error reply, got {other:?}"),
-    }
-    let ok = codec::encode_frame(
-        78,
-        &Envelope {
-            caller_pane: None,
-            request: Request::ListSessions,
-        },
-    )
-    .expect("encode");
-    c.write_all(&ok).expect("write");
-    match read_reply(&mut c) {
-        (78, Response::Sessions(v)) => {
+    };
+
+    // An unknown method: an error reply with the same id; the connection stays usable.
+    c.stream
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"frobnicate\"}\n")
+        .expect("write");
+    let (id, r) = c.read().expect("reply");
+    assert_eq!(id, Some(77));
+    expect_error(r, "unknown method 'frobnicate'");
+    // Garbage: an error reply with a null id.
+    c.stream.write_all(&[250, 250, 250, b'\n']).expect("write");
+    let (id, r) = c.read().expect("reply");
+    assert_eq!(id, None);
+    expect_error(r, "not a JSON object");
+    match c.call(78, Request::ListSessions) {
+        Response::Sessions(v) => {
             assert_eq!(v.len(), 1);
             assert_eq!(v[0].name, "work");
         }
         other => panic!("expected sessions for id 78, got {other:?}"),
     }
 
-    // Oversized header: an error reply, then the connection is closed.
-    let mut h = Vec::new();
-    h.extend_from_slice(&(MAX_FRAME_LEN + 1).to_le_bytes());
-    h.extend_from_slice(&79u64.to_le_bytes());
-    c.write_all(&h).expect("write");
-    let (id, r) = read_reply(&mut c);
-    assert_eq!(id, 79);
-    match r {
-        Response::Error(e) => {
-            assert_eq!(e.kind, ErrorKind::Protocol, "{e:?}");
-            assert!(
-                e.message.contains(&(MAX_FRAME_LEN + 1).to_string()),
-                "{e:?}"
-            );
-        }
-        other => panic!("expected an error reply, got {other:?}"),
-    }
-    assert_closed(&mut c);
+    // A line over the limit: an error reply, then the connection is closed (the server never
+    // holds more than the limit and one read of it).
+    let big = vec![b'x'; MAX_FRAME_LEN as usize + READ_CHUNK];
+    let _ = c.stream.write_all(&big); // the server may hang up before all of it is written
+    let (id, r) = c.read().expect("reply");
+    assert_eq!(id, None);
+    expect_error(r, &MAX_FRAME_LEN.to_string());
+    assert_closed(&mut c.stream);
 
     // The server carries on.
     assert!(s.ok(&["list-sessions"]).contains("work: 1 windows"));

@@ -1,7 +1,7 @@
 //! Protocol fuzzing against a real server: random and mutated byte streams on fresh
-//! connections (handshake variants, truncated frames, huge length prefixes, valid frames with
-//! bad payloads, valid frames mutated byte by byte), checking after every batch that the server
-//! still answers, kept its pid, and did not grow its memory without bound.
+//! connections (hello and negotiation variants, truncated lines, long lines, valid request lines
+//! with bad payloads, valid lines mutated byte by byte), checking after every batch that the
+//! server still answers, kept its pid, and did not grow its memory without bound.
 //!
 //! CI runs [`DEFAULT_CASES`] cases with a fixed seed (a few seconds). A long run:
 //!
@@ -20,10 +20,8 @@ use crate::support::{wait_until, Server, DEADLINE};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
-use tidemux_proto::codec::{self, HEADER_LEN};
-use tidemux_proto::{
-    Envelope, ReadRange, Request, RunState, WaitSpec, MAX_FRAME_LEN, PROTOCOL_VERSION,
-};
+use tidemux_proto::codec::{self, HELLO_VERSION};
+use tidemux_proto::{ReadRange, Request, RunState, WaitSpec};
 
 /// Cases per CI run.
 const DEFAULT_CASES: u64 = 2000;
@@ -43,14 +41,26 @@ const REGRESSIONS: &[&[u8]] = &[
     b"TDM",
     b"SSH-2.0-OpenSSH\r\n",
     b"TDMX\xe7\x03\x00\x00\x00\x00\x00\x00",
-    // A header announcing u32::MAX, then MAX_FRAME_LEN + 1, then exactly the limit with no body.
+    // A version-1 client and its old bincode frame header.
     b"TDMX\x01\x00\x00\x00\xff\xff\xff\xff\x01\x00\x00\x00\x00\x00\x00\x00",
-    b"TDMX\x01\x00\x00\x00\x01\x00\x00\x01\x02\x00\x00\x00\x00\x00\x00\x00",
-    b"TDMX\x01\x00\x00\x00\x00\x00\x00\x01\x03\x00\x00\x00\x00\x00\x00\x00",
-    // An empty body; a truncated header.
-    b"TDMX\x01\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00",
-    b"TDMX\x01\x00\x00\x00\x05\x00\x00",
+    // Negotiation lines: none, empty, not JSON, an empty range, a huge range, a bad encoding.
+    b"TDMX\x02\x00\x00\x00",
+    b"TDMX\x02\x00\x00\x00\n",
+    b"TDMX\x02\x00\x00\x00\xff\xfe{\n",
+    b"TDMX\x02\x00\x00\x00{\"min_version\":9,\"max_version\":1}\n{\"id\":1,\"method\":\"list-sessions\"}\n",
+    b"TDMX\x02\x00\x00\x00{\"min_version\":0,\"max_version\":4294967295}\n{\"id\":1,\"method\":\"list-sessions\"}\n",
+    b"TDMX\x02\x00\x00\x00{\"min_version\":2,\"max_version\":2,\"encoding\":\"bincode\"}\n",
+    // Requests: empty lines, `{}`, a null id, an id over u64, params of the wrong type,
+    // deeply nested JSON.
+    b"TDMX\x02\x00\x00\x00{\"min_version\":2,\"max_version\":2}\n\n\r\n{}\n{\"id\":null}\n{\"id\":18446744073709551616,\"method\":\"identify\"}\n{\"id\":2,\"method\":\"send\",\"params\":[1,2]}\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
 ];
+
+/// The hello and the negotiation line of a well-behaved client.
+fn prefix() -> Vec<u8> {
+    let mut p = codec::hello(HELLO_VERSION).to_vec();
+    p.extend(codec::encode_line(&codec::Hello::ours("fuzz")).expect("hello line"));
+    p
+}
 
 /// xorshift64*: small, seeded, good enough to spread cases.
 struct Rng(u64);
@@ -236,11 +246,11 @@ fn safe_request(r: &mut Rng) -> Request {
     }
 }
 
-/// Whether a body decodes to a request that creates or destroys something (never sent).
-fn destructive(body: &[u8]) -> bool {
-    match codec::decode_body::<Envelope>(body) {
-        Ok(env) => matches!(
-            env.request,
+/// Whether a line decodes to a request that creates or destroys something (never sent).
+fn destructive(line: &[u8]) -> bool {
+    match codec::decode_request(line) {
+        Ok(rpc) => matches!(
+            rpc.request,
             Request::NewSession(_)
                 | Request::NewWindow { .. }
                 | Request::SplitWindow { .. }
@@ -257,34 +267,25 @@ fn destructive(body: &[u8]) -> bool {
     }
 }
 
-fn frame(id: u64, body: &[u8]) -> Vec<u8> {
-    let mut f = Vec::with_capacity(HEADER_LEN + body.len());
-    f.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    f.extend_from_slice(&id.to_le_bytes());
-    f.extend_from_slice(body);
-    f
-}
-
-fn body_of(r: &mut Rng) -> Vec<u8> {
-    let env = Envelope {
-        caller_pane: None,
-        request: safe_request(r),
-    };
-    let f = codec::encode_frame(0, &env).expect("a generated request fits a frame");
-    f[HEADER_LEN..].to_vec()
+/// A valid request line (without its newline).
+fn line_of(r: &mut Rng) -> Vec<u8> {
+    let mut l = codec::encode_request(r.next() >> r.below(64), None, &safe_request(r))
+        .expect("a generated request fits a line");
+    l.pop();
+    l
 }
 
 /// One case: the bytes to send on a fresh connection, or `None` if the generator produced a
 /// destructive request.
 fn case(r: &mut Rng) -> Option<Vec<u8>> {
-    let hello = codec::hello(PROTOCOL_VERSION);
+    let prefix = prefix();
     let mut out = Vec::new();
     match r.below(8) {
         // Random bytes, no handshake.
         0 => out = r.bytes(40),
-        // Handshake variants: a partial hello, a wrong magic, another version; then anything.
+        // Hello variants: a partial hello, a wrong magic, another number; then anything.
         1 => {
-            let mut h = hello.to_vec();
+            let mut h = codec::hello(HELLO_VERSION).to_vec();
             match r.below(3) {
                 0 => h.truncate(r.below(8) as usize),
                 1 => h[r.below(4) as usize] ^= 1 + r.below(255) as u8,
@@ -293,61 +294,74 @@ fn case(r: &mut Rng) -> Option<Vec<u8>> {
             out.extend_from_slice(&h);
             out.extend_from_slice(&r.bytes(30));
         }
-        // Huge or lying length prefixes.
+        // Negotiation lines mutated or replaced, then a request.
         2 => {
-            out.extend_from_slice(&hello);
-            let len = match r.below(4) {
-                0 => u32::MAX,
-                1 => MAX_FRAME_LEN + 1 + r.below(1000) as u32,
-                2 => MAX_FRAME_LEN,
-                _ => r.below(u64::from(MAX_FRAME_LEN)) as u32,
-            };
-            out.extend_from_slice(&len.to_le_bytes());
-            out.extend_from_slice(&r.next().to_le_bytes());
-            out.extend_from_slice(&r.bytes(64));
+            let mut p = prefix.clone();
+            for _ in 0..1 + r.below(4) {
+                let at = 8 + r.below(p.len() as u64 - 8) as usize;
+                match r.below(3) {
+                    0 => p[at] ^= 1 << r.below(8),
+                    1 => p.insert(at, r.next() as u8),
+                    _ => p.truncate(at.max(9)),
+                }
+            }
+            out.extend_from_slice(&p);
+            out.push(b'\n');
+            out.extend_from_slice(&line_of(r));
+            out.push(b'\n');
         }
-        // Valid frames, truncated anywhere.
+        // Valid lines, truncated anywhere.
         3 => {
-            out.extend_from_slice(&hello);
-            let b = body_of(r);
-            if destructive(&b) {
+            out.extend_from_slice(&prefix);
+            let l = line_of(r);
+            if destructive(&l) {
                 return None;
             }
-            let f = frame(r.next(), &b);
-            let cut = r.below(f.len() as u64) as usize;
-            out.extend_from_slice(&f[..cut]);
+            let cut = r.below(l.len() as u64) as usize;
+            out.extend_from_slice(&l[..cut]);
         }
-        // Valid frames mutated byte by byte (flip, insert, delete, truncate).
+        // Valid lines mutated byte by byte (flip, insert, delete, truncate).
         4 | 5 => {
-            out.extend_from_slice(&hello);
+            out.extend_from_slice(&prefix);
             for _ in 0..1 + r.below(3) {
-                let mut b = body_of(r);
+                let mut l = line_of(r);
                 for _ in 0..1 + r.below(4) {
-                    let at = r.below(b.len() as u64 + 1) as usize;
+                    let at = r.below(l.len() as u64 + 1) as usize;
                     match r.below(4) {
-                        0 if at < b.len() => b[at] ^= 1 << r.below(8),
-                        1 => b.insert(at, r.next() as u8),
-                        2 if at < b.len() => {
-                            b.remove(at);
+                        0 if at < l.len() => l[at] ^= 1 << r.below(8),
+                        1 => l.insert(at, r.next() as u8),
+                        2 if at < l.len() => {
+                            l.remove(at);
                         }
-                        _ => b.truncate(at),
+                        _ => l.truncate(at),
                     }
                 }
-                if destructive(&b) {
+                if l.split(|&b| b == b'\n').any(destructive) {
                     return None;
                 }
-                out.extend_from_slice(&frame(r.next(), &b));
+                out.extend_from_slice(&l);
+                out.push(b'\n');
             }
         }
-        // Several valid frames with bad payloads, pipelined; sometimes attach then its requests.
+        // A long line (up to 256 KiB) of junk, with or without its newline.
+        6 => {
+            out.extend_from_slice(&prefix);
+            let n = r.below(256 * 1024) as usize;
+            out.extend(std::iter::repeat_n(b'x', n));
+            if r.chance(2) {
+                out.push(b'\n');
+            }
+        }
+        // Several valid lines with bad payloads, pipelined; sometimes attach then its requests.
         _ => {
-            out.extend_from_slice(&hello);
+            out.extend_from_slice(&prefix);
             for _ in 0..1 + r.below(5) {
-                let b = body_of(r);
-                if destructive(&b) {
+                let l = line_of(r);
+                if destructive(&l) {
                     return None;
                 }
-                out.extend_from_slice(&frame(r.next(), &b));
+                out.extend_from_slice(&l);
+                out.push(b'\n');
             }
         }
     }

@@ -2,7 +2,7 @@
 //! client, every size, count and connection a client controls has a bound, and nothing is held
 //! for a client that went away. Each test reproduces one attack against the real server.
 
-use crate::support::{exe, wait_until, Out, Server, DEADLINE};
+use crate::support::{exe, wait_until, Out, Raw, Server, DEADLINE};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -10,42 +10,28 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tidemux_proto::codec::{self, HELLO_LEN};
-use tidemux_proto::{Envelope, ErrorKind, Request, Response, MAX_FRAME_LEN, PROTOCOL_VERSION};
+use tidemux_proto::codec;
+use tidemux_proto::{ErrorKind, Request, Response, MAX_FRAME_LEN};
 
-/// A raw connection that has done the handshake.
-fn raw(sock: &Path) -> UnixStream {
-    let mut c = UnixStream::connect(sock).expect("connect");
-    c.set_read_timeout(Some(DEADLINE)).expect("timeout");
-    c.write_all(&codec::hello(PROTOCOL_VERSION)).expect("hello");
-    let mut h = [0u8; HELLO_LEN];
-    c.read_exact(&mut h).expect("server hello");
-    assert_eq!(h, codec::hello(PROTOCOL_VERSION), "server hello");
-    c
+/// A raw connection that has done the hello and the negotiation.
+fn raw(sock: &Path) -> Raw {
+    Raw::connect(sock)
 }
 
-/// Writes one request frame.
-fn send(c: &mut UnixStream, id: u64, request: Request) {
-    let f = codec::encode_frame(
-        id,
-        &Envelope {
-            caller_pane: None,
-            request,
-        },
-    )
-    .expect("encode");
-    c.write_all(&f).expect("write request");
+/// Writes one request line.
+fn send(c: &mut Raw, id: u64, request: Request) {
+    c.send(id, &request);
 }
 
-/// Reads one reply frame.
-fn reply(c: &mut UnixStream) -> (u64, Response) {
-    let (id, body) = codec::read_frame(c).expect("reply frame");
-    (id, codec::decode_body(&body).expect("reply decodes"))
+/// Reads one reply line (`u64::MAX` for a reply with a null id).
+fn reply(c: &mut Raw) -> (u64, Response) {
+    let (id, r) = c.read().expect("reply line");
+    (id.unwrap_or(u64::MAX), r)
 }
 
 /// Reads replies until one has id `id` (attach frames in between are skipped).
 #[track_caller]
-fn reply_to(c: &mut UnixStream, id: u64) -> Response {
+fn reply_to(c: &mut Raw, id: u64) -> Response {
     loop {
         let (rid, r) = reply(c);
         if rid == id {
@@ -98,14 +84,14 @@ fn cpu_ticks(pid: i32) -> u64 {
     f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime")
 }
 
-/// Whether `pid` is blocked reading a 12-byte frame header (a CLI waiting for its reply, its
-/// request written), from /proc/PID/syscall.
+/// Whether `pid` is blocked in a `READ_CHUNK`-byte read (a CLI waiting for its reply, its
+/// request written; the negotiation reads less), from /proc/PID/syscall.
 fn blocked_reading_reply(pid: u32) -> bool {
     let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) else {
         return false;
     };
     let f: Vec<&str> = s.split_whitespace().collect();
-    f.len() > 3 && f[3] == format!("{:#x}", codec::HEADER_LEN)
+    f.len() > 3 && f[3] == format!("{:#x}", codec::READ_CHUNK)
 }
 
 /// Waits until every child is blocked waiting for its reply.
@@ -198,7 +184,7 @@ fn wait_ends_with_pane_closed_when_its_pane_is_killed_or_exits() {
 fn no_connection_types_as_another_client_and_read_only_input_is_refused() {
     let s = Server::new();
     let pane = s.start("work", &["cat"]);
-    let attach = |c: &mut UnixStream, read_only: bool| -> u32 {
+    let attach = |c: &mut Raw, read_only: bool| -> u32 {
         send(
             c,
             1,
@@ -578,7 +564,7 @@ fn connections_over_the_cap_are_refused_with_a_clear_message() {
         .expect("run")
         .into();
     assert_eq!(o.code, 0, "{o:?}");
-    let held: Vec<UnixStream> = (0..3).map(|_| raw(&s.socket)).collect();
+    let held: Vec<Raw> = (0..3).map(|_| raw(&s.socket)).collect();
     let o = s.run(&["list-sessions"]);
     assert_eq!(o.code, 1, "{o:?}");
     assert!(
@@ -593,31 +579,29 @@ fn connections_over_the_cap_are_refused_with_a_clear_message() {
 }
 
 #[test]
-fn announced_frame_lengths_allocate_nothing_until_bytes_arrive() {
+fn partial_lines_cost_only_the_bytes_that_arrived() {
     let s = Server::new();
     s.start("work", &["cat"]);
     let pid = s.pid().expect("pid");
-    // One whole 16 MiB body first (garbage: an error reply): the allocator then serves later
-    // bodies of that size from its heap, where an up-front allocation is touched at once.
+    // One whole line at the 16 MiB limit first (garbage: an error reply): the allocator then
+    // serves later buffers of that size from its heap, where a large allocation is touched at
+    // once; and the connection's buffer shrinks back after it.
     let mut warm = raw(&s.socket);
-    let mut f = Vec::with_capacity(12 + MAX_FRAME_LEN as usize);
-    f.extend_from_slice(&MAX_FRAME_LEN.to_le_bytes());
-    f.extend_from_slice(&1u64.to_le_bytes());
-    f.resize(12 + MAX_FRAME_LEN as usize, 0xfa);
-    warm.write_all(&f).expect("write a whole body");
-    assert!(matches!(reply(&mut warm), (1, Response::Error(_))));
+    let mut f = vec![0xfa_u8; MAX_FRAME_LEN as usize - 1];
+    f.push(b'\n');
+    warm.stream.write_all(&f).expect("write a whole line");
+    assert!(matches!(reply(&mut warm), (u64::MAX, Response::Error(_))));
     drop(f);
     let before = proc_kb(pid, "VmRSS");
     let mut conns = Vec::new();
-    for i in 0..30u64 {
+    for _ in 0..30u64 {
         let mut c = raw(&s.socket);
-        let mut h = Vec::new();
-        h.extend_from_slice(&MAX_FRAME_LEN.to_le_bytes());
-        h.extend_from_slice(&i.to_le_bytes());
-        h.push(0);
-        c.write_all(&h).expect("write header");
+        c.stream
+            .write_all(b"{\"id\":1,")
+            .expect("write a partial line");
         conns.push(c);
     }
+    // Every connection's bytes were read once the server answers a request after them.
     assert!(s.ok(&["list-sessions"]).contains("work"));
     // Watch the server's memory for a while: an up-front allocation shows at once.
     let mut after = before;
@@ -627,9 +611,10 @@ fn announced_frame_lengths_allocate_nothing_until_bytes_arrive() {
     });
     assert!(
         !grew,
-        "RSS grew from {before} kB to {after} kB for 30 announced 16 MiB bodies"
+        "RSS grew from {before} kB to {after} kB for 30 partial lines"
     );
     drop(conns);
+    drop(warm);
 }
 
 #[test]

@@ -4,12 +4,19 @@
 mod support;
 
 mod agent;
+mod api;
 mod attach;
 mod basics;
+mod buffers;
+mod cmdset_misc;
+mod environ;
 mod faults;
+mod formats;
 mod fuzz_protocol;
 mod hardening_client;
 mod hardening_pane;
 mod install;
+mod options;
 mod programs;
 mod readme;
+mod waitlock;

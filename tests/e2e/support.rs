@@ -236,3 +236,54 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
         delay = (delay * 2).min(Duration::from_millis(50));
     }
 }
+
+/// A raw protocol connection with the hello and negotiation done (JSON-RPC lines follow).
+pub struct Raw {
+    pub stream: std::os::unix::net::UnixStream,
+    pub lines: tidemux_proto::codec::LineReader,
+}
+
+impl Raw {
+    /// Connects and negotiates.
+    pub fn connect(sock: &Path) -> Raw {
+        use std::io::{Read, Write};
+        use tidemux_proto::codec;
+        let mut stream = std::os::unix::net::UnixStream::connect(sock).expect("connect");
+        stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        let mut first = codec::hello(codec::HELLO_VERSION).to_vec();
+        first.extend(codec::encode_line(&codec::Hello::ours("e2e")).expect("hello line"));
+        stream.write_all(&first).expect("hello");
+        let mut h = [0u8; codec::HELLO_LEN];
+        stream.read_exact(&mut h).expect("server hello");
+        assert_eq!(h, codec::hello(codec::HELLO_VERSION), "server hello");
+        let mut lines = codec::LineReader::new(tidemux_proto::MAX_FRAME_LEN as usize);
+        let w: codec::Welcome =
+            codec::decode_line(&lines.read_line(&mut stream, 4096).expect("welcome"))
+                .expect("welcome decodes");
+        assert_eq!(w.version, Some(tidemux_proto::PROTOCOL_VERSION), "{w:?}");
+        Raw { stream, lines }
+    }
+
+    /// Writes one request line.
+    pub fn send(&mut self, id: u64, request: &tidemux_proto::Request) {
+        use std::io::Write;
+        let l = tidemux_proto::codec::encode_request(id, None, request).expect("encode");
+        self.stream.write_all(&l).expect("write");
+    }
+
+    /// Reads one reply line.
+    pub fn read(
+        &mut self,
+    ) -> Result<(Option<u64>, tidemux_proto::Response), tidemux_proto::CodecError> {
+        let l = self.lines.read_line(&mut self.stream, 65536)?;
+        tidemux_proto::codec::decode_reply(&l)
+    }
+
+    /// One request and its reply (the id must match).
+    pub fn call(&mut self, id: u64, request: tidemux_proto::Request) -> tidemux_proto::Response {
+        self.send(id, &request);
+        let (rid, r) = self.read().expect("reply");
+        assert_eq!(rid, Some(id));
+        r
+    }
+}

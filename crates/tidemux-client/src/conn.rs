@@ -4,8 +4,8 @@ use interprocess::local_socket::prelude::*;
 use interprocess::local_socket::{GenericFilePath, Stream};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use tidemux_proto::codec::{self, CodecError, HELLO_LEN};
-use tidemux_proto::{Envelope, PaneId, Request, Response, PROTOCOL_VERSION};
+use tidemux_proto::codec::{self, CodecError, LineReader, Welcome, HELLO_LEN, HELLO_VERSION};
+use tidemux_proto::{PaneId, Request, Response, MAX_FRAME_LEN, PROTOCOL_VERSION};
 
 /// Client failures.
 #[derive(Debug, thiserror::Error)]
@@ -13,15 +13,18 @@ pub enum ClientError {
     /// Nothing listens on the socket.
     #[error("no server running on {0}")]
     NoServer(PathBuf),
-    /// The server speaks another protocol version.
+    /// The server speaks no protocol version this client speaks.
     #[error("protocol version mismatch: this client speaks version {client}, the server on {socket} speaks version {server}; restart the server (tidemux kill-server, then run the command again)")]
     VersionMismatch {
-        /// Ours.
+        /// Ours (the newest we speak).
         client: u32,
-        /// Theirs.
+        /// Theirs (the newest it speaks; 1 for servers from before the negotiation).
         server: u32,
         /// Where.
         socket: PathBuf,
+        /// The server's pid (from its welcome, else from the socket's peer credentials), so
+        /// that a caller can find its binary (`/proc/PID/exe`).
+        server_pid: Option<u32>,
     },
     /// The server belongs to another user and refused the connection.
     #[error("the server on {socket} belongs to uid {owner} and refuses other users")]
@@ -56,9 +59,11 @@ fn socket_owner(socket: &Path) -> Option<u32> {
 #[derive(Debug)]
 pub struct Client {
     stream: Stream,
+    lines: LineReader,
     next_id: u64,
     caller: Option<PaneId>,
     socket: PathBuf,
+    welcome: Welcome,
 }
 
 impl Client {
@@ -98,25 +103,56 @@ impl Client {
             },
             other => ClientError::Codec(other),
         };
-        stream
-            .write_all(&codec::hello(PROTOCOL_VERSION))
-            .map_err(gone)?;
+        // Hello and negotiation line in one write: one round trip.
+        let mut first = codec::hello(HELLO_VERSION).to_vec();
+        first.extend(codec::encode_line(&codec::Hello::ours(concat!(
+            "tidemux ",
+            env!("CARGO_PKG_VERSION")
+        )))?);
+        stream.write_all(&first).map_err(gone)?;
         let mut hello = [0u8; HELLO_LEN];
         stream.read_exact(&mut hello).map_err(gone)?;
         let server = codec::parse_hello(&hello)?;
-        if server != PROTOCOL_VERSION {
-            return Err(ClientError::VersionMismatch {
-                client: PROTOCOL_VERSION,
-                server,
-                socket: socket.to_owned(),
-            });
+        let mismatch = |server, server_pid| ClientError::VersionMismatch {
+            client: PROTOCOL_VERSION,
+            server,
+            socket: socket.to_owned(),
+            server_pid,
+        };
+        if server != HELLO_VERSION {
+            use interprocess::local_socket::traits::StreamCommon;
+            let pid = stream
+                .peer_creds()
+                .ok()
+                .and_then(|c| c.pid())
+                .and_then(|p| u32::try_from(p).ok());
+            return Err(mismatch(server, pid));
         }
+        let mut lines = LineReader::new(codec::MAX_HELLO_LINE);
+        let line = lines
+            .read_line(&mut stream, codec::MAX_HELLO_LINE)
+            .map_err(|e| match e {
+                CodecError::Io(e) => gone(e),
+                e => ClientError::Codec(e),
+            })?;
+        let welcome: Welcome = codec::decode_line(&line)?;
+        if welcome.version.is_none() {
+            return Err(mismatch(welcome.max_version, Some(welcome.pid)));
+        }
+        lines.set_limit(MAX_FRAME_LEN as usize);
         Ok(Self {
             stream,
+            lines,
             next_id: 1,
             caller,
             socket: socket.to_owned(),
+            welcome,
         })
+    }
+
+    /// What the server said in the negotiation (its versions, pid, the version chosen).
+    pub fn welcome(&self) -> &Welcome {
+        &self.welcome
     }
 
     /// The socket this client is connected to.
@@ -128,23 +164,21 @@ impl Client {
     fn send(&mut self, request: Request) -> Result<u64, ClientError> {
         let id = self.next_id;
         self.next_id += 1;
-        let envelope = Envelope {
-            caller_pane: self.caller,
-            request,
-        };
-        codec::write_all(&mut self.stream, &codec::encode_frame(id, &envelope)?)?;
+        let line = codec::encode_request(id, self.caller, &request)?;
+        codec::write_all(&mut self.stream, &line)?;
         Ok(id)
     }
 
     /// Reads one reply frame and checks that it answers request `id`.
     fn receive(&mut self, id: u64) -> Result<Response, ClientError> {
-        let (rid, body) = codec::read_frame(&mut self.stream)?;
-        if rid != id {
+        let line = self.lines.read_line(&mut self.stream, codec::READ_CHUNK)?;
+        let (rid, resp) = codec::decode_reply(&line)?;
+        if rid != Some(id) {
             return Err(ClientError::Protocol(format!(
-                "reply id {rid} does not match request id {id}"
+                "reply id {rid:?} does not match request id {id}: {resp:?}"
             )));
         }
-        Ok(codec::decode_body(&body)?)
+        Ok(resp)
     }
 
     /// Sends one request whose replies are a stream of frames with its id (`events`,
@@ -204,12 +238,13 @@ impl Client {
     ) -> Result<(), ClientError> {
         let id = self.send(request)?;
         loop {
-            let (rid, body) = match codec::read_frame(&mut self.stream) {
+            let line = match self.lines.read_line(&mut self.stream, codec::READ_CHUNK) {
                 Ok(x) => x,
                 Err(CodecError::Closed) => return Ok(()),
                 Err(e) => return Err(e.into()),
             };
-            if !on_reply(rid == id, codec::decode_body(&body)?) {
+            let (rid, resp) = codec::decode_reply(&line)?;
+            if !on_reply(rid == Some(id), resp) {
                 return Ok(());
             }
         }
@@ -241,11 +276,8 @@ impl StreamSender {
     pub fn send(&mut self, request: Request) -> Result<u64, ClientError> {
         let id = self.next_id;
         self.next_id += 1;
-        let envelope = Envelope {
-            caller_pane: self.caller,
-            request,
-        };
-        codec::write_all(&mut self.stream, &codec::encode_frame(id, &envelope)?)?;
+        let line = codec::encode_request(id, self.caller, &request)?;
+        codec::write_all(&mut self.stream, &line)?;
         Ok(id)
     }
 }

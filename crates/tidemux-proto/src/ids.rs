@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $sigil:literal) => {
+    ($(#[$doc:meta])* $name:ident, $sigil:literal, $pattern:literal) => {
         $(#[$doc])*
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub u32);
@@ -41,6 +41,19 @@ macro_rules! id_type {
             }
         }
 
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "pattern": $pattern,
+                    "description": concat!("A ", stringify!($name), ": '", $sigil, "' followed by digits."),
+                })
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
@@ -52,15 +65,15 @@ macro_rules! id_type {
 
 id_type!(
     /// A session id, `$N`.
-    SessionId, '$'
+    SessionId, '$', "^\\$[0-9]+$"
 );
 id_type!(
     /// A window id, `@N`.
-    WindowId, '@'
+    WindowId, '@', "^@[0-9]+$"
 );
 id_type!(
     /// A pane id, `%N`.
-    PaneId, '%'
+    PaneId, '%', "^%[0-9]+$"
 );
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 //! (`docs/cli.md`), so field names are part of the scripting interface: add, never rename.
 
 use crate::ids::{PaneId, SessionId, WindowId};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How a pane's process ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ExitInfo {
     /// Exit code (0-255) when the process exited normally; 128+N style codes are not invented.
     pub code: Option<i32>,
@@ -14,7 +15,7 @@ pub struct ExitInfo {
 }
 
 /// One session, as `list-sessions` reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SessionInfo {
     /// `$N`.
     pub id: SessionId,
@@ -31,7 +32,7 @@ pub struct SessionInfo {
 }
 
 /// One window, as `list-windows` reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WindowInfo {
     /// `@N`.
     pub id: WindowId,
@@ -57,7 +58,7 @@ pub struct WindowInfo {
 
 /// What a pane is doing, as `status` and `list-panes` report it (see `docs/cli.md` for the
 /// method and its hysteresis).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunState {
     /// The screen changed recently or the foreground process is on a CPU.
@@ -98,7 +99,7 @@ impl std::str::FromStr for RunState {
 }
 
 /// A process, as seen in `/proc`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Process {
     /// Process id.
     pub pid: u32,
@@ -107,7 +108,7 @@ pub struct Process {
 }
 
 /// One pane, as `list-panes` reports it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaneInfo {
     /// `%N`.
     pub id: PaneId,
@@ -172,7 +173,7 @@ pub struct PaneInfo {
 }
 
 /// Cursor state of a screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Cursor {
     /// Row, 0-based from the top of the visible screen.
     pub row: u16,
@@ -183,7 +184,7 @@ pub struct Cursor {
 }
 
 /// A capture of a pane's screen and/or history (`read-screen`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ScreenCapture {
     /// The pane captured.
     pub pane: PaneId,
@@ -210,7 +211,7 @@ pub struct ScreenCapture {
 }
 
 /// Who a caller is, as `identify` reports it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Identity {
     /// Socket path of the server.
     pub socket: String,
@@ -221,7 +222,7 @@ pub struct Identity {
 }
 
 /// A colour of a cell (SGR 30-37/90-97, 38;5;N, 38;2;R;G;B; and the default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Color {
     /// The terminal's default colour.
     #[default]
@@ -233,7 +234,7 @@ pub enum Color {
 }
 
 /// How a run of cells looks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct CellStyle {
     /// Foreground.
     pub fg: Color,
@@ -258,7 +259,7 @@ impl CellStyle {
 
 /// A run of cells of one style in a row, left to right. `text` holds the cells' characters
 /// (a wide character covers two cells); `cols` is the number of cells the run covers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Span {
     /// Characters (blank cells are spaces).
     pub text: String,
@@ -269,7 +270,7 @@ pub struct Span {
 }
 
 /// One pane as an attached client draws it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PaneView {
     /// The pane.
     pub id: PaneId,
@@ -288,7 +289,7 @@ pub struct PaneView {
 }
 
 /// One entry of the status line's window list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WindowTab {
     /// Window.
     pub id: WindowId,
@@ -305,7 +306,7 @@ pub struct WindowTab {
 }
 
 /// A changed row of a pane.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RowUpdate {
     /// The pane.
     pub pane: PaneId,
@@ -316,7 +317,7 @@ pub struct RowUpdate {
 }
 
 /// What an attached client must draw: sent when something changed, at most every ~16 ms.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachFrame {
     /// This client's id (for input, resize, detach).
     pub client: u32,

@@ -1,17 +1,40 @@
 //! Requests and responses. One definition of each message: the server matches on these, the
 //! client builds them, the CLI prints their payloads as JSON.
 //!
-//! Compatibility: new variants and fields are appended at the end; a change to an existing one
-//! bumps [`crate::PROTOCOL_VERSION`].
+//! # Evolution rules (read before changing a message)
+//!
+//! On the wire every message is JSON (see `docs/protocol.md`); identities are names, never
+//! positions, so order does not matter:
+//!
+//! - A request's identity is its method name: the variant name in kebab-case
+//!   (`Request::ListSessions` is `"list-sessions"`). A reply's is its `type` (same rule). Never
+//!   rename a variant or a field; if the Rust name must change, keep the wire name with
+//!   `#[serde(rename = "old-name")]`.
+//! - Adding a request, a reply type or an event kind is a minor change: bump
+//!   [`crate::PROTOCOL_MINOR`]. An older server answers an unknown method with a `protocol`
+//!   error; nothing else breaks.
+//! - Adding a field is a minor change and the new field MUST carry `#[serde(default)]` (or be
+//!   an `Option`, which defaults to `None`): an older peer does not send it. Unknown fields are
+//!   ignored on input (never use `#[serde(deny_unknown_fields)]`), so an older peer skips it.
+//!   Bump [`crate::PROTOCOL_MINOR`] and say in the field's doc which minor added it.
+//! - Removing or retyping a field, or changing what a value means, is a major change: bump
+//!   [`crate::PROTOCOL_VERSION`] and keep serving the old major while it is in
+//!   [`crate::MIN_PROTOCOL_VERSION`]`..=`[`crate::PROTOCOL_VERSION`].
+//! - Every type here derives `JsonSchema`; `docs/api/` is regenerated with
+//!   `cargo run -p tidemux -- api-schema --out docs/api` (a test fails until it is).
+//!
+//! Request fields with a natural empty value (`false`, empty lists, `Spawn::default()`) are
+//! `#[serde(default)]` so that JSON callers may leave them out.
 
 use crate::ids::{PaneId, SessionId, WindowId};
 use crate::info::{
     AttachFrame, ExitInfo, Identity, PaneInfo, RunState, ScreenCapture, SessionInfo, WindowInfo,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The body of every request frame: the caller's context plus the request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Envelope {
     /// The pane the caller runs in (`TIDEMUX_PANE`), used as the default target.
     pub caller_pane: Option<PaneId>,
@@ -25,7 +48,8 @@ pub struct Envelope {
 pub type Target = Option<String>;
 
 /// Options of `new-session`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct NewSession {
     /// Session name; `None` picks the next free number, as tmux does.
     pub name: Option<String>,
@@ -44,7 +68,8 @@ pub struct NewSession {
 }
 
 /// How to start a pane's process.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Spawn {
     /// argv; empty means the default shell (`$SHELL`, else `/bin/sh`). One element containing
     /// spaces or shell syntax runs through `/bin/sh -c`.
@@ -55,10 +80,18 @@ pub struct Spawn {
     pub client_cwd: Option<String>,
     /// Extra environment, `KEY=VALUE` pairs already split.
     pub env: Vec<(String, String)>,
+    /// `-P -F`: a format expanded for the new pane into [`Created::text`] (`docs/formats.md`).
+    #[serde(default)]
+    pub print_format: Option<String>,
+    /// `--remain-on-exit` on new-window / split-window: sets the new window's (or pane's)
+    /// `remain-on-exit` option before the process can exit.
+    #[serde(default)]
+    pub remain_on_exit: bool,
 }
 
 /// Direction of a split.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum SplitDirection {
     /// Side by side (tmux `-h`).
     Horizontal,
@@ -67,7 +100,8 @@ pub enum SplitDirection {
 }
 
 /// Size of a new pane along the split direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum SplitSize {
     /// Cells.
     Cells(u16),
@@ -76,9 +110,11 @@ pub enum SplitSize {
 }
 
 /// Which lines `read-screen` returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum ReadRange {
     /// The visible screen.
+    #[default]
     Visible,
     /// The last N lines of history followed by the visible screen.
     Lines(u32),
@@ -94,8 +130,10 @@ pub enum ReadRange {
     },
 }
 
-/// A request from a client.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A request from a client. On the wire: `"method"` is the variant name in kebab-case,
+/// `"params"` its fields (absent for variants without fields).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "method", content = "params", rename_all = "kebab-case")]
 pub enum Request {
     /// Create a session with one window and one pane.
     NewSession(NewSession),
@@ -106,8 +144,10 @@ pub enum Request {
         /// Window name.
         name: Option<String>,
         /// Process options.
+        #[serde(default)]
         spawn: Spawn,
         /// Do not make it the current window.
+        #[serde(default)]
         detached: bool,
     },
     /// Split a pane.
@@ -119,8 +159,10 @@ pub enum Request {
         /// Size of the new pane; `None` is half.
         size: Option<SplitSize>,
         /// Process options.
+        #[serde(default)]
         spawn: Spawn,
         /// Do not make the new pane active.
+        #[serde(default)]
         detached: bool,
     },
     /// List all sessions.
@@ -130,6 +172,7 @@ pub enum Request {
         /// Session.
         target: Target,
         /// Every session's windows.
+        #[serde(default)]
         all: bool,
     },
     /// List panes of one window (or session), or of all with `all`.
@@ -137,6 +180,7 @@ pub enum Request {
         /// Window or session.
         target: Target,
         /// Every pane on the server.
+        #[serde(default)]
         all: bool,
     },
     /// Type text literally (UTF-8) into a pane, then Enter if `enter`.
@@ -146,6 +190,7 @@ pub enum Request {
         /// Text, written as is.
         text: String,
         /// Press Enter afterwards (same write).
+        #[serde(default)]
         enter: bool,
         /// Submit mode: bracketed paste when the program enabled it, then Enter as a separate
         /// write after this many milliseconds (see `docs/cli.md`).
@@ -156,12 +201,15 @@ pub enum Request {
         timeout_ms: Option<u64>,
     },
     /// Press keys by tmux name, `count` times each sequence.
+    #[serde(rename = "send-key")]
     SendKeys {
         /// Pane.
         target: Target,
         /// Key names (`Enter`, `C-c`, `M-Up`, ...).
+        #[serde(default)]
         keys: Vec<String>,
         /// Repeat count (>= 1).
+        #[serde(default = "one")]
         count: u32,
     },
     /// Capture a pane's screen and/or history.
@@ -169,8 +217,10 @@ pub enum Request {
         /// Pane.
         target: Target,
         /// Lines to return.
+        #[serde(default)]
         range: ReadRange,
         /// Include SGR attributes.
+        #[serde(default)]
         ansi: bool,
     },
     /// tmux `wait-for`: block until `channel` is signalled, or signal it.
@@ -178,6 +228,7 @@ pub enum Request {
         /// Channel name.
         channel: String,
         /// Signal instead of waiting.
+        #[serde(default)]
         signal: bool,
         /// Give up after this many milliseconds.
         timeout_ms: Option<u64>,
@@ -262,6 +313,7 @@ pub enum Request {
         /// Replay buffered events with a sequence number greater than this first.
         after: Option<u64>,
         /// Only these kinds (exact kind or family prefix such as `pane`); empty = all.
+        #[serde(default)]
         filters: Vec<String>,
     },
     /// Set or clear a pane's attention flag.
@@ -271,6 +323,7 @@ pub enum Request {
         /// Message (setting).
         message: String,
         /// Clear instead of set.
+        #[serde(default)]
         clear: bool,
     },
     /// Attach to a session: replies are a stream of `Response::Frame` with this request's id,
@@ -279,19 +332,21 @@ pub enum Request {
         /// Session.
         target: Target,
         /// Observer: input is ignored.
+        #[serde(default)]
         read_only: bool,
         /// Terminal width, cells.
         cols: u16,
         /// Terminal height, cells (the status line takes one).
         rows: u16,
     },
-    /// Refused by the server (kept so that the numbering of later requests does not change):
+    /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
     /// [`Request::AttachInput`], so no connection can type as another client.
     ClientInput {
         /// Attached client id.
         client: u32,
         /// Bytes, unchanged.
+        #[serde(default)]
         bytes: Vec<u8>,
     },
     /// Refused by the server, like [`Request::ClientInput`]: see [`Request::AttachResize`].
@@ -340,10 +395,270 @@ pub enum Request {
     /// The attached client of this connection detaches: the server answers
     /// `Response::Detached("detached")` with the `Attach` id and closes the connection.
     AttachDetach,
+    /// tmux `display-message`: expand `message` as a format for the target (reply `Text`);
+    /// without `print`, also show it on the status line of the session's attached clients.
+    DisplayMessage {
+        /// Pane, window or session the variables describe.
+        #[serde(default)]
+        target: Target,
+        /// The format (`docs/formats.md`).
+        #[serde(default)]
+        message: String,
+        /// `-p`: only return the text.
+        #[serde(default)]
+        print: bool,
+        /// `-a`: return every variable as `NAME=VALUE` lines instead (reply `Lines`).
+        #[serde(default)]
+        all: bool,
+        /// `-d`: how long the status line shows it, ms (default 750, tmux `display-time`).
+        #[serde(default)]
+        duration_ms: Option<u64>,
+    },
+    /// A listing expanded through a format and/or filtered (`list-* -F/-f`); reply `Lines`.
+    FormatList {
+        /// What to list.
+        #[serde(default)]
+        scope: ListScope,
+        /// As for `ListWindows`/`ListPanes` (ignored for sessions).
+        #[serde(default)]
+        target: Target,
+        /// Every session's windows / every pane on the server.
+        #[serde(default)]
+        all: bool,
+        /// Format of each line.
+        #[serde(default)]
+        format: String,
+        /// Only objects for which this format expands to true (not empty, not `0`).
+        #[serde(default)]
+        filter: Option<String>,
+    },
+    /// tmux `set-option` (`set`, `setw`): reply `Ok`.
+    SetOption {
+        /// Session, window or pane whose options change (default: the current one).
+        #[serde(default)]
+        target: Target,
+        /// Option name, `name[N]` for an array item, `@name` for a user option; expanded as
+        /// a format first.
+        #[serde(default)]
+        option: String,
+        /// New value; `None` toggles a flag (or two-way choice).
+        #[serde(default)]
+        value: Option<String>,
+        /// Flags.
+        #[serde(default)]
+        flags: OptionFlags,
+    },
+    /// tmux `show-options` (`show`, `showw`): reply `Lines`.
+    ShowOptions {
+        /// Session, window or pane whose options to show.
+        #[serde(default)]
+        target: Target,
+        /// One option (or all when `None`).
+        #[serde(default)]
+        option: Option<String>,
+        /// Flags.
+        #[serde(default)]
+        flags: OptionFlags,
+    },
+    /// tmux `set-buffer` / `load-buffer`: set (or with `append`, extend) a paste buffer, or
+    /// rename one with `rename`. Reply `Ok`.
+    SetBuffer {
+        /// Buffer name (`-b`); `None` makes a new automatic buffer (or, with `rename` or
+        /// `append`, uses the newest).
+        #[serde(default)]
+        name: Option<String>,
+        /// Contents, exact bytes.
+        #[serde(default)]
+        data: Vec<u8>,
+        /// `-a`: append to the buffer.
+        #[serde(default)]
+        append: bool,
+        /// `-n NEW`: rename the buffer instead.
+        #[serde(default)]
+        rename: Option<String>,
+    },
+    /// tmux `delete-buffer [-b NAME]` (default the newest). Reply `Ok`.
+    DeleteBuffer {
+        /// Buffer name.
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// A buffer's contents (`show-buffer`, `save-buffer`): reply `Bytes`.
+    ShowBuffer {
+        /// Buffer name (default the newest).
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// `list-buffers`: reply `Buffers`, newest first.
+    ListBuffers,
+    /// tmux `paste-buffer`: write a buffer into a pane. Reply `Ok`.
+    PasteBuffer {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Buffer name (default the newest).
+        #[serde(default)]
+        name: Option<String>,
+        /// `-d`: delete the buffer afterwards.
+        #[serde(default)]
+        delete: bool,
+        /// `-p`: bracketed paste when the program asked for it.
+        #[serde(default)]
+        bracket: bool,
+        /// `-r`: keep line feeds (the default separator becomes `\n`).
+        #[serde(default)]
+        keep_lf: bool,
+        /// `-s SEP`: what replaces each line feed (default `\r`).
+        #[serde(default)]
+        separator: Option<String>,
+    },
+    /// tmux `set-environment`: reply `Ok`.
+    SetEnvironment {
+        /// Session (ignored with `global`).
+        #[serde(default)]
+        target: Target,
+        /// Variable name.
+        #[serde(default)]
+        name: String,
+        /// Value (required unless `unset` or `remove`).
+        #[serde(default)]
+        value: Option<String>,
+        /// `-g`: the global environment.
+        #[serde(default)]
+        global: bool,
+        /// `-u`: unset (a session's is then inherited again).
+        #[serde(default)]
+        unset: bool,
+        /// `-r`: remove it from new processes' environment.
+        #[serde(default)]
+        remove: bool,
+        /// `-h`: a hidden variable.
+        #[serde(default)]
+        hidden: bool,
+        /// `-F`: expand the value as a format first.
+        #[serde(default)]
+        format: bool,
+    },
+    /// tmux `show-environment`: reply `Lines`.
+    ShowEnvironment {
+        /// Session (ignored with `global`).
+        #[serde(default)]
+        target: Target,
+        /// One variable (all when `None`).
+        #[serde(default)]
+        name: Option<String>,
+        /// `-g`: the global environment.
+        #[serde(default)]
+        global: bool,
+        /// `-h`: hidden variables only.
+        #[serde(default)]
+        hidden: bool,
+        /// `-s`: as shell commands.
+        #[serde(default)]
+        shell: bool,
+    },
+    /// tmux `wait-for -L` (lock the channel, waiting while another holds it) or `-U`
+    /// (`unlock`: release it to the next in line). Reply `Ok`.
+    WaitForLock {
+        /// Channel name.
+        #[serde(default)]
+        channel: String,
+        /// `-U` instead of `-L`.
+        #[serde(default)]
+        unlock: bool,
+        /// Give up waiting for the lock after this many milliseconds.
+        #[serde(default)]
+        timeout_ms: Option<u64>,
+    },
+    /// `kill-pane -a`, `kill-window -a`, `kill-session -a`: kill every other pane of the
+    /// target's window, window of its session, or session. Reply `Ok`.
+    KillOthers {
+        /// What to kill.
+        #[serde(default)]
+        scope: KillScope,
+        /// The one to keep.
+        #[serde(default)]
+        target: Target,
+    },
+}
+
+/// What a [`Request::KillOthers`] kills.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum KillScope {
+    /// Panes of the window.
+    #[default]
+    Pane,
+    /// Windows of the session.
+    Window,
+    /// Sessions of the server.
+    Session,
+}
+
+/// Flags of `set-option` and `show-options` (tmux's letters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OptionFlags {
+    /// `-g`: the global value.
+    #[serde(default)]
+    pub global: bool,
+    /// `-s`: server options.
+    #[serde(default)]
+    pub server: bool,
+    /// `-w` (or `setw`/`showw`): window options.
+    #[serde(default)]
+    pub window: bool,
+    /// `-p`: pane options.
+    #[serde(default)]
+    pub pane: bool,
+    /// `-u`: unset (back to the default, or inherit).
+    #[serde(default)]
+    pub unset: bool,
+    /// `-U`: unset, also in every pane of the window.
+    #[serde(default)]
+    pub unset_panes: bool,
+    /// `-a`: append to a string or array item.
+    #[serde(default)]
+    pub append: bool,
+    /// `-o`: fail if already set.
+    #[serde(default)]
+    pub only_if_unset: bool,
+    /// `-q`: no error for unknown or ambiguous options.
+    #[serde(default)]
+    pub quiet: bool,
+    /// `-F`: expand the value as a format first.
+    #[serde(default)]
+    pub format: bool,
+    /// `-v`: show values only.
+    #[serde(default)]
+    pub values_only: bool,
+    /// `-A`: also show inherited values, marked `*`.
+    #[serde(default)]
+    pub inherited: bool,
+    /// `-H`: include hooks (tidemux has none yet).
+    #[serde(default)]
+    pub hooks: bool,
+}
+
+/// What a [`Request::FormatList`] lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ListScope {
+    /// Sessions, by name.
+    #[default]
+    Sessions,
+    /// Windows, by index.
+    Windows,
+    /// Panes, in layout order.
+    Panes,
+    /// Paste buffers, newest first.
+    Buffers,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Conditions of a wait; the wait returns when any holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct WaitSpec {
     /// Regex over the visible screen (lines joined by `\n`, multi-line mode).
     pub text: Option<String>,
@@ -365,7 +680,7 @@ pub struct WaitSpec {
 }
 
 /// How a wait ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WaitOutcome {
     /// The pane.
     pub pane: PaneId,
@@ -391,7 +706,7 @@ pub struct WaitOutcome {
 }
 
 /// Kinds of events (`docs/cli.md` lists their fields).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventKind {
     /// A session was created.
@@ -493,7 +808,7 @@ impl EventKind {
 }
 
 /// One event. Fields that do not apply to a kind are `null`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Event {
     /// Server-wide sequence number (1, 2, ...); 0 for the synthetic `events-lost` and
     /// `subscriber-dropped` events.
@@ -544,7 +859,7 @@ impl Event {
 }
 
 /// What a successful creation made.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Created {
     /// Session holding the new pane.
     pub session: SessionId,
@@ -556,10 +871,14 @@ pub struct Created {
     pub pane: PaneId,
     /// Pid of the pane's process.
     pub pid: Option<u32>,
+    /// [`Spawn::print_format`] expanded for the new pane (`null` when not asked for; the CLI
+    /// prints it only with `-P`).
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// What `send` and `send-key` did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Sent {
     /// The pane written to.
     pub pane: PaneId,
@@ -570,7 +889,7 @@ pub struct Sent {
 }
 
 /// Server identity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ServerInfo {
     /// Crate version of the server binary.
     pub version: String,
@@ -582,8 +901,9 @@ pub struct ServerInfo {
     pub socket: String,
 }
 
-/// Error classes a caller can branch on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Error classes a caller can branch on (JSON: `not_found`, ..., as the CLI's `--json` errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// A target matched nothing.
     NotFound,
@@ -600,7 +920,7 @@ pub enum ErrorKind {
 }
 
 /// An error reply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorReply {
     /// Class.
     pub kind: ErrorKind,
@@ -611,8 +931,13 @@ pub struct ErrorReply {
 /// A reply; its frame repeats the request's id.
 // One value per reply, built and dropped at once: the size spread between variants costs
 // nothing worth a Box.
+///
+/// On the wire (the `result` of a JSON-RPC reply): `"type"` is the variant name in kebab-case,
+/// `"data"` its payload (absent for `ok`). `Error` travels as the JSON-RPC `error` member
+/// instead (see [`crate::codec`]).
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", content = "data", rename_all = "kebab-case")]
 pub enum Response {
     /// Done, nothing to report.
     Ok,
@@ -644,4 +969,27 @@ pub enum Response {
     Frame(AttachFrame),
     /// The attachment ended: `detached`, `exited` (session ended) or `server exited`.
     Detached(String),
+    /// Text (`display-message`, `show-buffer`).
+    Text(String),
+    /// Lines of text (`list-* -F`, `show-options`, `display-message -a`).
+    Lines(Vec<String>),
+    /// Exact bytes (`show-buffer`, `save-buffer`).
+    Bytes(Vec<u8>),
+    /// Paste buffers, newest first (`list-buffers`).
+    Buffers(Vec<BufferInfo>),
+}
+
+/// One paste buffer, as `list-buffers --json` prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BufferInfo {
+    /// Name (`bufferN` for automatic buffers).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Creation time, Unix seconds.
+    pub created: u64,
+    /// Made without a name (counts against `buffer-limit`).
+    pub automatic: bool,
+    /// The first 200 bytes made visible, as tmux's `buffer_sample`.
+    pub sample: String,
 }

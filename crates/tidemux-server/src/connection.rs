@@ -1,17 +1,18 @@
-//! One client connection: handshake, then request frames answered in order.
+//! One client connection: hello, version negotiation, then JSON-RPC request lines answered in
+//! order (`tidemux_proto::codec` has the byte layout).
 //!
-//! Protocol errors never crash the server: a body that does not decode gets an error reply with
-//! the frame's id; an oversized frame gets an error reply and the connection is closed (its body
-//! is never read). EOF or a reset is a clean disconnect.
+//! Protocol errors never crash the server: a line that does not decode gets a JSON-RPC error
+//! with the line's id when it has one; a line over the size limit gets an error reply and the
+//! connection is closed (it is never buffered whole). EOF or a reset is a clean disconnect.
 
 use crate::commands::{dispatch, After};
 use crate::state::ServerState;
 use interprocess::local_socket::tokio::Stream;
 use std::sync::Arc;
 use std::time::Duration;
-use tidemux_proto::codec::{self, CodecError, HEADER_LEN, HELLO_LEN};
+use tidemux_proto::codec::{self, CodecError, LineReader, HELLO_LEN, HELLO_VERSION};
 use tidemux_proto::{
-    Envelope, ErrorKind, ErrorReply, Event, EventKind, Request, Response, PROTOCOL_VERSION,
+    Envelope, ErrorKind, ErrorReply, Event, EventKind, Request, Response, MAX_FRAME_LEN,
 };
 use tokio::sync::broadcast::error::RecvError;
 
@@ -27,22 +28,6 @@ async fn read_exact(conn: &Stream, buf: &mut [u8]) -> Result<(), CodecError> {
         .map_err(codec::closed_or_io)
 }
 
-/// Reads a body of `len` bytes into a buffer that grows as bytes arrive (an announced length
-/// allocates nothing until the peer sends it).
-async fn read_body(conn: &Stream, len: u32) -> Result<Vec<u8>, CodecError> {
-    let mut body = Vec::with_capacity((len as usize).min(codec::BODY_CHUNK));
-    let mut r = conn;
-    (&mut r)
-        .take(u64::from(len))
-        .read_to_end(&mut body)
-        .await
-        .map_err(codec::closed_or_io)?;
-    if body.len() < len as usize {
-        return Err(CodecError::Closed);
-    }
-    Ok(body)
-}
-
 async fn write_all(conn: &Stream, bytes: &[u8]) -> Result<(), CodecError> {
     let mut w = conn;
     w.write_all(bytes).await.map_err(codec::closed_or_io)?;
@@ -50,10 +35,10 @@ async fn write_all(conn: &Stream, bytes: &[u8]) -> Result<(), CodecError> {
 }
 
 async fn reply(conn: &Stream, id: u64, resp: &Response) -> Result<(), CodecError> {
-    let bytes = match codec::encode_frame(id, resp) {
+    let bytes = match codec::encode_reply(Some(id), resp) {
         Ok(b) => b,
-        Err(e) => codec::encode_frame(
-            id,
+        Err(e) => codec::encode_reply(
+            Some(id),
             &Response::Error(ErrorReply {
                 kind: ErrorKind::Failed,
                 message: format!("reply too large: {e}"),
@@ -67,53 +52,59 @@ async fn reply(conn: &Stream, id: u64, resp: &Response) -> Result<(), CodecError
 /// next); past this, its next bytes stay in the socket until the request ends.
 const READ_AHEAD: usize = 64 * 1024;
 
-/// The reading side of a request connection: frames, plus noticing that the peer closed while
-/// a request runs, without losing bytes it sent ahead (they are kept for the next frame).
+/// The reading side of a connection: lines, plus noticing that the peer closed while a request
+/// runs, without losing bytes it sent ahead (they are kept for the next line).
 struct Incoming<'a> {
     conn: &'a Stream,
-    ahead: std::collections::VecDeque<u8>,
+    lines: LineReader,
 }
 
 impl<'a> Incoming<'a> {
     fn new(conn: &'a Stream) -> Self {
         Self {
             conn,
-            ahead: std::collections::VecDeque::new(),
+            lines: LineReader::new(codec::MAX_HELLO_LINE),
         }
     }
 
-    async fn read_exact(&mut self, buf: &mut [u8]) -> Result<(), CodecError> {
-        let n = buf.len().min(self.ahead.len());
-        for (b, a) in buf.iter_mut().zip(self.ahead.drain(..n)) {
-            *b = a;
+    /// Reads more bytes (at most `room`) into the line buffer.
+    ///
+    /// # Errors
+    /// [`CodecError::Closed`] on EOF.
+    async fn fill(&mut self, room: usize) -> Result<(), CodecError> {
+        let mut r = self.conn;
+        let got = r.read(self.lines.read_buf(room)).await;
+        self.lines.filled(*got.as_ref().unwrap_or(&0));
+        match got.map_err(codec::closed_or_io)? {
+            0 => Err(CodecError::Closed),
+            _ => Ok(()),
         }
-        read_exact(self.conn, &mut buf[n..]).await
     }
 
-    async fn read_body(&mut self, len: u32) -> Result<Vec<u8>, CodecError> {
-        let n = (len as usize).min(self.ahead.len());
-        let mut body: Vec<u8> = self.ahead.drain(..n).collect();
-        let rest = read_body(self.conn, len - n as u32).await?;
-        if body.is_empty() {
-            return Ok(rest);
+    /// The next line from the peer (without its newline).
+    ///
+    /// # Errors
+    /// [`CodecError::Closed`] on EOF; [`CodecError::TooLarge`] for a line over the limit.
+    async fn next_line(&mut self) -> Result<Vec<u8>, CodecError> {
+        loop {
+            if let Some(l) = self.lines.take_line()? {
+                return Ok(l);
+            }
+            self.fill(codec::READ_CHUNK).await?;
         }
-        body.extend_from_slice(&rest);
-        Ok(body)
     }
 
     /// Resolves when the peer closes; bytes read meanwhile are kept (up to [`READ_AHEAD`],
-    /// then reading pauses).
+    /// then reading pauses). A half-close (end of the peer's input, while it still reads the
+    /// replies) is not a close: its requests are answered.
     async fn closed(&mut self) {
-        let mut r = self.conn;
-        let mut b = [0u8; 4096];
         loop {
-            let room = READ_AHEAD.saturating_sub(self.ahead.len()).min(b.len());
+            let room = READ_AHEAD.saturating_sub(self.lines.pending());
             if room == 0 {
                 return std::future::pending().await;
             }
-            match r.read(&mut b[..room]).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => self.ahead.extend(&b[..n]),
+            if self.fill(room.min(codec::READ_CHUNK)).await.is_err() {
+                return gone_for_good(self.conn).await;
             }
         }
     }
@@ -125,9 +116,39 @@ async fn peer_closed(conn: &Stream) {
     let mut b = [0u8; 1];
     loop {
         match r.read(&mut b).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {} // a pipelined byte during a wait: not supported, ignore
+            Ok(0) | Err(_) => return gone_for_good(conn).await,
+            Ok(_) => {} // bytes after a stream request: ignored
         }
+    }
+}
+
+/// How often a half-closed connection is checked for a full close.
+const HALF_CLOSED_POLL: Duration = Duration::from_millis(100);
+
+/// Whether the peer closed its end entirely (`POLLHUP`), as opposed to only shutting down its
+/// writing side (`shutdown(SHUT_WR)`, which `socat` does when its input ends) while it still
+/// reads the replies.
+fn peer_gone(conn: &Stream) -> bool {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    use std::os::fd::AsFd;
+    let Stream::UdSocket(s) = conn;
+    let fd = s.inner().as_fd();
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&zero)) {
+        Ok(_) => fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR),
+        Err(_) => true,
+    }
+}
+
+/// After reading EOF: resolves at once if the peer is gone, else (a half-close: the peer still
+/// reads) when it closes entirely.
+async fn gone_for_good(conn: &Stream) {
+    while !peer_gone(conn) {
+        tokio::time::sleep(HALF_CLOSED_POLL).await;
     }
 }
 
@@ -140,98 +161,160 @@ pub async fn serve(state: Arc<ServerState>, conn: Stream) {
     }
 }
 
-/// Reads the peer's handshake within [`crate::limits::HANDSHAKE_TIMEOUT`].
-async fn read_hello(conn: &Stream) -> Result<u32, CodecError> {
-    let mut hello = [0u8; HELLO_LEN];
-    match tokio::time::timeout(
-        crate::limits::HANDSHAKE_TIMEOUT,
-        read_exact(conn, &mut hello),
-    )
-    .await
-    {
-        Ok(r) => r?,
+/// The hello and the negotiation line (within [`crate::limits::HANDSHAKE_TIMEOUT`]); `false`
+/// when the connection must close (a version-1 peer, no common version, a bad line).
+async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecError> {
+    let conn = incoming.conn;
+    let hello = async {
+        let mut hello = [0u8; HELLO_LEN];
+        read_exact(conn, &mut hello).await?;
+        let theirs = codec::parse_hello(&hello)?;
+        write_all(conn, &codec::hello(HELLO_VERSION)).await?;
+        if theirs != HELLO_VERSION {
+            tracing::warn!(
+                client = theirs,
+                "a client of protocol version {theirs} (without the negotiation) connected; closing"
+            );
+            return Ok(None);
+        }
+        incoming.next_line().await.map(Some)
+    };
+    let line = match tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT, hello).await {
+        Ok(Ok(Some(line))) => line,
+        Ok(Ok(None)) => return Ok(false),
+        Ok(Err(e)) => return Err(e),
         Err(_) => {
             tracing::debug!("no handshake within the deadline; closing");
             return Err(CodecError::Closed);
         }
-    }
-    codec::parse_hello(&hello)
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let welcome = match codec::decode_line::<codec::Hello>(&line) {
+        Ok(h) => {
+            let w = codec::negotiate(&h, pid, version);
+            if let Some(e) = &w.error {
+                tracing::warn!(client = ?h.client, "negotiation failed: {e}");
+            }
+            w
+        }
+        Err(e) => {
+            let mut w = codec::negotiate(&codec::Hello::ours("-"), pid, version);
+            w.version = None;
+            w.encoding = None;
+            w.minor = 0;
+            w.error = Some(format!(
+                "bad negotiation line (a JSON object with min_version and max_version is required): {e}"
+            ));
+            w
+        }
+    };
+    write_all(conn, &codec::encode_line(&welcome)?).await?;
+    incoming.lines.set_limit(MAX_FRAME_LEN as usize);
+    Ok(welcome.error.is_none())
 }
 
-/// Refuses a connection over the cap: after the handshake, the first request gets an error
-/// reply naming the limit, then the connection is closed (its body is never read). Bounded
-/// by the handshake deadline.
+/// Refuses a connection over the cap: after the hello and negotiation, the first request gets
+/// an error reply naming the limit (with its id), then the connection is closed. Bounded by
+/// twice the handshake deadline.
 pub async fn refuse(conn: Stream, open: usize) {
     let refusal = async {
-        let theirs = read_hello(&conn).await?;
-        write_all(&conn, &codec::hello(PROTOCOL_VERSION)).await?;
-        if theirs != PROTOCOL_VERSION {
+        let mut incoming = Incoming::new(&conn);
+        if !handshake(std::process::id(), &mut incoming).await? {
             return Ok(());
         }
-        let mut h = [0u8; HEADER_LEN];
-        read_exact(&conn, &mut h).await?;
-        let id = u64::from_le_bytes(h[4..].try_into().expect("8 bytes"));
+        let line = incoming.next_line().await?;
+        let id = match codec::decode_request(&line) {
+            Ok(r) => Some(r.id),
+            Err(bad) => bad.id,
+        };
         let resp = Response::Error(ErrorReply {
             kind: ErrorKind::Failed,
             message: format!(
                 "server busy: {open} connections are open, the limit (set TIDEMUX_MAX_CONNECTIONS for the server, see docs/limits.md); try again once some have closed"
             ),
         });
-        reply(&conn, id, &resp).await
+        write_all(&conn, &codec::encode_reply(id, &resp)?).await
     };
     let _ = tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT * 2, refusal).await;
 }
 
+/// After `next_line` failed: an over-long line gets an error reply (then the caller closes the
+/// connection); other errors are passed on.
+async fn refuse_line(conn: &Stream, e: CodecError) -> Result<(), CodecError> {
+    match e {
+        CodecError::TooLarge(_) => {
+            let bad = codec::BadRequest {
+                id: None,
+                error: codec::rpc_error(&ErrorReply {
+                    kind: ErrorKind::Protocol,
+                    message: e.to_string(),
+                }),
+            };
+            write_all(conn, &codec::encode_bad_request(&bad)?).await
+        }
+        e => Err(e),
+    }
+}
+
 async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
-    let theirs = read_hello(conn).await?;
     let mut incoming = Incoming::new(conn);
-    write_all(conn, &codec::hello(PROTOCOL_VERSION)).await?;
-    if theirs != PROTOCOL_VERSION {
-        tracing::warn!(
-            client = theirs,
-            server = PROTOCOL_VERSION,
-            "protocol version mismatch; closing"
-        );
+    if !handshake(state.pid, &mut incoming).await? {
         return Ok(());
     }
     loop {
-        let mut h = [0u8; HEADER_LEN];
-        incoming.read_exact(&mut h).await?;
-        let (len, id) = match codec::parse_header(&h) {
-            Ok(x) => x,
+        let line = match incoming.next_line().await {
+            Ok(l) => l,
             Err(e) => {
-                let id = u64::from_le_bytes(h[4..].try_into().expect("8 bytes"));
-                let resp = Response::Error(ErrorReply {
-                    kind: ErrorKind::Protocol,
-                    message: e.to_string(),
-                });
-                reply(conn, id, &resp).await?;
+                refuse_line(conn, e).await?;
                 return Ok(());
             }
         };
-        let body = incoming.read_body(len).await?;
-        let (resp, after) = match codec::decode_body::<Envelope>(&body) {
-                        Ok(Envelope { request: Request::Events { after, filters }, .. }) => {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let rpc = match codec::decode_request(&line) {
+            Ok(r) => r,
+            Err(bad) => {
+                write_all(conn, &codec::encode_bad_request(&bad)?).await?;
+                continue;
+            }
+        };
+        let id = rpc.id;
+        let (resp, after) = match rpc.request {
+            Request::Events { after, filters } => {
                 return stream_events(state, conn, id, after, &filters).await;
             }
-            Ok(Envelope { request: Request::Attach { target, read_only, cols, rows }, .. }) => {
-                return serve_attach(state, &mut incoming, id, target.as_deref(), read_only, cols, rows).await;
+            Request::Attach {
+                target,
+                read_only,
+                cols,
+                rows,
+            } => {
+                return serve_attach(
+                    state,
+                    &mut incoming,
+                    id,
+                    target.as_deref(),
+                    read_only,
+                    cols,
+                    rows,
+                )
+                .await;
             }
             // Whatever a request waits for (a delay, a condition, a channel, a pane's input
             // queue), a client that goes away ends it: nothing is held for the dead. Biased:
             // a request that needs no wait completes even if its client already hung up.
-            Ok(env) => tokio::select! {
-                biased;
-                r = dispatch(state, env, std::future::pending()) => r,
-                () = incoming.closed() => return Err(CodecError::Closed),
-            },
-            Err(e) => (
-                Response::Error(ErrorReply {
-                    kind: ErrorKind::Protocol,
-                    message: format!("unknown or malformed request ({e}); is the client from another tidemux version?"),
-                }),
-                After::Continue,
-            ),
+            request => {
+                let env = Envelope {
+                    caller_pane: rpc.caller_pane,
+                    request,
+                };
+                tokio::select! {
+                    biased;
+                    r = dispatch(state, env, std::future::pending()) => r,
+                    () = incoming.closed() => return Err(CodecError::Closed),
+                }
+            }
         };
         reply(conn, id, &resp).await?;
         if after == After::Shutdown {
@@ -273,7 +356,8 @@ async fn write_within(conn: &Stream, bytes: &[u8], timeout: Duration) -> Result<
 }
 
 async fn send_event(conn: &Stream, id: u64, e: &Event) -> Result<(), SendFailed> {
-    let frame = codec::encode_frame(id, &Response::Event(e.clone())).map_err(SendFailed::Codec)?;
+    let frame =
+        codec::encode_reply(Some(id), &Response::Event(e.clone())).map_err(SendFailed::Codec)?;
     write_within(conn, &frame, EVENT_WRITE_TIMEOUT).await
 }
 
@@ -285,7 +369,7 @@ async fn drop_subscriber(conn: &Stream, id: u64, rest: Vec<u8>, why: String) {
     e.message = Some(format!(
         "{why}; this subscriber was disconnected: resume with --after"
     ));
-    let Ok(last) = codec::encode_frame(id, &Response::Event(e)) else {
+    let Ok(last) = codec::encode_reply(Some(id), &Response::Event(e)) else {
         return;
     };
     let mut bytes = rest;
@@ -425,49 +509,41 @@ async fn attach_requests(
     use crate::commands::attach;
     let conn = incoming.conn;
     loop {
-        let mut h = [0u8; HEADER_LEN];
-        if incoming.read_exact(&mut h).await.is_err() {
-            return;
-        }
-        let (len, rid) = match codec::parse_header(&h) {
-            Ok(x) => x,
+        let line = match incoming.next_line().await {
+            Ok(l) => l,
             Err(e) => {
-                let rid = u64::from_le_bytes(h[4..].try_into().expect("8 bytes"));
-                let resp = Response::Error(ErrorReply {
-                    kind: ErrorKind::Protocol,
-                    message: e.to_string(),
-                });
                 let _w = writer.lock().await;
-                let _ = reply(conn, rid, &resp).await;
+                let _ = refuse_line(conn, e).await;
                 return;
             }
         };
-        let Ok(body) = incoming.read_body(len).await else {
-            return;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let rpc = match codec::decode_request(&line) {
+            Ok(r) => r,
+            Err(bad) => {
+                let _w = writer.lock().await;
+                let Ok(bytes) = codec::encode_bad_request(&bad) else {
+                    return;
+                };
+                if write_all(conn, &bytes).await.is_err() {
+                    return;
+                }
+                continue;
+            }
         };
-        let r = match codec::decode_body::<Envelope>(&body) {
-            Ok(Envelope {
-                request: Request::AttachInput { bytes },
-                ..
-            }) => attach::client_input(state, client, bytes),
-            Ok(Envelope {
-                request: Request::AttachResize { cols, rows },
-                ..
-            }) => attach::client_resize(state, client, cols, rows),
-            Ok(Envelope {
-                request: Request::AttachDetach,
-                ..
-            }) => {
+        let rid = rpc.id;
+        let r = match rpc.request {
+            Request::AttachInput { bytes } => attach::client_input(state, client, bytes),
+            Request::AttachResize { cols, rows } => attach::client_resize(state, client, cols, rows),
+            Request::AttachDetach => {
                 attach::detach_self(state, client);
                 Ok(())
             }
-            Ok(_) => Err(crate::error::CmdError::invalid(
+            _ => Err(crate::error::CmdError::invalid(
                 "an attach connection takes only attach-input, attach-resize and attach-detach requests; send commands on another connection",
             )),
-            Err(e) => Err(crate::error::CmdError {
-                kind: ErrorKind::Protocol,
-                message: format!("unknown or malformed request ({e})"),
-            }),
         };
         if let Err(e) = r {
             let _w = writer.lock().await;

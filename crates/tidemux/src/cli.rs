@@ -131,6 +131,11 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
+        #[arg(long)]
+        remain_on_exit: bool,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// Split a pane; prints the new pane id.
@@ -158,11 +163,16 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
+        #[arg(long)]
+        remain_on_exit: bool,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// List sessions.
     #[command(visible_alias = "ls", after_help = "Example:\n  tidemux ls --json")]
-    ListSessions,
+    ListSessions(crate::cli_cmdset::ListFormatArgs),
     /// List windows of a session (-a: all).
     #[command(
         visible_alias = "lsw",
@@ -174,6 +184,8 @@ pub enum Command {
         /// All sessions.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// List panes of a window or session (-a: all).
     #[command(
@@ -186,6 +198,8 @@ pub enum Command {
         /// All panes on the server.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// Type text literally into a pane (several words are joined by spaces).
     #[command(
@@ -250,6 +264,8 @@ pub enum Command {
         /// Signal the channel (wakes every waiter; kept if none waits).
         #[arg(short = 'S')]
         signal: bool,
+        #[command(flatten)]
+        lock: crate::cli_cmdset::WaitLockArgs,
         /// Give up after SECONDS (exit 124).
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,
@@ -261,16 +277,16 @@ pub enum Command {
         visible_alias = "killp",
         after_help = "Example:\n  tidemux kill-pane -t %3"
     )]
-    KillPane(TargetArg),
+    KillPane(crate::cli_cmdset::KillArgs),
     /// Kill a window.
     #[command(
         visible_alias = "killw",
         after_help = "Example:\n  tidemux kill-window -t work:logs"
     )]
-    KillWindow(TargetArg),
+    KillWindow(crate::cli_cmdset::KillArgs),
     /// Kill a session.
     #[command(after_help = "Example:\n  tidemux kill-session -t work")]
-    KillSession(TargetArg),
+    KillSession(crate::cli_cmdset::KillArgs),
     /// Kill every pane and stop the server.
     #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
@@ -345,6 +361,14 @@ pub enum Command {
     /// Print client and server versions.
     #[command(after_help = "Example:\n  tidemux version --json")]
     Version,
+    /// Write the JSON Schemas of the socket API (docs/api/*.schema.json) into DIR.
+    #[command(after_help = "Example (in the source tree):\n  tidemux api-schema --out docs/api")]
+    ApiSchema {
+        /// Directory to write into (created if missing); other *.schema.json files there are
+        /// removed.
+        #[arg(long, value_name = "DIR", default_value = "docs/api")]
+        out: PathBuf,
+    },
     /// Wait until a condition holds on a pane (exit 124 on timeout).
     #[command(
         after_help = "Examples:\n  tidemux wait -t work --text '^(PASS|FAIL)' --since 4711 --timeout 600\n  tidemux wait -t work --prompt --timeout 60     # needs shell-init in the pane's shell\n  tidemux wait -t work --state waiting-input --read"
@@ -436,6 +460,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: InitShell,
     },
+    /// tmux's command set (issue 11): `cli_cmdset.rs`.
+    #[command(flatten)]
+    CmdSet(crate::cli_cmdset::CmdSetCommand),
 }
 
 /// Shells `shell-init` supports.
@@ -498,6 +525,9 @@ pub struct NewSessionArgs {
     /// Do not attach.
     #[arg(short = 'd')]
     pub detached: bool,
+    /// If the session (-s) exists, attach to it (with -d: do nothing) instead of failing.
+    #[arg(short = 'A')]
+    pub attach_existing: bool,
     #[command(flatten)]
     pub attach: AttachFlags,
     /// Session name.
@@ -518,6 +548,8 @@ pub struct NewSessionArgs {
     /// Keep panes whose process exited, marked dead.
     #[arg(long)]
     pub remain_on_exit: bool,
+    #[command(flatten)]
+    pub print: crate::cli_cmdset::PrintArgs,
     #[command(flatten)]
     pub spawn: SpawnArgs,
 }
@@ -663,7 +695,7 @@ mod tests {
     fn global_options_after_the_command_are_accepted() {
         let c = parse("tidemux ls -S /tmp/x").expect("ls -S");
         assert_eq!(c.socket_path, Some(PathBuf::from("/tmp/x")));
-        assert!(matches!(c.command, Some(Command::ListSessions)));
+        assert!(matches!(c.command, Some(Command::ListSessions(_))));
         let c = parse("tidemux send -t w -L work --enter hi").expect("send -L");
         assert_eq!(c.socket_name.as_deref(), Some("work"));
         let Some(Command::Send { text, enter, .. }) = c.command else {

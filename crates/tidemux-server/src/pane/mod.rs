@@ -206,6 +206,8 @@ pub struct Pane {
     pub command: String,
     /// Process id of the pane's process.
     pub pid: Option<u32>,
+    /// Path of the pane's terminal (`/dev/pts/N`).
+    tty: Option<PathBuf>,
     state: FairMutex<PaneState>,
     io: Arc<Io>,
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
@@ -273,6 +275,7 @@ impl Pane {
             })
             .map_err(|e| SpawnError::Pty(e.to_string()))?;
         let fd = own_master(&*pair.master)?;
+        let tty = pair.master.tty_name();
         let close = rustix::event::eventfd(
             0,
             rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK,
@@ -310,6 +313,7 @@ impl Pane {
             id: spec.id,
             command: spec.argv.join(" "),
             pid: child.process_id(),
+            tty,
             state: FairMutex::new(PaneState {
                 screen: Screen::new(spec.rows, spec.cols, spec.history_limit),
                 seq: 0,
@@ -358,6 +362,11 @@ impl Pane {
             })
             .map_err(spawn_err)?;
         Ok(pane)
+    }
+
+    /// Path of the pane's terminal (`/dev/pts/N`), tmux `#{pane_tty}`.
+    pub fn tty(&self) -> Option<String> {
+        self.tty.as_ref().map(|p| p.display().to_string())
     }
 
     /// Locks the pane state (screen, seq, exit). Hold it only for a snapshot. The reader holds

@@ -115,6 +115,21 @@ pub fn identify(ctx: &Ctx) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `api-schema --out DIR`: writes the generated JSON Schemas (`tidemux_proto::schema`) and
+/// prints the paths written (JSON: `{"written": [...]}`).
+pub fn api_schema(ctx: &Ctx, out: &std::path::Path) -> Result<(), Failure> {
+    let written = tidemux_proto::schema::write(out)
+        .map_err(|e| Failure::new("failed", format!("cannot write {}: {e}", out.display())))?;
+    if ctx.json {
+        output::json(&serde_json::json!({ "written": written }));
+    } else {
+        for p in written {
+            println!("{}", p.display());
+        }
+    }
+    Ok(())
+}
+
 /// `version`: the client's, and the running server's if any.
 pub fn version(ctx: &Ctx) -> Result<(), Failure> {
     let server = ctx

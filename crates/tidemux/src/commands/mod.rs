@@ -6,6 +6,7 @@
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
 
+mod cmdset;
 mod io;
 mod list;
 mod misc;
@@ -80,7 +81,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::NewSession(_) => "new-session",
             Command::NewWindow { .. } => "new-window",
             Command::SplitWindow { .. } => "split-window",
-            Command::ListSessions => "list-sessions",
+            Command::ListSessions(_) => "list-sessions",
             Command::ListWindows { .. } => "list-windows",
             Command::ListPanes { .. } => "list-panes",
             Command::Send { .. } => "send",
@@ -100,6 +101,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::HasSession(_) => "has-session",
             Command::Identify => "identify",
             Command::Version => "version",
+            Command::ApiSchema { .. } => "api-schema",
             Command::Wait(_) => "wait",
             Command::Status { .. } => "status",
             Command::Events { .. } => "events",
@@ -110,6 +112,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
+            Command::CmdSet(c) => cmdset::name(c),
         },
     }
 }
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &ctx,
             crate::cli::NewSessionArgs {
                 detached: false,
+                attach_existing: false,
                 attach: cli.attach,
                 name: None,
                 window_name: None,
@@ -152,6 +156,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 rows: None,
                 history_limit: None,
                 remain_on_exit: false,
+                print: Default::default(),
                 spawn: Default::default(),
             },
         ),
@@ -161,19 +166,44 @@ pub fn run(cli: Cli) -> ExitCode {
             target,
             name,
             detached,
+            print,
+            remain_on_exit,
             spawn,
-        }) => session::new_window(&ctx, target.target, name, detached, spawn),
+        }) => session::new_window(
+            &ctx,
+            target.target,
+            name,
+            detached,
+            print,
+            remain_on_exit,
+            spawn,
+        ),
         Some(Command::SplitWindow {
             target,
             horizontal,
             size,
             detached,
+            print,
+            remain_on_exit,
             spawn,
             ..
-        }) => session::split_window(&ctx, target.target, horizontal, size, detached, spawn),
-        Some(Command::ListSessions) => list::sessions(&ctx),
-        Some(Command::ListWindows { target, all }) => list::windows(&ctx, target.target, all),
-        Some(Command::ListPanes { target, all }) => list::panes(&ctx, target.target, all),
+        }) => session::split_window(
+            &ctx,
+            target.target,
+            horizontal,
+            size,
+            detached,
+            print,
+            remain_on_exit,
+            spawn,
+        ),
+        Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),
+        Some(Command::ListWindows { target, all, fmt }) => {
+            list::windows(&ctx, target.target, all, &fmt)
+        }
+        Some(Command::ListPanes { target, all, fmt }) => {
+            list::panes(&ctx, target.target, all, &fmt)
+        }
         Some(Command::Send {
             target,
             enter,
@@ -205,16 +235,19 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
         Some(Command::WaitFor {
             signal,
+            lock,
             timeout,
             channel,
-        }) => misc::wait_for(&ctx, signal, timeout, channel),
-        Some(Command::KillPane(t)) => session::simple(&ctx, Request::KillPane { target: t.target }),
-        Some(Command::KillWindow(t)) => {
-            session::simple(&ctx, Request::KillWindow { target: t.target })
+        }) => {
+            if lock.lock || lock.unlock {
+                cmdset::wait_lock(&ctx, lock.unlock, timeout, channel)
+            } else {
+                misc::wait_for(&ctx, signal, timeout, channel)
+            }
         }
-        Some(Command::KillSession(t)) => {
-            session::simple(&ctx, Request::KillSession { target: t.target })
-        }
+        Some(Command::KillPane(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Pane, k),
+        Some(Command::KillWindow(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Window, k),
+        Some(Command::KillSession(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Session, k),
         Some(Command::KillServer) => session::simple(&ctx, Request::KillServer),
         Some(Command::RenameSession { target, name }) => session::simple(
             &ctx,
@@ -254,6 +287,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::HasSession(t)) => misc::has_session(&ctx, t.target),
         Some(Command::Identify) => misc::identify(&ctx),
         Some(Command::Version) => misc::version(&ctx),
+        Some(Command::ApiSchema { out }) => misc::api_schema(&ctx, &out),
         Some(Command::Wait(a)) => sync::wait(&ctx, a),
         Some(Command::Status { target }) => list::status(&ctx, target.target),
         Some(Command::Attach {
@@ -270,6 +304,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::ZoomPane(t)) => session::simple(&ctx, Request::ZoomPane { target: t.target }),
         Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
+        Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,
