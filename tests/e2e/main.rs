@@ -14,6 +14,7 @@ mod faults;
 mod formats;
 mod fuzz_protocol;
 mod hardening_client;
+mod hardening_pane;
 mod install;
 mod options;
 mod orch_docs;

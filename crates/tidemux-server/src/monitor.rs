@@ -1,6 +1,7 @@
-//! The monitor task: every [`TICK_MS`] ms it settles each pane's run state (sampling `/proc`
-//! only for panes whose screen is quiet, see `pane/status.rs`) and emits coalesced `output`
-//! events (at most one per pane per [`OUTPUT_EVENT_MS`] ms).
+//! The monitor: every [`TICK_MS`] ms it settles each pane's run state (sampling `/proc` only
+//! for panes whose screen is quiet, see `pane/status.rs`) and emits coalesced `output` events
+//! (at most one per pane per [`OUTPUT_EVENT_MS`] ms). It runs on its own OS thread,
+//! `tidemux-monitor`: `/proc` reads and pane locks never occupy a runtime worker.
 //!
 //! Screen conditions of waits do not depend on this task: they are evaluated by the waiting
 //! task whenever the pane's output changes. Only the run state needs sampling, because a
@@ -20,12 +21,33 @@ pub const OUTPUT_EVENT_MS: u64 = 250;
 /// How often a settled quiet pane is re-sampled, ms.
 pub const RESAMPLE_MS: u64 = 500;
 
-/// Runs until the server stops.
+/// Starts the monitor thread and resolves when the server is asked to stop (the thread ends
+/// at its next tick).
 pub async fn run(state: Arc<ServerState>) {
-    let mut tick = tokio::time::interval(Duration::from_millis(TICK_MS));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut shutdown = state.shutdown_requested();
+    let weak = Arc::downgrade(&state);
+    drop(state);
+    let started = std::thread::Builder::new()
+        .name("tidemux-monitor".into())
+        .spawn(move || monitor_loop(&weak));
+    if let Err(e) = started {
+        tracing::error!("cannot start the monitor thread: {e}");
+    }
+    let _ = shutdown.wait_for(|s| *s).await;
+}
+
+fn monitor_loop(weak: &std::sync::Weak<ServerState>) {
+    let tick = Duration::from_millis(TICK_MS);
+    let mut next = Instant::now() + tick;
     loop {
-        tick.tick().await;
+        std::thread::sleep(next.saturating_duration_since(Instant::now()));
+        next = (next + tick).max(Instant::now());
+        let Some(state) = weak.upgrade() else {
+            return;
+        };
+        if *state.shutdown_requested().borrow() {
+            return;
+        }
         let panes: Vec<Arc<Pane>> = state
             .registry()
             .panes
@@ -41,12 +63,9 @@ pub async fn run(state: Arc<ServerState>) {
 fn check(state: &ServerState, pane: &Pane) {
     let now = Instant::now();
     let (quiet, exited, unsettled, sampled_at, quiet_for, marked_prompt) = {
-        // The monitor is the sync point that keeps `quiet_secs` and the state current. It runs
-        // on the async runtime, so it never waits for a pane whose reader is parsing: that
-        // pane is busy printing, and the next tick will look again.
-        let Some(mut st) = pane.try_state() else {
-            return;
-        };
+        // The monitor is the sync point that keeps `quiet_secs` and the state current. It has
+        // its own thread, so it may wait for a reader's parse slice (about a millisecond).
+        let mut st = pane.state();
         st.screen.sync();
         let changed_at = st.screen.changed_at();
         st.run.note_change(changed_at);
@@ -69,9 +88,7 @@ fn check(state: &ServerState, pane: &Pane) {
     });
     let mut events = Vec::new();
     {
-        let Some(mut st) = pane.try_state() else {
-            return;
-        };
+        let mut st = pane.state();
         let candidate = if exited {
             Some((RunState::Exited, true))
         } else if quiet < quiet_for {

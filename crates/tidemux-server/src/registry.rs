@@ -36,6 +36,9 @@ pub struct Session {
     pub size: (u16, u16),
     /// Number of attached clients.
     pub attached: u32,
+    /// Woken after every parsed slice of output of this session's panes: its attached
+    /// clients redraw (clients of other sessions are not woken).
+    pub activity: Arc<tokio::sync::Notify>,
 }
 
 /// A window.
@@ -123,6 +126,9 @@ pub struct Registry {
     /// Recently closed panes; a pane's record is added in the same critical section that takes
     /// it out of `panes`, so a lookup always finds one or the other.
     pub closed: crate::closed::ClosedPanes,
+    /// `new-session`s whose process is starting (outside the lock): the server is not empty
+    /// while one is in flight.
+    pub pending_sessions: usize,
     next_session: u32,
     next_window: u32,
     next_pane: u32,
@@ -157,6 +163,11 @@ pub fn event(
 }
 
 impl Registry {
+    /// No session, and none being created: the server may exit (tmux `exit-empty`).
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty() && self.pending_sessions == 0
+    }
+
     /// A fresh session id.
     pub fn alloc_session(&mut self) -> SessionId {
         self.next_session += 1;
@@ -534,8 +545,9 @@ impl Registry {
     /// Removes a window and its panes (and the session if it becomes empty).
     pub fn remove_window(&mut self, wid: WindowId, out: &mut Removed) {
         let records: Vec<crate::closed::ClosedPane> = self
-            .pane_infos(wid)
+            .pane_rows(wid)
             .into_iter()
+            .map(PaneRow::complete)
             .filter_map(|i| self.closed_record_of(i))
             .collect();
         let Some(win) = self.windows.remove(&wid) else {
@@ -629,8 +641,10 @@ impl Registry {
         }
     }
 
-    /// `list-panes` rows of one window, in layout order.
-    pub fn pane_infos(&self, wid: WindowId) -> Vec<PaneInfo> {
+    /// `list-panes` rows of one window, in layout order, as far as the model knows them.
+    /// Takes no pane lock: complete each with [`PaneRow::complete`] after releasing the
+    /// registry.
+    pub fn pane_rows(&self, wid: WindowId) -> Vec<PaneRow> {
         let Some(w) = self.windows.get(&wid) else {
             return Vec::new();
         };
@@ -644,14 +658,8 @@ impl Registry {
             .enumerate()
             .filter_map(|(i, (pid, r))| {
                 let e = self.panes.get(&pid)?;
-                let fg = e.pane.foreground_pid().or(e.pane.pid);
-                let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
-                let cwd = fg.and_then(crate::pane::proc::cwd);
-                let mut st = e.pane.state();
-                st.screen.sync();
-                let (hl, hlim, hb) = st.screen.history_stats();
-                Some(PaneInfo {
-                    id: pid,
+                Some(PaneRow {
+                    pane: Arc::clone(&e.pane),
                     name: e.name.clone(),
                     window: w.id,
                     window_index: w.index,
@@ -659,45 +667,20 @@ impl Registry {
                     session: w.session,
                     session_name: sess_name.clone(),
                     index: i as u32,
-                    cols: r.cols,
-                    rows: r.rows,
-                    left: r.left,
-                    top: r.top,
+                    rect: r,
                     active: w.active_pane == pid,
-                    command: e.pane.command.clone(),
-                    pid: if st.exit.is_some() { None } else { e.pane.pid },
-                    dead: st.exit.is_some(),
-                    exit: st.exit.clone(),
-                    title: st.screen.title().to_owned(),
-                    seq: st.seq,
-                    bells: st.screen.bells(),
-                    history_lines: hl as u64,
-                    history_limit: hlim as u64,
-                    history_bytes: hb as u64,
-                    state: st.run.state(),
-                    foreground: if st.exit.is_some() {
-                        None
-                    } else {
-                        sample.process
-                    },
-                    cwd: if st.exit.is_some() { None } else { cwd },
-                    quiet_secs: st.screen.changed_at().elapsed().as_secs_f64(),
-                    bell: st.bell,
-                    attention: st.attention.is_some(),
-                    attention_message: st.attention.clone(),
-                    closed_at: None,
-                    worktree: e.worktree.as_ref().map(|w| w.0.clone()),
-                    branch: e.worktree.as_ref().map(|w| w.1.clone()),
-                    state_message: st.run.reported_message().map(str::to_owned),
+                    worktree: e.worktree.clone(),
                 })
             })
             .collect()
     }
 
-    /// The record kept once pane `p` closes: its row now and its final screen.
+    /// The record kept once pane `p` closes: its row now and its final screen. Takes the
+    /// pane's lock and reads `/proc` under the registry lock: only for a pane being closed.
     pub fn closed_record(&self, p: PaneId) -> Option<crate::closed::ClosedPane> {
-        self.pane_info(p)
+        self.pane_row(p)
             .ok()
+            .map(PaneRow::complete)
             .and_then(|i| self.closed_record_of(i))
     }
 
@@ -712,11 +695,84 @@ impl Registry {
     }
 
     /// One pane's row.
-    pub fn pane_info(&self, p: PaneId) -> CmdResult<PaneInfo> {
+    ///
+    /// # Errors
+    /// NotFound when the pane is not in the model.
+    pub fn pane_row(&self, p: PaneId) -> CmdResult<PaneRow> {
         let e = self.pane(p)?;
-        self.pane_infos(e.window)
+        self.pane_rows(e.window)
             .into_iter()
-            .find(|i| i.id == p)
+            .find(|r| r.pane.id == p)
             .ok_or_else(|| CmdError::not_found(format!("no pane {p}")))
+    }
+}
+
+/// What the model says about a pane for `list-panes`; [`PaneRow::complete`] adds what its
+/// state and `/proc` say.
+#[derive(Debug)]
+pub struct PaneRow {
+    /// The pane.
+    pub pane: Arc<Pane>,
+    name: Option<String>,
+    window: WindowId,
+    window_index: u32,
+    window_name: String,
+    session: SessionId,
+    session_name: String,
+    index: u32,
+    rect: Rect,
+    active: bool,
+    /// The pane's git worktree and branch (`--worktree`), if any.
+    worktree: Option<(String, String)>,
+}
+
+impl PaneRow {
+    /// The full `list-panes` row. Takes the pane lock (for a snapshot) and reads `/proc`:
+    /// blocking, so call it with no registry lock held and off the async runtime.
+    pub fn complete(self) -> PaneInfo {
+        let p = &self.pane;
+        let fg = p.foreground_pid().or(p.pid);
+        let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
+        let cwd = fg.and_then(crate::pane::proc::cwd);
+        let mut st = p.state();
+        st.screen.sync();
+        let (hl, hlim, hb) = st.screen.history_stats();
+        let dead = st.exit.is_some();
+        PaneInfo {
+            id: p.id,
+            name: self.name,
+            window: self.window,
+            window_index: self.window_index,
+            window_name: self.window_name,
+            session: self.session,
+            session_name: self.session_name,
+            index: self.index,
+            cols: self.rect.cols,
+            rows: self.rect.rows,
+            left: self.rect.left,
+            top: self.rect.top,
+            active: self.active,
+            command: p.command.clone(),
+            pid: if dead { None } else { p.pid },
+            dead,
+            exit: st.exit.clone(),
+            title: st.screen.title().to_owned(),
+            seq: st.seq,
+            bells: st.screen.bells(),
+            history_lines: hl as u64,
+            history_limit: hlim as u64,
+            history_bytes: hb as u64,
+            state: st.run.state(),
+            foreground: if dead { None } else { sample.process },
+            cwd: if dead { None } else { cwd },
+            quiet_secs: st.screen.changed_at().elapsed().as_secs_f64(),
+            bell: st.bell,
+            attention: st.attention.is_some(),
+            attention_message: st.attention.clone(),
+            closed_at: None,
+            worktree: self.worktree.as_ref().map(|w| w.0.clone()),
+            branch: self.worktree.as_ref().map(|w| w.1.clone()),
+            state_message: st.run.reported_message().map(str::to_owned),
+        }
     }
 }

@@ -26,8 +26,6 @@ pub struct ServerState {
     pub channels: Mutex<Channels>,
     /// The event log.
     pub events: EventBus,
-    /// Woken (`notify_waiters`) after every chunk of pane output: attached clients redraw.
-    pub activity: Arc<tokio::sync::Notify>,
     /// Bumped on every change of the model (layout, windows, names, attention): attached
     /// clients recompute what they show.
     pub model: watch::Sender<u64>,
@@ -61,7 +59,6 @@ impl ServerState {
             channels: Mutex::new(Channels::default()),
             locks: Mutex::new(Default::default()),
             events: EventBus::default(),
-            activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
             schedules: Mutex::new(Default::default()),
@@ -111,8 +108,8 @@ impl ServerState {
             self.events.publish(e);
         }
         for p in &removed.panes {
-            p.mark_closed();
             p.kill();
+            p.mark_closed();
         }
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);
@@ -223,7 +220,7 @@ impl ServerState {
             }
             p.notify_watchers();
         }
-        let (removed, left) = {
+        let (removed, empty) = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
             let sid = reg.window(entry.window).map(|w| w.session).ok();
@@ -245,12 +242,12 @@ impl ServerState {
             }
             let mut removed = Removed::default();
             reg.remove_pane(id, &mut removed);
-            (removed, reg.sessions.len())
+            (removed, reg.is_empty())
         };
         tracing::info!(pane = %id, "pane exited");
         self.finish_removal(removed);
         self.bump_model();
-        if left == 0 {
+        if empty {
             self.shutdown();
         }
     }

@@ -8,6 +8,7 @@
 //! never wait for clients, and the server's memory does not grow with a stuck client.
 
 use crate::error::{CmdError, CmdResult};
+use crate::pane::Pane;
 use crate::registry::event;
 use crate::state::ServerState;
 use crate::sync::lock;
@@ -310,12 +311,21 @@ pub fn git_branch(dir: &str) -> Option<String> {
     None
 }
 
-/// Every pane of the session for the agent overview, by window index then layout order.
-fn overview(
-    reg: &crate::registry::Registry,
-    sess: &crate::registry::Session,
-    sent: &mut Sent,
-) -> Vec<PaneSummary> {
+/// One pane of the session as the overview lists it, copied from the model: (pane, window id,
+/// window index, window name, pane name, whether it is its window's active pane, the pane).
+type OverviewRow = (
+    PaneId,
+    WindowId,
+    u32,
+    String,
+    Option<String>,
+    bool,
+    Arc<Pane>,
+);
+
+/// Every pane of the session for the agent overview, by window index then layout order. Takes
+/// each pane's lock in turn (no registry lock is held).
+fn overview(rows: &[OverviewRow], sent: &mut Sent) -> Vec<PaneSummary> {
     let refresh = sent
         .procs_at
         .is_none_or(|t| t.elapsed() >= Duration::from_millis(PROC_MS));
@@ -324,99 +334,159 @@ fn overview(
         sent.procs_at = Some(std::time::Instant::now());
     }
     let mut out = Vec::new();
-    for (index, wid) in &sess.windows {
-        let Some(w) = reg.windows.get(wid) else {
-            continue;
+    for (p, wid, index, window_name, name, active, pane) in rows {
+        let (state, exit, attention, quiet) = {
+            let mut st = pane.state();
+            st.screen.sync();
+            (
+                st.run.state().as_str().to_owned(),
+                st.exit.clone(),
+                st.attention.clone(),
+                st.screen.changed_at().elapsed().as_secs(),
+            )
         };
-        for (p, _) in w.geometry() {
-            let Some(e) = reg.panes.get(&p) else {
-                continue;
-            };
-            let (state, exit, attention, quiet) = {
-                let mut st = e.pane.state();
-                st.screen.sync();
-                (
-                    st.run.state().as_str().to_owned(),
-                    st.exit.clone(),
-                    st.attention.clone(),
-                    st.screen.changed_at().elapsed().as_secs(),
-                )
-            };
-            let (comm, cwd, branch) = if exit.is_some() {
-                (None, None, None)
-            } else {
-                sent.procs
-                    .entry(p)
-                    .or_insert_with(|| proc_info(&e.pane))
-                    .clone()
-            };
-            out.push(PaneSummary {
-                id: p,
-                window: w.id,
-                window_index: *index,
-                window_name: w.name.clone(),
-                name: e.name.clone(),
-                command: comm.unwrap_or_else(|| e.pane.command.clone()),
-                state,
-                exit,
-                attention,
-                quiet_secs: quiet,
-                active: w.active_pane == p,
-                cwd,
-                branch,
-            });
-        }
+        let (comm, cwd, branch) = if exit.is_some() {
+            (None, None, None)
+        } else {
+            sent.procs
+                .entry(*p)
+                .or_insert_with(|| proc_info(pane))
+                .clone()
+        };
+        out.push(PaneSummary {
+            id: *p,
+            window: *wid,
+            window_index: *index,
+            window_name: window_name.clone(),
+            name: name.clone(),
+            command: comm.unwrap_or_else(|| pane.command.clone()),
+            state,
+            exit,
+            attention,
+            quiet_secs: quiet,
+            active: *active,
+            cwd,
+            branch,
+        });
     }
     out
 }
 
-/// The next frame for a client, `Ok(None)` if nothing changed, `Err(reason)` if the session
-/// is gone.
-fn next_frame(
-    state: &ServerState,
-    client: u32,
-    sid: SessionId,
-    sent: &mut Sent,
-) -> Result<Option<AttachFrame>, String> {
+type PaneList = Vec<(PaneId, Arc<Pane>)>;
+
+/// What a frame needs from the model, copied under the registry lock so that no pane lock is
+/// taken while it is held.
+struct ModelView {
+    session_name: String,
+    window: WindowId,
+    cols: u16,
+    rows: u16,
+    zoomed: bool,
+    active_pane: PaneId,
+    /// (window id, index, name, panes) of every window of the session.
+    windows: Vec<(WindowId, u32, String, PaneList)>,
+    /// Visible panes of the current window with their rectangles.
+    visible: Vec<(PaneId, crate::layout::Rect, Option<Arc<Pane>>)>,
+    /// Every pane of the session for the overview.
+    overview: Vec<OverviewRow>,
+}
+
+fn model_view(state: &ServerState, sid: SessionId) -> Result<ModelView, String> {
     let reg = state.registry();
     let sess = reg.sessions.get(&sid).ok_or_else(|| "exited".to_owned())?;
     let win = reg
         .windows
         .get(&sess.active_window)
         .ok_or_else(|| "exited".to_owned())?;
-    let mut message = None;
-    let mut tabs = Vec::new();
+    let pane_of = |p: &PaneId| reg.panes.get(p).map(|e| Arc::clone(&e.pane));
+    let windows = sess
+        .windows
+        .iter()
+        .filter_map(|(index, wid)| {
+            let w = reg.windows.get(wid)?;
+            let panes = w
+                .geometry()
+                .into_iter()
+                .filter_map(|(p, _)| Some((p, pane_of(&p)?)))
+                .collect();
+            Some((w.id, *index, w.name.clone(), panes))
+        })
+        .collect();
+    let mut overview = Vec::new();
     for (index, wid) in &sess.windows {
         let Some(w) = reg.windows.get(wid) else {
             continue;
         };
-        let (mut alert, mut dead) = (false, false);
-        let mut urgent = String::new();
         for (p, _) in w.geometry() {
             if let Some(e) = reg.panes.get(&p) {
-                let st = e.pane.state();
-                let name = if st.attention.is_some() {
-                    "attention"
-                } else {
-                    st.run.state().as_str()
-                };
-                if urgent.is_empty() || urgency(name) < urgency(&urgent) {
-                    urgent = name.to_owned();
-                }
-                if st.attention.is_some() || st.bell {
-                    alert = true;
-                    if message.is_none() || (w.id == win.id && p == win.active_pane) {
-                        message = st.attention.as_ref().map(|m| format!("{p}: {m}"));
-                    }
-                }
-                dead |= st.exit.is_some();
+                overview.push((
+                    p,
+                    w.id,
+                    *index,
+                    w.name.clone(),
+                    e.name.clone(),
+                    w.active_pane == p,
+                    Arc::clone(&e.pane),
+                ));
             }
         }
+    }
+    let visible = win
+        .visible_geometry()
+        .into_iter()
+        .map(|(id, r)| (id, r, pane_of(&id)))
+        .collect();
+    Ok(ModelView {
+        session_name: sess.name.clone(),
+        window: win.id,
+        cols: win.cols,
+        rows: win.rows,
+        zoomed: win.zoomed.is_some(),
+        active_pane: win.active_pane,
+        windows,
+        visible,
+        overview,
+    })
+}
+
+/// The next frame for a client, `Ok(None)` if nothing changed, `Err(reason)` if the session
+/// is gone. The model is copied under the registry lock; pane locks are taken after it is
+/// released, one at a time, each for a snapshot.
+fn next_frame(
+    state: &ServerState,
+    client: u32,
+    sid: SessionId,
+    sent: &mut Sent,
+) -> Result<Option<AttachFrame>, String> {
+    let m = model_view(state, sid)?;
+    let mut message = None;
+    let mut tabs = Vec::new();
+    for (wid, index, name, panes) in &m.windows {
+        let (mut alert, mut dead) = (false, false);
+        let mut urgent = String::new();
+        for (p, pane) in panes {
+            let st = pane.state();
+            let state_name = if st.attention.is_some() {
+                "attention"
+            } else {
+                st.run.state().as_str()
+            };
+            if urgent.is_empty() || urgency(state_name) < urgency(&urgent) {
+                urgent = state_name.to_owned();
+            }
+            if st.attention.is_some() || st.bell {
+                alert = true;
+                if message.is_none() || (*wid == m.window && *p == m.active_pane) {
+                    message = st.attention.as_ref().map(|msg| format!("{p}: {msg}"));
+                }
+            }
+            dead |= st.exit.is_some();
+        }
         tabs.push(WindowTab {
-            id: w.id,
+            id: *wid,
             index: *index,
-            name: w.name.clone(),
-            active: w.id == win.id,
+            name: name.clone(),
+            active: *wid == m.window,
             alert,
             dead,
             state: urgent,
@@ -428,41 +498,41 @@ fn next_frame(
             message = Some(text.clone());
         }
     }
-    let views: Vec<PaneView> = win
-        .visible_geometry()
-        .into_iter()
-        .map(|(id, r)| {
-            let (dead, (mouse, mouse_sgr)) = reg.panes.get(&id).map_or((false, (0, false)), |e| {
-                let st = e.pane.state();
+    let views: Vec<PaneView> = m
+        .visible
+        .iter()
+        .map(|(id, r, pane)| {
+            let (dead, (mouse, mouse_sgr)) = pane.as_ref().map_or((false, (0, false)), |p| {
+                let st = p.state();
                 (st.exit.is_some(), st.screen.mouse())
             });
             PaneView {
-                id,
+                id: *id,
                 left: r.left,
                 top: r.top,
                 cols: r.cols,
                 rows: r.rows,
-                active: id == win.active_pane,
+                active: *id == m.active_pane,
                 dead,
                 mouse,
                 mouse_sgr,
             }
         })
         .collect();
-    let full = sent.window != Some(win.id)
+    let full = sent.window != Some(m.window)
         || sent.panes != views
-        || sent.size != (win.cols, win.rows)
-        || sent.zoomed != win.zoomed.is_some();
+        || sent.size != (m.cols, m.rows)
+        || sent.zoomed != m.zoomed;
     if full {
         sent.rows.clear();
     }
     let mut rows_changed = Vec::new();
     let mut cursor = None;
-    for v in &views {
-        let Some(e) = reg.panes.get(&v.id) else {
+    for (v, (_, _, pane)) in views.iter().zip(&m.visible) {
+        let Some(pane) = pane else {
             continue;
         };
-        let mut st = e.pane.state();
+        let mut st = pane.state();
         st.screen.sync();
         let hashes = st.screen.row_hashes();
         let old = sent.rows.entry(v.id).or_default();
@@ -484,7 +554,7 @@ fn next_frame(
             }
         }
     }
-    let summaries = overview(&reg, sess, sent);
+    let summaries = overview(&m.overview, sent);
     let keyed: Vec<PaneSummary> = summaries
         .iter()
         .cloned()
@@ -511,30 +581,30 @@ fn next_frame(
     if !changed {
         return Ok(None);
     }
-    sent.window = Some(win.id);
-    sent.size = (win.cols, win.rows);
+    sent.window = Some(m.window);
+    sent.size = (m.cols, m.rows);
     sent.panes = views.clone();
     sent.tabs = tabs.clone();
     sent.cursor = cursor;
     sent.message = message.clone();
-    sent.zoomed = win.zoomed.is_some();
+    sent.zoomed = m.zoomed;
     sent.overview = keyed;
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     Ok(Some(AttachFrame {
         client,
         session: sid,
-        session_name: sess.name.clone(),
-        window: win.id,
-        cols: win.cols,
-        rows: win.rows,
+        session_name: m.session_name,
+        window: m.window,
+        cols: m.cols,
+        rows: m.rows,
         windows: tabs,
         panes: views,
         full,
         rows_changed,
         cursor,
         message,
-        zoomed: win.zoomed.is_some(),
+        zoomed: m.zoomed,
         overview: summaries,
     }))
 }
@@ -612,9 +682,16 @@ where
     // terminal), so the overview is also checked on a tick.
     let mut tick = tokio::time::interval(Duration::from_millis(OVERVIEW_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Woken by output of this session's panes only.
+    let activity = state
+        .registry()
+        .sessions
+        .get(&sid)
+        .map(|s| Arc::clone(&s.activity))
+        .unwrap_or_default();
     tokio::pin!(closed);
     loop {
-        let notified = state.activity.notified();
+        let notified = activity.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         model.borrow_and_update();

@@ -4,7 +4,7 @@
 //! process is started, and only then is the model changed.
 
 use crate::error::{CmdError, CmdResult};
-use crate::layout::Layout;
+use crate::layout::{Layout, Rect};
 use crate::options::{Options, Where};
 use crate::pane::{Pane, PaneSpec};
 use crate::registry::{event, PaneEntry, Registry, Session, Window};
@@ -154,8 +154,9 @@ fn check_env(env: &[(String, String)]) -> CmdResult<()> {
     Ok(())
 }
 
-/// Starts a pane's process. Does not touch the registry.
-fn start_pane(
+/// Checks a spawn request and builds the spec of its pane. Does not touch the registry.
+#[allow(clippy::too_many_arguments)]
+fn pane_spec(
     state: &Arc<ServerState>,
     id: PaneId,
     session: SessionId,
@@ -163,7 +164,8 @@ fn start_pane(
     rows: u16,
     cols: u16,
     history_limit: usize,
-) -> CmdResult<Arc<Pane>> {
+    activity: &Arc<tokio::sync::Notify>,
+) -> CmdResult<PaneSpec> {
     check_env(&spawn.env)?;
     let cwd = cwd_of(spawn)?;
     // The global environment with the session's over it (tmux environ_for_session), then
@@ -196,7 +198,7 @@ fn start_pane(
     } else {
         argv_of(&spawn.command)
     };
-    let spec = PaneSpec {
+    Ok(PaneSpec {
         id,
         argv,
         cwd,
@@ -208,9 +210,32 @@ fn start_pane(
         rows,
         cols,
         history_limit,
-        activity: Arc::clone(&state.activity),
-    };
-    Pane::spawn(spec, state.observer()).map_err(|e| CmdError::failed(e.to_string()))
+        activity: Arc::clone(activity),
+    })
+}
+
+/// Starts a pane's process (fork/exec) on tokio's blocking pool: never under the registry
+/// lock, never on a runtime worker.
+async fn start_pane(state: &Arc<ServerState>, spec: PaneSpec) -> CmdResult<Arc<Pane>> {
+    let observer = state.observer();
+    super::list::blocking(move || Pane::spawn(spec, observer))
+        .await?
+        .map_err(|e| CmdError::failed(e.to_string()))
+}
+
+/// Counts a `new-session` in flight (see `Registry::pending_sessions`) until dropped.
+struct PendingSession<'a>(&'a ServerState);
+
+impl Drop for PendingSession<'_> {
+    fn drop(&mut self) {
+        self.0.registry().pending_sessions -= 1;
+    }
+}
+
+/// Undoes a started pane whose command failed after the spawn (the model changed meanwhile).
+fn discard(pane: &Pane) {
+    pane.kill();
+    pane.close();
 }
 
 fn check_name(kind: &str, name: &str) -> CmdResult<()> {
@@ -298,8 +323,9 @@ fn created(
     })
 }
 
-/// `new-session`.
-pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
+/// `new-session`. The process starts outside the registry lock; the name is checked again
+/// when the session is added (a concurrent `new-session` may have taken it meanwhile).
+pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
     let (cols, rows) = check_size(ns.cols, ns.rows)?;
     if let Some(h) = ns
         .history_limit
@@ -310,7 +336,6 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             crate::limits::MAX_HISTORY_LIMIT
         )));
     }
-    let mut reg = state.registry();
     let (history, base) = {
         let o = lock(&state.options_store);
         (
@@ -321,9 +346,36 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             option_number(&o, "base-index", None).unwrap_or(0) as u32,
         )
     };
+    if let Some(w) = &ns.window_name {
+        if w.is_empty() {
+            return Err(CmdError::invalid("window name is empty"));
+        }
+        crate::limits::check_name_len("window", w)?;
+    }
+    let activity = Arc::new(tokio::sync::Notify::new());
+    // Counted from here until the session is in the model (or failed): the server does not
+    // exit empty meanwhile. Dropped after `reg` below (declared first).
+    let (sid, wid, pid, spec, _pending) = {
+        let mut reg = state.registry();
+        if let Some(n) = &ns.name {
+            check_session_name(&reg, n)?;
+        }
+        let sid = reg.alloc_session();
+        let wid = reg.alloc_window();
+        let pid = reg.alloc_pane();
+        let spec = pane_spec(state, pid, sid, &ns.spawn, rows, cols, history, &activity)?;
+        reg.pending_sessions += 1;
+        (sid, wid, pid, spec, PendingSession(state))
+    };
+    let pane = start_pane(state, spec).await?;
+    let mut reg = state.registry();
     let name = match &ns.name {
         Some(n) => {
-            check_session_name(&reg, n)?;
+            if let Err(e) = check_session_name(&reg, n) {
+                drop(reg);
+                discard(&pane);
+                return Err(e);
+            }
             n.clone()
         }
         None => (0..)
@@ -331,16 +383,6 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             .find(|n| !reg.sessions.values().any(|s| &s.name == n))
             .expect("a free number"),
     };
-    if let Some(w) = &ns.window_name {
-        if w.is_empty() {
-            return Err(CmdError::invalid("window name is empty"));
-        }
-        crate::limits::check_name_len("window", w)?;
-    }
-    let sid = reg.alloc_session();
-    let wid = reg.alloc_window();
-    let pid = reg.alloc_pane();
-    let pane = start_pane(state, pid, sid, &ns.spawn, rows, cols, history)?;
     let clock = reg.tick();
     reg.windows.insert(
         wid,
@@ -372,6 +414,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             remain_on_exit: ns.remain_on_exit,
             size: (cols, rows),
             attached: 0,
+            activity,
         },
     );
     reg.panes.insert(
@@ -425,8 +468,9 @@ fn option_number(o: &Options, name: &str, session: Option<SessionId>) -> Option<
     o.effective(name, session, None, None)?.parse().ok()
 }
 
-/// `new-window`.
-pub fn new_window(
+/// `new-window`. The process starts outside the registry lock; the session must still
+/// exist when the window is added.
+pub async fn new_window(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     target: Option<&str>,
@@ -434,27 +478,41 @@ pub fn new_window(
     spawn: Spawn,
     detached: bool,
 ) -> CmdResult {
-    let mut reg = state.registry();
-    let sid = reg.resolve_session(target, caller)?;
     if name.as_deref() == Some("") {
         return Err(CmdError::invalid("window name is empty"));
     }
     if let Some(n) = &name {
         crate::limits::check_name_len("window", n)?;
     }
-    let (history, (cols, rows), index) = {
-        let s = reg.session(sid)?;
-        let o = lock(&state.options_store);
-        let base = option_number(&o, "base-index", Some(sid)).unwrap_or(0) as u32;
-        let index = (base..)
-            .find(|i| !s.windows.contains_key(i))
-            .expect("a free index");
-        let history = option_number(&o, "history-limit", Some(sid)).unwrap_or(s.history_limit);
-        (history, s.size, index)
+    let (sid, wid, pid, spec) = {
+        let mut reg = state.registry();
+        let sid = reg.resolve_session(target, caller)?;
+        let (history, (cols, rows), activity) = {
+            let s = reg.session(sid)?;
+            let o = lock(&state.options_store);
+            let history = option_number(&o, "history-limit", Some(sid)).unwrap_or(s.history_limit);
+            (history, s.size, Arc::clone(&s.activity))
+        };
+        let wid = reg.alloc_window();
+        let pid = reg.alloc_pane();
+        let spec = pane_spec(state, pid, sid, &spawn, rows, cols, history, &activity)?;
+        (sid, wid, pid, spec)
     };
-    let wid = reg.alloc_window();
-    let pid = reg.alloc_pane();
-    let pane = start_pane(state, pid, sid, &spawn, rows, cols, history)?;
+    let (rows, cols) = (spec.rows, spec.cols);
+    let pane = start_pane(state, spec).await?;
+    let mut reg = state.registry();
+    let Ok(s) = reg.session(sid) else {
+        drop(reg);
+        discard(&pane);
+        return Err(CmdError::not_found(format!(
+            "session {sid} closed while its new window started"
+        )));
+    };
+    let base =
+        option_number(&lock(&state.options_store), "base-index", Some(sid)).unwrap_or(0) as u32;
+    let index = (base..)
+        .find(|i| !s.windows.contains_key(i))
+        .expect("a free index");
     reg.windows.insert(
         wid,
         Window {
@@ -507,36 +565,22 @@ pub fn new_window(
     ))
 }
 
-/// `split-window`.
-#[allow(clippy::too_many_arguments)]
-pub fn split_window(
-    state: &Arc<ServerState>,
-    caller: Option<PaneId>,
-    target: Option<&str>,
+/// Where a split goes: the target's rectangle and the size of the new pane.
+fn plan_split(
+    reg: &Registry,
+    target_pane: PaneId,
     dir: SplitDirection,
     size: Option<SplitSize>,
-    spawn: Spawn,
-    detached: bool,
-) -> CmdResult {
-    let mut reg = state.registry();
-    let target_pane = reg.resolve_pane(target, caller)?;
+    new_id: PaneId,
+) -> CmdResult<(Layout, Rect, u16, Rect)> {
     let wid = reg.pane(target_pane)?.window;
-    let (sid, history, mut layout, rect) = {
-        let w = reg.window(wid)?;
-        let rect = w
-            .geometry()
-            .into_iter()
-            .find(|(p, _)| *p == target_pane)
-            .map(|(_, r)| r)
-            .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?;
-        let history = option_number(
-            &lock(&state.options_store),
-            "history-limit",
-            Some(w.session),
-        )
-        .unwrap_or(reg.session(w.session)?.history_limit);
-        (w.session, history, w.layout.clone(), rect)
-    };
+    let w = reg.window(wid)?;
+    let rect = w
+        .geometry()
+        .into_iter()
+        .find(|(p, _)| *p == target_pane)
+        .map(|(_, r)| r)
+        .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?;
     let total = match dir {
         SplitDirection::Horizontal => rect.cols,
         SplitDirection::Vertical => rect.rows,
@@ -553,32 +597,69 @@ pub fn split_window(
             ((u32::from(total) * u32::from(p)) / 100) as u16
         }
     };
-    // Validate on a copy (the id is a placeholder) before starting anything.
-    let placeholder = PaneId(u32::MAX);
+    let mut layout = w.layout.clone();
     layout
-        .split(target_pane, rect, placeholder, dir, new_cells)
+        .split(target_pane, rect, new_id, dir, new_cells)
         .map_err(CmdError::invalid)?;
-    let win_rect = reg.window(wid)?.rect();
     let new_rect = layout
-        .geometry(win_rect)
+        .geometry(w.rect())
         .into_iter()
-        .find(|(p, _)| *p == placeholder)
+        .find(|(p, _)| *p == new_id)
         .map(|(_, r)| r)
         .expect("new pane is in the layout");
-    let pid = reg.alloc_pane();
-    let pane = start_pane(
-        state,
-        pid,
-        sid,
-        &spawn,
-        new_rect.rows,
-        new_rect.cols,
-        history,
-    )?;
-    let mut layout = reg.window(wid)?.layout.clone();
-    layout
-        .split(target_pane, rect, pid, dir, new_cells)
-        .map_err(CmdError::invalid)?;
+    Ok((layout, rect, new_cells, new_rect))
+}
+
+/// `split-window`. The split is planned (and checked) first, the process starts outside the
+/// registry lock, then the split is planned again on the model as it is by then.
+#[allow(clippy::too_many_arguments)]
+pub async fn split_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    dir: SplitDirection,
+    size: Option<SplitSize>,
+    spawn: Spawn,
+    detached: bool,
+) -> CmdResult {
+    let (target_pane, sid, pid, spec) = {
+        let mut reg = state.registry();
+        let target_pane = reg.resolve_pane(target, caller)?;
+        let wid = reg.pane(target_pane)?.window;
+        let sid = reg.window(wid)?.session;
+        let (history, activity) = {
+            let s = reg.session(sid)?;
+            let history = option_number(&lock(&state.options_store), "history-limit", Some(sid))
+                .unwrap_or(s.history_limit);
+            (history, Arc::clone(&s.activity))
+        };
+        // Validate on the current model (the id is a placeholder) before starting anything.
+        let (_, _, _, new_rect) = plan_split(&reg, target_pane, dir, size, PaneId(u32::MAX))?;
+        let pid = reg.alloc_pane();
+        let spec = pane_spec(
+            state,
+            pid,
+            sid,
+            &spawn,
+            new_rect.rows,
+            new_rect.cols,
+            history,
+            &activity,
+        )?;
+        (target_pane, sid, pid, spec)
+    };
+    let spawned_size = (spec.rows, spec.cols);
+    let pane = start_pane(state, spec).await?;
+    let mut reg = state.registry();
+    let (layout, _, _, _) = match plan_split(&reg, target_pane, dir, size, pid) {
+        Ok(x) => x,
+        Err(e) => {
+            drop(reg);
+            discard(&pane);
+            return Err(e);
+        }
+    };
+    let wid = reg.pane(target_pane)?.window;
     reg.panes.insert(
         pid,
         PaneEntry {
@@ -612,7 +693,7 @@ pub fn split_window(
     let resp = created(state, &reg, sid, wid, &pane, spawn.print_format.as_deref());
     drop(reg);
     for (p, rows, cols) in resized {
-        if p.id != pid {
+        if p.id != pid || (rows, cols) != spawned_size {
             p.resize(rows, cols);
         }
     }

@@ -3,7 +3,7 @@
 use super::wait::{wait_on, Conditions};
 use crate::error::{CmdError, CmdResult};
 use crate::input::keys::{encode_keys, KeyModes};
-use crate::pane::{Pane, PaneState};
+use crate::pane::{Pane, PaneState, WriteRefused};
 use crate::state::ServerState;
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,7 +48,13 @@ pub(crate) async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
     }
     let n = bytes.len() as u64;
     if n > 0 {
-        pane.write(bytes)
+        let written = pane.write(bytes).map_err(|e| match e {
+            WriteRefused::Full { .. } => CmdError::failed(e.to_string()),
+            WriteRefused::Closed(why) => {
+                CmdError::failed(format!("{why}; nothing was sent to pane {}", pane.id))
+            }
+        })?;
+        written
             .await
             .map_err(|_| {
                 CmdError::failed(format!(
@@ -56,7 +62,9 @@ pub(crate) async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
                     pane.id
                 ))
             })?
-            .map_err(|e| CmdError::failed(format!("writing to pane {}: {e}", pane.id)))?;
+            .map_err(|e| {
+                CmdError::failed(format!("input for pane {} was not written: {e}", pane.id))
+            })?;
     }
     Ok(Sent {
         pane: pane.id,

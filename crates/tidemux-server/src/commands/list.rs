@@ -1,7 +1,7 @@
 //! `list-sessions`, `list-windows`, `list-panes`.
 
 use crate::error::CmdResult;
-use crate::registry::Resolved;
+use crate::registry::{PaneRow, Resolved};
 use crate::state::ServerState;
 use std::sync::Arc;
 use tidemux_proto::{PaneId, Response};
@@ -40,13 +40,36 @@ pub fn windows(
 }
 
 /// `list-panes [-t TARGET] [-a]`: a session target lists all its panes, a window or pane
-/// target the panes of that window; no target means the caller's (or current) window.
-pub fn panes(
+/// target the panes of that window; no target means the caller's (or current) window. The
+/// model is read under the registry lock; the panes' states and `/proc` after it is released,
+/// on a blocking thread.
+pub async fn panes(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     target: Option<&str>,
     all: bool,
 ) -> CmdResult {
+    let rows = pane_rows(state, caller, target, all)?;
+    let infos = blocking(move || rows.into_iter().map(PaneRow::complete).collect()).await?;
+    Ok(Response::Panes(infos))
+}
+
+/// Runs blocking work (pane locks, `/proc`) on tokio's blocking pool, off the runtime workers.
+///
+/// # Errors
+/// Failed if the work panicked.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> CmdResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::error::CmdError::failed(format!("internal error: {e}")))
+}
+
+fn pane_rows(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    all: bool,
+) -> CmdResult<Vec<PaneRow>> {
     let reg = state.registry();
     let windows: Vec<_> = if all {
         reg.sessions
@@ -59,10 +82,5 @@ pub fn panes(
             _ => vec![reg.resolve_window(target, caller)?],
         }
     };
-    Ok(Response::Panes(
-        windows
-            .into_iter()
-            .flat_map(|w| reg.pane_infos(w))
-            .collect(),
-    ))
+    Ok(windows.into_iter().flat_map(|w| reg.pane_rows(w)).collect())
 }

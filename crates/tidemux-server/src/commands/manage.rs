@@ -243,12 +243,12 @@ pub fn has_session(state: &Arc<ServerState>, target: Option<&str>) -> CmdResult 
 }
 
 /// `identify`: the caller's own pane.
-pub fn identify(state: &Arc<ServerState>, caller: Option<PaneId>) -> CmdResult {
+pub async fn identify(state: &Arc<ServerState>, caller: Option<PaneId>) -> CmdResult {
     let p = caller.ok_or_else(|| {
         CmdError::invalid("identify must run inside a tidemux pane of this server (TIDEMUX_PANE is not set or names another server)")
     })?;
-    let reg = state.registry();
-    let pane = reg.pane_info(p)?;
+    let row = state.registry().pane_row(p)?;
+    let pane = super::list::blocking(move || row.complete()).await?;
     Ok(Response::Identity(Identity {
         socket: state.socket.display().to_string(),
         server_pid: state.pid,

@@ -86,7 +86,7 @@ pub async fn dispatch(
     }
     let r = match env.request {
         Request::NewSession(mut ns) => match crate::worktree::prepare_spawn(&mut ns.spawn).await {
-            Ok(()) => create::new_session(state, ns),
+            Ok(()) => create::new_session(state, ns).await,
             Err(e) => Err(e),
         },
         Request::NewWindow {
@@ -95,7 +95,9 @@ pub async fn dispatch(
             mut spawn,
             detached,
         } => match crate::worktree::prepare_spawn(&mut spawn).await {
-            Ok(()) => create::new_window(state, caller, target.as_deref(), name, spawn, detached),
+            Ok(()) => {
+                create::new_window(state, caller, target.as_deref(), name, spawn, detached).await
+            }
             Err(e) => Err(e),
         },
         Request::SplitWindow {
@@ -105,7 +107,8 @@ pub async fn dispatch(
             mut spawn,
             detached,
         } => match crate::worktree::prepare_spawn(&mut spawn).await {
-            Ok(()) => create::split_window(
+            Ok(()) => {
+                create::split_window(
                 state,
                 caller,
                 target.as_deref(),
@@ -113,14 +116,18 @@ pub async fn dispatch(
                 size,
                 spawn,
                 detached,
-            ),
+                )
+                .await
+            }
             Err(e) => Err(e),
         },
         Request::ListSessions => list::sessions(state),
         Request::ListWindows { target, all } => {
             list::windows(state, caller, target.as_deref(), all)
         }
-        Request::ListPanes { target, all } => list::panes(state, caller, target.as_deref(), all),
+        Request::ListPanes { target, all } => {
+            list::panes(state, caller, target.as_deref(), all).await
+        }
         Request::Send {
             target,
             text,
@@ -199,7 +206,7 @@ pub async fn dispatch(
             manage::resize_window(state, caller, target.as_deref(), cols, rows)
         }
         Request::HasSession { target } => manage::has_session(state, target.as_deref()),
-        Request::Identify => manage::identify(state, caller),
+        Request::Identify => manage::identify(state, caller).await,
         Request::ServerInfo => Ok(manage::server_info(state)),
         Request::ListClosedPanes => orch::list_closed(state),
         Request::KillPaneRemoveWorktree { target } => {
@@ -408,7 +415,7 @@ enum Kind {
 }
 
 fn after_request(state: &ServerState, kind: Kind) -> After {
-    if kind == Kind::MayEmpty && state.registry().sessions.is_empty() {
+    if kind == Kind::MayEmpty && state.registry().is_empty() {
         After::Shutdown
     } else {
         After::Continue

@@ -9,6 +9,7 @@
 
 use crate::error::{CmdError, CmdResult};
 use crate::pane::{Pane, PaneState};
+use crate::screen::ScanMark;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -56,10 +57,43 @@ impl Throttle {
     }
 }
 
+/// Lines searched above new output by a waiter whose regex can match a newline: a match may
+/// span up to this many lines above the new ones (see `Screen::find_new`).
+pub const MULTILINE_CONTEXT: usize = 256;
+
+/// Whether `re` (multi-line mode) can match a `\n`; `true` when unsure.
+fn can_match_newline(re: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn walk(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => false,
+            HirKind::Literal(l) => l.0.contains(&b'\n'),
+            HirKind::Class(Class::Unicode(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+            HirKind::Repetition(r) => walk(&r.sub),
+            HirKind::Capture(c) => walk(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(walk),
+        }
+    }
+    regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(re)
+        .map_or(true, |h| walk(&h))
+}
+
 /// Compiled conditions.
 #[derive(Debug, Clone)]
 pub struct Conditions {
     text: Option<regex::Regex>,
+    /// Lines of context for incremental searches (0 when the regex cannot span lines).
+    context: usize,
     history: bool,
     idle: Option<Duration>,
     exit: bool,
@@ -110,8 +144,13 @@ impl Conditions {
                     .map_err(|e| CmdError::invalid(regex_error(re, &e)))
             })
             .transpose()?;
+        let context = match &spec.text {
+            Some(re) if can_match_newline(re) => MULTILINE_CONTEXT,
+            _ => 0,
+        };
         Ok(Self {
             text,
+            context,
             history: spec.history,
             idle: spec.idle_ms.map(Duration::from_millis),
             exit: spec.exit,
@@ -143,10 +182,16 @@ pub fn state_matches(is: RunState, want: RunState) -> bool {
 }
 
 /// Evaluates the conditions on one state; also returns when an idle condition could next hold.
-fn evaluate(c: &Conditions, st: &mut PaneState, now: Instant) -> (Option<Fired>, Option<Instant>) {
+/// Text is searched incrementally: only what changed since the previous evaluation (`mark`).
+fn evaluate(
+    c: &Conditions,
+    st: &mut PaneState,
+    now: Instant,
+    mark: &mut Option<ScanMark>,
+) -> (Option<Fired>, Option<Instant>) {
     st.screen.sync();
     if let Some(re) = &c.text {
-        if let Some(f) = st.screen.find(re, c.history, c.since) {
+        if let Some(f) = st.screen.find_new(re, c.history, c.since, mark, c.context) {
             return (
                 Some(Fired {
                     condition: "text",
@@ -230,6 +275,7 @@ pub async fn wait_on(
     let mut rx = pane.subscribe();
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let mut throttle = Throttle::new();
+    let mut mark = None;
     tokio::pin!(closed);
     loop {
         // During a flood, changes coalesce while the bucket refills (the watch keeps only the
@@ -238,7 +284,7 @@ pub async fn wait_on(
         rx.borrow_and_update();
         let (fired, next_idle, outcome) = {
             let mut st = pane.state();
-            let (fired, next) = evaluate(cond, &mut st, Instant::now());
+            let (fired, next) = evaluate(cond, &mut st, Instant::now(), &mut mark);
             let outcome = WaitOutcome {
                 pane: pane.id,
                 condition: None,

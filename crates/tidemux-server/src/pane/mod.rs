@@ -1,40 +1,70 @@
 //! One pane: a PTY, its process and its screen.
 //!
 //! Threads per pane (all named `pane-%N-...`):
-//! - **reader**: blocking `read` of up to 64 KiB from the PTY master, with no lock held; then
-//!   locks the pane state just long enough to run `Screen::process` on the raw bytes (never a
-//!   lossy string), bump the output sequence number and take any query replies; then queues
-//!   the replies to the writer and publishes the new sequence number.
-//! - **writer**: the only thread that writes to the PTY; takes jobs from a queue in order
-//!   (client input and query replies), so a program that does not read its input never blocks
-//!   the reader or the server.
+//! - **reader**: reads up to 64 KiB from the PTY master (non-blocking, `poll` with the pane's
+//!   close event), with no lock held; then parses the bytes in slices: for each slice it takes
+//!   a permit of the server-wide parse [`gate`], locks the pane state, runs `Screen::process`
+//!   on the raw bytes (never a lossy string), bumps the output sequence number, takes any query
+//!   replies and unlocks. A slice is sized to take about [`SLICE_TARGET`] (64 bytes to 64 KiB
+//!   and 1 to 4096 escape sequences, adapted to what the last one cost), so no lock is held
+//!   for long whatever the output (`x CSI 65535 b`, `CSI 2 J` in a huge window); the lock is
+//!   handed over fairly to a waiting request between slices.
+//! - **writer**: the only thread that writes to the PTY; takes jobs from a bounded queue in
+//!   order (client input and query replies), so a program that does not read its input never
+//!   blocks the reader or the server. At most [`MAX_PENDING_INPUT`] bytes wait for a pane;
+//!   query replies are dropped once [`MAX_PENDING_REPLIES`] wait. Closing the pane ends the
+//!   writer even in the middle of a write and answers every queued job.
 //! - **waiter**: blocks in `wait()` for the process, then records its exit status once the
 //!   reader has drained the last output, and reports the exit to the server.
 //!
 //! Each pane thus has one owner of its screen (the reader thread, behind a mutex that readers
 //! of the screen take only for a snapshot), and the kernel schedules flooding panes fairly.
 
+pub mod gate;
 pub mod log;
 pub mod proc;
 pub mod status;
 
 use crate::screen::Screen;
 use crate::sync::lock;
-use portable_pty::{Child, ChildKiller, CommandBuilder, MasterPty, PtySize};
+use parking_lot::{Mutex as FairMutex, MutexGuard};
+use portable_pty::{Child, ChildKiller, CommandBuilder, PtySize};
+use rustix::event::{PollFd, PollFlags};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::io::Errno;
 use status::RunTracker;
-use std::io::{Read, Write};
+use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::{mpsc, Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 use tidemux_proto::{ExitInfo, PaneId};
 use tokio::sync::{oneshot, watch};
 
 /// Size of one PTY read, in bytes.
 pub const READ_CHUNK: usize = 64 * 1024;
 
+/// Most bytes of input (client input and query replies) waiting to be written to one pane's
+/// PTY; a `send`, `send-key` or typed input that would go past it is refused (zellij uses the
+/// same bound).
+pub const MAX_PENDING_INPUT: usize = 10 * 1024 * 1024;
+
+/// Query replies (`CSI 6 n`, ...) are queued only while less than this many bytes wait for the
+/// pane; past it they are dropped: the program is not reading them.
+pub const MAX_PENDING_REPLIES: usize = 64 * 1024;
+
+/// Time one parse slice should take (the pane lock is held that long at most, give or take
+/// one escape sequence).
+pub const SLICE_TARGET: Duration = Duration::from_millis(1);
+
+const SLICE_MIN: usize = 64;
+
 /// How long the waiter lets the reader drain output after the process exited, in ms. A
 /// background process that keeps the PTY open does not keep the pane alive longer than this.
 const DRAIN_GRACE_MS: u64 = 500;
+
+/// How often a writer blocked on a full PTY looks whether its input was closed.
+const WRITER_POLL: Duration = Duration::from_millis(100);
 
 /// Everything needed to start a pane's process.
 #[derive(Debug, Clone)]
@@ -55,7 +85,8 @@ pub struct PaneSpec {
     pub cols: u16,
     /// History limit in lines.
     pub history_limit: usize,
-    /// Woken after every chunk of output (shared by all panes; attached clients wait on it).
+    /// Woken after every parsed slice of output (shared by the panes of one session; its
+    /// attached clients wait on it).
     pub activity: Arc<tokio::sync::Notify>,
 }
 
@@ -101,6 +132,75 @@ struct WriteJob {
     done: Option<oneshot::Sender<std::io::Result<()>>>,
 }
 
+/// The writer's queue.
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<WriteJob>,
+    /// Bytes queued or being written.
+    pending: usize,
+    /// Set once no more input is accepted: why.
+    closed: Option<String>,
+    /// Query replies dropped because too much was pending.
+    dropped_replies: u64,
+}
+
+/// What the pane shares with its reader and writer threads.
+struct Io {
+    /// The PTY master (non-blocking).
+    fd: OwnedFd,
+    /// An eventfd made readable (for good) when the pane is closed.
+    close: OwnedFd,
+    closed: AtomicBool,
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+impl Io {
+    /// Closes the input queue with `why`, failing every queued job.
+    fn close_input(&self, why: &str) {
+        let jobs = {
+            let mut q = lock(&self.queue);
+            if q.closed.is_none() {
+                q.closed = Some(why.to_owned());
+            }
+            std::mem::take(&mut q.jobs)
+        };
+        self.ready.notify_all();
+        fail_jobs(jobs, why);
+    }
+}
+
+fn fail_jobs(jobs: impl IntoIterator<Item = WriteJob>, why: &str) {
+    for job in jobs {
+        if let Some(done) = job.done {
+            let _ = done.send(Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                why.to_owned(),
+            )));
+        }
+    }
+}
+
+/// Why input was not queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteRefused {
+    /// The pane is closed or its process exited.
+    #[error("{0}")]
+    Closed(String),
+    /// Too much input already waits: the program is not reading.
+    #[error(
+        "pane {pane} is not reading its input: {pending} bytes are waiting to be written \
+         (limit {} MiB); nothing was sent",
+        MAX_PENDING_INPUT / (1024 * 1024)
+    )]
+    Full {
+        /// The pane.
+        pane: PaneId,
+        /// Bytes waiting.
+        pending: usize,
+    },
+}
+
 /// A running (or dead) pane.
 pub struct Pane {
     /// The pane's id.
@@ -109,13 +209,13 @@ pub struct Pane {
     pub command: String,
     /// Process id of the pane's process.
     pub pid: Option<u32>,
-    state: Mutex<PaneState>,
-    writer: mpsc::Sender<WriteJob>,
-    master: Mutex<Box<dyn MasterPty + Send>>,
+    /// Path of the pane's terminal (`/dev/pts/N`).
+    tty: Option<PathBuf>,
+    state: FairMutex<PaneState>,
+    io: Arc<Io>,
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
     seq_tx: watch::Sender<u64>,
     logger: Mutex<Option<log::Logger>>,
-    closed: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Pane {
@@ -144,10 +244,26 @@ pub enum SpawnError {
     },
 }
 
+/// Our own non-blocking, close-on-exec descriptor of a PTY master.
+fn own_master(master: &dyn portable_pty::MasterPty) -> Result<OwnedFd, SpawnError> {
+    let raw = master
+        .as_raw_fd()
+        .ok_or_else(|| SpawnError::Pty("the PTY master has no file descriptor".into()))?;
+    // SAFETY: `raw` is the master's descriptor, open for as long as `master` lives (we only
+    // duplicate it here).
+    let fd = rustix::io::fcntl_dupfd_cloexec(unsafe { BorrowedFd::borrow_raw(raw) }, 0)
+        .map_err(|e| SpawnError::Pty(e.to_string()))?;
+    let flags = rustix::fs::fcntl_getfl(&fd).map_err(|e| SpawnError::Pty(e.to_string()))?;
+    rustix::fs::fcntl_setfl(&fd, flags | rustix::fs::OFlags::NONBLOCK)
+        .map_err(|e| SpawnError::Pty(e.to_string()))?;
+    Ok(fd)
+}
+
 impl Pane {
     /// Opens a PTY of the spec's size, starts the process in it and the pane's threads.
     /// `observer` hears bells, titles and, on the waiter thread once the status is recorded,
-    /// the exit.
+    /// the exit. Blocking (fork/exec): call it off the async runtime and outside the registry
+    /// lock.
     ///
     /// # Errors
     /// [`SpawnError`] when the PTY cannot be opened or the program cannot be executed (nothing
@@ -162,6 +278,13 @@ impl Pane {
                 pixel_height: 0,
             })
             .map_err(|e| SpawnError::Pty(e.to_string()))?;
+        let fd = own_master(&*pair.master)?;
+        let tty = pair.master.tty_name();
+        let close = rustix::event::eventfd(
+            0,
+            rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK,
+        )
+        .map_err(|e| SpawnError::Pty(e.to_string()))?;
         let mut cmd = CommandBuilder::new(&spec.argv[0]);
         cmd.args(&spec.argv[1..]);
         cmd.cwd(&spec.cwd);
@@ -178,23 +301,24 @@ impl Pane {
                 cmd: spec.argv[0].clone(),
                 why: one_line_spawn_error(&e.to_string()),
             })?;
-        // Only the child holds the slave now, so EOF arrives when it (and its children) exit.
+        // Only the child holds the slave now, so EOF arrives when it (and its children) exit;
+        // only our descriptor holds the master.
         drop(pair.slave);
-        let reader = pair
-            .master
-            .try_clone_reader()
-            .map_err(|e| SpawnError::Pty(e.to_string()))?;
-        let writer = pair
-            .master
-            .take_writer()
-            .map_err(|e| SpawnError::Pty(e.to_string()))?;
-        let (wtx, wrx) = mpsc::channel();
+        drop(pair.master);
         let (seq_tx, _) = watch::channel(0);
+        let io = Arc::new(Io {
+            fd,
+            close,
+            closed: AtomicBool::new(false),
+            queue: Mutex::new(Queue::default()),
+            ready: Condvar::new(),
+        });
         let pane = Arc::new(Pane {
             id: spec.id,
             command: spec.argv.join(" "),
             pid: child.process_id(),
-            state: Mutex::new(PaneState {
+            tty,
+            state: FairMutex::new(PaneState {
                 screen: Screen::new(spec.rows, spec.cols, spec.history_limit),
                 seq: 0,
                 exit: None,
@@ -204,40 +328,44 @@ impl Pane {
                 output_event: (0, std::time::Instant::now()),
                 sampled_at: std::time::Instant::now(),
             }),
-            writer: wtx,
-            master: Mutex::new(pair.master),
+            io: Arc::clone(&io),
             killer: Mutex::new(child.clone_killer()),
             seq_tx,
             logger: Mutex::new(None),
-            closed: std::sync::atomic::AtomicBool::new(false),
         });
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
         let p = Arc::clone(&pane);
         let obs = Arc::clone(&observer);
         let activity = Arc::clone(&spec.activity);
+        let wio = Arc::clone(&io);
+        let spawn_err = |e: std::io::Error| {
+            io.close_input("the pane could not start");
+            SpawnError::Pty(e.to_string())
+        };
         std::thread::Builder::new()
             .name(name("writer"))
-            .spawn(move || writer_loop(writer, wrx))
-            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+            .spawn(move || writer_loop(&wio))
+            .map_err(spawn_err)?;
         std::thread::Builder::new()
             .name(name("reader"))
             .spawn(move || {
-                reader_loop(&p, reader, &obs, &activity);
+                reader_loop(&p, &obs, &activity);
                 let _ = done_tx.send(());
             })
-            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+            .map_err(spawn_err)?;
         let p = Arc::clone(&pane);
         std::thread::Builder::new()
             .name(name("waiter"))
             .spawn(move || {
                 let exit = wait_child(child);
                 let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
-                lock(&p.state).exit = Some(exit.clone());
+                p.io.close_input(&format!("pane {} exited", p.id));
+                p.state().exit = Some(exit.clone());
                 p.notify_watchers();
                 observer(p.id, PaneNote::Exited(exit));
             })
-            .map_err(|e| SpawnError::Pty(e.to_string()))?;
+            .map_err(spawn_err)?;
         Ok(pane)
     }
 
@@ -253,23 +381,30 @@ impl Pane {
 
     /// Path of the pane's terminal (`/dev/pts/N`), tmux `#{pane_tty}`.
     pub fn tty(&self) -> Option<String> {
-        lock(&self.master)
-            .tty_name()
-            .map(|p| p.display().to_string())
+        self.tty.as_ref().map(|p| p.display().to_string())
     }
 
-    /// Locks the pane state (screen, seq, exit). Hold it only for a snapshot.
+    /// Locks the pane state (screen, seq, exit). Hold it only for a snapshot. The reader holds
+    /// it for one parse slice at a time and hands it over fairly between slices. On a worker
+    /// of the multi-thread runtime, a lock that is busy is waited for in `block_in_place`: the
+    /// worker's other tasks move to another thread meanwhile, so a reader that is slow to
+    /// finish its slice (preempted on a loaded machine) delays only this request.
     pub fn state(&self) -> MutexGuard<'_, PaneState> {
-        lock(&self.state)
+        if let Some(g) = self.state.try_lock() {
+            return g;
+        }
+        let on_worker = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if on_worker {
+            tokio::task::block_in_place(|| self.state.lock())
+        } else {
+            self.state.lock()
+        }
     }
 
-    /// The pane state if nobody holds it (the reader holds it while parsing a chunk).
+    /// The pane state if nobody holds it (the reader holds it while parsing a slice).
     pub fn try_state(&self) -> Option<MutexGuard<'_, PaneState>> {
-        match self.state.try_lock() {
-            Ok(g) => Some(g),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
+        self.state.try_lock()
     }
 
     /// A receiver woken on output, on exit and on state changes (its value is the output
@@ -284,45 +419,113 @@ impl Pane {
     }
 
     /// Marks the pane closed (taken out of the server's model: killed, or its process exited
-    /// without remain-on-exit) and wakes its waiters, which end with `pane-closed`.
+    /// without remain-on-exit): [`Pane::close`]s it and wakes its waiters, which end with
+    /// `pane-closed`.
     pub fn mark_closed(&self) {
-        self.closed
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.close();
         self.notify_watchers();
-    }
-
-    /// Whether [`Pane::mark_closed`] was called.
-    pub fn is_closed(&self) -> bool {
-        self.closed.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Pid of the leader of the terminal's foreground process group.
     pub fn foreground_pid(&self) -> Option<u32> {
-        lock(&self.master)
-            .process_group_leader()
-            .and_then(|p| u32::try_from(p).ok())
+        if self.is_closed() {
+            return None;
+        }
+        rustix::termios::tcgetpgrp(&self.io.fd)
+            .ok()
+            .and_then(|p| u32::try_from(p.as_raw_nonzero().get()).ok())
     }
 
-    /// Queues `bytes` for the PTY; the receiver resolves once they are written (or failed).
-    pub fn write(&self, bytes: Vec<u8>) -> oneshot::Receiver<std::io::Result<()>> {
+    /// Queues `bytes` for the PTY; the receiver resolves once they are written, or fail when
+    /// the pane closes or its process exits first.
+    ///
+    /// # Errors
+    /// [`WriteRefused::Full`] when [`MAX_PENDING_INPUT`] would be passed (nothing is queued),
+    /// [`WriteRefused::Closed`] when the pane no longer takes input.
+    pub fn write(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<oneshot::Receiver<std::io::Result<()>>, WriteRefused> {
         let (tx, rx) = oneshot::channel();
-        let _ = self.writer.send(WriteJob {
-            bytes,
-            done: Some(tx),
-        });
-        rx
+        {
+            let mut q = lock(&self.io.queue);
+            if let Some(why) = &q.closed {
+                return Err(WriteRefused::Closed(why.clone()));
+            }
+            if q.pending + bytes.len() > MAX_PENDING_INPUT {
+                return Err(WriteRefused::Full {
+                    pane: self.id,
+                    pending: q.pending,
+                });
+            }
+            q.pending += bytes.len();
+            q.jobs.push_back(WriteJob {
+                bytes,
+                done: Some(tx),
+            });
+        }
+        self.io.ready.notify_one();
+        Ok(rx)
+    }
+
+    /// Bytes waiting to be written to the PTY.
+    pub fn pending_input(&self) -> usize {
+        lock(&self.io.queue).pending
+    }
+
+    /// Queues a query reply unless [`MAX_PENDING_REPLIES`] bytes already wait (then it is
+    /// dropped); consecutive replies share one job.
+    fn queue_reply(&self, bytes: Vec<u8>) {
+        {
+            let mut q = lock(&self.io.queue);
+            if q.closed.is_some() || q.pending + bytes.len() > MAX_PENDING_REPLIES {
+                q.dropped_replies += 1;
+                if q.dropped_replies.is_power_of_two() {
+                    tracing::debug!(pane = %self.id, dropped = q.dropped_replies,
+                        "pane does not read its input; query replies dropped");
+                }
+                return;
+            }
+            q.pending += bytes.len();
+            match q.jobs.back_mut() {
+                Some(last) if last.done.is_none() => last.bytes.extend_from_slice(&bytes),
+                _ => q.jobs.push_back(WriteJob { bytes, done: None }),
+            }
+        }
+        self.io.ready.notify_one();
     }
 
     /// Resizes the PTY (the program gets SIGWINCH) and the screen, in cells.
     pub fn resize(&self, rows: u16, cols: u16) {
         let (rows, cols) = (rows.max(1), cols.max(1));
-        let _ = lock(&self.master).resize(PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        });
+        if !self.is_closed() {
+            let _ = rustix::termios::tcsetwinsize(
+                &self.io.fd,
+                rustix::termios::Winsize {
+                    ws_row: rows,
+                    ws_col: cols,
+                    ws_xpixel: 0,
+                    ws_ypixel: 0,
+                },
+            );
+        }
         self.state().screen.resize(rows, cols);
+    }
+
+    /// Whether [`Pane::close`] (or [`Pane::mark_closed`]) was called.
+    pub fn is_closed(&self) -> bool {
+        self.io.closed.load(Ordering::Acquire)
+    }
+
+    /// Closes the pane's terminal side: its writer stops (even in the middle of a blocked
+    /// write) and every queued input fails with "pane %N closed"; its reader stops. Called when
+    /// the pane leaves the model; idempotent.
+    pub fn close(&self) {
+        if self.io.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.io.close_input(&format!("pane {} closed", self.id));
+        let _ = rustix::io::write(&self.io.close, &1u64.to_ne_bytes());
     }
 
     /// Hangs up the pane's process group (SIGHUP, as closing a terminal does) and its
@@ -332,9 +535,9 @@ impl Pane {
         if self.state().exit.is_some() {
             return; // reaped: its pid may belong to someone else now
         }
-        let fg = lock(&self.master).process_group_leader();
-        for pgid in [self.pid.map(|p| p as i32), fg].into_iter().flatten() {
-            if let Some(pid) = Pid::from_raw(pgid) {
+        let fg = self.foreground_pid();
+        for pgid in [self.pid, fg].into_iter().flatten() {
+            if let Some(pid) = Pid::from_raw(pgid as i32) {
                 let _ = kill_process_group(pid, Signal::HUP);
             }
         }
@@ -364,65 +567,128 @@ fn one_line_spawn_error(e: &str) -> String {
     e.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn writer_loop(mut w: Box<dyn Write + Send>, jobs: mpsc::Receiver<WriteJob>) {
-    for job in jobs {
-        let r = w.write_all(&job.bytes).and_then(|()| w.flush());
-        let failed = r.is_err();
-        if let Some(done) = job.done {
-            let _ = done.send(r);
+/// Waits until `fd` is ready for `flags` or the pane closes (then `false`). With `timeout`,
+/// also returns `true` when it passes.
+fn wait_ready(io: &Io, flags: PollFlags, timeout: Option<Duration>) -> bool {
+    let ts = timeout.map(|t| rustix::event::Timespec {
+        tv_sec: t.as_secs() as i64,
+        tv_nsec: i64::from(t.subsec_nanos()),
+    });
+    let mut fds = [
+        PollFd::new(&io.fd, flags),
+        PollFd::new(&io.close, PollFlags::IN),
+    ];
+    let _ = rustix::event::poll(&mut fds, ts.as_ref());
+    !io.closed.load(Ordering::Acquire)
+}
+
+/// Writes all of `bytes` to the non-blocking PTY, waiting for room; `Err(None)` when the pane
+/// closed or its input was closed meanwhile.
+fn write_job(io: &Io, bytes: &[u8]) -> Result<(), Option<std::io::Error>> {
+    let mut off = 0;
+    while off < bytes.len() {
+        match rustix::io::write(io.fd.as_fd(), &bytes[off..]) {
+            Ok(n) => off += n,
+            Err(Errno::INTR) => {}
+            Err(Errno::AGAIN) => {
+                if !wait_ready(io, PollFlags::OUT, Some(WRITER_POLL))
+                    || lock(&io.queue).closed.is_some()
+                {
+                    return Err(None);
+                }
+            }
+            Err(e) => return Err(Some(e.into())),
         }
-        if failed {
-            break;
+    }
+    Ok(())
+}
+
+fn writer_loop(io: &Io) {
+    loop {
+        let job = {
+            let mut q = lock(&io.queue);
+            loop {
+                if q.closed.is_some() {
+                    return; // close_input failed the queued jobs
+                }
+                if let Some(j) = q.jobs.pop_front() {
+                    break j;
+                }
+                q = io
+                    .ready
+                    .wait(q)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+        };
+        let r = write_job(io, &job.bytes);
+        lock(&io.queue).pending -= job.bytes.len();
+        match r {
+            Ok(()) => {
+                if let Some(done) = job.done {
+                    let _ = done.send(Ok(()));
+                }
+            }
+            Err(e) => {
+                let why = lock(&io.queue)
+                    .closed
+                    .clone()
+                    .unwrap_or_else(|| "the pane's terminal is closed".into());
+                let e = e.unwrap_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::BrokenPipe, why.clone())
+                });
+                if let Some(done) = job.done {
+                    let _ = done.send(Err(e));
+                }
+                io.close_input(&why);
+                return;
+            }
         }
     }
 }
 
 /// Nice value of reader threads: parsing a flood yields the CPU to request handling, so
-/// `read-screen`, `send` and attached clients stay responsive while panes print. Nothing on
-/// the async runtime waits for a pane lock that a reader holds for long (the monitor uses
-/// `try_state`), so the lower priority cannot stall requests.
+/// `read-screen`, `send` and attached clients stay responsive while panes print. A reader
+/// holds its pane lock for one slice at a time, and only while it holds a permit of the parse
+/// [`gate`], so the lower priority cannot make a request wait behind a preempted reader.
 pub const READER_NICE: i32 = 5;
 
-fn reader_loop(
-    pane: &Pane,
-    mut r: Box<dyn Read + Send>,
-    observer: &Observer,
-    activity: &tokio::sync::Notify,
-) {
+/// What parsing one read chunk produced, reported once the chunk is done.
+#[derive(Default)]
+struct ChunkNotes {
+    bells: bool,
+    title: Option<String>,
+    /// A state the program reported about itself (OSC 7734), the last one of the chunk.
+    report: Option<crate::screen::Report>,
+}
+
+fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify) {
     // Linux nice values are per thread.
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
     let mut buf = vec![0u8; READ_CHUNK];
+    let mut budget = SliceBudget::default();
     loop {
-        let n = match r.read(&mut buf) {
+        let n = match rustix::io::read(pane.io.fd.as_fd(), &mut buf) {
             Ok(0) => break,
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(Errno::INTR) => continue,
+            Err(Errno::AGAIN) => {
+                if !wait_ready(&pane.io, PollFlags::IN, None) {
+                    break;
+                }
+                continue;
+            }
             Err(_) => break, // EIO: the slave side is closed.
         };
-        let (seq, replies, changes, title) = {
-            let mut st = pane.state();
-            let seq_after = st.seq + n as u64;
-            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                st.screen.process(&buf[..n], seq_after)
-            }));
-            let changes = parsed.unwrap_or_else(|_| {
-                // A parser bug must not take the server down: start a fresh screen.
-                tracing::error!(pane = %pane.id, "screen parser panicked; screen reset");
-                let (rows, cols) = st.screen.size();
-                let (_, limit, _) = st.screen.history_stats();
-                st.screen = Screen::new(rows, cols, limit);
-                Default::default()
-            });
-            st.seq = seq_after;
-            if changes.bells > 0 {
-                st.bell = true;
-            }
-            let title = changes.title.then(|| st.screen.title().to_owned());
-            let report = st.screen.take_report();
-            (st.seq, st.screen.take_replies(), changes, (title, report))
-        };
-        let (title, report) = title;
+        let mut notes = ChunkNotes::default();
+        let mut off = 0;
+        while off < n {
+            let end = budget.end(&buf[..n], off);
+            let took = parse_slice(pane, &buf[off..end], &mut notes);
+            budget.adapt(took);
+            off = end;
+            activity.notify_waiters();
+        }
         {
             let mut logger = lock(&pane.logger);
             if let Some(l) = logger.as_mut() {
@@ -432,21 +698,98 @@ fn reader_loop(
                 }
             }
         }
-        if let Some(bytes) = replies {
-            let _ = pane.writer.send(WriteJob { bytes, done: None });
-        }
-        pane.seq_tx.send_replace(seq);
-        activity.notify_waiters();
-        if changes.bells > 0 {
+        if notes.bells {
             observer(pane.id, PaneNote::Bell);
         }
-        if let Some(t) = title {
+        if let Some(t) = notes.title {
             observer(pane.id, PaneNote::Title(t));
         }
-        if let Some(r) = report {
+        if let Some(r) = notes.report.take() {
             observer(pane.id, PaneNote::Reported(r));
         }
+        if pane.is_closed() {
+            break;
+        }
     }
+}
+
+/// How much one parse slice may hold: bytes, and escape sequences (one sequence can cost far
+/// more than its bytes: `CSI 65535 b` prints 65,535 characters, `CSI 2 J` clears the whole
+/// screen). Both adapt to the time the previous slice took, aiming at [`SLICE_TARGET`].
+#[derive(Debug, Clone, Copy)]
+struct SliceBudget {
+    bytes: usize,
+    escapes: usize,
+}
+
+impl Default for SliceBudget {
+    fn default() -> Self {
+        SliceBudget {
+            bytes: 16 * 1024,
+            escapes: 64,
+        }
+    }
+}
+
+const SLICE_MAX_ESCAPES: usize = 4096;
+
+impl SliceBudget {
+    /// End of the slice of `buf` starting at `off`: at most `bytes` bytes, and it stops before
+    /// the escape sequence past `escapes` (at least one byte).
+    fn end(&self, buf: &[u8], off: usize) -> usize {
+        let max_end = buf.len().min(off + self.bytes);
+        memchr::memchr_iter(0x1b, &buf[off + 1..max_end])
+            .nth(self.escapes - 1)
+            .map_or(max_end, |p| off + 1 + p)
+    }
+
+    fn adapt(&mut self, took: Duration) {
+        if took > SLICE_TARGET * 2 {
+            self.bytes = (self.bytes / 2).max(SLICE_MIN);
+            self.escapes = (self.escapes / 2).max(1);
+        } else if took < SLICE_TARGET / 2 {
+            self.bytes = (self.bytes * 2).min(READ_CHUNK);
+            self.escapes = (self.escapes * 2).min(SLICE_MAX_ESCAPES);
+        }
+    }
+}
+
+/// Parses one slice under a gate permit and the pane lock; returns the time the lock was held.
+fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
+    let _permit = gate::global().acquire();
+    let mut st = pane.state();
+    let started = Instant::now();
+    let seq_after = st.seq + bytes.len() as u64;
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        st.screen.process(bytes, seq_after)
+    }));
+    let changes = parsed.unwrap_or_else(|_| {
+        // A parser bug must not take the server down: start a fresh screen.
+        tracing::error!(pane = %pane.id, "screen parser panicked; screen reset");
+        let (rows, cols) = st.screen.size();
+        let (_, limit, _) = st.screen.history_stats();
+        st.screen = Screen::new(rows, cols, limit);
+        Default::default()
+    });
+    st.seq = seq_after;
+    if changes.bells > 0 {
+        st.bell = true;
+        notes.bells = true;
+    }
+    if changes.title {
+        notes.title = Some(st.screen.title().to_owned());
+    }
+    if let Some(r) = st.screen.take_report() {
+        notes.report = Some(r);
+    }
+    let replies = st.screen.take_replies();
+    let took = started.elapsed();
+    MutexGuard::unlock_fair(st);
+    if let Some(bytes) = replies {
+        pane.queue_reply(bytes);
+    }
+    pane.seq_tx.send_replace(seq_after);
+    took
 }
 
 fn wait_child(mut child: Box<dyn Child + Send + Sync>) -> ExitInfo {
@@ -465,5 +808,24 @@ fn wait_child(mut child: Box<dyn Child + Send + Sync>) -> ExitInfo {
             code: None,
             signal: Some(format!("unknown ({e})")),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_stop_at_the_escape_budget() {
+        let b = SliceBudget {
+            bytes: 100,
+            escapes: 2,
+        };
+        let buf = b"\x1b[2J\x1b[2J\x1b[2Jabc";
+        assert_eq!(b.end(buf, 0), 8);
+        assert_eq!(b.end(buf, 8), buf.len());
+        let plain = [b'x'; 300];
+        assert_eq!(b.end(&plain, 0), 100);
+        assert_eq!(b.end(&plain, 250), 300);
     }
 }

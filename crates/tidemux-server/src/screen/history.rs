@@ -6,15 +6,20 @@
 //! starting from default attributes). Rows leaving the alternate screen are not kept (tmux does
 //! the same).
 //!
-//! Layout: lines are appended to text blocks of up to [`BLOCK_BYTES`]; each line costs its
-//! text plus a 4-byte end offset and an 8-byte change sequence number, with no allocation per
-//! line. The oldest lines are dropped from the front block; a block is freed once all its lines
-//! are gone.
+//! Layout: lines are appended to text blocks of up to [`BLOCK_BYTES`] of text and
+//! [`BLOCK_LINES`] lines; each line costs its text plus a 4-byte end offset and an 8-byte change
+//! sequence number, with no allocation per line. The oldest lines are dropped from the front
+//! block; a block is freed once all its lines are gone. Both caps matter: blank lines add no
+//! text, so without the line cap a block of them would never fill, never be freed, and its
+//! offset arrays would grow for ever. The heap is thus at most about
+//! `(limit + 2 * BLOCK_LINES) * (12 + longest line)` bytes, proportional to the limit.
 
 use std::collections::VecDeque;
 
 /// Target size of one text block, bytes.
 pub const BLOCK_BYTES: usize = 64 * 1024;
+/// Most lines in one block.
+pub const BLOCK_LINES: usize = 1024;
 
 /// Flag bit in a line's sequence number: the line was soft-wrapped.
 const WRAPPED: u64 = 1 << 63;
@@ -59,6 +64,8 @@ pub struct History {
     blocks: VecDeque<Block>,
     limit: usize,
     len: usize,
+    /// Lines ever pushed (the absolute number of the next line).
+    total: u64,
 }
 
 impl History {
@@ -68,6 +75,7 @@ impl History {
             blocks: VecDeque::new(),
             limit,
             len: 0,
+            total: 0,
         }
     }
 
@@ -83,10 +91,10 @@ impl History {
         if self.limit == 0 {
             return;
         }
-        let full = self
-            .blocks
-            .back()
-            .is_none_or(|b| !b.ends.is_empty() && b.text.len() + formatted.len() > BLOCK_BYTES);
+        let full = self.blocks.back().is_none_or(|b| {
+            !b.ends.is_empty()
+                && (b.text.len() + formatted.len() > BLOCK_BYTES || b.ends.len() >= BLOCK_LINES)
+        });
         if full {
             self.blocks.push_back(Block::default());
         }
@@ -99,6 +107,7 @@ impl History {
                 | if wrapped { WRAPPED } else { 0 },
         );
         self.len += 1;
+        self.total += 1;
         if self.len > self.limit {
             self.drop_oldest();
         }
@@ -128,6 +137,24 @@ impl History {
     /// Whether no line is held.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Lines ever pushed, dropped ones included: line `index` is absolute line
+    /// `total() - len() + index`, a number that never changes while the line is kept.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Index (0 = oldest) of the first line that changed after output sequence number `seq`.
+    pub fn first_after(&self, seq: u64) -> Option<usize> {
+        let mut index = 0;
+        for b in &self.blocks {
+            if let Some(k) = b.seqs[b.dropped..].iter().position(|&s| s > seq) {
+                return Some(index + k);
+            }
+            index += b.live();
+        }
+        None
     }
 
     /// Line limit.
@@ -243,11 +270,25 @@ mod tests {
         // About 10 bytes of text and 12 of bookkeeping per line, no allocation per line; spare
         // capacity of the growing block and the partly dropped oldest one can double that.
         assert!(h.bytes() < 10_000 * 48, "{} bytes", h.bytes());
+        assert_eq!(h.total(), 50_000);
+        assert_eq!(h.first_after(45_000), Some(5_001));
+        assert_eq!(h.first_after(60_000), None);
         // A line longer than a block gets a block of its own.
         let long = "x".repeat(BLOCK_BYTES + 10);
         h.push(&long, 1);
         h.push("after", 2);
         assert_eq!(h.get(h.len() - 2), Some(long.as_str()));
         assert_eq!(h.get(h.len() - 1), Some("after"));
+    }
+
+    #[test]
+    fn blank_lines_free_their_blocks() {
+        let mut h = History::new(1_000);
+        for i in 0..1_000_000u64 {
+            h.push("", i);
+        }
+        assert_eq!(h.len(), 1_000);
+        assert_eq!(h.seq(999), 999_999);
+        assert!(h.bytes() < 64 * 1024, "{} bytes", h.bytes());
     }
 }

@@ -25,6 +25,7 @@
 //!   take the DA1 answer without a `CSI ? flags u` first as "not supported"
 
 pub mod history;
+pub mod strings;
 
 use history::History;
 use std::fmt::Write as _;
@@ -107,6 +108,20 @@ pub struct Changes {
     pub prompt: bool,
 }
 
+/// Where a waiter's previous search of a screen left off (see [`Screen::find_new`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanMark {
+    generation: u64,
+    hist_total: u64,
+    seq: u64,
+}
+
+/// A fresh generation number: screens get one when created and on every resize.
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A regex match on a screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {
@@ -117,6 +132,10 @@ pub struct Found {
 }
 
 const FRESH: u64 = u64::MAX;
+
+/// Longest title kept (OSC 0 / OSC 2), bytes of UTF-8; a longer one is cut at a character
+/// boundary. Every reply and event that carries a title stays small.
+pub const MAX_TITLE_BYTES: usize = 1024;
 
 /// A fast, non-cryptographic hash step (FxHash-style multiply-rotate).
 fn mix(h: u64, x: u64) -> u64 {
@@ -242,6 +261,13 @@ impl vt100::Callbacks for Hooks {
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
         self.title = String::from_utf8_lossy(title).into_owned();
+        if self.title.len() > MAX_TITLE_BYTES {
+            let mut end = MAX_TITLE_BYTES;
+            while !self.title.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.title.truncate(end);
+        }
         self.title_version += 1;
     }
 
@@ -537,6 +563,10 @@ pub struct Screen {
     prompt_seq: u64,
     /// Output has been parsed since the last [`Screen::sync`].
     dirty: bool,
+    /// Cuts over-long OSC strings before the parser buffers them.
+    limiter: strings::OscLimiter,
+    /// Changes on resize: rows changed then without a new sequence number.
+    generation: u64,
 }
 
 impl std::fmt::Debug for Screen {
@@ -578,6 +608,8 @@ impl Screen {
             changed_at: std::time::Instant::now(),
             prompt_seq: 0,
             dirty: false,
+            limiter: strings::OscLimiter::default(),
+            generation: next_generation(),
         }
     }
 
@@ -589,7 +621,8 @@ impl Screen {
             (h.bells, h.title_version, h.marks.prompts)
         };
         self.parser.callbacks_mut().pending_seq = seq_after;
-        self.parser.process(bytes);
+        let parser = &mut self.parser;
+        self.limiter.filter(bytes, |part| parser.process(part));
         self.dirty = true;
         let h = self.parser.callbacks();
         let changes = Changes {
@@ -687,12 +720,72 @@ impl Screen {
     /// [`Screen::sync`] first. Lines are joined
     /// with `\n`, trailing blanks trimmed.
     pub fn find(&self, re: &regex::Regex, history: bool, since: Option<u64>) -> Option<Found> {
+        let lowest = if history {
+            -(self.parser.callbacks().history.len() as i64)
+        } else {
+            0
+        };
+        self.find_from(re, lowest, since)
+    }
+
+    /// [`Screen::find`] for a waiter that searches again after every change: only what is new
+    /// since its previous search (`mark`, updated here) is searched: history lines added and
+    /// screen rows changed since, preceded by `context` lines (so that a match spanning
+    /// several lines is still found when its last lines are the new ones). The first search
+    /// covers everything, or with `since` only from the first line changed after it. A resize
+    /// or a screen reset makes the next search a first one. Call [`Screen::sync`] first.
+    pub fn find_new(
+        &self,
+        re: &regex::Regex,
+        history: bool,
+        since: Option<u64>,
+        mark: &mut Option<ScanMark>,
+        context: usize,
+    ) -> Option<Found> {
         let hooks = self.parser.callbacks();
         let hist = &hooks.history;
-        let range = if history {
-            ReadRange::History
-        } else {
-            ReadRange::Visible
+        let h = hist.len() as i64;
+        let lowest = if history { -h } else { 0 };
+        let first_row_after = |seq: u64| hooks.row_seq.iter().position(|&s| s > seq);
+        let first = match *mark {
+            Some(m) if m.generation == self.generation && hist.total() >= m.hist_total => {
+                let new_hist = ((hist.total() - m.hist_total) as i64).min(h);
+                let hist_first = (history && new_hist > 0).then_some(-new_hist);
+                let row_first = first_row_after(m.seq).map(|r| r as i64);
+                match (hist_first, row_first) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            _ => match since {
+                None => Some(lowest),
+                Some(s) => {
+                    let in_hist = if history {
+                        hist.first_after(s).map(|i| i as i64 - h)
+                    } else {
+                        None
+                    };
+                    in_hist.or_else(|| first_row_after(s).map(|r| r as i64))
+                }
+            },
+        };
+        *mark = Some(ScanMark {
+            generation: self.generation,
+            hist_total: hist.total(),
+            seq: hooks.pending_seq,
+        });
+        let start = (first? - context as i64).max(lowest);
+        self.find_from(re, start, since)
+    }
+
+    /// The search of [`Screen::find`] over lines `start..` (line numbers as in
+    /// [`Screen::lines`]) to the bottom of the screen.
+    fn find_from(&self, re: &regex::Regex, start: i64, since: Option<u64>) -> Option<Found> {
+        let hooks = self.parser.callbacks();
+        let hist = &hooks.history;
+        let range = ReadRange::Span {
+            start: Some(start),
+            end: None,
         };
         let lines = self.lines(range, false).ok()?;
         let h = hist.len() as i64;
@@ -752,6 +845,7 @@ impl Screen {
         }
         self.dirty = true;
         self.sync();
+        self.generation = next_generation();
     }
 
     /// (rows, cols).
@@ -1505,6 +1599,76 @@ mod tests {
             feed(&mut s, std::slice::from_ref(b));
         }
         assert_eq!(text(&s)[0], "日本é");
+    }
+
+    #[test]
+    fn incremental_search_sees_only_new_lines_but_finds_everything_new() {
+        let mut s = Screen::new(3, 20, 1000);
+        for i in 0..100 {
+            feed(&mut s, format!("line {i}\r\n").as_bytes());
+        }
+        let re = |p: &str| {
+            regex::RegexBuilder::new(p)
+                .multi_line(true)
+                .build()
+                .unwrap()
+        };
+        let mut mark = None;
+        // First search: everything.
+        assert_eq!(
+            s.find_new(&re("^line 5$"), true, None, &mut mark, 0)
+                .unwrap()
+                .row,
+            -93
+        );
+        let mut mark = None;
+        assert!(s
+            .find_new(&re("NEEDLE"), true, None, &mut mark, 0)
+            .is_none());
+        // Old lines are not searched again: a match there is not reported...
+        assert!(s
+            .find_new(&re("^line 5$"), true, None, &mut mark, 0)
+            .is_none());
+        // ...new ones are, in history and on screen, and a match spanning old and new lines
+        // with enough context.
+        feed(&mut s, b"NEEDLE\r\nx\r\ny\r\nz\r\n");
+        let f = s.find_new(&re("NEEDLE"), true, None, &mut mark, 0).unwrap();
+        assert_eq!(f.row, -2);
+        feed(&mut s, b"END");
+        let f = s.find_new(&re("z\nEND"), true, None, &mut mark, 1).unwrap();
+        assert_eq!(f.row, 1);
+        // A resize searches everything again.
+        s.resize(4, 20);
+        assert!(s
+            .find_new(&re("^line 5$"), true, None, &mut mark, 0)
+            .is_some());
+        // With `since` the first search starts at the first line changed after it.
+        let since = seq_now();
+        feed(&mut s, b"\r\nfresh\r\n");
+        let mut mark = None;
+        assert!(s
+            .find_new(&re("^line"), true, Some(since), &mut mark, 0)
+            .is_none());
+        let mut mark = None;
+        assert!(s
+            .find_new(&re("^fresh"), true, Some(since), &mut mark, 0)
+            .is_some());
+    }
+
+    #[test]
+    fn long_titles_are_cut() {
+        let mut s = Screen::new(2, 10, 0);
+        let mut b = b"\x1b]2;".to_vec();
+        b.extend("é".repeat(1_000_000).as_bytes());
+        b.extend(b"\x07ok");
+        feed(&mut s, &b);
+        let n = s.title().len();
+        assert!(
+            n <= MAX_TITLE_BYTES && n + 4 >= MAX_TITLE_BYTES,
+            "{n} bytes"
+        );
+        assert!(s.title().chars().all(|c| c == 'é'));
+        assert_eq!(text(&s)[0], "ok");
     }
 
     #[test]
