@@ -68,7 +68,8 @@ fn shows(rows: &[String], label: &str, badge: &str) -> bool {
         .any(|w| w[0].contains(label) && w[1].trim_start().starts_with(badge))
 }
 
-/// `work` with three named panes: `waiter` (bash at its prompt), `busy` (a busy loop, active)
+/// `work` with three named panes: `waiter` (a program asking a question, `waiting-input`; after
+/// the answer it becomes bash), `busy` (a busy loop, active)
 /// and `failed` (exited with status 3; the session keeps dead panes).
 fn fleet() -> Rig {
     let rig = Rig::empty();
@@ -81,13 +82,14 @@ fn fleet() -> Rig {
             "work",
             "--remain-on-exit",
             "--",
-            "bash",
-            "--norc",
-            "--noprofile",
+            "python3",
+            "-c",
+            "import os; input('continue? '); os.execvp('bash', ['bash', '--norc', '--noprofile'])",
         ])
         .trim()
         .to_owned();
-    rig.inner.wait_prompt(&p0);
+    rig.inner
+        .wait_screen(&p0, "the question", |s| s.contains("continue?"));
     rig.inner.ok(&["rename-pane", "-t", &p0, "waiter"]);
     let p1 = rig.inner.ok(&[
         "split-window",
@@ -179,7 +181,11 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
         "no BEL + OSC 9/777 for the notify in the client's output: {:?}",
         String::from_utf8_lossy(&std::fs::read(&log).unwrap_or_default())
     );
-    // A bell rung in a pane is forwarded the same way.
+    // A bell rung in a pane is forwarded the same way. (Answer the waiter's question first: it
+    // becomes bash.)
+    rig.type_line("o", "yes");
+    let waiter = rig.pane_named("waiter")["id"].as_str().unwrap().to_owned();
+    rig.inner.wait_prompt(&waiter);
     rig.type_line("o", "printf 'ding\\a\\n'");
     assert!(
         wait_until(DEADLINE, || wrote("\x1b]9;%0 waiter: bell\x07")),
@@ -220,7 +226,9 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
         rig.windows()
     );
     rig.wait_rows("o", "no sidebar", |r| {
-        !sidebar(r).iter().any(|l| l.contains("waiting-input"))
+        !sidebar(r)
+            .iter()
+            .any(|l| l.contains("waiting-input") || l.contains("at-prompt"))
     });
 }
 

@@ -37,12 +37,13 @@ pub fn shown_state(p: &PaneSummary) -> &str {
 }
 
 /// Badge colours (fg, bg) of a state name: attention white on red, waiting-input black on
-/// yellow, running black on green, idle black on blue, exited white on grey (red if it failed),
-/// anything else black on cyan.
+/// yellow (bold), at-prompt (a shell at its prompt) black on grey, running black on green, idle
+/// black on blue, exited white on grey (red if it failed), anything else black on cyan.
 pub fn badge_style(state: &str, failed: bool) -> CellStyle {
     let (fg, bg, flags) = match state {
         "attention" => (15, 1, CellStyle::BOLD),
         "waiting-input" => (0, 3, CellStyle::BOLD),
+        "at-prompt" => (0, 7, 0),
         "running" => (0, 2, 0),
         "idle" => (0, 4, 0),
         "exited" if failed => (15, 1, 0),
@@ -176,7 +177,8 @@ pub fn clean(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).collect()
 }
 
-/// The next pane to jump to from `current`: the panes waiting for input or with attention,
+/// The next pane to jump to from `current`: the panes waiting for input (`waiting-input`; a
+/// shell `at-prompt` waits for a command, not for an answer, and is left out) or with attention,
 /// oldest first (longest quiet first), the one after `current` in that order (wrapping), so
 /// pressing the key again visits each in turn.
 pub fn next_attention(panes: &[PaneSummary], current: Option<PaneId>) -> Option<PaneId> {

@@ -270,15 +270,17 @@ fn proc_info(pane: &crate::pane::Pane) -> ProcInfo {
 }
 
 /// How urgent a state is for the person watching: lower is more urgent (`attention` first,
-/// then `waiting-input`, `exited`, `running`, `idle`, then any other state name).
+/// then `waiting-input`, `exited`, `running`, `at-prompt` (a shell waiting for a command), `idle`,
+/// then any other state name).
 pub fn urgency(state: &str) -> u8 {
     match state {
         "attention" => 0,
         "waiting-input" => 1,
         "exited" => 2,
         "running" => 3,
-        "idle" => 4,
-        _ => 5,
+        "at-prompt" => 4,
+        "idle" => 5,
+        _ => 6,
     }
 }
 
