@@ -7,6 +7,7 @@ mod agent;
 mod api;
 mod attach;
 mod basics;
+mod continuity;
 mod faults;
 mod fuzz_protocol;
 mod hardening_client;

@@ -19,6 +19,7 @@ pub mod monitor;
 pub mod pane;
 pub mod registry;
 pub mod screen;
+pub mod snapshot;
 pub mod state;
 pub mod sync;
 

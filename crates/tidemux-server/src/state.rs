@@ -30,6 +30,8 @@ pub struct ServerState {
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
     shutdown: watch::Sender<bool>,
+    /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
+    pub continuity: crate::snapshot::Continuity,
 }
 
 impl ServerState {
@@ -45,6 +47,7 @@ impl ServerState {
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
+            continuity: Default::default(),
         })
     }
 

@@ -273,6 +273,18 @@ pub enum Command {
     /// Kill every pane and stop the server.
     #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
+    /// Rebuild the sessions of the last snapshot after a crash or reboot (docs/continuity.md).
+    #[command(
+        after_help = "Examples:\n  tidemux resurrect --dry-run     # what would be restored, pane by pane\n  tidemux resurrect               # start a server with the saved sessions"
+    )]
+    Resurrect {
+        /// Print what would be restored; start nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Snapshot to read instead of $XDG_STATE_HOME/tidemux/NAME.snapshot.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
     /// Rename a session.
     #[command(
         visible_alias = "rename",
@@ -463,6 +475,9 @@ pub struct ServerArgs {
     /// $XDG_STATE_HOME/tidemux/NAME.log.
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Rebuild the sessions of this snapshot before listening (used by `tidemux resurrect`).
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub resurrect: Option<PathBuf>,
 }
 
 /// `wait` options.

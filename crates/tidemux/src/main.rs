@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod fallback;
 mod install;
 mod logging;
 mod output;

@@ -90,7 +90,7 @@ fn default_shell() -> String {
 
 /// argv for a spawn: the default shell, a single string with shell syntax through `/bin/sh -c`
 /// (as tmux does), or the words as given.
-fn argv_of(command: &[String]) -> Vec<String> {
+pub(crate) fn argv_of(command: &[String]) -> Vec<String> {
     match command {
         [] => vec![default_shell()],
         [one]
@@ -181,7 +181,17 @@ fn start_pane(
         history_limit,
         activity: Arc::clone(&state.activity),
     };
-    Pane::spawn(spec, state.observer()).map_err(|e| CmdError::failed(e.to_string()))
+    let cwd = spec.cwd.clone();
+    let pane = Pane::spawn(spec, state.observer()).map_err(|e| CmdError::failed(e.to_string()))?;
+    state.continuity.record_spawn(
+        id,
+        crate::snapshot::SpawnRecord {
+            command: spawn.command.clone(),
+            env: spawn.env.clone(),
+            cwd,
+        },
+    );
+    Ok(pane)
 }
 
 fn check_name(kind: &str, name: &str) -> CmdResult<()> {

@@ -5,10 +5,12 @@
 //! - [`list`]: list-sessions, list-windows, list-panes.
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
+//! - [`resurrect`]: `tidemux resurrect` (rebuild sessions from a snapshot).
 
 mod io;
 mod list;
 mod misc;
+mod resurrect;
 mod session;
 mod sync;
 
@@ -91,6 +93,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::KillWindow(_) => "kill-window",
             Command::KillSession(_) => "kill-session",
             Command::KillServer => "kill-server",
+            Command::Resurrect { .. } => "resurrect",
             Command::RenameSession { .. } => "rename-session",
             Command::RenameWindow { .. } => "rename-window",
             Command::RenamePane { .. } => "rename-pane",
@@ -156,7 +159,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 spawn: Default::default(),
             },
         ),
-        Some(Command::Server(a)) => misc::server(&ctx, a.log_file),
+        Some(Command::Server(a)) => misc::server(&ctx, a.log_file, a.resurrect),
+        Some(Command::Resurrect { dry_run, file }) => resurrect::run(&ctx, dry_run, file),
         Some(Command::NewSession(a)) => session::new_session(&ctx, a),
         Some(Command::NewWindow {
             target,
