@@ -75,6 +75,9 @@ def _env():
     env["HISTFILE"] = "/dev/null"
     env.setdefault("TERM", "xterm-256color")
     env.setdefault("SHELL", "/bin/sh")
+    # Server logs beside the temp-dir sockets (deleted with them), not one file per run in
+    # ~/.local/state/tidemux/.
+    env["TIDEMUX_LOG_BESIDE_SOCKET"] = "1"
     return env
 
 

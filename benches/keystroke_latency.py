@@ -96,6 +96,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="tdm-keylat")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "TIDEMUX"))}
     env["TERM"] = "xterm-256color"
+    env["TIDEMUX_LOG_BESIDE_SOCKET"] = "1"  # the server log goes with the temp dir
     results = {}
     # bare
     pid, fd = spawn(["cat"], env)

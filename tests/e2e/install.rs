@@ -510,3 +510,67 @@ fn a_full_disk_never_stops_the_server() {
     drop(s);
     drop(fs);
 }
+
+/// Every `TIDEMUX_*` variable the code reads is in `--help` (test hooks, `TIDEMUX_TEST_*`,
+/// excepted).
+#[test]
+fn help_lists_every_environment_variable_the_code_reads() {
+    fn walk(dir: &Path, found: &mut std::collections::BTreeSet<String>) {
+        for e in std::fs::read_dir(dir)
+            .expect("read_dir")
+            .filter_map(Result::ok)
+        {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, found);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                for part in text.split("\"TIDEMUX_").skip(1) {
+                    let name: String = part
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                        .collect();
+                    if part[name.len()..].starts_with('"') && !name.starts_with("TEST_") {
+                        found.insert(format!("TIDEMUX_{name}"));
+                    }
+                }
+            }
+        }
+    }
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut found = std::collections::BTreeSet::new();
+    for c in [
+        "tidemux",
+        "tidemux-client",
+        "tidemux-server",
+        "tidemux-proto",
+    ] {
+        walk(&crates.join(c).join("src"), &mut found);
+    }
+    assert!(found.contains("TIDEMUX_SOCKET"), "{found:?}");
+    let d = tempfile::tempdir().expect("tempdir");
+    let help = offline(d.path(), &["--help"]).stdout;
+    for v in &found {
+        assert!(help.contains(v.as_str()), "--help does not mention {v}");
+    }
+}
+
+/// The server's own start-up error reaches the command that started it (its stderr is a pipe
+/// to that command, not a log file).
+#[test]
+fn a_server_that_cannot_start_says_why() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let o: Out = Command::new(exe())
+        .args(["-S", "/proc/tidemux-no-such-dir/sock", "new", "-d"])
+        .env("XDG_STATE_HOME", d.path().join("state"))
+        .env_remove("TIDEMUX")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("server exited") && o.stderr.contains("cannot listen on"),
+        "{o:?}"
+    );
+}

@@ -4,7 +4,7 @@
 //! environment the server inherits from the client that starts it):
 //! 1. `$TIDEMUX_LOG_FILE` (non-empty): that file; `-` means the server's standard error;
 //! 2. `$TIDEMUX_LOG_BESIDE_SOCKET` set to anything but `""` or `0`: `SOCKET.log` beside the
-//!    socket (the layout before 0.1 kept it there for every socket);
+//!    socket (where every server used to log);
 //! 3. otherwise the state directory, `$XDG_STATE_HOME/tidemux` (default
 //!    `~/.local/state/tidemux`; with no usable home, the per-user socket directory), in a file
 //!    named after the socket: `NAME.log` for a socket in the per-user socket directory (`-L NAME`,
@@ -92,7 +92,12 @@ pub fn log_target(socket: &Path) -> LogTarget {
         if f == "-" {
             return LogTarget::Stderr;
         }
-        return LogTarget::File(PathBuf::from(f));
+        let f = PathBuf::from(f);
+        // Relative to the directory of the command that starts the server.
+        return LogTarget::File(match std::env::current_dir() {
+            Ok(d) if f.is_relative() => d.join(f),
+            _ => f,
+        });
     }
     if env_nonempty("TIDEMUX_LOG_BESIDE_SOCKET").is_some_and(|v| v != "0") {
         let mut s = socket.as_os_str().to_owned();

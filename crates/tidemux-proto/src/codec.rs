@@ -78,7 +78,7 @@ pub enum CodecError {
     #[error("not a tidemux peer (bad handshake magic {0:02x?})")]
     BadMagic([u8; 4]),
     /// A line grew past its limit before its newline.
-    #[error("message of more than {0} bytes exceeds the limit of {MAX_FRAME_LEN} bytes")]
+    #[error("message of {0} bytes or more exceeds the limit of {MAX_FRAME_LEN} bytes")]
     TooLarge(u64),
     /// The line did not decode as the expected type.
     #[error("malformed message: {0}")]
@@ -755,6 +755,28 @@ mod tests {
         );
         let f = encode_reply(Some(2), &Response::Exists(true)).unwrap();
         assert_eq!(decode_reply(&f).unwrap(), (Some(2), Response::Exists(true)));
+    }
+
+    #[test]
+    fn a_partial_line_costs_what_arrived() {
+        // The peer sends 3 bytes of a line and closes: closed, having allocated one read.
+        let mut lr = LineReader::new(MAX_FRAME_LEN as usize);
+        let mut cur = std::io::Cursor::new(b"abc".to_vec());
+        assert!(matches!(
+            lr.read_line(&mut cur, READ_CHUNK),
+            Err(CodecError::Closed)
+        ));
+        assert_eq!(lr.pending(), 3);
+        assert!(lr.buf.capacity() <= 2 * READ_CHUNK);
+        // A big line's memory is given back once it has been taken.
+        let mut lr = LineReader::new(MAX_FRAME_LEN as usize);
+        lr.feed(&vec![b'x'; 8 * READ_CHUNK]);
+        lr.feed(b"\n");
+        assert_eq!(
+            lr.take_line().unwrap().map(|l| l.len()),
+            Some(8 * READ_CHUNK)
+        );
+        assert!(lr.buf.capacity() <= READ_CHUNK);
     }
 
     #[test]

@@ -422,7 +422,8 @@ pub struct WaitSpec {
 pub struct WaitOutcome {
     /// The pane.
     pub pane: PaneId,
-    /// The condition that fired (`text`, `idle`, `exit`, `prompt`, `state`), `null` on timeout.
+    /// The condition that fired (`text`, `idle`, `exit`, `prompt`, `state`), or `pane-closed`
+    /// when the pane closed before any held; `null` on timeout.
     pub condition: Option<String>,
     /// The wait gave up.
     pub timed_out: bool,

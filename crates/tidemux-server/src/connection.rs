@@ -302,13 +302,15 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                 .await;
             }
             // Whatever a request waits for (a delay, a condition, a channel, a pane's input
-            // queue), a client that goes away ends it: nothing is held for the dead.
+            // queue), a client that goes away ends it: nothing is held for the dead. Biased:
+            // a request that needs no wait completes even if its client already hung up.
             request => {
                 let env = Envelope {
                     caller_pane: rpc.caller_pane,
                     request,
                 };
                 tokio::select! {
+                    biased;
                     r = dispatch(state, env, std::future::pending()) => r,
                     () = incoming.closed() => return Err(CodecError::Closed),
                 }

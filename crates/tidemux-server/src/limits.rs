@@ -65,6 +65,10 @@ pub fn truncate_name(mut name: String) -> String {
     name
 }
 
+/// Largest `new-session --history-limit`, in lines (the history's memory is proportional to
+/// it).
+pub const MAX_HISTORY_LIMIT: u32 = 1_000_000;
+
 /// Longest `notify` message, in bytes.
 pub const MAX_MESSAGE: usize = 4096;
 

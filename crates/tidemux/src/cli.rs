@@ -24,6 +24,7 @@ Environment:
                       ~/.local/state/tidemux/), rotated at 10 MiB to NAME.log.1
   TIDEMUX_LOG_FILE    server log file instead (- for stderr)
   TIDEMUX_LOG_BESIDE_SOCKET=1  server log in SOCKET.log beside the socket instead
+  TIDEMUX_MAX_CONNECTIONS  server's cap on open connections (default 512)
   SHELL               program of a new pane when no command is given
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane

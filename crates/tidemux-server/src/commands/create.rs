@@ -264,6 +264,15 @@ fn created(reg: &Registry, sid: SessionId, wid: WindowId, pane: &Pane) -> Respon
 /// `new-session`.
 pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
     let (cols, rows) = check_size(ns.cols, ns.rows)?;
+    if let Some(h) = ns
+        .history_limit
+        .filter(|h| *h > crate::limits::MAX_HISTORY_LIMIT)
+    {
+        return Err(CmdError::invalid(format!(
+            "bad history limit {h}: at most {} lines",
+            crate::limits::MAX_HISTORY_LIMIT
+        )));
+    }
     let history = ns.history_limit.map_or(DEFAULT_HISTORY, |h| h as usize);
     let mut reg = state.registry();
     let name = match &ns.name {

@@ -20,6 +20,15 @@ pub fn server(
     if let Some(w) = crate::logging::init(&target) {
         // Seen by the client that started this server; never fatal.
         let _ = writeln!(std::io::stderr(), "tidemux: server: {w}");
+    } else if let tidemux_client::LogTarget::File(p) = &target {
+        // Run by hand in a terminal: say where the log is.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "tidemux: server: logging to {}",
+                p.display()
+            );
+        }
     }
     let resurrect = match resurrect {
         Some(p) => Some(super::resurrect::load(&p)?),
