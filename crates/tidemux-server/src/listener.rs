@@ -118,7 +118,18 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
             .snapshot
             .clone()
             .map(|p| tokio::spawn(crate::snapshot::writer(Arc::clone(&state), p)));
-        accept_loop(&state, listener).await;
+        accept_loop(&state, &listener).await;
+        // Unlink the socket while still listening, then close without letting interprocess
+        // unlink it again. While we listen, a new server's stale-socket check finds us alive and
+        // never removes the path; once we have unlinked it, the path is free for a new server and
+        // closing our descriptor no longer touches it. (interprocess's own reclaim closes first
+        // and unlinks after: a new server bound in between lost its socket.)
+        let mut listener = listener;
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(socket = %path.display(), "cannot remove the socket: {e}");
+        }
+        listener.do_not_reclaim_name_on_drop();
+        drop(listener);
         monitor.abort();
         if let Some(s) = snapshots {
             s.abort();
@@ -143,9 +154,9 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    // The socket file is already gone: interprocess unlinks it when the listener is dropped,
-    // the moment the accept loop ends. Removing the path again here would delete the socket of
-    // a new server started since (`kill-server` replies before this server is done).
+    // The socket file is already gone: it was unlinked while the listener was still open, the
+    // moment the accept loop ended. Removing the path again here would delete the socket of a
+    // new server started since (`kill-server` replies before this server is done).
     tracing::info!("server exiting");
     rt.shutdown_background();
     result
@@ -193,7 +204,7 @@ impl RateLimited {
 /// First and longest pause after a failed `accept` (EMFILE and the like), doubling between.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
 
-async fn accept_loop(state: &Arc<ServerState>, listener: LocalSocketListener) {
+async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) {
     let mut shutdown = state.shutdown_requested();
     let my_uid = rustix::process::geteuid().as_raw();
     let open = Arc::new(AtomicUsize::new(0));
