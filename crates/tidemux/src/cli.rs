@@ -25,6 +25,11 @@ Environment:
   TIDEMUX_LOG_FILE    server log file instead (- for stderr)
   TIDEMUX_LOG_BESIDE_SOCKET=1  server log in SOCKET.log beside the socket instead
   TIDEMUX_MAX_CONNECTIONS  server's cap on open connections (default 512)
+  TIDEMUX_SNAPSHOT=0  server writes no snapshots for resurrect (docs/continuity.md)
+  TIDEMUX_SNAPSHOT_LINES, TIDEMUX_SNAPSHOT_EVERY_MS  history lines per pane in a snapshot
+                      (default 2000), period of snapshots (default 60000 ms)
+  TIDEMUX_RESURRECT_COMMANDS  commands resurrect re-runs (default: docs/resurrect.md)
+  TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)
   SHELL               program of a new pane when no command is given
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane

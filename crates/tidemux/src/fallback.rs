@@ -15,6 +15,19 @@ use std::os::unix::process::CommandExt;
 /// Environment variable marking a re-run by the fallback.
 pub const FALLBACK_FROM: &str = "TIDEMUX_FALLBACK_FROM";
 
+/// Whether `pid` runs a tidemux server: its binary's name contains `tidemux` and its
+/// arguments include `server` (as every auto-started server's do). Guards the fallback against
+/// running whatever else answers on a socket.
+fn is_tidemux_server(pid: u32) -> bool {
+    let named = std::fs::read_link(format!("/proc/{pid}/exe"))
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .is_some_and(|n| n.contains("tidemux"));
+    let serves = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|c| c.split(|&b| b == 0).skip(1).any(|a| a == b"server"));
+    named && serves
+}
+
 /// Re-runs this command line with the server's binary. Returns only when that is not possible
 /// (no pid, already a fallback, exec failed), with the reason to add to the error.
 pub fn rerun_with_server_binary(server_pid: Option<u32>, client: u32, server: u32) -> String {
@@ -25,6 +38,9 @@ pub fn rerun_with_server_binary(server_pid: Option<u32>, client: u32, server: u3
         return " (the server's pid is unknown, so its binary cannot be used instead)".into();
     };
     let exe = format!("/proc/{pid}/exe");
+    if !is_tidemux_server(pid) {
+        return format!(" (pid {pid} is not a tidemux server, so its binary is not run instead)");
+    }
     let mut args = std::env::args_os();
     let argv0 = args.next().unwrap_or_else(|| "tidemux".into());
     let (age, hint) = if server < client {

@@ -31,6 +31,9 @@ pub const DEFAULT_LINES: usize = 2000;
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(60);
 /// Quiet time after a model change before the snapshot is written.
 pub const DEBOUNCE: Duration = Duration::from_millis(500);
+/// Least time between two snapshots caused by model changes (a script changing the model
+/// every second does not rewrite every pane's history every second).
+pub const MIN_GAP: Duration = Duration::from_secs(5);
 
 /// What a pane was started with (the pane itself keeps only a display string).
 #[derive(Debug, Clone, Default)]
@@ -246,28 +249,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Takes and writes one snapshot, unless the server has no session (a snapshot of nothing
 /// would overwrite the one worth resurrecting).
 pub async fn save_now(state: &Arc<ServerState>, path: &Path) {
+    let started = std::time::Instant::now();
     let snap = take(state, history_lines());
+    let took_us = started.elapsed().as_micros() as u64;
     if snap.sessions.is_empty() {
         return;
     }
-    let bytes = format::encode(&snap);
     let path = path.to_owned();
-    let r = tokio::task::spawn_blocking(move || write_atomic(&path, &bytes).map(|()| path)).await;
+    let r = tokio::task::spawn_blocking(move || {
+        let bytes = format::encode(&snap);
+        write_atomic(&path, &bytes).map(|()| (path, bytes.len()))
+    })
+    .await;
     match r {
-        Ok(Ok(p)) => tracing::debug!(path = %p.display(), "snapshot written"),
+        Ok(Ok((p, len))) => tracing::debug!(
+            path = %p.display(),
+            bytes = len,
+            take_us = took_us,
+            total_us = started.elapsed().as_micros() as u64,
+            "snapshot written"
+        ),
         Ok(Err(e)) => tracing::warn!("cannot write the snapshot: {e}"),
         Err(e) => tracing::warn!("snapshot task failed: {e}"),
     }
 }
 
-/// Runs until the server stops: writes a snapshot [`DEBOUNCE`] after the model last changed,
-/// and every [`DEFAULT_EVERY`] (or `$TIDEMUX_SNAPSHOT_EVERY_MS`) regardless.
+/// Runs until the server stops: writes a snapshot [`DEBOUNCE`] after the model last changed
+/// (at most one per [`MIN_GAP`], or per period when that is shorter), and every
+/// [`DEFAULT_EVERY`] (or `$TIDEMUX_SNAPSHOT_EVERY_MS`) regardless.
 pub async fn writer(state: Arc<ServerState>, path: PathBuf) {
     let mut model = state.model.subscribe();
     let period = every();
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
+    let gap = MIN_GAP.min(period);
+    let now = tokio::time::Instant::now();
+    let mut last = now.checked_sub(gap).unwrap_or(now);
     loop {
         tokio::select! {
             r = model.changed() => {
@@ -281,9 +299,11 @@ pub async fn writer(state: Arc<ServerState>, path: PathBuf) {
                         r = model.changed() => if r.is_err() { return },
                     }
                 }
+                tokio::time::sleep_until(last + gap).await;
             }
             _ = tick.tick() => {}
         }
         save_now(&state, &path).await;
+        last = tokio::time::Instant::now();
     }
 }
