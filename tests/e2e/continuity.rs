@@ -323,3 +323,58 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     assert_eq!(o.code, 1, "{o:?}");
     assert!(o.stderr.contains("protocol version mismatch"), "{o:?}");
 }
+
+#[test]
+fn resurrect_on_start_and_kill_server_keeps_the_snapshot() {
+    let s = Server::new();
+    ok(
+        &s,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "keep",
+            "-n",
+            "main",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    );
+    s.wait_prompt("keep");
+    ok(&s, &["send", "-t", "keep", "--enter", "echo KEEP-ME"]);
+    s.wait_text("keep", "\nKEEP-ME");
+    assert!(
+        wait_until(DEADLINE, || snapshot_file(&s)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .is_some_and(|t| t.contains("KEEP-ME"))),
+        "no snapshot with the output"
+    );
+    // kill-server leaves no session: the snapshot worth resurrecting is not overwritten.
+    let pid = s.pid().expect("pid");
+    ok(&s, &["kill-server"]);
+    assert!(wait_until(DEADLINE, || !process_alive(pid)));
+    let file = snapshot_file(&s).expect("snapshot kept");
+    assert!(std::fs::read_to_string(&file)
+        .expect("read")
+        .contains("KEEP-ME"));
+    // Without the variable a first use starts empty; with it, the sessions come back first.
+    let o: Out = cmd(&s)
+        .env("TIDEMUX_RESURRECT_ON_START", "1")
+        .args(["new-session", "-d", "-s", "fresh", "--", "sh"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    let ls = s.ok(&["list-sessions"]);
+    assert!(
+        ls.contains("keep: 1 windows") && ls.contains("fresh: 1 windows"),
+        "{ls}"
+    );
+    let h = s.ok(&["read-screen", "-t", "keep:main", "--history"]);
+    assert!(
+        h.contains("\nKEEP-ME") && h.contains("--- tidemux: saved 20"),
+        "{h}"
+    );
+}

@@ -41,10 +41,11 @@ impl Ctx {
         let caller = tidemux_client::caller_pane(&self.socket);
         let exe = std::env::current_exe()
             .map_err(|e| Failure::new("failed", format!("cannot find own executable: {e}")))?;
-        Ok(tidemux_client::connect_or_start(
+        Ok(tidemux_client::autostart::connect_or_start_with(
             &self.socket,
             caller,
             &exe,
+            &resurrect::on_start_args(&self.socket),
         )?)
     }
 

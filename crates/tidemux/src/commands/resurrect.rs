@@ -33,6 +33,27 @@ pub fn load(path: &Path) -> Result<format::Snapshot, Failure> {
     })
 }
 
+/// Server arguments for a server started on first use: `--resurrect FILE` when
+/// `$TIDEMUX_RESURRECT_ON_START` is `1`/`on`/`yes` and the socket's snapshot exists and is
+/// sound (a damaged one is reported on stderr and the server starts empty; the file is kept).
+pub fn on_start_args(socket: &Path) -> Vec<std::ffi::OsString> {
+    let on = matches!(
+        std::env::var("TIDEMUX_RESURRECT_ON_START").ok().as_deref(),
+        Some("1" | "on" | "yes")
+    );
+    let path = tidemux_client::logfile::snapshot_path(socket);
+    if !on || !path.exists() {
+        return Vec::new();
+    }
+    match load(&path) {
+        Ok(_) => vec!["--resurrect".into(), path.into_os_string()],
+        Err(f) => {
+            eprintln!("tidemux: resurrect-on-start: {}", f.message);
+            Vec::new()
+        }
+    }
+}
+
 /// Runs `resurrect`.
 pub fn run(ctx: &Ctx, dry_run: bool, file: Option<PathBuf>) -> Result<(), Failure> {
     let path = file.unwrap_or_else(|| tidemux_client::logfile::snapshot_path(&ctx.socket));
