@@ -115,11 +115,14 @@ fn layout_snap(l: &crate::layout::Layout, pos: &BTreeMap<PaneId, usize>) -> Layo
     }
 }
 
-/// The model now, with the last `lines` lines of each pane's history and screen.
+/// The model now, with the last `lines` lines of each pane's history and screen. The registry
+/// lock is held only to copy the structure; histories are read afterwards, one pane lock at a
+/// time.
 pub fn take(state: &ServerState, lines: usize) -> Snapshot {
     let reg = state.registry();
     state.continuity.prune(&reg);
     let mut sessions = Vec::new();
+    let mut later: Vec<(usize, usize, usize, Arc<crate::pane::Pane>)> = Vec::new();
     for s in reg.sessions.values() {
         let mut windows = Vec::new();
         for wid in s.windows.values() {
@@ -131,7 +134,13 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
                 order.iter().enumerate().map(|(i, p)| (*p, i)).collect();
             let panes = order
                 .iter()
-                .map(|id| pane_snap(state, &reg, *id, lines))
+                .enumerate()
+                .map(|(i, id)| {
+                    if let Some(e) = reg.panes.get(id) {
+                        later.push((sessions.len(), windows.len(), i, Arc::clone(&e.pane)));
+                    }
+                    pane_snap(state, &reg, *id)
+                })
                 .collect();
             windows.push(WindowSnap {
                 index: w.index,
@@ -145,6 +154,7 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
             });
         }
         if windows.is_empty() {
+            later.retain(|(si, ..)| *si != sessions.len());
             continue;
         }
         sessions.push(SessionSnap {
@@ -157,6 +167,12 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
             windows,
         });
     }
+    drop(reg);
+    if lines > 0 {
+        for (si, wi, pi, pane) in later {
+            sessions[si].windows[wi].panes[pi].history = history_of(&pane, lines);
+        }
+    }
     Snapshot {
         saved_at: now_unix(),
         server_version: env!("CARGO_PKG_VERSION").into(),
@@ -165,44 +181,43 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
     }
 }
 
-fn pane_snap(state: &ServerState, reg: &Registry, id: PaneId, lines: usize) -> PaneSnap {
+fn pane_snap(state: &ServerState, reg: &Registry, id: PaneId) -> PaneSnap {
     let rec = state.continuity.record(id).unwrap_or_default();
     let entry = reg.panes.get(&id);
     let cwd = entry
         .and_then(|e| e.pane.pid)
         .and_then(crate::pane::proc::cwd)
         .unwrap_or_else(|| rec.cwd.to_string_lossy().into_owned());
-    let history = match entry {
-        Some(e) if lines > 0 => {
-            let st = e.pane.state();
-            let (hist, _, _) = st.screen.history_stats();
-            let (rows, _) = st.screen.size();
-            let want = lines.min(u32::MAX as usize) as u32;
-            let mut out = st
-                .screen
-                .lines(ReadRange::Lines(want), false)
-                .map(|l| l.lines)
-                .unwrap_or_default();
-            drop(st);
-            while out.last().is_some_and(|l| l.trim().is_empty()) {
-                out.pop();
-            }
-            // Lines beyond N (visible rows when history is short) are dropped oldest first.
-            let keep = lines.max(1).min(hist + usize::from(rows));
-            if out.len() > keep {
-                out.drain(..out.len() - keep);
-            }
-            out.into_iter().map(|l| l.trim_end().to_owned()).collect()
-        }
-        _ => Vec::new(),
-    };
     PaneSnap {
         name: entry.and_then(|e| e.name.clone()),
         command: rec.command,
         cwd,
         env: rec.env,
-        history,
+        history: Vec::new(),
     }
+}
+
+/// The last `lines` lines of history and screen of a pane, plain text, trailing blanks cut.
+fn history_of(pane: &crate::pane::Pane, lines: usize) -> Vec<String> {
+    let st = pane.state();
+    let (hist, _, _) = st.screen.history_stats();
+    let (rows, _) = st.screen.size();
+    let want = lines.min(u32::MAX as usize) as u32;
+    let mut out = st
+        .screen
+        .lines(ReadRange::Lines(want), false)
+        .map(|l| l.lines)
+        .unwrap_or_default();
+    drop(st);
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    // Lines beyond N (visible rows when history is short) are dropped oldest first.
+    let keep = lines.max(1).min(hist + usize::from(rows));
+    if out.len() > keep {
+        out.drain(..out.len() - keep);
+    }
+    out.into_iter().map(|l| l.trim_end().to_owned()).collect()
 }
 
 /// Writes `bytes` to `path` atomically: a temp file beside it (mode 0600), fsync, rename, fsync
@@ -250,19 +265,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// would overwrite the one worth resurrecting).
 pub async fn save_now(state: &Arc<ServerState>, path: &Path) {
     let started = std::time::Instant::now();
-    let snap = take(state, history_lines());
-    let took_us = started.elapsed().as_micros() as u64;
-    if snap.sessions.is_empty() {
-        return;
-    }
     let path = path.to_owned();
+    let state = Arc::clone(state);
+    // Off the runtime's threads: reading every pane's history takes milliseconds per pane.
     let r = tokio::task::spawn_blocking(move || {
+        let snap = take(&state, history_lines());
+        let took_us = started.elapsed().as_micros() as u64;
+        if snap.sessions.is_empty() {
+            return Ok(None);
+        }
         let bytes = format::encode(&snap);
-        write_atomic(&path, &bytes).map(|()| (path, bytes.len()))
+        write_atomic(&path, &bytes).map(|()| Some((path, bytes.len(), took_us)))
     })
     .await;
     match r {
-        Ok(Ok((p, len))) => tracing::debug!(
+        Ok(Ok(None)) => {}
+        Ok(Ok(Some((p, len, took_us)))) => tracing::debug!(
             path = %p.display(),
             bytes = len,
             take_us = took_us,
