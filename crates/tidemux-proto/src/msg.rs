@@ -80,6 +80,13 @@ pub struct Spawn {
     pub client_cwd: Option<String>,
     /// Extra environment, `KEY=VALUE` pairs already split.
     pub env: Vec<(String, String)>,
+    /// `-P -F`: a format expanded for the new pane into [`Created::text`] (`docs/formats.md`).
+    #[serde(default)]
+    pub print_format: Option<String>,
+    /// `--remain-on-exit` on new-window / split-window: sets the new window's (or pane's)
+    /// `remain-on-exit` option before the process can exit.
+    #[serde(default)]
+    pub remain_on_exit: bool,
 }
 
 /// Direction of a split.
@@ -388,6 +395,261 @@ pub enum Request {
     /// The attached client of this connection detaches: the server answers
     /// `Response::Detached("detached")` with the `Attach` id and closes the connection.
     AttachDetach,
+    /// tmux `display-message`: expand `message` as a format for the target (reply `Text`);
+    /// without `print`, also show it on the status line of the session's attached clients.
+    DisplayMessage {
+        /// Pane, window or session the variables describe.
+        #[serde(default)]
+        target: Target,
+        /// The format (`docs/formats.md`).
+        #[serde(default)]
+        message: String,
+        /// `-p`: only return the text.
+        #[serde(default)]
+        print: bool,
+        /// `-a`: return every variable as `NAME=VALUE` lines instead (reply `Lines`).
+        #[serde(default)]
+        all: bool,
+        /// `-d`: how long the status line shows it, ms (default 750, tmux `display-time`).
+        #[serde(default)]
+        duration_ms: Option<u64>,
+    },
+    /// A listing expanded through a format and/or filtered (`list-* -F/-f`); reply `Lines`.
+    FormatList {
+        /// What to list.
+        #[serde(default)]
+        scope: ListScope,
+        /// As for `ListWindows`/`ListPanes` (ignored for sessions).
+        #[serde(default)]
+        target: Target,
+        /// Every session's windows / every pane on the server.
+        #[serde(default)]
+        all: bool,
+        /// Format of each line.
+        #[serde(default)]
+        format: String,
+        /// Only objects for which this format expands to true (not empty, not `0`).
+        #[serde(default)]
+        filter: Option<String>,
+    },
+    /// tmux `set-option` (`set`, `setw`): reply `Ok`.
+    SetOption {
+        /// Session, window or pane whose options change (default: the current one).
+        #[serde(default)]
+        target: Target,
+        /// Option name, `name[N]` for an array item, `@name` for a user option; expanded as
+        /// a format first.
+        #[serde(default)]
+        option: String,
+        /// New value; `None` toggles a flag (or two-way choice).
+        #[serde(default)]
+        value: Option<String>,
+        /// Flags.
+        #[serde(default)]
+        flags: OptionFlags,
+    },
+    /// tmux `show-options` (`show`, `showw`): reply `Lines`.
+    ShowOptions {
+        /// Session, window or pane whose options to show.
+        #[serde(default)]
+        target: Target,
+        /// One option (or all when `None`).
+        #[serde(default)]
+        option: Option<String>,
+        /// Flags.
+        #[serde(default)]
+        flags: OptionFlags,
+    },
+    /// tmux `set-buffer` / `load-buffer`: set (or with `append`, extend) a paste buffer, or
+    /// rename one with `rename`. Reply `Ok`.
+    SetBuffer {
+        /// Buffer name (`-b`); `None` makes a new automatic buffer (or, with `rename` or
+        /// `append`, uses the newest).
+        #[serde(default)]
+        name: Option<String>,
+        /// Contents, exact bytes.
+        #[serde(default)]
+        data: Vec<u8>,
+        /// `-a`: append to the buffer.
+        #[serde(default)]
+        append: bool,
+        /// `-n NEW`: rename the buffer instead.
+        #[serde(default)]
+        rename: Option<String>,
+    },
+    /// tmux `delete-buffer [-b NAME]` (default the newest). Reply `Ok`.
+    DeleteBuffer {
+        /// Buffer name.
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// A buffer's contents (`show-buffer`, `save-buffer`): reply `Bytes`.
+    ShowBuffer {
+        /// Buffer name (default the newest).
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// `list-buffers`: reply `Buffers`, newest first.
+    ListBuffers,
+    /// tmux `paste-buffer`: write a buffer into a pane. Reply `Ok`.
+    PasteBuffer {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Buffer name (default the newest).
+        #[serde(default)]
+        name: Option<String>,
+        /// `-d`: delete the buffer afterwards.
+        #[serde(default)]
+        delete: bool,
+        /// `-p`: bracketed paste when the program asked for it.
+        #[serde(default)]
+        bracket: bool,
+        /// `-r`: keep line feeds (the default separator becomes `\n`).
+        #[serde(default)]
+        keep_lf: bool,
+        /// `-s SEP`: what replaces each line feed (default `\r`).
+        #[serde(default)]
+        separator: Option<String>,
+    },
+    /// tmux `set-environment`: reply `Ok`.
+    SetEnvironment {
+        /// Session (ignored with `global`).
+        #[serde(default)]
+        target: Target,
+        /// Variable name.
+        #[serde(default)]
+        name: String,
+        /// Value (required unless `unset` or `remove`).
+        #[serde(default)]
+        value: Option<String>,
+        /// `-g`: the global environment.
+        #[serde(default)]
+        global: bool,
+        /// `-u`: unset (a session's is then inherited again).
+        #[serde(default)]
+        unset: bool,
+        /// `-r`: remove it from new processes' environment.
+        #[serde(default)]
+        remove: bool,
+        /// `-h`: a hidden variable.
+        #[serde(default)]
+        hidden: bool,
+        /// `-F`: expand the value as a format first.
+        #[serde(default)]
+        format: bool,
+    },
+    /// tmux `show-environment`: reply `Lines`.
+    ShowEnvironment {
+        /// Session (ignored with `global`).
+        #[serde(default)]
+        target: Target,
+        /// One variable (all when `None`).
+        #[serde(default)]
+        name: Option<String>,
+        /// `-g`: the global environment.
+        #[serde(default)]
+        global: bool,
+        /// `-h`: hidden variables only.
+        #[serde(default)]
+        hidden: bool,
+        /// `-s`: as shell commands.
+        #[serde(default)]
+        shell: bool,
+    },
+    /// tmux `wait-for -L` (lock the channel, waiting while another holds it) or `-U`
+    /// (`unlock`: release it to the next in line). Reply `Ok`.
+    WaitForLock {
+        /// Channel name.
+        #[serde(default)]
+        channel: String,
+        /// `-U` instead of `-L`.
+        #[serde(default)]
+        unlock: bool,
+        /// Give up waiting for the lock after this many milliseconds.
+        #[serde(default)]
+        timeout_ms: Option<u64>,
+    },
+    /// `kill-pane -a`, `kill-window -a`, `kill-session -a`: kill every other pane of the
+    /// target's window, window of its session, or session. Reply `Ok`.
+    KillOthers {
+        /// What to kill.
+        #[serde(default)]
+        scope: KillScope,
+        /// The one to keep.
+        #[serde(default)]
+        target: Target,
+    },
+}
+
+/// What a [`Request::KillOthers`] kills.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum KillScope {
+    /// Panes of the window.
+    #[default]
+    Pane,
+    /// Windows of the session.
+    Window,
+    /// Sessions of the server.
+    Session,
+}
+
+/// Flags of `set-option` and `show-options` (tmux's letters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OptionFlags {
+    /// `-g`: the global value.
+    #[serde(default)]
+    pub global: bool,
+    /// `-s`: server options.
+    #[serde(default)]
+    pub server: bool,
+    /// `-w` (or `setw`/`showw`): window options.
+    #[serde(default)]
+    pub window: bool,
+    /// `-p`: pane options.
+    #[serde(default)]
+    pub pane: bool,
+    /// `-u`: unset (back to the default, or inherit).
+    #[serde(default)]
+    pub unset: bool,
+    /// `-U`: unset, also in every pane of the window.
+    #[serde(default)]
+    pub unset_panes: bool,
+    /// `-a`: append to a string or array item.
+    #[serde(default)]
+    pub append: bool,
+    /// `-o`: fail if already set.
+    #[serde(default)]
+    pub only_if_unset: bool,
+    /// `-q`: no error for unknown or ambiguous options.
+    #[serde(default)]
+    pub quiet: bool,
+    /// `-F`: expand the value as a format first.
+    #[serde(default)]
+    pub format: bool,
+    /// `-v`: show values only.
+    #[serde(default)]
+    pub values_only: bool,
+    /// `-A`: also show inherited values, marked `*`.
+    #[serde(default)]
+    pub inherited: bool,
+    /// `-H`: include hooks (tidemux has none yet).
+    #[serde(default)]
+    pub hooks: bool,
+}
+
+/// What a [`Request::FormatList`] lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ListScope {
+    /// Sessions, by name.
+    #[default]
+    Sessions,
+    /// Windows, by index.
+    Windows,
+    /// Panes, in layout order.
+    Panes,
+    /// Paste buffers, newest first.
+    Buffers,
 }
 
 fn one() -> u32 {
@@ -609,6 +871,10 @@ pub struct Created {
     pub pane: PaneId,
     /// Pid of the pane's process.
     pub pid: Option<u32>,
+    /// [`Spawn::print_format`] expanded for the new pane (`null` when not asked for; the CLI
+    /// prints it only with `-P`).
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// What `send` and `send-key` did.
@@ -703,4 +969,27 @@ pub enum Response {
     Frame(AttachFrame),
     /// The attachment ended: `detached`, `exited` (session ended) or `server exited`.
     Detached(String),
+    /// Text (`display-message`, `show-buffer`).
+    Text(String),
+    /// Lines of text (`list-* -F`, `show-options`, `display-message -a`).
+    Lines(Vec<String>),
+    /// Exact bytes (`show-buffer`, `save-buffer`).
+    Bytes(Vec<u8>),
+    /// Paste buffers, newest first (`list-buffers`).
+    Buffers(Vec<BufferInfo>),
+}
+
+/// One paste buffer, as `list-buffers --json` prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BufferInfo {
+    /// Name (`bufferN` for automatic buffers).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Creation time, Unix seconds.
+    pub created: u64,
+    /// Made without a name (counts against `buffer-limit`).
+    pub automatic: bool,
+    /// The first 200 bytes made visible, as tmux's `buffer_sample`.
+    pub sample: String,
 }

@@ -190,6 +190,75 @@ impl Layout {
     }
 }
 
+/// tmux's `layout_checksum` of a layout body.
+fn layout_checksum(body: &str) -> u16 {
+    let mut csum: u16 = 0;
+    for b in body.bytes() {
+        csum = (csum >> 1) | ((csum & 1) << 15);
+        csum = csum.wrapping_add(u16::from(b));
+    }
+    csum
+}
+
+impl Layout {
+    /// The layout as tmux prints `#{window_layout}`: `CSUM,WxH,X,Y{...}` where `{}` holds
+    /// side-by-side cells and `[]` stacked ones, leaves end in their pane number, and nested
+    /// splits in the same direction are flattened into one cell as tmux keeps them (tmux
+    /// layout.c `layout_dump`).
+    pub fn tmux_layout(&self, rect: Rect) -> String {
+        let mut body = String::new();
+        self.dump_cell(rect, &mut body);
+        format!("{:04x},{body}", layout_checksum(&body))
+    }
+
+    fn dump_cell(&self, rect: Rect, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            "{}x{},{},{}",
+            rect.cols, rect.rows, rect.left, rect.top
+        );
+        match self {
+            Layout::Leaf(p) => {
+                let _ = write!(out, ",{}", p.0);
+            }
+            Layout::Split { dir, .. } => {
+                let mut kids = Vec::new();
+                self.flatten(*dir, rect, &mut kids);
+                let (open, close) = match dir {
+                    SplitDirection::Horizontal => ('{', '}'),
+                    SplitDirection::Vertical => ('[', ']'),
+                };
+                out.push(open);
+                for (i, (child, r)) in kids.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    child.dump_cell(*r, out);
+                }
+                out.push(close);
+            }
+        }
+    }
+
+    /// The children of a run of splits in direction `dir`, with their rectangles.
+    fn flatten<'a>(&'a self, dir: SplitDirection, rect: Rect, out: &mut Vec<(&'a Layout, Rect)>) {
+        match self {
+            Layout::Split {
+                dir: d,
+                fraction,
+                first,
+                second,
+            } if *d == dir => {
+                let (a, b) = split_rect(rect, *d, *fraction);
+                first.flatten(dir, a, out);
+                second.flatten(dir, b, out);
+            }
+            other => out.push((other, rect)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,15 +7,19 @@
 //!   [`commands`] (one module per command family) -> [`registry`] (sessions/windows/panes);
 //! - keys typed into panes: [`input`].
 
+pub mod buffers;
 pub mod commands;
 pub mod connection;
+pub mod environ;
 pub mod error;
 pub mod events;
+pub mod format;
 pub mod input;
 pub mod layout;
 pub mod limits;
 pub mod listener;
 pub mod monitor;
+pub mod options;
 pub mod pane;
 pub mod registry;
 pub mod screen;

@@ -17,7 +17,11 @@ pub struct ServerState {
     pub socket: PathBuf,
     /// Server pid.
     pub pid: u32,
+    /// When the server started, Unix seconds (tmux `#{start_time}`).
+    pub started: u64,
     registry: Mutex<Registry>,
+    /// wait-for -L/-U channel locks.
+    pub locks: Mutex<crate::commands::waitlock::Locks>,
     /// wait-for channels.
     pub channels: Mutex<Channels>,
     /// The event log.
@@ -29,6 +33,15 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Environments (`set-environment`). Lock order: registry, options, environment, buffers.
+    pub environment: Mutex<crate::environ::Environment>,
+    /// Paste buffers. Lock order: registry, options, then buffers.
+    pub buffers: Mutex<crate::buffers::Buffers>,
+    /// Options (`set-option`, `show-options`). Lock order: registry, then options.
+    pub options_store: Mutex<crate::options::Options>,
+    /// `display-message` texts shown on a session's status line, until the instant.
+    pub messages:
+        Mutex<std::collections::HashMap<tidemux_proto::SessionId, (String, std::time::Instant)>>,
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
@@ -40,12 +53,21 @@ impl ServerState {
         Arc::new(Self {
             socket,
             pid: std::process::id(),
+            started: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
+            locks: Mutex::new(Default::default()),
             events: EventBus::default(),
             activity: Arc::new(tokio::sync::Notify::new()),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
+            options_store: Mutex::new(Default::default()),
+            buffers: Mutex::new(Default::default()),
+            environment: Mutex::new(Default::default()),
+            messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
         })
@@ -75,6 +97,16 @@ impl ServerState {
     /// panes and resizes the rest. The caller stops the server when no session is left (tmux
     /// `exit-empty`): a request handler only after its reply is written.
     pub fn finish_removal(&self, removed: Removed) {
+        {
+            let reg = self.registry();
+            lock(&self.options_store).retain(
+                |s| reg.sessions.contains_key(&s),
+                |w| reg.windows.contains_key(&w),
+                |p| reg.panes.contains_key(&p),
+            );
+            lock(&self.messages).retain(|s, _| reg.sessions.contains_key(s));
+            lock(&self.environment).retain(|s| reg.sessions.contains_key(&s));
+        }
         for e in removed.events {
             self.events.publish(e);
         }
@@ -158,7 +190,7 @@ impl ServerState {
     /// Called when a pane's process exited: publishes `pane-exited` and the `exited` state;
     /// the pane closes unless its session has remain-on-exit.
     pub fn pane_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
-        self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit));
+        self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit.clone()));
         let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
         if let Some(p) = pane {
             let changed = {
@@ -177,11 +209,20 @@ impl ServerState {
         let (removed, left) = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
-            let remain = reg
-                .window(entry.window)
-                .and_then(|w| reg.session(w.session))
-                .map(|s| s.remain_on_exit)
-                .unwrap_or(false);
+            let sid = reg.window(entry.window).map(|w| w.session).ok();
+            let by_flag = sid
+                .and_then(|s| reg.sessions.get(&s))
+                .is_some_and(|s| s.remain_on_exit);
+            // remain-on-exit: on, or failed (only when the process did not exit 0).
+            let by_option = match lock(&self.options_store)
+                .effective("remain-on-exit", sid, Some(entry.window), Some(id))
+                .as_deref()
+            {
+                Some("on") => true,
+                Some("failed") => exit.code != Some(0),
+                _ => false,
+            };
+            let remain = by_flag || by_option;
             if remain {
                 return;
             }

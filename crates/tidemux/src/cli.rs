@@ -137,6 +137,11 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
+        #[arg(long)]
+        remain_on_exit: bool,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// Split a pane; prints the new pane id.
@@ -164,11 +169,16 @@ pub enum Command {
         #[arg(short = 'd')]
         detached: bool,
         #[command(flatten)]
+        print: crate::cli_cmdset::PrintArgs,
+        /// Keep the pane when its process exits, marked dead (sets remain-on-exit).
+        #[arg(long)]
+        remain_on_exit: bool,
+        #[command(flatten)]
         spawn: SpawnArgs,
     },
     /// List sessions.
     #[command(visible_alias = "ls", after_help = "Example:\n  tidemux ls --json")]
-    ListSessions,
+    ListSessions(crate::cli_cmdset::ListFormatArgs),
     /// List windows of a session (-a: all).
     #[command(
         visible_alias = "lsw",
@@ -180,6 +190,8 @@ pub enum Command {
         /// All sessions.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// List panes of a window or session (-a: all).
     #[command(
@@ -192,6 +204,8 @@ pub enum Command {
         /// All panes on the server.
         #[arg(short = 'a')]
         all: bool,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
     },
     /// Type text literally into a pane (several words are joined by spaces).
     #[command(
@@ -256,6 +270,8 @@ pub enum Command {
         /// Signal the channel (wakes every waiter; kept if none waits).
         #[arg(short = 'S')]
         signal: bool,
+        #[command(flatten)]
+        lock: crate::cli_cmdset::WaitLockArgs,
         /// Give up after SECONDS (exit 124).
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,
@@ -267,16 +283,16 @@ pub enum Command {
         visible_alias = "killp",
         after_help = "Example:\n  tidemux kill-pane -t %3"
     )]
-    KillPane(TargetArg),
+    KillPane(crate::cli_cmdset::KillArgs),
     /// Kill a window.
     #[command(
         visible_alias = "killw",
         after_help = "Example:\n  tidemux kill-window -t work:logs"
     )]
-    KillWindow(TargetArg),
+    KillWindow(crate::cli_cmdset::KillArgs),
     /// Kill a session.
     #[command(after_help = "Example:\n  tidemux kill-session -t work")]
-    KillSession(TargetArg),
+    KillSession(crate::cli_cmdset::KillArgs),
     /// Kill every pane and stop the server.
     #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
@@ -462,6 +478,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: InitShell,
     },
+    /// tmux's command set (issue 11): `cli_cmdset.rs`.
+    #[command(flatten)]
+    CmdSet(crate::cli_cmdset::CmdSetCommand),
 }
 
 /// Shells `shell-init` supports.
@@ -527,6 +546,9 @@ pub struct NewSessionArgs {
     /// Do not attach.
     #[arg(short = 'd')]
     pub detached: bool,
+    /// If the session (-s) exists, attach to it (with -d: do nothing) instead of failing.
+    #[arg(short = 'A')]
+    pub attach_existing: bool,
     #[command(flatten)]
     pub attach: AttachFlags,
     /// Session name.
@@ -547,6 +569,8 @@ pub struct NewSessionArgs {
     /// Keep panes whose process exited, marked dead.
     #[arg(long)]
     pub remain_on_exit: bool,
+    #[command(flatten)]
+    pub print: crate::cli_cmdset::PrintArgs,
     #[command(flatten)]
     pub spawn: SpawnArgs,
 }
@@ -692,7 +716,7 @@ mod tests {
     fn global_options_after_the_command_are_accepted() {
         let c = parse("tidemux ls -S /tmp/x").expect("ls -S");
         assert_eq!(c.socket_path, Some(PathBuf::from("/tmp/x")));
-        assert!(matches!(c.command, Some(Command::ListSessions)));
+        assert!(matches!(c.command, Some(Command::ListSessions(_))));
         let c = parse("tidemux send -t w -L work --enter hi").expect("send -L");
         assert_eq!(c.socket_name.as_deref(), Some("work"));
         let Some(Command::Send { text, enter, .. }) = c.command else {

@@ -4,6 +4,7 @@
 //! 124 a wait timed out.
 
 mod cli;
+mod cli_cmdset;
 mod commands;
 mod fallback;
 mod install;

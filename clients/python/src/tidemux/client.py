@@ -38,7 +38,10 @@ class Client(_Commands):
     `socket` is a path (``-S``), `name` a socket name (``-L``); with neither, the environment
     decides as for the CLI (``$TIDEMUX_SOCKET``, ``$TIDEMUX``, else ``default``). `minor` is
     the protocol minor version announced in the negotiation. Raises `NoServer` when nothing
-    listens and `VersionMismatch` when the versions do not meet."""
+    listens and `VersionMismatch` when the versions do not meet.
+
+    Requests are answered in order and a wait holds the connection: use one client per thread
+    (or per concurrent wait); clients are cheap."""
 
     def __init__(self, socket: Optional[PathLike] = None, *, name: Optional[str] = None,
                  minor: int = PROTOCOL_MINOR, caller: Any = _DEFAULT,

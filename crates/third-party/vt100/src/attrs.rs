@@ -56,13 +56,13 @@ impl Attrs {
         self.mode & TEXT_MODE_INTENSITY
     }
 
+    // tidemux: bold and dim are independent flags, as in tmux (GRID_ATTR_BRIGHT and
+    // GRID_ATTR_DIM, input.c input_csi_dispatch_sgr); SGR 22 clears both.
     pub fn set_bold(&mut self) {
-        self.mode &= !TEXT_MODE_INTENSITY;
         self.mode |= TEXT_MODE_BOLD;
     }
 
     pub fn set_dim(&mut self) {
-        self.mode &= !TEXT_MODE_INTENSITY;
         self.mode |= TEXT_MODE_DIM;
     }
 
@@ -143,7 +143,9 @@ impl Attrs {
                 0 => crate::term::Intensity::Normal,
                 TEXT_MODE_BOLD => crate::term::Intensity::Bold,
                 TEXT_MODE_DIM => crate::term::Intensity::Dim,
-                _ => unreachable!(),
+                // tidemux: bold and dim together (see set_bold); the formatter has one
+                // intensity, bold wins.
+                _ => crate::term::Intensity::Bold,
             })
         };
         let attrs = if self.italic() == other.italic() {

@@ -64,9 +64,48 @@ pub trait Callbacks {
         _c: char,
     ) {
     }
+
+    /// tidemux: takes the newest history row back (for a resize that brings rows back onto
+    /// the screen), as (basic formatted text, whether it was soft-wrapped, cells used as
+    /// `RowContents::used` reported them); `None` when the history is empty. Only called for
+    /// the main screen.
+    fn pull_scrollback(&mut self) -> Option<(alloc::string::String, bool, u16)> {
+        None
+    }
+
+    /// tidemux: `CSI 3 J` cleared the history (tmux screen_write_clearhistory); the owner
+    /// of the history should drop it.
+    fn clear_scrollback(&mut self, _: &mut crate::Screen) {}
+
+    /// tidemux: the newest history row no longer continues onto the screen (tmux clears
+    /// the wrap flag of the row above rows it clears or moves, history included).
+    fn unwrap_newest_scrollback(&mut self, _: &mut crate::Screen) {}
+
+    /// tidemux: whether the newest history row is soft-wrapped (continues on the screen).
+    fn scrollback_newest_wrapped(&mut self) -> bool {
+        false
+    }
+
+    /// tidemux: a name set with `ESC k NAME ESC \` (screen's title sequence; tmux sets the
+    /// window name from it when `allow-rename` is on).
+    fn set_screen_name(&mut self, _: &mut crate::Screen, _name: &str) {}
+
+    /// tidemux: a DCS string (`ESC P params intermediates final data ST`), e.g. DECRQSS
+    /// (`ESC P $ q m ST`); `data` is cut at 4096 bytes.
+    fn unhandled_dcs(
+        &mut self,
+        _: &mut crate::Screen,
+        _intermediates: &[u8],
+        _params: &[u16],
+        _action: char,
+        _data: &[u8],
+    ) {
+    }
+
     /// This callback is called when the terminal receives a OSC sequence
     /// (`\e]`) which is otherwise not implemented.
     fn unhandled_osc(&mut self, _: &mut crate::Screen, _params: &[&[u8]]) {}
+
     /// Called when the top row of scrollback is discarded because a new row
     /// was added at the bottom of the screen.
     ///

@@ -51,9 +51,40 @@ impl BasicFormattedCaptureState {
 /// This type is used by [`Callbacks::on_scroll`][on_scroll].
 ///
 /// [on_scroll]: crate::Callbacks::on_scroll
-pub struct RowContents<'a>(pub(crate) &'a crate::row::Row);
+pub struct RowContents<'a>(
+    pub(crate) &'a crate::row::Row,
+    pub(crate) u16,
+    pub(crate) u16,
+);
 
 impl RowContents<'_> {
+    /// tidemux patch: the screen row this row left from (the top of the scroll region it
+    /// scrolled out of; 0 for the top of the screen).
+    #[must_use]
+    pub fn from_row(&self) -> u16 {
+        self.1
+    }
+
+    /// tidemux patch: the bottom row of the region it scrolled out of (`u16::MAX`: the whole
+    /// screen); the region's rows moved up by one.
+    #[must_use]
+    pub fn region_bottom(&self) -> u16 {
+        self.2
+    }
+
+    /// tidemux patch: cells in use: the column after the last cell written (tmux
+    /// `cellused`), which can include blanks the formatted text leaves out.
+    #[must_use]
+    pub fn used(&self) -> u16 {
+        self.0.used()
+    }
+
+    /// tidemux patch: whether the row continues on the next one (soft-wrapped).
+    #[must_use]
+    pub fn wrapped(&self) -> bool {
+        self.0.wrapped()
+    }
+
     /// tidemux patch: the row's cells, left to right.
     pub fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
         self.0.cells()

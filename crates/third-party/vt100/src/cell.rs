@@ -71,17 +71,6 @@ impl Cell {
         self.append_char(self.len(), c);
     }
 
-    pub(crate) fn set_contents(&mut self, s: &str, a: crate::attrs::Attrs) {
-        let mut chars = s.chars();
-        let Some(c) = chars.next() else {
-            return;
-        };
-        self.set(c, a);
-        for c in chars {
-            self.append(c);
-        }
-    }
-
     // Writes bytes representing c at start
     // Requires caller to verify start <= CODEPOINTS_IN_CELL * 4
     fn append_char(&mut self, start: usize, c: char) {

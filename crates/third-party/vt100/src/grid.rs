@@ -10,8 +10,17 @@ pub struct Grid {
     scroll_top: u16,
     scroll_bottom: u16,
     origin_mode: bool,
-    saved_origin_mode: bool,
     scrollback: Option<ScrollbackState>,
+    /// tidemux: rows sent to history by scrolling or by a resize taking rows off the top,
+    /// and not since taken back (tmux `hscrolled`): only these come back when the screen
+    /// grows taller. Rows a reflow pushed out do not count (tmux grid_reflow).
+    hscrolled: usize,
+    /// tidemux: rows sent to history and not taken back (tmux `hsize`; the owner may have
+    /// dropped some since, so this is an upper bound).
+    hsize: usize,
+    /// tidemux: attributes of rows a scroll brings in (tmux passes the current background
+    /// to its scrolls; autowrap uses the default).
+    pub(crate) fill: crate::attrs::Attrs,
 }
 
 #[derive(Clone, Debug)]
@@ -49,8 +58,10 @@ impl Grid {
             scroll_top: 0,
             scroll_bottom: size.rows() - 1,
             origin_mode: false,
-            saved_origin_mode: false,
             scrollback,
+            hscrolled: 0,
+            hsize: 0,
+            fill: crate::attrs::Attrs::new(),
         }
     }
 
@@ -62,25 +73,13 @@ impl Grid {
         }
     }
 
-    pub fn clear(&mut self) {
-        self.pos = Pos::default();
-        self.saved_pos = Pos::default();
-        for row in self.drawing_rows_mut() {
-            row.reset();
-        }
-        self.scroll_top = 0;
-        self.scroll_bottom = self.size.rows() - 1;
-        self.origin_mode = false;
-        self.saved_origin_mode = false;
-    }
-
     pub fn size(&self) -> Size {
         self.size
     }
 
     pub fn set_size<F>(&mut self, size: Size, on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         if size == self.size {
             return;
@@ -170,6 +169,309 @@ impl Grid {
         debug_assert!(self.saved_pos.col < self.size.cols());
     }
 
+    /// tidemux: takes over the cursor, scroll region and origin mode of `other` (tmux keeps
+    /// them per screen, not per grid, so they survive a switch to or from the alternate
+    /// screen) and, with `clear`, blanks every row (screen.c screen_alternate_on).
+    pub fn take_state_from(&mut self, other: &Self, clear: bool) {
+        self.pos = other.pos;
+        self.scroll_top = other.scroll_top;
+        self.scroll_bottom = other.scroll_bottom;
+        self.origin_mode = other.origin_mode;
+        if clear {
+            self.allocate_rows();
+            for row in &mut self.rows {
+                row.reset();
+            }
+        }
+    }
+
+    /// tidemux: takes row `i`, leaving a blank one.
+    pub fn take_row(&mut self, i: usize) -> crate::row::Row {
+        self.allocate_rows();
+        let cols = self.size.cols();
+        self.rows.get_mut(i).map_or_else(
+            || crate::row::Row::new(cols),
+            |r| core::mem::replace(r, crate::row::Row::new(cols)),
+        )
+    }
+
+    /// tidemux: the scroll region, (top, bottom), 0-based inclusive.
+    pub fn scroll_region(&self) -> (u16, u16) {
+        (self.scroll_top, self.scroll_bottom)
+    }
+
+    /// tidemux: sets the scroll region as given (callers validate it).
+    pub fn set_scroll_region_raw(&mut self, top: u16, bottom: u16) {
+        self.scroll_top = top;
+        self.scroll_bottom = bottom;
+    }
+
+    /// tidemux: sets origin mode without moving the cursor (DECRC).
+    pub fn set_origin_mode_raw(&mut self, mode: bool) {
+        self.origin_mode = mode;
+    }
+
+    /// tidemux: origin mode (DECOM).
+    pub fn origin_mode(&self) -> bool {
+        self.origin_mode
+    }
+
+    /// tidemux: sets the cursor without clamping (the column may be `cols`: a pending wrap).
+    pub fn set_pos_raw(&mut self, pos: Pos) {
+        self.pos = pos;
+    }
+
+    /// tidemux: sets the cursor column without clamping (`cols` means a pending wrap).
+    pub fn set_col_raw(&mut self, col: u16) {
+        self.pos.col = col;
+    }
+
+    /// tidemux: autowrap: marks the cursor row as wrapped, then line feed and carriage return
+    /// (tmux screen_write_linefeed(ctx, 1, 8) sets GRID_LINE_WRAPPED unconditionally).
+    pub fn wrap_linefeed<F>(&mut self, on_row: F)
+    where
+        F: FnMut(&crate::row::Row, u16, u16),
+    {
+        self.current_row_mut().wrap(true);
+        self.fill = crate::attrs::Attrs::new();
+        self.row_inc_scroll(1, on_row);
+        self.pos.col = 0;
+    }
+
+    /// tidemux: the row at `row` (screen coordinates), mutable.
+    pub fn row_mut(&mut self, row: u16) -> Option<&mut crate::row::Row> {
+        self.rows.get_mut(usize::from(row))
+    }
+
+    /// tidemux: tmux IL/DL (screen-write.c screen_write_insertline/deleteline): inside the
+    /// scroll region they act between the cursor and the region's bottom; outside it (a tmux
+    /// quirk) between the cursor and the bottom of the screen. New rows get `attrs`' colours.
+    ///
+    /// Returns, for a delete, the last row that received moved content (tmux then clears
+    /// the wrap flag of that row, the one above the rows it blanks).
+    pub fn insert_delete_lines(
+        &mut self,
+        count: u16,
+        insert: bool,
+        attrs: crate::attrs::Attrs,
+    ) -> Option<u16> {
+        let cy = self.pos.row;
+        let bottom = if cy < self.scroll_top || cy > self.scroll_bottom {
+            self.size.rows() - 1
+        } else {
+            self.scroll_bottom
+        };
+        let between = &mut self.rows[usize::from(cy)..=usize::from(bottom)];
+        let n = usize::from(count.max(1)).min(between.len());
+        if insert {
+            between.rotate_right(n);
+            for row in &mut between[..n] {
+                row.clear(attrs);
+            }
+        } else {
+            between.rotate_left(n);
+            let len = between.len();
+            for row in &mut between[len - n..] {
+                row.clear(attrs);
+            }
+            if len > n {
+                return Some(cy + u16::try_from(len - n - 1).unwrap_or(0));
+            }
+        }
+        None
+    }
+
+    /// tidemux: resizes the way tmux 3.3a does (screen.c screen_resize_cursor,
+    /// screen_resize_y, screen_reflow; grid.c grid_reflow):
+    /// - fewer rows: rows below the cursor go first, then rows from the top go to history;
+    /// - more rows: rows come back from history to the top, then blank rows at the bottom;
+    /// - another width (with `reflow`): every logical line (rows joined by soft wraps,
+    ///   including the part still in history) is split again at the new width, up to each
+    ///   row's used cells; the screen shows the last `rows` rows of the result, the rest goes
+    ///   to history, and history comes back when the result is shorter than the screen; the
+    ///   cursor keeps its place in its logical line (past the line's end: at the new end).
+    pub fn resize_tmux(
+        &mut self,
+        size: Size,
+        reflow: bool,
+        hooks: &mut dyn ResizeHooks,
+    ) {
+        if size == self.size {
+            return;
+        }
+        let old = self.size;
+        let (sx, sy) = (size.cols(), usize::from(size.rows()));
+        self.allocate_rows();
+        let mut rows = core::mem::take(&mut self.rows);
+        let mut cy =
+            usize::from(self.pos.row).min(rows.len().saturating_sub(1));
+        let mut cx = self.pos.col;
+        let old_rows = rows.len();
+        if sy < old_rows {
+            let mut needed = old_rows - sy;
+            let below = (old_rows - 1 - cy).min(needed);
+            rows.truncate(old_rows - below);
+            needed -= below;
+            for row in rows.drain(..needed) {
+                hooks.push(&row);
+            }
+            self.hscrolled += needed;
+            self.hsize += needed;
+            cy -= needed;
+        } else if sy > old_rows {
+            let mut needed = sy - old_rows;
+            // A history line longer than the screen is wide (it left a wider screen) comes
+            // back split at the current width, as tmux's history was reflowed; the parts
+            // not needed go back to history.
+            let mut parts: Vec<crate::row::Row> = Vec::new();
+            while needed > 0 && self.hscrolled > 0 {
+                let row = match parts.pop() {
+                    Some(r) => r,
+                    None => {
+                        let Some(row) = hooks.pull() else { break };
+                        self.hsize = self.hsize.saturating_sub(1);
+                        if row.used() > old.cols() {
+                            let wrapped = row.wrapped();
+                            parts = reflow_rows(alloc::vec![row], old.cols());
+                            if let Some(last) = parts.last_mut() {
+                                last.wrap(wrapped);
+                            }
+                            match parts.pop() {
+                                Some(r) => r,
+                                None => break,
+                            }
+                        } else {
+                            row
+                        }
+                    }
+                };
+                rows.insert(0, row);
+                self.hscrolled -= 1;
+                cy += 1;
+                needed -= 1;
+            }
+            for row in &parts {
+                hooks.push(row);
+                self.hsize += 1;
+            }
+            rows.extend(
+                (0..needed).map(|_| crate::row::Row::new(old.cols())),
+            );
+        }
+        if reflow && sx != old.cols() {
+            // The logical line at the top may have begun in history.
+            while hooks.newest_wrapped() {
+                let Some(row) = hooks.pull() else { break };
+                rows.insert(0, row);
+                self.hsize = self.hsize.saturating_sub(1);
+                cy += 1;
+            }
+            // Cursor as (logical lines from the end, offset in its logical line).
+            let mut offset = 0usize;
+            let mut start = cy;
+            while start > 0 && rows[start - 1].wrapped() {
+                start -= 1;
+                offset += usize::from(rows[start].used());
+            }
+            let at_end = cx >= rows[cy].used();
+            let wx = if at_end {
+                usize::MAX
+            } else {
+                offset + usize::from(cx)
+            };
+            let lines_after =
+                rows[cy..].iter().filter(|r| !r.wrapped()).count();
+            let mut out = reflow_rows(rows, sx);
+            // Bring history back while the screen is not full.
+            while out.len() < sy {
+                let Some(first) = hooks.pull() else { break };
+                self.hsize = self.hsize.saturating_sub(1);
+                let mut line = alloc::vec![first];
+                while hooks.newest_wrapped() {
+                    match hooks.pull() {
+                        Some(r) => line.insert(0, r),
+                        None => break,
+                    }
+                    self.hsize = self.hsize.saturating_sub(1);
+                }
+                let mut again = reflow_rows(line, sx);
+                again.extend(out);
+                out = again;
+            }
+            // Find the cursor's logical line, counted from the end.
+            let mut ends = 0usize;
+            let mut line_start = out.len();
+            let mut i = out.len();
+            while i > 0 {
+                i -= 1;
+                let last_of_line = !out[i].wrapped();
+                if last_of_line {
+                    ends += 1;
+                }
+                if ends == lines_after && (i == 0 || !out[i - 1].wrapped()) {
+                    line_start = i;
+                    break;
+                }
+            }
+            let mut y = line_start.min(out.len().saturating_sub(1));
+            let mut x = wx;
+            if x == usize::MAX {
+                while y + 1 < out.len() && out[y].wrapped() {
+                    y += 1;
+                }
+                x = usize::from(out.get(y).map_or(0, crate::row::Row::used));
+            } else {
+                while y + 1 < out.len()
+                    && out[y].wrapped()
+                    && x >= usize::from(out[y].used())
+                {
+                    x -= usize::from(out[y].used());
+                    y += 1;
+                }
+            }
+            while out.len() < sy {
+                out.push(crate::row::Row::new(sx));
+            }
+            let excess = out.len() - sy;
+            for row in out.drain(..excess) {
+                hooks.push(&row);
+            }
+            self.hsize += excess;
+            self.hscrolled = self.hscrolled.min(self.hsize);
+            if y >= excess {
+                cy = y - excess;
+                cx = u16::try_from(x).unwrap_or(sx).min(sx);
+            } else {
+                cy = 0;
+                cx = 0;
+            }
+            rows = out;
+        }
+        for row in &mut rows {
+            // Row::resize forgets the soft wrap; a resize keeps it (tmux keeps line flags).
+            let wrapped = row.wrapped();
+            row.resize(sx, crate::Cell::new());
+            row.wrap(wrapped);
+        }
+        if let Some(row) = rows.last_mut() {
+            row.wrap(false);
+        }
+        self.rows = rows;
+        self.size = size;
+        // tmux resets the scroll region only when the height changes (screen_resize_y).
+        if size.rows() != old.rows() {
+            self.scroll_top = 0;
+            self.scroll_bottom = size.rows() - 1;
+        }
+        self.pos = Pos {
+            row: u16::try_from(cy).unwrap_or(0).min(size.rows() - 1),
+            col: cx.min(sx),
+        };
+        if let Some(scrollback) = &mut self.scrollback {
+            scrollback.offset = 0;
+        }
+    }
+
     pub fn pos(&self) -> Pos {
         self.pos
     }
@@ -182,16 +484,6 @@ impl Grid {
         self.row_clamp_top(self.origin_mode);
         self.row_clamp_bottom(self.origin_mode);
         self.col_clamp();
-    }
-
-    pub fn save_cursor(&mut self) {
-        self.saved_pos = self.pos;
-        self.saved_origin_mode = self.origin_mode;
-    }
-
-    pub fn restore_cursor(&mut self) {
-        self.pos = self.saved_pos;
-        self.origin_mode = self.saved_origin_mode;
     }
 
     pub fn visible_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
@@ -246,11 +538,6 @@ impl Grid {
 
     pub fn drawing_cell(&self, pos: Pos) -> Option<&crate::Cell> {
         self.drawing_row(pos.row).and_then(|r| r.get(pos.col))
-    }
-
-    pub fn drawing_cell_mut(&mut self, pos: Pos) -> Option<&mut crate::Cell> {
-        self.drawing_row_mut(pos.row)
-            .and_then(|r| r.get_mut(pos.col))
     }
 
     pub fn scrollback_capacity(&self) -> usize {
@@ -350,7 +637,7 @@ impl Grid {
             writer: &mut impl alloc::fmt::Write,
             state: &mut crate::capture::BasicFormattedCaptureState,
         ) -> alloc::fmt::Result {
-            rows.map(crate::capture::RowContents)
+            rows.map(|r| crate::capture::RowContents(r, 0, u16::MAX))
                 .try_for_each(|row| row.write_formatted_basic(writer, state))
         }
         match range {
@@ -568,139 +855,73 @@ impl Grid {
         }
     }
 
-    pub fn erase_all(&mut self, attrs: crate::attrs::Attrs) {
-        for row in self.drawing_rows_mut() {
-            row.clear(attrs);
-        }
-    }
-
-    pub fn erase_all_forward(&mut self, attrs: crate::attrs::Attrs) {
-        let pos = self.pos;
-        for row in self.drawing_rows_mut().skip(usize::from(pos.row) + 1) {
-            row.clear(attrs);
-        }
-
-        self.erase_row_forward(attrs);
-    }
-
-    pub fn erase_all_backward(&mut self, attrs: crate::attrs::Attrs) {
-        let pos = self.pos;
-        for row in self.drawing_rows_mut().take(usize::from(pos.row)) {
-            row.clear(attrs);
-        }
-
-        self.erase_row_backward(attrs);
-    }
-
     pub fn erase_all_scrollback<F>(&mut self, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         if let Some(scrollback) = &mut self.scrollback {
+            let last = self.size.rows() - 1;
             for row in scrollback.rows.drain(..) {
-                on_row(&row);
+                on_row(&row, 0, last);
             }
             scrollback.unbounded_len = 0;
             scrollback.offset = 0;
         }
+        self.hscrolled = 0;
+        self.hsize = 0;
     }
 
-    pub fn erase_row(&mut self, attrs: crate::attrs::Attrs) {
-        self.current_row_mut().clear(attrs);
-    }
-
-    pub fn erase_row_forward(&mut self, attrs: crate::attrs::Attrs) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        for col in pos.col..size.cols() {
-            row.erase(col, attrs);
+    /// tidemux: tmux grid_view_clear_history: the rows up to the last one in use go to
+    /// history (in order, as if the whole screen scrolled), then every row is cleared with
+    /// `attrs`; rows that scrolled off before no longer come back on a resize.
+    ///
+    /// Returns the number of rows that went to history.
+    pub fn clear_into_history<F>(
+        &mut self,
+        attrs: crate::attrs::Attrs,
+        mut on_row: F,
+    ) -> usize
+    where
+        F: FnMut(&crate::row::Row, u16, u16),
+    {
+        let last = self
+            .rows
+            .iter()
+            .rposition(|r| r.used() != 0)
+            .map_or(0, |i| i + 1);
+        let bottom = self.size.rows() - 1;
+        for row in &self.rows[..last] {
+            on_row(row, 0, bottom);
         }
-    }
-
-    pub fn erase_row_backward(&mut self, attrs: crate::attrs::Attrs) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        for col in 0..=pos.col.min(size.cols() - 1) {
-            row.erase(col, attrs);
+        for row in &mut self.rows {
+            row.clear(attrs);
         }
-    }
-
-    pub fn insert_cells(&mut self, count: u16) {
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        row.insert(pos.col, count);
-    }
-
-    pub fn delete_cells(&mut self, count: u16) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        row.remove(pos.col..pos.col.saturating_add(count).min(size.cols()));
-    }
-
-    pub fn erase_cells(&mut self, count: u16, attrs: crate::attrs::Attrs) {
-        let size = self.size;
-        let pos = self.pos;
-        let row = self.current_row_mut();
-        for col in pos.col..((pos.col.saturating_add(count)).min(size.cols()))
-        {
-            row.erase(col, attrs);
-        }
-    }
-
-    pub fn insert_lines(&mut self, count: u16) {
-        if count == 0 {
-            return;
-        }
-        if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
-            return;
-        }
-        let between = &mut self.rows
-            [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
-        let num_between = between.len();
-        let num_removed = usize::from(count).min(num_between);
-        between.rotate_right(num_removed);
-        for row in &mut between[..num_removed] {
-            row.reset();
-        }
-        // self.scroll_bottom is maintained to always be a valid row
-        self.rows[usize::from(self.scroll_bottom)].wrap(false);
-    }
-
-    pub fn delete_lines(&mut self, count: u16) {
-        if !(self.scroll_top..=self.scroll_bottom).contains(&self.pos.row) {
-            return;
-        }
-        let between = &mut self.rows
-            [usize::from(self.pos.row)..=usize::from(self.scroll_bottom)];
-        let num_between = between.len();
-        let num_removed = usize::from(count).min(num_between);
-        for row in &mut between[..num_removed] {
-            row.reset();
-        }
-        between.rotate_left(num_removed);
+        self.hsize += last;
+        self.hscrolled = 0;
+        last
     }
 
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
-        // This can be true even when `self.scrollback` is `None`; it controls
-        // whether we call the `on_row` callback.
-        let scrollback_enabled = self.scroll_top == 0;
-        let between = &mut self.rows
-            [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
+        // tidemux: every row scrolled out of the region is reported with the region it
+        // left (tmux grid_view_scroll_region_up sends the top row of any region into the
+        // history of the main screen, grid_scroll_history_region).
+        let (top, bottom) = (self.scroll_top, self.scroll_bottom);
+        let fill = self.fill;
+        let between = &mut self.rows[usize::from(top)..=usize::from(bottom)];
         let num_between = between.len();
         let count = usize::from(count).min(num_between);
-
-        // Number of to-be-removed rows.
-        let num_removed = count.min(num_between);
+        let num_removed = count;
+        self.hscrolled += num_removed;
+        self.hsize += num_removed;
         let new_row = || crate::row::Row::new(self.size.cols());
 
-        if let Some(scrollback) =
-            self.scrollback.as_mut().filter(|_| scrollback_enabled)
+        if let Some(scrollback) = self
+            .scrollback
+            .as_mut()
+            .filter(|s| top == 0 && s.capacity > 0)
         {
             scrollback.unbounded_len =
                 scrollback.unbounded_len.saturating_add(num_removed);
@@ -713,7 +934,7 @@ impl Grid {
             let scrollback_overflow = (scrollback.rows.len() + num_pushed)
                 .saturating_sub(scrollback.capacity);
             for row in scrollback.rows.drain(0..scrollback_overflow) {
-                on_row(&row);
+                on_row(&row, top, bottom);
             }
 
             // Number of rows that will simply be reset rather than pushed to
@@ -721,7 +942,7 @@ impl Grid {
             let num_reset = num_removed - num_pushed;
 
             for row in &mut between[..num_reset] {
-                on_row(row);
+                on_row(row, top, bottom);
                 row.reset();
             }
 
@@ -741,16 +962,22 @@ impl Grid {
             Self::grow_visible_scrollback(scrollback, self.size);
         } else {
             for row in &mut between[..num_removed] {
-                if scrollback_enabled {
-                    on_row(row);
-                }
+                on_row(row, top, bottom);
                 row.reset();
+                if fill != crate::attrs::Attrs::new() {
+                    row.clear(fill);
+                }
             }
         }
 
         // Finally, rotate the rows so the "removed" ones (which have now been
         // reset to empty) are at the bottom.
         between.rotate_left(num_removed);
+        // tmux without history (the alternate screen) moves the region's rows with
+        // grid_move_lines, which clears the wrap flag of the row above the region.
+        if self.scrollback.is_none() && top > 0 && num_removed > 0 {
+            self.rows[usize::from(top) - 1].wrap(false);
+        }
     }
 
     pub fn scroll_down(&mut self, count: u16) {
@@ -764,22 +991,8 @@ impl Grid {
         between.rotate_right(num_removed);
         for row in &mut between[..num_removed] {
             row.reset();
+            row.clear(self.fill);
         }
-        // self.scroll_bottom is maintained to always be a valid row
-        self.rows[usize::from(self.scroll_bottom)].wrap(false);
-    }
-
-    pub fn set_scroll_region(&mut self, top: u16, bottom: u16) {
-        let bottom = bottom.min(self.size().rows() - 1);
-        if top < bottom {
-            self.scroll_top = top;
-            self.scroll_bottom = bottom;
-        } else {
-            self.scroll_top = 0;
-            self.scroll_bottom = self.size().rows() - 1;
-        }
-        self.pos.row = self.scroll_top;
-        self.pos.col = 0;
     }
 
     fn in_scroll_region(&self) -> bool {
@@ -791,15 +1004,9 @@ impl Grid {
         self.set_pos(Pos { row: 0, col: 0 });
     }
 
-    pub fn row_inc_clamp(&mut self, count: u16) {
-        let in_scroll_region = self.in_scroll_region();
-        self.pos.row = self.pos.row.saturating_add(count);
-        self.row_clamp_bottom(in_scroll_region);
-    }
-
     pub fn row_inc_scroll<F>(&mut self, count: u16, on_row: F) -> u16
     where
-        F: FnMut(&crate::row::Row),
+        F: FnMut(&crate::row::Row, u16, u16),
     {
         let in_scroll_region = self.in_scroll_region();
         self.pos.row = self.pos.row.saturating_add(count);
@@ -812,30 +1019,6 @@ impl Grid {
         }
     }
 
-    pub fn row_dec_clamp(&mut self, count: u16) {
-        let in_scroll_region = self.in_scroll_region();
-        self.pos.row = self.pos.row.saturating_sub(count);
-        self.row_clamp_top(in_scroll_region);
-    }
-
-    pub fn row_dec_scroll(&mut self, count: u16) {
-        let in_scroll_region = self.in_scroll_region();
-        // need to account for clamping by both row_clamp_top and by
-        // saturating_sub
-        let extra_lines = count.saturating_sub(self.pos.row);
-        self.pos.row = self.pos.row.saturating_sub(count);
-        let lines = self.row_clamp_top(in_scroll_region);
-        self.scroll_down(lines + extra_lines);
-    }
-
-    pub fn row_set(&mut self, i: u16) {
-        self.pos.row = i;
-        self.row_clamp();
-    }
-
-    pub fn col_inc(&mut self, count: u16) {
-        self.pos.col = self.pos.col.saturating_add(count);
-    }
 
     pub fn col_inc_clamp(&mut self, count: u16) {
         self.pos.col = self.pos.col.saturating_add(count);
@@ -846,46 +1029,9 @@ impl Grid {
         self.pos.col = self.pos.col.saturating_sub(count);
     }
 
-    pub fn col_tab(&mut self) {
-        self.pos.col -= self.pos.col % 8;
-        self.pos.col = self.pos.col.saturating_add(8);
-        self.col_clamp();
-    }
-
     pub fn col_set(&mut self, i: u16) {
         self.pos.col = i;
         self.col_clamp();
-    }
-
-    pub fn col_wrap<F>(&mut self, width: u16, wrap: bool, on_row: F)
-    where
-        F: FnMut(&crate::row::Row),
-    {
-        if self.pos.col <= self.size.cols() - width {
-            // we haven't reached the end of the row yet
-            return;
-        }
-
-        let mut prev_pos = self.pos;
-        self.pos.col = 0;
-        let scrolled = self.row_inc_scroll(1, on_row);
-        if prev_pos.row == 0 && scrolled > 0 {
-            // we're trying to scroll but we're already at the top of the
-            // grid - this can happen when the grid height is set to 1. in
-            // this case, we want to do the scrolling (via row_inc_scroll)
-            // but don't want to set the wrap state (since it never makes
-            // sense on a 1-height grid).
-            return;
-        }
-
-        prev_pos.row -= scrolled;
-        let new_pos = self.pos;
-        self.drawing_row_mut(prev_pos.row)
-            // we assume self.pos.row is always valid, and so prev_pos.row
-            // must be valid because it is always less than or equal to
-            // self.pos.row
-            .unwrap()
-            .wrap(wrap && prev_pos.row + 1 == new_pos.row);
     }
 
     fn row_clamp_top(&mut self, limit_to_scroll_region: bool) -> u16 {
@@ -910,12 +1056,6 @@ impl Grid {
             rows
         } else {
             0
-        }
-    }
-
-    fn row_clamp(&mut self) {
-        if self.pos.row > self.size.rows() - 1 {
-            self.pos.row = self.size.rows() - 1;
         }
     }
 
@@ -946,4 +1086,70 @@ impl Size {
 pub struct Pos {
     pub row: u16,
     pub col: u16,
+}
+
+/// tidemux: what a resize needs from the owner of the history (see `Grid::resize_tmux`).
+pub trait ResizeHooks {
+    /// A row leaves the top of the screen for history.
+    fn push(&mut self, row: &crate::row::Row);
+    /// The newest history row comes back onto the screen, if there is one.
+    fn pull(&mut self) -> Option<crate::row::Row>;
+    /// Whether the newest history row continues onto the row after it (soft wrap).
+    fn newest_wrapped(&mut self) -> bool;
+}
+
+/// tidemux: splits the logical lines of `rows` (rows joined by soft wraps, each up to its
+/// used cells) into rows of `cols` cells, as tmux grid_reflow; a wide character that does
+/// not fit moves to the next row.
+pub(crate) fn reflow_rows(
+    rows: Vec<crate::row::Row>,
+    cols: u16,
+) -> Vec<crate::row::Row> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut line: Vec<crate::Cell> = Vec::new();
+    for mut row in rows {
+        let used = usize::from(row.used());
+        let wrapped = row.wrapped();
+        line.extend(row.cells_vec().drain(..).take(used));
+        if wrapped {
+            continue;
+        }
+        split_line(&mut out, core::mem::take(&mut line), cols);
+    }
+    if !line.is_empty() {
+        split_line(&mut out, line, cols);
+    }
+    out
+}
+
+fn split_line(
+    out: &mut Vec<crate::row::Row>,
+    line: Vec<crate::Cell>,
+    cols: u16,
+) {
+    let cols_us = usize::from(cols);
+    let mut i = 0;
+    loop {
+        let mut take = (line.len() - i).min(cols_us);
+        // Do not split a wide character from its right half.
+        if take > 0
+            && i + take < line.len()
+            && line[i + take].is_wide_continuation()
+        {
+            take -= 1;
+        }
+        if take == 0 && i < line.len() {
+            // A wide character wider than the row: drop it.
+            take = 1;
+        }
+        let mut cells: Vec<crate::Cell> = line[i..i + take].to_vec();
+        let used = u16::try_from(take).unwrap_or(cols);
+        cells.resize(cols_us, crate::Cell::new());
+        i += take;
+        let more = i < line.len();
+        out.push(crate::row::Row::from_cells(cells, used, more));
+        if !more {
+            break;
+        }
+    }
 }

@@ -68,4 +68,5 @@ pub use cell::Cell;
 pub use parser::Parser;
 pub use screen::{
     CursorStyle, MouseProtocolEncoding, MouseProtocolMode, Screen,
+    reflow_lines,
 };

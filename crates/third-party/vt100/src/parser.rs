@@ -3,6 +3,9 @@
 pub struct Parser<CB: crate::Callbacks = ()> {
     parser: vte::Parser,
     screen: crate::screen::WrappedScreen<CB>,
+    /// tidemux: the start of a possible literal U+FFFD (`EF` or `EF BF`) at the end of the
+    /// last chunk, fed with the next one.
+    held: alloc::vec::Vec<u8>,
 }
 
 impl Parser {
@@ -55,14 +58,71 @@ impl<CB: crate::Callbacks> Parser<CB> {
         );
         Self {
             parser: vte::Parser::new(),
-            screen: crate::screen::WrappedScreen { screen, callbacks },
+            screen: crate::screen::WrappedScreen {
+                screen,
+                callbacks,
+                rename: None,
+                dcs: None,
+                literal_fffd: false,
+            },
+            held: alloc::vec::Vec::new(),
         }
     }
 
     /// Processes the contents of the given byte string, and updates the
     /// in-memory terminal state.
+    ///
+    /// tidemux: a literal U+FFFD (`EF BF BD`) is fed on its own with a flag set, so that it
+    /// is drawn (as tmux does) while the U+FFFD vte reports for invalid UTF-8 is dropped (as
+    /// tmux drops invalid sequences).
     pub fn process(&mut self, bytes: &[u8]) {
-        self.parser.advance(&mut self.screen, bytes);
+        const FFFD: [u8; 3] = [0xef, 0xbf, 0xbd];
+        let joined;
+        let mut rest = if self.held.is_empty() {
+            bytes
+        } else {
+            let mut v = core::mem::take(&mut self.held);
+            v.extend_from_slice(bytes);
+            joined = v;
+            &joined[..]
+        };
+        loop {
+            let found = rest
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == 0xef)
+                .map(|(i, _)| i)
+                .find(|&i| rest[i..].starts_with(&FFFD));
+            if let Some(i) = found {
+                self.parser.advance(&mut self.screen, &rest[..i]);
+                self.screen.literal_fffd = true;
+                self.parser.advance(&mut self.screen, &FFFD);
+                self.screen.literal_fffd = false;
+                rest = &rest[i + 3..];
+                continue;
+            }
+            let keep = if rest.ends_with(&FFFD[..2]) {
+                2
+            } else if rest.ends_with(&FFFD[..1]) {
+                1
+            } else {
+                0
+            };
+            let (now, later) = rest.split_at(rest.len() - keep);
+            self.parser.advance(&mut self.screen, now);
+            self.held = later.to_vec();
+            break;
+        }
+    }
+
+    /// tidemux: row 0 of the main grid (used to rebuild history rows).
+    pub(crate) fn first_row(&self) -> &crate::row::Row {
+        self.screen.screen.first_row()
+    }
+
+    /// tidemux: takes row 0 of the main grid (used to rebuild a history row).
+    pub(crate) fn take_first_row(&mut self) -> crate::row::Row {
+        self.screen.screen.take_first_row()
     }
 
     /// Resizes the terminal.

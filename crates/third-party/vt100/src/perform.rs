@@ -6,14 +6,36 @@ const CLIPBOARD_SELECTOR: &[u8] = b"cpqs01234567";
 
 impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
     fn print(&mut self, c: char) {
-        if c == '\u{fffd}' || ('\u{80}'..'\u{a0}').contains(&c) {
+        if let Some(name) = &mut self.rename {
+            // tidemux: `ESC k ... ESC \` collects a name, not text (tmux input.c rename
+            // string state; bounded like tmux's input buffer).
+            if name.len() < RENAME_MAX {
+                name.push(c);
+            }
+            return;
+        }
+        // tidemux: vte reports invalid UTF-8 as U+FFFD, which tmux drops; a literal U+FFFD in
+        // the input (flagged by Parser::process) is drawn, as tmux does.
+        if (c == '\u{fffd}' && !self.literal_fffd)
+            || ('\u{80}'..'\u{a0}').contains(&c)
+        {
             self.callbacks.unhandled_char(&mut self.screen, c);
+            self.screen.last_char = None;
         } else {
             self.text(c);
         }
     }
 
     fn execute(&mut self, b: u8) {
+        // tidemux: CAN and SUB end a `ESC k` name (tmux INPUT_STATE_ANYWHERE); other controls
+        // inside it are ignored.
+        if self.rename.is_some() {
+            if b == 0x18 || b == 0x1a {
+                self.finish_rename();
+            }
+            return;
+        }
+        self.screen.last_char = None;
         match b {
             7 => self.callbacks.audible_bell(&mut self.screen),
             8 => self.bs(),
@@ -22,14 +44,31 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             11 => self.vt(),
             12 => self.ff(),
             13 => self.cr(),
-            // we don't implement shift in/out alternate character sets, but
-            // it shouldn't count as an "error"
-            14 | 15 => {}
+            // tidemux: SO/SI select G1/G0 (tmux input_c0_dispatch).
+            14 => self.shift(true),
+            15 => self.shift(false),
             _ => self.callbacks.unhandled_control(&mut self.screen, b),
         }
     }
 
     fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, b: u8) {
+        self.finish_rename();
+        self.screen.last_char = None;
+        match (intermediates, b) {
+            ([i @ (b'(' | b')')], b'0' | b'B') => {
+                return self.designate(*i, b);
+            }
+            ([b'#'], b'8') => return self.decaln(),
+            ([], b'D') => return self.ind(),
+            ([], b'E') => return self.nel(),
+            ([], b'H') => return self.hts(),
+            ([], b'k') => {
+                self.rename = Some(alloc::string::String::new());
+                return;
+            }
+            ([], b'\\') => return,
+            _ => {}
+        }
         if let Some(i) = intermediates.first() {
             self.callbacks.unhandled_escape(
                 &mut self.screen,
@@ -65,6 +104,106 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         _ignore: bool,
         c: char,
     ) {
+        self.finish_rename();
+        self.csi_dispatch_inner(params, intermediates, c);
+        // tidemux: any control sequence forgets the character REP repeats (tmux input.c).
+        self.screen.last_char = None;
+    }
+
+    fn osc_dispatch(&mut self, params: &[&[u8]], _bel_terminated: bool) {
+        self.finish_rename();
+        self.screen.last_char = None;
+        match params {
+            [b"0", s] => {
+                self.callbacks.set_window_icon_name(&mut self.screen, s);
+                self.callbacks.set_window_title(&mut self.screen, s);
+            }
+            [b"1", s] => {
+                self.callbacks.set_window_icon_name(&mut self.screen, s);
+            }
+            [b"2", s] => {
+                self.callbacks.set_window_title(&mut self.screen, s);
+            }
+            [b"52", ty, data] => match (
+                ty.iter().all(|c| CLIPBOARD_SELECTOR.contains(c)),
+                *data,
+            ) {
+                (true, b"?") => {
+                    self.callbacks.paste_from_clipboard(&mut self.screen, ty);
+                }
+                (true, data) if data.iter().all(|c| BASE64.contains(c)) => {
+                    self.callbacks.copy_to_clipboard(
+                        &mut self.screen,
+                        ty,
+                        data,
+                    );
+                }
+                _ => {
+                    self.callbacks.unhandled_osc(&mut self.screen, params);
+                }
+            },
+            _ => {
+                self.callbacks.unhandled_osc(&mut self.screen, params);
+            }
+        }
+    }
+
+    fn hook(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        _ignore: bool,
+        action: char,
+    ) {
+        self.finish_rename();
+        self.screen.last_char = None;
+        self.dcs = Some(crate::screen::Dcs {
+            params: params.iter().flatten().copied().collect(),
+            intermediates: intermediates.to_vec(),
+            action,
+            data: Vec::new(),
+        });
+    }
+
+    fn put(&mut self, byte: u8) {
+        if let Some(dcs) = &mut self.dcs {
+            if dcs.data.len() < DCS_MAX {
+                dcs.data.push(byte);
+            }
+        }
+    }
+
+    fn unhook(&mut self) {
+        if let Some(dcs) = self.dcs.take() {
+            self.callbacks.unhandled_dcs(
+                &mut self.screen,
+                &dcs.intermediates,
+                &dcs.params,
+                dcs.action,
+                &dcs.data,
+            );
+        }
+    }
+}
+
+/// tidemux: longest name kept from `ESC k ... ESC \` (characters).
+const RENAME_MAX: usize = 256;
+/// tidemux: longest DCS payload kept (bytes); the rest is dropped.
+const DCS_MAX: usize = 4096;
+
+impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
+    fn finish_rename(&mut self) {
+        if let Some(name) = self.rename.take() {
+            self.callbacks.set_screen_name(&mut self.screen, &name);
+        }
+    }
+
+    fn csi_dispatch_inner(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        c: char,
+    ) {
         let unhandled = |screen: &mut Self| {
             screen.callbacks.unhandled_csi(
                 &mut screen.screen,
@@ -95,6 +234,12 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 'S' => self.su(canonicalize_params_1(params, 1)),
                 'T' => self.sd(canonicalize_params_1(params, 1)),
                 'X' => self.ech(canonicalize_params_1(params, 1)),
+                'Z' => self.cbt(canonicalize_params_1(params, 1)),
+                'g' => self.tbc(canonicalize_params_1(params, 0)),
+                'h' => self.sm_rm(params, true),
+                'l' => self.sm_rm(params, false),
+                's' => self.decsc(),
+                'u' => self.decrc(),
                 '`' => self.hpa(canonicalize_params_1(params, 1)),
                 'b' => self.rep(canonicalize_params_1(params, 1)),
                 'd' => self.vpa(canonicalize_params_1(params, 1)),
@@ -182,48 +327,6 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                     &params.iter().collect::<Vec<_>>(),
                     c,
                 );
-            }
-        }
-    }
-
-    fn osc_dispatch(&mut self, params: &[&[u8]], _bel_terminated: bool) {
-        match params {
-            [b"0", s] => {
-                self.callbacks.set_window_icon_name(&mut self.screen, s);
-                self.callbacks.set_window_title(&mut self.screen, s);
-            }
-            [b"1", s] => {
-                self.callbacks.set_window_icon_name(&mut self.screen, s);
-            }
-            [b"2", s] => {
-                self.callbacks.set_window_title(&mut self.screen, s);
-            }
-            [b"52", ty, data] => {
-                match (
-                    ty.iter().all(|c| CLIPBOARD_SELECTOR.contains(c)),
-                    *data,
-                ) {
-                    (true, b"?") => {
-                        self.callbacks
-                            .paste_from_clipboard(&mut self.screen, ty);
-                    }
-                    (true, data)
-                        if data.iter().all(|c| BASE64.contains(c)) =>
-                    {
-                        self.callbacks.copy_to_clipboard(
-                            &mut self.screen,
-                            ty,
-                            data,
-                        );
-                    }
-                    _ => {
-                        self.callbacks
-                            .unhandled_osc(&mut self.screen, params);
-                    }
-                }
-            }
-            _ => {
-                self.callbacks.unhandled_osc(&mut self.screen, params);
             }
         }
     }

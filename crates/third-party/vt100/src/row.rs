@@ -5,6 +5,9 @@ use alloc::{string::String, vec::Vec};
 pub struct Row {
     cells: Vec<crate::Cell>,
     wrapped: bool,
+    /// tidemux: cells in use, the column after the last one written (tmux `cellused`);
+    /// reflow on resize re-splits a line at this length, not at its last non-blank cell.
+    used: u16,
 }
 
 impl Row {
@@ -12,7 +15,36 @@ impl Row {
         Self {
             cells: vec![crate::Cell::new(); usize::from(cols)],
             wrapped: false,
+            used: 0,
         }
+    }
+
+    /// tidemux: a row holding `cells`, `used` of them in use.
+    pub(crate) fn from_cells(
+        cells: Vec<crate::Cell>,
+        used: u16,
+        wrapped: bool,
+    ) -> Self {
+        Self {
+            cells,
+            wrapped,
+            used,
+        }
+    }
+
+    /// tidemux: the cells in use (see `used`).
+    pub(crate) fn used(&self) -> u16 {
+        self.used.min(self.cols())
+    }
+
+    /// tidemux: records that the cells before `end` are in use.
+    pub(crate) fn mark_used(&mut self, end: u16) {
+        self.used = self.used.max(end);
+    }
+
+    /// tidemux: the cells, mutable (reflow moves them).
+    pub(crate) fn cells_vec(&mut self) -> &mut Vec<crate::Cell> {
+        &mut self.cells
     }
 
     fn cols(&self) -> u16 {
@@ -26,13 +58,16 @@ impl Row {
     pub fn clear(&mut self, attrs: crate::attrs::Attrs) {
         for cell in &mut self.cells {
             cell.clear(attrs);
+            cell.set_wide_continuation(false);
         }
         self.wrapped = false;
+        self.used = 0;
     }
 
     pub fn reset(&mut self) {
         self.cells.fill(crate::Cell::new());
         self.wrapped = false;
+        self.used = 0;
     }
 
     pub(crate) fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
@@ -47,69 +82,118 @@ impl Row {
         self.cells.get_mut(usize::from(col))
     }
 
-    /// Inserts empty cells without changing the size of the row.
-    ///
-    /// Cells at the end are dropped.
-    pub fn insert(&mut self, i: u16, count: u16) {
-        let count = usize::from(count).min(self.cells.len() - usize::from(i));
-        if count == 0 {
-            // Always "truncate", even when `count` is 0. However, because we
-            // didn't actually insert any cells, we don't need to follow the
-            // whole truncation procedure in `Self::set_truncated`; we can just
-            // clear the `wrapped` flag.
-            self.wrapped = false;
+    /// tidemux: clears the cells a character of `width` written at `col` covers, the way tmux
+    /// does (screen-write.c screen_write_overwrite, and screen_write_collect_end for the ASCII
+    /// fast path when `fast`): a wide character whose right half is overwritten is cleared,
+    /// except on the fast path when it starts in column 0; orphaned right halves after the new
+    /// character are cleared.
+    pub fn overwrite(&mut self, col: u16, width: u16, fast: bool) {
+        let n = self.cells.len();
+        let c = usize::from(col);
+        if c >= n {
             return;
         }
-
-        let is_wide_continuation = self.get_mut(i).is_some_and(|cell| {
-            let is_wc = cell.is_wide_continuation();
-            if is_wc {
-                cell.set_wide_continuation(false);
+        if self.cells[c].is_wide_continuation() {
+            let mut xx = c;
+            let mut base = None;
+            while xx > 0 {
+                if self.cells[xx].is_wide_continuation() {
+                    self.cells[xx] = crate::Cell::new();
+                    xx -= 1;
+                } else {
+                    base = Some(xx);
+                    break;
+                }
             }
-            is_wc
-        });
-
-        let slice = &mut self.cells[usize::from(i)..];
-        slice.rotate_right(count);
-        slice[..count].fill(crate::Cell::new());
-        if is_wide_continuation {
-            self.get_mut(i).unwrap().set_wide_continuation(true);
+            match (fast, base) {
+                (true, Some(b)) if self.cells[b].is_wide() => {
+                    self.cells[b] = crate::Cell::new()
+                }
+                (true, _) => {}
+                (false, _) => self.cells[xx] = crate::Cell::new(),
+            }
         }
-        self.set_truncated();
+        let mut xx = c + usize::from(width);
+        while xx < n && self.cells[xx].is_wide_continuation() {
+            self.cells[xx] = crate::Cell::new();
+            xx += 1;
+        }
     }
 
-    /// Removes cells without changing the size of the row.
-    ///
-    /// Empty cells are added to the end.
-    pub fn remove(&mut self, range: core::ops::Range<u16>) {
-        self.wrapped = false;
-        if range.start >= range.end {
+    /// tidemux: tmux grid.c grid_move_cells + grid_clear for ICH (`grid_view_insert_cells`):
+    /// at the last column the cell is cleared; otherwise cells move right by `count` (those
+    /// pushed past the edge are lost) and the gap gets `attrs`; when `count` reaches the edge
+    /// nothing moves and the line is left alone (a tmux quirk). No wide-character fix-ups, as
+    /// tmux.
+    pub fn insert_raw(
+        &mut self,
+        col: u16,
+        count: u16,
+        attrs: crate::attrs::Attrs,
+    ) {
+        let n = self.cells.len();
+        let px = usize::from(col);
+        let nx = usize::from(count);
+        if px >= n {
             return;
         }
-
-        self.clear_wide(range.start);
-        let last = range.end - 1;
-        if last != range.start {
-            self.clear_wide(last);
+        if px + 1 >= n {
+            self.cells[px].clear(attrs);
+            self.cells[px].set_wide_continuation(false);
+            return;
         }
-
-        let count = usize::from(range.end - range.start);
-        let slice = &mut self.cells[usize::from(range.start)..];
-        slice[..count].fill(crate::Cell::new());
-        slice.rotate_left(count);
+        if px + nx >= n {
+            return;
+        }
+        self.cells[px..].rotate_right(nx);
+        for cell in &mut self.cells[px..px + nx] {
+            *cell = crate::Cell::new();
+            cell.clear(attrs);
+        }
+        // tmux grid_move_cells: the moved range counts as used (up to the edge).
+        self.used = self.cols();
     }
 
-    pub fn erase(&mut self, i: u16, attrs: crate::attrs::Attrs) {
-        let wide = self.cells[usize::from(i)].is_wide();
-        self.clear_wide(i);
-        self.cells[usize::from(i)].clear(attrs);
-        // `wide` is captured pre-erase on purpose: a 2-wide char occupies the
-        // logical last column at cols() - 2. saturating_sub guards the
-        // degenerate case of an orphaned wide cell in a one-column row, where
-        // cols() - 2 would underflow.
-        if i == self.cols().saturating_sub(if wide { 2 } else { 1 }) {
-            self.wrapped = false;
+    /// tidemux: tmux grid_view_delete_cells: cells after `col + count` move left, the last
+    /// `count` cells get `attrs`; no wide-character fix-ups.
+    pub fn delete_raw(
+        &mut self,
+        col: u16,
+        count: u16,
+        attrs: crate::attrs::Attrs,
+    ) {
+        let n = self.cells.len();
+        let px = usize::from(col);
+        let nx = usize::from(count).min(n.saturating_sub(px));
+        if px >= n || nx == 0 {
+            return;
         }
+        self.cells[px..].rotate_left(nx);
+        for cell in &mut self.cells[n - nx..] {
+            *cell = crate::Cell::new();
+            cell.clear(attrs);
+        }
+        // tmux grid_move_cells: the moved range counts as used (up to `n - count`).
+        if n - nx > px {
+            self.used = self.used.max(u16::try_from(n - nx).unwrap_or(u16::MAX));
+        }
+    }
+
+    /// tidemux: tmux grid_clear on `range`: cells become blank with `attrs`, no wide fix-ups.
+    pub fn clear_raw(
+        &mut self,
+        range: core::ops::Range<u16>,
+        attrs: crate::attrs::Attrs,
+    ) {
+        let n = self.cells.len();
+        let end = usize::from(range.end).min(n);
+        let start = usize::from(range.start).min(end);
+        for cell in &mut self.cells[start..end] {
+            *cell = crate::Cell::new();
+            cell.clear(attrs);
+        }
+        // tmux grid_clear leaves `cellused` alone: cleared cells stay counted.
+        let _ = range;
     }
 
     pub fn truncate(&mut self, len: u16) {
@@ -169,29 +253,6 @@ impl Row {
 
     pub fn wrapped(&self) -> bool {
         self.wrapped
-    }
-
-    pub fn clear_wide(&mut self, col: u16) {
-        let col_idx = usize::from(col);
-        let cell = &self.cells[col_idx];
-        let other = if cell.is_wide() {
-            let next = col_idx + 1;
-            if next >= self.cells.len() {
-                // Wide char at the last column with no continuation
-                // (e.g. a shrinking resize that split the pair).
-                // Clear the cell in place instead of indexing past
-                // the end.
-                let attrs = *self.cells[col_idx].attrs();
-                self.cells[col_idx].clear(attrs);
-                return;
-            }
-            &mut self.cells[next]
-        } else if cell.is_wide_continuation() {
-            &mut self.cells[usize::from(col - 1)]
-        } else {
-            return;
-        };
-        other.clear(*other.attrs());
     }
 
     pub fn write_contents(
@@ -398,7 +459,8 @@ impl Row {
 
             let new_attrs = *cell.attrs();
             if new_attrs != *current_attrs {
-                new_attrs.write_escape_code_diff_fmt(writer, current_attrs)?;
+                new_attrs
+                    .write_escape_code_diff_fmt(writer, current_attrs)?;
                 *current_attrs = new_attrs;
             }
             if cell.has_contents() {

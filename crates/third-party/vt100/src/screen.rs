@@ -1,5 +1,5 @@
 use crate::term::BufWrite as _;
-use alloc::{string::String, string::ToString as _};
+use alloc::string::String;
 use unicode_width::UnicodeWidthChar as _;
 
 const MODE_APPLICATION_KEYPAD: u8 = 0b0000_0001;
@@ -84,14 +84,110 @@ pub struct Screen {
     alternate_grid: crate::grid::Grid,
 
     attrs: crate::attrs::Attrs,
-    saved_attrs: crate::attrs::Attrs,
 
     modes: u8,
     mouse_protocol_mode: MouseProtocolMode,
     mouse_protocol_encoding: MouseProtocolEncoding,
     cursor_style: CursorStyle,
 
-    last_char: Option<char>,
+    pub(crate) last_char: Option<char>,
+
+    /// tidemux: IRM, `CSI 4 h` (tmux MODE_INSERT).
+    insert_mode: bool,
+    /// tidemux: DECAWM, `CSI ? 7 h` (tmux MODE_WRAP, on by default).
+    autowrap: bool,
+    /// tidemux: G0/G1 designations and the SO/SI shift (tmux `ictx->cell` g0set/g1set/set).
+    charsets: Charsets,
+    /// tidemux: tab stops, one flag per column (tmux `s->tabs`, every 8 columns at start and
+    /// after a width change: screen.c screen_reset_tabs).
+    tabs: alloc::vec::Vec<bool>,
+    /// tidemux: the one DECSC slot, shared by `ESC 7`/`ESC 8` and `CSI s`/`CSI u` (tmux input.c
+    /// input_save_state / input_restore_state keep one `old_cx/old_cy/old_cell/old_mode`).
+    saved: SavedState,
+    /// tidemux: cursor saved by `CSI ? 1049 h` (tmux screen.c `saved_cx/saved_cy`), separate
+    /// from the DECSC slot; `None` until the first 1049.
+    alt_saved_pos: Option<crate::grid::Pos>,
+    /// tidemux: attributes saved on entering any alternate screen (tmux `saved_cell`).
+    alt_saved_attrs: crate::attrs::Attrs,
+}
+
+/// tidemux: which character sets are designated and which one is shifted in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Charsets {
+    /// G0 is DEC special graphics (`ESC ( 0`), else ASCII (`ESC ( B`).
+    g0_graphics: bool,
+    /// G1 is DEC special graphics (`ESC ) 0`).
+    g1_graphics: bool,
+    /// SO (`0x0e`) selected G1; SI (`0x0f`) selects G0.
+    shift_out: bool,
+}
+
+impl Charsets {
+    /// Maps `c` through the active set. DEC special graphics (VT100 line drawing) covers
+    /// 0x5f..=0x7e; the table is tmux's tty-acs.c `tty_acs_table` (the UTF-8 column).
+    fn translate(self, c: char) -> char {
+        let graphics = if self.shift_out {
+            self.g1_graphics
+        } else {
+            self.g0_graphics
+        };
+        if !graphics {
+            return c;
+        }
+        match c {
+            '+' => '\u{2192}',
+            ',' => '\u{2190}',
+            '-' => '\u{2191}',
+            '.' => '\u{2193}',
+            '0' => '\u{25ae}',
+            '`' => '\u{25c6}',
+            'a' => '\u{2592}',
+            'b' => '\u{2409}',
+            'c' => '\u{240c}',
+            'd' => '\u{240d}',
+            'e' => '\u{240a}',
+            'f' => '\u{00b0}',
+            'g' => '\u{00b1}',
+            'h' => '\u{2424}',
+            'i' => '\u{240b}',
+            'j' => '\u{2518}',
+            'k' => '\u{2510}',
+            'l' => '\u{250c}',
+            'm' => '\u{2514}',
+            'n' => '\u{253c}',
+            'o' => '\u{23ba}',
+            'p' => '\u{23bb}',
+            'q' => '\u{2500}',
+            'r' => '\u{23bc}',
+            's' => '\u{23bd}',
+            't' => '\u{251c}',
+            'u' => '\u{2524}',
+            'v' => '\u{2534}',
+            'w' => '\u{252c}',
+            'x' => '\u{2502}',
+            'y' => '\u{2264}',
+            'z' => '\u{2265}',
+            '{' => '\u{03c0}',
+            '|' => '\u{2260}',
+            '}' => '\u{00a3}',
+            '~' => '\u{00b7}',
+            _ => c,
+        }
+    }
+}
+
+/// tidemux: what DECSC saves (tmux input.c input_save_state): cursor, attributes, character
+/// sets and origin mode.
+#[derive(Clone, Copy, Debug, Default)]
+struct SavedState {
+    pos: crate::grid::Pos,
+    attrs: crate::attrs::Attrs,
+    charsets: Charsets,
+    origin: bool,
+}
+
+fn default_tabs(cols: u16) -> alloc::vec::Vec<bool> {
+    (0..cols).map(|c| c > 0 && c % 8 == 0).collect()
 }
 
 impl Screen {
@@ -114,7 +210,6 @@ impl Screen {
             ),
 
             attrs: crate::attrs::Attrs::default(),
-            saved_attrs: crate::attrs::Attrs::default(),
 
             modes: 0,
             mouse_protocol_mode: MouseProtocolMode::default(),
@@ -122,6 +217,14 @@ impl Screen {
             cursor_style: CursorStyle::default(),
 
             last_char: None,
+
+            insert_mode: false,
+            autowrap: true,
+            charsets: Charsets::default(),
+            tabs: default_tabs(size.cols()),
+            saved: SavedState::default(),
+            alt_saved_pos: None,
+            alt_saved_attrs: crate::attrs::Attrs::default(),
         }
     }
 
@@ -137,9 +240,11 @@ impl Screen {
         rows: core::num::NonZeroU16,
         cols: core::num::NonZeroU16,
     ) {
-        self.grid.set_size(crate::grid::Size { rows, cols }, |_| {});
+        self.reset_tabs_for(cols.get());
+        self.grid
+            .set_size(crate::grid::Size { rows, cols }, |_, _, _| {});
         self.alternate_grid
-            .set_size(crate::grid::Size { rows, cols }, |_| {});
+            .set_size(crate::grid::Size { rows, cols }, |_, _, _| {});
     }
 
     /// Returns the current size of the terminal.
@@ -185,7 +290,7 @@ impl Screen {
     /// clears both the visible display and scrollback history, process both
     /// `CSI 2 J` and `CSI 3 J`.
     pub fn clear_scrollback(&mut self) {
-        self.grid_mut().erase_all_scrollback(|_| {});
+        self.grid_mut().erase_all_scrollback(|_, _, _| {});
     }
 
     /// Returns the current position in the scrollback.
@@ -670,6 +775,30 @@ impl Screen {
         self.grid().visible_cell(crate::grid::Pos { row, col })
     }
 
+    /// tidemux: DECAWM (`CSI ? 7 h`), on unless turned off.
+    #[must_use]
+    pub fn autowrap(&self) -> bool {
+        self.autowrap
+    }
+
+    /// tidemux: IRM insert mode (`CSI 4 h`).
+    #[must_use]
+    pub fn insert_mode(&self) -> bool {
+        self.insert_mode
+    }
+
+    /// tidemux: DECOM origin mode (`CSI ? 6 h`).
+    #[must_use]
+    pub fn origin_mode(&self) -> bool {
+        self.grid().origin_mode()
+    }
+
+    /// tidemux: the scroll region (DECSTBM) as 0-based inclusive (top, bottom) rows.
+    #[must_use]
+    pub fn scroll_region(&self) -> (u16, u16) {
+        self.grid().scroll_region()
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {
@@ -789,24 +918,59 @@ impl Screen {
         }
     }
 
-    fn enter_alternate_grid(&mut self) {
-        self.grid_mut().set_scrollback(0);
+    /// tidemux: takes row 0 of the main grid.
+    pub(crate) fn take_first_row(&mut self) -> crate::row::Row {
+        self.grid.take_row(0)
+    }
+
+    /// tidemux: row 0 of the main grid.
+    pub(crate) fn first_row(&self) -> &crate::row::Row {
+        self.grid
+            .drawing_row(0)
+            .expect("a screen has at least one row")
+    }
+
+    /// tidemux: a width change resets the tab stops to every 8 columns (tmux screen.c
+    /// screen_resize_cursor calls screen_reset_tabs).
+    fn reset_tabs_for(&mut self, cols: u16) {
+        if usize::from(cols) != self.tabs.len() {
+            self.tabs = default_tabs(cols);
+        }
+    }
+
+    /// tidemux: attributes for erased cells: the current background colour only (tmux
+    /// passes `ictx->cell.cell.bg` to every clear).
+    fn bg_attrs(&self) -> crate::attrs::Attrs {
+        crate::attrs::Attrs {
+            bgcolor: self.attrs.bgcolor,
+            ..crate::attrs::Attrs::default()
+        }
+    }
+
+    /// tidemux: `CSI ? 47/1047/1049 h`, as tmux screen.c screen_alternate_on: nothing when
+    /// already on; 1049 saves the cursor (its own slot, not DECSC's); every variant saves the
+    /// attributes and clears the alternate screen; the cursor, scroll region and origin mode
+    /// carry over.
+    ///
+    /// Returns whether it switched (then the caller clears the newest history row's wrap
+    /// flag: tmux clears the whole screen with grid_view_clear, grid_clear_lines).
+    fn alternate_on(&mut self, cursor: bool) -> bool {
+        if self.mode(MODE_ALTERNATE_SCREEN) {
+            return false;
+        }
+        if cursor {
+            self.alt_saved_pos = Some(self.grid.pos());
+        }
+        self.alt_saved_attrs = self.attrs;
+        self.grid.set_scrollback(0);
+        // The alternate grid is always the main grid's size when it comes on.
+        self.alternate_grid = crate::grid::Grid::new(
+            self.grid.size(),
+            crate::grid::Scrollback::Disabled,
+        );
+        self.alternate_grid.take_state_from(&self.grid, true);
         self.set_mode(MODE_ALTERNATE_SCREEN);
-        self.alternate_grid.allocate_rows();
-    }
-
-    fn exit_alternate_grid(&mut self) {
-        self.clear_mode(MODE_ALTERNATE_SCREEN);
-    }
-
-    fn save_cursor(&mut self) {
-        self.grid_mut().save_cursor();
-        self.saved_attrs = self.attrs;
-    }
-
-    fn restore_cursor(&mut self) {
-        self.grid_mut().restore_cursor();
-        self.attrs = self.saved_attrs;
+        true
     }
 
     fn set_mode(&mut self, mode: u8) {
@@ -844,188 +1008,26 @@ impl Screen {
     fn set_cursor_style(&mut self, style: CursorStyle) {
         self.cursor_style = style;
     }
-
-    // determine the width of the character we're about to draw, and whether
-    // it makes sense to even attempt to draw a character of that width.
-    fn calculate_width(&self, c: char) -> Option<u16> {
-        let pos = self.grid().pos();
-        let size = self.grid().size();
-
-        let width = c.width();
-        if width.is_none() && (u32::from(c)) < 256 {
-            // don't even try to draw control characters
-            return None;
-        }
-        let width = u16::try_from(width.unwrap_or(1))
-            // char::width() can only return 0, 1, 2, or 3
-            .unwrap();
-        // TODO: this is invalid for U+17D8 which has a width of 3 for some
-        // reason, but adding triple width characters is going to be a
-        // massive pain just for this one character
-        let width = width.min(2);
-
-        // if the character is wider than the screen, we can't draw it, so
-        // just ignore it
-        if width > size.cols() {
-            return None;
-        }
-
-        // a continuation character without a base character before it is
-        // meaningless
-        if width == 0 && pos.col == 0 {
-            return None;
-        }
-
-        Some(width)
-    }
-
-    // if this is the initial codepoint in a new cell, we need to determine
-    // whether wrapping that character to the next row should set the row's
-    // wrapping flag
-    fn new_character_should_wrap(&self, width: u16) -> bool {
-        let pos = self.grid().pos();
-        let size = self.grid().size();
-
-        // it doesn't make any sense to wrap if the last column in a row
-        // didn't already have contents. don't try to handle the case
-        // where a character wraps because there was only one column left
-        // in the previous row - literally everything handles this case
-        // differently, and this is tmux behavior (and also the
-        // simplest). i'm open to reconsidering this behavior, but only
-        // with a really good reason (xterm handles this by introducing
-        // the concept of triple width cells, which i really don't want
-        // to do).
-        let mut wrap = false;
-        if pos.col + width > size.cols() {
-            let last_cell = self
-                .grid()
-                .drawing_cell(crate::grid::Pos {
-                    row: pos.row,
-                    col: size.cols() - 1,
-                })
-                // pos.row is valid, since it comes directly from
-                // self.grid().pos() which we assume to always have a
-                // valid row value. size.cols - 1 is also always a valid
-                // column.
-                .unwrap();
-            if last_cell.has_contents() || last_cell.is_wide_continuation() {
-                wrap = true;
-            }
-        }
-
-        wrap
-    }
-
-    // if we already have a character in a cell, but adding a continuation
-    // character widened the cell off the end of the row, we need to move the
-    // base character to the beginning of the next row
-    fn wrap_widened_cell(
-        &mut self,
-        old_pos: crate::grid::Pos,
-        new_pos: crate::grid::Pos,
-    ) {
-        if new_pos.col == 0 {
-            let attrs = self.attrs;
-            let contents = self
-                .grid()
-                .drawing_cell(old_pos)
-                .unwrap()
-                .contents()
-                .to_string();
-            self.grid_mut()
-                .drawing_cell_mut(new_pos)
-                .unwrap()
-                .set_contents(&contents, attrs);
-            self.grid_mut()
-                .drawing_cell_mut(old_pos)
-                .unwrap()
-                .clear(attrs);
-            self.grid_mut().col_inc(2);
-        } else {
-            self.grid_mut().col_inc(1);
-        }
-    }
-
-    // once we have drawn a character, clean up the wide character state of
-    // nearby cells that may have been disrupted.
-    fn text_cleanup(
-        &mut self,
-        base_pos: crate::grid::Pos,
-        cell_was_wide: bool,
-        cell_is_wide: bool,
-    ) {
-        let size = self.grid().size();
-        let attrs = self.attrs;
-
-        if base_pos.col > 0 {
-            let prev_cell = self
-                .grid_mut()
-                .drawing_cell_mut(crate::grid::Pos {
-                    row: base_pos.row,
-                    col: base_pos.col - 1,
-                })
-                // pos.row is assumed valid, and pos.col was just
-                // checked to be greater than 0.
-                .unwrap();
-            if prev_cell.is_wide() {
-                prev_cell.clear(*prev_cell.attrs());
-            }
-        }
-
-        if cell_was_wide && !cell_is_wide {
-            let next_cell = self
-                .grid_mut()
-                .drawing_cell_mut(crate::grid::Pos {
-                    row: base_pos.row,
-                    col: base_pos.col + 1,
-                })
-                // base_pos.row is assumed valid, and this cell previously
-                // was wide, so there must have been a continuation cell
-                // after it.
-                .unwrap();
-            next_cell.set(' ', attrs);
-        }
-
-        if !cell_was_wide && cell_is_wide {
-            let next_cell = self
-                .grid_mut()
-                .drawing_cell_mut(crate::grid::Pos {
-                    row: base_pos.row,
-                    col: base_pos.col + 1,
-                })
-                // base_pos.row is assumed valid, and the cell at base_pos
-                // has become wide, so it must have a cell after it (if it
-                // didn't, we would have wrapped earlier when widening the
-                // cell).
-                .unwrap();
-            let next_cell_was_wide = next_cell.is_wide();
-            next_cell.clear(crate::attrs::Attrs::default());
-            next_cell.set_wide_continuation(true);
-            if next_cell_was_wide {
-                let next_next_cell = self
-                    .grid_mut()
-                    .drawing_cell_mut(crate::grid::Pos {
-                        row: base_pos.row,
-                        col: base_pos.col + 2,
-                    })
-                    // the cell at base_pos.col + 1 was previously wide, so
-                    // it must have had a continuation cell after it.
-                    .unwrap();
-                next_next_cell.clear(attrs);
-                if base_pos.col + 2 == size.cols() - 1 {
-                    self.grid_mut()
-                        .drawing_row_mut(base_pos.row)
-                        .unwrap()
-                        .wrap(false);
-                }
-            }
-        }
-    }
 }
 
 pub struct WrappedScreen<CB: crate::Callbacks> {
     pub screen: Screen,
     pub callbacks: CB,
+    /// tidemux: the name being collected after `ESC k` (until the next sequence).
+    pub(crate) rename: Option<alloc::string::String>,
+    /// tidemux: a DCS string being collected (vte hook/put/unhook).
+    pub(crate) dcs: Option<Dcs>,
+    /// tidemux: set by `Parser::process` while it feeds a literal U+FFFD (EF BF BD).
+    pub(crate) literal_fffd: bool,
+}
+
+/// tidemux: a DCS string as collected from vte.
+#[derive(Debug)]
+pub(crate) struct Dcs {
+    pub(crate) params: alloc::vec::Vec<u16>,
+    pub(crate) intermediates: alloc::vec::Vec<u8>,
+    pub(crate) action: char,
+    pub(crate) data: alloc::vec::Vec<u8>,
 }
 
 impl<CB: crate::Callbacks> WrappedScreen<CB> {
@@ -1034,11 +1036,14 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     fn on_row<'cb>(
         screen: &Screen,
         callbacks: &'cb mut CB,
-    ) -> impl FnMut(&crate::row::Row) + 'cb {
+    ) -> impl FnMut(&crate::row::Row, u16, u16) + 'cb {
         let is_alternate = screen.mode(MODE_ALTERNATE_SCREEN);
-        move |row| {
+        move |row, top, bottom| {
             callbacks
-                .on_scroll(crate::capture::RowContents(row), is_alternate);
+                .on_scroll(
+                crate::capture::RowContents(row, top, bottom),
+                is_alternate,
+            );
         }
     }
 
@@ -1046,121 +1051,348 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     /// off the top of the screen's scrollback.
     ///
     /// [`on_scroll`]: crate::Callbacks::on_scroll
+    /// tidemux: tmux clears the soft-wrap flag of the row above any range of whole rows it
+    /// clears or moves (grid.c grid_clear_lines, grid_move_lines); row -1 is the newest
+    /// history row (tmux keeps history and screen in one grid).
+    fn unwrap_row(&mut self, row: i32) {
+        if row == -1 {
+            self.callbacks.unwrap_newest_scrollback(&mut self.screen);
+        } else if let Ok(r) = u16::try_from(row) {
+            if let Some(r) = self.screen.grid_mut().row_mut(r) {
+                r.wrap(false);
+            }
+        }
+    }
+
+    /// tidemux: `CSI ? 47/1047/1049 l`, as tmux screen.c screen_alternate_off: when the
+    /// size changed on the alternate screen, it is first resized back to the main screen's
+    /// size (the cursor moves with it); 1049 then restores the cursor and attributes it saved,
+    /// even when not on the alternate screen; leaving brings back the main screen with the
+    /// current cursor and resizes it to the current size with reflow; the cursor is clamped.
+    fn alternate_off(&mut self, cursor: bool) {
+        let alt = self.screen.mode(MODE_ALTERNATE_SCREEN);
+        let current = self.screen.grid().size();
+        let main_size = self.screen.grid.size();
+        if alt && current != main_size {
+            self.screen.alternate_grid.resize_tmux(
+                main_size,
+                true,
+                &mut HistoryHooks {
+                    callbacks: &mut self.callbacks,
+                    alternate: true,
+                },
+            );
+        }
+        let screen = &mut self.screen;
+        if cursor {
+            if let Some(p) = screen.alt_saved_pos {
+                screen.grid_mut().set_pos_raw(p);
+                screen.attrs = screen.alt_saved_attrs;
+            }
+        }
+        if alt {
+            screen.grid.take_state_from(&screen.alternate_grid, false);
+            screen.clear_mode(MODE_ALTERNATE_SCREEN);
+            let pos = screen.grid.pos();
+            let size = screen.grid.size();
+            screen.grid.set_pos_raw(crate::grid::Pos {
+                row: pos.row.min(size.rows() - 1),
+                col: pos.col.min(size.cols()),
+            });
+            if current != main_size {
+                self.screen.grid.resize_tmux(
+                    current,
+                    true,
+                    &mut HistoryHooks {
+                        callbacks: &mut self.callbacks,
+                        alternate: false,
+                    },
+                );
+            }
+        }
+        let grid = self.screen.grid_mut();
+        let size = grid.size();
+        let pos = grid.pos();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos.row.min(size.rows() - 1),
+            col: pos.col.min(size.cols() - 1),
+        });
+    }
+
     pub fn set_size_with_cb(
         &mut self,
         rows: core::num::NonZeroU16,
         cols: core::num::NonZeroU16,
     ) {
-        let callbacks = &mut self.callbacks;
-        self.screen
-            .grid
-            .set_size(crate::grid::Size { rows, cols }, |row| {
-                callbacks.on_scroll(crate::capture::RowContents(row), false);
-            });
-        self.screen.alternate_grid.set_size(
-            crate::grid::Size { rows, cols },
-            |row| {
-                callbacks.on_scroll(crate::capture::RowContents(row), true);
-            },
-        );
+        // tidemux: resize as tmux does (reflow, history pulled back; see Grid::resize_tmux).
+        // The alternate screen is resized without reflow and without history, as tmux
+        // resizes it (window.c passes reflow = 0 while the alternate screen is on).
+        // While the alternate screen is on, only it is resized (tmux keeps the main screen
+        // as saved and resizes it when the alternate screen goes off).
+        self.screen.reset_tabs_for(cols.get());
+        let size = crate::grid::Size { rows, cols };
+        let alternate = self.screen.mode(MODE_ALTERNATE_SCREEN);
+        let mut hooks = HistoryHooks {
+            callbacks: &mut self.callbacks,
+            alternate,
+        };
+        if alternate {
+            self.screen
+                .alternate_grid
+                .resize_tmux(size, false, &mut hooks);
+        } else {
+            self.screen.grid.resize_tmux(size, true, &mut hooks);
+        }
     }
 
+    /// Writes one printed character (tidemux: rewritten after tmux 3.3a screen-write.c
+    /// `screen_write_cell` / `screen_write_collect_add`: charsets, insert mode, autowrap off,
+    /// wide characters at the edge and over other wide characters).
     pub fn text(&mut self, c: char) {
-        let screen = &mut self.screen;
-        let pos = screen.grid().pos();
-        let attrs = screen.attrs;
-
-        let Some(width) = screen.calculate_width(c) else {
+        // tmux input.c: `ictx->last` (for REP) is only an ASCII character printed in ground.
+        let ascii = (' '..='~').contains(&c);
+        let c = self.screen.charsets.translate(c);
+        let translated = ascii && !c.is_ascii();
+        self.screen.last_char = ascii.then_some(c);
+        let Some(width) = c.width() else {
             return;
         };
-
-        // base_pos will always be set to a valid cell, so
-        // .drawing_cell(base_pos).unwrap() will always be valid
-        let mut base_pos;
-        let cell_was_wide;
-
-        if width > 0 {
-            let wrap = screen.new_character_should_wrap(width);
-            let on_row = Self::on_row(screen, &mut self.callbacks);
-            screen.grid_mut().col_wrap(width, wrap, on_row);
-            // col_wrap always sets self.grid().pos() to a valid cell
-            base_pos = screen.grid().pos();
-            cell_was_wide =
-                screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-
-            screen
-                .grid_mut()
-                .drawing_cell_mut(base_pos)
-                .unwrap()
-                .set(c, attrs);
-            screen.last_char = Some(c);
-            screen.grid_mut().col_inc(width);
-        } else {
-            // pos.row is valid, since it comes directly from
-            // self.grid().pos() which we assume to always have a
-            // valid row value. pos.col - 1 is valid because we just
-            // returned early if pos.col == 0.
-            base_pos = crate::grid::Pos {
-                row: pos.row,
-                col: pos.col - 1,
-            };
-            if screen
-                .grid_mut()
-                .drawing_cell_mut(base_pos)
-                .unwrap()
-                .is_wide_continuation()
-            {
-                // pos.row is valid, since it comes directly from
-                // self.grid().pos() which we assume to always have a
-                // valid row value. we know pos.col - 2 is valid
-                // because the cell at pos.col - 1 is a wide
-                // continuation character, which means there must be
-                // the first half of the wide character before it.
-                base_pos = crate::grid::Pos {
-                    row: pos.row,
-                    col: pos.col - 2,
-                };
-            }
-            cell_was_wide =
-                screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-
-            screen
-                .grid_mut()
-                .drawing_cell_mut(base_pos)
-                .unwrap()
-                .append(c);
-            let cell_is_wide =
-                screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-            if !cell_was_wide && cell_is_wide {
-                let on_row = Self::on_row(screen, &mut self.callbacks);
-                screen.grid_mut().col_wrap(1, false, on_row);
-                // col_wrap always leaves self.grid().pos() on a valid cell,
-                // so .drawing_cell(new_pos).unwrap() will always be valid.
-                let new_pos = screen.grid().pos();
-                screen.wrap_widened_cell(base_pos, new_pos);
-                if new_pos.col == 0 {
-                    base_pos = new_pos;
-                }
+        // tmux utf8.c: characters without a width (wcwidth < 0: U+FFFE, U+FFFF, other
+        // noncharacters) are dropped.
+        if matches!(c, '\u{fffe}' | '\u{ffff}' | '\u{fdd0}'..='\u{fdef}') {
+            return;
+        }
+        let width = u16::try_from(width.min(2)).unwrap_or(1);
+        if width == 0 {
+            self.combine(c);
+            return;
+        }
+        let attrs = self.screen.attrs;
+        let autowrap = self.screen.autowrap;
+        let insert = self.screen.insert_mode;
+        let sx = self.screen.grid().size().cols();
+        if width > sx {
+            return;
+        }
+        let mut pos = self.screen.grid().pos();
+        // screen_write_cell: "If this character doesn't fit, ignore it."
+        if !autowrap && width > 1 && pos.col != sx && pos.col > sx - width {
+            return;
+        }
+        if insert && pos.col < sx {
+            let col = pos.col;
+            self.screen.grid_mut().current_row_mut().insert_raw(
+                col,
+                width,
+                crate::attrs::Attrs::default(),
+            );
+        }
+        if autowrap && pos.col > sx - width {
+            let on_row = Self::on_row(&self.screen, &mut self.callbacks);
+            self.screen.grid_mut().wrap_linefeed(on_row);
+            pos = self.screen.grid().pos();
+        }
+        if pos.col > sx - width {
+            return;
+        }
+        // tmux takes its ASCII fast path (screen_write_collect_add) for printable ASCII with
+        // autowrap on, insert off and no line-drawing set; that path clears a wide character
+        // under the cursor only when it does not start in column 0 (screen_write_collect_end's
+        // loop stops before column 0), which is the "right half of a wide character" quirk.
+        let fast = ascii && !translated && autowrap && !insert;
+        let grid = self.screen.grid_mut();
+        let row = grid.current_row_mut();
+        row.overwrite(pos.col, width, fast);
+        if let Some(cell) = row.get_mut(pos.col) {
+            cell.set(c, attrs);
+            cell.set_wide_continuation(false);
+        }
+        row.mark_used(pos.col + width);
+        if width == 2 {
+            if let Some(next) = row.get_mut(pos.col + 1) {
+                next.clear(attrs);
+                next.set_wide_continuation(true);
             }
         }
+        // Move the cursor; with autowrap off stick at the last column.
+        let last = u16::from(!autowrap);
+        let col = if pos.col + width <= sx - last {
+            pos.col + width
+        } else {
+            sx - last
+        };
+        grid.set_col_raw(col);
+    }
 
-        let cell_is_wide =
-            screen.grid().drawing_cell(base_pos).unwrap().is_wide();
-
-        screen.text_cleanup(base_pos, cell_was_wide, cell_is_wide);
+    /// Appends a zero-width character to the character left of the cursor (tmux
+    /// screen_write_combine: skips padding cells; nothing at column 0).
+    fn combine(&mut self, c: char) {
+        let pos = self.screen.grid().pos();
+        let row = self.screen.grid_mut().current_row_mut();
+        let mut col = pos.col;
+        while col > 0 {
+            col -= 1;
+            let Some(cell) = row.get_mut(col) else {
+                continue;
+            };
+            if cell.is_wide_continuation() {
+                continue;
+            }
+            if cell.has_contents() {
+                cell.append(c);
+            }
+            return;
+        }
     }
 
     // control codes
 
+    /// BS (tidemux: tmux screen_write_backspace: at column 0 of a row continuing a wrapped
+    /// row, go to the last column of the row above).
     pub fn bs(&mut self) {
-        self.screen.grid_mut().col_dec(1);
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        if pos.col == 0 {
+            if pos.row > 0
+                && grid
+                    .drawing_row(pos.row - 1)
+                    .is_some_and(crate::row::Row::wrapped)
+            {
+                let cols = grid.size().cols();
+                grid.set_pos_raw(crate::grid::Pos {
+                    row: pos.row - 1,
+                    col: cols - 1,
+                });
+            }
+        } else {
+            grid.col_dec(1);
+        }
     }
 
+    /// HT (tidemux: tmux input.c input_c0_dispatch: next tab stop, else the last column; no
+    /// move from the last column).
     pub fn tab(&mut self) {
-        self.screen.grid_mut().col_tab();
+        let cols = self.screen.grid().size().cols();
+        let mut col = self.screen.grid().pos().col;
+        if col >= cols - 1 {
+            return;
+        }
+        loop {
+            col += 1;
+            if self
+                .screen
+                .tabs
+                .get(usize::from(col))
+                .copied()
+                .unwrap_or(false)
+                || col >= cols - 1
+            {
+                break;
+            }
+        }
+        self.screen.grid_mut().set_col_raw(col);
+    }
+
+    /// tidemux: HTS, `ESC H`: tab stop at the cursor column.
+    pub fn hts(&mut self) {
+        let col = usize::from(self.screen.grid().pos().col);
+        if let Some(t) = self.screen.tabs.get_mut(col) {
+            *t = true;
+        }
+    }
+
+    /// tidemux: TBC, `CSI g` (0: at the cursor) and `CSI 3 g` (all).
+    pub fn tbc(&mut self, mode: u16) {
+        match mode {
+            0 => {
+                let col = usize::from(self.screen.grid().pos().col);
+                if let Some(t) = self.screen.tabs.get_mut(col) {
+                    *t = false;
+                }
+            }
+            3 => self.screen.tabs.fill(false),
+            _ => {}
+        }
+    }
+
+    /// tidemux: CBT, `CSI n Z` (tmux input.c INPUT_CSI_CBT).
+    pub fn cbt(&mut self, n: u16) {
+        let cols = self.screen.grid().size().cols();
+        let mut cx = self.screen.grid().pos().col.min(cols - 1);
+        let mut n = n.max(1);
+        while cx > 0 && n > 0 {
+            n -= 1;
+            loop {
+                cx -= 1;
+                if cx == 0
+                    || self
+                        .screen
+                        .tabs
+                        .get(usize::from(cx))
+                        .copied()
+                        .unwrap_or(false)
+                {
+                    break;
+                }
+            }
+        }
+        self.screen.grid_mut().set_col_raw(cx);
+    }
+
+    /// tidemux: IND, `ESC D` (tmux: screen_write_linefeed).
+    pub fn ind(&mut self) {
+        self.lf();
+    }
+
+    /// tidemux: NEL, `ESC E` (tmux: carriage return, then linefeed).
+    pub fn nel(&mut self) {
+        self.cr();
+        self.lf();
+    }
+
+    /// tidemux: DECALN, `ESC # 8` (tmux screen_write_alignmenttest): every cell `E` with
+    /// default attributes, scroll region reset, cursor home.
+    pub fn decaln(&mut self) {
+        let grid = self.screen.grid_mut();
+        let (rows, cols) = (grid.size().rows(), grid.size().cols());
+        for r in 0..rows {
+            if let Some(row) = grid.row_mut(r) {
+                row.reset();
+                for c in 0..cols {
+                    if let Some(cell) = row.get_mut(c) {
+                        cell.set('E', crate::attrs::Attrs::default());
+                    }
+                }
+                row.mark_used(cols);
+            }
+        }
+        grid.set_scroll_region_raw(0, rows - 1);
+        grid.set_pos_raw(crate::grid::Pos::default());
+    }
+
+    /// tidemux: SCS, `ESC ( 0`/`ESC ( B` (G0) and `ESC ) 0`/`ESC ) B` (G1); tmux knows only
+    /// these two sets (input.c input_esc_table), other designations are ignored.
+    pub fn designate(&mut self, set: u8, final_byte: u8) {
+        let graphics = match final_byte {
+            b'0' => true,
+            b'B' => false,
+            _ => return,
+        };
+        match set {
+            b'(' => self.screen.charsets.g0_graphics = graphics,
+            b')' => self.screen.charsets.g1_graphics = graphics,
+            _ => {}
+        }
+    }
+
+    /// tidemux: SO (`0x0e`, shift to G1) and SI (`0x0f`, back to G0).
+    pub fn shift(&mut self, out: bool) {
+        self.screen.charsets.shift_out = out;
     }
 
     pub fn lf(&mut self) {
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().fill = bg;
         let on_row = Self::on_row(&self.screen, &mut self.callbacks);
         self.screen.grid_mut().row_inc_scroll(1, on_row);
     }
@@ -1181,12 +1413,31 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // ESC 7
     pub fn decsc(&mut self) {
-        self.screen.save_cursor();
+        // tidemux: one slot for ESC 7 and CSI s (tmux input_save_state).
+        let screen = &mut self.screen;
+        screen.saved = SavedState {
+            pos: screen.grid().pos(),
+            attrs: screen.attrs,
+            charsets: screen.charsets,
+            origin: screen.grid().origin_mode(),
+        };
     }
 
     // ESC 8
     pub fn decrc(&mut self) {
-        self.screen.restore_cursor();
+        // tidemux: tmux input_restore_state: attributes, charsets, origin mode, then an
+        // absolute cursor move clamped to the screen (so a save survives a shrinking resize).
+        let screen = &mut self.screen;
+        let saved = screen.saved;
+        screen.attrs = saved.attrs;
+        screen.charsets = saved.charsets;
+        let grid = screen.grid_mut();
+        grid.set_origin_mode_raw(saved.origin);
+        let size = grid.size();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: saved.pos.row.min(size.rows() - 1),
+            col: saved.pos.col.min(size.cols() - 1),
+        });
     }
 
     // ESC =
@@ -1201,15 +1452,45 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // ESC M
     pub fn ri(&mut self) {
-        self.screen.grid_mut().row_dec_scroll(1);
+        // tidemux: tmux screen_write_reverseindex: scroll only at the region's top row,
+        // else move up unless on the first row (above the region it never scrolls).
+        let grid = self.screen.grid_mut();
+        let (top, _) = grid.scroll_region();
+        let pos = grid.pos();
+        if pos.row == top {
+            self.scroll_down_unwrapping(1);
+        } else if pos.row > 0 {
+            grid.set_pos_raw(crate::grid::Pos {
+                row: pos.row - 1,
+                col: pos.col,
+            });
+        }
     }
 
     // ESC c
     pub fn ris(&mut self) {
-        self.screen = Screen::new(
-            self.screen.grid.size(),
-            self.screen.grid.scrollback_capacity(),
-        );
+        // tidemux: as tmux (input.c INPUT_ESC_RIS: input_reset_cell + screen_write_reset):
+        // attributes, character sets and the DECSC slot reset; tab stops, scroll region and
+        // modes reset (the alternate screen stays on); the screen is cleared the way
+        // `CSI 2 J` clears it (into history on the main screen); cursor home.
+        let screen = &mut self.screen;
+        screen.attrs = crate::attrs::Attrs::default();
+        screen.charsets = Charsets::default();
+        screen.saved = SavedState::default();
+        screen.last_char = None;
+        screen.insert_mode = false;
+        screen.autowrap = true;
+        screen.modes &= MODE_ALTERNATE_SCREEN;
+        screen.mouse_protocol_mode = MouseProtocolMode::default();
+        screen.mouse_protocol_encoding = MouseProtocolEncoding::default();
+        let cols = screen.grid().size().cols();
+        screen.tabs = default_tabs(cols);
+        let grid = screen.grid_mut();
+        let rows = grid.size().rows();
+        grid.set_origin_mode_raw(false);
+        grid.set_scroll_region_raw(0, rows - 1);
+        grid.set_pos_raw(crate::grid::Pos::default());
+        self.ed(2, |_| {});
     }
 
     // csi codes
@@ -1234,17 +1515,51 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI @
     pub fn ich(&mut self, count: u16) {
-        self.screen.grid_mut().insert_cells(count);
+        // tidemux: tmux screen_write_insertcharacter (count clamped to the edge; the gap takes
+        // the background colour).
+        let bg = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        if pos.col >= cols {
+            return;
+        }
+        let n = count.max(1).min(cols - pos.col);
+        grid.current_row_mut().insert_raw(pos.col, n, bg);
     }
 
     // CSI A
     pub fn cuu(&mut self, offset: u16) {
-        self.screen.grid_mut().row_dec_clamp(offset);
+        // tidemux: tmux screen_write_cursorup: stops at the region's top unless above it; a
+        // pending wrap moves back onto the last column.
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let (top, _) = grid.scroll_region();
+        let limit = if pos.row < top { 0 } else { top };
+        let cols = grid.size().cols();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos.row.saturating_sub(offset.max(1)).max(limit),
+            col: pos.col.min(cols - 1),
+        });
     }
 
     // CSI B
     pub fn cud(&mut self, offset: u16) {
-        self.screen.grid_mut().row_inc_clamp(offset);
+        // tidemux: tmux screen_write_cursordown: stops at the region's bottom unless below it.
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let (_, bottom) = grid.scroll_region();
+        let rows = grid.size().rows();
+        let limit = if pos.row > bottom { rows - 1 } else { bottom };
+        let cols = grid.size().cols();
+        grid.set_pos_raw(crate::grid::Pos {
+            row: pos
+                .row
+                .saturating_add(offset.max(1))
+                .min(limit)
+                .max(pos.row),
+            col: pos.col.min(cols - 1),
+        });
     }
 
     // CSI C
@@ -1260,13 +1575,13 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
     // CSI E
     pub fn cnl(&mut self, offset: u16) {
         self.screen.grid_mut().col_set(0);
-        self.screen.grid_mut().row_inc_clamp(offset);
+        self.cud(offset);
     }
 
     // CSI F
     pub fn cpl(&mut self, offset: u16) {
         self.screen.grid_mut().col_set(0);
-        self.screen.grid_mut().row_dec_clamp(offset);
+        self.cuu(offset);
     }
 
     // CSI G
@@ -1281,8 +1596,12 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI b (REP - Repeat last printed character)
     pub(crate) fn rep(&mut self, count: u16) {
+        // tidemux: tmux INPUT_CSI_REP: only after a printed ASCII character (any control,
+        // escape or UTF-8 character in between forgets it), at most to the right edge.
+        let grid = self.screen.grid();
+        let room = grid.size().cols().saturating_sub(grid.pos().col);
         if let Some(c) = self.screen.last_char {
-            for _ in 0..count {
+            for _ in 0..count.min(room) {
                 self.text(c);
             }
         }
@@ -1298,14 +1617,74 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI J
     pub fn ed(&mut self, mode: u16, mut unhandled: impl FnMut(&mut Self)) {
-        let attrs = self.screen.attrs;
+        // tidemux: erased cells keep only the background colour (tmux grid_clear with bg),
+        // and wide characters are not fixed up (tmux grid_view_clear).
+        let attrs = self.screen.bg_attrs();
+        let pos = self.screen.grid().pos();
+        // tidemux: tmux's scroll-on-clear (on by default): clearing the whole main screen
+        // (`CSI 2 J`, or `CSI J` from the top-left corner) first scrolls its used rows into
+        // history (screen-write.c screen_write_clearscreen / clearendofscreen,
+        // grid-view.c grid_view_clear_history).
+        if !self.screen.mode(MODE_ALTERNATE_SCREEN)
+            && (mode == 2 || (mode == 0 && pos.row == 0 && pos.col == 0))
+        {
+            let on_row = Self::on_row(&self.screen, &mut self.callbacks);
+            let rows_used = self.screen.grid.clear_into_history(attrs, on_row);
+            if rows_used < usize::from(self.screen.grid.size().rows()) {
+                self.unwrap_row(-1);
+            }
+            return;
+        }
+        let grid = self.screen.grid_mut();
+        let (rows, cols) = (grid.size().rows(), grid.size().cols());
         match mode {
-            0 => self.screen.grid_mut().erase_all_forward(attrs),
-            1 => self.screen.grid_mut().erase_all_backward(attrs),
-            2 => self.screen.grid_mut().erase_all(attrs),
+            0 => {
+                for r in pos.row + 1..rows {
+                    if let Some(row) = grid.row_mut(r) {
+                        row.clear(attrs);
+                    }
+                }
+                let row = grid.current_row_mut();
+                if pos.col == 0 {
+                    row.clear(attrs);
+                } else {
+                    row.clear_raw(pos.col..cols, attrs);
+                }
+                if pos.col == 0 {
+                    self.unwrap_row(i32::from(pos.row) - 1);
+                }
+                if pos.row + 1 < rows {
+                    self.unwrap_row(i32::from(pos.row));
+                }
+            }
+            1 => {
+                for r in 0..pos.row {
+                    if let Some(row) = grid.row_mut(r) {
+                        row.clear(attrs);
+                    }
+                }
+                grid.current_row_mut()
+                    .clear_raw(0..pos.col.saturating_add(1), attrs);
+                if pos.row > 0 {
+                    self.unwrap_row(-1);
+                }
+                if pos.col.saturating_add(1) >= cols {
+                    self.unwrap_row(i32::from(pos.row) - 1);
+                }
+            }
+            2 => {
+                for r in 0..rows {
+                    if let Some(row) = grid.row_mut(r) {
+                        row.clear(attrs);
+                    }
+                }
+                self.unwrap_row(-1);
+            }
             3 => {
+                // tidemux: tmux screen_write_clearhistory empties the history too.
                 let on_row = Self::on_row(&self.screen, &mut self.callbacks);
-                self.screen.grid_mut().erase_all_scrollback(on_row);
+                self.screen.grid.erase_all_scrollback(on_row);
+                self.callbacks.clear_scrollback(&mut self.screen);
             }
             _ => unhandled(self),
         }
@@ -1318,12 +1697,35 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI K
     pub fn el(&mut self, mode: u16, mut unhandled: impl FnMut(&mut Self)) {
-        let attrs = self.screen.attrs;
-        match mode {
-            0 => self.screen.grid_mut().erase_row_forward(attrs),
-            1 => self.screen.grid_mut().erase_row_backward(attrs),
-            2 => self.screen.grid_mut().erase_row(attrs),
-            _ => unhandled(self),
+        // tidemux: tmux screen_write_clear{endof,startof,}line: background colour only, no
+        // wide-character fix-ups.
+        let attrs = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        let row = grid.current_row_mut();
+        let whole = match mode {
+            0 => pos.col == 0,
+            1 => pos.col >= cols - 1,
+            2 => true,
+            _ => {
+                unhandled(self);
+                return;
+            }
+        };
+        if whole {
+            // tmux screen_write_clearline: nothing to do on an empty row without colour.
+            if row.used() == 0 && attrs == crate::attrs::Attrs::default() {
+                return;
+            }
+            row.clear(attrs);
+            self.unwrap_row(i32::from(pos.row) - 1);
+        } else if mode == 0 {
+            if pos.col < cols {
+                row.clear_raw(pos.col..cols, attrs);
+            }
+        } else {
+            row.clear_raw(0..pos.col + 1, attrs);
         }
     }
 
@@ -1334,39 +1736,92 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI L
     pub fn il(&mut self, count: u16) {
-        self.screen.grid_mut().insert_lines(count);
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().insert_delete_lines(count, true, bg);
+        let row = self.screen.grid().pos().row;
+        self.unwrap_row(i32::from(row) - 1);
     }
 
     // CSI M
     pub fn dl(&mut self, count: u16) {
-        self.screen.grid_mut().delete_lines(count);
+        let bg = self.screen.bg_attrs();
+        let last_moved = self
+            .screen
+            .grid_mut()
+            .insert_delete_lines(count, false, bg);
+        let row = self.screen.grid().pos().row;
+        self.unwrap_row(i32::from(row) - 1);
+        if let Some(r) = last_moved {
+            self.unwrap_row(i32::from(r));
+        }
     }
 
     // CSI P
     pub fn dch(&mut self, count: u16) {
-        self.screen.grid_mut().delete_cells(count);
+        // tidemux: tmux screen_write_deletecharacter (no wide fix-ups; the freed cells at the
+        // end take the background colour).
+        let bg = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        if pos.col >= cols {
+            return;
+        }
+        let n = count.max(1).min(cols - pos.col);
+        grid.current_row_mut().delete_raw(pos.col, n, bg);
     }
 
     // CSI S
     pub fn su(&mut self, count: u16) {
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().fill = bg;
         let on_row = Self::on_row(&self.screen, &mut self.callbacks);
         self.screen.grid_mut().scroll_up(count, on_row);
     }
 
     // CSI T
     pub fn sd(&mut self, count: u16) {
-        self.screen.grid_mut().scroll_down(count);
+        self.scroll_down_unwrapping(count);
+    }
+
+    /// tidemux: scrolls the region down as tmux grid_view_scroll_region_down does, with its
+    /// flag clearing (grid_move_lines): the row that was on top of the region and the row
+    /// above the region stop being soft-wrapped.
+    fn scroll_down_unwrapping(&mut self, count: u16) {
+        let (top, bottom) = self.screen.grid().scroll_region();
+        let n = count.max(1).min(bottom - top + 1);
+        let bg = self.screen.bg_attrs();
+        self.screen.grid_mut().fill = bg;
+        self.screen.grid_mut().scroll_down(n);
+        if top + n <= bottom {
+            self.unwrap_row(i32::from(top + n));
+        }
+        self.unwrap_row(i32::from(top) - 1);
     }
 
     // CSI X
     pub fn ech(&mut self, count: u16) {
-        let attrs = self.screen.attrs;
-        self.screen.grid_mut().erase_cells(count, attrs);
+        // tidemux: tmux screen_write_clearcharacter (background colour, no wide fix-ups).
+        let bg = self.screen.bg_attrs();
+        let grid = self.screen.grid_mut();
+        let pos = grid.pos();
+        let cols = grid.size().cols();
+        if pos.col >= cols {
+            return;
+        }
+        let end = pos.col.saturating_add(count.max(1)).min(cols);
+        grid.current_row_mut().clear_raw(pos.col..end, bg);
     }
 
     // CSI d
     pub fn vpa(&mut self, row: u16) {
-        self.screen.grid_mut().row_set(row - 1);
+        // tidemux: tmux moves with origin mode applied (screen_write_cursormove(.., 1)).
+        let col = self.screen.grid().pos().col;
+        let cols = self.screen.grid().size().cols();
+        self.screen.grid_mut().set_pos(crate::grid::Pos {
+            row: row - 1,
+            col: col.min(cols - 1),
+        });
     }
 
     // CSI ? h
@@ -1380,9 +1835,14 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             match param {
                 [1] => screen.set_mode(MODE_APPLICATION_CURSOR),
                 [6] => screen.grid_mut().set_origin_mode(true),
+                [7] => screen.autowrap = true,
                 [9] => screen.set_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.clear_mode(MODE_HIDE_CURSOR),
-                [47] => screen.enter_alternate_grid(),
+                [47 | 1047] => {
+                    if screen.alternate_on(false) {
+                        self.unwrap_row(-1);
+                    }
+                }
                 [1000] => {
                     screen.set_mouse_mode(MouseProtocolMode::PressRelease);
                 }
@@ -1397,9 +1857,9 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                     screen.set_mouse_encoding(MouseProtocolEncoding::Sgr);
                 }
                 [1049] => {
-                    self.decsc();
-                    self.screen.alternate_grid.clear();
-                    self.screen.enter_alternate_grid();
+                    if screen.alternate_on(true) {
+                        self.unwrap_row(-1);
+                    }
                 }
                 [2004] => screen.set_mode(MODE_BRACKETED_PASTE),
                 _ => unhandled(self),
@@ -1418,11 +1878,10 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             match param {
                 [1] => screen.clear_mode(MODE_APPLICATION_CURSOR),
                 [6] => screen.grid_mut().set_origin_mode(false),
+                [7] => screen.autowrap = false,
                 [9] => screen.clear_mouse_mode(MouseProtocolMode::Press),
                 [25] => screen.set_mode(MODE_HIDE_CURSOR),
-                [47] => {
-                    screen.exit_alternate_grid();
-                }
+                [47 | 1047] => self.alternate_off(false),
                 [1000] => {
                     screen.clear_mouse_mode(MouseProtocolMode::PressRelease);
                 }
@@ -1438,10 +1897,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [1006] => {
                     screen.clear_mouse_encoding(MouseProtocolEncoding::Sgr);
                 }
-                [1049] => {
-                    screen.exit_alternate_grid();
-                    self.decrc();
-                }
+                [1049] => self.alternate_off(true),
                 [2004] => screen.clear_mode(MODE_BRACKETED_PASTE),
                 _ => unhandled(self),
             }
@@ -1501,6 +1957,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [2] => screen.attrs.set_dim(),
                 [3] => screen.attrs.set_italic(true),
                 [4] => screen.attrs.set_underline(true),
+                // tidemux: underline styles (4:0 off, 4:1..4:5 on), as tmux.
+                [4, n] => screen.attrs.set_underline(*n != 0),
                 [7] => screen.attrs.set_inverse(true),
                 [22] => screen.attrs.set_normal_intensity(),
                 [23] => screen.attrs.set_italic(false),
@@ -1509,7 +1967,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [n] if (30..=37).contains(n) => {
                     screen.attrs.fgcolor = crate::Color::Idx(to_u8!(*n) - 30);
                 }
-                [38, 2, r, g, b] => {
+                [38, 2, r, g, b] | [38, 2, _, r, g, b] => {
                     screen.attrs.fgcolor =
                         crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
                 }
@@ -1538,7 +1996,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
                 [n] if (40..=47).contains(n) => {
                     screen.attrs.bgcolor = crate::Color::Idx(to_u8!(*n) - 40);
                 }
-                [48, 2, r, g, b] => {
+                [48, 2, r, g, b] | [48, 2, _, r, g, b] => {
                     screen.attrs.bgcolor =
                         crate::Color::Rgb(to_u8!(*r), to_u8!(*g), to_u8!(*b));
                 }
@@ -1577,9 +2035,25 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
 
     // CSI r
     pub fn decstbm(&mut self, (top, bottom): (u16, u16)) {
-        self.screen
-            .grid_mut()
-            .set_scroll_region(top - 1, bottom - 1);
+        // tidemux: tmux screen_write_scrollregion: clamped to the screen, ignored when it
+        // would not span two rows, else the cursor goes to the top-left corner (absolute).
+        let grid = self.screen.grid_mut();
+        let last = grid.size().rows() - 1;
+        let (top, bottom) = ((top - 1).min(last), (bottom - 1).min(last));
+        if top >= bottom {
+            return;
+        }
+        grid.set_scroll_region_raw(top, bottom);
+        grid.set_pos_raw(crate::grid::Pos::default());
+    }
+
+    /// tidemux: SM/RM (`CSI Ps h`/`l`, no `?`): IRM (4) is the one tmux knows.
+    pub fn sm_rm(&mut self, params: &vte::Params, set: bool) {
+        for param in params {
+            if param == [4] {
+                self.screen.insert_mode = set;
+            }
+        }
     }
 }
 
@@ -1590,4 +2064,99 @@ fn u16_to_u8(i: u16) -> Option<u8> {
         // safe because we just ensured that the value fits in a u8
         Some(i.try_into().unwrap())
     }
+}
+
+/// tidemux: connects a grid's resize to the owner's history through the callbacks.
+struct HistoryHooks<'a, CB: crate::Callbacks> {
+    callbacks: &'a mut CB,
+    alternate: bool,
+}
+
+impl<CB: crate::Callbacks> crate::grid::ResizeHooks for HistoryHooks<'_, CB> {
+    fn push(&mut self, row: &crate::row::Row) {
+        self.callbacks
+            .on_scroll(
+                crate::capture::RowContents(row, 0, u16::MAX),
+                self.alternate,
+            );
+    }
+
+    fn pull(&mut self) -> Option<crate::row::Row> {
+        if self.alternate {
+            return None;
+        }
+        let (text, wrapped, used) = self.callbacks.pull_scrollback()?;
+        Some(parse_formatted_row(&text, wrapped, used))
+    }
+
+    fn newest_wrapped(&mut self) -> bool {
+        !self.alternate && self.callbacks.scrollback_newest_wrapped()
+    }
+}
+
+/// tidemux: a row from one line of "basic formatted" text (as `RowContents` writes it),
+/// with `used` cells in use (at least those the text fills).
+fn parse_formatted_row(text: &str, wrapped: bool, used: u16) -> crate::row::Row {
+    // Every character takes at most two cells; room for `used` too.
+    let width = text
+        .chars()
+        .count()
+        .saturating_mul(2)
+        .max(usize::from(used))
+        .clamp(1, usize::from(u16::MAX));
+    let width =
+        core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
+            .unwrap_or(core::num::NonZeroU16::MIN);
+    let mut parser = crate::Parser::new(core::num::NonZeroU16::MIN, width, 0);
+    parser.process(text.as_bytes());
+    let mut row = parser.take_first_row();
+    row.wrap(wrapped);
+    row.mark_used(used);
+    row
+}
+
+/// tidemux: splits history lines again at `cols` columns, as tmux grid_reflow does for its
+/// history when the width changes. Each line is (basic formatted text, soft-wrapped, cells
+/// used); lines joined by soft wraps are one logical line. Returns the new lines the same
+/// way (every line of a logical line but the last is soft-wrapped).
+#[must_use]
+pub fn reflow_lines(
+    lines: &[(&str, bool, u16)],
+    cols: core::num::NonZeroU16,
+) -> alloc::vec::Vec<(String, bool, u16)> {
+    // One scratch parser for all lines (a parser per line cost more than the parsing).
+    let width = lines
+        .iter()
+        .map(|&(text, _, used)| {
+            text.chars().count().saturating_mul(2).max(usize::from(used))
+        })
+        .max()
+        .unwrap_or(1)
+        .clamp(1, usize::from(u16::MAX));
+    let width =
+        core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
+            .unwrap_or(core::num::NonZeroU16::MIN);
+    let mut parser = crate::Parser::new(core::num::NonZeroU16::MIN, width, 0);
+    let rows = lines
+        .iter()
+        .map(|&(text, wrapped, used)| {
+            parser.process(b"\x1b[0m\r\x1b[2K");
+            parser.process(text.as_bytes());
+            let mut row = parser.first_row().clone();
+            row.wrap(wrapped);
+            row.mark_used(used);
+            row
+        })
+        .collect();
+    crate::grid::reflow_rows(rows, cols.get())
+        .iter()
+        .map(|row| {
+            let mut text = String::new();
+            let mut state = crate::capture::BasicFormattedCaptureState::new();
+            let contents = crate::capture::RowContents(row, 0, u16::MAX);
+            // Writing into a String cannot fail.
+            let _ = contents.write_formatted_basic(&mut text, &mut state);
+            (text, row.wrapped(), row.used())
+        })
+        .collect()
 }

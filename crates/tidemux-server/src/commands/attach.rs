@@ -279,6 +279,12 @@ fn next_frame(
             dead,
         });
     }
+    // A `display-message` for this session wins while it lasts.
+    if let Some((text, until)) = lock(&state.messages).get(&sid) {
+        if *until > std::time::Instant::now() {
+            message = Some(text.clone());
+        }
+    }
     let views: Vec<PaneView> = win
         .visible_geometry()
         .into_iter()

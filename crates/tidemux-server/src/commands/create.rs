@@ -5,9 +5,11 @@
 
 use crate::error::{CmdError, CmdResult};
 use crate::layout::Layout;
+use crate::options::{Options, Where};
 use crate::pane::{Pane, PaneSpec};
 use crate::registry::{event, PaneEntry, Registry, Session, Window};
 use crate::state::ServerState;
+use crate::sync::lock;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tidemux_proto::{
@@ -157,7 +159,10 @@ fn start_pane(
 ) -> CmdResult<Arc<Pane>> {
     check_env(&spawn.env)?;
     let cwd = cwd_of(spawn)?;
-    let mut env = vec![
+    // The global environment with the session's over it (tmux environ_for_session), then
+    // tidemux's variables, then -e.
+    let (mut env, removed) = lock(&state.environment).for_process(Some(session));
+    env.extend([
         ("TERM".to_owned(), pane_term().to_owned()),
         // Programs read 24-bit colour support from here. Set always: the screen model keeps
         // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
@@ -168,14 +173,31 @@ fn start_pane(
             format!("{},{},{}", state.socket.display(), state.pid, session.0),
         ),
         ("TIDEMUX_PANE".to_owned(), id.to_string()),
-    ];
+    ]);
     env.extend(spawn.env.iter().cloned());
+    let argv = if spawn.command.is_empty() {
+        // tmux: default-command through default-shell, else default-shell itself.
+        let o = lock(&state.options_store);
+        let shell = o
+            .effective("default-shell", Some(session), None, None)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(default_shell);
+        match o.effective("default-command", Some(session), None, None) {
+            Some(cmd) if !cmd.is_empty() => vec![shell, "-c".into(), cmd],
+            _ => vec![shell],
+        }
+    } else {
+        argv_of(&spawn.command)
+    };
     let spec = PaneSpec {
         id,
-        argv: argv_of(&spawn.command),
+        argv,
         cwd,
         env,
-        env_remove: vec!["TMUX".into(), "TMUX_PANE".into()],
+        env_remove: ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
+            .into_iter()
+            .chain(removed)
+            .collect(),
         rows,
         cols,
         history_limit,
@@ -247,8 +269,26 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
-fn created(reg: &Registry, sid: SessionId, wid: WindowId, pane: &Pane) -> Response {
+fn created(
+    state: &ServerState,
+    reg: &Registry,
+    sid: SessionId,
+    wid: WindowId,
+    pane: &Pane,
+    print_format: Option<&str>,
+) -> Response {
+    let text = print_format.map(|f| {
+        let opts = lock(&state.options_store);
+        let ctx = crate::format::model::ModelContext::new(
+            state,
+            reg,
+            Some(crate::registry::Resolved::Pane(pane.id)),
+        )
+        .with_options(&*opts);
+        crate::format::expand(&ctx, f)
+    });
     Response::Created(Created {
+        text,
         session: sid,
         session_name: reg
             .sessions
@@ -273,8 +313,17 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             crate::limits::MAX_HISTORY_LIMIT
         )));
     }
-    let history = ns.history_limit.map_or(DEFAULT_HISTORY, |h| h as usize);
     let mut reg = state.registry();
+    let (history, base) = {
+        let o = lock(&state.options_store);
+        (
+            ns.history_limit.map_or_else(
+                || option_number(&o, "history-limit", None).unwrap_or(DEFAULT_HISTORY),
+                |h| h as usize,
+            ),
+            option_number(&o, "base-index", None).unwrap_or(0) as u32,
+        )
+    };
     let name = match &ns.name {
         Some(n) => {
             check_session_name(&reg, n)?;
@@ -301,7 +350,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
         Window {
             id: wid,
             session: sid,
-            index: 0,
+            index: base,
             name: ns
                 .window_name
                 .clone()
@@ -318,7 +367,7 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
         Session {
             id: sid,
             name,
-            windows: [(0, wid)].into(),
+            windows: [(base, wid)].into(),
             active_window: wid,
             created: now_unix(),
             last_used: clock,
@@ -336,8 +385,45 @@ pub fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult {
             name: None,
         },
     );
+    {
+        // The flags are the session's options from now on (`show-options`).
+        let mut o = lock(&state.options_store);
+        if ns.history_limit.is_some() {
+            let v = history.to_string();
+            let _ = o.set(
+                Where::Session(sid),
+                "history-limit",
+                None,
+                Some(&v),
+                false,
+                None,
+            );
+        }
+        if ns.remain_on_exit {
+            let _ = o.set(
+                Where::Window(wid),
+                "remain-on-exit",
+                None,
+                Some("on"),
+                false,
+                None,
+            );
+        }
+    }
     publish_created(state, &reg, Some(sid), Some(wid), pid);
-    Ok(created(&reg, sid, wid, &pane))
+    Ok(created(
+        state,
+        &reg,
+        sid,
+        wid,
+        &pane,
+        ns.spawn.print_format.as_deref(),
+    ))
+}
+
+/// A number option's effective value for a session (global with `None`).
+fn option_number(o: &Options, name: &str, session: Option<SessionId>) -> Option<usize> {
+    o.effective(name, session, None, None)?.parse().ok()
 }
 
 /// `new-window`.
@@ -359,10 +445,13 @@ pub fn new_window(
     }
     let (history, (cols, rows), index) = {
         let s = reg.session(sid)?;
-        let index = (0..)
+        let o = lock(&state.options_store);
+        let base = option_number(&o, "base-index", Some(sid)).unwrap_or(0) as u32;
+        let index = (base..)
             .find(|i| !s.windows.contains_key(i))
             .expect("a free index");
-        (s.history_limit, s.size, index)
+        let history = option_number(&o, "history-limit", Some(sid)).unwrap_or(s.history_limit);
+        (history, s.size, index)
     };
     let wid = reg.alloc_window();
     let pid = reg.alloc_pane();
@@ -396,8 +485,25 @@ pub fn new_window(
         }
     }
     reg.touch(sid);
+    if spawn.remain_on_exit {
+        let _ = lock(&state.options_store).set(
+            Where::Window(wid),
+            "remain-on-exit",
+            None,
+            Some("on"),
+            false,
+            None,
+        );
+    }
     publish_created(state, &reg, None, Some(wid), pid);
-    Ok(created(&reg, sid, wid, &pane))
+    Ok(created(
+        state,
+        &reg,
+        sid,
+        wid,
+        &pane,
+        spawn.print_format.as_deref(),
+    ))
 }
 
 /// `split-window`.
@@ -422,12 +528,13 @@ pub fn split_window(
             .find(|(p, _)| *p == target_pane)
             .map(|(_, r)| r)
             .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?;
-        (
-            w.session,
-            reg.session(w.session)?.history_limit,
-            w.layout.clone(),
-            rect,
+        let history = option_number(
+            &lock(&state.options_store),
+            "history-limit",
+            Some(w.session),
         )
+        .unwrap_or(reg.session(w.session)?.history_limit);
+        (w.session, history, w.layout.clone(), rect)
     };
     let total = match dir {
         SplitDirection::Horizontal => rect.cols,
@@ -488,8 +595,18 @@ pub fn split_window(
     let mut resized = Vec::new();
     reg.relayout(wid, &mut resized);
     reg.touch(sid);
+    if spawn.remain_on_exit {
+        let _ = lock(&state.options_store).set(
+            Where::Pane(pid),
+            "remain-on-exit",
+            None,
+            Some("on"),
+            false,
+            Some(wid),
+        );
+    }
     publish_created(state, &reg, None, None, pid);
-    let resp = created(&reg, sid, wid, &pane);
+    let resp = created(state, &reg, sid, wid, &pane, spawn.print_format.as_deref());
     drop(reg);
     for (p, rows, cols) in resized {
         if p.id != pid {

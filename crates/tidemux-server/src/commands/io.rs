@@ -12,7 +12,7 @@ use tidemux_proto::{PaneId, ReadRange, Response, ScreenCapture, Sent, WaitSpec};
 /// Default delay between a submitted text and its Enter, ms.
 pub const SUBMIT_DELAY_MS: u64 = 150;
 
-fn live_pane(
+pub(crate) fn live_pane(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     target: Option<&str>,
@@ -28,7 +28,7 @@ fn live_pane(
     Ok(pane)
 }
 
-async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
+pub(crate) async fn write(pane: &Pane, bytes: Vec<u8>) -> CmdResult<Sent> {
     let (seq, dead) = {
         // The reported seq is a sync point (see Screen::sync): `wait --since` relies on it.
         let mut st = pane.state();

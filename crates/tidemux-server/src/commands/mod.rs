@@ -1,12 +1,18 @@
 //! Request handlers, one module per command family. [`dispatch`] is the single entry point.
 
 pub mod attach;
+pub mod buffers;
 pub mod create;
+pub mod environ;
+pub mod format;
 pub mod io;
 pub mod list;
 pub mod manage;
+pub mod options;
+pub mod others;
 pub mod wait;
 pub mod waitfor;
+pub mod waitlock;
 
 use crate::state::ServerState;
 use std::sync::Arc;
@@ -32,7 +38,8 @@ pub async fn dispatch(
         Request::NewSession(_)
         | Request::KillPane { .. }
         | Request::KillWindow { .. }
-        | Request::KillSession { .. } => Kind::MayEmpty,
+        | Request::KillSession { .. }
+        | Request::KillOthers { .. } => Kind::MayEmpty,
         Request::ListSessions
         | Request::ListWindows { .. }
         | Request::ListPanes { .. }
@@ -41,8 +48,15 @@ pub async fn dispatch(
         | Request::SendKeys { .. }
         | Request::Wait { .. }
         | Request::WaitFor { .. }
+        | Request::WaitForLock { .. }
         | Request::HasSession { .. }
         | Request::Identify
+        | Request::FormatList { .. }
+        | Request::ShowOptions { .. }
+        | Request::ShowBuffer { .. }
+        | Request::ListBuffers
+        | Request::ShowEnvironment { .. }
+        | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo => Kind::ReadOnly,
         _ => Kind::Other,
     };
@@ -154,6 +168,120 @@ pub async fn dispatch(
         Request::HasSession { target } => manage::has_session(state, target.as_deref()),
         Request::Identify => manage::identify(state, caller),
         Request::ServerInfo => Ok(manage::server_info(state)),
+        Request::DisplayMessage {
+            target,
+            message,
+            print,
+            all,
+            duration_ms,
+        } => format::display_message(
+            state,
+            caller,
+            target.as_deref(),
+            &message,
+            print,
+            all,
+            duration_ms,
+        ),
+        Request::FormatList {
+            scope,
+            target,
+            all,
+            format,
+            filter,
+        } => format::format_list(
+            state,
+            caller,
+            scope,
+            target.as_deref(),
+            all,
+            &format,
+            filter.as_deref(),
+        ),
+        Request::SetOption {
+            target,
+            option,
+            value,
+            flags,
+        } => options::set_option(state, caller, target.as_deref(), &option, value, flags),
+        Request::ShowOptions {
+            target,
+            option,
+            flags,
+        } => options::show_options(state, caller, target.as_deref(), option.as_deref(), flags),
+        Request::SetBuffer {
+            name,
+            data,
+            append,
+            rename,
+        } => buffers::set_buffer(state, name.as_deref(), data, append, rename.as_deref()),
+        Request::DeleteBuffer { name } => buffers::delete_buffer(state, name.as_deref()),
+        Request::ShowBuffer { name } => buffers::show_buffer(state, name.as_deref()),
+        Request::ListBuffers => buffers::list_buffers(state),
+        Request::PasteBuffer {
+            target,
+            name,
+            delete,
+            bracket,
+            keep_lf,
+            separator,
+        } => {
+            buffers::paste_buffer(
+                state,
+                caller,
+                target.as_deref(),
+                name.as_deref(),
+                delete,
+                bracket,
+                keep_lf,
+                separator.as_deref(),
+            )
+            .await
+        }
+        Request::SetEnvironment {
+            target,
+            name,
+            value,
+            global,
+            unset,
+            remove,
+            hidden,
+            format,
+        } => environ::set_environment(
+            state,
+            caller,
+            target.as_deref(),
+            &name,
+            value,
+            global,
+            unset,
+            remove,
+            hidden,
+            format,
+        ),
+        Request::KillOthers { scope, target } => {
+            others::kill_others(state, caller, scope, target.as_deref())
+        }
+        Request::WaitForLock {
+            channel,
+            unlock,
+            timeout_ms,
+        } => waitlock::wait_for_lock(state, channel, unlock, timeout_ms, closed).await,
+        Request::ShowEnvironment {
+            target,
+            name,
+            global,
+            hidden,
+            shell,
+        } => environ::show_environment(
+            state,
+            caller,
+            target.as_deref(),
+            name.as_deref(),
+            global,
+            hidden,
+            shell,
+        ),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -255,6 +255,13 @@ impl Pane {
         Ok(pane)
     }
 
+    /// Path of the pane's terminal (`/dev/pts/N`), tmux `#{pane_tty}`.
+    pub fn tty(&self) -> Option<String> {
+        lock(&self.master)
+            .tty_name()
+            .map(|p| p.display().to_string())
+    }
+
     /// Locks the pane state (screen, seq, exit). Hold it only for a snapshot.
     pub fn state(&self) -> MutexGuard<'_, PaneState> {
         lock(&self.state)

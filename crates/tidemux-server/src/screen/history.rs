@@ -16,12 +16,23 @@ use std::collections::VecDeque;
 /// Target size of one text block, bytes.
 pub const BLOCK_BYTES: usize = 64 * 1024;
 
+/// Flag bit in a line's sequence number: the line was soft-wrapped.
+const WRAPPED: u64 = 1 << 63;
+/// Bits 48..63 of a line's sequence number: the cells the row used (up to 32,767; window
+/// edges are at most 10,000), for reflow.
+const USED_SHIFT: u32 = 48;
+const USED_MASK: u64 = 0x7fff << USED_SHIFT;
+/// The sequence number proper.
+const SEQ_MASK: u64 = (1 << USED_SHIFT) - 1;
+
 #[derive(Debug, Default)]
 struct Block {
     text: String,
     /// End offset in `text` of each line.
     ends: Vec<u32>,
-    /// Output sequence number at which each line last changed while on screen.
+    /// Output sequence number at which each line last changed while on screen (48 bits);
+    /// the top bit ([`WRAPPED`]) marks a line that was soft-wrapped (continued on the next
+    /// line) and bits 48..63 hold the cells it used.
     seqs: Vec<u64>,
     /// Lines at the front already dropped.
     dropped: usize,
@@ -63,6 +74,12 @@ impl History {
     /// Appends one formatted line that last changed at output sequence number `seq`,
     /// dropping the oldest beyond the limit.
     pub fn push(&mut self, formatted: &str, seq: u64) {
+        self.push_line(formatted, seq, false, 0);
+    }
+
+    /// Appends one formatted line as [`History::push`], remembering whether it was
+    /// soft-wrapped (continued on the next line) and how many cells it used (for reflow).
+    pub fn push_line(&mut self, formatted: &str, seq: u64, wrapped: bool, used: u16) {
         if self.limit == 0 {
             return;
         }
@@ -76,7 +93,11 @@ impl History {
         let b = self.blocks.back_mut().expect("a block");
         b.text.push_str(formatted);
         b.ends.push(b.text.len() as u32);
-        b.seqs.push(seq);
+        b.seqs.push(
+            (seq & SEQ_MASK)
+                | (u64::from(used.min(0x7fff)) << USED_SHIFT)
+                | if wrapped { WRAPPED } else { 0 },
+        );
         self.len += 1;
         if self.len > self.limit {
             self.drop_oldest();
@@ -91,6 +112,12 @@ impl History {
                 self.blocks.pop_front();
             }
         }
+    }
+
+    /// Drops every line (`CSI 3 J`, as tmux clears its history).
+    pub fn clear(&mut self) {
+        self.blocks.clear();
+        self.len = 0;
     }
 
     /// Number of lines held.
@@ -134,7 +161,51 @@ impl History {
 
     /// Output sequence number at which line `index` last changed.
     pub fn seq(&self, index: usize) -> u64 {
-        self.locate(index).map_or(0, |(b, k)| b.seqs[k])
+        self.locate(index).map_or(0, |(b, k)| b.seqs[k] & SEQ_MASK)
+    }
+
+    /// Cells line `index` used when it left the screen.
+    pub fn used(&self, index: usize) -> u16 {
+        self.locate(index)
+            .map_or(0, |(b, k)| ((b.seqs[k] & USED_MASK) >> USED_SHIFT) as u16)
+    }
+
+    /// Whether line `index` was soft-wrapped (continued on the next line).
+    pub fn wrapped(&self, index: usize) -> bool {
+        self.locate(index)
+            .is_some_and(|(b, k)| b.seqs[k] & WRAPPED != 0)
+    }
+
+    /// Marks the newest line as not soft-wrapped.
+    pub fn unwrap_newest(&mut self) {
+        if let Some(seq) = self.blocks.back_mut().and_then(|b| b.seqs.last_mut()) {
+            *seq &= !WRAPPED;
+        }
+    }
+
+    /// Removes the newest line and returns it with its sequence number and wrap flag (a
+    /// resize bringing history back onto the screen).
+    pub fn pop_newest(&mut self) -> Option<(String, u64, bool, u16)> {
+        if self.len == 0 {
+            return None;
+        }
+        let b = self.blocks.back_mut()?;
+        let k = b.ends.len() - 1;
+        let start = if k == 0 { 0 } else { b.ends[k - 1] as usize };
+        let text = b.text[start..].to_owned();
+        b.text.truncate(start);
+        b.ends.pop();
+        let seq = b.seqs.pop().unwrap_or(0);
+        self.len -= 1;
+        if b.live() == 0 {
+            self.blocks.pop_back();
+        }
+        Some((
+            text,
+            seq & SEQ_MASK,
+            seq & WRAPPED != 0,
+            ((seq & USED_MASK) >> USED_SHIFT) as u16,
+        ))
     }
 }
 

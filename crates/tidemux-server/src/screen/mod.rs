@@ -10,6 +10,19 @@
 //! - `CSI c` / `CSI 0 c` (DA1) -> `CSI ? 1 ; 2 c` (VT100 with advanced video, as tmux)
 //! - `CSI > c` (DA2) -> `CSI > 84 ; 0 ; 0 c` (as tmux)
 //! - `OSC 10 ; ?` / `OSC 11 ; ?` -> `OSC 10 ; rgb:c0c0/c0c0/c0c0 ST` / `OSC 11 ; rgb:0000/0000/0000 ST`
+//! - `CSI ? Ps $ p` / `CSI Ps $ p` (DECRQM) -> `CSI ? Ps ; Pm $ y` / `CSI Ps ; Pm $ y`, Pm 1 set,
+//!   2 reset, 0 unknown (xterm ctlseqs; tmux 3.3a does not answer, later tmux does)
+//! - `CSI > q` (XTVERSION) -> `DCS > | tidemux VERSION ST` (tmux answers `DCS >|tmux 3.3a ST`)
+//! - `CSI 14 t` -> `CSI 4 ; rows*32 ; cols*16 t`, `CSI 16 t` -> `CSI 6 ; 32 ; 16 t` (pixel sizes
+//!   with tmux's default cell of 16x32 pixels, tmux.h DEFAULT_XPIXEL/YPIXEL, as tmux 3.4+ does
+//!   when the client's size is unknown); `CSI 18 t` -> `CSI 8 ; rows ; cols t` (xterm order;
+//!   tmux 3.3a swaps rows and columns, fixed in 3.4)
+//! - `OSC 4 ; n ; ? ST` -> `OSC 4 ; n ; rgb:rrrr/gggg/bbbb ST` from xterm's default 256-colour
+//!   palette (several `n ; ?` pairs in one OSC each get a reply)
+//! - `DCS $ q m ST` / `DCS $ q r ST` (DECRQSS) -> `DCS 1 $ r <SGR> m ST` / `DCS 1 $ r top ; bottom
+//!   r ST`; anything else -> `DCS 0 $ r ST` (xterm ctlseqs)
+//! - `CSI ? u` (kitty keyboard query): no reply, as tmux: programs send it followed by DA1 and
+//!   take the DA1 answer without a `CSI ? flags u` first as "not supported"
 
 pub mod history;
 
@@ -154,6 +167,47 @@ impl Hooks {
     }
 }
 
+impl Hooks {
+    /// Splits history lines again at `cols` columns after a width change, as tmux reflows its
+    /// history (grid.c grid_reflow): lines joined by soft wraps become one logical line split
+    /// at the new width. Lines that are not wrapped and fit are copied as they are; a
+    /// reflowed line keeps the newest sequence number of the lines it came from. A wrapped
+    /// line at the end (continuing onto the screen) stays as it is.
+    fn reflow_history(&mut self, cols: NonZeroU16) {
+        let h = &self.history;
+        let n = h.len();
+        let needs_work = (0..n).any(|i| h.wrapped(i) || h.used(i) > cols.get());
+        if !needs_work {
+            return;
+        }
+        let mut out = History::new(h.limit());
+        let mut chain: Vec<usize> = Vec::new();
+        for i in 0..n {
+            chain.push(i);
+            if h.wrapped(i) && i + 1 < n {
+                continue;
+            }
+            let last_continues = h.wrapped(i);
+            if last_continues || (chain.len() == 1 && h.used(i) <= cols.get()) {
+                for &k in &chain {
+                    out.push_line(h.get(k).unwrap_or(""), h.seq(k), h.wrapped(k), h.used(k));
+                }
+            } else {
+                let lines: Vec<(&str, bool, u16)> = chain
+                    .iter()
+                    .map(|&k| (h.get(k).unwrap_or(""), h.wrapped(k), h.used(k)))
+                    .collect();
+                let seq = chain.iter().map(|&k| h.seq(k)).max().unwrap_or(0);
+                for (text, wrapped, used) in vt100::reflow_lines(&lines, cols) {
+                    out.push_line(&text, seq, wrapped, used);
+                }
+            }
+            chain.clear();
+        }
+        self.history = out;
+    }
+}
+
 impl vt100::Callbacks for Hooks {
     fn audible_bell(&mut self, _: &mut vt100::Screen) {
         self.bells += 1;
@@ -168,11 +222,45 @@ impl vt100::Callbacks for Hooks {
         &mut self,
         screen: &mut vt100::Screen,
         i1: Option<u8>,
-        _i2: Option<u8>,
+        i2: Option<u8>,
         params: &[&[u16]],
         c: char,
     ) {
         let p0 = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
+        match (i1, i2, c) {
+            (Some(b'?'), Some(b'$'), 'p') => {
+                let _ = write!(self, "\x1b[?{p0};{}$y", private_mode_state(screen, p0));
+                return;
+            }
+            (Some(b'$'), None, 'p') => {
+                let state = match p0 {
+                    4 => mode_state(screen.insert_mode()),
+                    _ => 0,
+                };
+                let _ = write!(self, "\x1b[{p0};{state}$y");
+                return;
+            }
+            (Some(b'>'), None, 'q') if p0 == 0 => {
+                let _ = write!(self, "\x1bP>|tidemux {}\x1b\\", env!("CARGO_PKG_VERSION"));
+                return;
+            }
+            (None, None, 't') => {
+                let (rows, cols) = screen.size();
+                let (rows, cols) = (u32::from(rows.get()), u32::from(cols.get()));
+                match p0 {
+                    14 => {
+                        let _ = write!(self, "\x1b[4;{};{}t", rows * 32, cols * 16);
+                    }
+                    16 => self.replies.extend_from_slice(b"\x1b[6;32;16t"),
+                    18 => {
+                        let _ = write!(self, "\x1b[8;{rows};{cols}t");
+                    }
+                    _ => {}
+                }
+                return;
+            }
+            _ => {}
+        }
         match (i1, c, p0) {
             (None, 'n', 6) => {
                 let (r, c) = screen.cursor_position();
@@ -189,7 +277,48 @@ impl vt100::Callbacks for Hooks {
         }
     }
 
+    fn unhandled_dcs(
+        &mut self,
+        screen: &mut vt100::Screen,
+        intermediates: &[u8],
+        _params: &[u16],
+        action: char,
+        data: &[u8],
+    ) {
+        if intermediates != b"$" || action != 'q' {
+            return;
+        }
+        match data {
+            b"m" => {
+                let sgr = current_sgr(screen);
+                let _ = write!(self, "\x1bP1$r{sgr}m\x1b\\");
+            }
+            b"r" => {
+                let (top, bottom) = screen.scroll_region();
+                let _ = write!(self, "\x1bP1$r{};{}r\x1b\\", top + 1, bottom + 1);
+            }
+            _ => self.replies.extend_from_slice(b"\x1bP0$r\x1b\\"),
+        }
+    }
+
     fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+        if let [b"4", pairs @ ..] = params {
+            for pair in pairs.chunks(2) {
+                if let [n, b"?"] = pair {
+                    if let Some(i) = std::str::from_utf8(n)
+                        .ok()
+                        .and_then(|n| n.parse::<u8>().ok())
+                    {
+                        let (r, g, b) = xterm_palette(i);
+                        let _ = write!(
+                            self,
+                            "\x1b]4;{i};rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}\x1b\\"
+                        );
+                    }
+                }
+            }
+            return;
+        }
         match params {
             [b"10", b"?"] => self
                 .replies
@@ -217,19 +346,26 @@ impl vt100::Callbacks for Hooks {
     }
 
     fn on_scroll(&mut self, contents: vt100::capture::RowContents<'_>, alternate_screen: bool) {
-        // The top row left the screen. Its change number is exact: if it differs from the
-        // fingerprint taken at the last sync, it changed since, i.e. in output not yet synced,
-        // so it gets the sequence number of the chunk being parsed. The per-row arrays rotate
-        // with the grid.
-        let top_seq = match (self.row_hash.first(), self.row_seq.first()) {
+        // A row left the screen: the top row, or the top row of the scroll region it
+        // scrolled in (rows `top..=bottom` moved up by one). Its change number is exact: if it
+        // differs from the fingerprint taken at the last sync, it changed since, i.e. in
+        // output not yet synced, so it gets the sequence number of the chunk being parsed.
+        // The per-row arrays rotate with the grid.
+        let top = usize::from(contents.from_row());
+        let bottom =
+            usize::from(contents.region_bottom()).min(self.row_hash.len().saturating_sub(1));
+        let top_seq = match (self.row_hash.get(top), self.row_seq.get(top)) {
             (Some(&h), Some(&seq)) if h != FRESH && h == hash_cells(contents.cells()) => seq,
             _ => self.pending_seq,
         };
-        if !self.row_hash.is_empty() {
-            self.row_hash.remove(0);
-            self.row_seq.remove(0);
-            self.row_hash.push(FRESH);
-            self.row_seq.push(self.pending_seq);
+        if top <= bottom
+            && bottom < self.row_hash.len()
+            && self.row_seq.len() == self.row_hash.len()
+        {
+            self.row_hash.remove(top);
+            self.row_seq.remove(top);
+            self.row_hash.insert(bottom, FRESH);
+            self.row_seq.insert(bottom, self.pending_seq);
         }
         if alternate_screen {
             return;
@@ -238,7 +374,111 @@ impl vt100::Callbacks for Hooks {
         let mut state = vt100::capture::BasicFormattedCaptureState::new();
         // Writing into a String cannot fail.
         let _ = contents.write_formatted_basic(&mut self.scratch, &mut state);
-        self.history.push(&self.scratch, top_seq);
+        self.history
+            .push_line(&self.scratch, top_seq, contents.wrapped(), contents.used());
+    }
+
+    fn unwrap_newest_scrollback(&mut self, _: &mut vt100::Screen) {
+        self.history.unwrap_newest();
+    }
+
+    fn clear_scrollback(&mut self, _: &mut vt100::Screen) {
+        self.history.clear();
+    }
+
+    fn pull_scrollback(&mut self) -> Option<(String, bool, u16)> {
+        let (text, _, wrapped, used) = self.history.pop_newest()?;
+        Some((text, wrapped, used))
+    }
+
+    fn scrollback_newest_wrapped(&mut self) -> bool {
+        let n = self.history.len();
+        n > 0 && self.history.wrapped(n - 1)
+    }
+}
+
+/// DECRQM state: 1 set, 2 reset.
+fn mode_state(on: bool) -> u8 {
+    if on {
+        1
+    } else {
+        2
+    }
+}
+
+/// DECRQM state of DEC private mode `mode` (0: not recognised).
+fn private_mode_state(screen: &vt100::Screen, mode: u16) -> u8 {
+    use vt100::{MouseProtocolEncoding as E, MouseProtocolMode as M};
+    let mouse = screen.mouse_protocol_mode();
+    let enc = screen.mouse_protocol_encoding();
+    match mode {
+        1 => mode_state(screen.application_cursor()),
+        6 => mode_state(screen.origin_mode()),
+        7 => mode_state(screen.autowrap()),
+        25 => mode_state(!screen.hide_cursor()),
+        47 | 1047 | 1049 => mode_state(screen.alternate_screen()),
+        1000 => mode_state(mouse == M::PressRelease),
+        1002 => mode_state(mouse == M::ButtonMotion),
+        1003 => mode_state(mouse == M::AnyMotion),
+        1005 => mode_state(enc == E::Utf8),
+        1006 => mode_state(enc == E::Sgr),
+        2004 => mode_state(screen.bracketed_paste()),
+        _ => 0,
+    }
+}
+
+/// The current drawing attributes as SGR parameters (for DECRQSS), `0` first.
+fn current_sgr(screen: &vt100::Screen) -> String {
+    let mut out = String::new();
+    write_sgr(
+        &mut out,
+        Style {
+            fg: Some(screen.fgcolor()).filter(|c| *c != vt100::Color::Default),
+            bg: Some(screen.bgcolor()).filter(|c| *c != vt100::Color::Default),
+            bold: screen.bold(),
+            dim: screen.dim(),
+            italic: screen.italic(),
+            underline: screen.underline(),
+            inverse: screen.inverse(),
+        },
+    );
+    // write_sgr writes `ESC [ 0 ; ... m`; DECRQSS wants the parameters alone.
+    out.trim_start_matches("\x1b[")
+        .trim_end_matches('m')
+        .to_owned()
+}
+
+/// xterm's default colour `i` (16 system colours, the 6x6x6 cube, the grey ramp).
+fn xterm_palette(i: u8) -> (u8, u8, u8) {
+    const SYSTEM: [(u8, u8, u8); 16] = [
+        (0x00, 0x00, 0x00),
+        (0xcd, 0x00, 0x00),
+        (0x00, 0xcd, 0x00),
+        (0xcd, 0xcd, 0x00),
+        (0x00, 0x00, 0xee),
+        (0xcd, 0x00, 0xcd),
+        (0x00, 0xcd, 0xcd),
+        (0xe5, 0xe5, 0xe5),
+        (0x7f, 0x7f, 0x7f),
+        (0xff, 0x00, 0x00),
+        (0x00, 0xff, 0x00),
+        (0xff, 0xff, 0x00),
+        (0x5c, 0x5c, 0xff),
+        (0xff, 0x00, 0xff),
+        (0x00, 0xff, 0xff),
+        (0xff, 0xff, 0xff),
+    ];
+    match i {
+        0..=15 => SYSTEM[usize::from(i)],
+        16..=231 => {
+            let n = i - 16;
+            let level = |v: u8| if v == 0 { 0 } else { 55 + 40 * v };
+            (level(n / 36), level(n / 6 % 6), level(n % 6))
+        }
+        _ => {
+            let v = 8 + 10 * (i - 232);
+            (v, v, v)
+        }
     }
 }
 
@@ -460,7 +700,11 @@ impl Screen {
         // numbers (scrolled rows rotate in on_scroll), and rows cut or extended count as
         // changed now.
         self.sync();
+        let old_cols = self.size().1;
         self.parser.set_size(nz(rows), nz(cols));
+        if nz(cols).get() != old_cols {
+            self.parser.callbacks_mut().reflow_history(nz(cols));
+        }
         self.dirty = true;
         self.sync();
     }
@@ -469,6 +713,28 @@ impl Screen {
     pub fn size(&self) -> (u16, u16) {
         let (r, c) = self.parser.screen().size();
         (r.get(), c.get())
+    }
+
+    /// Soft wraps of the visible screen: element `r` is true when row `r` was filled by
+    /// autowrap and continues on row `r + 1` (tmux GRID_LINE_WRAPPED; what `capture-pane -J`,
+    /// reflow and search across a wrapped line need). One element per row.
+    pub fn wrapped_rows(&self) -> Vec<bool> {
+        let screen = self.parser.screen();
+        let (rows, _) = self.size();
+        (0..rows).map(|r| screen.row_wrapped(r)).collect()
+    }
+
+    /// Whether line `n` (the numbering of [`Screen::lines`]: 0 is the top row of the screen,
+    /// -1 the newest history line) was soft-wrapped, i.e. continues on line `n + 1`. False
+    /// for lines that do not exist.
+    pub fn line_wrapped(&self, n: i64) -> bool {
+        let hist = &self.parser.callbacks().history;
+        if n < 0 {
+            let i = hist.len() as i64 + n;
+            i >= 0 && hist.wrapped(i as usize)
+        } else {
+            u16::try_from(n).is_ok_and(|r| self.parser.screen().row_wrapped(r))
+        }
     }
 
     /// Input modes.
@@ -821,6 +1087,302 @@ mod tests {
             "\x1b[1;3R\x1b[0n\x1b[?1;2c\x1b[>84;0;0c\x1b]11;rgb:0000/0000/0000\x1b\\"
         );
         assert!(s.take_replies().is_none());
+    }
+
+    #[test]
+    fn answers_mode_version_size_colour_and_setting_queries() {
+        let mut s = Screen::new(24, 80, 0);
+        feed(
+            &mut s,
+            b"\x1b[?7l\x1b[?7$p\x1b[?2004$p\x1b[?9999$p\x1b[4h\x1b[4$p\x1b[>q\x1b[14t\x1b[18t",
+        );
+        let r = String::from_utf8(s.take_replies().unwrap()).unwrap();
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            r,
+            format!(
+                "\x1b[?7;2$y\x1b[?2004;2$y\x1b[?9999;0$y\x1b[4;1$y\x1bP>|tidemux {version}\x1b\\\x1b[4;768;1280t\x1b[8;24;80t"
+            )
+        );
+        feed(
+            &mut s,
+            b"\x1b]4;1;?;232;?\x07\x1b[1;31;48;5;100m\x1bP$qm\x1b\\\x1b[3;20r\x1bP$qr\x1b\\\x1bP$qx\x1b\\\x1b[?u",
+        );
+        let r = String::from_utf8(s.take_replies().unwrap()).unwrap();
+        assert_eq!(
+            r,
+            "\x1b]4;1;rgb:cdcd/0000/0000\x1b\\\x1b]4;232;rgb:0808/0808/0808\x1b\\\x1bP1$r0;1;31;48;5;100m\x1b\\\x1bP1$r3;20r\x1b\\\x1bP0$r\x1b\\"
+        );
+    }
+
+    #[test]
+    fn endless_osc_and_dcs_strings_stay_bounded() {
+        let mut s = Screen::new(2, 20, 0);
+        feed(&mut s, b"\x1b]2;");
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..64 {
+            feed(&mut s, &chunk);
+        }
+        feed(&mut s, b"\x07\x1bP$q");
+        for _ in 0..64 {
+            feed(&mut s, &chunk);
+        }
+        feed(&mut s, b"\x1b\\ok");
+        assert!(
+            s.title().len() <= 1024,
+            "title kept {} bytes",
+            s.title().len()
+        );
+        assert_eq!(text(&s)[0], "ok");
+    }
+
+    #[test]
+    fn soft_wrapped_rows_are_remembered() {
+        let mut s = Screen::new(4, 10, 0);
+        feed(&mut s, b"0123456789abc\r\nshort\r\n");
+        assert_eq!(s.wrapped_rows(), [true, false, false, false]);
+        assert_eq!(text(&s)[..3], ["0123456789", "abc", "short"]);
+        assert!(s.line_wrapped(0) && !s.line_wrapped(1) && !s.line_wrapped(-1));
+        // The wrapped row scrolls into history and keeps its flag.
+        let mut s = Screen::new(2, 10, 10);
+        feed(&mut s, b"0123456789abc\r\nx\r\ny");
+        assert_eq!(
+            s.lines(ReadRange::History, false).unwrap().lines,
+            ["0123456789", "abc", "x", "y"]
+        );
+        assert!(s.line_wrapped(-2) && !s.line_wrapped(-1) && !s.line_wrapped(0));
+    }
+
+    #[test]
+    fn dec_graphics_title_string_and_invalid_utf8() {
+        let mut s = Screen::new(3, 20, 0);
+        feed(
+            &mut s,
+            b"\x1b(0lqk\x1b(B \x1bkname\x1b\\a\xffb\xef\xbf\xbdc\xef\xbf\xbfd",
+        );
+        assert_eq!(text(&s)[0], "\u{250c}\u{2500}\u{2510} ab\u{fffd}cd");
+        // A literal U+FFFD split across reads is still drawn.
+        feed(&mut s, b"\r\n\xef");
+        feed(&mut s, b"\xbf");
+        feed(&mut s, b"\xbdz");
+        assert_eq!(text(&s)[1], "\u{fffd}z");
+    }
+
+    /// Feeds a corpus stream (resize markers applied) in chunks of `chunk` bytes.
+    fn replay_stream(data: &[u8], chunk: usize) -> (Vec<String>, Cursor) {
+        const MARK: &[u8] = b"\x1b_tidemux:resize=";
+        let mut s = Screen::new(24, 80, 2000);
+        let mut seq = 0;
+        let mut feed_all = |s: &mut Screen, bytes: &[u8]| {
+            for part in bytes.chunks(chunk.max(1)) {
+                seq += part.len() as u64;
+                s.process(part, seq);
+            }
+        };
+        let mut rest = data;
+        while let Some(at) = rest.windows(MARK.len()).position(|w| w == MARK) {
+            feed_all(&mut s, &rest[..at]);
+            let after = &rest[at + MARK.len()..];
+            let end = after
+                .windows(2)
+                .position(|w| w == b"\x1b\\")
+                .unwrap_or(after.len());
+            let spec = std::str::from_utf8(&after[..end]).unwrap_or("80x24");
+            let (c, r) = spec.split_once('x').unwrap_or(("80", "24"));
+            s.resize(r.parse().unwrap_or(24), c.parse().unwrap_or(80));
+            rest = &after[(end + 2).min(after.len())..];
+        }
+        feed_all(&mut s, rest);
+        (s.lines(ReadRange::History, true).unwrap().lines, s.cursor())
+    }
+
+    /// The screen does not depend on how output is cut into reads (vt100's own test method):
+    /// every stream of the differential corpus, whole and in chunks of 1, 2, 3, 7 and 61 bytes.
+    #[test]
+    fn corpus_screens_do_not_depend_on_read_boundaries() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/screen/corpus");
+        let mut n = 0;
+        for group in ["real", "synthetic", "random"] {
+            let Ok(dir) = std::fs::read_dir(root.join(group)) else {
+                continue;
+            };
+            for entry in dir.flatten() {
+                let data = std::fs::read(entry.path()).unwrap();
+                let whole = replay_stream(&data, usize::MAX);
+                for chunk in [1, 2, 3, 7, 61] {
+                    assert_eq!(
+                        replay_stream(&data, chunk),
+                        whole,
+                        "{} in chunks of {chunk}",
+                        entry.path().display()
+                    );
+                }
+                n += 1;
+            }
+        }
+        assert!(
+            n > 100,
+            "only {n} corpus streams found under {}",
+            root.display()
+        );
+    }
+
+    /// How long a width change takes with a full history of wrapped lines (prints; run
+    /// `cargo test --release -p tidemux-server history_reflow_cost -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn history_reflow_cost() {
+        let mut s = Screen::new(50, 200, 10_000);
+        let line = "\x1b[32mgreen\x1b[0m ".repeat(40);
+        for i in 0..11_000 {
+            feed(&mut s, format!("{i} {line}\r\n").as_bytes());
+        }
+        let t = std::time::Instant::now();
+        s.resize(50, 120);
+        let narrow = t.elapsed();
+        let t = std::time::Instant::now();
+        s.resize(50, 200);
+        let wide = t.elapsed();
+        let (lines, _, bytes) = s.history_stats();
+        eprintln!(
+            "200->120 cols: {narrow:?}, 120->200: {wide:?}; history {lines} lines, {bytes} bytes"
+        );
+    }
+
+    /// A small xorshift generator, so the fuzz run needs no dependency and is reproducible.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n.max(1)
+        }
+    }
+
+    const FUZZ_PIECES: &[&[u8]] = &[
+        b"\x1b[",
+        b"\x1b]",
+        b"\x1bP",
+        b"\x1b(0",
+        b"\x1b)0",
+        b"\x0e",
+        b"\x0f",
+        b"\x1b7",
+        b"\x1b8",
+        b"\x1b[?1049h",
+        b"\x1b[?1049l",
+        b"\x1b[?47h",
+        b"\x1b[4h",
+        b"\x1b[?7l",
+        b"\x1b[?7h",
+        b"\x1b[3;10r",
+        b"\x1b[r",
+        b"\x1b[5L",
+        b"\x1b[5M",
+        b"\x1b[200@",
+        b"\x1b[9P",
+        b"\x1b[9X",
+        b"\x1bD",
+        b"\x1bE",
+        b"\x1bM",
+        b"\x1bH",
+        b"\x1b[3g",
+        b"\x1b[Z",
+        b"\x1b#8",
+        b"\x1bk",
+        b"\x1b\\",
+        b"\x1bc",
+        b"\x1b[6n",
+        b"\x1b[?2004$p",
+        b"\x1bP$qm\x1b\\",
+        b"\x1b]4;1;?\x07",
+        "日本語".as_bytes(),
+        "e\u{301}".as_bytes(),
+        "\u{1F600}".as_bytes(),
+        b"\xef\xbf\xbd",
+        b"\xff",
+        b"\r\n",
+        b"\t",
+        b"\x08",
+        b"hello world",
+        b"\x1b[38;2;1;2;3m",
+        b"\x1b[1;2;7m",
+        b"\x1b[b",
+        b"\x1b[100;100H",
+        b"\x1b[?6h",
+        b"\x1b[2J",
+        b"\x1b[3J",
+        b"\x1b[K",
+        b";",
+        b"9",
+    ];
+
+    /// Random and mutated byte streams with random resizes: no panic, the cursor stays on
+    /// the screen, every row reads back, replies and history stay bounded.
+    /// `SCREEN_FUZZ_ITERS=1000000 cargo test --release -p tidemux-server fuzz_` runs longer.
+    #[test]
+    fn fuzz_random_streams_and_resizes_keep_the_screen_sane() {
+        let iters: u64 = std::env::var("SCREEN_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3000);
+        let seed: u64 = std::env::var("SCREEN_FUZZ_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0x5eed_1234_abcd_0001);
+        let mut rng = Rng(seed);
+        let mut s = Screen::new(24, 80, 200);
+        let mut seq = 0u64;
+        for i in 0..iters {
+            let mut chunk = Vec::new();
+            for _ in 0..rng.below(24) {
+                match rng.below(4) {
+                    0 => chunk.extend((0..rng.below(16)).map(|_| rng.next() as u8)),
+                    _ => {
+                        let piece = FUZZ_PIECES[rng.below(FUZZ_PIECES.len() as u64) as usize];
+                        chunk.extend_from_slice(piece);
+                    }
+                }
+            }
+            // Mutations: flip or drop a byte.
+            if !chunk.is_empty() && rng.below(4) == 0 {
+                let at = rng.below(chunk.len() as u64) as usize;
+                chunk[at] ^= 1 << rng.below(8);
+            }
+            if !chunk.is_empty() && rng.below(8) == 0 {
+                chunk.remove(rng.below(chunk.len() as u64) as usize);
+            }
+            seq += chunk.len() as u64;
+            s.process(&chunk, seq);
+            if rng.below(50) == 0 {
+                let rows = 1 + rng.below(60) as u16;
+                let cols = 1 + rng.below(200) as u16;
+                s.resize(rows, cols);
+            }
+            if i % 64 == 0 {
+                s.sync();
+                let (rows, cols) = s.size();
+                let c = s.cursor();
+                assert!(
+                    c.row < rows && c.col <= cols,
+                    "cursor {c:?} off {rows}x{cols}"
+                );
+                let lines = s.lines(ReadRange::Visible, true).expect("readable");
+                assert_eq!(lines.lines.len(), usize::from(rows));
+                assert_eq!(s.wrapped_rows().len(), usize::from(rows));
+                let (held, limit, _) = s.history_stats();
+                assert!(held <= limit);
+                let replies = s.take_replies().map_or(0, |r| r.len());
+                assert!(replies < 1 << 20, "replies grew to {replies} bytes");
+            }
+        }
     }
 
     #[test]

@@ -1,29 +1,73 @@
 //! list-sessions, list-windows, list-panes.
 
+use super::cmdset::{self, Listed};
 use super::{unexpected, Ctx};
+use crate::cli_cmdset::ListFormatArgs;
 use crate::output::{self, Failure};
-use tidemux_proto::{Request, Response};
+use tidemux_proto::{ListScope, Request, Response};
 
-/// `list-sessions`.
-pub fn sessions(ctx: &Ctx) -> Result<(), Failure> {
+/// Runs -F/-f: `Ok(None)` when the lines are printed, else which ids to keep (`None` = all).
+fn formatted(
+    ctx: &Ctx,
+    scope: ListScope,
+    target: Option<String>,
+    all: bool,
+    f: &ListFormatArgs,
+) -> Result<Option<Option<Vec<String>>>, Failure> {
+    Ok(match cmdset::list(ctx, scope, target, all, f)? {
+        Listed::Plain => Some(None),
+        Listed::Printed => None,
+        Listed::Ids(ids) => Some(Some(ids)),
+    })
+}
+
+fn keep(ids: &Option<Vec<String>>, id: String) -> bool {
+    ids.as_ref().is_none_or(|v| v.contains(&id))
+}
+
+/// `list-sessions [-F FORMAT] [-f FILTER]`.
+pub fn sessions(ctx: &Ctx, f: &ListFormatArgs) -> Result<(), Failure> {
+    let Some(ids) = formatted(ctx, ListScope::Sessions, None, false, f)? else {
+        return Ok(());
+    };
     match ctx.call(Request::ListSessions)? {
-        Response::Sessions(v) if ctx.json => output::json(&v),
-        Response::Sessions(v) => {
-            for s in v {
-                output::line(&format!("{}: {} windows ({})", s.name, s.windows, s.id));
-            }
+        Response::Sessions(mut v) => {
+            v.retain(|s| keep(&ids, s.id.to_string()));
+            print_sessions(ctx, v);
         }
         other => return Err(unexpected(&other)),
     }
     Ok(())
 }
 
+fn print_sessions(ctx: &Ctx, v: Vec<tidemux_proto::SessionInfo>) {
+    match v {
+        v if ctx.json => output::json(&v),
+        v => {
+            for s in v {
+                output::line(&format!("{}: {} windows ({})", s.name, s.windows, s.id));
+            }
+        }
+    }
+}
+
 /// `list-windows`.
-pub fn windows(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failure> {
+pub fn windows(
+    ctx: &Ctx,
+    target: Option<String>,
+    all: bool,
+    f: &ListFormatArgs,
+) -> Result<(), Failure> {
+    let Some(ids) = formatted(ctx, ListScope::Windows, target.clone(), all, f)? else {
+        return Ok(());
+    };
     match ctx.call(Request::ListWindows { target, all })? {
-        Response::Windows(v) if ctx.json => output::json(&v),
+        Response::Windows(mut v) if ctx.json => {
+            v.retain(|w| keep(&ids, w.id.to_string()));
+            output::json(&v)
+        }
         Response::Windows(v) => {
-            for w in v {
+            for w in v.into_iter().filter(|w| keep(&ids, w.id.to_string())) {
                 let prefix = if all {
                     format!("{}:", w.session_name)
                 } else {
@@ -47,11 +91,22 @@ pub fn windows(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failu
 }
 
 /// `list-panes`.
-pub fn panes(ctx: &Ctx, target: Option<String>, all: bool) -> Result<(), Failure> {
+pub fn panes(
+    ctx: &Ctx,
+    target: Option<String>,
+    all: bool,
+    f: &ListFormatArgs,
+) -> Result<(), Failure> {
+    let Some(ids) = formatted(ctx, ListScope::Panes, target.clone(), all, f)? else {
+        return Ok(());
+    };
     match ctx.call(Request::ListPanes { target, all })? {
-        Response::Panes(v) if ctx.json => output::json(&v),
+        Response::Panes(mut v) if ctx.json => {
+            v.retain(|p| keep(&ids, p.id.to_string()));
+            output::json(&v)
+        }
         Response::Panes(v) => {
-            for p in v {
+            for p in v.into_iter().filter(|p| keep(&ids, p.id.to_string())) {
                 let prefix = if all {
                     format!("{}:{}.", p.session_name, p.window_index)
                 } else {

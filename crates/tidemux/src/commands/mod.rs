@@ -7,6 +7,7 @@
 //! - [`sync`]: wait, events.
 //! - [`resurrect`]: `tidemux resurrect` (rebuild sessions from a snapshot).
 
+mod cmdset;
 mod io;
 mod list;
 mod misc;
@@ -83,7 +84,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::NewSession(_) => "new-session",
             Command::NewWindow { .. } => "new-window",
             Command::SplitWindow { .. } => "split-window",
-            Command::ListSessions => "list-sessions",
+            Command::ListSessions(_) => "list-sessions",
             Command::ListWindows { .. } => "list-windows",
             Command::ListPanes { .. } => "list-panes",
             Command::Send { .. } => "send",
@@ -115,6 +116,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
+            Command::CmdSet(c) => cmdset::name(c),
         },
     }
 }
@@ -150,6 +152,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &ctx,
             crate::cli::NewSessionArgs {
                 detached: false,
+                attach_existing: false,
                 attach: cli.attach,
                 name: None,
                 window_name: None,
@@ -157,6 +160,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 rows: None,
                 history_limit: None,
                 remain_on_exit: false,
+                print: Default::default(),
                 spawn: Default::default(),
             },
         ),
@@ -167,19 +171,44 @@ pub fn run(cli: Cli) -> ExitCode {
             target,
             name,
             detached,
+            print,
+            remain_on_exit,
             spawn,
-        }) => session::new_window(&ctx, target.target, name, detached, spawn),
+        }) => session::new_window(
+            &ctx,
+            target.target,
+            name,
+            detached,
+            print,
+            remain_on_exit,
+            spawn,
+        ),
         Some(Command::SplitWindow {
             target,
             horizontal,
             size,
             detached,
+            print,
+            remain_on_exit,
             spawn,
             ..
-        }) => session::split_window(&ctx, target.target, horizontal, size, detached, spawn),
-        Some(Command::ListSessions) => list::sessions(&ctx),
-        Some(Command::ListWindows { target, all }) => list::windows(&ctx, target.target, all),
-        Some(Command::ListPanes { target, all }) => list::panes(&ctx, target.target, all),
+        }) => session::split_window(
+            &ctx,
+            target.target,
+            horizontal,
+            size,
+            detached,
+            print,
+            remain_on_exit,
+            spawn,
+        ),
+        Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),
+        Some(Command::ListWindows { target, all, fmt }) => {
+            list::windows(&ctx, target.target, all, &fmt)
+        }
+        Some(Command::ListPanes { target, all, fmt }) => {
+            list::panes(&ctx, target.target, all, &fmt)
+        }
         Some(Command::Send {
             target,
             enter,
@@ -211,16 +240,19 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::ReadScreen(a)) => io::read_screen(&ctx, a),
         Some(Command::WaitFor {
             signal,
+            lock,
             timeout,
             channel,
-        }) => misc::wait_for(&ctx, signal, timeout, channel),
-        Some(Command::KillPane(t)) => session::simple(&ctx, Request::KillPane { target: t.target }),
-        Some(Command::KillWindow(t)) => {
-            session::simple(&ctx, Request::KillWindow { target: t.target })
+        }) => {
+            if lock.lock || lock.unlock {
+                cmdset::wait_lock(&ctx, lock.unlock, timeout, channel)
+            } else {
+                misc::wait_for(&ctx, signal, timeout, channel)
+            }
         }
-        Some(Command::KillSession(t)) => {
-            session::simple(&ctx, Request::KillSession { target: t.target })
-        }
+        Some(Command::KillPane(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Pane, k),
+        Some(Command::KillWindow(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Window, k),
+        Some(Command::KillSession(k)) => cmdset::kill(&ctx, tidemux_proto::KillScope::Session, k),
         Some(Command::KillServer) => session::simple(&ctx, Request::KillServer),
         Some(Command::RenameSession { target, name }) => session::simple(
             &ctx,
@@ -277,6 +309,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::ZoomPane(t)) => session::simple(&ctx, Request::ZoomPane { target: t.target }),
         Some(Command::Events { after, filter }) => sync::events(&ctx, after, filter),
+        Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,

@@ -25,14 +25,46 @@ fn spawn_of(a: SpawnArgs) -> Result<Spawn, Failure> {
             .ok()
             .map(|d| d.display().to_string()),
         env,
+        print_format: None,
+        remain_on_exit: false,
     })
 }
 
-fn print_created(ctx: &Ctx, r: Response) -> Result<(), Failure> {
+/// `spawn` with the `-P [-F]` format to expand for the new pane.
+fn spawn_printing(
+    a: SpawnArgs,
+    print: &crate::cli_cmdset::PrintArgs,
+    template: &str,
+) -> Result<Spawn, Failure> {
+    let mut s = spawn_of(a)?;
+    if print.print {
+        s.print_format = Some(print.format.clone().unwrap_or_else(|| template.to_owned()));
+    }
+    Ok(s)
+}
+
+/// tmux's `NEW_SESSION_TEMPLATE`.
+const NEW_SESSION_TEMPLATE: &str = "#{session_name}:";
+/// tmux's `NEW_WINDOW_TEMPLATE` and `SPLIT_WINDOW_TEMPLATE`.
+const NEW_PANE_TEMPLATE: &str = "#{session_name}:#{window_index}.#{pane_index}";
+
+fn print_created(
+    ctx: &Ctx,
+    r: Response,
+    print: &crate::cli_cmdset::PrintArgs,
+) -> Result<(), Failure> {
     match r {
         Response::Created(c) => {
+            if super::cmdset::print_created(ctx, print, &c)? {
+                return Ok(());
+            }
             if ctx.json {
-                output::json(&c);
+                // `text` is only printed with -P.
+                let mut v = serde_json::to_value(&c).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("text");
+                }
+                output::json(&v);
             } else {
                 output::line(&c.pane.to_string());
             }
@@ -44,6 +76,26 @@ fn print_created(ctx: &Ctx, r: Response) -> Result<(), Failure> {
 
 /// `new-session`.
 pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
+    if a.attach_existing {
+        if let Some(name) = a.name.clone() {
+            if super::cmdset::session_exists(ctx, &name) {
+                if !a.detached {
+                    return attach(ctx, Some(name), false, &a.attach);
+                }
+                if a.print.print {
+                    let fmt = a
+                        .print
+                        .format
+                        .clone()
+                        .unwrap_or_else(|| NEW_SESSION_TEMPLATE.to_owned());
+                    super::cmdset::display_print(ctx, &name, &fmt)?;
+                } else {
+                    ctx.done();
+                }
+                return Ok(());
+            }
+        }
+    }
     if !a.detached {
         // Check everything the attachment needs before creating anything.
         check_can_attach(&a.attach)?;
@@ -57,11 +109,12 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     };
     let detached = a.detached;
     let flags = a.attach.clone();
+    let print = a.print.clone();
     let a = crate::cli::NewSessionArgs { cols, rows, ..a };
     let req = Request::NewSession(NewSession {
         name: a.name,
         window_name: a.window_name,
-        spawn: spawn_of(a.spawn)?,
+        spawn: spawn_printing(a.spawn, &print, NEW_SESSION_TEMPLATE)?,
         cols: a.cols,
         rows: a.rows,
         history_limit: a.history_limit,
@@ -69,7 +122,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     });
     let r = expect_ok(ctx.connect_or_start()?.request(req)?)?;
     if detached {
-        return print_created(ctx, r);
+        return print_created(ctx, r, &print);
     }
     match r {
         Response::Created(c) => attach(ctx, Some(c.session.to_string()), false, &flags),
@@ -135,15 +188,20 @@ pub fn new_window(
     target: Option<String>,
     name: Option<String>,
     detached: bool,
+    print: crate::cli_cmdset::PrintArgs,
+    remain_on_exit: bool,
     spawn: SpawnArgs,
 ) -> Result<(), Failure> {
     let r = ctx.call(Request::NewWindow {
         target,
         name,
-        spawn: spawn_of(spawn)?,
+        spawn: Spawn {
+            remain_on_exit,
+            ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
+        },
         detached,
     })?;
-    print_created(ctx, r)
+    print_created(ctx, r, &print)
 }
 
 /// Parses `-l CELLS|N%`.
@@ -170,12 +228,15 @@ fn parse_size(s: &str) -> Result<SplitSize, Failure> {
 }
 
 /// `split-window`.
+#[allow(clippy::too_many_arguments)]
 pub fn split_window(
     ctx: &Ctx,
     target: Option<String>,
     horizontal: bool,
     size: Option<String>,
     detached: bool,
+    print: crate::cli_cmdset::PrintArgs,
+    remain_on_exit: bool,
     spawn: SpawnArgs,
 ) -> Result<(), Failure> {
     let size = size.as_deref().map(parse_size).transpose()?;
@@ -188,10 +249,13 @@ pub fn split_window(
         target,
         direction,
         size,
-        spawn: spawn_of(spawn)?,
+        spawn: Spawn {
+            remain_on_exit,
+            ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
+        },
         detached,
     })?;
-    print_created(ctx, r)
+    print_created(ctx, r, &print)
 }
 
 /// Commands whose reply is just "ok".

@@ -1,0 +1,180 @@
+//! Paste buffers: `set-buffer`, `load-buffer`, `save-buffer`, `show-buffer`, `list-buffers`,
+//! `delete-buffer`, `paste-buffer` (tmux 3.3a cmd-set-buffer.c, cmd-paste-buffer.c). Files
+//! are read and written by the client (paths are the caller's); the server holds bytes.
+
+use super::io::{live_pane, write};
+use crate::buffers::{sample, Buffers};
+use crate::error::{CmdError, CmdResult};
+use crate::state::ServerState;
+use crate::sync::lock;
+use std::sync::Arc;
+use tidemux_proto::{BufferInfo, PaneId, Response};
+
+/// The `buffer-limit` server option (default 50).
+fn limit(state: &ServerState) -> usize {
+    lock(&state.options_store)
+        .effective("buffer-limit", None, None, None)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50)
+}
+
+/// The buffer `-b NAME` names (`unknown buffer: NAME` if none), or the newest (`no buffer`).
+fn pick(b: &Buffers, name: Option<&str>) -> CmdResult<String> {
+    match name {
+        Some(n) => b
+            .get(n)
+            .map(|x| x.name.clone())
+            .ok_or_else(|| CmdError::not_found(format!("unknown buffer: {n}"))),
+        None => b
+            .top()
+            .map(|x| x.name.clone())
+            .ok_or_else(|| CmdError::not_found("no buffer")),
+    }
+}
+
+fn no_buffer(name: Option<&str>) -> CmdError {
+    match name {
+        Some(n) => CmdError::not_found(format!("no buffer {n}")),
+        None => CmdError::not_found("no buffer"),
+    }
+}
+
+/// `set-buffer [-a] [-b NAME] [-n NEW] DATA` (and `load-buffer`).
+pub fn set_buffer(
+    state: &Arc<ServerState>,
+    name: Option<&str>,
+    data: Vec<u8>,
+    append: bool,
+    rename: Option<&str>,
+) -> CmdResult {
+    let limit = limit(state);
+    let mut b = lock(&state.buffers);
+    if let Some(new) = rename {
+        let old = pick(&b, name)?;
+        b.rename(&old, new).map_err(CmdError::invalid)?;
+        return Ok(Response::Ok);
+    }
+    if data.is_empty() {
+        return Ok(Response::Ok);
+    }
+    let existing = name.and_then(|n| b.get(n)).map(|x| x.data.clone());
+    let data = match (append, existing) {
+        (true, Some(mut old)) => {
+            old.extend_from_slice(&data);
+            old
+        }
+        _ => data,
+    };
+    b.set(name, data, limit).map_err(CmdError::invalid)?;
+    Ok(Response::Ok)
+}
+
+/// `delete-buffer [-b NAME]`.
+pub fn delete_buffer(state: &Arc<ServerState>, name: Option<&str>) -> CmdResult {
+    let mut b = lock(&state.buffers);
+    let n = pick(&b, name)?;
+    b.delete(&n);
+    Ok(Response::Ok)
+}
+
+/// `show-buffer [-b NAME]` / `save-buffer`: the exact bytes.
+pub fn show_buffer(state: &Arc<ServerState>, name: Option<&str>) -> CmdResult {
+    let b = lock(&state.buffers);
+    let buf = b.named_or_top(name).ok_or_else(|| no_buffer(name))?;
+    Ok(Response::Bytes(buf.data.clone()))
+}
+
+/// `list-buffers`.
+pub fn list_buffers(state: &Arc<ServerState>) -> CmdResult {
+    let b = lock(&state.buffers);
+    Ok(Response::Buffers(infos(&b)))
+}
+
+fn infos(b: &Buffers) -> Vec<BufferInfo> {
+    b.newest_first()
+        .into_iter()
+        .map(|x| BufferInfo {
+            name: x.name.clone(),
+            size: x.data.len() as u64,
+            created: x.created,
+            automatic: x.automatic,
+            sample: sample(&x.data),
+        })
+        .collect()
+}
+
+/// The bytes `paste-buffer` writes: every line feed replaced by `sep`, wrapped in bracketed
+/// paste marks when `bracket`.
+pub fn paste_bytes(data: &[u8], sep: &[u8], bracket: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 12);
+    if bracket {
+        out.extend_from_slice(b"\x1b[200~");
+    }
+    let mut lines = data.split(|&c| c == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        out.extend_from_slice(line);
+        if lines.peek().is_some() {
+            out.extend_from_slice(sep);
+        }
+    }
+    if bracket {
+        out.extend_from_slice(b"\x1b[201~");
+    }
+    out
+}
+
+/// `paste-buffer [-d] [-p] [-r] [-s SEP] [-b NAME] [-t PANE]`.
+#[allow(clippy::too_many_arguments)]
+pub async fn paste_buffer(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    name: Option<&str>,
+    delete: bool,
+    bracket: bool,
+    keep_lf: bool,
+    separator: Option<&str>,
+) -> CmdResult {
+    let pane = live_pane(state, caller, target)?;
+    let (buf_name, data) = {
+        let b = lock(&state.buffers);
+        match b.named_or_top(name) {
+            Some(x) => (Some(x.name.clone()), x.data.clone()),
+            // tmux: a missing named buffer is an error, no buffer at all is not.
+            None if name.is_some() => return Err(no_buffer(name)),
+            None => (None, Vec::new()),
+        }
+    };
+    if let Some(n) = &buf_name {
+        let sep = separator.unwrap_or(if keep_lf { "\n" } else { "\r" });
+        let bracketed = bracket && pane.state().screen.modes().bracketed_paste;
+        write(&pane, paste_bytes(&data, sep.as_bytes(), bracketed)).await?;
+        if delete {
+            lock(&state.buffers).delete(n);
+        }
+    }
+    Ok(Response::Ok)
+}
+
+/// Format variables of every buffer, newest first (`list-buffers -F/-f`).
+pub fn buffer_variables(state: &ServerState) -> Vec<Vec<(String, String)>> {
+    lock(&state.buffers)
+        .newest_first()
+        .into_iter()
+        .map(crate::buffers::variables)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paste_bytes;
+
+    #[test]
+    fn paste_replaces_line_feeds() {
+        assert_eq!(paste_bytes(b"a\nb\n", b"\r", false), b"a\rb\r");
+        assert_eq!(paste_bytes(b"a\nb", b"\n", false), b"a\nb");
+        assert_eq!(paste_bytes(b"a\nb", b"--", true), b"\x1b[200~a--b\x1b[201~");
+        assert_eq!(paste_bytes(b"", b"\r", false), b"");
+        assert_eq!(paste_bytes(&[0, 0xff, b'\n'], b"", false), [0, 0xff]);
+    }
+}

@@ -1,0 +1,589 @@
+//! The server's model as a [`FormatContext`]: the variables of tmux 3.3a's FORMATS section
+//! that tidemux knows, plus its own (`pane_state`, `pane_attention`, `pane_seq`,
+//! `pane_quiet_ms`, `pane_name`). The full list is [`VARIABLES`] and `docs/formats.md`.
+//!
+//! Lookup order is tmux's `format_find`: options, then variables, then extra values given by
+//! the command (e.g. buffer variables), then the server's environment.
+
+use super::{FormatContext, Value};
+use crate::registry::{Registry, Resolved};
+use crate::state::ServerState;
+use tidemux_proto::{PaneId, SessionId, WindowId};
+
+/// Every variable [`ModelContext`] knows, for `display-message -a` and the docs.
+pub const VARIABLES: &[&str] = &[
+    "alternate_on",
+    "cursor_flag",
+    "cursor_x",
+    "cursor_y",
+    "history_bytes",
+    "history_limit",
+    "history_size",
+    "host",
+    "host_short",
+    "keypad_cursor_flag",
+    "keypad_flag",
+    "pane_active",
+    "pane_at_bottom",
+    "pane_at_left",
+    "pane_at_right",
+    "pane_at_top",
+    "pane_attention",
+    "pane_bottom",
+    "pane_current_command",
+    "pane_current_path",
+    "pane_dead",
+    "pane_dead_signal",
+    "pane_dead_status",
+    "pane_format",
+    "pane_height",
+    "pane_id",
+    "pane_in_mode",
+    "pane_index",
+    "pane_input_off",
+    "pane_last",
+    "pane_left",
+    "pane_marked",
+    "pane_marked_set",
+    "pane_mode",
+    "pane_name",
+    "pane_pid",
+    "pane_pipe",
+    "pane_quiet_ms",
+    "pane_right",
+    "pane_seq",
+    "pane_start_command",
+    "pane_state",
+    "pane_synchronized",
+    "pane_title",
+    "pane_top",
+    "pane_tty",
+    "pane_width",
+    "pid",
+    "session_attached",
+    "session_created",
+    "session_format",
+    "session_grouped",
+    "session_id",
+    "session_many_attached",
+    "session_marked",
+    "session_name",
+    "session_windows",
+    "socket_path",
+    "start_time",
+    "uid",
+    "user",
+    "version",
+    "window_active",
+    "window_activity_flag",
+    "window_bell_flag",
+    "window_end_flag",
+    "window_flags",
+    "window_format",
+    "window_height",
+    "window_id",
+    "window_index",
+    "window_last_flag",
+    "window_layout",
+    "window_linked",
+    "window_marked_flag",
+    "window_name",
+    "window_panes",
+    "window_raw_flags",
+    "window_silence_flag",
+    "window_start_flag",
+    "window_visible_layout",
+    "window_width",
+    "window_zoomed_flag",
+];
+
+/// Looks up option values for a context (server, session, window, pane scopes); the options
+/// store implements it.
+pub trait OptionLookup {
+    /// The value of option `name` (which may carry an `[N]` index) as tmux shows it in
+    /// formats, for the given objects, or `None` if `name` is no option.
+    fn option_value(
+        &self,
+        name: &str,
+        session: Option<SessionId>,
+        window: Option<WindowId>,
+        pane: Option<PaneId>,
+    ) -> Option<String>;
+}
+
+/// Variables of one (session, window, pane) of the model, as tmux's `format_defaults`: a
+/// session without a window means its current window, a window without a pane its active pane.
+pub struct ModelContext<'a> {
+    state: &'a ServerState,
+    reg: &'a Registry,
+    options: Option<&'a dyn OptionLookup>,
+    environ: Option<&'a crate::environ::Environment>,
+    extra: &'a [(String, String)],
+    session: Option<SessionId>,
+    window: Option<WindowId>,
+    pane: Option<PaneId>,
+    /// What the context was made for (tmux `format_type`): `*_format` variables.
+    kind: Option<Resolved>,
+}
+
+fn flag(b: bool) -> Option<Value> {
+    Some(Value::Text(if b { "1" } else { "0" }.into()))
+}
+
+fn text(s: impl Into<String>) -> Option<Value> {
+    Some(Value::Text(s.into()))
+}
+
+/// The machine's host name (`/proc/sys/kernel/hostname`), tmux `#{host}`.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// The server user's name (from `/etc/passwd`, else `$USER`), tmux `#{user}`.
+pub fn user_name() -> String {
+    let uid = rustix::process::getuid().as_raw();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|p| {
+            p.lines().find_map(|l| {
+                let mut f = l.split(':');
+                let name = f.next()?;
+                let id: u32 = f.nth(1)?.parse().ok()?;
+                (id == uid).then(|| name.to_owned())
+            })
+        })
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_default()
+}
+
+/// tmux's `parse_window_name`: the program name out of a command line (`-bash` -> `bash`,
+/// `/usr/bin/vim x` -> `vim`).
+pub fn command_name(cmd: &str) -> String {
+    let mut name = cmd.strip_prefix('"').unwrap_or(cmd);
+    if let Some(i) = name.find('"') {
+        name = &name[..i];
+    }
+    name = name.strip_prefix("exec ").unwrap_or(name);
+    name = name.trim_start_matches([' ', '-']);
+    if let Some(i) = name.find(' ') {
+        name = &name[..i];
+    }
+    let name =
+        name.trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && !c.is_ascii_punctuation());
+    if name.starts_with('/') {
+        super::text::basename(name)
+    } else {
+        name.to_owned()
+    }
+}
+
+/// First argument of `/proc/PID/cmdline`.
+fn proc_argv0(pid: u32) -> Option<String> {
+    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let first = raw.split(|&b| b == 0).next()?;
+    Some(String::from_utf8_lossy(first).into_owned())
+}
+
+impl<'a> ModelContext<'a> {
+    /// A context for `target` (what a command's `-t` resolved to), or for no object.
+    pub fn new(state: &'a ServerState, reg: &'a Registry, target: Option<Resolved>) -> Self {
+        let (mut s, mut w, mut p) = (None, None, None);
+        match target {
+            Some(Resolved::Pane(id)) => p = Some(id),
+            Some(Resolved::Window(id)) => w = Some(id),
+            Some(Resolved::Session(id)) => s = Some(id),
+            None => {}
+        }
+        if let Some(pid) = p {
+            w = w.or_else(|| reg.panes.get(&pid).map(|e| e.window));
+        }
+        if let Some(wid) = w {
+            s = s.or_else(|| reg.windows.get(&wid).map(|win| win.session));
+        }
+        if w.is_none() {
+            w = s
+                .and_then(|sid| reg.sessions.get(&sid))
+                .map(|x| x.active_window);
+        }
+        if p.is_none() {
+            p = w
+                .and_then(|wid| reg.windows.get(&wid))
+                .map(|x| x.active_pane);
+        }
+        Self {
+            state,
+            reg,
+            options: None,
+            environ: None,
+            extra: &[],
+            session: s,
+            window: w,
+            pane: p,
+            kind: target,
+        }
+    }
+
+    /// Looks options up in `options` first (as tmux does).
+    pub fn with_options(mut self, options: &'a dyn OptionLookup) -> Self {
+        self.options = Some(options);
+        self
+    }
+
+    /// Looks names that are neither options nor variables up in the session's then the global
+    /// environment (`set-environment`) instead of the server process's.
+    pub fn with_environ(mut self, environ: &'a crate::environ::Environment) -> Self {
+        self.environ = Some(environ);
+        self
+    }
+
+    /// Extra variables (e.g. `buffer_name`), looked up after the model's.
+    pub fn with_extra(mut self, extra: &'a [(String, String)]) -> Self {
+        self.extra = extra;
+        self
+    }
+
+    fn child(&self, target: Resolved) -> ModelContext<'a> {
+        let mut c = ModelContext::new(self.state, self.reg, Some(target));
+        c.options = self.options;
+        c.environ = self.environ;
+        c.extra = self.extra;
+        c
+    }
+
+    fn server_var(&self, key: &str) -> Option<Value> {
+        match key {
+            "version" => text(env!("CARGO_PKG_VERSION")),
+            "pid" => text(self.state.pid.to_string()),
+            "socket_path" => text(self.state.socket.display().to_string()),
+            "start_time" => Some(Value::Time(self.state.started as i64)),
+            "host" => text(host_name()),
+            "host_short" => {
+                let h = host_name();
+                text(h.split('.').next().unwrap_or("").to_owned())
+            }
+            "user" => text(user_name()),
+            "uid" => text(rustix::process::getuid().as_raw().to_string()),
+            _ => None,
+        }
+    }
+
+    fn session_var(&self, key: &str) -> Option<Value> {
+        let s = self.reg.sessions.get(&self.session?)?;
+        match key {
+            "session_name" => text(s.name.clone()),
+            "session_id" => text(s.id.to_string()),
+            "session_windows" => text(s.windows.len().to_string()),
+            "session_attached" => text(s.attached.to_string()),
+            "session_many_attached" => flag(s.attached > 1),
+            "session_created" => Some(Value::Time(s.created as i64)),
+            "session_format" => flag(matches!(self.kind, Some(Resolved::Session(_)))),
+            "session_grouped" | "session_marked" => flag(false),
+            _ => None,
+        }
+    }
+
+    fn window_var(&self, key: &str) -> Option<Value> {
+        let w = self.reg.windows.get(&self.window?)?;
+        let sess = self.reg.sessions.get(&w.session);
+        let current = sess.is_some_and(|s| s.active_window == w.id);
+        let zoomed = w.zoomed.is_some_and(|z| w.layout.contains(z));
+        match key {
+            "window_id" => text(w.id.to_string()),
+            "window_index" => text(w.index.to_string()),
+            "window_name" => text(w.name.clone()),
+            "window_width" => text(w.cols.to_string()),
+            "window_height" => text(w.rows.to_string()),
+            "window_panes" => text(w.geometry().len().to_string()),
+            "window_active" => flag(current),
+            "window_zoomed_flag" => flag(zoomed),
+            "window_flags" | "window_raw_flags" => {
+                let mut f = String::new();
+                if current {
+                    f.push('*');
+                }
+                if zoomed {
+                    f.push('Z');
+                }
+                text(f)
+            }
+            "window_layout" => text(w.layout.tmux_layout(w.rect())),
+            "window_visible_layout" => match w.zoomed.filter(|_| zoomed) {
+                Some(z) => text(crate::layout::Layout::Leaf(z).tmux_layout(w.rect())),
+                None => text(w.layout.tmux_layout(w.rect())),
+            },
+            "window_start_flag" => {
+                flag(sess.and_then(|s| s.windows.keys().next()) == Some(&w.index))
+            }
+            "window_end_flag" => {
+                flag(sess.and_then(|s| s.windows.keys().next_back()) == Some(&w.index))
+            }
+            "window_format" => flag(matches!(self.kind, Some(Resolved::Window(_)))),
+            "window_linked" | "window_marked_flag" | "window_last_flag" => flag(false),
+            "window_bell_flag" | "window_activity_flag" | "window_silence_flag" => flag(false),
+            _ => None,
+        }
+    }
+
+    fn pane_var(&self, key: &str) -> Option<Value> {
+        let pid = self.pane?;
+        let e = self.reg.panes.get(&pid)?;
+        let w = self.reg.windows.get(&e.window)?;
+        let geo = w.geometry();
+        let (index, rect) = geo
+            .iter()
+            .enumerate()
+            .find(|(_, (id, _))| *id == pid)
+            .map(|(i, (_, r))| (i, *r))?;
+        match key {
+            "pane_id" => return text(pid.to_string()),
+            "pane_index" => return text(index.to_string()),
+            "pane_width" => return text(rect.cols.to_string()),
+            "pane_height" => return text(rect.rows.to_string()),
+            "pane_left" => return text(rect.left.to_string()),
+            "pane_top" => return text(rect.top.to_string()),
+            "pane_right" => return text((rect.left + rect.cols - 1).to_string()),
+            "pane_bottom" => return text((rect.top + rect.rows - 1).to_string()),
+            "pane_at_left" => return flag(rect.left == 0),
+            "pane_at_top" => return flag(rect.top == 0),
+            "pane_at_right" => return flag(rect.left + rect.cols >= w.cols),
+            "pane_at_bottom" => return flag(rect.top + rect.rows >= w.rows),
+            "pane_active" => return flag(w.active_pane == pid),
+            "pane_name" => return text(e.name.clone().unwrap_or_default()),
+            "pane_start_command" => return text(e.pane.command.clone()),
+            "pane_tty" => return text(e.pane.tty().unwrap_or_default()),
+            "pane_pid" => return text(e.pane.pid.map(|p| p.to_string()).unwrap_or_default()),
+            "pane_format" => return flag(matches!(self.kind, Some(Resolved::Pane(_)))),
+            "pane_in_mode" | "pane_input_off" | "pane_pipe" | "pane_synchronized"
+            | "pane_marked" | "pane_marked_set" | "pane_last" => return flag(false),
+            "pane_mode" => return text(""),
+            _ => {}
+        }
+        let dead = e.pane.state().exit.clone();
+        match key {
+            "pane_current_command" => {
+                if dead.is_some() {
+                    return text("");
+                }
+                let fg = e.pane.foreground_pid().or(e.pane.pid)?;
+                return text(command_name(&proc_argv0(fg)?));
+            }
+            "pane_current_path" => {
+                if dead.is_some() {
+                    return text("");
+                }
+                let fg = e.pane.foreground_pid().or(e.pane.pid)?;
+                return text(
+                    crate::pane::proc::cwd(fg)
+                        .or_else(|| e.pane.pid.and_then(crate::pane::proc::cwd))
+                        .unwrap_or_default(),
+                );
+            }
+            _ => {}
+        }
+        let st = e.pane.state();
+        let screen = &st.screen;
+        match key {
+            "pane_title" => {
+                let t = screen.title();
+                text(if t.is_empty() {
+                    host_name()
+                } else {
+                    t.to_owned()
+                })
+            }
+            "pane_dead" => flag(st.exit.is_some()),
+            "pane_dead_status" => text(
+                st.exit
+                    .as_ref()
+                    .and_then(|x| x.code)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+            ),
+            "pane_dead_signal" => text(
+                st.exit
+                    .as_ref()
+                    .and_then(|x| x.signal.clone())
+                    .unwrap_or_default(),
+            ),
+            "cursor_x" => text(screen.cursor().col.to_string()),
+            "cursor_y" => text(screen.cursor().row.to_string()),
+            "cursor_flag" => flag(screen.cursor().visible),
+            "alternate_on" => flag(screen.modes().alternate_screen),
+            "keypad_cursor_flag" => flag(screen.modes().application_cursor),
+            "keypad_flag" => flag(screen.modes().application_keypad),
+            "history_size" => text(screen.history_stats().0.to_string()),
+            "history_limit" => text(screen.history_stats().1.to_string()),
+            "history_bytes" => text(screen.history_stats().2.to_string()),
+            "pane_state" => text(st.run.state().as_str()),
+            "pane_attention" => flag(st.attention.is_some()),
+            "pane_seq" => text(st.seq.to_string()),
+            "pane_quiet_ms" => text(screen.changed_at().elapsed().as_millis().to_string()),
+            _ => None,
+        }
+    }
+
+    /// A variable's value (no options, no environment).
+    pub fn variable(&self, key: &str) -> Option<Value> {
+        if let Some(v) = self.pane_var(key) {
+            return Some(v);
+        }
+        if let Some(v) = self.window_var(key) {
+            return Some(v);
+        }
+        if let Some(v) = self.session_var(key) {
+            return Some(v);
+        }
+        self.server_var(key)
+    }
+
+    /// `display-message -a`: every known variable with its value, sorted by name.
+    pub fn all(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = VARIABLES
+            .iter()
+            .filter_map(|k| {
+                self.variable(k).map(|v| {
+                    let s = match v {
+                        Value::Text(s) => s,
+                        Value::Time(t) => t.to_string(),
+                    };
+                    ((*k).to_owned(), s)
+                })
+            })
+            .collect();
+        out.extend(self.extra.iter().cloned());
+        out.sort();
+        out
+    }
+}
+
+impl FormatContext for ModelContext<'_> {
+    fn lookup(&self, key: &str) -> Option<Value> {
+        if let Some(o) = self.options {
+            if let Some(v) = o.option_value(key, self.session, self.window, self.pane) {
+                return Some(Value::Text(v));
+            }
+        }
+        if let Some(v) = self.variable(key) {
+            return Some(v);
+        }
+        if let Some((_, v)) = self.extra.iter().find(|(k, _)| k == key) {
+            return Some(Value::Text(v.clone()));
+        }
+        match self.environ {
+            Some(e) => e
+                .value(self.session, key)
+                .map(|v| Value::Text(v.to_owned())),
+            None => std::env::var(key).ok().map(Value::Text),
+        }
+    }
+
+    fn sessions(&self) -> Vec<Box<dyn FormatContext + '_>> {
+        let mut ids: Vec<(&str, SessionId)> = self
+            .reg
+            .sessions
+            .values()
+            .map(|s| (s.name.as_str(), s.id))
+            .collect();
+        ids.sort();
+        ids.into_iter()
+            .map(|(_, id)| Box::new(self.child(Resolved::Session(id))) as Box<dyn FormatContext>)
+            .collect()
+    }
+
+    fn windows(&self) -> Option<Vec<(bool, Box<dyn FormatContext + '_>)>> {
+        let s = self.reg.sessions.get(&self.session?)?;
+        Some(
+            s.windows
+                .values()
+                .map(|w| {
+                    (
+                        *w == s.active_window,
+                        Box::new(self.child(Resolved::Window(*w))) as Box<dyn FormatContext>,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn panes(&self) -> Option<Vec<(bool, Box<dyn FormatContext + '_>)>> {
+        let w = self.reg.windows.get(&self.window?)?;
+        Some(
+            w.geometry()
+                .into_iter()
+                .map(|(p, _)| {
+                    (
+                        p == w.active_pane,
+                        Box::new(self.child(Resolved::Pane(p))) as Box<dyn FormatContext>,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn session_name_exists(&self, name: &str) -> bool {
+        self.reg.sessions.values().any(|s| s.name == name)
+    }
+
+    fn search_pane(&self, text: &str, regex: bool, ignore_case: bool) -> Option<u32> {
+        // tmux window_pane_search: the first visible line containing the text (fnmatch
+        // `*TEXT*`) or matching the regex, 1-based; 0 if none.
+        let e = self.reg.panes.get(&self.pane?)?;
+        let lines = e
+            .pane
+            .state()
+            .screen
+            .lines(tidemux_proto::ReadRange::Visible, false)
+            .ok()?
+            .lines;
+        let re = if regex {
+            match regex::RegexBuilder::new(text)
+                .case_insensitive(ignore_case)
+                .build()
+            {
+                Ok(r) => Some(r),
+                Err(_) => return Some(0),
+            }
+        } else {
+            None
+        };
+        let pattern = format!("*{text}*");
+        let found = lines.iter().position(|l| {
+            let l = l.trim_end();
+            match &re {
+                Some(r) => r.is_match(l),
+                None => super::fnmatch::fnmatch(&pattern, l, ignore_case),
+            }
+        });
+        Some(found.map_or(0, |i| i as u32 + 1))
+    }
+
+    fn window_name_exists(&self, name: &str) -> Option<bool> {
+        let s = self.reg.sessions.get(&self.session?)?;
+        Some(
+            s.windows
+                .values()
+                .any(|w| self.reg.windows.get(w).is_some_and(|win| win.name == name)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_name;
+
+    #[test]
+    fn command_names() {
+        for (cmd, want) in [
+            ("-bash", "bash"),
+            ("/usr/bin/vim file", "vim"),
+            ("exec top", "top"),
+            ("\"quoted\" x", "quoted"),
+            ("python3", "python3"),
+            ("", ""),
+        ] {
+            assert_eq!(command_name(cmd), want, "{cmd}");
+        }
+    }
+}
