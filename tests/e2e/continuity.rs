@@ -126,6 +126,13 @@ fn resurrect_after_sigkill_restores_sessions_splits_names_cwds_and_history() {
         ok(&s, &["send", "-t", t, "--enter", &format!("echo {mark}")]);
         s.wait_text(t, &format!("\n{mark}"));
     }
+    // Options of each scope come back too.
+    ok(&s, &["set-option", "-g", "history-limit", "4321"]);
+    ok(&s, &["set-option", "-t", "beta", "status-left", "[beta] "]);
+    ok(
+        &s,
+        &["set-option", "-p", "-t", "right", "remain-on-exit", "on"],
+    );
     let before = shape(&s);
     // The snapshot catches up with the output (written every 100 ms here).
     let mut snap = String::new();
@@ -168,6 +175,15 @@ fn resurrect_after_sigkill_restores_sessions_splits_names_cwds_and_history() {
         shape(&s),
         before,
         "layout, names or indexes differ after resurrect"
+    );
+    assert_eq!(s.ok(&["show-options", "-gv", "history-limit"]), "4321\n");
+    assert_eq!(
+        s.ok(&["show-options", "-v", "-t", "beta", "status-left"]),
+        "[beta] \n"
+    );
+    assert_eq!(
+        s.ok(&["show-options", "-pv", "-t", "right", "remain-on-exit"]),
+        "on\n"
     );
 
     let all = panes(&s);

@@ -31,7 +31,19 @@ pub struct Snapshot {
     pub history_lines: usize,
     /// Sessions, in id order.
     pub sessions: Vec<SessionSnap>,
+    /// Server options (`set-option -s`).
+    #[serde(default)]
+    pub server_options: Vec<OptSnap>,
+    /// Global session options (`set-option -g`).
+    #[serde(default)]
+    pub global_session_options: Vec<OptSnap>,
+    /// Global window and pane options (`set-option -gw`).
+    #[serde(default)]
+    pub global_window_options: Vec<OptSnap>,
 }
+
+/// One option value: name, array index, value in its shown form (as `show-options -v`).
+pub type OptSnap = (String, Option<u32>, String);
 
 /// One session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +63,9 @@ pub struct SessionSnap {
     pub rows: u16,
     /// Windows, in index order.
     pub windows: Vec<WindowSnap>,
+    /// The session's own options.
+    #[serde(default)]
+    pub options: Vec<OptSnap>,
 }
 
 /// One window.
@@ -73,6 +88,9 @@ pub struct WindowSnap {
     pub layout: LayoutSnap,
     /// Panes, in layout order.
     pub panes: Vec<PaneSnap>,
+    /// The window's own options.
+    #[serde(default)]
+    pub options: Vec<OptSnap>,
 }
 
 /// A layout tree (see `crate::layout::Layout`).
@@ -112,6 +130,9 @@ pub struct PaneSnap {
     /// The last lines of history and the visible screen, plain text, oldest first.
     #[serde(default)]
     pub history: Vec<String>,
+    /// The pane's own options.
+    #[serde(default)]
+    pub options: Vec<OptSnap>,
 }
 
 /// Why a snapshot was refused.
@@ -312,6 +333,7 @@ mod tests {
             cwd: "/tmp".into(),
             env: vec![("A".into(), "b c".into())],
             history: vec!["line one".into(), "ünïcode ✓".into(), String::new()],
+            options: vec![("remain-on-exit".into(), None, "on".into())],
         };
         Snapshot {
             saved_at: 1_700_000_000,
@@ -338,8 +360,13 @@ mod tests {
                         second: Box::new(LayoutSnap::Pane(1)),
                     },
                     panes: vec![pane("a"), pane("b")],
+                    options: Vec::new(),
                 }],
+                options: vec![("status-left".into(), None, "[#S] ".into())],
             }],
+            server_options: vec![("command-alias".into(), Some(0), "x=y".into())],
+            global_session_options: Vec::new(),
+            global_window_options: Vec::new(),
         }
     }
 

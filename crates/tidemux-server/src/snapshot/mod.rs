@@ -98,6 +98,23 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
+/// The values of one option set, in its shown form.
+fn opts(store: &crate::options::Options, w: crate::options::Where) -> Vec<format::OptSnap> {
+    use crate::options::OptValue;
+    let mut out = Vec::new();
+    for (name, v) in store.set_of(w).into_iter().flatten() {
+        match v {
+            OptValue::Scalar(s) => out.push((name.clone(), None, s.clone())),
+            OptValue::Array(items) => out.extend(
+                items
+                    .iter()
+                    .map(|(i, s)| (name.clone(), Some(*i), s.clone())),
+            ),
+        }
+    }
+    out
+}
+
 fn layout_snap(l: &crate::layout::Layout, pos: &BTreeMap<PaneId, usize>) -> LayoutSnap {
     match l {
         crate::layout::Layout::Leaf(p) => LayoutSnap::Pane(pos.get(p).copied().unwrap_or(0)),
@@ -123,6 +140,8 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
     state.continuity.prune(&reg);
     let mut sessions = Vec::new();
     let mut later: Vec<(usize, usize, usize, Arc<crate::pane::Pane>)> = Vec::new();
+    let store = lock(&state.options_store);
+    use crate::options::Where;
     for s in reg.sessions.values() {
         let mut windows = Vec::new();
         for wid in s.windows.values() {
@@ -139,7 +158,9 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
                     if let Some(e) = reg.panes.get(id) {
                         later.push((sessions.len(), windows.len(), i, Arc::clone(&e.pane)));
                     }
-                    pane_snap(state, &reg, *id)
+                    let mut p = pane_snap(state, &reg, *id);
+                    p.options = opts(&store, Where::Pane(*id));
+                    p
                 })
                 .collect();
             windows.push(WindowSnap {
@@ -151,6 +172,7 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
                 zoomed: w.zoomed.and_then(|z| pos.get(&z).copied()),
                 layout: layout_snap(&w.layout, &pos),
                 panes,
+                options: opts(&store, Where::Window(w.id)),
             });
         }
         if windows.is_empty() {
@@ -165,8 +187,13 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
             cols: s.size.0,
             rows: s.size.1,
             windows,
+            options: opts(&store, Where::Session(s.id)),
         });
     }
+    let server_options = opts(&store, Where::Server);
+    let global_session_options = opts(&store, Where::GlobalSession);
+    let global_window_options = opts(&store, Where::GlobalWindow);
+    drop(store);
     drop(reg);
     if lines > 0 {
         for (si, wi, pi, pane) in later {
@@ -178,6 +205,9 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
         server_version: env!("CARGO_PKG_VERSION").into(),
         history_lines: lines,
         sessions,
+        server_options,
+        global_session_options,
+        global_window_options,
     }
 }
 
@@ -194,6 +224,7 @@ fn pane_snap(state: &ServerState, reg: &Registry, id: PaneId) -> PaneSnap {
         cwd,
         env: rec.env,
         history: Vec::new(),
+        options: Vec::new(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::registry::{PaneEntry, Session, Window};
 use crate::state::ServerState;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tidemux_proto::{PaneId, SplitDirection};
+use tidemux_proto::{PaneId, SplitDirection, WindowId};
 
 /// Commands re-run by default (basename of the first word): shells, editors, pagers and the
 /// agent CLIs listed in `docs/resurrect.md`. `$TIDEMUX_RESURRECT_COMMANDS` (words separated by
@@ -265,6 +265,42 @@ fn start(
     ))
 }
 
+/// Sets the saved options on the restored objects (found by session name, window index and
+/// layout position). A value this build refuses (an option since removed) is logged and
+/// skipped: options never stop a restore.
+fn restore_options(state: &ServerState, reg: &crate::registry::Registry, snap: &Snapshot) {
+    use crate::options::Where;
+    let mut store = crate::sync::lock(&state.options_store);
+    let mut apply = |w: Where, list: &[super::format::OptSnap], win: Option<WindowId>| {
+        for (name, idx, value) in list {
+            if let Err(e) = store.set(w, name, *idx, Some(value), false, win) {
+                tracing::warn!(option = %name, "resurrect: option not restored: {}", e.0);
+            }
+        }
+    };
+    apply(Where::Server, &snap.server_options, None);
+    apply(Where::GlobalSession, &snap.global_session_options, None);
+    apply(Where::GlobalWindow, &snap.global_window_options, None);
+    for s in &snap.sessions {
+        let Some(sess) = reg.sessions.values().find(|x| x.name == s.name) else {
+            continue;
+        };
+        apply(Where::Session(sess.id), &s.options, None);
+        for w in &s.windows {
+            let Some(wid) = sess.windows.get(&w.index).copied() else {
+                continue;
+            };
+            apply(Where::Window(wid), &w.options, None);
+            let Some(win) = reg.windows.get(&wid) else {
+                continue;
+            };
+            for ((pid, _), p) in win.geometry().into_iter().zip(&w.panes) {
+                apply(Where::Pane(pid), &p.options, Some(wid));
+            }
+        }
+    }
+}
+
 /// Counts of what [`restore`] made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Restored {
@@ -393,6 +429,7 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
         state.continuity.record_spawn(id, rec);
         reg.panes.insert(id, entry);
     }
+    restore_options(state, &reg, snap);
     drop(reg);
     state.bump_model();
     Ok(counts)
