@@ -76,3 +76,33 @@ fn new_session_a_attaches_or_creates() {
         1
     );
 }
+
+#[test]
+fn run_shell_prints_output_and_exits_with_the_status() {
+    let s = Server::new();
+    let dir = s.dir.path().to_str().expect("utf-8 temp dir").to_owned();
+    s.ok(&["new-session", "-d", "-s", "w", "-c", &dir, "--", "cat"]);
+    // Expanded as a format for the target; runs in the target pane's directory.
+    let o = s.run(&[
+        "run-shell",
+        "-t",
+        "w",
+        "echo #{session_name}; pwd; echo oops >&2; exit 3",
+    ]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert_eq!(o.stdout, format!("w\n{dir}\noops\n"));
+    assert!(o.stderr.contains("returned 3"), "{o:?}");
+    assert_eq!(s.run(&["run-shell", "kill -9 $$"]).code, 137);
+    // -b returns at once; the command runs after -d.
+    let flag = s.dir.path().join("bg");
+    let cmd = format!("touch '{}'", flag.display());
+    s.ok(&["run-shell", "-b", "-d", "0.1", &cmd]);
+    assert!(crate::support::wait_until(crate::support::DEADLINE, || {
+        flag.exists()
+    }));
+    assert_eq!(
+        s.json(&["run-shell", "printf x"]),
+        serde_json::json!({"output": "x", "code": 0, "signal": null})
+    );
+    assert_eq!(s.run(&["run-shell", "-C", "list-sessions"]).code, 1);
+}

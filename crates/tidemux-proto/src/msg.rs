@@ -580,6 +580,25 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
+    /// tmux `run-shell`: run a shell command in the server; reply `Ran` (or `Ok` with
+    /// `background`).
+    RunShell {
+        /// Target for the format expansion and the working directory.
+        #[serde(default)]
+        target: Target,
+        /// Shell command (expanded as a format first).
+        #[serde(default)]
+        command: String,
+        /// `-b`: do not wait; the output is dropped.
+        #[serde(default)]
+        background: bool,
+        /// `-d`: wait this many seconds first.
+        #[serde(default)]
+        delay_secs: Option<f64>,
+        /// `-c`: working directory.
+        #[serde(default)]
+        cwd: Option<String>,
+    },
 }
 
 /// What a [`Request::KillOthers`] kills.
@@ -977,6 +996,19 @@ pub enum Response {
     Bytes(Vec<u8>),
     /// Paste buffers, newest first (`list-buffers`).
     Buffers(Vec<BufferInfo>),
+    /// What a `run-shell` command did.
+    Ran(RunOutput),
+}
+
+/// Output and status of a `run-shell` command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RunOutput {
+    /// stdout then stderr, at most 1 MiB.
+    pub output: Vec<u8>,
+    /// Exit code when it exited.
+    pub code: Option<i32>,
+    /// Signal number when a signal ended it.
+    pub signal: Option<i32>,
 }
 
 /// One paste buffer, as `list-buffers --json` prints it.

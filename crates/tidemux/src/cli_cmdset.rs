@@ -237,6 +237,31 @@ pub enum CmdSetCommand {
         #[arg(value_name = "VALUE", allow_hyphen_values = true)]
         value: Option<String>,
     },
+    /// Run a shell command in the server (expanded as a format first); print its output and
+    /// exit with its status.
+    #[command(
+        visible_alias = "run",
+        after_help = "Examples:\n  tidemux run-shell -t work 'git -C #{q:pane_current_path} status --short'\n  tidemux run-shell -b -d 5 'notify-send done'"
+    )]
+    RunShell {
+        #[command(flatten)]
+        target: TargetArg,
+        /// In the background: do not wait (the output is dropped).
+        #[arg(short = 'b')]
+        background: bool,
+        /// Wait DELAY seconds first.
+        #[arg(short = 'd', value_name = "DELAY")]
+        delay: Option<f64>,
+        /// Working directory (default: the target pane's, else the server's).
+        #[arg(short = 'c', value_name = "DIR")]
+        cwd: Option<String>,
+        /// Run COMMAND as a tidemux command (not supported yet: an error).
+        #[arg(short = 'C')]
+        as_command: bool,
+        /// Shell command.
+        #[arg(value_name = "COMMAND", allow_hyphen_values = true)]
+        command: String,
+    },
     /// Make the next window of a session current (wraps around).
     #[command(
         visible_alias = "next",

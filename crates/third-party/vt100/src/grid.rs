@@ -195,6 +195,18 @@ impl Grid {
         )
     }
 
+    /// tidemux: rows sent to history by scrolling that a taller screen may take back (tmux
+    /// `hscrolled`).
+    pub fn scrolled_history(&self) -> usize {
+        self.hscrolled
+    }
+
+    /// tidemux: sets that count after the owner reflowed its history (tmux grid_reflow moves
+    /// `hscrolled` with the lines it splits and joins).
+    pub fn set_scrolled_history(&mut self, n: usize) {
+        self.hscrolled = n;
+    }
+
     /// tidemux: the scroll region, (top, bottom), 0-based inclusive.
     pub fn scroll_region(&self) -> (u16, u16) {
         (self.scroll_top, self.scroll_bottom)

@@ -775,6 +775,18 @@ impl Screen {
         self.grid().visible_cell(crate::grid::Pos { row, col })
     }
 
+    /// tidemux: rows of the main screen's history that a taller screen may take back (tmux
+    /// `hscrolled`): rows that scrolled off, not those a clear or reflow pushed out.
+    #[must_use]
+    pub fn scrolled_history(&self) -> usize {
+        self.grid.scrolled_history()
+    }
+
+    /// tidemux: sets [`Screen::scrolled_history`] (after the owner reflowed its history).
+    pub fn set_scrolled_history(&mut self, n: usize) {
+        self.grid.set_scrolled_history(n);
+    }
+
     /// tidemux: DECAWM (`CSI ? 7 h`), on unless turned off.
     #[must_use]
     pub fn autowrap(&self) -> bool {

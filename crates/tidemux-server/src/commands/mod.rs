@@ -10,6 +10,7 @@ pub mod list;
 pub mod manage;
 pub mod options;
 pub mod others;
+pub mod runshell;
 pub mod wait;
 pub mod waitfor;
 pub mod waitlock;
@@ -49,6 +50,7 @@ pub async fn dispatch(
         | Request::Wait { .. }
         | Request::WaitFor { .. }
         | Request::WaitForLock { .. }
+        | Request::RunShell { .. }
         | Request::HasSession { .. }
         | Request::Identify
         | Request::FormatList { .. }
@@ -259,6 +261,25 @@ pub async fn dispatch(
             hidden,
             format,
         ),
+        Request::RunShell {
+            target,
+            command,
+            background,
+            delay_secs,
+            cwd,
+        } => {
+            runshell::run_shell(
+                state,
+                caller,
+                target.as_deref(),
+                &command,
+                background,
+                delay_secs,
+                cwd,
+                closed,
+            )
+            .await
+        }
         Request::KillOthers { scope, target } => {
             others::kill_others(state, caller, scope, target.as_deref())
         }

@@ -10,11 +10,20 @@ use super::{is_true, FormatContext, Value};
 /// Nesting limit (tmux `FORMAT_LOOP_LIMIT`): deeper expansions give nothing.
 const LOOP_LIMIT: u32 = 100;
 
+/// Expansion steps allowed for one top-level expansion: a format that refers to itself
+/// through loops (`@x` = `#{S:#{E:@x}}`) would otherwise take exponential time. Past it every
+/// further step gives nothing (tidemux's bound; tmux has none).
+pub const STEP_BUDGET: u32 = 200_000;
+
+/// Longest result of one expansion step, bytes (tidemux's bound).
+pub const MAX_OUTPUT: usize = 1024 * 1024;
+
 /// Expands formats. Holds the clock and time zone, so that tests can fix them.
 #[derive(Clone, Debug)]
 pub struct Expander {
     now: i64,
     zone: Zone,
+    steps: std::cell::Cell<u32>,
 }
 
 impl Default for Expander {
@@ -151,6 +160,7 @@ impl Expander {
         Self {
             now,
             zone: Zone::Local,
+            steps: std::cell::Cell::new(0),
         }
     }
 
@@ -159,11 +169,13 @@ impl Expander {
         Self {
             now,
             zone: Zone::Utc,
+            steps: std::cell::Cell::new(0),
         }
     }
 
     /// Expands `fmt` against `ctx`.
     pub fn expand(&self, ctx: &dyn FormatContext, fmt: &str) -> String {
+        self.steps.set(0);
         let es = Es {
             ctx,
             depth: 0,
@@ -174,6 +186,7 @@ impl Expander {
 
     /// `format_expand_time`: `strftime` over the format first, then expansion.
     pub fn expand_time(&self, ctx: &dyn FormatContext, fmt: &str) -> String {
+        self.steps.set(0);
         let es = Es {
             ctx,
             depth: 0,
@@ -183,9 +196,10 @@ impl Expander {
     }
 
     fn expand1(&self, es: &Es<'_>, fmt: &str) -> String {
-        if fmt.is_empty() || es.depth >= LOOP_LIMIT {
+        if fmt.is_empty() || es.depth >= LOOP_LIMIT || self.steps.get() >= STEP_BUDGET {
             return String::new();
         }
+        self.steps.set(self.steps.get() + 1);
         let es = Es {
             depth: es.depth + 1,
             ..*es
@@ -201,6 +215,14 @@ impl Expander {
         let mut out = String::new();
         let mut i = 0;
         while i < b.len() {
+            if out.len() > MAX_OUTPUT {
+                let mut cut = MAX_OUTPUT;
+                while !out.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                out.truncate(cut);
+                break;
+            }
             if b[i] != b'#' {
                 let j = b[i..]
                     .iter()

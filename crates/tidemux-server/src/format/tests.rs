@@ -276,6 +276,25 @@ fn nesting_is_bounded() {
 }
 
 #[test]
+fn self_referring_loops_are_bounded() {
+    // Each level doubles the work: without the step budget this would not end.
+    struct Rec;
+    impl FormatContext for Rec {
+        fn lookup(&self, key: &str) -> Option<Value> {
+            (key == "@x").then(|| Value::Text("a#{S:#{E:@x}}".into()))
+        }
+        fn sessions(&self) -> Vec<Box<dyn FormatContext + '_>> {
+            vec![Box::new(Rec), Box::new(Rec)]
+        }
+    }
+    let start = std::time::Instant::now();
+    let out = Expander::fixed_utc(NOW).expand(&Rec, "#{E:@x}");
+    assert!(out.starts_with("aa"), "{out}");
+    assert!(out.len() <= super::expand::MAX_OUTPUT + 8, "{}", out.len());
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
 fn text_helpers() {
     assert_eq!(text::basename("/"), "/");
     assert_eq!(text::basename("a/b/"), "b");
@@ -298,4 +317,86 @@ fn text_helpers() {
     assert_eq!(text::regsub("a", "x", "", false).as_deref(), Some(""));
     assert_eq!(text::quote_shell("a b;c"), "a\\ b\\;c");
     assert_eq!(text::strip("a#,b#{x#,}"), "a,b#{x#,}");
+}
+
+/// Random formats from the grammar's special characters never panic and stay bounded.
+#[test]
+fn random_formats_do_not_panic() {
+    const ALPHABET: &[&str] = &[
+        "#",
+        "{",
+        "}",
+        ",",
+        ":",
+        ";",
+        "?",
+        "=",
+        "-",
+        "/",
+        "|",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\\",
+        "%",
+        "a",
+        "b",
+        "1",
+        "0",
+        "5",
+        "l",
+        "s",
+        "m",
+        "e",
+        "t",
+        "q",
+        "E",
+        "T",
+        "S",
+        "W",
+        "P",
+        "N",
+        "C",
+        "c",
+        "p",
+        "n",
+        "w",
+        "r",
+        "i",
+        "f",
+        "+",
+        "*",
+        "!",
+        "<",
+        ">",
+        "&",
+        "é",
+        "日",
+        "\t",
+        " ",
+        "@name",
+        "@uni",
+        "@num",
+        "session_name",
+    ];
+    let ctx = model();
+    let vars = vars();
+    let ex = Expander::fixed_utc(NOW);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..20_000 {
+        let len = (next() % 24) as usize;
+        let f: String = (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+            .collect();
+        let out = ex.expand_time(&ctx, &f);
+        assert!(out.len() < 100_000, "{f:?} gave {} bytes", out.len());
+        let _ = ex.expand(&vars, &f);
+    }
 }

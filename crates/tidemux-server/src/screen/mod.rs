@@ -173,13 +173,18 @@ impl Hooks {
     /// at the new width. Lines that are not wrapped and fit are copied as they are; a
     /// reflowed line keeps the newest sequence number of the lines it came from. A wrapped
     /// line at the end (continuing onto the screen) stays as it is.
-    fn reflow_history(&mut self, cols: NonZeroU16) {
+    ///
+    /// `scrolled` is the number of lines a taller screen may take back (tmux `hscrolled`);
+    /// returns it adjusted as tmux adjusts it: lines it counted that split or join count as the
+    /// lines they became (grid.c grid_reflow_split / grid_reflow_join).
+    fn reflow_history(&mut self, cols: NonZeroU16, scrolled: usize) -> usize {
         let h = &self.history;
         let n = h.len();
         let needs_work = (0..n).any(|i| h.wrapped(i) || h.used(i) > cols.get());
         if !needs_work {
-            return;
+            return scrolled;
         }
+        let mut new_scrolled = 0usize;
         let mut out = History::new(h.limit());
         let mut chain: Vec<usize> = Vec::new();
         for i in 0..n {
@@ -188,6 +193,8 @@ impl Hooks {
                 continue;
             }
             let last_continues = h.wrapped(i);
+            let first = chain[0];
+            let before = out.len();
             if last_continues || (chain.len() == 1 && h.used(i) <= cols.get()) {
                 for &k in &chain {
                     out.push_line(h.get(k).unwrap_or(""), h.seq(k), h.wrapped(k), h.used(k));
@@ -202,9 +209,16 @@ impl Hooks {
                     out.push_line(&text, seq, wrapped, used);
                 }
             }
+            let made = out.len() - before;
+            if scrolled > i {
+                new_scrolled += made;
+            } else if scrolled > first {
+                new_scrolled += made.min(scrolled - first);
+            }
             chain.clear();
         }
         self.history = out;
+        new_scrolled.min(self.history.len())
     }
 }
 
@@ -703,7 +717,9 @@ impl Screen {
         let old_cols = self.size().1;
         self.parser.set_size(nz(rows), nz(cols));
         if nz(cols).get() != old_cols {
-            self.parser.callbacks_mut().reflow_history(nz(cols));
+            let (screen, hooks) = self.parser.screen_and_callbacks_mut();
+            let scrolled = hooks.reflow_history(nz(cols), screen.scrolled_history());
+            screen.set_scrolled_history(scrolled);
         }
         self.dirty = true;
         self.sync();

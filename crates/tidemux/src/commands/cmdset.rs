@@ -26,6 +26,7 @@ pub fn name(c: &CmdSetCommand) -> &'static str {
         CmdSetCommand::DeleteBuffer { .. } => "delete-buffer",
         CmdSetCommand::PasteBuffer { .. } => "paste-buffer",
         CmdSetCommand::SetEnvironment { .. } => "set-environment",
+        CmdSetCommand::RunShell { .. } => "run-shell",
         CmdSetCommand::NextWindow { .. } => "next-window",
         CmdSetCommand::PreviousWindow { .. } => "previous-window",
         CmdSetCommand::DisplayPanes { .. } => "display-panes",
@@ -122,6 +123,22 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
                 separator,
             },
         ),
+        CmdSetCommand::RunShell {
+            target,
+            background,
+            delay,
+            cwd,
+            as_command,
+            command,
+        } => {
+            if as_command {
+                return Err(Failure::new(
+                    "invalid",
+                    "run-shell -C (run a tidemux command) is not supported yet; run `tidemux ...` as the shell command instead",
+                ));
+            }
+            run_shell(ctx, target.target, command, background, delay, cwd)
+        }
         CmdSetCommand::NextWindow { target } => simple(
             ctx,
             Request::CycleWindow {
@@ -550,4 +567,55 @@ pub fn display_print(ctx: &Ctx, target: &str, format: &str) -> Result<(), Failur
         other => return Err(unexpected(&other)),
     }
     Ok(())
+}
+
+fn run_shell(
+    ctx: &Ctx,
+    target: Option<String>,
+    command: String,
+    background: bool,
+    delay_secs: Option<f64>,
+    cwd: Option<String>,
+) -> Result<(), Failure> {
+    let r = ctx.call(Request::RunShell {
+        target,
+        command: command.clone(),
+        background,
+        delay_secs,
+        cwd,
+    })?;
+    let ran = match r {
+        Response::Ok => {
+            ctx.done();
+            return Ok(());
+        }
+        Response::Ran(r) => r,
+        other => return Err(unexpected(&other)),
+    };
+    if ctx.json {
+        output::json(&serde_json::json!({
+            "output": String::from_utf8_lossy(&ran.output),
+            "code": ran.code,
+            "signal": ran.signal,
+        }));
+    } else {
+        write_output(std::path::Path::new("-"), &ran.output, false)?;
+    }
+    // tmux: the client exits with the command's status (128+N for a signal).
+    match (ran.code, ran.signal) {
+        (Some(0), _) => Ok(()),
+        (Some(c), _) => Err(Failure {
+            code: u8::try_from(c).unwrap_or(1),
+            kind: "failed",
+            message: format!("'{command}' returned {c}"),
+            printed: ctx.json,
+        }),
+        (None, Some(sig)) => Err(Failure {
+            code: u8::try_from(128 + sig).unwrap_or(1),
+            kind: "failed",
+            message: format!("'{command}' terminated by signal {sig}"),
+            printed: ctx.json,
+        }),
+        (None, None) => Ok(()),
+    }
 }
