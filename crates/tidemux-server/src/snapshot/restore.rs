@@ -211,7 +211,10 @@ fn start(
     let keep = rerun(&p.command, allow);
     let command = if keep { p.command.clone() } else { Vec::new() };
     let skipped = (!keep).then(|| p.command.join(" "));
-    let mut env = vec![
+    // As commands::create::start_pane: the global and session environments, then tidemux's
+    // variables, then -e.
+    let (mut env, removed) = crate::sync::lock(&state.environment).for_process(Some(session));
+    env.extend([
         (
             "TERM".to_owned(),
             crate::commands::create::pane_term().to_owned(),
@@ -222,14 +225,17 @@ fn start(
             format!("{},{},{}", state.socket.display(), state.pid, session.0),
         ),
         ("TIDEMUX_PANE".to_owned(), id.to_string()),
-    ];
+    ]);
     env.extend(p.env.iter().cloned());
     let spec = |argv: Vec<String>| PaneSpec {
         id,
         argv,
         cwd: cwd.clone(),
         env: env.clone(),
-        env_remove: vec!["TMUX".into(), "TMUX_PANE".into()],
+        env_remove: ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
+            .into_iter()
+            .chain(removed.iter().cloned())
+            .collect(),
         rows: rect.rows,
         cols: rect.cols,
         history_limit,
@@ -267,8 +273,14 @@ fn start(
 
 /// Sets the saved options on the restored objects (found by session name, window index and
 /// layout position). A value this build refuses (an option since removed) is logged and
-/// skipped: options never stop a restore.
-fn restore_options(state: &ServerState, reg: &crate::registry::Registry, snap: &Snapshot) {
+/// skipped: options never stop a restore. `globals`: only the server and global sets (before
+/// any pane starts), else only the sets of the restored sessions, windows and panes.
+fn restore_options(
+    state: &ServerState,
+    reg: &crate::registry::Registry,
+    snap: &Snapshot,
+    globals: bool,
+) {
     use crate::options::Where;
     let mut store = crate::sync::lock(&state.options_store);
     let mut apply = |w: Where, list: &[super::format::OptSnap], win: Option<WindowId>| {
@@ -278,9 +290,12 @@ fn restore_options(state: &ServerState, reg: &crate::registry::Registry, snap: &
             }
         }
     };
-    apply(Where::Server, &snap.server_options, None);
-    apply(Where::GlobalSession, &snap.global_session_options, None);
-    apply(Where::GlobalWindow, &snap.global_window_options, None);
+    if globals {
+        apply(Where::Server, &snap.server_options, None);
+        apply(Where::GlobalSession, &snap.global_session_options, None);
+        apply(Where::GlobalWindow, &snap.global_window_options, None);
+        return;
+    }
     for s in &snap.sessions {
         let Some(sess) = reg.sessions.values().find(|x| x.name == s.name) else {
             continue;
@@ -320,6 +335,8 @@ pub struct Restored {
 pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, String> {
     let allow = allow_list();
     let mut reg = state.registry();
+    // Server and global options first: they shape the panes started below.
+    restore_options(state, &reg, snap, true);
     for s in &snap.sessions {
         if reg.sessions.values().any(|x| x.name == s.name) {
             return Err(format!("a session named '{}' already exists", s.name));
@@ -429,7 +446,7 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
         state.continuity.record_spawn(id, rec);
         reg.panes.insert(id, entry);
     }
-    restore_options(state, &reg, snap);
+    restore_options(state, &reg, snap, false);
     drop(reg);
     state.bump_model();
     Ok(counts)
