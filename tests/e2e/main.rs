@@ -9,6 +9,7 @@ mod attach;
 mod basics;
 mod buffers;
 mod cmdset_misc;
+mod continuity;
 mod environ;
 mod faults;
 mod formats;

@@ -41,6 +41,20 @@ pub fn connect_or_start(
     caller: Option<PaneId>,
     server_exe: &Path,
 ) -> Result<Client, ClientError> {
+    connect_or_start_with(socket, caller, server_exe, &[])
+}
+
+/// [`connect_or_start`], passing `server_args` after `server` (e.g. `--resurrect FILE`) when
+/// it starts one.
+///
+/// # Errors
+/// As [`connect_or_start`].
+pub fn connect_or_start_with(
+    socket: &Path,
+    caller: Option<PaneId>,
+    server_exe: &Path,
+    server_args: &[std::ffi::OsString],
+) -> Result<Client, ClientError> {
     match Client::connect(socket, caller) {
         Err(ClientError::NoServer(_)) => {}
         other => return other,
@@ -53,6 +67,7 @@ pub fn connect_or_start(
     cmd.arg("-S")
         .arg(socket)
         .arg("server")
+        .args(server_args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());

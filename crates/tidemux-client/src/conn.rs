@@ -50,6 +50,16 @@ pub enum ClientError {
     Protocol(String),
 }
 
+/// Test hook (`docs/continuity.md`): `TIDEMUX_TEST_PROTOCOL_BUMP=N` makes this client offer
+/// protocol versions N above the ones it speaks, like a newer build, to test the mismatch
+/// fallback without a second build. 0 when unset or not a number.
+fn test_protocol_bump() -> u32 {
+    std::env::var("TIDEMUX_TEST_PROTOCOL_BUMP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
 fn socket_owner(socket: &Path) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(socket).ok().map(|m| m.uid())
@@ -105,16 +115,17 @@ impl Client {
         };
         // Hello and negotiation line in one write: one round trip.
         let mut first = codec::hello(HELLO_VERSION).to_vec();
-        first.extend(codec::encode_line(&codec::Hello::ours(concat!(
-            "tidemux ",
-            env!("CARGO_PKG_VERSION")
-        )))?);
+        let mut ours = codec::Hello::ours(concat!("tidemux ", env!("CARGO_PKG_VERSION")));
+        let bump = test_protocol_bump();
+        ours.min_version += bump;
+        ours.max_version += bump;
+        first.extend(codec::encode_line(&ours)?);
         stream.write_all(&first).map_err(gone)?;
         let mut hello = [0u8; HELLO_LEN];
         stream.read_exact(&mut hello).map_err(gone)?;
         let server = codec::parse_hello(&hello)?;
         let mismatch = |server, server_pid| ClientError::VersionMismatch {
-            client: PROTOCOL_VERSION,
+            client: PROTOCOL_VERSION + bump,
             server,
             socket: socket.to_owned(),
             server_pid,

@@ -63,6 +63,13 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// Where the server on `socket` writes its snapshots (`docs/continuity.md`): the state
+/// directory, named like the log with `.snapshot` for `.log`.
+pub fn snapshot_path(socket: &Path) -> PathBuf {
+    let log = log_file_name(socket);
+    state_dir().join(format!("{}.snapshot", log.trim_end_matches(".log")))
+}
+
 /// The log file's name in the state directory for the server on `socket` (absolute): `NAME.log`
 /// in the per-user socket directory, else `NAME-HASH.log`.
 pub fn log_file_name(socket: &Path) -> String {

@@ -24,6 +24,7 @@ pub mod options;
 pub mod pane;
 pub mod registry;
 pub mod screen;
+pub mod snapshot;
 pub mod state;
 pub mod sync;
 pub mod worktree;

@@ -17,6 +17,10 @@ use std::time::Duration;
 pub struct ServerConfig {
     /// Socket path to listen on.
     pub socket: PathBuf,
+    /// Where to write snapshots (`None`: never; see [`crate::snapshot`]).
+    pub snapshot: Option<PathBuf>,
+    /// Sessions to rebuild before listening (`tidemux resurrect`).
+    pub resurrect: Option<crate::snapshot::format::Snapshot>,
 }
 
 /// Why the server could not start.
@@ -25,6 +29,9 @@ pub enum StartError {
     /// Another server answers on the socket.
     #[error("a server is already running on {0}")]
     AlreadyRunning(PathBuf),
+    /// The snapshot could not be restored (nothing was).
+    #[error("cannot resurrect: {0}")]
+    Resurrect(String),
     /// Binding or preparing the socket failed.
     #[error("cannot listen on {path}: {source}")]
     Bind {
@@ -83,6 +90,16 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         .build()
         .map_err(bind_err)?;
     let state = ServerState::new(path.clone());
+    if let Some(snap) = &config.resurrect {
+        let _guard = rt.enter();
+        let n = crate::snapshot::restore::restore(&state, snap).map_err(StartError::Resurrect)?;
+        tracing::info!(
+            sessions = n.sessions,
+            windows = n.windows,
+            panes = n.panes,
+            "resurrected"
+        );
+    }
     let result = rt.block_on(async {
         let name = path
             .as_path()
@@ -97,6 +114,10 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
             .map_err(bind_err)?;
         tracing::info!(socket = %path.display(), pid = std::process::id(), "server listening");
         let monitor = tokio::spawn(crate::monitor::run(Arc::clone(&state)));
+        let snapshots = config
+            .snapshot
+            .clone()
+            .map(|p| tokio::spawn(crate::snapshot::writer(Arc::clone(&state), p)));
         accept_loop(&state, &listener).await;
         // Unlink the socket while still listening, then close without letting interprocess
         // unlink it again. While we listen, a new server's stale-socket check finds us alive and
@@ -110,6 +131,9 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         listener.do_not_reclaim_name_on_drop();
         drop(listener);
         monitor.abort();
+        if let Some(s) = snapshots {
+            s.abort();
+        }
         Ok(())
     });
     // Shut down: hang up every pane, remove the socket.

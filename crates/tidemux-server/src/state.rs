@@ -43,6 +43,8 @@ pub struct ServerState {
     pub messages:
         Mutex<std::collections::HashMap<tidemux_proto::SessionId, (String, std::time::Instant)>>,
     shutdown: watch::Sender<bool>,
+    /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
+    pub continuity: crate::snapshot::Continuity,
 }
 
 impl ServerState {
@@ -67,6 +69,7 @@ impl ServerState {
             environment: Mutex::new(Default::default()),
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
+            continuity: Default::default(),
         })
     }
 

@@ -28,6 +28,12 @@ Environment:
   TIDEMUX_CLOSED_PANES, TIDEMUX_CLOSED_BYTES  closed panes the server keeps (default 100,
                       4 MiB; list-panes --closed)
   TIDEMUX_WORKTREE_DIR  directory for --worktree worktrees (default <repo>/../<repo>.worktrees)
+  TIDEMUX_SNAPSHOT=0  server writes no snapshots for resurrect (docs/continuity.md)
+  TIDEMUX_SNAPSHOT_LINES, TIDEMUX_SNAPSHOT_EVERY_MS  history lines per pane in a snapshot
+                      (default 2000), period of snapshots (default 60000 ms)
+  TIDEMUX_RESURRECT_COMMANDS  commands resurrect re-runs (default: docs/resurrect.md)
+  TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot
+  TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)
   SHELL               program of a new pane when no command is given
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane
@@ -339,6 +345,18 @@ pub enum Command {
     /// Kill every pane and stop the server.
     #[command(after_help = "Example:\n  tidemux -L test kill-server")]
     KillServer,
+    /// Rebuild the sessions of the last snapshot after a crash or reboot (docs/continuity.md).
+    #[command(
+        after_help = "Examples:\n  tidemux resurrect --dry-run     # what would be restored, pane by pane\n  tidemux resurrect               # start a server with the saved sessions"
+    )]
+    Resurrect {
+        /// Print what would be restored; start nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Snapshot to read instead of $XDG_STATE_HOME/tidemux/NAME.snapshot.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
     /// Rename a session.
     #[command(
         visible_alias = "rename",
@@ -593,6 +611,9 @@ pub struct ServerArgs {
     /// $XDG_STATE_HOME/tidemux/NAME.log.
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Rebuild the sessions of this snapshot before listening (used by `tidemux resurrect`).
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub resurrect: Option<PathBuf>,
 }
 
 /// `schedule` subcommands.

@@ -6,6 +6,7 @@
 mod cli;
 mod cli_cmdset;
 mod commands;
+mod fallback;
 mod install;
 mod logging;
 mod output;

@@ -62,6 +62,17 @@ impl From<ErrorReply> for Failure {
 impl From<tidemux_client::ClientError> for Failure {
     fn from(e: tidemux_client::ClientError) -> Self {
         use tidemux_client::ClientError as C;
+        // Mismatch fallback: re-run with the server's binary (does not return if it can).
+        if let C::VersionMismatch {
+            client,
+            server,
+            server_pid,
+            ..
+        } = &e
+        {
+            let why = crate::fallback::rerun_with_server_binary(*server_pid, *client, *server);
+            return Self::new("version_mismatch", format!("{e}{why}"));
+        }
         let kind = match &e {
             C::NoServer(_) => "no_server",
             C::VersionMismatch { .. } => "version_mismatch",

@@ -99,7 +99,7 @@ fn default_shell() -> String {
 
 /// argv for a spawn: the default shell, a single string with shell syntax through `/bin/sh -c`
 /// (as tmux does), or the words as given.
-fn argv_of(command: &[String]) -> Vec<String> {
+pub(crate) fn argv_of(command: &[String]) -> Vec<String> {
     match command {
         [] => vec![default_shell()],
         [one]
@@ -216,11 +216,27 @@ fn pane_spec(
 
 /// Starts a pane's process (fork/exec) on tokio's blocking pool: never under the registry
 /// lock, never on a runtime worker.
-async fn start_pane(state: &Arc<ServerState>, spec: PaneSpec) -> CmdResult<Arc<Pane>> {
+/// Records what started the pane for resurrect (`snapshot`): the command and `-e` environment
+/// as given, and the working directory.
+async fn start_pane(
+    state: &Arc<ServerState>,
+    spec: PaneSpec,
+    spawn: &Spawn,
+) -> CmdResult<Arc<Pane>> {
     let observer = state.observer();
-    super::list::blocking(move || Pane::spawn(spec, observer))
+    let (id, cwd) = (spec.id, spec.cwd.clone());
+    let pane = super::list::blocking(move || Pane::spawn(spec, observer))
         .await?
-        .map_err(|e| CmdError::failed(e.to_string()))
+        .map_err(|e| CmdError::failed(e.to_string()))?;
+    state.continuity.record_spawn(
+        id,
+        crate::snapshot::SpawnRecord {
+            command: spawn.command.clone(),
+            env: spawn.env.clone(),
+            cwd,
+        },
+    );
+    Ok(pane)
 }
 
 /// Counts a `new-session` in flight (see `Registry::pending_sessions`) until dropped.
@@ -367,7 +383,7 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
         reg.pending_sessions += 1;
         (sid, wid, pid, spec, PendingSession(state))
     };
-    let pane = start_pane(state, spec).await?;
+    let pane = start_pane(state, spec, &ns.spawn).await?;
     let mut reg = state.registry();
     let name = match &ns.name {
         Some(n) => {
@@ -499,7 +515,7 @@ pub async fn new_window(
         (sid, wid, pid, spec)
     };
     let (rows, cols) = (spec.rows, spec.cols);
-    let pane = start_pane(state, spec).await?;
+    let pane = start_pane(state, spec, &spawn).await?;
     let mut reg = state.registry();
     let Ok(s) = reg.session(sid) else {
         drop(reg);
@@ -649,7 +665,7 @@ pub async fn split_window(
         (target_pane, sid, pid, spec)
     };
     let spawned_size = (spec.rows, spec.cols);
-    let pane = start_pane(state, spec).await?;
+    let pane = start_pane(state, spec, &spawn).await?;
     let mut reg = state.registry();
     let (layout, _, _, _) = match plan_split(&reg, target_pane, dir, size, pid) {
         Ok(x) => x,

@@ -269,6 +269,19 @@ impl Pane {
     /// [`SpawnError`] when the PTY cannot be opened or the program cannot be executed (nothing
     /// is left running in that case).
     pub fn spawn(spec: PaneSpec, observer: Observer) -> Result<Arc<Pane>, SpawnError> {
+        Self::spawn_with_preface(spec, observer, &[])
+    }
+
+    /// [`Pane::spawn`], with `preface` parsed into the screen before the process writes
+    /// anything (`tidemux resurrect` shows the saved history this way).
+    ///
+    /// # Errors
+    /// As [`Pane::spawn`].
+    pub fn spawn_with_preface(
+        spec: PaneSpec,
+        observer: Observer,
+        preface: &[u8],
+    ) -> Result<Arc<Pane>, SpawnError> {
         let pty = portable_pty::native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -319,7 +332,13 @@ impl Pane {
             pid: child.process_id(),
             tty,
             state: FairMutex::new(PaneState {
-                screen: Screen::new(spec.rows, spec.cols, spec.history_limit),
+                screen: {
+                    let mut screen = Screen::new(spec.rows, spec.cols, spec.history_limit);
+                    if !preface.is_empty() {
+                        screen.process(preface, 0);
+                    }
+                    screen
+                },
                 seq: 0,
                 exit: None,
                 run: RunTracker::default(),

@@ -7,7 +7,11 @@ use tidemux_proto::{Request, Response, PROTOCOL_VERSION};
 
 /// `tidemux server [--log-file PATH]`: runs in the foreground, logging to the server log (see
 /// [`crate::logging`]; `--log-file` overrides `$TIDEMUX_LOG_FILE` and the default location).
-pub fn server(ctx: &Ctx, log_file: Option<std::path::PathBuf>) -> Result<(), Failure> {
+pub fn server(
+    ctx: &Ctx,
+    log_file: Option<std::path::PathBuf>,
+    resurrect: Option<std::path::PathBuf>,
+) -> Result<(), Failure> {
     let target = match log_file {
         Some(p) if p.as_os_str() == "-" => tidemux_client::LogTarget::Stderr,
         Some(p) => tidemux_client::LogTarget::File(p),
@@ -26,8 +30,15 @@ pub fn server(ctx: &Ctx, log_file: Option<std::path::PathBuf>) -> Result<(), Fai
             );
         }
     }
+    let resurrect = match resurrect {
+        Some(p) => Some(super::resurrect::load(&p)?),
+        None => None,
+    };
     tidemux_server::run(tidemux_server::ServerConfig {
         socket: ctx.socket.clone(),
+        snapshot: tidemux_server::snapshot::enabled()
+            .then(|| tidemux_client::logfile::snapshot_path(&ctx.socket)),
+        resurrect,
     })
     .map_err(|e| Failure::new("failed", e.to_string()))
 }

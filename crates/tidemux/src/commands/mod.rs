@@ -5,12 +5,14 @@
 //! - [`list`]: list-sessions, list-windows, list-panes.
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
+//! - [`resurrect`]: `tidemux resurrect` (rebuild sessions from a snapshot).
 
 mod cmdset;
 mod io;
 mod list;
 mod misc;
 mod orch;
+mod resurrect;
 mod session;
 mod sync;
 
@@ -41,10 +43,11 @@ impl Ctx {
         let caller = tidemux_client::caller_pane(&self.socket);
         let exe = std::env::current_exe()
             .map_err(|e| Failure::new("failed", format!("cannot find own executable: {e}")))?;
-        Ok(tidemux_client::connect_or_start(
+        Ok(tidemux_client::autostart::connect_or_start_with(
             &self.socket,
             caller,
             &exe,
+            &resurrect::on_start_args(&self.socket),
         )?)
     }
 
@@ -93,6 +96,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::KillWindow(_) => "kill-window",
             Command::KillSession(_) => "kill-session",
             Command::KillServer => "kill-server",
+            Command::Resurrect { .. } => "resurrect",
             Command::RenameSession { .. } => "rename-session",
             Command::RenameWindow { .. } => "rename-window",
             Command::RenamePane { .. } => "rename-pane",
@@ -163,7 +167,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 spawn: Default::default(),
             },
         ),
-        Some(Command::Server(a)) => misc::server(&ctx, a.log_file),
+        Some(Command::Server(a)) => misc::server(&ctx, a.log_file, a.resurrect),
+        Some(Command::Resurrect { dry_run, file }) => resurrect::run(&ctx, dry_run, file),
         Some(Command::NewSession(a)) => session::new_session(&ctx, a),
         Some(Command::NewWindow {
             target,

@@ -1,0 +1,358 @@
+//! Resurrect: snapshots of the model written to disk, and rebuilding a server from one.
+//!
+//! - [`format`]: the versioned file format ([`format::encode`], [`format::decode`]).
+//! - [`take`]: the model as a [`format::Snapshot`] (registry lock, then each pane's lock).
+//! - [`writer`]: the task that writes it on model changes (debounced by
+//!   [`DEBOUNCE`]) and every [`Continuity::every`] (default 60 s), with [`write_atomic`].
+//! - [`restore`]: rebuilding sessions from a snapshot at server start (`tidemux resurrect`).
+//!
+//! Configuration comes from the environment the server inherits (see `docs/continuity.md`):
+//! `TIDEMUX_SNAPSHOT=0` turns snapshots off, `TIDEMUX_SNAPSHOT_LINES=N` keeps N lines of
+//! history per pane (default [`DEFAULT_LINES`]), `TIDEMUX_SNAPSHOT_EVERY_MS` changes the period.
+
+pub mod format;
+pub mod restore;
+
+use crate::registry::Registry;
+
+use crate::state::ServerState;
+use crate::sync::lock;
+use format::{LayoutSnap, PaneSnap, SessionSnap, Snapshot, WindowSnap};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tidemux_proto::{PaneId, ReadRange, SplitDirection};
+
+/// Default number of history lines saved per pane.
+pub const DEFAULT_LINES: usize = 2000;
+/// Default period between two snapshots when nothing changes the model.
+pub const DEFAULT_EVERY: Duration = Duration::from_secs(60);
+/// Quiet time after a model change before the snapshot is written.
+pub const DEBOUNCE: Duration = Duration::from_millis(500);
+/// Least time between two snapshots caused by model changes (a script changing the model
+/// every second does not rewrite every pane's history every second).
+pub const MIN_GAP: Duration = Duration::from_secs(5);
+
+/// What a pane was started with (the pane itself keeps only a display string).
+#[derive(Debug, Clone, Default)]
+pub struct SpawnRecord {
+    /// The command as requested (empty: default shell).
+    pub command: Vec<String>,
+    /// `-e` variables.
+    pub env: Vec<(String, String)>,
+    /// Start directory.
+    pub cwd: PathBuf,
+}
+
+/// Snapshot settings and the spawn records, held in [`ServerState`].
+#[derive(Debug, Default)]
+pub struct Continuity {
+    records: Mutex<BTreeMap<PaneId, SpawnRecord>>,
+}
+
+impl Continuity {
+    /// Records how a pane was started (called by `commands::create` and by [`restore`]).
+    pub fn record_spawn(&self, id: PaneId, rec: SpawnRecord) {
+        lock(&self.records).insert(id, rec);
+    }
+
+    fn record(&self, id: PaneId) -> Option<SpawnRecord> {
+        lock(&self.records).get(&id).cloned()
+    }
+
+    fn prune(&self, reg: &Registry) {
+        lock(&self.records).retain(|id, _| reg.panes.contains_key(id));
+    }
+}
+
+/// History lines per pane: `$TIDEMUX_SNAPSHOT_LINES`, else [`DEFAULT_LINES`].
+pub fn history_lines() -> usize {
+    std::env::var("TIDEMUX_SNAPSHOT_LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_LINES)
+}
+
+fn every() -> Duration {
+    std::env::var("TIDEMUX_SNAPSHOT_EVERY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&ms: &u64| ms > 0)
+        .map_or(DEFAULT_EVERY, Duration::from_millis)
+}
+
+/// Whether snapshots are on (`TIDEMUX_SNAPSHOT` is not `0`/`off`).
+pub fn enabled() -> bool {
+    !matches!(
+        std::env::var("TIDEMUX_SNAPSHOT").ok().as_deref(),
+        Some("0" | "off" | "no")
+    )
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The values of one option set, in its shown form.
+fn opts(store: &crate::options::Options, w: crate::options::Where) -> Vec<format::OptSnap> {
+    use crate::options::OptValue;
+    let mut out = Vec::new();
+    for (name, v) in store.set_of(w).into_iter().flatten() {
+        match v {
+            OptValue::Scalar(s) => out.push((name.clone(), None, s.clone())),
+            OptValue::Array(items) => out.extend(
+                items
+                    .iter()
+                    .map(|(i, s)| (name.clone(), Some(*i), s.clone())),
+            ),
+        }
+    }
+    out
+}
+
+fn layout_snap(l: &crate::layout::Layout, pos: &BTreeMap<PaneId, usize>) -> LayoutSnap {
+    match l {
+        crate::layout::Layout::Leaf(p) => LayoutSnap::Pane(pos.get(p).copied().unwrap_or(0)),
+        crate::layout::Layout::Split {
+            dir,
+            fraction,
+            first,
+            second,
+        } => LayoutSnap::Split {
+            horizontal: *dir == SplitDirection::Horizontal,
+            fraction: *fraction,
+            first: Box::new(layout_snap(first, pos)),
+            second: Box::new(layout_snap(second, pos)),
+        },
+    }
+}
+
+/// The model now, with the last `lines` lines of each pane's history and screen. The registry
+/// lock is held only to copy the structure; histories are read afterwards, one pane lock at a
+/// time.
+pub fn take(state: &ServerState, lines: usize) -> Snapshot {
+    let reg = state.registry();
+    state.continuity.prune(&reg);
+    let mut sessions = Vec::new();
+    let mut later: Vec<(usize, usize, usize, Arc<crate::pane::Pane>)> = Vec::new();
+    let store = lock(&state.options_store);
+    use crate::options::Where;
+    for s in reg.sessions.values() {
+        let mut windows = Vec::new();
+        for wid in s.windows.values() {
+            let Some(w) = reg.windows.get(wid) else {
+                continue;
+            };
+            let order: Vec<PaneId> = w.geometry().into_iter().map(|(p, _)| p).collect();
+            let pos: BTreeMap<PaneId, usize> =
+                order.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+            let panes = order
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    if let Some(e) = reg.panes.get(id) {
+                        later.push((sessions.len(), windows.len(), i, Arc::clone(&e.pane)));
+                    }
+                    let mut p = pane_snap(state, &reg, *id);
+                    p.options = opts(&store, Where::Pane(*id));
+                    p
+                })
+                .collect();
+            windows.push(WindowSnap {
+                index: w.index,
+                name: w.name.clone(),
+                cols: w.cols,
+                rows: w.rows,
+                active_pane: pos.get(&w.active_pane).copied().unwrap_or(0),
+                zoomed: w.zoomed.and_then(|z| pos.get(&z).copied()),
+                layout: layout_snap(&w.layout, &pos),
+                panes,
+                options: opts(&store, Where::Window(w.id)),
+            });
+        }
+        if windows.is_empty() {
+            later.retain(|(si, ..)| *si != sessions.len());
+            continue;
+        }
+        sessions.push(SessionSnap {
+            name: s.name.clone(),
+            active_window: reg.windows.get(&s.active_window).map_or(0, |w| w.index),
+            history_limit: s.history_limit,
+            remain_on_exit: s.remain_on_exit,
+            cols: s.size.0,
+            rows: s.size.1,
+            windows,
+            options: opts(&store, Where::Session(s.id)),
+        });
+    }
+    let server_options = opts(&store, Where::Server);
+    let global_session_options = opts(&store, Where::GlobalSession);
+    let global_window_options = opts(&store, Where::GlobalWindow);
+    drop(store);
+    drop(reg);
+    if lines > 0 {
+        for (si, wi, pi, pane) in later {
+            sessions[si].windows[wi].panes[pi].history = history_of(&pane, lines);
+        }
+    }
+    Snapshot {
+        saved_at: now_unix(),
+        server_version: env!("CARGO_PKG_VERSION").into(),
+        history_lines: lines,
+        sessions,
+        server_options,
+        global_session_options,
+        global_window_options,
+    }
+}
+
+fn pane_snap(state: &ServerState, reg: &Registry, id: PaneId) -> PaneSnap {
+    let rec = state.continuity.record(id).unwrap_or_default();
+    let entry = reg.panes.get(&id);
+    let cwd = entry
+        .and_then(|e| e.pane.pid)
+        .and_then(crate::pane::proc::cwd)
+        .unwrap_or_else(|| rec.cwd.to_string_lossy().into_owned());
+    PaneSnap {
+        name: entry.and_then(|e| e.name.clone()),
+        command: rec.command,
+        cwd,
+        env: rec.env,
+        history: Vec::new(),
+        options: Vec::new(),
+    }
+}
+
+/// The last `lines` lines of history and screen of a pane, plain text, trailing blanks cut.
+fn history_of(pane: &crate::pane::Pane, lines: usize) -> Vec<String> {
+    let st = pane.state();
+    let (hist, _, _) = st.screen.history_stats();
+    let (rows, _) = st.screen.size();
+    let want = lines.min(u32::MAX as usize) as u32;
+    let mut out = st
+        .screen
+        .lines(ReadRange::Lines(want), false)
+        .map(|l| l.lines)
+        .unwrap_or_default();
+    drop(st);
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    // Lines beyond N (visible rows when history is short) are dropped oldest first.
+    let keep = lines.max(1).min(hist + usize::from(rows));
+    if out.len() > keep {
+        out.drain(..out.len() - keep);
+    }
+    out.into_iter().map(|l| l.trim_end().to_owned()).collect()
+}
+
+/// Writes `bytes` to `path` atomically: a temp file beside it (mode 0600), fsync, rename, fsync
+/// of the directory. A crash at any point leaves either the old file or the new one.
+///
+/// # Errors
+/// Any I/O error (the old file is then untouched).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name()
+            .map_or("snapshot".into(), |n| n.to_string_lossy()),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Takes and writes one snapshot, unless the server has no session (a snapshot of nothing
+/// would overwrite the one worth resurrecting).
+pub async fn save_now(state: &Arc<ServerState>, path: &Path) {
+    let started = std::time::Instant::now();
+    let path = path.to_owned();
+    let state = Arc::clone(state);
+    // Off the runtime's threads: reading every pane's history takes milliseconds per pane.
+    let r = tokio::task::spawn_blocking(move || {
+        let snap = take(&state, history_lines());
+        let took_us = started.elapsed().as_micros() as u64;
+        if snap.sessions.is_empty() {
+            return Ok(None);
+        }
+        let bytes = format::encode(&snap);
+        write_atomic(&path, &bytes).map(|()| Some((path, bytes.len(), took_us)))
+    })
+    .await;
+    match r {
+        Ok(Ok(None)) => {}
+        Ok(Ok(Some((p, len, took_us)))) => tracing::debug!(
+            path = %p.display(),
+            bytes = len,
+            take_us = took_us,
+            total_us = started.elapsed().as_micros() as u64,
+            "snapshot written"
+        ),
+        Ok(Err(e)) => tracing::warn!("cannot write the snapshot: {e}"),
+        Err(e) => tracing::warn!("snapshot task failed: {e}"),
+    }
+}
+
+/// Runs until the server stops: writes a snapshot [`DEBOUNCE`] after the model last changed
+/// (at most one per [`MIN_GAP`], or per period when that is shorter), and every
+/// [`DEFAULT_EVERY`] (or `$TIDEMUX_SNAPSHOT_EVERY_MS`) regardless.
+pub async fn writer(state: Arc<ServerState>, path: PathBuf) {
+    let mut model = state.model.subscribe();
+    let period = every();
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    let gap = MIN_GAP.min(period);
+    let now = tokio::time::Instant::now();
+    let mut last = now.checked_sub(gap).unwrap_or(now);
+    loop {
+        tokio::select! {
+            r = model.changed() => {
+                if r.is_err() {
+                    return;
+                }
+                // Debounce: wait until the model has been quiet for DEBOUNCE.
+                loop {
+                    tokio::select! {
+                        () = tokio::time::sleep(DEBOUNCE) => break,
+                        r = model.changed() => if r.is_err() { return },
+                    }
+                }
+                tokio::time::sleep_until(last + gap).await;
+            }
+            _ = tick.tick() => {}
+        }
+        save_now(&state, &path).await;
+        last = tokio::time::Instant::now();
+    }
+}

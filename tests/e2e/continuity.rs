@@ -1,0 +1,396 @@
+//! Issue 16: snapshots and `tidemux resurrect` after the server was killed with SIGKILL.
+
+use crate::support::*;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A `tidemux` command whose (auto-started) server snapshots every 100 ms.
+fn cmd(s: &Server) -> Command {
+    let mut c = s.command();
+    c.env("TIDEMUX_SNAPSHOT_EVERY_MS", "100");
+    c
+}
+
+#[track_caller]
+fn ok(s: &Server, args: &[&str]) -> String {
+    let o: Out = cmd(s).args(args).output().expect("run").into();
+    assert_eq!(o.code, 0, "tidemux {args:?} failed: {o:?}");
+    o.stdout
+}
+
+fn snapshot_file(s: &Server) -> Option<PathBuf> {
+    std::fs::read_dir(s.dir.path().join("state/tidemux"))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "snapshot"))
+}
+
+fn panes(s: &Server) -> Vec<Value> {
+    let v = s.json(&["list-panes", "-a"]);
+    v.as_array().cloned().unwrap_or_else(|| {
+        v["panes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("list-panes -a --json: {v}"))
+    })
+}
+
+/// Session:window.index, name, size and place of every pane: what a restore must keep.
+fn shape(s: &Server) -> Vec<String> {
+    let mut out: Vec<String> = panes(s)
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}({}).{} name={} {}x{}+{}+{}",
+                p["session_name"].as_str().unwrap_or("?"),
+                p["window_index"],
+                p["window_name"].as_str().unwrap_or("?"),
+                p["index"],
+                p["name"],
+                p["cols"],
+                p["rows"],
+                p["left"],
+                p["top"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn sigkill(pid: i32) {
+    let p = rustix::process::Pid::from_raw(pid).expect("pid > 0");
+    rustix::process::kill_process(p, rustix::process::Signal::KILL).expect("SIGKILL");
+}
+
+#[test]
+fn resurrect_after_sigkill_restores_sessions_splits_names_cwds_and_history() {
+    let s = Server::new();
+    let dirs: Vec<PathBuf> = ["a", "b", "c"]
+        .iter()
+        .map(|d| {
+            let p = s.dir.path().join(format!("dir-{d}"));
+            std::fs::create_dir(&p).expect("mkdir");
+            p
+        })
+        .collect();
+    let d = |i: usize| dirs[i].to_str().expect("utf-8 path").to_owned();
+    let bash = ["bash", "--norc", "--noprofile"];
+    let d0 = d(0);
+    let mut a = vec!["new-session", "-d", "-s", "alpha", "-x", "100", "-y", "30"];
+    a.extend(["-c", d0.as_str(), "--"]);
+    a.extend(bash);
+    ok(&s, &a);
+    let mut a = vec!["split-window", "-h", "-t", "alpha", "-c"];
+    let d1 = d(1);
+    a.extend([d1.as_str(), "--"]);
+    a.extend(bash);
+    let right = ok(&s, &a).trim().to_owned();
+    ok(&s, &["rename-pane", "-t", &right, "right"]);
+    let mut a = vec!["new-session", "-d", "-s", "beta", "-c"];
+    let d2 = d(2);
+    a.extend([d2.as_str(), "--"]);
+    a.extend(bash);
+    ok(&s, &a);
+    let mut a = vec!["new-window", "-t", "beta", "-n", "logs", "--"];
+    a.extend(bash);
+    ok(&s, &a);
+    let mut a = vec!["split-window", "-t", "beta:1", "-l", "5", "--"];
+    a.extend(bash);
+    ok(&s, &a);
+    // Not in the allow-list: restored as a shell in the same directory.
+    ok(
+        &s,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "gamma",
+            "-e",
+            "FOO=from-e",
+            "-c",
+            &d(2),
+            "--",
+            "sleep",
+            "1000",
+        ],
+    );
+    for (t, mark) in [
+        ("alpha:0.0", "MARK-A0"),
+        ("right", "MARK-A1"),
+        ("beta:1.1", "MARK-B"),
+    ] {
+        s.wait_prompt(t);
+        ok(&s, &["send", "-t", t, "--enter", &format!("echo {mark}")]);
+        s.wait_text(t, &format!("\n{mark}"));
+    }
+    // Options of each scope come back too.
+    ok(&s, &["set-option", "-g", "history-limit", "4321"]);
+    ok(&s, &["set-option", "-t", "beta", "status-left", "[beta] "]);
+    ok(
+        &s,
+        &["set-option", "-p", "-t", "right", "remain-on-exit", "on"],
+    );
+    let before = shape(&s);
+    // The snapshot catches up with the output (written every 100 ms here).
+    let mut snap = String::new();
+    assert!(
+        wait_until(DEADLINE, || {
+            snap = snapshot_file(&s)
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
+            ["MARK-A0", "MARK-A1", "MARK-B", "gamma", "logs"]
+                .iter()
+                .all(|m| snap.contains(m))
+        }),
+        "no complete snapshot in {:?}: {snap}",
+        snapshot_file(&s)
+    );
+    assert!(snap.starts_with("tidemux-snapshot 1\n"), "{snap}");
+
+    let pid = s.pid().expect("server pid");
+    sigkill(pid);
+    assert!(
+        wait_until(DEADLINE, || !process_alive(pid)),
+        "server survived SIGKILL"
+    );
+
+    let dry = ok(&s, &["resurrect", "--dry-run"]);
+    assert!(
+        dry.contains("gamma:0.0") && dry.contains("shell instead of sleep 1000"),
+        "{dry}"
+    );
+    assert!(dry.contains("alpha:0.1 [right]"), "{dry}");
+    assert_eq!(s.pid(), None, "--dry-run started a server");
+
+    let said = ok(&s, &["resurrect"]);
+    assert!(
+        said.contains("restored 3 sessions, 4 windows, 6 panes"),
+        "{said}"
+    );
+    assert_ne!(s.pid(), Some(pid));
+    assert_eq!(
+        shape(&s),
+        before,
+        "layout, names or indexes differ after resurrect"
+    );
+    assert_eq!(s.ok(&["show-options", "-gv", "history-limit"]), "4321\n");
+    assert_eq!(
+        s.ok(&["show-options", "-v", "-t", "beta", "status-left"]),
+        "[beta] \n"
+    );
+    assert_eq!(
+        s.ok(&["show-options", "-pv", "-t", "right", "remain-on-exit"]),
+        "on\n"
+    );
+
+    let all = panes(&s);
+    let cwd_of = |t: &str| {
+        all.iter()
+            .find(|p| {
+                format!(
+                    "{}:{}.{}",
+                    p["session_name"].as_str().unwrap_or(""),
+                    p["window_index"],
+                    p["index"]
+                ) == t
+            })
+            .map(|p| p["cwd"].clone())
+            .unwrap_or(Value::Null)
+    };
+    // cwd is read from /proc and may lag a moment after start.
+    for (t, dir) in [
+        ("alpha:0.0", d(0)),
+        ("alpha:0.1", d(1)),
+        ("beta:0.0", d(2)),
+        ("gamma:0.0", d(2)),
+    ] {
+        let canon = std::fs::canonicalize(&dir).expect("canon");
+        assert!(
+            wait_until(DEADLINE, || {
+                panes(&s).iter().any(|p| {
+                    format!(
+                        "{}:{}.{}",
+                        p["session_name"].as_str().unwrap_or(""),
+                        p["window_index"],
+                        p["index"]
+                    ) == t
+                        && p["cwd"].as_str().map(PathBuf::from).as_ref() == Some(&canon)
+                })
+            }),
+            "{t} is not in {dir}: {:?}",
+            cwd_of(t)
+        );
+    }
+    for (t, mark) in [
+        ("alpha:0.0", "MARK-A0"),
+        ("right", "MARK-A1"),
+        ("beta:1.1", "MARK-B"),
+    ] {
+        let h = s.ok(&["read-screen", "-t", t, "--history"]);
+        let m = h
+            .find(&format!("\n{mark}"))
+            .unwrap_or_else(|| panic!("{t}: no {mark}: {h}"));
+        // Narrow panes wrap the line.
+        let h = h.replace('\n', "");
+        let line = h
+            .find("--- tidemux: saved 20")
+            .unwrap_or_else(|| panic!("{t}: no 'saved' line: {h}"));
+        assert!(m < line, "{t}: history is not above the saved line: {h}");
+    }
+    // The command not in the allow-list became a shell, with the -e variable.
+    s.wait_text("gamma", "--- not re-run: sleep 1000 ---");
+    ok(&s, &["send", "-t", "gamma", "--enter", "echo FOO=$FOO"]);
+    s.wait_text("gamma", "FOO=from-e");
+    // A second resurrect refuses while this server runs.
+    let o = s.run(&["resurrect"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("already running"), "{o:?}");
+}
+
+#[test]
+fn a_damaged_snapshot_is_refused_and_kept() {
+    let s = Server::new();
+    let dir = s.dir.path().join("state/tidemux");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let file = dir.join("cut.snapshot");
+    let text = "tidemux-snapshot 1\n{\"saved_at\":1,\"sessions\":[{\"name\":\"x\"";
+    std::fs::write(&file, text).expect("write");
+    let o = s.run(&["resurrect", "--file", file.to_str().expect("utf-8")]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("refusing snapshot") && o.stderr.contains("the file is kept"),
+        "{o:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), text);
+    assert_eq!(s.pid(), None, "a server started from a damaged snapshot");
+    std::fs::write(
+        &file,
+        "tidemux-snapshot 9\n{\"server_version\":\"9.9.9\"}\nend 0\n",
+    )
+    .expect("write");
+    let o = s.run(&["resurrect", "--file", file.to_str().expect("utf-8")]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("format 9 is not supported") && o.stderr.contains("9.9.9"),
+        "{o:?}"
+    );
+}
+
+/// A CLI speaking a newer protocol (test hook `TIDEMUX_TEST_PROTOCOL_BUMP`) keeps working with
+/// a server started from another copy of the binary, deleted since, through its binary.
+#[test]
+fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
+    let s = Server::new();
+    let old = s.dir.path().join("old-tidemux");
+    std::fs::copy(exe(), &old).expect("copy binary");
+    let mut c = s.command();
+    c.args([
+        "new-session",
+        "-d",
+        "-s",
+        "work",
+        "--",
+        "bash",
+        "--norc",
+        "--noprofile",
+    ]);
+    let o: Out = Command::new(&old)
+        .args(c.get_args())
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TIDEMUX_TEST_PROTOCOL_BUMP")
+        .output()
+        .expect("run old")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    let pane = o.stdout.trim().to_owned();
+    std::fs::remove_file(&old).expect("delete the old binary");
+    let newer = |args: &[&str]| -> Out {
+        let mut c = s.command();
+        c.env("TIDEMUX_TEST_PROTOCOL_BUMP", "1");
+        c.args(args).output().expect("run").into()
+    };
+    let o = newer(&["list-sessions"]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.contains("work: 1 windows"), "{o:?}");
+    assert_eq!(
+        o.stderr.matches("older than this tidemux").count(),
+        1,
+        "expected one note on stderr: {o:?}"
+    );
+    assert!(
+        o.stderr.contains("/exe") && o.stderr.contains("upgrade"),
+        "{o:?}"
+    );
+    s.wait_prompt(&pane);
+    let o = newer(&["send", "-t", &pane, "--enter", "echo via-fallback"]);
+    assert_eq!(o.code, 0, "{o:?}");
+    s.wait_text(&pane, "\nvia-fallback");
+    let o = newer(&["read-screen", "-t", &pane]);
+    assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
+    // Without the fallback (already a fallback run), the mismatch is reported.
+    let mut c = s.command();
+    c.env("TIDEMUX_TEST_PROTOCOL_BUMP", "1")
+        .env("TIDEMUX_FALLBACK_FROM", "test")
+        .args(["list-sessions"]);
+    let o: Out = c.output().expect("run").into();
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("protocol version mismatch"), "{o:?}");
+}
+
+#[test]
+fn resurrect_on_start_and_kill_server_keeps_the_snapshot() {
+    let s = Server::new();
+    ok(
+        &s,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "keep",
+            "-n",
+            "main",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    );
+    s.wait_prompt("keep");
+    ok(&s, &["send", "-t", "keep", "--enter", "echo KEEP-ME"]);
+    s.wait_text("keep", "\nKEEP-ME");
+    assert!(
+        wait_until(DEADLINE, || snapshot_file(&s)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .is_some_and(|t| t.contains("KEEP-ME"))),
+        "no snapshot with the output"
+    );
+    // kill-server leaves no session: the snapshot worth resurrecting is not overwritten.
+    let pid = s.pid().expect("pid");
+    ok(&s, &["kill-server"]);
+    assert!(wait_until(DEADLINE, || !process_alive(pid)));
+    let file = snapshot_file(&s).expect("snapshot kept");
+    assert!(std::fs::read_to_string(&file)
+        .expect("read")
+        .contains("KEEP-ME"));
+    // Without the variable a first use starts empty; with it, the sessions come back first.
+    let o: Out = cmd(&s)
+        .env("TIDEMUX_RESURRECT_ON_START", "1")
+        .args(["new-session", "-d", "-s", "fresh", "--", "sh"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    let ls = s.ok(&["list-sessions"]);
+    assert!(
+        ls.contains("keep: 1 windows") && ls.contains("fresh: 1 windows"),
+        "{ls}"
+    );
+    let h = s.ok(&["read-screen", "-t", "keep:main", "--history"]);
+    assert!(
+        h.contains("\nKEEP-ME") && h.contains("--- tidemux: saved 20"),
+        "{h}"
+    );
+}
