@@ -35,8 +35,10 @@ fn a_closed_panes_status_and_screen_stay_queryable() {
     assert!(
         wait_until(DEADLINE, || closed_entry(&s, &pane)
             .is_some_and(|p| p["exit"]["code"] == 3)),
-        "pane {pane} never showed up closed: {:?}",
-        closed(&s)
+        "pane {pane} never showed up closed: {:?} {:?} {}",
+        closed(&s),
+        s.run(&["list-panes", "-a"]),
+        s.log()
     );
     // Already closed: answers at once with its status, no timeout needed.
     let w = s.json(&["wait", "--exit", "-t", &pane, "--timeout", "1"]);
@@ -182,4 +184,47 @@ fn closed_pane_records_are_bounded_by_count() {
     let o = s.run(&["wait", "--exit", "-t", &ids[0]]);
     assert_eq!(o.code, 1, "{o:?}");
     assert!(o.stderr.contains("no pane"), "{o:?}");
+}
+
+/// A process that ends before its pane enters the model (processes start outside the registry
+/// lock) still closes its pane: it never stays behind as a dead pane without remain-on-exit.
+#[test]
+fn panes_whose_process_ends_at_once_never_stay_dead() {
+    let s = Server::new();
+    s.start("w", &[]);
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        ids.push(
+            s.ok(&[
+                "new-window",
+                "-d",
+                "-t",
+                "w",
+                "--",
+                "sh",
+                "-c",
+                "echo bye-now; exit 3",
+            ])
+            .trim()
+            .to_owned(),
+        );
+    }
+    assert!(
+        wait_until(DEADLINE, || {
+            let live = s.run(&["list-panes", "-a"]).stdout;
+            ids.iter().all(|id| !live.contains(&format!(" {id} ")))
+        }),
+        "panes stayed: {:?}",
+        s.run(&["list-panes", "-a"])
+    );
+    // And each one is a closed record with its status.
+    let closed = closed(&s);
+    for id in &ids {
+        assert!(
+            closed
+                .iter()
+                .any(|p| p["id"] == id.as_str() && p["exit"]["code"] == 3),
+            "{id} not recorded closed: {closed:?}"
+        );
+    }
 }

@@ -114,6 +114,19 @@ fn a_worktree_per_task_is_created_reused_recorded_and_removed_when_clean() {
     let info = pane_json(&s, &a);
     assert_eq!(info["worktree"], wt.to_str().unwrap());
     assert_eq!(info["branch"], "impl-login");
+    // The same through the format variables.
+    let f = s.ok(&[
+        "display-message",
+        "-p",
+        "-t",
+        &a,
+        "#{pane_branch} #{pane_worktree}",
+    ]);
+    assert_eq!(
+        f.trim(),
+        format!("impl-login {}", wt.display()),
+        "pane_branch/pane_worktree"
+    );
     s.wait_prompt(&a);
     s.ok(&[
         "send",

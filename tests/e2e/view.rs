@@ -134,12 +134,16 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
             && shows(r, "busy", "running")
             && shows(r, "failed", "exited 3")
     });
-    // The window tab carries the most urgent state (waiting-input: black on yellow).
-    let ansi = rig.outer.json(&["read-screen", "-t", "o", "--ansi"]);
-    let st = ansi["lines"][29].as_str().unwrap_or_default().to_owned();
+    // The window tab carries the most urgent state (waiting-input: black on yellow). The
+    // attach resizes the window, which may show the waiter as running for a moment: wait.
+    let status_line = || {
+        let ansi = rig.outer.json(&["read-screen", "-t", "o", "--ansi"]);
+        ansi["lines"][29].as_str().unwrap_or_default().to_owned()
+    };
     assert!(
-        st.contains(";43m0:"),
-        "the tab is not yellow: {st:?}\n{}",
+        wait_until(DEADLINE, || status_line().contains(";43m0:")),
+        "the tab is not yellow: {:?}\n{}",
+        status_line(),
         rows.join("\n")
     );
     // The panes are drawn right of the sidebar: the window is the terminal less the sidebar.

@@ -208,8 +208,32 @@ impl ServerState {
         // A pane killed before its process ended: complete its closed record.
         self.registry().closed.set_exit(id, &exit);
         self.pane_event(EventKind::PaneExited, id, |e| e.exit = Some(exit.clone()));
-        let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
-        if let Some(p) = pane {
+        self.close_exited(id, exit);
+    }
+
+    /// A pane whose process exited before the pane entered the model (processes start outside
+    /// the registry lock, and a short command can end first): its `pane-exited` event was
+    /// published, but the close-or-remain step found no pane. The creator calls this once the
+    /// pane is in the model; it does that step now, exactly once.
+    pub fn exit_if_early(self: &Arc<Self>, pane: &crate::pane::Pane) {
+        let exit = pane.state().exit.clone();
+        if let Some(exit) = exit {
+            self.close_exited(pane.id, exit);
+        }
+    }
+
+    /// The `exited` state, then close the pane unless remain-on-exit holds. Once per pane: the
+    /// first caller that finds the pane in the model does it.
+    fn close_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
+        let pane = {
+            let reg = self.registry();
+            match reg.pane(id) {
+                Ok(e) if e.pane.claim_exit() => Arc::clone(&e.pane),
+                _ => return,
+            }
+        };
+        {
+            let p = &pane;
             let changed = {
                 let mut st = p.state();
                 let seq = st.seq;

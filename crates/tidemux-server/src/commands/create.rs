@@ -469,14 +469,17 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
         }
     }
     publish_created(state, &reg, Some(sid), Some(wid), pid);
-    Ok(created(
+    let resp = created(
         state,
         &reg,
         sid,
         wid,
         &pane,
         ns.spawn.print_format.as_deref(),
-    ))
+    );
+    drop(reg);
+    state.exit_if_early(&pane);
+    Ok(resp)
 }
 
 /// A number option's effective value for a session (global with `None`).
@@ -571,14 +574,10 @@ pub async fn new_window(
         );
     }
     publish_created(state, &reg, None, Some(wid), pid);
-    Ok(created(
-        state,
-        &reg,
-        sid,
-        wid,
-        &pane,
-        spawn.print_format.as_deref(),
-    ))
+    let resp = created(state, &reg, sid, wid, &pane, spawn.print_format.as_deref());
+    drop(reg);
+    state.exit_if_early(&pane);
+    Ok(resp)
 }
 
 /// Where a split goes: the target's rectangle and the size of the new pane.
@@ -713,5 +712,6 @@ pub async fn split_window(
             p.resize(rows, cols);
         }
     }
+    state.exit_if_early(&pane);
     Ok(resp)
 }

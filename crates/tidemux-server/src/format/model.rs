@@ -1,6 +1,6 @@
 //! The server's model as a [`FormatContext`]: the variables of tmux 3.3a's FORMATS section
 //! that tidemux knows, plus its own (`pane_state`, `pane_attention`, `pane_seq`,
-//! `pane_quiet_ms`, `pane_name`). The full list is [`VARIABLES`] and `docs/formats.md`.
+//! `pane_quiet_ms`, `pane_name`, `pane_worktree`, `pane_branch`). The full list is [`VARIABLES`] and `docs/formats.md`.
 //!
 //! Lookup order is tmux's `format_find`: options, then variables, then extra values given by
 //! the command (e.g. buffer variables), then the server's environment.
@@ -30,6 +30,7 @@ pub const VARIABLES: &[&str] = &[
     "pane_at_top",
     "pane_attention",
     "pane_bottom",
+    "pane_branch",
     "pane_current_command",
     "pane_current_path",
     "pane_dead",
@@ -59,6 +60,7 @@ pub const VARIABLES: &[&str] = &[
     "pane_top",
     "pane_tty",
     "pane_width",
+    "pane_worktree",
     "pid",
     "session_attached",
     "session_created",
@@ -351,6 +353,13 @@ impl<'a> ModelContext<'a> {
             "pane_at_bottom" => return flag(rect.top + rect.rows >= w.rows),
             "pane_active" => return flag(w.active_pane == pid),
             "pane_name" => return text(e.name.clone().unwrap_or_default()),
+            // `--worktree` (issue 14): the worktree's path and branch, empty without one.
+            "pane_worktree" => {
+                return text(e.worktree.as_ref().map(|w| w.0.clone()).unwrap_or_default())
+            }
+            "pane_branch" => {
+                return text(e.worktree.as_ref().map(|w| w.1.clone()).unwrap_or_default())
+            }
             "pane_start_command" => return text(e.pane.command.clone()),
             "pane_tty" => return text(e.pane.tty().unwrap_or_default()),
             "pane_pid" => return text(e.pane.pid.map(|p| p.to_string()).unwrap_or_default()),

@@ -216,6 +216,8 @@ pub struct Pane {
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
     seq_tx: watch::Sender<u64>,
     logger: Mutex<Option<log::Logger>>,
+    /// Set by the first [`Pane::claim_exit`].
+    exit_claimed: AtomicBool,
 }
 
 impl std::fmt::Debug for Pane {
@@ -351,6 +353,7 @@ impl Pane {
             killer: Mutex::new(child.clone_killer()),
             seq_tx,
             logger: Mutex::new(None),
+            exit_claimed: AtomicBool::new(false),
         });
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
@@ -391,6 +394,12 @@ impl Pane {
     /// Starts (`Some`) or stops (`None`) the pane's transcript (`tidemux log`).
     pub fn set_logger(&self, logger: Option<log::Logger>) {
         *lock(&self.logger) = logger;
+    }
+
+    /// True for the first caller only: who handles the process's exit (state, close or
+    /// remain). See `ServerState::exit_if_early`.
+    pub fn claim_exit(&self) -> bool {
+        !self.exit_claimed.swap(true, Ordering::AcqRel)
     }
 
     /// Whether a transcript is being written.
