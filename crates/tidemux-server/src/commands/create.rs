@@ -154,6 +154,37 @@ fn check_env(env: &[(String, String)]) -> CmdResult<()> {
     Ok(())
 }
 
+/// The environment of a new pane of `session`: (variables to set, variables to remove). The
+/// global environment with the session's over it (tmux `environ_for_session`), then tidemux's
+/// variables (`TERM`, `COLORTERM`, `TIDEMUX`, `TIDEMUX_PANE`), then `extra` (`-e`); `TMUX` and
+/// `TMUX_PANE` and what `set-environment -r/-u` removed are unset. Also used by resurrect.
+pub(crate) fn pane_env(
+    state: &ServerState,
+    id: PaneId,
+    session: SessionId,
+    extra: &[(String, String)],
+) -> (Vec<(String, String)>, Vec<String>) {
+    let (mut env, removed) = lock(&state.environment).for_process(Some(session));
+    env.extend([
+        ("TERM".to_owned(), pane_term().to_owned()),
+        // Programs read 24-bit colour support from here. Set always: the screen model keeps
+        // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
+        // sets nothing in a detached server; see docs/cli.md). `-e COLORTERM=...` overrides it.
+        ("COLORTERM".to_owned(), "truecolor".to_owned()),
+        (
+            "TIDEMUX".to_owned(),
+            format!("{},{},{}", state.socket.display(), state.pid, session.0),
+        ),
+        ("TIDEMUX_PANE".to_owned(), id.to_string()),
+    ]);
+    env.extend(extra.iter().cloned());
+    let remove = ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
+        .into_iter()
+        .chain(removed)
+        .collect();
+    (env, remove)
+}
+
 /// Checks a spawn request and builds the spec of its pane. Does not touch the registry.
 #[allow(clippy::too_many_arguments)]
 fn pane_spec(
@@ -168,22 +199,7 @@ fn pane_spec(
 ) -> CmdResult<PaneSpec> {
     check_env(&spawn.env)?;
     let cwd = cwd_of(spawn)?;
-    // The global environment with the session's over it (tmux environ_for_session), then
-    // tidemux's variables, then -e.
-    let (mut env, removed) = lock(&state.environment).for_process(Some(session));
-    env.extend([
-        ("TERM".to_owned(), pane_term().to_owned()),
-        // Programs read 24-bit colour support from here. Set always: the screen model keeps
-        // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
-        // sets nothing in a detached server; see docs/cli.md). `-e COLORTERM=...` overrides it.
-        ("COLORTERM".to_owned(), "truecolor".to_owned()),
-        (
-            "TIDEMUX".to_owned(),
-            format!("{},{},{}", state.socket.display(), state.pid, session.0),
-        ),
-        ("TIDEMUX_PANE".to_owned(), id.to_string()),
-    ]);
-    env.extend(spawn.env.iter().cloned());
+    let (env, env_remove) = pane_env(state, id, session, &spawn.env);
     let argv = if spawn.command.is_empty() {
         // tmux: default-command through default-shell, else default-shell itself.
         let o = lock(&state.options_store);
@@ -203,10 +219,7 @@ fn pane_spec(
         argv,
         cwd,
         env,
-        env_remove: ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
-            .into_iter()
-            .chain(removed)
-            .collect(),
+        env_remove,
         rows,
         cols,
         history_limit,

@@ -212,31 +212,14 @@ fn start(
     let keep = rerun(&p.command, allow);
     let command = if keep { p.command.clone() } else { Vec::new() };
     let skipped = (!keep).then(|| p.command.join(" "));
-    // As commands::create::start_pane: the global and session environments, then tidemux's
-    // variables, then -e.
-    let (mut env, removed) = crate::sync::lock(&state.environment).for_process(Some(session));
-    env.extend([
-        (
-            "TERM".to_owned(),
-            crate::commands::create::pane_term().to_owned(),
-        ),
-        ("COLORTERM".to_owned(), "truecolor".to_owned()),
-        (
-            "TIDEMUX".to_owned(),
-            format!("{},{},{}", state.socket.display(), state.pid, session.0),
-        ),
-        ("TIDEMUX_PANE".to_owned(), id.to_string()),
-    ]);
-    env.extend(p.env.iter().cloned());
+    // As for a new pane: the global and session environments, tidemux's variables, then -e.
+    let (env, env_remove) = crate::commands::create::pane_env(state, id, session, &p.env);
     let spec = |argv: Vec<String>| PaneSpec {
         id,
         argv,
         cwd: cwd.clone(),
         env: env.clone(),
-        env_remove: ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
-            .into_iter()
-            .chain(removed.iter().cloned())
-            .collect(),
+        env_remove: env_remove.clone(),
         rows: rect.rows,
         cols: rect.cols,
         history_limit,
