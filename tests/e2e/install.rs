@@ -130,9 +130,9 @@ fn help_gives_targets_environment_examples_and_docs() {
     // The documentation it points to exists.
     let docs = o
         .stdout
-        .split("in the source tree (")
+        .split("in the source tree:\n")
         .nth(1)
-        .and_then(|s| s.split("): ").nth(1))
+        .and_then(|s| s.lines().next())
         .map(str::trim)
         .expect("docs path");
     assert!(Path::new(docs).is_file(), "{docs} does not exist");

@@ -62,9 +62,9 @@ fn source_tree() -> PathBuf {
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
     let tree = source_tree();
+    // The path on a line of its own: help is wrapped at spaces, never inside a path.
     Cli::command().after_help(format!(
-        "{AFTER_HELP} ({}): {}",
-        tree.display(),
+        "{AFTER_HELP}:\n  {}",
         tree.join("docs/cli.md").display()
     ))
 }
