@@ -5,7 +5,7 @@
 //! Every rejected command is checked three ways: its exit code, its message (naming what was
 //! wrong), and that nothing changed.
 
-use crate::support::{exe, wait_until, Out, Raw, Server, DEADLINE};
+use crate::support::{blocked_reading_reply, exe, wait_until, Out, Raw, Server, DEADLINE};
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
@@ -98,25 +98,6 @@ fn server_conns(sock: &Path) -> usize {
             f.len() >= 8 && f[7] == want && f[3] != "00010000"
         })
         .count()
-}
-
-/// Whether `pid` is blocked reading a reply (a `READ_CHUNK`-byte read: the CLI waiting for a
-/// reply after its request was written; the negotiation reads less), from /proc/PID/syscall:
-/// `NR fd buf len ...`.
-fn blocked_reading_reply(pid: u32) -> bool {
-    let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) else {
-        return false;
-    };
-    let f: Vec<&str> = s.split_whitespace().collect();
-    // read / recvfrom.
-    let reads: &[&str] = if cfg!(target_arch = "x86_64") {
-        &["0", "45"]
-    } else if cfg!(target_arch = "aarch64") {
-        &["63", "207"]
-    } else {
-        &[]
-    };
-    f.len() > 3 && f[3] == format!("{READ_CHUNK:#x}") && (reads.is_empty() || reads.contains(&f[0]))
 }
 
 /// Asserts the peer closed the connection (read returns 0, or a reset).

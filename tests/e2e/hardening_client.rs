@@ -2,7 +2,7 @@
 //! client, every size, count and connection a client controls has a bound, and nothing is held
 //! for a client that went away. Each test reproduces one attack against the real server.
 
-use crate::support::{exe, wait_until, Out, Raw, Server, DEADLINE};
+use crate::support::{exe, wait_blocked, wait_until, Out, Raw, Server, DEADLINE};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -10,7 +10,6 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tidemux_proto::codec;
 use tidemux_proto::{ErrorKind, Request, Response, MAX_FRAME_LEN};
 
 /// A raw connection that has done the hello and the negotiation.
@@ -82,27 +81,6 @@ fn cpu_ticks(pid: i32) -> u64 {
     let rest = &stat[stat.rfind(')').expect(")") + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
     f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime")
-}
-
-/// Whether `pid` is blocked in a `READ_CHUNK`-byte read (a CLI waiting for its reply, its
-/// request written; the negotiation reads less), from /proc/PID/syscall.
-fn blocked_reading_reply(pid: u32) -> bool {
-    let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) else {
-        return false;
-    };
-    let f: Vec<&str> = s.split_whitespace().collect();
-    f.len() > 3 && f[3] == format!("{:#x}", codec::READ_CHUNK)
-}
-
-/// Waits until every child is blocked waiting for its reply.
-#[track_caller]
-fn wait_blocked(children: &[&Child]) {
-    assert!(
-        wait_until(DEADLINE, || children
-            .iter()
-            .all(|c| blocked_reading_reply(c.id()))),
-        "the clients never got to wait for their replies"
-    );
 }
 
 fn sigkill(pid: u32) {

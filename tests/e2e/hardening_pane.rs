@@ -5,7 +5,7 @@
 //! Memory is measured as the server's RSS (`/proc/PID/status`) with generous bounds; time only
 //! with generous deadlines.
 
-use crate::support::{wait_until, Out, Server, DEADLINE};
+use crate::support::{wait_blocked, wait_until, Out, Server, DEADLINE};
 use serde_json::Value;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -283,23 +283,32 @@ fn expensive_output_in_one_pane_does_not_stall_other_requests() {
     assert!(wait_until(DEADLINE, || seq(&s) > 0), "no output from rep");
     // Meanwhile a client lists every pane, the flooding one included, again and again.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let rounds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let lister = {
         let stop = std::sync::Arc::clone(&stop);
         let mut cmd = s.command();
         cmd.args(["list-panes", "-a"])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        let rounds = std::sync::Arc::clone(&rounds);
         std::thread::spawn(move || {
             let mut slowest = Duration::ZERO;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let started = Instant::now();
                 let _ = cmd.status();
                 slowest = slowest.max(started.elapsed());
+                rounds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             slowest
         })
     };
-    std::thread::sleep(Duration::from_millis(200));
+    // The lister is running: it finished a round while the flood goes on.
+    assert!(
+        wait_until(DEADLINE, || rounds
+            .load(std::sync::atomic::Ordering::Relaxed)
+            > 0),
+        "list-panes -a never returned during the flood"
+    );
     for args in [
         &["version"][..],
         &["list-sessions"],
@@ -384,7 +393,10 @@ fn history_waits_are_incremental() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn wait");
-    std::thread::sleep(Duration::from_millis(300)); // let the waits start evaluating
+    // The waits are in the server (their requests sent, the clients waiting for replies).
+    let mut all: Vec<&Child> = waits.iter().collect();
+    all.push(&needle);
+    wait_blocked(&all);
     let started = Instant::now();
     s.ok(&[
         "send",

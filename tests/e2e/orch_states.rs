@@ -156,7 +156,18 @@ fn a_program_reports_its_own_state_by_command_and_by_osc() {
         table.contains("blocked") && table.contains("(needs approval)"),
         "{table}"
     );
-    std::thread::sleep(Duration::from_millis(1500)); // several monitor samples
+    // Over several monitor samples (1.5 s) the inference never takes over: a wait for the
+    // shell's own state times out.
+    let o = s.run(&[
+        "wait",
+        "-t",
+        &pane,
+        "--state",
+        "at-prompt",
+        "--timeout",
+        "1.5",
+    ]);
+    assert_eq!(o.code, 124, "the self-report did not stick: {o:?}");
     assert_eq!(state(&s, &pane), "blocked");
     // Input to the pane clears the report; the inference takes over again.
     s.ok(&[

@@ -287,3 +287,35 @@ impl Raw {
         r
     }
 }
+
+/// Whether `pid` is blocked reading a reply (a `READ_CHUNK`-byte read: a CLI waiting for its
+/// reply after its request was written; the negotiation reads less), from /proc/PID/syscall:
+/// `NR fd buf len ...`.
+pub fn blocked_reading_reply(pid: u32) -> bool {
+    let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) else {
+        return false;
+    };
+    let f: Vec<&str> = s.split_whitespace().collect();
+    // read / recvfrom.
+    let reads: &[&str] = if cfg!(target_arch = "x86_64") {
+        &["0", "45"]
+    } else if cfg!(target_arch = "aarch64") {
+        &["63", "207"]
+    } else {
+        &[]
+    };
+    f.len() > 3
+        && f[3] == format!("{:#x}", tidemux_proto::codec::READ_CHUNK)
+        && (reads.is_empty() || reads.contains(&f[0]))
+}
+
+/// Waits until every child (a CLI process) has sent its request and waits for the reply.
+#[track_caller]
+pub fn wait_blocked(children: &[&std::process::Child]) {
+    assert!(
+        wait_until(DEADLINE, || children
+            .iter()
+            .all(|c| blocked_reading_reply(c.id()))),
+        "the clients never got to wait for their replies"
+    );
+}

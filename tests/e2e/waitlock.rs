@@ -2,7 +2,6 @@
 
 use crate::support::{wait_until, Server, DEADLINE};
 use std::process::Stdio;
-use std::time::Duration;
 
 #[test]
 fn lock_waits_for_unlock_and_unlock_needs_a_lock() {
@@ -16,15 +15,16 @@ fn lock_waits_for_unlock_and_unlock_needs_a_lock() {
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn wait-for -L");
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(
-        waiter.try_wait().expect("try_wait").is_none(),
-        "-L returned while locked"
-    );
-    // A -L with a timeout gives up (exit 124) and does not take the lock later.
+    crate::support::wait_blocked(&[&waiter]);
+    // A -L with a timeout gives up (exit 124) and does not take the lock later; the first
+    // waiter is still in line after it.
     assert_eq!(
         s.run(&["wait-for", "-L", "ch", "--timeout", "0.2"]).code,
         124
+    );
+    assert!(
+        waiter.try_wait().expect("try_wait").is_none(),
+        "-L returned while locked"
     );
     s.ok(&["wait-for", "-U", "ch"]);
     assert!(wait_until(DEADLINE, || waiter
