@@ -75,22 +75,13 @@ pub fn trim_left(s: &str, limit: usize) -> String {
             let (n, mut lw, end) = leading_hashes(b, i);
             lw = lw.min(limit - w);
             if lw != 0 {
-                if n == 1 {
-                    out.push('#');
-                } else {
-                    out.push_str(&"#".repeat(2 * lw));
-                }
+                push_hashes(&mut out, n, lw);
                 w += lw;
             }
             i = end;
-            if b.get(i) == Some(&b'#') {
-                match style_end(s, i) {
-                    Some(e) => {
-                        out.push_str(&s[i..e]);
-                        i = e;
-                    }
-                    None => break,
-                }
+            match copy_style(s, i, &mut out) {
+                Some(e) => i = e,
+                None => break,
             }
             continue;
         }
@@ -104,6 +95,27 @@ pub fn trim_left(s: &str, limit: usize) -> String {
         }
     }
     out
+}
+
+/// Writes the kept part of a run of `#`: one `#` for a single one (tmux keeps it as it is),
+/// else `count` escaped `##` pairs.
+fn push_hashes(out: &mut String, n: usize, count: usize) {
+    if n == 1 {
+        out.push('#');
+    } else {
+        out.push_str(&"#".repeat(2 * count));
+    }
+}
+
+/// After a run of `#` at `i`: a `#[style]` there is copied whole (it has no width). Returns where
+/// the text goes on, or `None` for an unterminated style (the rest is dropped, as tmux does).
+fn copy_style(s: &str, i: usize, out: &mut String) -> Option<usize> {
+    if s.as_bytes().get(i) != Some(&b'#') {
+        return Some(i);
+    }
+    let e = style_end(s, i)?;
+    out.push_str(&s[i..e]);
+    Some(e)
 }
 
 /// `format_trim_right`: the last `limit` columns.
@@ -129,22 +141,13 @@ pub fn trim_right(s: &str, limit: usize) -> String {
                 }
             }
             if copy != 0 {
-                if n == 1 {
-                    out.push('#');
-                } else {
-                    out.push_str(&"#".repeat(2 * copy));
-                }
+                push_hashes(&mut out, n, copy);
             }
             w += lw;
             i = end;
-            if b.get(i) == Some(&b'#') {
-                match style_end(s, i) {
-                    Some(e) => {
-                        out.push_str(&s[i..e]);
-                        i = e;
-                    }
-                    None => break,
-                }
+            match copy_style(s, i, &mut out) {
+                Some(e) => i = e,
+                None => break,
             }
             continue;
         }
