@@ -27,5 +27,6 @@ mod orch_tasks;
 mod orch_wait;
 mod programs;
 mod readme;
+mod tmux_lang;
 mod view;
 mod waitlock;

@@ -591,6 +591,23 @@ pub enum Command {
     /// tmux's command set (issue 11): `cli_cmdset.rs`.
     #[command(flatten)]
     CmdSet(crate::cli_cmdset::CmdSetCommand),
+    /// Run a command line in tmux 3.3a's language (as when invoked as `tmux`; see
+    /// docs/tmux-compat.md).
+    #[command(
+        disable_help_flag = true,
+        after_help = "Examples:\n  tidemux tmux -L work new-session -d -s w 'bash'\n  tidemux tmux -L work send-keys -t w 'echo hi' C-m \\; capture-pane -p -t w"
+    )]
+    Tmux {
+        /// tmux's global flags, command and arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
+    /// Make a `tmux` link to this binary in DIR, so that tools calling `tmux` run tidemux.
+    #[command(after_help = "Example:\n  tidemux install-tmux-shim ~/.local/bin   # then: tmux -V prints tmux 3.3a")]
+    InstallTmuxShim {
+        /// Directory for the link (created if missing).
+        dir: PathBuf,
+    },
 }
 
 /// Shells `shell-init` supports.
@@ -614,6 +631,12 @@ pub struct ServerArgs {
     /// Rebuild the sessions of this snapshot before listening (used by `tidemux resurrect`).
     #[arg(long, value_name = "PATH", hide = true)]
     pub resurrect: Option<PathBuf>,
+    /// Started through the tmux name (issue 12): `$TMUX` in panes, tmux's config files read.
+    #[arg(long, hide = true)]
+    pub tmux: bool,
+    /// With --tmux: a config file instead of tmux's defaults (tmux -f; repeatable).
+    #[arg(long, value_name = "PATH", hide = true, requires = "tmux")]
+    pub tmux_config: Vec<PathBuf>,
 }
 
 /// `schedule` subcommands.
