@@ -23,7 +23,10 @@ struct R {
 
 impl Tm {
     fn tidemux() -> Tm {
-        let dir = tempfile::Builder::new().prefix("tmuxlang").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("tmuxlang")
+            .tempdir()
+            .unwrap();
         std::fs::create_dir(dir.path().join("bin")).unwrap();
         std::os::unix::fs::symlink(exe(), dir.path().join("bin/tmux")).unwrap();
         let program = dir.path().join("bin/tmux");
@@ -44,7 +47,10 @@ impl Tm {
         if String::from_utf8_lossy(&v.stdout).trim() != "tmux 3.3a" {
             return None;
         }
-        let dir = tempfile::Builder::new().prefix("tmuxreal").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("tmuxreal")
+            .tempdir()
+            .unwrap();
         Some(Tm {
             dir,
             program: path,
@@ -55,7 +61,13 @@ impl Tm {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.program);
         c.args(["-L", "t", "-f", "/dev/null"]).args(args);
-        for k in ["TMUX", "TMUX_PANE", "TIDEMUX", "TIDEMUX_PANE", "TIDEMUX_SOCKET"] {
+        for k in [
+            "TMUX",
+            "TMUX_PANE",
+            "TIDEMUX",
+            "TIDEMUX_PANE",
+            "TIDEMUX_SOCKET",
+        ] {
             c.env_remove(k);
         }
         c.env("TMUX_TMPDIR", self.dir.path())
@@ -99,7 +111,11 @@ impl Tm {
             last = self.run(&["capture-pane", "-p", "-t", target]).stdout;
             last.contains(needle)
         });
-        assert!(ok, "{}: {needle:?} never appeared in {target}: {last}", self.name);
+        assert!(
+            ok,
+            "{}: {needle:?} never appeared in {target}: {last}",
+            self.name
+        );
         last
     }
 }
@@ -128,8 +144,15 @@ fn dir_of(t: &Tm) -> String {
 fn version_and_no_server() {
     let t = Tm::tidemux();
     let r = t.run(&["-V"]);
-    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "tmux 3.3a\n", ""));
-    let r = t.cmd(&["-V"]).env("TIDEMUX_TMUX_VERSION", "3.4").output().unwrap();
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "tmux 3.3a\n", "")
+    );
+    let r = t
+        .cmd(&["-V"])
+        .env("TIDEMUX_TMUX_VERSION", "3.4")
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&r.stdout), "tmux 3.4\n");
     // `tidemux tmux ARGS` is the same personality.
     let o = Command::new(exe()).args(["tmux", "-V"]).output().unwrap();
@@ -140,13 +163,21 @@ fn version_and_no_server() {
         assert_eq!(r.code, 1, "{}", w.name);
         assert_eq!(
             r.stderr,
-            format!("error connecting to {} (No such file or directory)\n", sock.display()),
+            format!(
+                "error connecting to {} (No such file or directory)\n",
+                sock.display()
+            ),
             "{}",
             w.name
         );
         w.ok(&["new-session", "-d", "-s", "x", "sh"]);
         let r = w.run(&["frobnicate"]);
-        assert_eq!((r.code, r.stderr.as_str()), (1, "unknown command: frobnicate\n"), "{}", w.name);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "unknown command: frobnicate\n"),
+            "{}",
+            w.name
+        );
         let r = w.run(&["kill"]);
         assert_eq!(
             r.stderr,
@@ -155,7 +186,11 @@ fn version_and_no_server() {
             w.name
         );
         let r = w.run(&["send-keys", "-Z"]);
-        assert_eq!(r.stderr, "command send-keys: unknown flag -Z\n", "{}", w.name);
+        assert_eq!(
+            r.stderr, "command send-keys: unknown flag -Z\n",
+            "{}",
+            w.name
+        );
     }
 }
 
@@ -164,7 +199,19 @@ fn version_and_no_server() {
 fn orchestration_lines_match_tmux() {
     for w in worlds() {
         let d = dir_of(&w);
-        w.ok(&["new-session", "-d", "-s", "w", "-x", "80", "-y", "24", "-c", &d, "sh"]);
+        w.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            "w",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            &d,
+            "sh",
+        ]);
         w.ok(&["send-keys", "-t", "w", "echo hi", "C-m"]);
         let screen = w.wait_capture("w", "hi\n");
         assert!(screen.contains("echo hi"), "{}: {screen}", w.name);
@@ -177,34 +224,100 @@ fn orchestration_lines_match_tmux() {
             w.name
         );
         assert_eq!(
-            w.ok(&["list-windows", "-t", "w", "-F", "#{window_index}: #{window_active}"]),
+            w.ok(&[
+                "list-windows",
+                "-t",
+                "w",
+                "-F",
+                "#{window_index}: #{window_active}"
+            ]),
             "0: 1\n",
             "{}",
             w.name
         );
-        let panes = w.ok(&["list-panes", "-a", "-F", "#{pane_id} #{pane_pid} #{pane_current_path}"]);
+        let panes = w.ok(&[
+            "list-panes",
+            "-a",
+            "-F",
+            "#{pane_id} #{pane_pid} #{pane_current_path}",
+        ]);
         let f: Vec<&str> = panes.trim().split(' ').collect();
         assert_eq!(f[0], "%0", "{}", w.name);
         assert!(f[1].parse::<u32>().is_ok(), "{}: {panes}", w.name);
         assert_eq!(f[2], d, "{}", w.name);
-        assert_eq!(w.ok(&["split-window", "-h", "-P", "-F", "#{pane_id}"]), "%1\n", "{}", w.name);
-        assert_eq!(w.ok(&["list-panes", "-t", "w", "-F", "#{pane_index}"]), "0\n1\n", "{}", w.name);
+        assert_eq!(
+            w.ok(&["split-window", "-h", "-P", "-F", "#{pane_id}"]),
+            "%1\n",
+            "{}",
+            w.name
+        );
+        assert_eq!(
+            w.ok(&["list-panes", "-t", "w", "-F", "#{pane_index}"]),
+            "0\n1\n",
+            "{}",
+            w.name
+        );
         w.ok(&["set-option", "-g", "history-limit", "5000"]);
-        assert_eq!(w.ok(&["show-options", "-gv", "history-limit"]), "5000\n", "{}", w.name);
+        assert_eq!(
+            w.ok(&["show-options", "-gv", "history-limit"]),
+            "5000\n",
+            "{}",
+            w.name
+        );
         assert_eq!(w.run(&["has-session", "-t", "=w"]).code, 0, "{}", w.name);
         let r = w.run(&["has-session", "-t", "=nope"]);
-        assert_eq!((r.code, r.stderr.as_str()), (1, "can't find session: nope\n"), "{}", w.name);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "can't find session: nope\n"),
+            "{}",
+            w.name
+        );
         let r = w.run(&["new-session", "-d", "-s", "w"]);
-        assert_eq!((r.code, r.stderr.as_str()), (1, "duplicate session: w\n"), "{}", w.name);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "duplicate session: w\n"),
+            "{}",
+            w.name
+        );
         // Chained commands (a shell passes `\;` as `;`).
         let out = w.ok(&[
-            "new-window", "-d", "-n", "second", ";", "list-windows", "-t", "w", "-F", "#{window_index} #{window_name}",
+            "new-window",
+            "-d",
+            "-n",
+            "second",
+            ";",
+            "list-windows",
+            "-t",
+            "w",
+            "-F",
+            "#{window_index} #{window_name}",
         ]);
         assert!(out.ends_with("1 second\n"), "{}: {out}", w.name);
-        let out = w.ok(&["display-message", "-p", "-t", "w:1", "a;", "display-message", "-p", "b"]);
+        let out = w.ok(&[
+            "display-message",
+            "-p",
+            "-t",
+            "w:1",
+            "a;",
+            "display-message",
+            "-p",
+            "b",
+        ]);
         assert_eq!(out, "a\nb\n", "{}", w.name);
         // An error stops the rest of the line.
-        let r = w.run(&["display-message", "-p", "x", ";", "select-window", "-t", ":9", ";", "display-message", "-p", "y"]);
+        let r = w.run(&[
+            "display-message",
+            "-p",
+            "x",
+            ";",
+            "select-window",
+            "-t",
+            ":9",
+            ";",
+            "display-message",
+            "-p",
+            "y",
+        ]);
         assert_eq!(
             (r.code, r.stdout.as_str(), r.stderr.as_str()),
             (1, "x\n", "can't find window: 9\n"),
@@ -212,10 +325,25 @@ fn orchestration_lines_match_tmux() {
             w.name
         );
         // Targets as tmux: prefixes, ids, window names.
-        assert_eq!(w.ok(&["display-message", "-p", "-t", "w:sec", "#{window_name}"]), "second\n", "{}", w.name);
-        assert_eq!(w.ok(&["display-message", "-p", "-t", "%1", "#{pane_index}"]), "1\n", "{}", w.name);
+        assert_eq!(
+            w.ok(&["display-message", "-p", "-t", "w:sec", "#{window_name}"]),
+            "second\n",
+            "{}",
+            w.name
+        );
+        assert_eq!(
+            w.ok(&["display-message", "-p", "-t", "%1", "#{pane_index}"]),
+            "1\n",
+            "{}",
+            w.name
+        );
         let r = w.run(&["kill-pane", "-t", "%99"]);
-        assert_eq!((r.code, r.stderr.as_str()), (1, "can't find pane: %99\n"), "{}", w.name);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "can't find pane: %99\n"),
+            "{}",
+            w.name
+        );
         // Literal text and key names mixed; -l; -N.
         w.ok(&["send-keys", "-t", "w:0.0", "-l", "echo lit;"]);
         w.ok(&["send-keys", "-t", "w:0.0", " echo", " two", "Enter"]);
@@ -228,7 +356,13 @@ fn orchestration_lines_match_tmux() {
 fn panes_know_their_server() {
     let t = Tm::tidemux();
     t.ok(&["new-session", "-d", "-s", "a", "sh"]);
-    t.ok(&["send-keys", "-t", "a", "echo \"T=$TMUX P=$TMUX_PANE\"", "Enter"]);
+    t.ok(&[
+        "send-keys",
+        "-t",
+        "a",
+        "echo \"T=$TMUX P=$TMUX_PANE\"",
+        "Enter",
+    ]);
     let screen = t.wait_capture("a", "P=%0");
     let sock = t.socket();
     assert!(
@@ -237,7 +371,13 @@ fn panes_know_their_server() {
     );
     // A tmux command inside the pane finds the server through $TMUX and defaults to its pane.
     let link = t.program.display().to_string();
-    t.ok(&["send-keys", "-t", "a", &format!("{link} display -p 'in=#{{pane_id}}'"), "Enter"]);
+    t.ok(&[
+        "send-keys",
+        "-t",
+        "a",
+        &format!("{link} display -p 'in=#{{pane_id}}'"),
+        "Enter",
+    ]);
     t.wait_capture("a", "in=%0");
 }
 
@@ -267,13 +407,22 @@ fn config_file_and_source_file() {
     std::fs::write(&bad, "set -g @a 1\nnosuchcmd\nset -g @b 2\n").unwrap();
     let r = t.run(&["source-file", bad.to_str().unwrap()]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, format!("{}:2: unknown command: nosuchcmd\n", bad.display()));
+    assert_eq!(
+        r.stderr,
+        format!("{}:2: unknown command: nosuchcmd\n", bad.display())
+    );
     let r = t.run(&["source-file", "-q", "/nonexistent/x.conf"]);
     assert_eq!(r.code, 0, "{r:?}");
     let r = t.run(&["if-shell", "true", "set -g @if yes", "set -g @if no"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(t.ok(&["show-options", "-gv", "@if"]), "yes\n");
-    let r = t.run(&["if-shell", "-F", "#{==:a,b}", "set -g @if2 yes", "set -g @if2 no"]);
+    let r = t.run(&[
+        "if-shell",
+        "-F",
+        "#{==:a,b}",
+        "set -g @if2 yes",
+        "set -g @if2 no",
+    ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(t.ok(&["show-options", "-gv", "@if2"]), "no\n");
     assert_eq!(t.ok(&["run-shell", "echo ran"]), "ran\n");

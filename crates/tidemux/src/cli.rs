@@ -599,11 +599,17 @@ pub enum Command {
     )]
     Tmux {
         /// tmux's global flags, command and arguments.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
         args: Vec<String>,
     },
     /// Make a `tmux` link to this binary in DIR, so that tools calling `tmux` run tidemux.
-    #[command(after_help = "Example:\n  tidemux install-tmux-shim ~/.local/bin   # then: tmux -V prints tmux 3.3a")]
+    #[command(
+        after_help = "Example:\n  tidemux install-tmux-shim ~/.local/bin   # then: tmux -V prints tmux 3.3a"
+    )]
     InstallTmuxShim {
         /// Directory for the link (created if missing).
         dir: PathBuf,

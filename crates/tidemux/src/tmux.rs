@@ -76,9 +76,10 @@ fn parse_global(args: &[String]) -> Result<(Global, usize), String> {
         while k < b.len() {
             let c = b[k];
             k += 1;
-            let pos = SPEC.find(c).filter(|_| c != ':').ok_or_else(|| {
-                format!("tmux: unknown option -- {c}\n{USAGE}")
-            })?;
+            let pos = SPEC
+                .find(c)
+                .filter(|_| c != ':')
+                .ok_or_else(|| format!("tmux: unknown option -- {c}\n{USAGE}"))?;
             let takes = SPEC.as_bytes().get(pos + 1) == Some(&b':');
             let value = if takes {
                 let v: String = b[k..].iter().collect();
@@ -209,7 +210,11 @@ pub fn main(args: Vec<String>) -> ExitCode {
             .ok()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "/bin/sh".into());
-        return match std::process::Command::new(shell).arg("-c").arg(cmd).status() {
+        return match std::process::Command::new(shell)
+            .arg("-c")
+            .arg(cmd)
+            .status()
+        {
             Ok(s) => ExitCode::from(s.code().unwrap_or(1) as u8),
             Err(e) => err(&format!("{cmd}: {e}")),
         };
@@ -362,8 +367,9 @@ pub fn install_shim(dir: &Path) -> Result<(), crate::output::Failure> {
                 ),
             ));
         }
-        std::fs::remove_file(&link)
-            .map_err(|e| Failure::new("failed", format!("cannot replace {}: {e}", link.display())))?;
+        std::fs::remove_file(&link).map_err(|e| {
+            Failure::new("failed", format!("cannot replace {}: {e}", link.display()))
+        })?;
     }
     std::os::unix::fs::symlink(&exe, &link)
         .map_err(|e| Failure::new("failed", format!("cannot create {}: {e}", link.display())))?;
@@ -385,13 +391,20 @@ mod tests {
         assert_eq!((x.socket_name.as_deref(), n), (Some("work"), 3));
         assert_eq!(x.config, vec!["a.conf"]);
         let (x, n) = g(&["-CC", "-uv2", "-S/tmp/s", "new"]).unwrap();
-        assert_eq!((x.control, x.socket_path.as_deref(), n), (2, Some("/tmp/s"), 3));
+        assert_eq!(
+            (x.control, x.socket_path.as_deref(), n),
+            (2, Some("/tmp/s"), 3)
+        );
         let (x, _) = g(&["-L", "a", "-L", "b"]).unwrap();
         assert_eq!(x.socket_name.as_deref(), Some("b"));
         let (x, n) = g(&["-V"]).unwrap();
         assert!(x.version && n == 1);
-        assert!(g(&["-Z"]).unwrap_err().starts_with("tmux: unknown option -- Z\nusage: tmux"));
-        assert!(g(&["-L"]).unwrap_err().starts_with("tmux: option requires an argument -- L"));
+        assert!(g(&["-Z"])
+            .unwrap_err()
+            .starts_with("tmux: unknown option -- Z\nusage: tmux"));
+        assert!(g(&["-L"])
+            .unwrap_err()
+            .starts_with("tmux: option requires an argument -- L"));
         let (_, n) = g(&["--", "-x"]).unwrap();
         assert_eq!(n, 1);
     }

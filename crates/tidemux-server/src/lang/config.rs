@@ -97,7 +97,12 @@ fn shell_of(state: &ServerState) -> String {
 }
 
 /// `if-shell [-bF] [-t TARGET] CONDITION COMMAND [ELSE]`.
-pub async fn if_shell(state: &Arc<ServerState>, a: &Args, client: &Client, out: &mut Output) -> Result<(), String> {
+pub async fn if_shell(
+    state: &Arc<ServerState>,
+    a: &Args,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     let target = target_of(state, client, a)?;
     let cond = a.value(0).unwrap_or_default();
     let expanded = super::exec::expand(state, target, &cond);
@@ -121,7 +126,11 @@ pub async fn if_shell(state: &Arc<ServerState>, a: &Args, client: &Client, out: 
         .map_err(|e| e.message)?;
         status
     };
-    let chosen = if yes { a.values.get(1) } else { a.values.get(2) };
+    let chosen = if yes {
+        a.values.get(1)
+    } else {
+        a.values.get(2)
+    };
     if let Some(arg) = chosen {
         let mut sub = Output::default();
         run_arg(state, arg, client, &mut sub).await;
@@ -143,7 +152,12 @@ fn merge(out: &mut Output, sub: Output) -> Result<(), String> {
 }
 
 /// `run-shell [-bC] [-d DELAY] [-t TARGET] COMMAND`.
-pub async fn run_shell(state: &Arc<ServerState>, a: &Args, client: &Client, out: &mut Output) -> Result<(), String> {
+pub async fn run_shell(
+    state: &Arc<ServerState>,
+    a: &Args,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     let Some(cmd) = a.values.first().cloned() else {
         return Ok(());
     };
@@ -165,7 +179,13 @@ pub async fn run_shell(state: &Arc<ServerState>, a: &Args, client: &Client, out:
                 target,
                 command: text.clone(),
                 background: a.has('b'),
-                delay_secs: a.get('d').map(|d| d.parse::<f64>().map_err(|_| format!("invalid delay time: {d}"))).transpose()?,
+                delay_secs: a
+                    .get('d')
+                    .map(|d| {
+                        d.parse::<f64>()
+                            .map_err(|_| format!("invalid delay time: {d}"))
+                    })
+                    .transpose()?,
                 cwd: client.cwd.clone(),
             },
         },
@@ -226,7 +246,12 @@ fn expand_paths(pattern: &str, cwd: Option<&str>) -> Vec<PathBuf> {
 }
 
 /// `source-file [-Fnqv] [-t TARGET] PATH...`.
-pub async fn source_file(state: &Arc<ServerState>, a: &Args, client: &Client, out: &mut Output) -> Result<(), String> {
+pub async fn source_file(
+    state: &Arc<ServerState>,
+    a: &Args,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     if client.depth >= MAX_DEPTH {
         return Err("too many nested files".into());
     }
@@ -256,7 +281,15 @@ pub async fn source_file(state: &Arc<ServerState>, a: &Args, client: &Client, ou
                 depth: client.depth + 1,
                 ..client.clone()
             };
-            Box::pin(run_text(state, &text, Some(&name), &inner, &mut sub, a.has('n'))).await;
+            Box::pin(run_text(
+                state,
+                &text,
+                Some(&name),
+                &inner,
+                &mut sub,
+                a.has('n'),
+            ))
+            .await;
             out.stdout.extend_from_slice(&sub.stdout);
             out.shutdown |= sub.shutdown;
             if sub.exit_code != 0 {
@@ -323,9 +356,21 @@ pub async fn load_config(state: &Arc<ServerState>, start: &TmuxStart) -> Vec<Str
             }
         };
         let mut out = Output::default();
-        run_text(state, &text, Some(&f.display().to_string()), &client, &mut out, false).await;
+        run_text(
+            state,
+            &text,
+            Some(&f.display().to_string()),
+            &client,
+            &mut out,
+            false,
+        )
+        .await;
         if out.exit_code != 0 {
-            errors.extend(String::from_utf8_lossy(&out.stderr).lines().map(str::to_owned));
+            errors.extend(
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .map(str::to_owned),
+            );
         }
     }
     errors

@@ -15,8 +15,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use tidemux_proto::{
-    Envelope, InputSource, KillScope, ListScope, OptionFlags, PaneId, ReadRange, Request,
-    Response, SessionId, Spawn, SplitDirection, SplitSize, WindowId,
+    Envelope, InputSource, KillScope, ListScope, OptionFlags, PaneId, ReadRange, Request, Response,
+    SessionId, Spawn, SplitDirection, SplitSize, WindowId,
 };
 
 /// tmux's default `list-sessions` format.
@@ -40,7 +40,11 @@ type BoxFut<'a> = Pin<Box<dyn Future<Output = (Response, After)> + Send + 'a>>;
 
 /// One native request through the dispatcher (boxed: the dispatcher also runs tmux
 /// commands).
-fn dispatch<'a>(state: &'a Arc<ServerState>, caller: Option<PaneId>, request: Request) -> BoxFut<'a> {
+fn dispatch<'a>(
+    state: &'a Arc<ServerState>,
+    caller: Option<PaneId>,
+    request: Request,
+) -> BoxFut<'a> {
     Box::pin(crate::commands::dispatch(
         state,
         Envelope {
@@ -82,7 +86,11 @@ pub fn world(state: &ServerState, caller: Option<PaneId>) -> World {
             name: s.name.clone(),
             activity: s.last_used,
             attached: s.attached,
-            curw: reg.windows.get(&s.active_window).map(|w| w.index).unwrap_or(0),
+            curw: reg
+                .windows
+                .get(&s.active_window)
+                .map(|w| w.index)
+                .unwrap_or(0),
             lastw: Vec::new(),
             winlinks: s.windows.iter().map(|(i, w)| (*i, w.0)).collect(),
         })
@@ -178,7 +186,12 @@ fn session_of(f: &Found) -> String {
     format!("${}", f.session)
 }
 
-async fn call(state: &Arc<ServerState>, client: &Client, out: &mut Output, req: Request) -> Result<Response, String> {
+async fn call(
+    state: &Arc<ServerState>,
+    client: &Client,
+    out: &mut Output,
+    req: Request,
+) -> Result<Response, String> {
     let (r, after) = dispatch(state, client.caller, req).await;
     if after == After::Shutdown {
         out.shutdown = true;
@@ -213,7 +226,11 @@ pub fn expand(state: &ServerState, target: Option<Resolved>, fmt: &str) -> Strin
 pub fn current(state: &ServerState, client: &Client) -> Option<Resolved> {
     let w = world(state, client.caller);
     let f = match client.session {
-        Some(s) => w.find(Some(&format!("${}", s.0)), FindKind::Pane, FindFlags::default()),
+        Some(s) => w.find(
+            Some(&format!("${}", s.0)),
+            FindKind::Pane,
+            FindFlags::default(),
+        ),
         None => w.find(None, FindKind::Pane, FindFlags::default()),
     }
     .ok()?;
@@ -286,7 +303,12 @@ fn number<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, String> {
 }
 
 /// Runs one command.
-async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut Output) -> Result<(), String> {
+async fn run_one(
+    state: &Arc<ServerState>,
+    c: &Cmd,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     let a = &c.args;
     let name = c.entry.name;
     let wi = FindFlags {
@@ -327,8 +349,13 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
         "split-window" => {
             let f = find(state, client, a, 't', FindKind::Pane, none)?;
             if a.has('b') || a.has('f') || a.has('I') {
-                let flag = ['b', 'f', 'I'].into_iter().find(|x| a.has(*x)).unwrap_or('b');
-                return Err(format!("split-window -{flag}: not supported by tidemux yet"));
+                let flag = ['b', 'f', 'I']
+                    .into_iter()
+                    .find(|x| a.has(*x))
+                    .unwrap_or('b');
+                return Err(format!(
+                    "split-window -{flag}: not supported by tidemux yet"
+                ));
             }
             let size = match (a.get('l'), a.get('p')) {
                 (Some(l), _) => Some(match l.strip_suffix('%') {
@@ -365,7 +392,15 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             })?;
             if let Response::Created(cr) = &r {
                 if a.has('Z') {
-                    let _ = call(state, client, out, Request::ZoomPane { target: Some(cr.pane.to_string()) }).await;
+                    let _ = call(
+                        state,
+                        client,
+                        out,
+                        Request::ZoomPane {
+                            target: Some(cr.pane.to_string()),
+                        },
+                    )
+                    .await;
                 }
                 if a.has('P') {
                     out.line(cr.text.as_deref().unwrap_or(""));
@@ -393,7 +428,13 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             let attached = f
                 .as_ref()
                 .ok()
-                .and_then(|f| state.registry().sessions.get(&SessionId(f.session)).map(|s| s.attached))
+                .and_then(|f| {
+                    state
+                        .registry()
+                        .sessions
+                        .get(&SessionId(f.session))
+                        .map(|s| s.attached)
+                })
                 .unwrap_or(0);
             let print = a.has('p') || attached == 0 || a.has('a');
             let r = call(
@@ -416,7 +457,17 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
         }
         "list-sessions" => {
             let fmt = a.get('F').unwrap_or(LIST_SESSIONS).to_owned();
-            list(state, client, out, ListScope::Sessions, None, false, fmt, a.get('f')).await
+            list(
+                state,
+                client,
+                out,
+                ListScope::Sessions,
+                None,
+                false,
+                fmt,
+                a.get('f'),
+            )
+            .await
         }
         "list-windows" => {
             let all = a.has('a');
@@ -425,16 +476,35 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
                 .unwrap_or(if all { LIST_WINDOWS_ALL } else { LIST_WINDOWS })
                 .to_owned();
             let fmt = if all && a.get('F').is_none() {
-                format!("{fmt}[layout #{{window_layout}}] #{{window_id}}#{{?window_active, (active),}}")
+                format!(
+                    "{fmt}[layout #{{window_layout}}] #{{window_id}}#{{?window_active, (active),}}"
+                )
             } else {
                 fmt
             };
             let target = if all {
                 None
             } else {
-                Some(session_of(&find(state, client, a, 't', FindKind::Session, none)?))
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
             };
-            list(state, client, out, ListScope::Windows, target, all, fmt, a.get('f')).await
+            list(
+                state,
+                client,
+                out,
+                ListScope::Windows,
+                target,
+                all,
+                fmt,
+                a.get('f'),
+            )
+            .await
         }
         "list-panes" => {
             let all = a.has('a');
@@ -453,15 +523,49 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             let target = if all {
                 None
             } else if sess {
-                Some(session_of(&find(state, client, a, 't', FindKind::Session, none)?))
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
             } else {
-                Some(window_of(&find(state, client, a, 't', FindKind::Window, none)?)?)
+                Some(window_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Window,
+                    none,
+                )?)?)
             };
-            list(state, client, out, ListScope::Panes, target, all, fmt, a.get('f')).await
+            list(
+                state,
+                client,
+                out,
+                ListScope::Panes,
+                target,
+                all,
+                fmt,
+                a.get('f'),
+            )
+            .await
         }
         "list-buffers" => {
             let fmt = a.get('F').unwrap_or(LIST_BUFFERS).to_owned();
-            list(state, client, out, ListScope::Buffers, None, false, fmt, a.get('f')).await
+            list(
+                state,
+                client,
+                out,
+                ListScope::Buffers,
+                None,
+                false,
+                fmt,
+                a.get('f'),
+            )
+            .await
         }
         "list-clients" => Ok(()),
         "list-commands" => {
@@ -535,12 +639,23 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             out.shutdown = true;
             Ok(())
         }
-        "start-server" | "show-messages" | "display-panes" | "clear-prompt-history"
-        | "show-prompt-history" | "lock-server" | "lock-session" | "lock-client" => Ok(()),
+        "start-server"
+        | "show-messages"
+        | "display-panes"
+        | "clear-prompt-history"
+        | "show-prompt-history"
+        | "lock-server"
+        | "lock-session"
+        | "lock-client" => Ok(()),
         "rename-session" => {
             let f = find(state, client, a, 't', FindKind::Session, none)?;
             let new = a.value(0).unwrap_or_default();
-            if state.registry().sessions.values().any(|s| s.name == new && s.id.0 != f.session) {
+            if state
+                .registry()
+                .sessions
+                .values()
+                .any(|s| s.name == new && s.id.0 != f.session)
+            {
                 return Err(format!("duplicate session: {new}"));
             }
             call(
@@ -622,7 +737,12 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
                 return unsupported("select-pane -m");
             }
             let mut pane = pane_of(&f)?;
-            for (flag, dir) in [('L', "{left-of}"), ('R', "{right-of}"), ('U', "{up-of}"), ('D', "{down-of}")] {
+            for (flag, dir) in [
+                ('L', "{left-of}"),
+                ('R', "{right-of}"),
+                ('U', "{up-of}"),
+                ('D', "{down-of}"),
+            ] {
                 if a.has(flag) {
                     let mut w = world(state, client.caller);
                     // Relative to the target pane: it becomes the current one.
@@ -644,9 +764,14 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
                     }
                 }
             }
-            call(state, client, out, Request::SelectPane { target: Some(pane) })
-                .await
-                .map(drop)
+            call(
+                state,
+                client,
+                out,
+                Request::SelectPane { target: Some(pane) },
+            )
+            .await
+            .map(drop)
         }
         "resize-window" => {
             let f = find(state, client, a, 't', FindKind::Window, none)?;
@@ -676,7 +801,14 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             let target = if global {
                 None
             } else {
-                Some(session_of(&find(state, client, a, 't', FindKind::Session, none)?))
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
             };
             let name_v = a.value(0).unwrap_or_default();
             let value = a.value(1);
@@ -706,7 +838,14 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             let target = if global {
                 None
             } else {
-                Some(session_of(&find(state, client, a, 't', FindKind::Session, none)?))
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
             };
             let r = call(
                 state,
@@ -798,7 +937,8 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
                         .truncate(!a.has('a'))
                         .open(&p)
                         .map_err(|e| format!("{p}: {}", io_text(&e)))?;
-                    f.write_all(&data).map_err(|e| format!("{p}: {}", io_text(&e)))?;
+                    f.write_all(&data)
+                        .map_err(|e| format!("{p}: {}", io_text(&e)))?;
                 }
             }
             Ok(())
@@ -834,7 +974,13 @@ async fn run_one(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
             )
             .await
             .map(drop)
-            .map_err(|e| if e.contains("no buffer") { "no buffer".to_owned() } else { e })
+            .map_err(|e| {
+                if e.contains("no buffer") {
+                    "no buffer".to_owned()
+                } else {
+                    e
+                }
+            })
         }
         "wait-for" => {
             let channel = a.value(0).unwrap_or_default();
@@ -930,7 +1076,12 @@ async fn list(
     Ok(())
 }
 
-async fn new_session(state: &Arc<ServerState>, a: &Args, client: &Client, out: &mut Output) -> Result<(), String> {
+async fn new_session(
+    state: &Arc<ServerState>,
+    a: &Args,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     if a.has('t') {
         return unsupported("new-session -t (session groups)");
     }
@@ -956,9 +1107,14 @@ async fn new_session(state: &Arc<ServerState>, a: &Args, client: &Client, out: &
     }
     let (dx, dy) = {
         let o = lock(&state.options_store);
-        let size = o.effective("default-size", None, None, None).unwrap_or_default();
+        let size = o
+            .effective("default-size", None, None, None)
+            .unwrap_or_default();
         let mut it = size.split('x').map(|n| n.parse::<u16>().ok());
-        (it.next().flatten().unwrap_or(80), it.next().flatten().unwrap_or(24))
+        (
+            it.next().flatten().unwrap_or(80),
+            it.next().flatten().unwrap_or(24),
+        )
     };
     let cols = match a.get('x') {
         Some("-") | None => dx,
@@ -997,7 +1153,12 @@ async fn new_session(state: &Arc<ServerState>, a: &Args, client: &Client, out: &
 
 /// tmux `send-keys`: each argument a key name, else literal text; `-l` literal, `-H` hex
 /// bytes, `-N` repeat, `-X` copy-mode commands (tidemux has no copy mode in the server).
-async fn send_keys(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut Output) -> Result<(), String> {
+async fn send_keys(
+    state: &Arc<ServerState>,
+    c: &Cmd,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     use crate::input::keys::{encode_key, parse_key, KeyModes};
     let a = &c.args;
     let f = find(state, client, a, 't', FindKind::Pane, FindFlags::default())?;
@@ -1013,7 +1174,11 @@ async fn send_keys(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut
         None => 1,
     };
     let modes = {
-        let pane = state.registry().pane(pid).map(|e| Arc::clone(&e.pane)).map_err(|e| e.message)?;
+        let pane = state
+            .registry()
+            .pane(pid)
+            .map(|e| Arc::clone(&e.pane))
+            .map_err(|e| e.message)?;
         let m = pane.state().screen.modes();
         KeyModes {
             application_cursor: m.application_cursor,
@@ -1023,7 +1188,12 @@ async fn send_keys(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut
     let mut once = Vec::new();
     if c.entry.name == "send-prefix" {
         let prefix = lock(&state.options_store)
-            .effective(if a.has('2') { "prefix2" } else { "prefix" }, Some(SessionId(f.session)), None, None)
+            .effective(
+                if a.has('2') { "prefix2" } else { "prefix" },
+                Some(SessionId(f.session)),
+                None,
+                None,
+            )
             .unwrap_or_else(|| "C-b".into());
         if let Ok(k) = parse_key(&prefix) {
             encode_key(&k, modes, &mut once);
@@ -1067,7 +1237,12 @@ async fn send_keys(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut
     .map(drop)
 }
 
-async fn capture_pane(state: &Arc<ServerState>, a: &Args, client: &Client, out: &mut Output) -> Result<(), String> {
+async fn capture_pane(
+    state: &Arc<ServerState>,
+    a: &Args,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     let f = find(state, client, a, 't', FindKind::Pane, FindFlags::default())?;
     let pid = PaneId(f.pane.unwrap_or(0));
     let line = |s: Option<&str>| -> Option<i64> {
@@ -1080,7 +1255,9 @@ async fn capture_pane(state: &Arc<ServerState>, a: &Args, client: &Client, out: 
     };
     let rows = {
         let reg = state.registry();
-        reg.pane_row(pid).map(|r| r.pane.state().screen.size().0).unwrap_or(24)
+        reg.pane_row(pid)
+            .map(|r| r.pane.state().screen.size().0)
+            .unwrap_or(24)
     };
     let start = match line(a.get('S')) {
         Some(i64::MIN) => None,
@@ -1133,7 +1310,12 @@ async fn capture_pane(state: &Arc<ServerState>, a: &Args, client: &Client, out: 
     .map(drop)
 }
 
-async fn options(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut Output) -> Result<(), String> {
+async fn options(
+    state: &Arc<ServerState>,
+    c: &Cmd,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
     let a = &c.args;
     let setw = c.entry.name.ends_with("window-option") || c.entry.name == "show-window-options";
     let show = c.entry.name.starts_with("show");
@@ -1207,7 +1389,12 @@ async fn options(state: &Arc<ServerState>, c: &Cmd, client: &Client, out: &mut O
 }
 
 /// Whether a format is true for the client's current target (`%if`, `if-shell -F`).
-pub fn format_true(state: &ServerState, client: &Client, target: Option<Resolved>, fmt: &str) -> bool {
+pub fn format_true(
+    state: &ServerState,
+    client: &Client,
+    target: Option<Resolved>,
+    fmt: &str,
+) -> bool {
     let t = target.or_else(|| current(state, client));
     is_true(&expand(state, t, fmt))
 }

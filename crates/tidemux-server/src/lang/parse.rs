@@ -569,18 +569,20 @@ fn is_var(ch: u8, first: bool) -> bool {
 fn home_of(user: Option<&str>) -> Option<String> {
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
     let uid = rustix::process::getuid().as_raw().to_string();
-    passwd.lines().find_map(|l| {
-        let f: Vec<&str> = l.split(':').collect();
-        if f.len() < 6 {
-            return None;
-        }
-        let hit = match user {
-            Some(u) => f[0] == u,
-            None => f[2] == uid,
-        };
-        hit.then(|| f[5].to_owned())
-    })
-    .or_else(|| user.is_none().then(|| std::env::var("HOME").ok()).flatten())
+    passwd
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            if f.len() < 6 {
+                return None;
+            }
+            let hit = match user {
+                Some(u) => f[0] == u,
+                None => f[2] == uid,
+            };
+            hit.then(|| f[5].to_owned())
+        })
+        .or_else(|| user.is_none().then(|| std::env::var("HOME").ok()).flatten())
 }
 
 /// Where a statement list ends.
@@ -971,10 +973,19 @@ mod tests {
             ("a ;", &[&["a"]]),
             ("a;", &[&["a"]]),
             ("a\t\tb", &[&["a", "b"]]),
-            ("send-keys -t w 'echo hi' Enter", &[&["send-keys", "-t", "w", "echo hi", "Enter"]]),
+            (
+                "send-keys -t w 'echo hi' Enter",
+                &[&["send-keys", "-t", "w", "echo hi", "Enter"]],
+            ),
             ("a \"\"", &[&["a", ""]]),
             ("a ''", &[&["a", ""]]),
-            ("a ~/x", &[&["a", &format!("{}/x", std::env::var("HOME").unwrap_or_default())]]),
+            (
+                "a ~/x",
+                &[&[
+                    "a",
+                    &format!("{}/x", std::env::var("HOME").unwrap_or_default()),
+                ]],
+            ),
             ("a x~", &[&["a", "x~"]]),
             ("a '~'", &[&["a", "~"]]),
             ("a \"multi\n  line\"", &[&["a", "multi\nline"]]),
@@ -1020,7 +1031,11 @@ mod tests {
     fn quoting_round_trips() {
         for w in ["a", "a b", "it's", "#{x}", "", "a;b", "x\ny", "$HOME", "~"] {
             let text = format!("cmd {}", quote(w));
-            assert_eq!(words(&text), vec![vec!["cmd".to_string(), w.to_string()]], "{w:?}");
+            assert_eq!(
+                words(&text),
+                vec![vec!["cmd".to_string(), w.to_string()]],
+                "{w:?}"
+            );
         }
     }
 }

@@ -151,7 +151,8 @@ impl World {
             }
         }
         let all: Vec<usize> = (0..self.sessions.len()).collect();
-        self.best_session(&all, f).and_then(|s| self.session_state(s))
+        self.best_session(&all, f)
+            .and_then(|s| self.session_state(s))
     }
 
     fn session_state(&self, s: usize) -> Option<Found> {
@@ -170,7 +171,12 @@ impl World {
     ///
     /// # Errors
     /// tmux's message for the part that did not resolve.
-    pub fn find(&self, target: Option<&str>, kind: FindKind, flags: FindFlags) -> Result<Found, String> {
+    pub fn find(
+        &self,
+        target: Option<&str>,
+        kind: FindKind,
+        flags: FindFlags,
+    ) -> Result<Found, String> {
         let cur = if flags.default_marked && self.marked.is_some() {
             let (s, i, p) = self.marked.unwrap_or_default();
             let sess = self.session_ix(s).map(|x| &self.sessions[x]);
@@ -383,6 +389,11 @@ fn map_pane(p: &str) -> &str {
     }
 }
 
+/// The number after an id's sigil (`$3`, `@3`, `%3`).
+fn id_after(s: &str) -> Option<u32> {
+    s.get(1..)?.parse().ok()
+}
+
 /// tmux `strtonum(s, lo, INT_MAX)`: decimal digits only (with an optional sign), in range.
 fn strtonum(s: &str, lo: i64) -> Option<i64> {
     let v: i64 = s.parse().ok()?;
@@ -397,7 +408,7 @@ impl Fs<'_> {
     fn get_session(&mut self, name: &str) -> bool {
         let w = self.w;
         if name.starts_with('$') {
-            let id = name[1..].parse::<u32>().ok();
+            let id = id_after(name);
             self.s = id.and_then(|id| w.session_ix(id));
             return self.s.is_some();
         }
@@ -478,10 +489,7 @@ impl Fs<'_> {
 
     fn get_window(&mut self, window: &str, only: bool) -> bool {
         if window.starts_with('@') {
-            self.win = window[1..]
-                .parse::<u32>()
-                .ok()
-                .filter(|w| self.w.windows.contains_key(w));
+            self.win = id_after(window).filter(|w| self.w.windows.contains_key(w));
             return self.win.is_some() && self.best_session_with_window();
         }
         self.s = self.w.session_ix(self.cur.session);
@@ -506,7 +514,7 @@ impl Fs<'_> {
         let exact = self.exact_window;
         self.win = s.winlinks.get(&s.curw).copied();
         if window.starts_with('@') {
-            let id = window[1..].parse::<u32>().ok();
+            let id = id_after(window);
             self.win = id.filter(|id| s.winlinks.values().any(|w| w == id));
             return self.win.is_some() && self.best_winlink_with_window();
         }
@@ -545,7 +553,13 @@ impl Fs<'_> {
             match window {
                 "!" => return s.lastw.first().is_some_and(|i| self.set_wl(*i)),
                 "^" => return s.winlinks.keys().next().is_some_and(|i| self.set_wl(*i)),
-                "$" => return s.winlinks.keys().next_back().is_some_and(|i| self.set_wl(*i)),
+                "$" => {
+                    return s
+                        .winlinks
+                        .keys()
+                        .next_back()
+                        .is_some_and(|i| self.set_wl(*i))
+                }
                 _ => {}
             }
         }
@@ -595,7 +609,7 @@ impl Fs<'_> {
 
     fn get_pane(&mut self, pane: &str, only: bool) -> bool {
         if pane.starts_with('%') {
-            self.wp = pane[1..].parse::<u32>().ok();
+            self.wp = id_after(pane);
             self.win = self.wp.and_then(|p| self.w.window_of_pane(p));
             return self.win.is_some() && self.best_session_with_window();
         }
@@ -606,7 +620,10 @@ impl Fs<'_> {
             return true;
         }
         if !only && self.get_window(pane, false) {
-            self.wp = self.win.and_then(|w| self.w.windows.get(&w)).map(|w| w.active);
+            self.wp = self
+                .win
+                .and_then(|w| self.w.windows.get(&w))
+                .map(|w| w.active);
             return true;
         }
         false
@@ -614,7 +631,7 @@ impl Fs<'_> {
 
     fn get_pane_with_session(&mut self, pane: &str) -> bool {
         if pane.starts_with('%') {
-            self.wp = pane[1..].parse::<u32>().ok();
+            self.wp = id_after(pane);
             self.win = self.wp.and_then(|p| self.w.window_of_pane(p));
             return self.win.is_some() && self.best_winlink_with_window();
         }
@@ -631,8 +648,10 @@ impl Fs<'_> {
             return false;
         };
         if pane.starts_with('%') {
-            self.wp = pane[1..].parse::<u32>().ok();
-            return self.wp.is_some_and(|p| win.panes.iter().any(|(id, _)| *id == p));
+            self.wp = id_after(pane);
+            return self
+                .wp
+                .is_some_and(|p| win.panes.iter().any(|(id, _)| *id == p));
         }
         let cur = self.cur.pane;
         let geo = |p: u32| win.panes.iter().find(|(id, _)| *id == p).map(|(_, g)| *g);

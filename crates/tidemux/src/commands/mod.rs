@@ -175,7 +175,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &ctx,
             a.log_file,
             a.resurrect,
-            a.tmux.then(|| tidemux_server::lang::config::TmuxStart {
+            a.tmux.then_some(tidemux_server::lang::config::TmuxStart {
                 files: a.tmux_config,
             }),
         ),

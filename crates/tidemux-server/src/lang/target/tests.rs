@@ -68,7 +68,11 @@ fn world() -> World {
     }
     w.sessions.sort_by(|a, b| a.name.cmp(&b.name));
     for s in &mut w.sessions {
-        s.activity = if s.id == current { 100 } else { u64::from(s.id) };
+        s.activity = if s.id == current {
+            100
+        } else {
+            u64::from(s.id)
+        };
     }
     w
 }
@@ -109,7 +113,12 @@ fn targets_resolve_as_tmux_does() {
         }
     }
     assert!(n > 400, "only {n} cases");
-    assert!(failures.is_empty(), "{} of {n} differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
