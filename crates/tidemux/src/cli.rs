@@ -35,6 +35,9 @@ Environment:
   TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot
   TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)
   SHELL               program of a new pane when no command is given
+  TIDEMUX_TMUX_VERSION  what `tmux -V` prints after `tmux ` (default 3.3a; docs/tmux-compat.md)
+  TMUX_TMPDIR, TMUX, TMUX_PANE  as tmux's when invoked as tmux (socket directory, the pane's
+                      server and pane)
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane
 

@@ -920,7 +920,7 @@ mod tests {
 
     #[test]
     fn table() {
-        std::env::set_var("TIDEMUX_PARSE_T", "val");
+        std::env::set_var("TIDEMUX_TEST_PARSE_T", "val");
         let cases: &[(&str, &[&[&str]])] = &[
             ("", &[]),
             ("# comment", &[]),
@@ -933,10 +933,10 @@ mod tests {
             ("a 'it''s'", &[&["a", "its"]]),
             ("a \"it's\"", &[&["a", "it's"]]),
             ("a '$HOME'", &[&["a", "$HOME"]]),
-            ("a $TIDEMUX_PARSE_T", &[&["a", "val"]]),
-            ("a ${TIDEMUX_PARSE_T}x", &[&["a", "valx"]]),
-            ("a \"$TIDEMUX_PARSE_T\"", &[&["a", "val"]]),
-            ("a $TIDEMUX_PARSE_UNSET_X", &[&["a", ""]]),
+            ("a $TIDEMUX_TEST_PARSE_T", &[&["a", "val"]]),
+            ("a ${TIDEMUX_TEST_PARSE_T}x", &[&["a", "valx"]]),
+            ("a \"$TIDEMUX_TEST_PARSE_T\"", &[&["a", "val"]]),
+            ("a $TIDEMUX_TEST_UNSET_X", &[&["a", ""]]),
             ("a $ b", &[&["a", "$", "b"]]),
             ("a $1", &[&["a", "$1"]]),
             ("a \\e[0m", &[&["a", "\x1b[0m"]]),
