@@ -91,7 +91,15 @@ fn respawn_pane_refuses_a_live_pane_as_tmux_and_restarts_a_dead_one() {
     let marker = s.dir.path().join("runs");
     let cmd = format!("echo run >> '{}'; echo started; exec cat", marker.display());
     s.ok(&[
-        "new-session", "-d", "-s", "r", "--remain-on-exit", "--", "sh", "-c", &cmd,
+        "new-session",
+        "-d",
+        "-s",
+        "r",
+        "--remain-on-exit",
+        "--",
+        "sh",
+        "-c",
+        &cmd,
     ]);
     s.wait_text("r", "started");
     let o = s.run(&["respawn-pane", "-t", "r"]);
@@ -123,7 +131,17 @@ fn respawn_pane_refuses_a_live_pane_as_tmux_and_restarts_a_dead_one() {
     // -k kills what runs; -c and -e apply to the new process.
     let dir = s.dir.path().display().to_string();
     s.ok(&[
-        "respawn-pane", "-k", "-t", "r", "-c", &dir, "-e", "RESPAWNED=yes", "--", "sh", "-c",
+        "respawn-pane",
+        "-k",
+        "-t",
+        "r",
+        "-c",
+        &dir,
+        "-e",
+        "RESPAWNED=yes",
+        "--",
+        "sh",
+        "-c",
         "echo \"$RESPAWNED:$(pwd)\"; exec cat",
     ]);
     s.wait_text("r", &format!("yes:{dir}"));
@@ -141,11 +159,21 @@ fn respawn_window_keeps_only_the_first_pane() {
     let o = s.run(&["respawn-window", "-t", "w"]);
     assert_eq!(o.code, 1);
     assert!(
-        o.stderr.contains("respawn window failed: window w:0 still active"),
+        o.stderr
+            .contains("respawn window failed: window w:0 still active"),
         "{}",
         o.stderr
     );
-    s.ok(&["respawn-window", "-k", "-t", "w", "--", "sh", "-c", "echo fresh; exec cat"]);
+    s.ok(&[
+        "respawn-window",
+        "-k",
+        "-t",
+        "w",
+        "--",
+        "sh",
+        "-c",
+        "echo fresh; exec cat",
+    ]);
     s.wait_text("w", "fresh");
     assert_eq!(show(&s, "w", "#{window_panes}|#{pane_height}"), "1|24");
 }
@@ -173,12 +201,34 @@ fn capture_pane_output_matches_tmux() {
     let script = s.dir.path().join("prog.sh");
     std::fs::write(&script, PROGRAM).expect("write script");
     let script = script.display().to_string();
-    let new = ["new-session", "-d", "-s", "c", "-x", "30", "-y", "8", "--", "sh", &script];
+    let new = [
+        "new-session",
+        "-d",
+        "-s",
+        "c",
+        "-x",
+        "30",
+        "-y",
+        "8",
+        "--",
+        "sh",
+        &script,
+    ];
     s.ok(&new);
     t.ok(&new);
     let ready = |out: &str| out.trim_end().ends_with("END");
-    assert!(wait_until(DEADLINE, || ready(&s.ok(&["capture-pane", "-p", "-t", "c"]))));
-    assert!(wait_until(DEADLINE, || ready(&t.ok(&["capture-pane", "-p", "-t", "c"]))));
+    assert!(wait_until(DEADLINE, || ready(&s.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "c"
+    ]))));
+    assert!(wait_until(DEADLINE, || ready(&t.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "c"
+    ]))));
     let cases: &[&[&str]] = &[
         &["-p"],
         &["-p", "-e"],
@@ -203,7 +253,10 @@ fn capture_pane_output_matches_tmux() {
         a.extend(["-t", "c"]);
         let (ours, theirs) = (s.run(&a), t.run(&a));
         assert_eq!(theirs.code, 0, "tmux {a:?}: {theirs:?}");
-        assert_eq!(ours.stdout, theirs.stdout, "capture-pane {args:?} differs from tmux");
+        assert_eq!(
+            ours.stdout, theirs.stdout,
+            "capture-pane {args:?} differs from tmux"
+        );
     }
     // Into a buffer: named, and a new automatic one.
     for tool in [&s as &dyn Run, &t as &dyn Run] {
@@ -240,7 +293,17 @@ impl Run for Tmux {
 fn clear_history_drops_the_history_only() {
     let s = Server::new();
     s.ok(&[
-        "new-session", "-d", "-s", "h", "-x", "20", "-y", "5", "--", "sh", "-c",
+        "new-session",
+        "-d",
+        "-s",
+        "h",
+        "-x",
+        "20",
+        "-y",
+        "5",
+        "--",
+        "sh",
+        "-c",
         "seq 1 30; echo last; exec cat",
     ]);
     s.wait_text("h", "last");

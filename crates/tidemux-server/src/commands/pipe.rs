@@ -222,7 +222,11 @@ pub async fn pipe_pane(
     let mut c = Command::new("/bin/sh");
     c.arg("-c")
         .arg(&cmd)
-        .stdin(if output { Stdio::piped() } else { Stdio::null() })
+        .stdin(if output {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(if input { Stdio::piped() } else { Stdio::null() })
         .stderr(Stdio::null());
     let mut child = super::list::blocking(move || c.spawn())

@@ -108,7 +108,8 @@ async fn respawn(state: &Arc<ServerState>, id: PaneId, kill: bool, mut spawn: Sp
             (st.exit.is_none() && !old.is_closed(), st.screen.size())
         };
         if live && !kill {
-            let base = number(state, "pane-base-index", Some(sid), Some(wid), Some(id)).unwrap_or(0);
+            let base =
+                number(state, "pane-base-index", Some(sid), Some(wid), Some(id)).unwrap_or(0);
             let idx = win
                 .geometry()
                 .iter()
