@@ -594,6 +594,9 @@ pub enum Command {
     /// tmux's command set (issue 11): `cli_cmdset.rs`.
     #[command(flatten)]
     CmdSet(crate::cli_cmdset::CmdSetCommand),
+    /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
+    #[command(flatten)]
+    PaneCmds(crate::cli_panecmds::PaneCmdsCommand),
     /// Run a command line in tmux 3.3a's language (as when invoked as `tmux`; see
     /// docs/tmux-compat.md).
     #[command(

@@ -15,8 +15,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use tidemux_proto::{
-    Envelope, InputSource, KillScope, ListScope, OptionFlags, PaneId, ReadRange, Request, Response,
-    SessionId, Spawn, SplitDirection, SplitSize, WindowId,
+    Envelope, InputSource, KillScope, ListScope, OptionFlags, PaneId, Request, Response, SessionId,
+    Spawn, SplitDirection, SplitSize, WindowId,
 };
 
 /// tmux's default `list-sessions` format.
@@ -409,7 +409,83 @@ async fn run_one(
             Ok(())
         }
         "send-keys" | "send-prefix" => send_keys(state, c, client, out).await,
-        "capture-pane" => capture_pane(state, a, client, out).await,
+        "capture-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let options = tidemux_proto::CaptureOptions {
+                print: a.has('p'),
+                buffer: a.get('b').map(str::to_owned),
+                start: a.get('S').map(str::to_owned),
+                end: a.get('E').map(str::to_owned),
+                escapes: a.has('e'),
+                octal: a.has('C'),
+                join: a.has('J'),
+                trailing: a.has('N'),
+                pending: a.has('P'),
+                alternate: a.has('a'),
+                quiet: a.has('q'),
+            };
+            let r = call(
+                state,
+                client,
+                out,
+                Request::CapturePane {
+                    target: Some(pane_of(&f)?),
+                    options,
+                },
+            )
+            .await?;
+            print_response(out, r);
+            Ok(())
+        }
+        "clear-history" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            call(
+                state,
+                client,
+                out,
+                Request::ClearHistory {
+                    target: Some(pane_of(&f)?),
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "respawn-pane" | "respawn-window" => {
+            let spawn = spawn_of(a, client, None)?;
+            let req = if name == "respawn-pane" {
+                let f = find(state, client, a, 't', FindKind::Pane, none)?;
+                Request::RespawnPane {
+                    target: Some(pane_of(&f)?),
+                    kill: a.has('k'),
+                    spawn,
+                }
+            } else {
+                let f = find(state, client, a, 't', FindKind::Window, none)?;
+                Request::RespawnWindow {
+                    target: Some(window_of(&f)?),
+                    kill: a.has('k'),
+                    spawn,
+                }
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "pipe-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            call(
+                state,
+                client,
+                out,
+                Request::PipePane {
+                    target: Some(pane_of(&f)?),
+                    command: a.value(0),
+                    toggle: a.has('o'),
+                    input: a.has('I'),
+                    output: a.has('O'),
+                },
+            )
+            .await
+            .map(drop)
+        }
         "display-message" => {
             let f = find(state, client, a, 't', FindKind::Pane, none);
             let target = match (&f, a.get('t')) {
@@ -1034,7 +1110,6 @@ async fn run_one(
             }
             Err("no current client".into())
         }
-        // TODO(issue 11): clear-history once the native command exists.
         "copy-mode" if a.has('q') => Ok(()),
         _ => Err(format!("{name}: not supported by tidemux yet")),
     }
@@ -1231,79 +1306,6 @@ async fn send_keys(
             submit_delay_ms: None,
             wait: None,
             timeout_ms: None,
-        },
-    )
-    .await
-    .map(drop)
-}
-
-async fn capture_pane(
-    state: &Arc<ServerState>,
-    a: &Args,
-    client: &Client,
-    out: &mut Output,
-) -> Result<(), String> {
-    let f = find(state, client, a, 't', FindKind::Pane, FindFlags::default())?;
-    let pid = PaneId(f.pane.unwrap_or(0));
-    let line = |s: Option<&str>| -> Option<i64> {
-        match s {
-            None => None,
-            Some("-") => Some(i64::MIN),
-            // tmux: a bad number counts as 0.
-            Some(n) => Some(n.parse().unwrap_or(0)),
-        }
-    };
-    let rows = {
-        let reg = state.registry();
-        reg.pane_row(pid)
-            .map(|r| r.pane.state().screen.size().0)
-            .unwrap_or(24)
-    };
-    let start = match line(a.get('S')) {
-        Some(i64::MIN) => None,
-        Some(n) => Some(n),
-        None => Some(0),
-    };
-    let end = match line(a.get('E')) {
-        Some(i64::MIN) => None,
-        Some(n) => Some(n),
-        None => Some(i64::from(rows) - 1),
-    };
-    if a.has('a') {
-        return Err("no alternate screen".into());
-    }
-    let r = call(
-        state,
-        client,
-        out,
-        Request::ReadScreen {
-            target: Some(pid.to_string()),
-            range: ReadRange::Span { start, end },
-            ansi: a.has('e'),
-        },
-    )
-    .await?;
-    let Response::Screen(cap) = r else {
-        return Ok(());
-    };
-    let mut data = Vec::new();
-    for l in &cap.lines {
-        data.extend_from_slice(l.as_bytes());
-        data.push(b'\n');
-    }
-    if a.has('p') {
-        out.stdout.extend_from_slice(&data);
-        return Ok(());
-    }
-    call(
-        state,
-        client,
-        out,
-        Request::SetBuffer {
-            name: a.get('b').map(str::to_owned),
-            data,
-            append: false,
-            rename: None,
         },
     )
     .await
