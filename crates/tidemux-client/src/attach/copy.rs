@@ -381,11 +381,7 @@ impl Copy {
                 self.search_next(false);
             }
             "Escape" | "C-c" | "C-g" => self.prompt = None,
-            "BSpace" => {
-                if p.text.pop().is_none() {
-                    self.prompt = None;
-                }
-            }
+            "BSpace" if p.text.pop().is_none() => self.prompt = None,
             "Space" => p.text.push(' '),
             k if k.chars().count() == 1 => p.text.push_str(k),
             _ => {}
