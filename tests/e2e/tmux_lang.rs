@@ -213,7 +213,8 @@ fn orchestration_lines_match_tmux() {
             "sh",
         ]);
         w.ok(&["send-keys", "-t", "w", "echo hi", "C-m"]);
-        let screen = w.wait_capture("w", "hi\n");
+        // The output line itself, not the echoed command line.
+        let screen = w.wait_capture("w", "\nhi\n");
         assert!(screen.contains("echo hi"), "{}: {screen}", w.name);
         let cap = w.ok(&["capture-pane", "-t", "w", "-p", "-S", "-100"]);
         assert!(cap.lines().any(|l| l == "hi"), "{}: {cap}", w.name);
@@ -345,9 +346,10 @@ fn orchestration_lines_match_tmux() {
             w.name
         );
         // Literal text and key names mixed; -l; -N.
-        w.ok(&["send-keys", "-t", "w:0.0", "-l", "echo lit;"]);
+        // An argument ending in `\;` keeps its `;` (one ending in `;` would end the command).
+        w.ok(&["send-keys", "-t", "w:0.0", "-l", "echo lit\\;"]);
         w.ok(&["send-keys", "-t", "w:0.0", " echo", " two", "Enter"]);
-        w.wait_capture("w:0.0", "two\n");
+        w.wait_capture("w:0.0", "\nlit\ntwo\n");
         w.ok(&["kill-server"]);
     }
 }
