@@ -446,3 +446,77 @@ fn install_shim_makes_a_tmux_link() {
     let v = Command::new(&link).arg("-V").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&v.stdout), "tmux 3.3a\n");
 }
+
+/// Control mode (`tmux -C`): a command block, `%output` of a pane, `%exit` when stdin closes;
+/// the same conversation with tmux 3.3a when it is installed.
+#[test]
+fn control_mode_sees_output_and_blocks() {
+    use std::io::{BufRead, BufReader, Write};
+    for w in worlds() {
+        let mut child = w
+            .cmd(&["-C", "new-session", "-s", "c", "-x", "80", "-y", "24", "sh"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stdout).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + DEADLINE;
+        let mut seen: Vec<String> = Vec::new();
+        let wait_for = |pred: &dyn Fn(&str) -> bool, seen: &mut Vec<String>| -> String {
+            loop {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(l) => {
+                        seen.push(l.clone());
+                        if pred(&l) {
+                            return l;
+                        }
+                    }
+                    Err(_) => panic!("{}: timed out; control output so far: {seen:#?}", w.name),
+                }
+            }
+        };
+        // The first command's block, then the session.
+        let begin = wait_for(&|l| l.starts_with("%begin "), &mut seen);
+        assert_eq!(begin.split(' ').count(), 4, "{}: {begin}", w.name);
+        wait_for(&|l| l.starts_with("%end "), &mut seen);
+        wait_for(
+            &|l| l.starts_with("%session-changed $") && l.ends_with(" c"),
+            &mut seen,
+        );
+        writeln!(stdin, "send-keys -t c 'echo ctl-$((6*7))' Enter").unwrap();
+        let out = wait_for(
+            &|l| l.starts_with("%output %0 ") && l.contains("ctl-42\\015\\012"),
+            &mut seen,
+        );
+        assert!(!out.contains('\r'), "{}: {out}", w.name);
+        writeln!(stdin, "display-message -p 'name=#{{session_name}}'").unwrap();
+        wait_for(&|l| l == "name=c", &mut seen);
+        let end = wait_for(
+            &|l| l.starts_with("%end ") || l.starts_with("%error "),
+            &mut seen,
+        );
+        assert!(end.starts_with("%end "), "{}: {seen:#?}", w.name);
+        writeln!(stdin, "bogus-command").unwrap();
+        wait_for(
+            &|l| l == "parse error: unknown command: bogus-command",
+            &mut seen,
+        );
+        wait_for(&|l| l.starts_with("%error "), &mut seen);
+        drop(stdin);
+        wait_for(&|l| l == "%exit", &mut seen);
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{}: {status:?}", w.name);
+    }
+}

@@ -41,7 +41,8 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
 /// `capture-pane`, `clear-history`.
 ///
-/// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
+/// 3 (issue 12): requests `tmux`, `tmux-control`, `tmux-control-input`, reply `tmux` (tmux's
+/// command language and control mode).
 pub const PROTOCOL_MINOR: u32 = 3;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are

@@ -454,6 +454,12 @@ pub async fn dispatch(
             capture::clear_history(state, caller, target.as_deref())
         }
         Request::Tmux { .. } => Err(crate::error::CmdError::invalid("tmux request handled above")),
+        Request::TmuxControl { .. } | Request::TmuxControlInput { .. } => {
+            Err(crate::error::CmdError {
+                kind: tidemux_proto::ErrorKind::Protocol,
+                message: "control mode is streamed by the connection, not dispatched".into(),
+            })
+        }
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

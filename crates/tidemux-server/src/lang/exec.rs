@@ -1080,9 +1080,6 @@ async fn run_one(
         "source-file" => super::config::source_file(state, a, client, out).await,
         "attach-session" => {
             let f = find(state, client, a, 't', FindKind::Session, none)?;
-            if client.control.is_some() {
-                return Ok(());
-            }
             out.attach = Some(session_of(&f));
             Ok(())
         }
@@ -1169,7 +1166,7 @@ async fn new_session(
             .map(|s| s.id);
         if let Some(sid) = existing {
             if a.has('A') {
-                if !a.has('d') && client.control.is_none() {
+                if !a.has('d') || client.control.is_some() {
                     out.attach = Some(sid.to_string());
                 }
                 return Ok(());
@@ -1219,7 +1216,7 @@ async fn new_session(
         if a.has('P') {
             out.line(cr.text.as_deref().unwrap_or(""));
         }
-        if !a.has('d') && client.control.is_none() {
+        if !a.has('d') || client.control.is_some() {
             out.attach = Some(cr.session.to_string());
         }
     }
