@@ -39,7 +39,8 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `Spawn.worktree`, `PaneInfo.closed_at/worktree/branch/state_message`.
 ///
 /// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
-/// `capture-pane`, `clear-history`.
+/// `capture-pane`, `clear-history`, `list-clients`, `switch-client`, `refresh-client`; reply
+/// `clients`; fields `Attach.terminal`, `Spawn.insert`, `Spawn.zoom`.
 pub const PROTOCOL_MINOR: u32 = 2;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
