@@ -347,12 +347,20 @@ fn list_clients_switch_client_and_detach_on_destroy() {
     rig.wait_rows("c1", "work again", |r| status(r).starts_with("[work] "));
     // Sessions by name: other, work; -n wraps around.
     s.ok(&["switch-client", "-n"]);
-    rig.wait_rows("c1", "the next session", |r| status(r).starts_with("[other] "));
+    rig.wait_rows("c1", "the next session", |r| {
+        status(r).starts_with("[other] ")
+    });
     s.ok(&["switch-client", "-p"]);
-    rig.wait_rows("c1", "the previous session", |r| status(r).starts_with("[work] "));
+    rig.wait_rows("c1", "the previous session", |r| {
+        status(r).starts_with("[work] ")
+    });
     let o = s.run(&["switch-client", "-c", "/dev/nonexistent", "-n"]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("can't find client: /dev/nonexistent"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("can't find client: /dev/nonexistent"),
+        "{}",
+        o.stderr
+    );
     // refresh-client -C sets the client's size.
     s.ok(&["refresh-client", "-C", "100x30"]);
     assert_eq!(
@@ -413,13 +421,28 @@ fn renumber_windows_and_insert_windows_match_tmux() {
         &["set-option", "-t", "r", "renumber-windows", "on"],
         &["kill-window", "-t", "r:1"],
         &["new-window", "-a", "-t", "r:0", "-n", "after0", "--", "cat"],
-        &["new-window", "-b", "-t", "r:0", "-n", "before0", "--", "cat"],
+        &[
+            "new-window",
+            "-b",
+            "-t",
+            "r:0",
+            "-n",
+            "before0",
+            "--",
+            "cat",
+        ],
         &["kill-window", "-t", "r:2"],
     ];
     for step in steps {
         s.ok(step);
         t.ok(step);
-        let f = ["list-windows", "-t", "r", "-F", "#{window_index}:#{window_name}"];
+        let f = [
+            "list-windows",
+            "-t",
+            "r",
+            "-F",
+            "#{window_index}:#{window_name}",
+        ];
         assert_eq!(s.ok(&f), t.ok(&f), "after {step:?}");
     }
 }
@@ -432,7 +455,10 @@ fn synchronize_panes_default_terminal_and_zoomed_split() {
         .ok(&["split-window", "-Z", "-t", "y", "--", "cat"])
         .trim()
         .to_owned();
-    assert_eq!(show(&s, "y", "#{window_zoomed_flag}|#{pane_id}"), format!("1|{second}"));
+    assert_eq!(
+        show(&s, "y", "#{window_zoomed_flag}|#{pane_id}"),
+        format!("1|{second}")
+    );
     assert_eq!(show(&s, "y", "#{pane_synchronized}"), "0");
     s.ok(&["set-window-option", "-t", "y", "synchronize-panes", "on"]);
     assert_eq!(show(&s, "y", "#{pane_synchronized}"), "1");
@@ -444,7 +470,14 @@ fn synchronize_panes_default_terminal_and_zoomed_split() {
         });
     }
     // Off for one pane: that pane no longer gets the others' input.
-    s.ok(&["set-option", "-p", "-t", "y:0.1", "synchronize-panes", "off"]);
+    s.ok(&[
+        "set-option",
+        "-p",
+        "-t",
+        "y:0.1",
+        "synchronize-panes",
+        "off",
+    ]);
     s.ok(&["send", "-t", "y:0.0", "--enter", "only-first"]);
     s.wait_text("y:0.0", "only-first");
     s.ok(&["send", "-t", "y:0.1", "--enter", "marker"]);
@@ -452,6 +485,14 @@ fn synchronize_panes_default_terminal_and_zoomed_split() {
     assert!(!s.screen("y:0.1").contains("only-first"));
     // default-terminal is the TERM of new panes.
     s.ok(&["set-option", "-g", "default-terminal", "xterm-256color"]);
-    s.ok(&["new-window", "-t", "y", "--", "sh", "-c", "echo TERM=$TERM; exec cat"]);
+    s.ok(&[
+        "new-window",
+        "-t",
+        "y",
+        "--",
+        "sh",
+        "-c",
+        "echo TERM=$TERM; exec cat",
+    ]);
     s.wait_text("y:1", "TERM=xterm-256color");
 }

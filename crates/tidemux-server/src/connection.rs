@@ -455,6 +455,7 @@ async fn stream_events(
 /// Serves an attached client until it detaches or goes away. Its typed input, resizes and
 /// detach arrive on this same connection (`AttachInput`, `AttachResize`, `AttachDetach`), so
 /// no other connection can act as this client; frames and error replies share one writer.
+#[allow(clippy::too_many_arguments)]
 async fn serve_attach(
     state: &Arc<ServerState>,
     incoming: &mut Incoming<'_>,
@@ -468,8 +469,7 @@ async fn serve_attach(
     use crate::commands::attach;
     let conn = incoming.conn;
     let info = crate::commands::clients::ClientDetails::new(terminal);
-    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows, info)
-    {
+    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows, info) {
         Ok(x) => x,
         Err(e) => return reply(conn, id, &Response::from(e)).await,
     };

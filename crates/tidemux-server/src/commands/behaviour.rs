@@ -75,7 +75,11 @@ pub fn renumber_windows(state: &ServerState) {
     let opts = lock(&state.options_store);
     let sids: Vec<SessionId> = reg.sessions.keys().copied().collect();
     for sid in sids {
-        if opts.effective("renumber-windows", Some(sid), None, None).as_deref() != Some("on") {
+        if opts
+            .effective("renumber-windows", Some(sid), None, None)
+            .as_deref()
+            != Some("on")
+        {
             continue;
         }
         let base: u32 = opts
@@ -91,7 +95,12 @@ fn renumber(reg: &mut Registry, sid: SessionId, base: u32) {
         return;
     };
     let wins: Vec<_> = sess.windows.values().copied().collect();
-    if sess.windows.keys().copied().eq(base..base + wins.len() as u32) {
+    if sess
+        .windows
+        .keys()
+        .copied()
+        .eq(base..base + wins.len() as u32)
+    {
         return;
     }
     sess.windows = wins

@@ -18,7 +18,6 @@ use crate::sync::lock;
 use std::sync::Arc;
 use tidemux_proto::{ClientInfo, ClientTerminal, PaneId, Response, SessionId};
 
-
 /// What an attached client is, beyond its session and size.
 #[derive(Debug, Clone, Default)]
 pub struct ClientDetails {
@@ -86,10 +85,7 @@ pub fn on_destroy(state: &Arc<ServerState>, id: u32) -> bool {
     }
     let candidates: Vec<(u64, SessionId)> = {
         let reg = state.registry();
-        reg.sessions
-            .values()
-            .map(|s| (s.last_used, s.id))
-            .collect()
+        reg.sessions.values().map(|s| (s.last_used, s.id)).collect()
     };
     let target = {
         let clients = lock(&state.clients);
@@ -149,9 +145,7 @@ fn find_client(
             .iter()
             .find(|(id, c)| {
                 let n = name(**id, c);
-                want == n
-                    || want == id.to_string()
-                    || n.strip_prefix("/dev/") == Some(want)
+                want == n || want == id.to_string() || n.strip_prefix("/dev/") == Some(want)
             })
             .map(|(id, _)| *id)
             .ok_or_else(|| CmdError::not_found(format!("can't find client: {want}")));
@@ -191,7 +185,11 @@ fn variables(
         ("client_tty", tty),
         (
             "client_pid",
-            c.info.terminal.pid.map(|p| p.to_string()).unwrap_or_default(),
+            c.info
+                .terminal
+                .pid
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
         ),
         ("client_width", c.cols.to_string()),
         ("client_height", c.rows.to_string()),

@@ -371,8 +371,9 @@ impl<'a> ModelContext<'a> {
                 });
                 return flag(matches!(v.as_deref(), Some("1" | "on")));
             }
-            "pane_in_mode" | "pane_input_off" | "pane_marked"
-            | "pane_marked_set" | "pane_last" => return flag(false),
+            "pane_in_mode" | "pane_input_off" | "pane_marked" | "pane_marked_set" | "pane_last" => {
+                return flag(false)
+            }
             "pane_mode" => return text(""),
             _ => {}
         }

@@ -187,6 +187,7 @@ pub fn attach(
 }
 
 /// `new-window`.
+#[allow(clippy::too_many_arguments)]
 pub fn new_window(
     ctx: &Ctx,
     target: Option<String>,
