@@ -41,9 +41,13 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
 /// `capture-pane`, `clear-history`.
 ///
-/// 3 (issue 12): requests `tmux`, `tmux-control`, `tmux-control-input`, reply `tmux` (tmux's
-/// command language and control mode).
-pub const PROTOCOL_MINOR: u32 = 3;
+/// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
+///
+/// 4 (issue 11, clients): requests `list-clients`, `switch-client`, `refresh-client`; reply
+/// `clients`; fields `Attach.terminal`, `Spawn.insert`, `Spawn.zoom`.
+///
+/// 5 (issue 12, control mode): requests `tmux-control`, `tmux-control-input`.
+pub const PROTOCOL_MINOR: u32 = 5;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.
