@@ -533,6 +533,13 @@ fn control_mode_sees_output_and_blocks() {
             &mut seen,
         );
         assert!(end.starts_with("%end "), "{}: {seen:#?}", w.name);
+        // A control client is a client (libtmux finds its own by pid).
+        let clients = w.ok(&["list-clients", "-F", "#{client_pid} #{session_name}"]);
+        assert!(
+            clients.lines().any(|l| l == format!("{} c", child.id())),
+            "{}: {clients}",
+            w.name
+        );
         writeln!(stdin, "bogus-command").unwrap();
         wait_for(
             &|l| l == "parse error: unknown command: bogus-command",

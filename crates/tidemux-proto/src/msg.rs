@@ -858,6 +858,9 @@ pub enum Request {
         /// The client's working directory.
         #[serde(default)]
         cwd: Option<String>,
+        /// The client's terminal, `TERM` and pid (`list-clients` shows control clients).
+        #[serde(default)]
+        terminal: ClientTerminal,
     },
     /// A line typed to a control-mode client (one or more commands in tmux's syntax); valid
     /// only on a connection whose `TmuxControl` runs. Its output comes on the stream. With

@@ -284,8 +284,13 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
             Request::Events { after, filters } => {
                 return stream_events(state, conn, id, after, &filters).await;
             }
-            Request::TmuxControl { argv, cwd } => {
-                return serve_control(state, &mut incoming, id, rpc.caller_pane, argv, cwd).await;
+            Request::TmuxControl {
+                argv,
+                cwd,
+                terminal,
+            } => {
+                let who = (rpc.caller_pane, terminal);
+                return serve_control(state, &mut incoming, id, who, argv, cwd).await;
             }
             Request::Attach {
                 target,
@@ -569,13 +574,13 @@ async fn serve_control(
     state: &Arc<ServerState>,
     incoming: &mut Incoming<'_>,
     id: u64,
-    caller: Option<tidemux_proto::PaneId>,
+    who: (Option<tidemux_proto::PaneId>, tidemux_proto::ClientTerminal),
     argv: Vec<String>,
     cwd: Option<String>,
 ) -> Result<(), CodecError> {
     let conn = incoming.conn;
     let (mut ctl, mut rx, first) =
-        crate::lang::control::Control::start(state, caller, &argv, cwd).await;
+        crate::lang::control::Control::start(state, who.0, who.1, &argv, cwd).await;
     reply(conn, id, &Response::Bytes(first)).await?;
     let mut shutdown = state.shutdown_requested();
     let result = loop {

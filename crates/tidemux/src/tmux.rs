@@ -385,7 +385,17 @@ fn control(g: &Global, socket: &Path, argv: Vec<String>, start: bool) -> ExitCod
         });
     });
     let mut failed = false;
-    let r = client.stream_shared(Request::TmuxControl { argv, cwd }, |own, resp| match resp {
+    let terminal = tidemux_proto::ClientTerminal {
+        tty: None,
+        term: std::env::var("TERM").ok(),
+        pid: Some(std::process::id()),
+    };
+    let request = Request::TmuxControl {
+        argv,
+        cwd,
+        terminal,
+    };
+    let r = client.stream_shared(request, |own, resp| match resp {
         Response::Bytes(b) => {
             let _ = go.send(());
             let exit = b.ends_with(b"%exit\n");

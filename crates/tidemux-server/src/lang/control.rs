@@ -78,6 +78,11 @@ pub struct Control {
     active: Arc<AtomicBool>,
     ended: bool,
     events: Option<tokio::task::JoinHandle<()>>,
+    /// Its entry in the attached clients (`list-clients`), once it has a session.
+    registered: Option<(u32, SessionId)>,
+    terminal: tidemux_proto::ClientTerminal,
+    tx: mpsc::Sender<Vec<u8>>,
+    detach_watch: Option<tokio::task::JoinHandle<()>>,
 }
 
 fn now() -> u64 {
@@ -133,6 +138,7 @@ impl Control {
     pub async fn start(
         state: &Arc<ServerState>,
         caller: Option<PaneId>,
+        terminal: tidemux_proto::ClientTerminal,
         argv: &[String],
         cwd: Option<String>,
     ) -> (Control, mpsc::Receiver<Vec<u8>>, Vec<u8>) {
@@ -155,6 +161,10 @@ impl Control {
             active: Arc::clone(&active),
             ended: false,
             events: None,
+            registered: None,
+            terminal,
+            tx: tx.clone(),
+            detach_watch: None,
         };
         let argv = if argv.is_empty() {
             vec!["new-session".to_owned()]
@@ -313,6 +323,7 @@ impl Control {
     }
 
     fn set_session(&mut self, s: SessionId, out: &mut Vec<u8>) {
+        self.register(s);
         let name = self
             .state
             .registry()
@@ -323,6 +334,37 @@ impl Control {
         *lock(&self.session) = Some(s);
         self.client.session = Some(s);
         out.extend_from_slice(format!("%session-changed {s} {name}\n").as_bytes());
+    }
+
+    /// Enters (or moves) the client in the attached-clients table, with the session's size so
+    /// that no window changes size (a control client has no size until `refresh-client -C`).
+    fn register(&mut self, s: SessionId) {
+        use crate::commands::attach;
+        if let Some((id, old)) = self.registered.take() {
+            attach::unregister(&self.state, id, old);
+        }
+        if let Some(h) = self.detach_watch.take() {
+            h.abort();
+        }
+        let size = self.state.registry().sessions.get(&s).map(|x| x.size);
+        let (cols, rows) = size.unwrap_or((80, 24));
+        let info = crate::commands::clients::ClientDetails::new(self.terminal.clone());
+        if let Ok((id, sid, mut detach)) = attach::register(
+            &self.state,
+            Some(&s.to_string()),
+            false,
+            cols,
+            rows + 1,
+            info,
+        ) {
+            self.registered = Some((id, sid));
+            let tx = self.tx.clone();
+            self.detach_watch = Some(tokio::spawn(async move {
+                if detach.changed().await.is_ok() {
+                    let _ = tx.send(b"%exit\n".to_vec()).await;
+                }
+            }));
+        }
     }
 
     /// Whether the client is done (`%exit` was written).
@@ -374,6 +416,12 @@ impl Control {
         self.active.store(false, Ordering::Relaxed);
         if let Some(h) = self.events.take() {
             h.abort();
+        }
+        if let Some(h) = self.detach_watch.take() {
+            h.abort();
+        }
+        if let Some((id, sid)) = self.registered.take() {
+            crate::commands::attach::unregister(&self.state, id, sid);
         }
     }
 }
