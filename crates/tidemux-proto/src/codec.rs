@@ -37,7 +37,12 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `log`; replies `signalled`, `waited-all`, `scheduled`, `schedules`; events
 /// `schedule-fired`, `schedule-failed`; states `at-prompt`, `blocked`, `done`; fields
 /// `Spawn.worktree`, `PaneInfo.closed_at/worktree/branch/state_message`.
-pub const PROTOCOL_MINOR: u32 = 1;
+///
+/// 2 (issue 11, layouts): requests `select-layout`, `resize-pane`, `swap-pane`,
+/// `rotate-window`, `break-pane`, `join-pane`, `move-window`, `swap-window`, `link-window`,
+/// `unlink-window`, `last-window`, `last-pane`; fields `SelectPane.direction/last/title/mark/
+/// unmark/keep_zoom`, `SplitWindow.before/full`.
+pub const PROTOCOL_MINOR: u32 = 2;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.
