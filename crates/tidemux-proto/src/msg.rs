@@ -185,10 +185,10 @@ pub enum Request {
         /// Do not make the new pane active.
         #[serde(default)]
         detached: bool,
-        /// `-b`: put the new pane left of / above the target (added in minor 2).
+        /// `-b`: put the new pane left of / above the target (added in minor 3).
         #[serde(default)]
         before: bool,
-        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 2).
+        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 3).
         #[serde(default)]
         full: bool,
     },
@@ -304,7 +304,7 @@ pub enum Request {
         target: Target,
     },
     /// Make a pane its window's active pane (and its window current); with the tmux flags
-    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 2).
+    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 3).
     SelectPane {
         /// Pane.
         target: Target,
@@ -729,7 +729,7 @@ pub enum Request {
         timestamps: bool,
     },
     /// tmux `select-layout`, `next-layout` (`next`), `previous-layout` (`previous`): apply a
-    /// preset or a layout string to a window (minor 2). Reply `Ok`.
+    /// preset or a layout string to a window (minor 3). Reply `Ok`.
     SelectLayout {
         /// A pane of the window (`-E` spreads out this pane's container).
         #[serde(default)]
@@ -752,7 +752,7 @@ pub enum Request {
         #[serde(default)]
         old: bool,
     },
-    /// tmux `resize-pane` (minor 2). Reply `Ok`.
+    /// tmux `resize-pane` (minor 3). Reply `Ok`.
     ResizePane {
         /// Pane.
         #[serde(default)]
@@ -773,7 +773,7 @@ pub enum Request {
         #[serde(default)]
         zoom: bool,
     },
-    /// tmux `swap-pane` (minor 2). Reply `Ok`.
+    /// tmux `swap-pane` (minor 3). Reply `Ok`.
     SwapPane {
         /// `-s`: the pane to move (default: the marked pane, else the target window's active
         /// pane).
@@ -792,7 +792,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `rotate-window` (minor 2). Reply `Ok`.
+    /// tmux `rotate-window` (minor 3). Reply `Ok`.
     RotateWindow {
         /// Window.
         #[serde(default)]
@@ -804,7 +804,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `break-pane` (minor 2): move a pane into a new window. Reply `Created`.
+    /// tmux `break-pane` (minor 3): move a pane into a new window. Reply `Created`.
     BreakPane {
         /// `-s`: the pane (default: the current one).
         #[serde(default)]
@@ -828,7 +828,7 @@ pub enum Request {
         #[serde(default)]
         print_format: Option<String>,
     },
-    /// tmux `join-pane` / `move-pane` (minor 2): move a pane next to another, splitting it.
+    /// tmux `join-pane` / `move-pane` (minor 3): move a pane next to another, splitting it.
     /// Reply `Ok`.
     JoinPane {
         /// `-s`: the pane to move (default: the marked pane).
@@ -853,7 +853,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `move-window` (minor 2); with `renumber` (`-r`), renumber the windows of the
+    /// tmux `move-window` (minor 3); with `renumber` (`-r`), renumber the windows of the
     /// target session instead. Reply `Ok`.
     MoveWindow {
         /// `-s`: the window to move.
@@ -878,7 +878,7 @@ pub enum Request {
         #[serde(default)]
         renumber: bool,
     },
-    /// tmux `swap-window` (minor 2). Reply `Ok`.
+    /// tmux `swap-window` (minor 3). Reply `Ok`.
     SwapWindow {
         /// `-s`: a window (default: the marked pane's window, else the current one).
         #[serde(default)]
@@ -890,7 +890,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `link-window` (minor 2): refused, a tidemux window belongs to exactly one session
+    /// tmux `link-window` (minor 3): refused, a tidemux window belongs to exactly one session
     /// (see `docs/cli.md`).
     LinkWindow {
         /// `-s`: the window.
@@ -900,7 +900,7 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
-    /// tmux `unlink-window` (minor 2): a window is only ever linked to one session, so
+    /// tmux `unlink-window` (minor 3): a window is only ever linked to one session, so
     /// without `kill` this fails as tmux does for such a window; with `kill` (`-k`) the window
     /// is closed. Reply `Ok`.
     UnlinkWindow {
@@ -911,13 +911,13 @@ pub enum Request {
         #[serde(default)]
         kill: bool,
     },
-    /// tmux `last-window` (minor 2): the session's previously current window. Reply `Ok`.
+    /// tmux `last-window` (minor 3): the session's previously current window. Reply `Ok`.
     LastWindow {
         /// Session.
         #[serde(default)]
         target: Target,
     },
-    /// tmux `last-pane` (minor 2): the window's previously active pane. Reply `Ok`.
+    /// tmux `last-pane` (minor 3): the window's previously active pane. Reply `Ok`.
     LastPane {
         /// Window.
         #[serde(default)]
@@ -925,6 +925,73 @@ pub enum Request {
         /// `-Z`: keep the window zoomed.
         #[serde(default)]
         keep_zoom: bool,
+    },
+    /// tmux `respawn-pane`: start the pane's process again, in the same pane (its history is
+    /// kept, the screen cleared). Without a command or `-c` in `spawn`, the pane's own command
+    /// and directory are used again. Refused while the process runs (`pane S:W.P still
+    /// active`) unless `kill`. Reply `Ok`. Added in protocol minor 2.
+    RespawnPane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// `-k`: kill the running process first.
+        #[serde(default)]
+        kill: bool,
+        /// `-c`, `-e` and the command.
+        #[serde(default)]
+        spawn: Spawn,
+    },
+    /// tmux `respawn-window`: close every pane of the window but the first, then respawn that
+    /// one as [`Request::RespawnPane`]. Refused while any pane runs (`window S:W still
+    /// active`) unless `kill`. Reply `Ok`. Added in protocol minor 2.
+    RespawnWindow {
+        /// Window.
+        #[serde(default)]
+        target: Target,
+        /// `-k`: kill running processes first.
+        #[serde(default)]
+        kill: bool,
+        /// `-c`, `-e` and the command.
+        #[serde(default)]
+        spawn: Spawn,
+    },
+    /// tmux `pipe-pane`: pipe the pane's output (raw bytes) to a shell command's standard input
+    /// (`output`, the default) and/or type the command's standard output into the pane
+    /// (`input`). Any previous pipe of the pane is closed first; `command` `None` (or empty)
+    /// only closes it. Reply `Ok`. Added in protocol minor 2.
+    PipePane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Shell command (`/bin/sh -c`), expanded as a format first.
+        #[serde(default)]
+        command: Option<String>,
+        /// `-o`: only open a pipe when none is open (toggle).
+        #[serde(default)]
+        toggle: bool,
+        /// `-I`: the command's standard output is typed into the pane.
+        #[serde(default)]
+        input: bool,
+        /// `-O`: the pane's output goes to the command's standard input (the default when
+        /// neither is given).
+        #[serde(default)]
+        output: bool,
+    },
+    /// tmux `capture-pane`: lines of a pane as tmux prints them. Reply `Bytes` with
+    /// `print`, else `Ok` (the capture went into a paste buffer). Added in protocol minor 2.
+    CapturePane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Flags.
+        #[serde(default)]
+        options: CaptureOptions,
+    },
+    /// tmux `clear-history`: drop a pane's history. Reply `Ok`. Added in protocol minor 2.
+    ClearHistory {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
     },
 }
 
@@ -955,6 +1022,35 @@ pub enum PaneDirection {
     Left,
     /// `-R`.
     Right,
+}
+
+/// Flags of [`Request::CapturePane`] (tmux 3.3a's letters).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct CaptureOptions {
+    /// `-p`: return the text instead of storing it in a buffer.
+    pub print: bool,
+    /// `-b NAME`: the buffer to store into (default: a new automatic buffer).
+    pub buffer: Option<String>,
+    /// `-S START`: first line, as typed: a number (0 the top of the screen, negative history)
+    /// or `-` (the oldest history line). Unparseable: the top of the screen (tmux).
+    pub start: Option<String>,
+    /// `-E END`: last line, as `start`; `-` is the bottom of the screen.
+    pub end: Option<String>,
+    /// `-e`: SGR escape sequences for text and background attributes.
+    pub escapes: bool,
+    /// `-C`: escape non-printable characters as octal `\NNN` (and `\` as `\\`).
+    pub octal: bool,
+    /// `-J`: join wrapped lines, keep trailing spaces.
+    pub join: bool,
+    /// `-N`: keep trailing spaces.
+    pub trailing: bool,
+    /// `-P`: only the start of an incomplete escape sequence the pane received.
+    pub pending: bool,
+    /// `-a`: the alternate screen (the normal one while the pane shows the alternate).
+    pub alternate: bool,
+    /// `-q`: no error when `alternate` finds none.
+    pub quiet: bool,
 }
 
 /// What a [`Request::KillOthers`] kills.

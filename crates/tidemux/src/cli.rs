@@ -600,6 +600,9 @@ pub enum Command {
     /// Layout and move commands (issue 11): `cli_layout.rs`.
     #[command(flatten)]
     Layout(crate::cli_layout::LayoutCommand),
+    /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
+    #[command(flatten)]
+    PaneCmds(crate::cli_panecmds::PaneCmdsCommand),
 }
 
 /// Shells `shell-init` supports.

@@ -13,6 +13,7 @@ mod layout;
 mod list;
 mod misc;
 mod orch;
+mod panecmds;
 mod resurrect;
 mod session;
 mod sync;
@@ -123,6 +124,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::ShellInit { .. } => "shell-init",
             Command::CmdSet(c) => cmdset::name(c),
             Command::Layout(c) => layout::name(c),
+            Command::PaneCmds(c) => panecmds::name(c),
         },
     }
 }
@@ -369,6 +371,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Layout(c)) => layout::run(&ctx, c),
+        Some(Command::PaneCmds(c)) => panecmds::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,
