@@ -10,6 +10,7 @@ mod basics;
 mod buffers;
 mod cmdset_misc;
 mod continuity;
+mod copy;
 mod environ;
 mod faults;
 mod formats;
