@@ -30,5 +30,6 @@ mod orch_wait;
 mod panecmds;
 mod programs;
 mod readme;
+mod tmux_lang;
 mod view;
 mod waitlock;

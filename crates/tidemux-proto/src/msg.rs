@@ -185,10 +185,10 @@ pub enum Request {
         /// Do not make the new pane active.
         #[serde(default)]
         detached: bool,
-        /// `-b`: put the new pane left of / above the target (added in minor 3).
+        /// `-b`: put the new pane left of / above the target (added in minor 4).
         #[serde(default)]
         before: bool,
-        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 3).
+        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 4).
         #[serde(default)]
         full: bool,
     },
@@ -304,7 +304,7 @@ pub enum Request {
         target: Target,
     },
     /// Make a pane its window's active pane (and its window current); with the tmux flags
-    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 3).
+    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 4).
     SelectPane {
         /// Pane.
         target: Target,
@@ -729,7 +729,7 @@ pub enum Request {
         timestamps: bool,
     },
     /// tmux `select-layout`, `next-layout` (`next`), `previous-layout` (`previous`): apply a
-    /// preset or a layout string to a window (minor 3). Reply `Ok`.
+    /// preset or a layout string to a window (minor 4). Reply `Ok`.
     SelectLayout {
         /// A pane of the window (`-E` spreads out this pane's container).
         #[serde(default)]
@@ -752,7 +752,7 @@ pub enum Request {
         #[serde(default)]
         old: bool,
     },
-    /// tmux `resize-pane` (minor 3). Reply `Ok`.
+    /// tmux `resize-pane` (minor 4). Reply `Ok`.
     ResizePane {
         /// Pane.
         #[serde(default)]
@@ -773,7 +773,7 @@ pub enum Request {
         #[serde(default)]
         zoom: bool,
     },
-    /// tmux `swap-pane` (minor 3). Reply `Ok`.
+    /// tmux `swap-pane` (minor 4). Reply `Ok`.
     SwapPane {
         /// `-s`: the pane to move (default: the marked pane, else the target window's active
         /// pane).
@@ -792,7 +792,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `rotate-window` (minor 3). Reply `Ok`.
+    /// tmux `rotate-window` (minor 4). Reply `Ok`.
     RotateWindow {
         /// Window.
         #[serde(default)]
@@ -804,7 +804,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `break-pane` (minor 3): move a pane into a new window. Reply `Created`.
+    /// tmux `break-pane` (minor 4): move a pane into a new window. Reply `Created`.
     BreakPane {
         /// `-s`: the pane (default: the current one).
         #[serde(default)]
@@ -828,7 +828,7 @@ pub enum Request {
         #[serde(default)]
         print_format: Option<String>,
     },
-    /// tmux `join-pane` / `move-pane` (minor 3): move a pane next to another, splitting it.
+    /// tmux `join-pane` / `move-pane` (minor 4): move a pane next to another, splitting it.
     /// Reply `Ok`.
     JoinPane {
         /// `-s`: the pane to move (default: the marked pane).
@@ -853,7 +853,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `move-window` (minor 3); with `renumber` (`-r`), renumber the windows of the
+    /// tmux `move-window` (minor 4); with `renumber` (`-r`), renumber the windows of the
     /// target session instead. Reply `Ok`.
     MoveWindow {
         /// `-s`: the window to move.
@@ -878,7 +878,7 @@ pub enum Request {
         #[serde(default)]
         renumber: bool,
     },
-    /// tmux `swap-window` (minor 3). Reply `Ok`.
+    /// tmux `swap-window` (minor 4). Reply `Ok`.
     SwapWindow {
         /// `-s`: a window (default: the marked pane's window, else the current one).
         #[serde(default)]
@@ -890,7 +890,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `link-window` (minor 3): refused, a tidemux window belongs to exactly one session
+    /// tmux `link-window` (minor 4): refused, a tidemux window belongs to exactly one session
     /// (see `docs/cli.md`).
     LinkWindow {
         /// `-s`: the window.
@@ -900,7 +900,7 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
-    /// tmux `unlink-window` (minor 3): a window is only ever linked to one session, so
+    /// tmux `unlink-window` (minor 4): a window is only ever linked to one session, so
     /// without `kill` this fails as tmux does for such a window; with `kill` (`-k`) the window
     /// is closed. Reply `Ok`.
     UnlinkWindow {
@@ -911,13 +911,13 @@ pub enum Request {
         #[serde(default)]
         kill: bool,
     },
-    /// tmux `last-window` (minor 3): the session's previously current window. Reply `Ok`.
+    /// tmux `last-window` (minor 4): the session's previously current window. Reply `Ok`.
     LastWindow {
         /// Session.
         #[serde(default)]
         target: Target,
     },
-    /// tmux `last-pane` (minor 3): the window's previously active pane. Reply `Ok`.
+    /// tmux `last-pane` (minor 4): the window's previously active pane. Reply `Ok`.
     LastPane {
         /// Window.
         #[serde(default)]
@@ -992,6 +992,18 @@ pub enum Request {
         /// Pane.
         #[serde(default)]
         target: Target,
+    },
+    /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
+    /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
+    /// tmux 3.3a does; reply `Tmux` (errors included: they are tmux's stderr and exit status).
+    /// Added in protocol minor 3.
+    Tmux {
+        /// Arguments as a shell split them; an argument ending in `;` ends a command.
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory (default of new panes, relative paths).
+        #[serde(default)]
+        cwd: Option<String>,
     },
 }
 
@@ -1494,6 +1506,26 @@ pub enum Response {
     Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
+    /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
+    Tmux(TmuxOutput),
+}
+
+/// Output of [`Request::Tmux`]: what tmux would print and its exit status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TmuxOutput {
+    /// Standard output bytes.
+    #[serde(default)]
+    pub stdout: Vec<u8>,
+    /// Standard error bytes (tmux's error lines).
+    #[serde(default)]
+    pub stderr: Vec<u8>,
+    /// Exit status: 0, or 1 after an error.
+    #[serde(default)]
+    pub exit_code: i32,
+    /// A session the client should now attach to (`attach-session`, `new-session` without
+    /// `-d`), as `$N`.
+    #[serde(default)]
+    pub attach: Option<String>,
 }
 
 /// Output and status of a `run-shell` command.
