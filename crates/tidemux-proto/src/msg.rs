@@ -90,6 +90,23 @@ pub struct Spawn {
     /// Start the pane in a git worktree for a branch (created or reused).
     #[serde(default)]
     pub worktree: Option<WorktreeSpec>,
+    /// `new-window -a` / `-b`: the new window goes right after (or at) the target window's
+    /// index, later windows moving up one (protocol minor 2).
+    #[serde(default)]
+    pub insert: Option<InsertAt>,
+    /// `split-window -Z`: the window is zoomed on the new pane (protocol minor 2).
+    #[serde(default)]
+    pub zoom: bool,
+}
+
+/// Where `new-window -a`/`-b` puts the new window (tmux 3.3a cmd-new-window.c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InsertAt {
+    /// `-a`: the index after the target window.
+    After,
+    /// `-b`: the target window's index (the target moves up).
+    Before,
 }
 
 /// `--worktree BRANCH [--base REF] [--repo DIR] [--worktree-dir DIR]`: which worktree a new pane
@@ -185,10 +202,10 @@ pub enum Request {
         /// Do not make the new pane active.
         #[serde(default)]
         detached: bool,
-        /// `-b`: put the new pane left of / above the target (added in minor 4).
+        /// `-b`: put the new pane left of / above the target (added in minor 5).
         #[serde(default)]
         before: bool,
-        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 4).
+        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 5).
         #[serde(default)]
         full: bool,
     },
@@ -304,7 +321,7 @@ pub enum Request {
         target: Target,
     },
     /// Make a pane its window's active pane (and its window current); with the tmux flags
-    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 4).
+    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 5).
     SelectPane {
         /// Pane.
         target: Target,
@@ -385,6 +402,9 @@ pub enum Request {
         cols: u16,
         /// Terminal height, cells (the status line takes one).
         rows: u16,
+        /// The client's terminal, for `list-clients` (protocol minor 2).
+        #[serde(default)]
+        terminal: Option<ClientTerminal>,
     },
     /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
@@ -729,7 +749,7 @@ pub enum Request {
         timestamps: bool,
     },
     /// tmux `select-layout`, `next-layout` (`next`), `previous-layout` (`previous`): apply a
-    /// preset or a layout string to a window (minor 4). Reply `Ok`.
+    /// preset or a layout string to a window (minor 5). Reply `Ok`.
     SelectLayout {
         /// A pane of the window (`-E` spreads out this pane's container).
         #[serde(default)]
@@ -752,7 +772,7 @@ pub enum Request {
         #[serde(default)]
         old: bool,
     },
-    /// tmux `resize-pane` (minor 4). Reply `Ok`.
+    /// tmux `resize-pane` (minor 5). Reply `Ok`.
     ResizePane {
         /// Pane.
         #[serde(default)]
@@ -773,7 +793,7 @@ pub enum Request {
         #[serde(default)]
         zoom: bool,
     },
-    /// tmux `swap-pane` (minor 4). Reply `Ok`.
+    /// tmux `swap-pane` (minor 5). Reply `Ok`.
     SwapPane {
         /// `-s`: the pane to move (default: the marked pane, else the target window's active
         /// pane).
@@ -792,7 +812,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `rotate-window` (minor 4). Reply `Ok`.
+    /// tmux `rotate-window` (minor 5). Reply `Ok`.
     RotateWindow {
         /// Window.
         #[serde(default)]
@@ -804,7 +824,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `break-pane` (minor 4): move a pane into a new window. Reply `Created`.
+    /// tmux `break-pane` (minor 5): move a pane into a new window. Reply `Created`.
     BreakPane {
         /// `-s`: the pane (default: the current one).
         #[serde(default)]
@@ -828,7 +848,7 @@ pub enum Request {
         #[serde(default)]
         print_format: Option<String>,
     },
-    /// tmux `join-pane` / `move-pane` (minor 4): move a pane next to another, splitting it.
+    /// tmux `join-pane` / `move-pane` (minor 5): move a pane next to another, splitting it.
     /// Reply `Ok`.
     JoinPane {
         /// `-s`: the pane to move (default: the marked pane).
@@ -853,7 +873,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `move-window` (minor 4); with `renumber` (`-r`), renumber the windows of the
+    /// tmux `move-window` (minor 5); with `renumber` (`-r`), renumber the windows of the
     /// target session instead. Reply `Ok`.
     MoveWindow {
         /// `-s`: the window to move.
@@ -878,7 +898,7 @@ pub enum Request {
         #[serde(default)]
         renumber: bool,
     },
-    /// tmux `swap-window` (minor 4). Reply `Ok`.
+    /// tmux `swap-window` (minor 5). Reply `Ok`.
     SwapWindow {
         /// `-s`: a window (default: the marked pane's window, else the current one).
         #[serde(default)]
@@ -890,7 +910,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `link-window` (minor 4): refused, a tidemux window belongs to exactly one session
+    /// tmux `link-window` (minor 5): refused, a tidemux window belongs to exactly one session
     /// (see `docs/cli.md`).
     LinkWindow {
         /// `-s`: the window.
@@ -900,7 +920,7 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
-    /// tmux `unlink-window` (minor 4): a window is only ever linked to one session, so
+    /// tmux `unlink-window` (minor 5): a window is only ever linked to one session, so
     /// without `kill` this fails as tmux does for such a window; with `kill` (`-k`) the window
     /// is closed. Reply `Ok`.
     UnlinkWindow {
@@ -911,13 +931,13 @@ pub enum Request {
         #[serde(default)]
         kill: bool,
     },
-    /// tmux `last-window` (minor 4): the session's previously current window. Reply `Ok`.
+    /// tmux `last-window` (minor 5): the session's previously current window. Reply `Ok`.
     LastWindow {
         /// Session.
         #[serde(default)]
         target: Target,
     },
-    /// tmux `last-pane` (minor 4): the window's previously active pane. Reply `Ok`.
+    /// tmux `last-pane` (minor 5): the window's previously active pane. Reply `Ok`.
     LastPane {
         /// Window.
         #[serde(default)]
@@ -993,6 +1013,51 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
+    /// tmux `list-clients`: attached clients (of one session with `target`). Reply `Lines`
+    /// with `format`, `Clients` without. Added in protocol minor 2.
+    ListClients {
+        /// Only clients of this session.
+        #[serde(default)]
+        target: Target,
+        /// `-F`: a format per client (`client_*` variables, `docs/formats.md`).
+        #[serde(default)]
+        format: Option<String>,
+        /// `-f`: only clients for which this format is true.
+        #[serde(default)]
+        filter: Option<String>,
+    },
+    /// tmux `switch-client`: an attached client shows another session. Reply `Ok`. Added in
+    /// protocol minor 2.
+    SwitchClient {
+        /// `-c`: the client (its terminal path or number; default the current client).
+        #[serde(default)]
+        client: Option<String>,
+        /// `-t`: session (or `SESSION:WINDOW.PANE`, also selected).
+        #[serde(default)]
+        target: Target,
+        /// `-n`: the next session by name.
+        #[serde(default)]
+        next: bool,
+        /// `-p`: the previous session by name.
+        #[serde(default)]
+        previous: bool,
+        /// `-l`: the client's previous session.
+        #[serde(default)]
+        last: bool,
+        /// `-r`: toggle the client's read-only flag.
+        #[serde(default)]
+        toggle_read_only: bool,
+    },
+    /// tmux `refresh-client`: redraw a client, or with `size` (`-C WxH`) set its size. Reply
+    /// `Ok`. Added in protocol minor 2.
+    RefreshClient {
+        /// `-c`/`-t`: the client (default the current client).
+        #[serde(default)]
+        client: Option<String>,
+        /// `-C WxH`.
+        #[serde(default)]
+        size: Option<String>,
+    },
     /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
     /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
     /// tmux 3.3a does; reply `Tmux` (errors included: they are tmux's stderr and exit status).
@@ -1034,6 +1099,44 @@ pub enum PaneDirection {
     Left,
     /// `-R`.
     Right,
+}
+
+/// What an attaching client says about itself (tmux's `client_tty`, `client_termname`,
+/// `client_pid`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ClientTerminal {
+    /// Path of its terminal (`/dev/pts/3`).
+    pub tty: Option<String>,
+    /// Its `TERM`.
+    pub term: Option<String>,
+    /// Its process id.
+    pub pid: Option<u32>,
+}
+
+/// One attached client, as `list-clients --json` prints it (protocol minor 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientInfo {
+    /// Client number (`-c N`).
+    pub id: u32,
+    /// tmux's `client_name`: its terminal's path, else `client-N`.
+    pub name: String,
+    /// Session it shows.
+    pub session: SessionId,
+    /// That session's name.
+    pub session_name: String,
+    /// Terminal width, cells.
+    pub cols: u16,
+    /// Terminal height, cells.
+    pub rows: u16,
+    /// Its `TERM`.
+    pub term: String,
+    /// Its process id.
+    pub pid: Option<u32>,
+    /// Attached read-only.
+    pub read_only: bool,
+    /// When it attached, Unix seconds.
+    pub created: u64,
 }
 
 /// Flags of [`Request::CapturePane`] (tmux 3.3a's letters).
@@ -1506,6 +1609,8 @@ pub enum Response {
     Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
+    /// Attached clients (`list-clients --json`).
+    Clients(Vec<ClientInfo>),
     /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
     Tmux(TmuxOutput),
 }
