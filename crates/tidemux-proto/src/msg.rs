@@ -202,10 +202,10 @@ pub enum Request {
         /// Do not make the new pane active.
         #[serde(default)]
         detached: bool,
-        /// `-b`: put the new pane left of / above the target (added in minor 5).
+        /// `-b`: put the new pane left of / above the target (added in minor 6).
         #[serde(default)]
         before: bool,
-        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 5).
+        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 6).
         #[serde(default)]
         full: bool,
     },
@@ -321,7 +321,7 @@ pub enum Request {
         target: Target,
     },
     /// Make a pane its window's active pane (and its window current); with the tmux flags
-    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 5).
+    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 6).
     SelectPane {
         /// Pane.
         target: Target,
@@ -749,7 +749,7 @@ pub enum Request {
         timestamps: bool,
     },
     /// tmux `select-layout`, `next-layout` (`next`), `previous-layout` (`previous`): apply a
-    /// preset or a layout string to a window (minor 5). Reply `Ok`.
+    /// preset or a layout string to a window (minor 6). Reply `Ok`.
     SelectLayout {
         /// A pane of the window (`-E` spreads out this pane's container).
         #[serde(default)]
@@ -772,7 +772,7 @@ pub enum Request {
         #[serde(default)]
         old: bool,
     },
-    /// tmux `resize-pane` (minor 5). Reply `Ok`.
+    /// tmux `resize-pane` (minor 6). Reply `Ok`.
     ResizePane {
         /// Pane.
         #[serde(default)]
@@ -793,7 +793,7 @@ pub enum Request {
         #[serde(default)]
         zoom: bool,
     },
-    /// tmux `swap-pane` (minor 5). Reply `Ok`.
+    /// tmux `swap-pane` (minor 6). Reply `Ok`.
     SwapPane {
         /// `-s`: the pane to move (default: the marked pane, else the target window's active
         /// pane).
@@ -812,7 +812,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `rotate-window` (minor 5). Reply `Ok`.
+    /// tmux `rotate-window` (minor 6). Reply `Ok`.
     RotateWindow {
         /// Window.
         #[serde(default)]
@@ -824,7 +824,7 @@ pub enum Request {
         #[serde(default)]
         keep_zoom: bool,
     },
-    /// tmux `break-pane` (minor 5): move a pane into a new window. Reply `Created`.
+    /// tmux `break-pane` (minor 6): move a pane into a new window. Reply `Created`.
     BreakPane {
         /// `-s`: the pane (default: the current one).
         #[serde(default)]
@@ -848,7 +848,7 @@ pub enum Request {
         #[serde(default)]
         print_format: Option<String>,
     },
-    /// tmux `join-pane` / `move-pane` (minor 5): move a pane next to another, splitting it.
+    /// tmux `join-pane` / `move-pane` (minor 6): move a pane next to another, splitting it.
     /// Reply `Ok`.
     JoinPane {
         /// `-s`: the pane to move (default: the marked pane).
@@ -873,7 +873,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `move-window` (minor 5); with `renumber` (`-r`), renumber the windows of the
+    /// tmux `move-window` (minor 6); with `renumber` (`-r`), renumber the windows of the
     /// target session instead. Reply `Ok`.
     MoveWindow {
         /// `-s`: the window to move.
@@ -898,7 +898,7 @@ pub enum Request {
         #[serde(default)]
         renumber: bool,
     },
-    /// tmux `swap-window` (minor 5). Reply `Ok`.
+    /// tmux `swap-window` (minor 6). Reply `Ok`.
     SwapWindow {
         /// `-s`: a window (default: the marked pane's window, else the current one).
         #[serde(default)]
@@ -910,7 +910,7 @@ pub enum Request {
         #[serde(default)]
         detached: bool,
     },
-    /// tmux `link-window` (minor 5): refused, a tidemux window belongs to exactly one session
+    /// tmux `link-window` (minor 6): refused, a tidemux window belongs to exactly one session
     /// (see `docs/cli.md`).
     LinkWindow {
         /// `-s`: the window.
@@ -920,7 +920,7 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
-    /// tmux `unlink-window` (minor 5): a window is only ever linked to one session, so
+    /// tmux `unlink-window` (minor 6): a window is only ever linked to one session, so
     /// without `kill` this fails as tmux does for such a window; with `kill` (`-k`) the window
     /// is closed. Reply `Ok`.
     UnlinkWindow {
@@ -931,13 +931,13 @@ pub enum Request {
         #[serde(default)]
         kill: bool,
     },
-    /// tmux `last-window` (minor 5): the session's previously current window. Reply `Ok`.
+    /// tmux `last-window` (minor 6): the session's previously current window. Reply `Ok`.
     LastWindow {
         /// Session.
         #[serde(default)]
         target: Target,
     },
-    /// tmux `last-pane` (minor 5): the window's previously active pane. Reply `Ok`.
+    /// tmux `last-pane` (minor 6): the window's previously active pane. Reply `Ok`.
     LastPane {
         /// Window.
         #[serde(default)]
@@ -1069,6 +1069,31 @@ pub enum Request {
         /// The client's working directory (default of new panes, relative paths).
         #[serde(default)]
         cwd: Option<String>,
+    },
+    /// tmux control mode (`tmux -C`, tmux(1) "CONTROL MODE"): runs `argv` (usually
+    /// `new-session` or `attach-session`), then streams `Bytes` replies with this request's id,
+    /// each whole lines of control-mode output (`%begin`/`%end` blocks, `%output`,
+    /// `%window-add`...), until `%exit`. Commands come as [`Request::TmuxControlInput`] on the
+    /// same connection. Added in protocol minor 5.
+    TmuxControl {
+        /// The first command line, as for [`Request::Tmux`].
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory.
+        #[serde(default)]
+        cwd: Option<String>,
+    },
+    /// A line typed to a control-mode client (one or more commands in tmux's syntax); valid
+    /// only on a connection whose `TmuxControl` runs. Its output comes on the stream. With
+    /// `close`, the client's input ended: the server writes `%exit` and ends the stream. Added
+    /// in protocol minor 5.
+    TmuxControlInput {
+        /// The line, without its newline.
+        #[serde(default)]
+        line: String,
+        /// The client's input ended.
+        #[serde(default)]
+        close: bool,
     },
 }
 
