@@ -274,6 +274,21 @@ fn orchestration_lines_match_tmux() {
             "{}",
             w.name
         );
+        w.ok(&["select-layout", "tiled"]);
+        w.ok(&["select-layout", "-t", "w:0", "even-horizontal"]);
+        // Geometry is compared with tmux in tests/e2e/layouts.rs; here: two panes side by side.
+        let sizes = w.ok(&[
+            "list-panes",
+            "-t",
+            "w",
+            "-F",
+            "#{pane_width} #{pane_height}",
+        ]);
+        let widths: Vec<u32> = sizes
+            .lines()
+            .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(widths.iter().sum::<u32>() + 1, 80, "{}: {sizes}", w.name);
         w.ok(&["set-option", "-g", "history-limit", "5000"]);
         assert_eq!(
             w.ok(&["show-options", "-gv", "history-limit"]),

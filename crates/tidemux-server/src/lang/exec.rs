@@ -809,7 +809,16 @@ async fn run_one(
             };
             let f = find(state, client, a, 't', kind, none)?;
             if flag_last {
-                return Err("no last window".into());
+                return call(
+                    state,
+                    client,
+                    out,
+                    Request::LastWindow {
+                        target: Some(session_of(&f)),
+                    },
+                )
+                .await
+                .map(drop);
             }
             if flag_next || flag_prev {
                 let n = a.count('n').max(1);
@@ -840,7 +849,17 @@ async fn run_one(
         "select-pane" | "last-pane" => {
             let f = find(state, client, a, 't', FindKind::Pane, none)?;
             if name == "last-pane" || a.has('l') {
-                return Err("no last pane".into());
+                return call(
+                    state,
+                    client,
+                    out,
+                    Request::LastPane {
+                        target: Some(window_of(&f)?),
+                        keep_zoom: a.has('Z'),
+                    },
+                )
+                .await
+                .map(drop);
             }
             if a.has('T') {
                 return unsupported("select-pane -T");
@@ -1163,6 +1182,181 @@ async fn run_one(
                     size: a.get('C').map(str::to_owned),
                 },
                 _ => return Err("no current client".into()),
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "select-layout" | "next-layout" | "previous-layout" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let req = Request::SelectLayout {
+                target: Some(pane_of(&f)?),
+                layout: a.value(0),
+                next: name == "next-layout" || a.has('n'),
+                previous: name == "previous-layout" || a.has('p'),
+                spread: a.has('E'),
+                old: a.has('o'),
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "resize-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let dir = [
+                ('U', tidemux_proto::PaneDirection::Up),
+                ('D', tidemux_proto::PaneDirection::Down),
+                ('L', tidemux_proto::PaneDirection::Left),
+                ('R', tidemux_proto::PaneDirection::Right),
+            ]
+            .into_iter()
+            .find(|(c, _)| a.has(*c))
+            .map(|(_, d)| d);
+            let size = |v: Option<&str>, what: &str| -> Result<Option<SplitSize>, String> {
+                v.map(|v| match v.strip_suffix('%') {
+                    Some(p) => p
+                        .parse()
+                        .map(SplitSize::Percent)
+                        .map_err(|_| format!("{what} invalid")),
+                    None => v
+                        .parse()
+                        .map(SplitSize::Cells)
+                        .map_err(|_| format!("{what} invalid")),
+                })
+                .transpose()
+            };
+            let adjustment = match a.value(0) {
+                Some(n) => Some(
+                    n.parse::<u32>()
+                        .map_err(|_| "adjustment invalid".to_owned())?,
+                ),
+                None => None,
+            };
+            let req = Request::ResizePane {
+                target: Some(pane_of(&f)?),
+                direction: dir,
+                adjustment,
+                width: size(a.get('x'), "width")?,
+                height: size(a.get('y'), "height")?,
+                zoom: a.has('Z'),
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "swap-pane" => {
+            let t = find(state, client, a, 't', FindKind::Pane, none)?;
+            let source = match a.get('s') {
+                Some(_) => Some(pane_of(&find(
+                    state,
+                    client,
+                    a,
+                    's',
+                    FindKind::Pane,
+                    none,
+                )?)?),
+                None => None,
+            };
+            let direction = if a.has('U') {
+                Some(tidemux_proto::PaneDirection::Up)
+            } else if a.has('D') {
+                Some(tidemux_proto::PaneDirection::Down)
+            } else {
+                None
+            };
+            let req = Request::SwapPane {
+                source,
+                target: Some(pane_of(&t)?),
+                direction,
+                detached: a.has('d'),
+                keep_zoom: a.has('Z'),
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "rotate-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            let req = Request::RotateWindow {
+                target: Some(window_of(&f)?),
+                down: a.has('D'),
+                keep_zoom: a.has('Z'),
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "break-pane" => {
+            let source = match a.get('s') {
+                Some(_) => Some(pane_of(&find(
+                    state,
+                    client,
+                    a,
+                    's',
+                    FindKind::Pane,
+                    none,
+                )?)?),
+                None => None,
+            };
+            let req = Request::BreakPane {
+                source,
+                target: a.get('t').map(str::to_owned),
+                name: a.get('n').map(str::to_owned),
+                detached: a.has('d'),
+                after: a.has('a'),
+                before: a.has('b'),
+                print_format: a
+                    .has('P')
+                    .then(|| a.get('F').unwrap_or(NEW_WINDOW).to_owned()),
+            };
+            let r = call(state, client, out, req).await?;
+            if let (Response::Created(cr), true) = (r, a.has('P')) {
+                out.line(cr.text.as_deref().unwrap_or(""));
+            }
+            Ok(())
+        }
+        "join-pane" | "move-pane" => {
+            let source = match a.get('s') {
+                Some(_) => Some(pane_of(&find(
+                    state,
+                    client,
+                    a,
+                    's',
+                    FindKind::Pane,
+                    none,
+                )?)?),
+                None => None,
+            };
+            let t = find(state, client, a, 't', FindKind::Pane, none)?;
+            let size = match (a.get('l'), a.get('p')) {
+                (Some(l), _) => Some(match l.strip_suffix('%') {
+                    Some(p) => SplitSize::Percent(number(p, "size")?),
+                    None => SplitSize::Cells(number(l, "size")?),
+                }),
+                (None, Some(p)) => Some(SplitSize::Percent(number(p, "percentage")?)),
+                _ => None,
+            };
+            let req = Request::JoinPane {
+                source,
+                target: Some(pane_of(&t)?),
+                horizontal: a.has('h'),
+                size,
+                before: a.has('b'),
+                full: a.has('f'),
+                detached: a.has('d'),
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "move-window" | "swap-window" | "link-window" => {
+            let req = match name {
+                "move-window" => Request::MoveWindow {
+                    source: a.get('s').map(str::to_owned),
+                    target: a.get('t').map(str::to_owned),
+                    after: a.has('a'),
+                    before: a.has('b'),
+                    detached: a.has('d'),
+                    kill: a.has('k'),
+                    renumber: a.has('r'),
+                },
+                "swap-window" => Request::SwapWindow {
+                    source: a.get('s').map(str::to_owned),
+                    target: a.get('t').map(str::to_owned),
+                    detached: a.has('d'),
+                },
+                _ => Request::LinkWindow {
+                    source: a.get('s').map(str::to_owned),
+                    target: a.get('t').map(str::to_owned),
+                },
             };
             call(state, client, out, req).await.map(drop)
         }
