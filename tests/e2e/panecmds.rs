@@ -496,3 +496,71 @@ fn synchronize_panes_default_terminal_and_zoomed_split() {
     ]);
     s.wait_text("y:1", "TERM=xterm-256color");
 }
+
+#[test]
+fn capture_pane_alternate_screen_matches_tmux() {
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    let script = s.dir.path().join("alt.sh");
+    let prog = "printf 'main one\\n\\033[31mmain red\\033[0m\\n'\nprintf '\\033[?1049h\\033[Halt screen\\n'\nexec cat\n";
+    std::fs::write(&script, prog).expect("write script");
+    let script = script.display().to_string();
+    for tool in [&s as &dyn Run, &t as &dyn Run] {
+        tool.go(&[
+            "new-session",
+            "-d",
+            "-s",
+            "a",
+            "-x",
+            "20",
+            "-y",
+            "5",
+            "--",
+            "sh",
+            &script,
+        ]);
+        tool.go(&["new-session", "-d", "-s", "b", "--", "cat"]);
+    }
+    let ready = |out: String| out.contains("alt screen");
+    assert!(wait_until(DEADLINE, || ready(s.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "a"
+    ]))));
+    assert!(wait_until(DEADLINE, || ready(t.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "a"
+    ]))));
+    for args in [
+        &["-p", "-a", "-t", "a"][..],
+        &["-p", "-a", "-e", "-t", "a"],
+        &["-p", "-a", "-S", "1", "-E", "-", "-t", "a"],
+        &["-p", "-t", "a"],
+        &["-p", "-a", "-q", "-t", "b"],
+    ] {
+        let mut a = vec!["capture-pane"];
+        a.extend_from_slice(args);
+        assert_eq!(s.ok(&a), t.ok(&a), "capture-pane {args:?}");
+    }
+    let o = s.run(&["capture-pane", "-p", "-a", "-t", "b"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("no alternate screen"), "{}", o.stderr);
+    assert_eq!(
+        t.run(&["capture-pane", "-p", "-a", "-t", "b"]).stderr,
+        "no alternate screen\n"
+    );
+}
+
+#[test]
+fn pane_base_index_numbers_panes_in_formats() {
+    let s = Server::new();
+    s.start("pb", &["cat"]);
+    s.ok(&["split-window", "-t", "pb", "--", "cat"]);
+    let f = "#{P:#{pane_index} }";
+    assert_eq!(show(&s, "pb", f), "0 1");
+    s.ok(&["set-window-option", "-g", "pane-base-index", "1"]);
+    assert_eq!(show(&s, "pb", f), "1 2");
+}
