@@ -564,3 +564,26 @@ fn pane_base_index_numbers_panes_in_formats() {
     s.ok(&["set-window-option", "-g", "pane-base-index", "1"]);
     assert_eq!(show(&s, "pb", f), "1 2");
 }
+
+#[test]
+fn pipe_pane_never_holds_the_pane_up() {
+    let s = Server::new();
+    // About 590 KB of output once a line arrives: far more than a pipe's kernel buffer.
+    s.start(
+        "f",
+        &[
+            "sh",
+            "-c",
+            "read x; seq 1 100000; echo flood-done; exec cat",
+        ],
+    );
+    // A command that never reads its input.
+    s.ok(&["pipe-pane", "-t", "f", "exec sleep 20"]);
+    s.ok(&["send-key", "-t", "f", "Enter"]);
+    // The pane's output is all parsed; the pipe holds the rest (under its 4 MiB bound, so it
+    // stays open; past the bound it stops: the unit test in commands/pipe.rs).
+    s.wait_text("f", "flood-done");
+    assert_eq!(show(&s, "f", "#{pane_pipe}"), "1");
+    s.ok(&["send", "-t", "f", "--enter", "still-typing"]);
+    s.wait_text("f", "still-typing");
+}
