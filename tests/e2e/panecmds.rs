@@ -15,18 +15,27 @@ fn show(s: &Server, target: &str, format: &str) -> String {
 fn pipe_pane_captures_every_byte_of_a_seq_run() {
     let s = Server::new();
     let out = s.dir.path().join("piped.txt");
-    // The program waits for a line, so the pipe is open before it prints.
-    s.start("p", &["sh", "-c", "read x; seq 1 100000"]);
+    // The program waits for a line, so the pipe is open before it prints; it stays (cat) so
+    // that its last output is not raced by the pane closing.
+    s.start("p", &["cat"]);
+    s.ok(&[
+        "new-window",
+        "-t",
+        "p",
+        "--",
+        "sh",
+        "-c",
+        "read x; seq 1 100000; exec cat",
+    ]);
     let cmd = format!("cat > '{}'", out.display());
-    s.ok(&["pipe-pane", "-t", "p", &cmd]);
-    assert_eq!(show(&s, "p", "#{pane_pipe}"), "1");
-    s.ok(&["send-key", "-t", "p", "Enter"]);
+    s.ok(&["pipe-pane", "-t", "p:1", &cmd]);
+    assert_eq!(show(&s, "p:1", "#{pane_pipe}"), "1");
+    s.ok(&["send-key", "-t", "p:1", "Enter"]);
     let mut want = String::new();
     for i in 1..=100_000 {
         want.push_str(&i.to_string());
         want.push_str("\r\n");
     }
-    // The pane exits; its pipe is closed once everything is written, and cat finishes.
     let mut got = Vec::new();
     let ok = wait_until(DEADLINE, || {
         got = std::fs::read(&out).unwrap_or_default();
@@ -36,6 +45,12 @@ fn pipe_pane_captures_every_byte_of_a_seq_run() {
     let got = String::from_utf8(got).expect("utf-8");
     // The echo of the Enter comes first, then every line, in order, nothing else.
     assert_eq!(got.strip_prefix("\r\n"), Some(want.as_str()));
+    // Closing the pane ends the pipe: cat gets end-of-file and exits.
+    s.ok(&["kill-pane", "-t", "p:1"]);
+    assert!(wait_until(DEADLINE, || std::process::Command::new("pgrep")
+        .args(["-f", &cmd])
+        .output()
+        .is_ok_and(|o| o.stdout.is_empty())));
 }
 
 #[test]
