@@ -769,6 +769,13 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
+    /// The attached client of this connection shows another session from now on (tmux
+    /// `switch-client -t`; the choose tree's Enter). Same rules as [`Request::AttachInput`];
+    /// both sessions' window sizes follow their clients again. Added in protocol minor 3.
+    AttachSwitch {
+        /// Session (a pane or window target names its session).
+        target: String,
+    },
 }
 
 /// Flags of [`Request::CapturePane`] (tmux 3.3a's letters).

@@ -541,8 +541,9 @@ async fn attach_requests(
                 attach::detach_self(state, client);
                 Ok(())
             }
+            Request::AttachSwitch { target } => attach::client_switch(state, client, &target),
             _ => Err(crate::error::CmdError::invalid(
-                "an attach connection takes only attach-input, attach-resize and attach-detach requests; send commands on another connection",
+                "an attach connection takes only attach-input, attach-resize, attach-detach and attach-switch requests; send commands on another connection",
             )),
         };
         if let Err(e) = r {

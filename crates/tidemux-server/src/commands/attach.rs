@@ -153,6 +153,35 @@ fn client_size(cols: u16, rows: u16) -> (u16, u16) {
     (c, r + 1)
 }
 
+/// `AttachSwitch` on the connection of attached client `client`: it shows session `target`
+/// from now on (tmux `switch-client -t`); the frame task notices and sends a full frame.
+///
+/// # Errors
+/// The target names no session; the client is no longer registered.
+pub fn client_switch(state: &Arc<ServerState>, client: u32, target: &str) -> CmdResult<()> {
+    let sid = state.registry().resolve_session(Some(target), None)?;
+    let old = {
+        let mut clients = lock(&state.clients);
+        let c = clients
+            .map
+            .get_mut(&client)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        std::mem::replace(&mut c.session, sid)
+    };
+    if old != sid {
+        state.registry().touch(sid);
+        apply_client_sizes(state, old);
+        apply_client_sizes(state, sid);
+    }
+    state.bump_model();
+    Ok(())
+}
+
+/// The session attached client `client` shows now (`None` once it is gone).
+fn session_of_client(state: &ServerState, client: u32) -> Option<SessionId> {
+    lock(&state.clients).map.get(&client).map(|c| c.session)
+}
+
 /// Ends the attachment of `client` as `detached`.
 pub fn detach_self(state: &Arc<ServerState>, client: u32) {
     if let Some(c) = lock(&state.clients).map.get(&client) {
@@ -249,6 +278,42 @@ struct Sent {
     /// [`PROC_MS`] ms.
     procs: HashMap<PaneId, ProcInfo>,
     procs_at: Option<std::time::Instant>,
+    /// Border status and lines as sent.
+    borders: Borders,
+}
+
+/// A window's `pane-border-status` (0 off, 1 top, 2 bottom) and each pane's expanded line.
+type Borders = (u8, Vec<(PaneId, String)>);
+
+/// The window's `pane-border-status` and, unless `off`, each visible pane's
+/// `pane-border-format` expanded for that pane (tmux(1) "pane-border-format"). Takes the
+/// registry, options and environment locks in the order `display-message` does.
+fn border_lines(state: &ServerState, window: WindowId, panes: &[PaneView]) -> Borders {
+    use crate::format::model::ModelContext;
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let status = match opts
+        .effective("pane-border-status", None, Some(window), None)
+        .as_deref()
+    {
+        Some("top") => 1,
+        Some("bottom") => 2,
+        _ => return (0, Vec::new()),
+    };
+    let env = lock(&state.environment);
+    let lines = panes
+        .iter()
+        .map(|p| {
+            let fmt = opts
+                .effective("pane-border-format", None, Some(window), Some(p.id))
+                .unwrap_or_default();
+            let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(p.id)))
+                .with_options(&*opts)
+                .with_environ(&env);
+            (p.id, crate::format::Expander::new().expand(&ctx, &fmt))
+        })
+        .collect();
+    (status, lines)
 }
 
 /// What `/proc` and git say about a pane's foreground process: (command, cwd, branch).
@@ -521,6 +586,7 @@ fn next_frame(
             }
         })
         .collect();
+    let borders = border_lines(state, m.window, &views);
     let full = sent.window != Some(m.window)
         || sent.panes != views
         || sent.size != (m.cols, m.rows)
@@ -579,6 +645,7 @@ fn next_frame(
         || tabs != sent.tabs
         || message != sent.message
         || keyed != sent.overview
+        || borders != sent.borders
         || drifted;
     if !changed {
         return Ok(None);
@@ -591,6 +658,7 @@ fn next_frame(
     sent.message = message.clone();
     sent.zoomed = m.zoomed;
     sent.overview = keyed;
+    sent.borders = borders.clone();
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     Ok(Some(AttachFrame {
@@ -608,6 +676,8 @@ fn next_frame(
         message,
         zoomed: m.zoomed,
         overview: summaries,
+        border_status: borders.0,
+        borders: borders.1,
     }))
 }
 
@@ -645,9 +715,12 @@ pub fn register(
     Ok((id, sid, rx))
 }
 
-/// Unregisters a client.
+/// Unregisters a client (`sid`: the session it attached to; the one it shows now wins).
 pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
-    lock(&state.clients).map.remove(&id);
+    let sid = lock(&state.clients)
+        .map
+        .remove(&id)
+        .map_or(sid, |c| c.session);
     apply_client_sizes(state, sid);
     let mut e = event(EventKind::ClientDetached, Some(sid), None, None);
     e.name = Some(id.to_string());
@@ -667,7 +740,7 @@ pub enum End {
 pub async fn frame_loop<F, Fut>(
     state: &Arc<ServerState>,
     client: u32,
-    sid: SessionId,
+    mut sid: SessionId,
     mut detach: watch::Receiver<Option<String>>,
     closed: impl std::future::Future<Output = ()>,
     mut send: F,
@@ -685,14 +758,23 @@ where
     let mut tick = tokio::time::interval(Duration::from_millis(OVERVIEW_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Woken by output of this session's panes only.
-    let activity = state
-        .registry()
-        .sessions
-        .get(&sid)
-        .map(|s| Arc::clone(&s.activity))
-        .unwrap_or_default();
+    let activity_of = |sid: SessionId| {
+        state
+            .registry()
+            .sessions
+            .get(&sid)
+            .map(|s| Arc::clone(&s.activity))
+            .unwrap_or_default()
+    };
+    let mut activity = activity_of(sid);
     tokio::pin!(closed);
     loop {
+        // Switched to another session (`AttachSwitch`): start over with a full frame.
+        if let Some(now) = session_of_client(state, client).filter(|s| *s != sid) {
+            sid = now;
+            sent = Sent::default();
+            activity = activity_of(sid);
+        }
         let notified = activity.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();

@@ -162,7 +162,8 @@ pub async fn dispatch(
         | Request::ClientResize { .. }
         | Request::AttachInput { .. }
         | Request::AttachResize { .. }
-        | Request::AttachDetach => Err(crate::error::CmdError::invalid(
+        | Request::AttachDetach
+        | Request::AttachSwitch { .. } => Err(crate::error::CmdError::invalid(
             "input, resize and detach of an attached client are accepted only on its own attach connection, after its attach request",
         )),
         Request::DetachClient { target, client } => {
