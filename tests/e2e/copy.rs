@@ -298,3 +298,37 @@ fn pane_border_status_shows_each_panes_name_and_state() {
         !r.iter().any(|l| l.contains("reviewer"))
     });
 }
+
+#[test]
+fn command_prompt_completes_and_runs_tmux_commands() {
+    let rig = Rig::new();
+    rig.attach("o", 80, 24, &[]);
+    rig.keys("o", &["C-b", ":"]);
+    rig.wait_rows("o", "the prompt", |r| status(r).starts_with(':'));
+    rig.outer.ok(&["send", "-t", "o", "--", "new-w"]);
+    rig.keys("o", &["Tab"]);
+    rig.wait_rows("o", "the completed command", |r| {
+        status(r).starts_with(":new-window ")
+    });
+    rig.outer.ok(&["send", "-t", "o", "--", "-n 'from prompt'"]);
+    rig.keys("o", &["Enter"]);
+    assert!(
+        wait_until(DEADLINE, || rig
+            .windows()
+            .iter()
+            .any(|w| w["name"] == "from prompt")),
+        "no window from the prompt: {:?}",
+        rig.windows()
+    );
+    rig.wait_rows("o", "the new window shown", |r| {
+        status(r).contains("1:from prompt*")
+    });
+    // An error is shown on the status line; nothing changes.
+    rig.keys("o", &["C-b", ":"]);
+    rig.outer.ok(&["send", "-t", "o", "--", "no-such-command"]);
+    rig.keys("o", &["Enter"]);
+    rig.wait_rows("o", "the error", |r| {
+        status(r).contains("unknown command: no-such-command")
+    });
+    assert_eq!(rig.windows().len(), 2);
+}

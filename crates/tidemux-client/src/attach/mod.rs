@@ -858,7 +858,7 @@ fn mode_key(
             prompt::Outcome::Cancel => *mode = Mode::Normal,
             prompt::Outcome::Run(line) => {
                 *mode = Mode::Normal;
-                run_command_line(cmd, &line)?;
+                run_command_line(cmd, sender, view, &line)?;
             }
         },
         Mode::Tree(t, at) => {
@@ -1152,17 +1152,47 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     Ok(())
 }
 
-/// Runs a command typed at the prompt (tmux command language, on the server); its first
-/// output or error line becomes the status line's message.
-fn run_command_line(_cmd: &mut Client, line: &str) -> Result<(), String> {
+/// Runs a command typed at the prompt as a tmux command line on the server (`Request::Tmux`),
+/// as from the active pane (tmux runs it in the client's context). Its first error line, else
+/// its first output line, is returned as `Err` to show on the status line; a session it asks
+/// the client to attach to (`new-session`, `attach-session`) is switched to.
+fn run_command_line(
+    cmd: &mut Client,
+    sender: &mut StreamSender,
+    view: &View,
+    line: &str,
+) -> Result<(), String> {
     let argv = prompt::split(line)?;
     if argv.is_empty() {
         return Ok(());
     }
-    Err(format!(
-        "{}: this server cannot run tmux command lines yet (the command language is not built)",
-        argv[0]
-    ))
+    cmd.set_caller(view.active().map(|a| a.id));
+    let r = command(
+        cmd,
+        Request::Tmux {
+            argv,
+            cwd: view.active_cwd(),
+        },
+    );
+    cmd.set_caller(None);
+    let Response::Tmux(out) = r? else {
+        return Ok(());
+    };
+    if let Some(s) = out.attach {
+        sender
+            .send(Request::AttachSwitch { target: s })
+            .map_err(|e| e.to_string())?;
+    }
+    let first = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+    };
+    match first(&out.stderr).or_else(|| first(&out.stdout)) {
+        Some(l) => Err(l),
+        None => Ok(()),
+    }
 }
 
 /// How often the choose tree re-reads the listing and its preview.
