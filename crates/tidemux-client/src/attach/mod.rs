@@ -535,6 +535,13 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
         read_only: opts.read_only,
         cols,
         rows,
+        terminal: Some(tidemux_proto::ClientTerminal {
+            tty: rustix::termios::ttyname(rustix::stdio::stdin(), Vec::new())
+                .ok()
+                .map(|t| t.to_string_lossy().into_owned()),
+            term: std::env::var("TERM").ok(),
+            pid: Some(std::process::id()),
+        }),
     };
     let (first_tx, first_rx) = mpsc::channel::<Result<(), String>>();
     {
@@ -790,13 +797,7 @@ fn key_len(b: &[u8]) -> usize {
 }
 
 /// Handles one key while the client shows a prompt or a view of its own.
-fn mode_key(
-    key: &[u8],
-    mode: &mut Mode,
-    view: &View,
-    cmd: &mut Client,
-    sender: &mut StreamSender,
-) -> Result<(), String> {
+fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Result<(), String> {
     let Some(f) = view.frame.as_ref() else {
         return Ok(());
     };
@@ -858,7 +859,7 @@ fn mode_key(
             prompt::Outcome::Cancel => *mode = Mode::Normal,
             prompt::Outcome::Run(line) => {
                 *mode = Mode::Normal;
-                run_command_line(cmd, sender, view, &line)?;
+                run_command_line(cmd, view, &line)?;
             }
         },
         Mode::Tree(t, at) => {
@@ -881,7 +882,7 @@ fn mode_key(
                 tree::Outcome::Exit => *mode = Mode::Normal,
                 tree::Outcome::Choose(it) => {
                     *mode = Mode::Normal;
-                    tree_choose(&it, f, cmd, sender)?;
+                    tree_choose(&it, f, cmd)?;
                 }
                 tree::Outcome::Kill(it) => {
                     let target = Some(it.id.clone());
@@ -951,7 +952,7 @@ fn handle_input(
     while i < bytes.len() {
         if !matches!(mode, Mode::Normal) {
             let n = key_len(&bytes[i..]);
-            mode_key(&bytes[i..i + n], mode, view, cmd, sender)?;
+            mode_key(&bytes[i..i + n], mode, view, cmd)?;
             i += n;
             continue;
         }
@@ -1156,12 +1157,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
 /// as from the active pane (tmux runs it in the client's context). Its first error line, else
 /// its first output line, is returned as `Err` to show on the status line; a session it asks
 /// the client to attach to (`new-session`, `attach-session`) is switched to.
-fn run_command_line(
-    cmd: &mut Client,
-    sender: &mut StreamSender,
-    view: &View,
-    line: &str,
-) -> Result<(), String> {
+fn run_command_line(cmd: &mut Client, view: &View, line: &str) -> Result<(), String> {
     let argv = prompt::split(line)?;
     if argv.is_empty() {
         return Ok(());
@@ -1178,10 +1174,8 @@ fn run_command_line(
     let Response::Tmux(out) = r? else {
         return Ok(());
     };
-    if let Some(s) = out.attach {
-        sender
-            .send(Request::AttachSwitch { target: s })
-            .map_err(|e| e.to_string())?;
+    if let (Some(s), Some(f)) = (out.attach, view.frame.as_ref()) {
+        switch_client(cmd, f, s)?;
     }
     let first = |b: &[u8]| {
         String::from_utf8_lossy(b)
@@ -1233,12 +1227,7 @@ fn tree_preview(t: &mut tree::Tree, cmd: &mut Client) {
 
 /// Enter in the choose tree: focus the row's pane, window or session, switching this client
 /// to its session first when it is another one (tmux `switch-client`).
-fn tree_choose(
-    it: &tree::Item,
-    f: &AttachFrame,
-    cmd: &mut Client,
-    sender: &mut StreamSender,
-) -> Result<(), String> {
+fn tree_choose(it: &tree::Item, f: &AttachFrame, cmd: &mut Client) -> Result<(), String> {
     let target = Some(it.id.clone());
     match it.kind {
         tree::Kind::Pane => {
@@ -1250,13 +1239,25 @@ fn tree_choose(
         tree::Kind::Session => {}
     }
     if it.session != f.session.to_string() {
-        sender
-            .send(Request::AttachSwitch {
-                target: it.session.clone(),
-            })
-            .map_err(|e| e.to_string())?;
+        switch_client(cmd, f, it.session.clone())?;
     }
     Ok(())
+}
+
+/// This client shows `session` from now on (tmux `switch-client -c CLIENT -t SESSION`).
+fn switch_client(cmd: &mut Client, f: &AttachFrame, session: String) -> Result<(), String> {
+    command(
+        cmd,
+        Request::SwitchClient {
+            client: Some(f.client.to_string()),
+            target: Some(session),
+            next: false,
+            previous: false,
+            last: false,
+            toggle_read_only: false,
+        },
+    )
+    .map(|_| ())
 }
 
 /// Lines a wheel notch scrolls (tmux scrolls 5; 3 as most terminals).

@@ -40,13 +40,27 @@ pub struct AttachedClient {
     pub read_only: bool,
     /// Set to a reason to end the attachment.
     pub detach: watch::Sender<Option<String>>,
+    /// What `list-clients` shows (issue 11): terminal, pid, times, previous session.
+    pub info: super::clients::ClientDetails,
 }
 
 /// Every attached client by id.
 #[derive(Debug, Default)]
 pub struct Clients {
     next: u32,
-    map: HashMap<u32, AttachedClient>,
+    pub(crate) map: HashMap<u32, AttachedClient>,
+}
+
+impl Clients {
+    /// Whether no client is attached.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// How many clients are attached to `sid`.
+    pub fn attached_to(&self, sid: SessionId) -> usize {
+        self.map.values().filter(|c| c.session == sid).count()
+    }
 }
 
 /// Sizes every window of `sid` to the smallest attached client (less the status line).
@@ -112,6 +126,7 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
     if bytes.is_empty() {
         return Ok(());
     }
+    super::clients::touch(state, client);
     let pane = {
         let reg = state.registry();
         let p = reg.resolve_pane(Some(&sid.to_string()), None)?;
@@ -121,6 +136,7 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
         return Ok(());
     }
     // Queued in order; not awaited (see `connection::attach_requests`).
+    super::behaviour::write_synchronized(state, pane.id, &bytes);
     drop(pane.write(bytes));
     Ok(())
 }
@@ -151,35 +167,6 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
 fn client_size(cols: u16, rows: u16) -> (u16, u16) {
     let (c, r) = crate::limits::clamp_client_size(cols, rows.saturating_sub(1));
     (c, r + 1)
-}
-
-/// `AttachSwitch` on the connection of attached client `client`: it shows session `target`
-/// from now on (tmux `switch-client -t`); the frame task notices and sends a full frame.
-///
-/// # Errors
-/// The target names no session; the client is no longer registered.
-pub fn client_switch(state: &Arc<ServerState>, client: u32, target: &str) -> CmdResult<()> {
-    let sid = state.registry().resolve_session(Some(target), None)?;
-    let old = {
-        let mut clients = lock(&state.clients);
-        let c = clients
-            .map
-            .get_mut(&client)
-            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
-        std::mem::replace(&mut c.session, sid)
-    };
-    if old != sid {
-        state.registry().touch(sid);
-        apply_client_sizes(state, old);
-        apply_client_sizes(state, sid);
-    }
-    state.bump_model();
-    Ok(())
-}
-
-/// The session attached client `client` shows now (`None` once it is gone).
-fn session_of_client(state: &ServerState, client: u32) -> Option<SessionId> {
-    lock(&state.clients).map.get(&client).map(|c| c.session)
 }
 
 /// Ends the attachment of `client` as `detached`.
@@ -681,13 +668,15 @@ fn next_frame(
     }))
 }
 
-/// Registers an attaching client; returns its id and detach receiver.
+/// Registers an attaching client; returns its id and detach receiver. `info` describes its
+/// terminal (`list-clients`).
 pub fn register(
     state: &Arc<ServerState>,
     target: Option<&str>,
     read_only: bool,
     cols: u16,
     rows: u16,
+    info: super::clients::ClientDetails,
 ) -> CmdResult<(u32, SessionId, watch::Receiver<Option<String>>)> {
     let sid = state.registry().resolve_session(target, None)?;
     let (tx, rx) = watch::channel(None);
@@ -703,6 +692,7 @@ pub fn register(
                 rows: client_size(cols, rows).1,
                 read_only,
                 detach: tx,
+                info,
             },
         );
         id
@@ -715,7 +705,8 @@ pub fn register(
     Ok((id, sid, rx))
 }
 
-/// Unregisters a client (`sid`: the session it attached to; the one it shows now wins).
+/// Unregisters a client (`sid`: its session when it attached; the one it shows now, after a
+/// `switch-client`, is taken from the registration).
 pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
     let sid = lock(&state.clients)
         .map
@@ -725,6 +716,7 @@ pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
     let mut e = event(EventKind::ClientDetached, Some(sid), None, None);
     e.name = Some(id.to_string());
     state.events.publish(e);
+    super::behaviour::client_left(state, sid);
 }
 
 /// What ends a frame loop.
@@ -740,7 +732,7 @@ pub enum End {
 pub async fn frame_loop<F, Fut>(
     state: &Arc<ServerState>,
     client: u32,
-    mut sid: SessionId,
+    sid: SessionId,
     mut detach: watch::Receiver<Option<String>>,
     closed: impl std::future::Future<Output = ()>,
     mut send: F,
@@ -758,22 +750,27 @@ where
     let mut tick = tokio::time::interval(Duration::from_millis(OVERVIEW_MS));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Woken by output of this session's panes only.
-    let activity_of = |sid: SessionId| {
-        state
-            .registry()
-            .sessions
-            .get(&sid)
-            .map(|s| Arc::clone(&s.activity))
-            .unwrap_or_default()
-    };
-    let mut activity = activity_of(sid);
+    let activity = state
+        .registry()
+        .sessions
+        .get(&sid)
+        .map(|s| Arc::clone(&s.activity))
+        .unwrap_or_default();
     tokio::pin!(closed);
+    let mut sid = sid;
+    let mut activity = activity;
     loop {
-        // Switched to another session (`AttachSwitch`): start over with a full frame.
-        if let Some(now) = session_of_client(state, client).filter(|s| *s != sid) {
+        // `switch-client` (and `detach-on-destroy off`) move the client to another session:
+        // everything is drawn again, woken by that session's output.
+        if let Some(now) = super::clients::session_of(state, client).filter(|s| *s != sid) {
             sid = now;
             sent = Sent::default();
-            activity = activity_of(sid);
+            activity = state
+                .registry()
+                .sessions
+                .get(&sid)
+                .map(|s| Arc::clone(&s.activity))
+                .unwrap_or_default();
         }
         let notified = activity.notified();
         tokio::pin!(notified);
@@ -783,6 +780,9 @@ where
             return End::Reason(reason);
         }
         match next_frame(state, client, sid, &mut sent) {
+            Err(reason) if reason == "exited" && super::clients::on_destroy(state, client) => {
+                continue
+            }
             Err(reason) => return End::Reason(reason),
             Ok(Some(f)) => {
                 if !send(Response::Frame(f)).await {
