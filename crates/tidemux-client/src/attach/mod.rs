@@ -1213,7 +1213,7 @@ fn tree_choose(it: &tree::Item, f: &AttachFrame, cmd: &mut Client) -> Result<(),
     let target = Some(it.id.clone());
     match it.kind {
         tree::Kind::Pane => {
-            command(cmd, Request::SelectPane { target })?;
+            command(cmd, Request::select_pane(target))?;
         }
         tree::Kind::Window => {
             command(cmd, Request::SelectWindow { target })?;
