@@ -165,6 +165,20 @@ pub fn sample(pid: u32) -> Sample {
     }
 }
 
+/// Pid and command name of `pid` (one read of `/proc/PID/stat`; [`sample`] also reads its
+/// system call, which listings do not need).
+pub fn process(pid: u32) -> Option<Process> {
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    let (a, b) = (
+        stat.iter().position(|&c| c == b'(')?,
+        stat.iter().rposition(|&c| c == b')')?,
+    );
+    (a < b).then(|| Process {
+        pid,
+        name: String::from_utf8_lossy(&stat[a + 1..b]).into_owned(),
+    })
+}
+
 /// Working directory of `pid`.
 pub fn cwd(pid: u32) -> Option<String> {
     std::fs::read_link(format!("/proc/{pid}/cwd"))
@@ -183,6 +197,8 @@ mod tests {
         assert_eq!(p.pid, std::process::id());
         assert!(!p.name.is_empty());
         assert!(cwd(std::process::id()).is_some());
+        assert_eq!(process(std::process::id()), Some(p));
+        assert_eq!(process(u32::MAX), None);
         assert_eq!(sample(u32::MAX), Sample::default());
     }
 }
