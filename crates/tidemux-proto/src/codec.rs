@@ -37,7 +37,12 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `log`; replies `signalled`, `waited-all`, `scheduled`, `schedules`; events
 /// `schedule-fired`, `schedule-failed`; states `at-prompt`, `blocked`, `done`; fields
 /// `Spawn.worktree`, `PaneInfo.closed_at/worktree/branch/state_message`.
-pub const PROTOCOL_MINOR: u32 = 1;
+///
+/// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
+/// `capture-pane`, `clear-history`.
+///
+/// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
+pub const PROTOCOL_MINOR: u32 = 3;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -45,6 +45,8 @@ pub struct ServerState {
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
+    /// Set when the server was started through the tmux name (issue 12, [`crate::lang`]).
+    pub tmux: crate::lang::TmuxMode,
 }
 
 impl ServerState {
@@ -70,6 +72,7 @@ impl ServerState {
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
+            tmux: Default::default(),
         })
     }
 
@@ -227,8 +230,12 @@ impl ServerState {
     fn close_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
         let pane = {
             let reg = self.registry();
+            // The pane in the model must be the one that exited: after `respawn-pane -k` the
+            // old process's exit arrives for a pane id that now holds a new, running process.
             match reg.pane(id) {
-                Ok(e) if e.pane.claim_exit() => Arc::clone(&e.pane),
+                Ok(e) if e.pane.state().exit.is_some() && e.pane.claim_exit() => {
+                    Arc::clone(&e.pane)
+                }
                 _ => return,
             }
         };

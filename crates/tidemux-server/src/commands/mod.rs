@@ -2,6 +2,7 @@
 
 pub mod attach;
 pub mod buffers;
+pub mod capture;
 pub mod create;
 pub mod environ;
 pub mod format;
@@ -11,6 +12,8 @@ pub mod manage;
 pub mod options;
 pub mod orch;
 pub mod others;
+pub mod pipe;
+pub mod respawn;
 pub mod runshell;
 pub mod schedule;
 pub mod wait;
@@ -37,6 +40,27 @@ pub async fn dispatch(
     closed: impl std::future::Future<Output = ()>,
 ) -> (Response, After) {
     let caller = env.caller_pane;
+    if let Request::Tmux { argv, cwd } = &env.request {
+        let client = crate::lang::Client {
+            caller,
+            cwd: cwd.clone(),
+            ..Default::default()
+        };
+        let out = crate::lang::run_argv(state, argv, &client).await;
+        state.bump_model();
+        let after = if out.shutdown {
+            After::Shutdown
+        } else {
+            after_request(state, Kind::MayEmpty)
+        };
+        let reply = tidemux_proto::TmuxOutput {
+            stdout: out.stdout,
+            stderr: out.stderr,
+            exit_code: out.exit_code,
+            attach: out.attach,
+        };
+        return (Response::Tmux(reply), after);
+    }
     let kind = match &env.request {
         Request::NewSession(_)
         | Request::KillPane { .. }
@@ -67,7 +91,8 @@ pub async fn dispatch(
         | Request::ListBuffers
         | Request::ShowEnvironment { .. }
         | Request::DisplayMessage { print: true, .. }
-        | Request::ServerInfo => Kind::ReadOnly,
+        | Request::ServerInfo
+        | Request::CapturePane { .. } => Kind::ReadOnly,
         _ => Kind::Other,
     };
     // Input is about to reach a pane: its self-reported state (issue 14) no longer holds. Done
@@ -394,6 +419,41 @@ pub async fn dispatch(
             hidden,
             shell,
         ),
+        Request::RespawnPane {
+            target,
+            kill,
+            spawn,
+        } => respawn::respawn_pane(state, caller, target.as_deref(), kill, spawn).await,
+        Request::RespawnWindow {
+            target,
+            kill,
+            spawn,
+        } => respawn::respawn_window(state, caller, target.as_deref(), kill, spawn).await,
+        Request::PipePane {
+            target,
+            command,
+            toggle,
+            input,
+            output,
+        } => {
+            pipe::pipe_pane(
+                state,
+                caller,
+                target.as_deref(),
+                command.as_deref(),
+                toggle,
+                input,
+                output,
+            )
+            .await
+        }
+        Request::CapturePane { target, options } => {
+            capture::capture_pane(state, caller, target.as_deref(), &options)
+        }
+        Request::ClearHistory { target } => {
+            capture::clear_history(state, caller, target.as_deref())
+        }
+        Request::Tmux { .. } => Err(crate::error::CmdError::invalid("tmux request handled above")),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

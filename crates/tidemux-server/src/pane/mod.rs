@@ -141,6 +141,18 @@ pub enum PaneNote {
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
 pub type Observer = Arc<dyn Fn(PaneId, PaneNote) + Send + Sync>;
 
+/// A consumer of a pane's raw output (`pipe-pane`), fed by the reader thread with every chunk
+/// read from the PTY, in order, before the chunk's notes are reported. See
+/// [`Pane::set_tap`].
+pub trait OutputTap: Send + Sync {
+    /// Bytes just read. Called with no lock held; must not block (queue and return).
+    fn output(&self, bytes: &[u8]);
+    /// No more output will come: the pane's terminal closed or the pane left the model.
+    fn end(&self);
+    /// Whether it still takes output (false once it stopped by itself).
+    fn active(&self) -> bool;
+}
+
 struct WriteJob {
     bytes: Vec<u8>,
     done: Option<oneshot::Sender<std::io::Result<()>>>,
@@ -328,6 +340,8 @@ pub struct Pane {
     reaped: AtomicBool,
     seq_tx: watch::Sender<u64>,
     logger: Mutex<Option<log::Logger>>,
+    /// `pipe-pane`'s consumer of the raw output, if any.
+    tap: Mutex<Option<Arc<dyn OutputTap>>>,
     /// Set by the first [`Pane::claim_exit`].
     exit_claimed: AtomicBool,
 }
@@ -396,6 +410,26 @@ impl Pane {
         observer: Observer,
         preface: &[u8],
     ) -> Result<Arc<Pane>, SpawnError> {
+        let mut screen = Screen::new(spec.rows, spec.cols, spec.history_limit);
+        if !preface.is_empty() {
+            screen.process(preface, 0);
+        }
+        Self::spawn_with_screen(spec, observer, screen)
+    }
+
+    /// [`Pane::spawn`] showing `screen` (resized to the spec's size) instead of a blank one:
+    /// `respawn-pane` keeps the pane's history this way.
+    ///
+    /// # Errors
+    /// As [`Pane::spawn`].
+    pub fn spawn_with_screen(
+        spec: PaneSpec,
+        observer: Observer,
+        mut screen: Screen,
+    ) -> Result<Arc<Pane>, SpawnError> {
+        if screen.size() != (spec.rows.max(1), spec.cols.max(1)) {
+            screen.resize(spec.rows, spec.cols);
+        }
         let pty = portable_pty::native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -451,13 +485,7 @@ impl Pane {
             pid,
             tty,
             state: FairMutex::new(PaneState {
-                screen: {
-                    let mut screen = Screen::new(spec.rows, spec.cols, spec.history_limit);
-                    if !preface.is_empty() {
-                        screen.process(preface, 0);
-                    }
-                    screen
-                },
+                screen,
                 seq: 0,
                 exit: None,
                 run: RunTracker::default(),
@@ -472,6 +500,7 @@ impl Pane {
             reaped: AtomicBool::new(false),
             seq_tx,
             logger: Mutex::new(None),
+            tap: Mutex::new(None),
             exit_claimed: AtomicBool::new(false),
         });
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
@@ -546,6 +575,25 @@ impl Pane {
     /// Whether a transcript is being written.
     pub fn logging(&self) -> bool {
         lock(&self.logger).is_some()
+    }
+
+    /// Moves the transcript (`tidemux log`) to `other` (a respawned pane).
+    pub fn move_logger_to(&self, other: &Pane) {
+        let l = lock(&self.logger).take();
+        if l.is_some() {
+            *lock(&other.logger) = l;
+        }
+    }
+
+    /// Installs (`Some`) or removes (`None`) the consumer of the raw output (`pipe-pane`);
+    /// returns the previous one, whose [`OutputTap::end`] is not called.
+    pub fn set_tap(&self, tap: Option<Arc<dyn OutputTap>>) -> Option<Arc<dyn OutputTap>> {
+        std::mem::replace(&mut *lock(&self.tap), tap)
+    }
+
+    /// The consumer of the raw output, if any.
+    pub fn tap(&self) -> Option<Arc<dyn OutputTap>> {
+        lock(&self.tap).clone()
     }
 
     /// Path of the pane's terminal (`/dev/pts/N`), tmux `#{pane_tty}`.
@@ -926,6 +974,22 @@ fn reader_loop(
     activity: &tokio::sync::Notify,
     waiter: Option<mpsc::Sender<()>>,
 ) {
+    let exit = read_output(pane, observer, activity, waiter);
+    // `pipe-pane`: no more output.
+    if let Some(t) = pane.set_tap(None) {
+        t.end();
+    }
+    finish_exit(pane, observer, exit);
+}
+
+/// Reads and parses output until the pane closes or the output ends (with the exit recorded
+/// by then if it came); returns what is left to do about the process's exit.
+fn read_output(
+    pane: &Pane,
+    observer: &Observer,
+    activity: &tokio::sync::Notify,
+    waiter: Option<mpsc::Sender<()>>,
+) -> ExitWatch {
     // Linux nice values are per thread.
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
@@ -978,8 +1042,13 @@ fn reader_loop(
             }
         }
     }
-    drop(buf);
-    // Closed (killed) or at the end of output: the exit is still recorded when it comes.
+    exit
+}
+
+/// After the output: the exit is still recorded when it comes (the pane was closed, or its
+/// output ended before its process).
+fn finish_exit(pane: &Pane, observer: &Observer, exit: ExitWatch) {
+    let pidfd = pane.pidfd.as_ref();
     match exit {
         ExitWatch::Waiter(done) => {
             let _ = done.send(());
@@ -1023,6 +1092,9 @@ fn parse_chunk(
                 *logger = None;
             }
         }
+    }
+    if let Some(t) = pane.tap() {
+        t.output(buf);
     }
     if notes.bells {
         observer(pane.id, PaneNote::Bell);
