@@ -483,3 +483,18 @@ fn an_idle_pane_costs_one_thread() {
         thread_names(pid)
     );
 }
+
+/// The reader records a process's exit even while output never stops: here the pane's process
+/// exits while the `yes` it left behind keeps the terminal full. The pane closes (its exit is
+/// recorded after the drain grace, as with a waiter thread) and the leftover gets SIGHUP.
+#[test]
+fn a_pane_closes_when_its_process_exits_while_a_leftover_child_floods() {
+    let s = Server::new();
+    s.start("keep", &["sleep", "1000"]);
+    s.start("bg", &["sh", "-c", "yes & sleep 0.3; exit 3"]);
+    assert!(
+        wait_until(DEADLINE, || s.run(&["has-session", "-t", "bg"]).code == 1),
+        "the pane stayed after its process exited"
+    );
+    s.ok(&["has-session", "-t", "keep"]);
+}

@@ -1007,6 +1007,9 @@ fn read_output(
         match drain(pane.io.fd.as_fd(), &mut buf) {
             Drained::Data => {
                 parse_chunk(pane, observer, activity, &buf, &mut budget);
+                // Output that never stops (a background process that outlives the pane's
+                // process) must not hold back the exit: look at it between read passes.
+                exit = check_exit(pane, observer, exit, pidfd);
                 continue;
             }
             Drained::Empty => buf = Vec::new(),
@@ -1043,6 +1046,41 @@ fn read_output(
         }
     }
     exit
+}
+
+/// Between read passes: reaps the process if it exited (without blocking), and records the
+/// exit once its drain grace is over.
+fn check_exit(
+    pane: &Pane,
+    observer: &Observer,
+    exit: ExitWatch,
+    pidfd: Option<&OwnedFd>,
+) -> ExitWatch {
+    match exit {
+        ExitWatch::Running => {
+            let Some(fd) = pidfd else {
+                return ExitWatch::Running;
+            };
+            let mut fds = [PollFd::new(fd, PollFlags::IN)];
+            let zero = rustix::event::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            match rustix::event::poll(&mut fds, Some(&zero)) {
+                Ok(n) if n > 0 => {
+                    let info = reap(fd);
+                    pane.reaped.store(true, Ordering::Release);
+                    ExitWatch::Reaped(info, Instant::now() + Duration::from_millis(DRAIN_GRACE_MS))
+                }
+                _ => ExitWatch::Running,
+            }
+        }
+        ExitWatch::Reaped(info, deadline) if Instant::now() >= deadline => {
+            pane.record_exit(info, observer);
+            ExitWatch::Done
+        }
+        other => other,
+    }
 }
 
 /// After the output: the exit is still recorded when it comes (the pane was closed, or its
