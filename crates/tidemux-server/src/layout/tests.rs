@@ -275,3 +275,36 @@ fn spread_out() {
         "24f7,81x25,0,0{26x25,0,0,0,26x25,27,0,1,27x25,54,0,2}"
     );
 }
+
+#[test]
+fn numbered_strings_keep_exact_cells_for_snapshots() {
+    let mut l = Layout::new(p(7), 81, 25);
+    split(&mut l, 7, H, 8);
+    l.split(
+        p(7),
+        V,
+        Some(5),
+        SplitFlags {
+            before: false,
+            full: true,
+        },
+        p(9),
+    )
+    .unwrap();
+    assert_eq!(l.panes(), &[p(7), p(8), p(9)]);
+    let s = custom::dump_numbered(&l);
+    let ids = [p(20), p(21), p(22)];
+    let r = custom::from_numbered(&s, &ids).expect("valid");
+    assert_eq!(r.panes(), &ids);
+    for (old, new) in l.panes().iter().zip(ids) {
+        assert_eq!(l.rect_of(*old), r.rect_of(new));
+    }
+    // Wrong count, repeated positions, bad sizes: refused.
+    assert!(custom::from_numbered(&s, &ids[..2]).is_none());
+    let body = "81x25,0,0{40x25,0,0,0,40x25,41,0,0}";
+    let twice = format!("{:04x},{body}", custom::checksum(body));
+    assert!(custom::from_numbered(&twice, &ids[..2]).is_none());
+    let body = "81x25,0,0{40x25,0,0,0,39x25,41,0,1}";
+    let short = format!("{:04x},{body}", custom::checksum(body));
+    assert!(custom::from_numbered(&short, &ids[..2]).is_none());
+}
