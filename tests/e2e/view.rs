@@ -7,6 +7,7 @@
 use crate::attach::{cols_from, cols_to, num, status, Rig};
 use crate::support::{exe, wait_until, DEADLINE};
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 /// Sidebar width (the client's `overview::WIDTH`), separator included.
 const SIDEBAR: usize = 30;
@@ -150,20 +151,22 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
     let w = rig.windows();
     assert_eq!(w[0]["cols"], 120 - SIDEBAR as u64, "{w:?}");
 
-    // prefix a: the pane waiting for input. (The window resize when the sidebar appears makes
-    // readline redraw the question, so the waiter may show as running for a moment on a
-    // loaded machine and the key find no pane: pressed again until it lands.)
-    let mut pressed = std::time::Instant::now() - std::time::Duration::from_secs(5);
+    // prefix a: the pane waiting for input.
+    // The jump uses the states of the client's last frame: if the attach's resize made the
+    // waiter redraw, that frame may still say `running` (then the client says "no other pane is
+    // waiting"), so press again until a frame with the settled state is in.
+    let mut pressed = Instant::now() - Duration::from_secs(10);
     assert!(
         wait_until(DEADLINE, || {
-            if pressed.elapsed() >= std::time::Duration::from_secs(2) {
+            if pressed.elapsed() > Duration::from_secs(2) {
                 rig.keys("o", &["C-b", "a"]);
-                pressed = std::time::Instant::now();
+                pressed = Instant::now();
             }
             rig.pane_named("waiter")["active"] == true
         }),
-        "C-b a did not focus the waiting pane: {:?}",
-        rig.panes("work")
+        "C-b a did not focus the waiting pane: {:?}\n{}",
+        rig.panes("work"),
+        rig.outer.screen("o")
     );
     rig.wait_rows("o", "the sidebar marking waiter active", |r| {
         sidebar(r)
