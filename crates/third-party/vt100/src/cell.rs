@@ -32,7 +32,9 @@ impl PartialEq<Self> for Cell {
 impl Cell {
     pub(crate) const DEFAULT: Self = Self::new();
 
-    pub(crate) fn is_default(&self) -> bool {
+    /// tidemux: whether the cell is blank with default attributes (as a new cell is).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
         self.len == 0 && self.attrs == crate::attrs::Attrs::new()
     }
 
