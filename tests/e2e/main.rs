@@ -29,5 +29,6 @@ mod orch_wait;
 mod panecmds;
 mod programs;
 mod readme;
+mod tmux_lang;
 mod view;
 mod waitlock;

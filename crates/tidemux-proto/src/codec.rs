@@ -40,7 +40,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 ///
 /// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
 /// `capture-pane`, `clear-history`.
-pub const PROTOCOL_MINOR: u32 = 2;
+///
+/// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
+pub const PROTOCOL_MINOR: u32 = 3;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -45,6 +45,8 @@ pub struct ServerState {
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
+    /// Set when the server was started through the tmux name (issue 12, [`crate::lang`]).
+    pub tmux: crate::lang::TmuxMode,
 }
 
 impl ServerState {
@@ -70,6 +72,7 @@ impl ServerState {
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
+            tmux: Default::default(),
         })
     }
 
