@@ -42,7 +42,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `capture-pane`, `clear-history`.
 ///
 /// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
-pub const PROTOCOL_MINOR: u32 = 3;
+///
+/// 4 (issue 11, clients): requests `list-clients`, `switch-client`, `refresh-client`; reply
+/// `clients`; fields `Attach.terminal`, `Spawn.insert`, `Spawn.zoom`.
+pub const PROTOCOL_MINOR: u32 = 4;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.
