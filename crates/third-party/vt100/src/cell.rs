@@ -58,6 +58,13 @@ impl Cell {
         }
     }
 
+    /// tidemux: the byte of a cell holding one one-byte (ASCII) character and no wide flag
+    /// (the cells the ASCII fast path writes), else `None`.
+    #[inline]
+    pub(crate) fn single_byte(&self) -> Option<u8> {
+        (self.len == 1).then_some(self.contents[0])
+    }
+
     /// tidemux: replaces the character of a cell made by [`Cell::ascii`].
     #[inline]
     pub(crate) fn set_ascii_byte(&mut self, b: u8) {

@@ -549,7 +549,16 @@ impl Row {
         let mut prev_was_wide = false;
         let mut num_empty = 0;
         let mut current = crate::attrs::Attrs::new();
-        for cell in self.dirty_cells() {
+        let cells = self.dirty_cells();
+        out.reserve(cells.len());
+        for cell in cells {
+            // The common cell: one ASCII byte with the attributes of the one before it.
+            if let Some(b) = cell.single_byte() {
+                if num_empty == 0 && !prev_was_wide && *cell.attrs() == current {
+                    out.push(b);
+                    continue;
+                }
+            }
             if core::mem::take(&mut prev_was_wide) {
                 continue;
             }
