@@ -45,7 +45,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 ///
 /// 4 (issue 11, clients): requests `list-clients`, `switch-client`, `refresh-client`; reply
 /// `clients`; fields `Attach.terminal`, `Spawn.insert`, `Spawn.zoom`.
-pub const PROTOCOL_MINOR: u32 = 4;
+///
+/// 5 (issue 12, control mode): requests `tmux-control`, `tmux-control-input`.
+pub const PROTOCOL_MINOR: u32 = 5;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -846,6 +846,31 @@ pub enum Request {
         #[serde(default)]
         cwd: Option<String>,
     },
+    /// tmux control mode (`tmux -C`, tmux(1) "CONTROL MODE"): runs `argv` (usually
+    /// `new-session` or `attach-session`), then streams `Bytes` replies with this request's id,
+    /// each whole lines of control-mode output (`%begin`/`%end` blocks, `%output`,
+    /// `%window-add`...), until `%exit`. Commands come as [`Request::TmuxControlInput`] on the
+    /// same connection. Added in protocol minor 5.
+    TmuxControl {
+        /// The first command line, as for [`Request::Tmux`].
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory.
+        #[serde(default)]
+        cwd: Option<String>,
+    },
+    /// A line typed to a control-mode client (one or more commands in tmux's syntax); valid
+    /// only on a connection whose `TmuxControl` runs. Its output comes on the stream. With
+    /// `close`, the client's input ended: the server writes `%exit` and ends the stream. Added
+    /// in protocol minor 5.
+    TmuxControlInput {
+        /// The line, without its newline.
+        #[serde(default)]
+        line: String,
+        /// The client's input ended.
+        #[serde(default)]
+        close: bool,
+    },
 }
 
 /// What an attaching client says about itself (tmux's `client_tty`, `client_termname`,
