@@ -52,7 +52,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `rotate-window`, `break-pane`, `join-pane`, `move-window`, `swap-window`, `link-window`,
 /// `unlink-window`, `last-window`, `last-pane`; fields `SelectPane.direction/last/title/mark/
 /// unmark/keep_zoom`, `SplitWindow.before/full`.
-pub const PROTOCOL_MINOR: u32 = 6;
+///
+/// 7 (issue 13): fields `AttachFrame.border_status/borders`.
+pub const PROTOCOL_MINOR: u32 = 7;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.
