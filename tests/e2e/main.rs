@@ -27,5 +27,6 @@ mod orch_tasks;
 mod orch_wait;
 mod programs;
 mod readme;
+mod upgrade;
 mod view;
 mod waitlock;

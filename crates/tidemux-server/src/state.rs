@@ -45,6 +45,8 @@ pub struct ServerState {
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
+    /// Live upgrade (`upgrade-server`, see [`crate::upgrade`]).
+    pub upgrade: crate::upgrade::Control,
 }
 
 impl ServerState {
@@ -70,6 +72,7 @@ impl ServerState {
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
+            upgrade: Default::default(),
         })
     }
 

@@ -591,6 +591,17 @@ pub enum Command {
     /// tmux's command set (issue 11): `cli_cmdset.rs`.
     #[command(flatten)]
     CmdSet(crate::cli_cmdset::CmdSetCommand),
+    /// Continue the running server as a new binary without closing a pane (same pid; attached
+    /// clients reattach). See docs/continuity.md.
+    #[command(
+        after_help = "Examples:\n  cargo install --path crates/tidemux && tidemux upgrade-server\n  tidemux upgrade-server --binary ./target/release/tidemux\n\nExit status: 0 upgraded; 1 refused or failed (the server goes on with its old binary,\nevery pane kept; the error says why)."
+    )]
+    UpgradeServer {
+        /// The new binary (default: the server's own file as it is now on disk, e.g. after
+        /// `cargo install`).
+        #[arg(long, value_name = "PATH")]
+        binary: Option<PathBuf>,
+    },
 }
 
 /// Shells `shell-init` supports.

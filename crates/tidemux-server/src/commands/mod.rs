@@ -394,6 +394,7 @@ pub async fn dispatch(
             hidden,
             shell,
         ),
+        Request::UpgradeServer { binary } => crate::upgrade::request(state, binary),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

@@ -20,6 +20,7 @@
 //! Each pane thus has one owner of its screen (the reader thread, behind a mutex that readers
 //! of the screen take only for a snapshot), and the kernel schedules flooding panes fairly.
 
+pub mod adopt;
 pub mod gate;
 pub mod log;
 pub mod proc;
@@ -153,6 +154,9 @@ struct Io {
     closed: AtomicBool,
     queue: Mutex<Queue>,
     ready: Condvar,
+    /// Set by the reader thread when it has stopped (after [`Pane::close`], once the chunk it
+    /// was parsing is in the screen): see [`Pane::reader_stopped`] (live upgrade).
+    reader_done: AtomicBool,
 }
 
 impl Io {
@@ -327,6 +331,7 @@ impl Pane {
             closed: AtomicBool::new(false),
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
+            reader_done: AtomicBool::new(false),
         });
         let pane = Arc::new(Pane {
             id: spec.id,
@@ -373,6 +378,7 @@ impl Pane {
             .name(name("reader"))
             .spawn(move || {
                 reader_loop(&p, &obs, &activity);
+                p.io.reader_done.store(true, Ordering::Release);
                 let _ = done_tx.send(());
             })
             .map_err(spawn_err)?;

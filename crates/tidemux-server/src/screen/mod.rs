@@ -25,6 +25,7 @@
 //!   take the DA1 answer without a `CSI ? flags u` first as "not supported"
 
 pub mod history;
+pub mod persist;
 pub mod strings;
 
 use history::History;

@@ -58,6 +58,11 @@ impl Continuity {
         lock(&self.records).insert(id, rec);
     }
 
+    /// Every pane's record (live upgrade carries them).
+    pub fn records(&self) -> BTreeMap<PaneId, SpawnRecord> {
+        lock(&self.records).clone()
+    }
+
     fn record(&self, id: PaneId) -> Option<SpawnRecord> {
         lock(&self.records).get(&id).cloned()
     }
@@ -99,7 +104,10 @@ fn now_unix() -> u64 {
 }
 
 /// The values of one option set, in its shown form.
-fn opts(store: &crate::options::Options, w: crate::options::Where) -> Vec<format::OptSnap> {
+pub(crate) fn opts(
+    store: &crate::options::Options,
+    w: crate::options::Where,
+) -> Vec<format::OptSnap> {
     use crate::options::OptValue;
     let mut out = Vec::new();
     for (name, v) in store.set_of(w).into_iter().flatten() {
@@ -115,7 +123,7 @@ fn opts(store: &crate::options::Options, w: crate::options::Where) -> Vec<format
     out
 }
 
-fn layout_snap(l: &crate::layout::Layout, pos: &BTreeMap<PaneId, usize>) -> LayoutSnap {
+pub(crate) fn layout_snap(l: &crate::layout::Layout, pos: &BTreeMap<PaneId, usize>) -> LayoutSnap {
     match l {
         crate::layout::Layout::Leaf(p) => LayoutSnap::Pane(pos.get(p).copied().unwrap_or(0)),
         crate::layout::Layout::Split {

@@ -166,7 +166,7 @@ pub fn preface(p: &PaneSnap, saved_at: u64, skipped: Option<&str>) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn build_layout(l: &LayoutSnap, ids: &[PaneId]) -> Layout {
+pub(crate) fn build_layout(l: &LayoutSnap, ids: &[PaneId]) -> Layout {
     match l {
         LayoutSnap::Pane(i) => Layout::Leaf(ids[*i]),
         LayoutSnap::Split {

@@ -12,6 +12,9 @@ pub fn server(
     log_file: Option<std::path::PathBuf>,
     resurrect: Option<std::path::PathBuf>,
 ) -> Result<(), Failure> {
+    // After a live upgrade (`upgrade-server`): the state comes from the old binary. Read (and
+    // removed from the environment) before anything starts a thread.
+    let upgrade = tidemux_server::upgrade::Start::from_env();
     let target = match log_file {
         Some(p) if p.as_os_str() == "-" => tidemux_client::LogTarget::Stderr,
         Some(p) => tidemux_client::LogTarget::File(p),
@@ -30,7 +33,7 @@ pub fn server(
             );
         }
     }
-    let resurrect = match resurrect {
+    let resurrect = match resurrect.filter(|_| upgrade.is_none()) {
         Some(p) => Some(super::resurrect::load(&p)?),
         None => None,
     };
@@ -39,6 +42,7 @@ pub fn server(
         snapshot: tidemux_server::snapshot::enabled()
             .then(|| tidemux_client::logfile::snapshot_path(&ctx.socket)),
         resurrect,
+        upgrade,
     })
     .map_err(|e| Failure::new("failed", e.to_string()))
 }

@@ -6,6 +6,7 @@
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
 //! - [`resurrect`]: `tidemux resurrect` (rebuild sessions from a snapshot).
+//! - [`upgrade`]: `tidemux upgrade-server` (live upgrade).
 
 mod cmdset;
 mod io;
@@ -15,6 +16,7 @@ mod orch;
 mod resurrect;
 mod session;
 mod sync;
+mod upgrade;
 
 use crate::cli::{Cli, Command};
 use crate::output::{self, Failure};
@@ -121,6 +123,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
             Command::CmdSet(c) => cmdset::name(c),
+            Command::UpgradeServer { .. } => "upgrade-server",
         },
     }
 }
@@ -366,6 +369,7 @@ pub fn run(cli: Cli) -> ExitCode {
             no_output,
         }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
+        Some(Command::UpgradeServer { binary }) => upgrade::run(&ctx, binary),
         Some(Command::Notify {
             target,
             clear,
