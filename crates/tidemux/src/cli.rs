@@ -32,8 +32,10 @@ Environment:
   TIDEMUX_SNAPSHOT_LINES, TIDEMUX_SNAPSHOT_EVERY_MS  history lines per pane in a snapshot
                       (default 2000), period of snapshots (default 60000 ms)
   TIDEMUX_RESURRECT_COMMANDS  commands resurrect re-runs (default: docs/resurrect.md)
-  TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot
+  TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot (0: never)
   TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)
+  TIDEMUX_UPGRADE_STATE, TIDEMUX_UPGRADE_EXE, TIDEMUX_UPGRADE_FAILED  set by upgrade-server
+                      for the binary that takes over (docs/continuity.md)
   SHELL               program of a new pane when no command is given
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane

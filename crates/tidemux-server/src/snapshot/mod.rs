@@ -233,6 +233,8 @@ fn pane_snap(state: &ServerState, reg: &Registry, id: PaneId) -> PaneSnap {
         env: rec.env,
         history: Vec::new(),
         options: Vec::new(),
+        remain_on_exit: entry.is_some_and(|e| e.remain_on_exit),
+        worktree: entry.and_then(|e| e.worktree.clone()),
     }
 }
 

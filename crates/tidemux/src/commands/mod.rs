@@ -43,6 +43,11 @@ impl Ctx {
     /// Connects, starting the server if none runs.
     pub fn connect_or_start(&self) -> Result<Client, Failure> {
         let caller = tidemux_client::caller_pane(&self.socket);
+        // The snapshot is read (for resurrect-on-start) only when a server must be started.
+        match Client::connect(&self.socket, caller) {
+            Err(tidemux_client::ClientError::NoServer(_)) => {}
+            other => return Ok(other?),
+        }
         let exe = std::env::current_exe()
             .map_err(|e| Failure::new("failed", format!("cannot find own executable: {e}")))?;
         Ok(tidemux_client::autostart::connect_or_start_with(
