@@ -38,8 +38,11 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `schedule-fired`, `schedule-failed`; states `at-prompt`, `blocked`, `done`; fields
 /// `Spawn.worktree`, `PaneInfo.closed_at/worktree/branch/state_message`.
 ///
-/// 2 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
-pub const PROTOCOL_MINOR: u32 = 2;
+/// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
+/// `capture-pane`, `clear-history`.
+///
+/// 3 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
+pub const PROTOCOL_MINOR: u32 = 3;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -593,6 +593,9 @@ pub enum Command {
     /// tmux's command set (issue 11): `cli_cmdset.rs`.
     #[command(flatten)]
     CmdSet(crate::cli_cmdset::CmdSetCommand),
+    /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
+    #[command(flatten)]
+    PaneCmds(crate::cli_panecmds::PaneCmdsCommand),
     /// Continue the running server as a new binary without closing a pane (same pid; attached
     /// clients reattach). See docs/continuity.md.
     #[command(

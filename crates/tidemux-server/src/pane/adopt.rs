@@ -150,6 +150,7 @@ impl Pane {
             killer: Mutex::new(Box::new(PidKiller(a.pid))),
             seq_tx,
             logger: Mutex::new(None),
+            tap: Mutex::new(None),
             // An exited pane's exit was handled by the old binary already.
             exit_claimed: AtomicBool::new(exited),
         });

@@ -63,7 +63,8 @@ impl Continuity {
         lock(&self.records).clone()
     }
 
-    fn record(&self, id: PaneId) -> Option<SpawnRecord> {
+    /// How pane `id` was started, if recorded (`respawn-pane` starts it again so).
+    pub fn record(&self, id: PaneId) -> Option<SpawnRecord> {
         lock(&self.records).get(&id).cloned()
     }
 

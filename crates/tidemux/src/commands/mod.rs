@@ -13,6 +13,7 @@ mod io;
 mod list;
 mod misc;
 mod orch;
+mod panecmds;
 mod resurrect;
 mod session;
 mod sync;
@@ -128,6 +129,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
             Command::CmdSet(c) => cmdset::name(c),
+            Command::PaneCmds(c) => panecmds::name(c),
             Command::UpgradeServer { .. } => "upgrade-server",
         },
     }
@@ -374,6 +376,7 @@ pub fn run(cli: Cli) -> ExitCode {
             no_output,
         }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
+        Some(Command::PaneCmds(c)) => panecmds::run(&ctx, c),
         Some(Command::UpgradeServer { binary }) => upgrade::run(&ctx, binary),
         Some(Command::Notify {
             target,
