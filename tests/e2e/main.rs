@@ -29,6 +29,7 @@ mod orch_wait;
 mod panecmds;
 mod programs;
 mod readme;
+mod tmux_lang;
 mod upgrade;
 mod view;
 mod waitlock;

@@ -41,8 +41,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
 /// `capture-pane`, `clear-history`.
 ///
-/// 3 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
-pub const PROTOCOL_MINOR: u32 = 3;
+/// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
+///
+/// 4 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
+pub const PROTOCOL_MINOR: u32 = 4;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

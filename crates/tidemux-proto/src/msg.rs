@@ -769,7 +769,19 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
-    /// Live upgrade (minor 3): the server continues as `binary` (default: the file the server
+    /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
+    /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
+    /// tmux 3.3a does; reply `Tmux` (errors included: they are tmux's stderr and exit status).
+    /// Added in protocol minor 3.
+    Tmux {
+        /// Arguments as a shell split them; an argument ending in `;` ends a command.
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory (default of new panes, relative paths).
+        #[serde(default)]
+        cwd: Option<String>,
+    },
+    /// Live upgrade (minor 4): the server continues as `binary` (default: the file the server
     /// was started from, as it is now on disk) in the same process, keeping every pane. The
     /// reply ([`Response::Server`], with [`ServerInfo::upgrade`] of this attempt still in
     /// progress) comes before the switch; ask `server-info` again to learn how it ended.
@@ -1163,7 +1175,7 @@ pub struct ServerInfo {
     pub pid: u32,
     /// Socket path.
     pub socket: String,
-    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 3).
+    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 4).
     #[serde(default)]
     pub upgrade: Option<UpgradeInfo>,
 }
@@ -1203,7 +1215,7 @@ pub enum ErrorKind {
     /// A wait gave up.
     Timeout,
     /// The server was upgraded (`upgrade-server`) while the request waited: nothing is lost,
-    /// run the request again (minor 3).
+    /// run the request again (minor 4).
     Upgraded,
 }
 
@@ -1275,6 +1287,26 @@ pub enum Response {
     Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
+    /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
+    Tmux(TmuxOutput),
+}
+
+/// Output of [`Request::Tmux`]: what tmux would print and its exit status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TmuxOutput {
+    /// Standard output bytes.
+    #[serde(default)]
+    pub stdout: Vec<u8>,
+    /// Standard error bytes (tmux's error lines).
+    #[serde(default)]
+    pub stderr: Vec<u8>,
+    /// Exit status: 0, or 1 after an error.
+    #[serde(default)]
+    pub exit_code: i32,
+    /// A session the client should now attach to (`attach-session`, `new-session` without
+    /// `-d`), as `$N`.
+    #[serde(default)]
+    pub attach: Option<String>,
 }
 
 /// Output and status of a `run-shell` command.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod format;
 pub mod input;
+pub mod lang;
 pub mod layout;
 pub mod limits;
 pub mod listener;

@@ -22,6 +22,9 @@ pub struct ServerConfig {
     pub snapshot: Option<PathBuf>,
     /// Sessions to rebuild before listening (`tidemux resurrect`).
     pub resurrect: Option<crate::snapshot::format::Snapshot>,
+    /// Started through the tmux name (issue 12): panes get `$TMUX`, and tmux's config files
+    /// are read before listening.
+    pub tmux: Option<crate::lang::config::TmuxStart>,
     /// Set when this process continues a server after a live upgrade
     /// ([`crate::upgrade::Start::from_env`]): the model, the panes and the listening socket
     /// come from the old binary.
@@ -120,6 +123,15 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         );
     }
     let result = rt.block_on(async {
+        if upgrading && config.tmux.is_some() {
+            // After a live upgrade the config files were read already (by the first binary).
+            state.tmux.enable();
+        } else if let Some(start) = &config.tmux {
+            // Before listening: the client that started us shows what we print here.
+            for e in crate::lang::config::load_config(&state, start).await {
+                eprintln!("{e}");
+            }
+        }
         let name = path
             .as_path()
             .to_fs_name::<GenericFilePath>()

@@ -45,6 +45,8 @@ pub struct ServerState {
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
+    /// Set when the server was started through the tmux name (issue 12, [`crate::lang`]).
+    pub tmux: crate::lang::TmuxMode,
     /// Live upgrade (`upgrade-server`, see [`crate::upgrade`]).
     pub upgrade: crate::upgrade::Control,
 }
@@ -72,6 +74,7 @@ impl ServerState {
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
+            tmux: Default::default(),
             upgrade: Default::default(),
         })
     }

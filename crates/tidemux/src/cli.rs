@@ -37,6 +37,9 @@ Environment:
   TIDEMUX_UPGRADE_STATE, TIDEMUX_UPGRADE_EXE, TIDEMUX_UPGRADE_FAILED  set by upgrade-server
                       for the binary that takes over (docs/continuity.md)
   SHELL               program of a new pane when no command is given
+  TIDEMUX_TMUX_VERSION  what `tmux -V` prints after `tmux ` (default 3.3a; docs/tmux-compat.md)
+  TMUX_TMPDIR, TMUX, TMUX_PANE  as tmux's when invoked as tmux (socket directory, the pane's
+                      server and pane)
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane
 
@@ -596,6 +599,29 @@ pub enum Command {
     /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
     #[command(flatten)]
     PaneCmds(crate::cli_panecmds::PaneCmdsCommand),
+    /// Run a command line in tmux 3.3a's language (as when invoked as `tmux`; see
+    /// docs/tmux-compat.md).
+    #[command(
+        disable_help_flag = true,
+        after_help = "Examples:\n  tidemux tmux -L work new-session -d -s w 'bash'\n  tidemux tmux -L work send-keys -t w 'echo hi' C-m \\; capture-pane -p -t w"
+    )]
+    Tmux {
+        /// tmux's global flags, command and arguments.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
+    /// Make a `tmux` link to this binary in DIR, so that tools calling `tmux` run tidemux.
+    #[command(
+        after_help = "Example:\n  tidemux install-tmux-shim ~/.local/bin   # then: tmux -V prints tmux 3.3a"
+    )]
+    InstallTmuxShim {
+        /// Directory for the link (created if missing).
+        dir: PathBuf,
+    },
     /// Continue the running server as a new binary without closing a pane (same pid; attached
     /// clients reattach). See docs/continuity.md.
     #[command(
@@ -630,6 +656,12 @@ pub struct ServerArgs {
     /// Rebuild the sessions of this snapshot before listening (used by `tidemux resurrect`).
     #[arg(long, value_name = "PATH", hide = true)]
     pub resurrect: Option<PathBuf>,
+    /// Started through the tmux name (issue 12): `$TMUX` in panes, tmux's config files read.
+    #[arg(long, hide = true)]
+    pub tmux: bool,
+    /// With --tmux: a config file instead of tmux's defaults (tmux -f; repeatable).
+    #[arg(long, value_name = "PATH", hide = true, requires = "tmux")]
+    pub tmux_config: Vec<PathBuf>,
 }
 
 /// `schedule` subcommands.

@@ -11,6 +11,7 @@ pub fn server(
     ctx: &Ctx,
     log_file: Option<std::path::PathBuf>,
     resurrect: Option<std::path::PathBuf>,
+    tmux: Option<tidemux_server::lang::config::TmuxStart>,
 ) -> Result<(), Failure> {
     // After a live upgrade (`upgrade-server`): the state comes from the old binary. Read (and
     // removed from the environment) before anything starts a thread.
@@ -42,6 +43,7 @@ pub fn server(
         snapshot: tidemux_server::snapshot::enabled()
             .then(|| tidemux_client::logfile::snapshot_path(&ctx.socket)),
         resurrect,
+        tmux,
         upgrade,
     })
     .map_err(|e| Failure::new("failed", e.to_string()))
