@@ -90,6 +90,23 @@ pub struct Spawn {
     /// Start the pane in a git worktree for a branch (created or reused).
     #[serde(default)]
     pub worktree: Option<WorktreeSpec>,
+    /// `new-window -a` / `-b`: the new window goes right after (or at) the target window's
+    /// index, later windows moving up one (protocol minor 2).
+    #[serde(default)]
+    pub insert: Option<InsertAt>,
+    /// `split-window -Z`: the window is zoomed on the new pane (protocol minor 2).
+    #[serde(default)]
+    pub zoom: bool,
+}
+
+/// Where `new-window -a`/`-b` puts the new window (tmux 3.3a cmd-new-window.c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InsertAt {
+    /// `-a`: the index after the target window.
+    After,
+    /// `-b`: the target window's index (the target moves up).
+    Before,
 }
 
 /// `--worktree BRANCH [--base REF] [--repo DIR] [--worktree-dir DIR]`: which worktree a new pane
@@ -359,6 +376,9 @@ pub enum Request {
         cols: u16,
         /// Terminal height, cells (the status line takes one).
         rows: u16,
+        /// The client's terminal, for `list-clients` (protocol minor 2).
+        #[serde(default)]
+        terminal: Option<ClientTerminal>,
     },
     /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
@@ -769,6 +789,51 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
+    /// tmux `list-clients`: attached clients (of one session with `target`). Reply `Lines`
+    /// with `format`, `Clients` without. Added in protocol minor 2.
+    ListClients {
+        /// Only clients of this session.
+        #[serde(default)]
+        target: Target,
+        /// `-F`: a format per client (`client_*` variables, `docs/formats.md`).
+        #[serde(default)]
+        format: Option<String>,
+        /// `-f`: only clients for which this format is true.
+        #[serde(default)]
+        filter: Option<String>,
+    },
+    /// tmux `switch-client`: an attached client shows another session. Reply `Ok`. Added in
+    /// protocol minor 2.
+    SwitchClient {
+        /// `-c`: the client (its terminal path or number; default the current client).
+        #[serde(default)]
+        client: Option<String>,
+        /// `-t`: session (or `SESSION:WINDOW.PANE`, also selected).
+        #[serde(default)]
+        target: Target,
+        /// `-n`: the next session by name.
+        #[serde(default)]
+        next: bool,
+        /// `-p`: the previous session by name.
+        #[serde(default)]
+        previous: bool,
+        /// `-l`: the client's previous session.
+        #[serde(default)]
+        last: bool,
+        /// `-r`: toggle the client's read-only flag.
+        #[serde(default)]
+        toggle_read_only: bool,
+    },
+    /// tmux `refresh-client`: redraw a client, or with `size` (`-C WxH`) set its size. Reply
+    /// `Ok`. Added in protocol minor 2.
+    RefreshClient {
+        /// `-c`/`-t`: the client (default the current client).
+        #[serde(default)]
+        client: Option<String>,
+        /// `-C WxH`.
+        #[serde(default)]
+        size: Option<String>,
+    },
     /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
     /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
     /// tmux 3.3a does; reply `Tmux` (errors included: they are tmux's stderr and exit status).
@@ -781,7 +846,7 @@ pub enum Request {
         #[serde(default)]
         cwd: Option<String>,
     },
-    /// Live upgrade (minor 4): the server continues as `binary` (default: the file the server
+    /// Live upgrade (minor 5): the server continues as `binary` (default: the file the server
     /// was started from, as it is now on disk) in the same process, keeping every pane. The
     /// reply ([`Response::Server`], with [`ServerInfo::upgrade`] of this attempt still in
     /// progress) comes before the switch; ask `server-info` again to learn how it ended.
@@ -791,6 +856,44 @@ pub enum Request {
         #[serde(default)]
         binary: Option<String>,
     },
+}
+
+/// What an attaching client says about itself (tmux's `client_tty`, `client_termname`,
+/// `client_pid`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ClientTerminal {
+    /// Path of its terminal (`/dev/pts/3`).
+    pub tty: Option<String>,
+    /// Its `TERM`.
+    pub term: Option<String>,
+    /// Its process id.
+    pub pid: Option<u32>,
+}
+
+/// One attached client, as `list-clients --json` prints it (protocol minor 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientInfo {
+    /// Client number (`-c N`).
+    pub id: u32,
+    /// tmux's `client_name`: its terminal's path, else `client-N`.
+    pub name: String,
+    /// Session it shows.
+    pub session: SessionId,
+    /// That session's name.
+    pub session_name: String,
+    /// Terminal width, cells.
+    pub cols: u16,
+    /// Terminal height, cells.
+    pub rows: u16,
+    /// Its `TERM`.
+    pub term: String,
+    /// Its process id.
+    pub pid: Option<u32>,
+    /// Attached read-only.
+    pub read_only: bool,
+    /// When it attached, Unix seconds.
+    pub created: u64,
 }
 
 /// Flags of [`Request::CapturePane`] (tmux 3.3a's letters).
@@ -1175,7 +1278,7 @@ pub struct ServerInfo {
     pub pid: u32,
     /// Socket path.
     pub socket: String,
-    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 4).
+    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 5).
     #[serde(default)]
     pub upgrade: Option<UpgradeInfo>,
 }
@@ -1215,7 +1318,7 @@ pub enum ErrorKind {
     /// A wait gave up.
     Timeout,
     /// The server was upgraded (`upgrade-server`) while the request waited: nothing is lost,
-    /// run the request again (minor 4).
+    /// run the request again (minor 5).
     Upgraded,
 }
 
@@ -1287,6 +1390,8 @@ pub enum Response {
     Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
+    /// Attached clients (`list-clients --json`).
+    Clients(Vec<ClientInfo>),
     /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
     Tmux(TmuxOutput),
 }

@@ -292,6 +292,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                 read_only,
                 cols,
                 rows,
+                terminal,
             } => {
                 return serve_attach(
                     state,
@@ -301,6 +302,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                     read_only,
                     cols,
                     rows,
+                    terminal.unwrap_or_default(),
                 )
                 .await;
             }
@@ -462,6 +464,7 @@ async fn stream_events(
 /// Serves an attached client until it detaches or goes away. Its typed input, resizes and
 /// detach arrive on this same connection (`AttachInput`, `AttachResize`, `AttachDetach`), so
 /// no other connection can act as this client; frames and error replies share one writer.
+#[allow(clippy::too_many_arguments)]
 async fn serve_attach(
     state: &Arc<ServerState>,
     incoming: &mut Incoming<'_>,
@@ -470,10 +473,12 @@ async fn serve_attach(
     read_only: bool,
     cols: u16,
     rows: u16,
+    terminal: tidemux_proto::ClientTerminal,
 ) -> Result<(), CodecError> {
     use crate::commands::attach;
     let conn = incoming.conn;
-    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows) {
+    let info = crate::commands::clients::ClientDetails::new(terminal);
+    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows, info) {
         Ok(x) => x,
         Err(e) => return reply(conn, id, &Response::from(e)).await,
     };

@@ -278,6 +278,8 @@ fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, 
         },
         remain_on_exit: false,
         worktree: None,
+        insert: None,
+        zoom: false,
     })
 }
 

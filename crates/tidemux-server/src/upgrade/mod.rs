@@ -110,6 +110,12 @@ impl Control {
         let _ = rx.wait_for(|s| *s).await;
     }
 
+    /// Whether the switch began (clients detached by it must not count as leaving:
+    /// `destroy-unattached`, `exit-unattached`).
+    pub fn switching(&self) -> bool {
+        *self.started.borrow()
+    }
+
     /// The last attempt, for `server-info`.
     pub fn last(&self) -> Option<UpgradeInfo> {
         lock(&self.last).clone()
