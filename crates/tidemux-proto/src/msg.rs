@@ -846,7 +846,32 @@ pub enum Request {
         #[serde(default)]
         cwd: Option<String>,
     },
-    /// Live upgrade (minor 5): the server continues as `binary` (default: the file the server
+    /// tmux control mode (`tmux -C`, tmux(1) "CONTROL MODE"): runs `argv` (usually
+    /// `new-session` or `attach-session`), then streams `Bytes` replies with this request's id,
+    /// each whole lines of control-mode output (`%begin`/`%end` blocks, `%output`,
+    /// `%window-add`...), until `%exit`. Commands come as [`Request::TmuxControlInput`] on the
+    /// same connection. Added in protocol minor 5.
+    TmuxControl {
+        /// The first command line, as for [`Request::Tmux`].
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory.
+        #[serde(default)]
+        cwd: Option<String>,
+    },
+    /// A line typed to a control-mode client (one or more commands in tmux's syntax); valid
+    /// only on a connection whose `TmuxControl` runs. Its output comes on the stream. With
+    /// `close`, the client's input ended: the server writes `%exit` and ends the stream. Added
+    /// in protocol minor 5.
+    TmuxControlInput {
+        /// The line, without its newline.
+        #[serde(default)]
+        line: String,
+        /// The client's input ended.
+        #[serde(default)]
+        close: bool,
+    },
+    /// Live upgrade (minor 6): the server continues as `binary` (default: the file the server
     /// was started from, as it is now on disk) in the same process, keeping every pane. The
     /// reply ([`Response::Server`], with [`ServerInfo::upgrade`] of this attempt still in
     /// progress) comes before the switch; ask `server-info` again to learn how it ended.
@@ -1278,7 +1303,7 @@ pub struct ServerInfo {
     pub pid: u32,
     /// Socket path.
     pub socket: String,
-    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 5).
+    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 6).
     #[serde(default)]
     pub upgrade: Option<UpgradeInfo>,
 }
@@ -1318,7 +1343,7 @@ pub enum ErrorKind {
     /// A wait gave up.
     Timeout,
     /// The server was upgraded (`upgrade-server`) while the request waited: nothing is lost,
-    /// run the request again (minor 5).
+    /// run the request again (minor 6).
     Upgraded,
 }
 

@@ -490,6 +490,12 @@ pub async fn dispatch(
             clients::refresh_client(state, caller, client.as_deref(), size.as_deref())
         }
         Request::Tmux { .. } => Err(crate::error::CmdError::invalid("tmux request handled above")),
+        Request::TmuxControl { .. } | Request::TmuxControlInput { .. } => {
+            Err(crate::error::CmdError {
+                kind: tidemux_proto::ErrorKind::Protocol,
+                message: "control mode is streamed by the connection, not dispatched".into(),
+            })
+        }
         Request::UpgradeServer { binary } => crate::upgrade::request(state, binary),
     };
     if kind != Kind::ReadOnly {

@@ -151,6 +151,7 @@ impl Pane {
             seq_tx,
             logger: Mutex::new(None),
             tap: Mutex::new(None),
+            watchers: Mutex::new(Vec::new()),
             // An exited pane's exit was handled by the old binary already.
             exit_claimed: AtomicBool::new(exited),
         });
