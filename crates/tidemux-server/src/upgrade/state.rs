@@ -15,7 +15,7 @@
 use crate::pane::{adopt::Adopted, Pane};
 use crate::registry::{PaneEntry, Session, Window};
 use crate::screen::{persist::ScreenState, Screen};
-use crate::snapshot::format::{fnv1a, LayoutSnap, OptSnap};
+use crate::snapshot::format::{fnv1a, OptSnap};
 use crate::state::ServerState;
 use crate::sync::lock;
 use rustix::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -137,10 +137,11 @@ pub struct WindowUp {
     pub cols: u16,
     /// Height.
     pub rows: u16,
-    /// Pane ids in layout order; the layout's leaves are positions in this list.
+    /// Pane ids in the layout's pane order; the layout's leaves are positions in this list.
     pub panes: Vec<u32>,
-    /// Split tree.
-    pub layout: LayoutSnap,
+    /// The layout as a tmux layout string whose panes are numbered by their position in
+    /// `panes` (`crate::layout::custom::dump_numbered`, the snapshot's form).
+    pub layout: String,
     /// Active pane id.
     pub active_pane: u32,
     /// Zoomed pane id.
@@ -255,31 +256,11 @@ pub fn decode(bytes: &[u8]) -> Result<UpgradeState, DecodeError> {
     Ok(s)
 }
 
-fn check_layout(l: &LayoutSnap, seen: &mut [bool], depth: usize) -> Result<(), String> {
-    if depth > 64 {
-        return Err("layout nested too deep".into());
-    }
-    match l {
-        LayoutSnap::Pane(i) => match seen.get_mut(*i) {
-            Some(s) if !*s => {
-                *s = true;
-                Ok(())
-            }
-            _ => Err(format!("layout names pane {i} twice or out of range")),
-        },
-        LayoutSnap::Split {
-            fraction,
-            first,
-            second,
-            ..
-        } => {
-            if !(fraction.is_finite() && *fraction > 0.0 && *fraction < 1.0) {
-                return Err(format!("split fraction {fraction} is not in 0..1"));
-            }
-            check_layout(first, seen, depth + 1)?;
-            check_layout(second, seen, depth + 1)
-        }
-    }
+/// The window's layout with its panes, `None` when the string is malformed or does not name
+/// exactly these panes.
+fn layout_of(w: &WindowUp) -> Option<crate::layout::Layout> {
+    let ids: Vec<PaneId> = w.panes.iter().map(|p| PaneId(*p)).collect();
+    crate::layout::custom::from_numbered(&w.layout, &ids)
 }
 
 /// Everything [`apply`] relies on, so that it never stops half-way.
@@ -353,11 +334,10 @@ fn validate(s: &UpgradeState) -> Result<(), String> {
                 return Err(format!("window @{}: pane %{id} missing", w.id));
             }
         }
-        let mut seen = vec![false; w.panes.len()];
-        check_layout(&w.layout, &mut seen, 0).map_err(|e| format!("window @{}: {e}", w.id))?;
-        if seen.iter().any(|s| !s) {
+        let distinct: BTreeSet<&u32> = w.panes.iter().collect();
+        if distinct.len() != w.panes.len() || layout_of(w).is_none() {
             return Err(format!(
-                "window @{}: a pane is missing from the layout",
+                "window @{}: the layout does not hold each of its panes once",
                 w.id
             ));
         }
@@ -395,22 +375,17 @@ pub fn capture(
     let windows = reg
         .windows
         .values()
-        .map(|w| {
-            let order: Vec<PaneId> = w.geometry().into_iter().map(|(p, _)| p).collect();
-            let pos: BTreeMap<PaneId, usize> =
-                order.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-            WindowUp {
-                id: w.id.0,
-                session: w.session.0,
-                index: w.index,
-                name: w.name.clone(),
-                cols: w.cols,
-                rows: w.rows,
-                panes: order.iter().map(|p| p.0).collect(),
-                layout: crate::snapshot::layout_snap(&w.layout, &pos),
-                active_pane: w.active_pane.0,
-                zoomed: w.zoomed.map(|z| z.0),
-            }
+        .map(|w| WindowUp {
+            id: w.id.0,
+            session: w.session.0,
+            index: w.index,
+            name: w.name.clone(),
+            cols: w.cols,
+            rows: w.rows,
+            panes: w.layout.panes().iter().map(|p| p.0).collect(),
+            layout: crate::layout::custom::dump_numbered(&w.layout),
+            active_pane: w.active_pane.0,
+            zoomed: w.zoomed.map(|z| z.0),
         })
         .collect();
     let panes = reg
@@ -615,7 +590,9 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
         return Err(e);
     }
     for w in &s.windows {
-        let ids: Vec<PaneId> = w.panes.iter().map(|p| PaneId(*p)).collect();
+        let Some(layout) = layout_of(w) else {
+            continue; // checked by decode
+        };
         reg.windows.insert(
             WindowId(w.id),
             Window {
@@ -625,7 +602,7 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
                 name: w.name.clone(),
                 cols: w.cols,
                 rows: w.rows,
-                layout: crate::snapshot::restore::build_layout(&w.layout, &ids),
+                layout,
                 active_pane: PaneId(w.active_pane),
                 zoomed: w.zoomed.map(PaneId),
             },
@@ -763,11 +740,17 @@ mod tests {
                 cols: 80,
                 rows: 24,
                 panes: vec![0, 1],
-                layout: LayoutSnap::Split {
-                    horizontal: true,
-                    fraction: 0.5,
-                    first: Box::new(LayoutSnap::Pane(0)),
-                    second: Box::new(LayoutSnap::Pane(1)),
+                layout: {
+                    let mut l = crate::layout::Layout::new(PaneId(0), 80, 24);
+                    l.split(
+                        PaneId(0),
+                        tidemux_proto::SplitDirection::Horizontal,
+                        None,
+                        crate::layout::SplitFlags::default(),
+                        PaneId(1),
+                    )
+                    .expect("split");
+                    crate::layout::custom::dump_numbered(&l)
                 },
                 active_pane: 1,
                 zoomed: None,
