@@ -7,6 +7,7 @@
 use crate::attach::{cols_from, cols_to, num, status, Rig};
 use crate::support::{exe, wait_until, DEADLINE};
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 /// Sidebar width (the client's `overview::WIDTH`), separator included.
 const SIDEBAR: usize = 30;
@@ -151,11 +152,21 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
     assert_eq!(w[0]["cols"], 120 - SIDEBAR as u64, "{w:?}");
 
     // prefix a: the pane waiting for input.
-    rig.keys("o", &["C-b", "a"]);
+    // The jump uses the states of the client's last frame: if the attach's resize made the
+    // waiter redraw, that frame may still say `running` (then the client says "no other pane is
+    // waiting"), so press again until a frame with the settled state is in.
+    let mut pressed = Instant::now() - Duration::from_secs(10);
     assert!(
-        wait_until(DEADLINE, || rig.pane_named("waiter")["active"] == true),
-        "C-b a did not focus the waiting pane: {:?}",
-        rig.panes("work")
+        wait_until(DEADLINE, || {
+            if pressed.elapsed() > Duration::from_secs(2) {
+                rig.keys("o", &["C-b", "a"]);
+                pressed = Instant::now();
+            }
+            rig.pane_named("waiter")["active"] == true
+        }),
+        "C-b a did not focus the waiting pane: {:?}\n{}",
+        rig.panes("work"),
+        rig.outer.screen("o")
     );
     rig.wait_rows("o", "the sidebar marking waiter active", |r| {
         sidebar(r)

@@ -1197,7 +1197,8 @@ pub struct CaptureOptions {
     pub trailing: bool,
     /// `-P`: only the start of an incomplete escape sequence the pane received.
     pub pending: bool,
-    /// `-a`: the alternate screen (the normal one while the pane shows the alternate).
+    /// `-a`: the normal screen hidden while the pane shows the alternate screen (`no
+    /// alternate screen` otherwise, unless `quiet`).
     pub alternate: bool,
     /// `-q`: no error when `alternate` finds none.
     pub quiet: bool,

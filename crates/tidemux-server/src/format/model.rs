@@ -350,7 +350,17 @@ impl<'a> ModelContext<'a> {
             .map(|(i, (_, r))| (i, *r))?;
         match key {
             "pane_id" => return text(pid.to_string()),
-            "pane_index" => return text(index.to_string()),
+            "pane_index" => {
+                // tmux window_pane_index: the position plus pane-base-index.
+                let base: usize = self
+                    .options
+                    .and_then(|o| {
+                        o.option_value("pane-base-index", self.session, Some(e.window), Some(pid))
+                    })
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                return text((index + base).to_string());
+            }
             "pane_width" => return text(rect.cols.to_string()),
             "pane_height" => return text(rect.rows.to_string()),
             "pane_left" => return text(rect.left.to_string()),

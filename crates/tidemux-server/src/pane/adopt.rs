@@ -6,16 +6,13 @@
 //! as [`Pane::spawn`]; the waiter waits for the process by pid (`waitpid`), since there is no
 //! `portable_pty::Child` for it.
 
-use super::{
-    reader_loop, writer_loop, Io, Observer, Pane, PaneNote, PaneState, Queue, SpawnError,
-    DRAIN_GRACE_MS,
-};
+use super::{reader_loop, Io, Observer, Pane, PaneState, Queue, SpawnError, DRAIN_GRACE_MS};
 use crate::screen::Screen;
 use parking_lot::Mutex as FairMutex;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 use tidemux_proto::{ExitInfo, PaneId};
 use tokio::sync::watch;
@@ -105,8 +102,8 @@ fn wait_pid(pid: u32) -> ExitInfo {
 
 impl Pane {
     /// A pane around an inherited PTY master and a running (or exited) process, with its
-    /// threads started as [`Pane::spawn`] starts them. The descriptor is made close-on-exec
-    /// again.
+    /// reader started as [`Pane::spawn`] starts it (reaping through a pidfd, else a waiter
+    /// thread). The descriptor is made close-on-exec again.
     ///
     /// # Errors
     /// [`SpawnError::Pty`] when the descriptor cannot be configured or a thread cannot start
@@ -122,14 +119,25 @@ impl Pane {
         )
         .map_err(pty)?;
         let io = Arc::new(Io {
+            id: a.id,
             fd: a.fd,
             close,
             closed: AtomicBool::new(false),
             queue: Mutex::new(Queue::default()),
-            ready: Condvar::new(),
             reader_done: AtomicBool::new(false),
         });
         let exited = a.exit.is_some();
+        // Only a process not yet reaped may be opened by pid: an exited pane's pid may belong
+        // to someone else by now.
+        let pidfd = if exited {
+            None
+        } else {
+            a.pid
+                .and_then(|p| rustix::process::Pid::from_raw(p as i32))
+                .and_then(|p| {
+                    rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok()
+                })
+        };
         let (seq_tx, _) = watch::channel(a.seq);
         let pane = Arc::new(Pane {
             id: a.id,
@@ -148,6 +156,8 @@ impl Pane {
             }),
             io: Arc::clone(&io),
             killer: Mutex::new(Box::new(PidKiller(a.pid))),
+            pidfd,
+            reaped: AtomicBool::new(exited),
             seq_tx,
             logger: Mutex::new(None),
             tap: Mutex::new(None),
@@ -163,36 +173,37 @@ impl Pane {
             pane.close();
             SpawnError::Pty(e.to_string())
         };
-        let wio = Arc::clone(&io);
-        std::thread::Builder::new()
-            .name(name("writer"))
-            .spawn(move || writer_loop(&wio))
-            .map_err(spawn_err)?;
-        let (done_tx, done_rx) = mpsc::channel::<()>();
         let p = Arc::clone(&pane);
         let obs = Arc::clone(&observer);
         let activity = Arc::clone(&a.activity);
-        std::thread::Builder::new()
-            .name(name("reader"))
-            .spawn(move || {
-                reader_loop(&p, &obs, &activity);
-                p.io.reader_done.store(true, Ordering::Release);
-                let _ = done_tx.send(());
-            })
-            .map_err(spawn_err)?;
-        if let (false, Some(pid)) = (exited, a.pid) {
-            let p = Arc::clone(&pane);
-            std::thread::Builder::new()
-                .name(name("waiter"))
-                .spawn(move || {
-                    let exit = wait_pid(pid);
-                    let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
-                    p.io.close_input(&format!("pane {} exited", p.id));
-                    p.state().exit = Some(exit.clone());
-                    p.notify_watchers();
-                    observer(p.id, PaneNote::Exited(exit));
-                })
-                .map_err(spawn_err)?;
+        match (exited, pane.pidfd.is_some(), a.pid) {
+            (false, false, Some(pid)) => {
+                // No pidfd: a waiter thread waits for the pid, as for spawned panes.
+                let (done_tx, done_rx) = mpsc::channel::<()>();
+                std::thread::Builder::new()
+                    .name(name("reader"))
+                    .stack_size(super::THREAD_STACK)
+                    .spawn(move || reader_loop(&p, &obs, &activity, Some(done_tx)))
+                    .map_err(spawn_err)?;
+                let p = Arc::clone(&pane);
+                std::thread::Builder::new()
+                    .name(name("waiter"))
+                    .stack_size(super::THREAD_STACK)
+                    .spawn(move || {
+                        let exit = wait_pid(pid);
+                        p.reaped.store(true, Ordering::Release);
+                        let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
+                        p.record_exit(exit, &observer);
+                    })
+                    .map_err(spawn_err)?;
+            }
+            _ => {
+                std::thread::Builder::new()
+                    .name(name("reader"))
+                    .stack_size(super::THREAD_STACK)
+                    .spawn(move || reader_loop(&p, &obs, &activity, None))
+                    .map_err(spawn_err)?;
+            }
         }
         Ok(pane)
     }
