@@ -53,8 +53,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `unlink-window`, `last-window`, `last-pane`; fields `SelectPane.direction/last/title/mark/
 /// unmark/keep_zoom`, `SplitWindow.before/full`.
 ///
-/// 7 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
-pub const PROTOCOL_MINOR: u32 = 7;
+/// 7 (issue 13): fields `AttachFrame.border_status/borders`.
+///
+/// 8 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
+pub const PROTOCOL_MINOR: u32 = 8;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -1095,7 +1095,7 @@ pub enum Request {
         #[serde(default)]
         close: bool,
     },
-    /// Live upgrade (minor 7): the server continues as `binary` (default: the file the server
+    /// Live upgrade (minor 8): the server continues as `binary` (default: the file the server
     /// was started from, as it is now on disk) in the same process, keeping every pane. The
     /// reply ([`Response::Server`], with [`ServerInfo::upgrade`] of this attempt still in
     /// progress) comes before the switch; ask `server-info` again to learn how it ended.
@@ -1557,7 +1557,7 @@ pub struct ServerInfo {
     pub pid: u32,
     /// Socket path.
     pub socket: String,
-    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 7).
+    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 8).
     #[serde(default)]
     pub upgrade: Option<UpgradeInfo>,
 }
@@ -1597,7 +1597,7 @@ pub enum ErrorKind {
     /// A wait gave up.
     Timeout,
     /// The server was upgraded (`upgrade-server`) while the request waited: nothing is lost,
-    /// run the request again (minor 7).
+    /// run the request again (minor 8).
     Upgraded,
 }
 

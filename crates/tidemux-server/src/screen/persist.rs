@@ -11,9 +11,9 @@
 use super::{History, PromptMarks, Screen};
 use serde::{Deserialize, Serialize};
 
-/// One history line: formatted text, the output sequence number at which it last changed,
-/// whether it was soft-wrapped, cells used.
-pub type HistoryLine = (String, u64, bool, u16);
+/// One history line: its stored (compact) bytes, the output sequence number at which it last
+/// changed, whether it was soft-wrapped, cells used.
+pub type HistoryLine = (Vec<u8>, u64, bool, u16);
 
 /// Everything [`Screen::import`] needs to rebuild a screen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,7 +86,7 @@ impl Screen {
         let history = (0..h.len())
             .map(|i| {
                 (
-                    h.get(i).unwrap_or("").to_owned(),
+                    h.get(i).unwrap_or_default().to_vec(),
                     h.seq(i),
                     h.wrapped(i),
                     h.used(i),
