@@ -405,3 +405,78 @@ fn resurrect_on_start_and_kill_server_keeps_the_snapshot() {
         "{h}"
     );
 }
+
+/// `resurrect-on-start` and `resurrect-commands` as server options: saved in the snapshot,
+/// they decide what the next first use does (the environment variable overrides them); a
+/// pane's `--remain-on-exit` comes back too.
+#[test]
+fn resurrect_on_start_option_is_saved_and_obeyed_and_remain_on_exit_kept() {
+    let s = Server::new();
+    let p = ok(
+        &s,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "opt",
+            "--remain-on-exit",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    )
+    .trim()
+    .to_owned();
+    s.wait_prompt(&p);
+    ok(&s, &["set-option", "-s", "resurrect-on-start", "on"]);
+    ok(&s, &["set-option", "-s", "resurrect-commands", "bash,zsh"]);
+    assert_eq!(
+        ok(&s, &["show-options", "-sv", "resurrect-on-start"]),
+        "on\n"
+    );
+    ok(&s, &["send", "-t", &p, "--enter", "echo OPT-MARK"]);
+    s.wait_text(&p, "\nOPT-MARK");
+    assert!(
+        wait_until(DEADLINE, || snapshot_file(&s)
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .is_some_and(
+                |t| t.contains("OPT-MARK") && t.contains("resurrect-commands")
+            )),
+        "no snapshot with the options"
+    );
+    let pid = s.pid().expect("pid");
+    sigkill(pid);
+    assert!(wait_until(DEADLINE, || !process_alive(pid)));
+    // The variable overrides the saved option: off starts empty.
+    let o: Out = cmd(&s)
+        .env("TIDEMUX_RESURRECT_ON_START", "0")
+        .args(["new-session", "-d", "-s", "first", "--", "sh"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(!s.ok(&["list-sessions"]).contains("opt:"));
+    let pid = s.pid().expect("pid");
+    ok(&s, &["kill-server"]);
+    assert!(wait_until(DEADLINE, || !process_alive(pid)));
+    // Without the variable, the saved option brings the sessions back on first use.
+    ok(&s, &["new-session", "-d", "-s", "second", "--", "sh"]);
+    let ls = s.ok(&["list-sessions"]);
+    assert!(ls.contains("opt: 1 windows"), "{ls}");
+    assert_eq!(
+        ok(&s, &["show-options", "-sv", "resurrect-commands"]),
+        "bash,zsh\n"
+    );
+    s.wait_prompt("opt");
+    assert!(s
+        .ok(&["read-screen", "-t", "opt", "--history"])
+        .contains("\nOPT-MARK"));
+    // remain-on-exit came back with the pane: its shell exits, the pane stays (dead).
+    ok(&s, &["send", "-t", "opt", "--enter", "exit 3"]);
+    assert!(
+        wait_until(DEADLINE, || s.json(&["list-panes", "-t", "opt"])[0]["dead"]
+            == true),
+        "the restored pane did not remain after its process exited"
+    );
+}

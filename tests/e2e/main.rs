@@ -31,5 +31,6 @@ mod panecmds;
 mod programs;
 mod readme;
 mod tmux_lang;
+mod upgrade;
 mod view;
 mod waitlock;

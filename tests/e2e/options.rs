@@ -81,10 +81,15 @@ fn set_and_show_match_tmux() {
             .next()
             .unwrap_or("")
             .trim_end();
-        // default-shell follows $SHELL and tidemux keeps 10,000 lines of history.
+        // default-shell follows $SHELL and tidemux keeps 10,000 lines of history;
+        // resurrect-* are tidemux's own server options (docs/continuity.md).
         let strip = |x: &str| {
             x.lines()
-                .filter(|l| !l.starts_with("default-shell ") && !l.starts_with("history-limit "))
+                .filter(|l| {
+                    !l.starts_with("default-shell ")
+                        && !l.starts_with("history-limit ")
+                        && !l.starts_with("resurrect-")
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         };

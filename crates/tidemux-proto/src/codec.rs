@@ -54,7 +54,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// unmark/keep_zoom`, `SplitWindow.before/full`.
 ///
 /// 7 (issue 13): fields `AttachFrame.border_status/borders`.
-pub const PROTOCOL_MINOR: u32 = 7;
+///
+/// 8 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
+pub const PROTOCOL_MINOR: u32 = 8;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.
@@ -288,7 +290,7 @@ pub enum RpcOutcome {
 pub struct RpcError {
     /// -32700 parse error, -32600 invalid request, -32601 unknown method, -32602 bad params
     /// (all with kind `protocol`); -32001 not_found, -32002 ambiguous, -32003 invalid,
-    /// -32004 failed, -32005 timeout.
+    /// -32004 failed, -32005 timeout, -32006 upgraded.
     pub code: i64,
     /// One line for humans: what was wrong and what is valid.
     pub message: String,
@@ -311,6 +313,7 @@ pub fn error_code(kind: ErrorKind) -> i64 {
         ErrorKind::Invalid => -32003,
         ErrorKind::Failed => -32004,
         ErrorKind::Timeout => -32005,
+        ErrorKind::Upgraded => -32006,
         ErrorKind::Protocol => CODE_INVALID_REQUEST,
     }
 }

@@ -1098,6 +1098,16 @@ pub enum Request {
         #[serde(default)]
         close: bool,
     },
+    /// Live upgrade (minor 8): the server continues as `binary` (default: the file the server
+    /// was started from, as it is now on disk) in the same process, keeping every pane. The
+    /// reply ([`Response::Server`], with [`ServerInfo::upgrade`] of this attempt still in
+    /// progress) comes before the switch; ask `server-info` again to learn how it ended.
+    /// See `docs/continuity.md`.
+    UpgradeServer {
+        /// Absolute path of the new binary.
+        #[serde(default)]
+        binary: Option<String>,
+    },
 }
 
 impl Request {
@@ -1550,6 +1560,27 @@ pub struct ServerInfo {
     pub pid: u32,
     /// Socket path.
     pub socket: String,
+    /// The last live upgrade (`upgrade-server`) of this server, if any (minor 8).
+    #[serde(default)]
+    pub upgrade: Option<UpgradeInfo>,
+}
+
+/// How a live upgrade (`upgrade-server`) went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UpgradeInfo {
+    /// Number of this attempt in the server's life (1, 2, ...).
+    pub attempt: u32,
+    /// `in-progress`, `done` or `failed`.
+    pub status: String,
+    /// The binary the server was to continue as.
+    pub binary: String,
+    /// Version of the server before the attempt.
+    pub from_version: String,
+    /// Why it failed (the server then goes on with its old binary, every pane kept).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When the attempt ended (or started, while in progress), Unix seconds.
+    pub at: u64,
 }
 
 /// Error classes a caller can branch on (JSON: `not_found`, ..., as the CLI's `--json` errors).
@@ -1568,6 +1599,9 @@ pub enum ErrorKind {
     Protocol,
     /// A wait gave up.
     Timeout,
+    /// The server was upgraded (`upgrade-server`) while the request waited: nothing is lost,
+    /// run the request again (minor 8).
+    Upgraded,
 }
 
 /// An error reply.

@@ -47,6 +47,19 @@ impl Buffers {
         v
     }
 
+    /// Every buffer and the counters (next automatic index, next order): a live upgrade
+    /// carries them.
+    pub fn export(&self) -> (Vec<Buffer>, u32, u64) {
+        (self.list.clone(), self.next_index, self.next_order)
+    }
+
+    /// Restores what [`Buffers::export`] returned (live upgrade).
+    pub fn import(&mut self, list: Vec<Buffer>, next_index: u32, next_order: u64) {
+        self.list = list;
+        self.next_index = next_index;
+        self.next_order = next_order;
+    }
+
     /// The newest buffer (tmux `paste_get_top`).
     pub fn top(&self) -> Option<&Buffer> {
         self.list.iter().max_by_key(|b| b.order)

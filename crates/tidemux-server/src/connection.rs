@@ -280,6 +280,12 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
             }
         };
         let id = rpc.id;
+        // Counted until answered: a live upgrade waits for the answer (see crate::upgrade).
+        let streams = matches!(
+            rpc.request,
+            Request::Events { .. } | Request::Attach { .. } | Request::TmuxControl { .. }
+        );
+        let busy = (!streams).then(|| state.upgrade.busy());
         let (resp, after) = match rpc.request {
             Request::Events { after, filters } => {
                 return stream_events(state, conn, id, after, &filters).await;
@@ -323,10 +329,16 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                     biased;
                     r = dispatch(state, env, std::future::pending()) => r,
                     () = incoming.closed() => return Err(CodecError::Closed),
+                    // The server switches binaries: a request still waiting is told to retry.
+                    () = state.upgrade.started() => (
+                        Response::from(crate::upgrade::upgraded_error()),
+                        After::Continue,
+                    ),
                 }
             }
         };
         reply(conn, id, &resp).await?;
+        drop(busy);
         if after == After::Shutdown {
             state.shutdown();
             return Ok(());

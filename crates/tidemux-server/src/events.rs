@@ -98,6 +98,34 @@ impl EventBus {
         let _ = inner.tx.send(e);
     }
 
+    /// The last sequence number given and the buffered events, oldest first (live upgrade).
+    pub fn export(&self) -> (u64, Vec<Event>) {
+        let inner = lock(&self.inner);
+        (
+            inner.next,
+            inner.buffer.iter().map(|e| (**e).clone()).collect(),
+        )
+    }
+
+    /// Restores what [`EventBus::export`] returned: numbering goes on after `next`, and
+    /// `--after` replays the buffered events (live upgrade). Call before anyone subscribes.
+    pub fn import(&self, next: u64, events: Vec<Event>) {
+        let mut inner = lock(&self.inner);
+        inner.next = next;
+        inner.buffer.clear();
+        inner.bytes = 0;
+        for e in events.into_iter().filter(|e| e.seq <= next) {
+            inner.bytes += event_bytes(&e);
+            inner.buffer.push_back(Arc::new(e));
+        }
+        while inner.buffer.len() > REPLAY_CAPACITY || inner.bytes > REPLAY_BYTES {
+            match inner.buffer.pop_front() {
+                Some(old) => inner.bytes -= event_bytes(&old),
+                None => break,
+            }
+        }
+    }
+
     /// Subscribes; with `after`, replays buffered events whose sequence number is greater.
     pub fn subscribe(&self, after: Option<u64>) -> Subscription {
         let inner = lock(&self.inner);

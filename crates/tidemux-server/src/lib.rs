@@ -28,6 +28,7 @@ pub mod screen;
 pub mod snapshot;
 pub mod state;
 pub mod sync;
+pub mod upgrade;
 pub mod worktree;
 
 pub use listener::{run, ServerConfig};

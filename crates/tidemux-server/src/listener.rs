@@ -5,6 +5,7 @@ use crate::state::ServerState;
 use interprocess::local_socket::tokio::prelude::*;
 use interprocess::local_socket::{GenericFilePath, ListenerOptions};
 use interprocess::os::unix::local_socket::ListenerOptionsExt;
+use rustix::fd::AsFd;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,10 @@ pub struct ServerConfig {
     /// Started through the tmux name (issue 12): panes get `$TMUX`, and tmux's config files
     /// are read before listening.
     pub tmux: Option<crate::lang::config::TmuxStart>,
+    /// Set when this process continues a server after a live upgrade
+    /// ([`crate::upgrade::Start::from_env`]): the model, the panes and the listening socket
+    /// come from the old binary.
+    pub upgrade: Option<crate::upgrade::Start>,
 }
 
 /// Why the server could not start.
@@ -35,6 +40,9 @@ pub enum StartError {
     /// The snapshot could not be restored (nothing was).
     #[error("cannot resurrect: {0}")]
     Resurrect(String),
+    /// A live upgrade could not complete and the old binary could not take over again.
+    #[error("live upgrade failed: {0}")]
+    Upgrade(String),
     /// Binding or preparing the socket failed.
     #[error("cannot listen on {path}: {source}")]
     Bind {
@@ -73,7 +81,8 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         path: path.clone(),
         source,
     };
-    if let Some(dir) = path.parent() {
+    let upgrading = config.upgrade.is_some();
+    if let Some(dir) = path.parent().filter(|_| !upgrading) {
         // Only a directory created here is made private (mode 0700 at mkdir); an existing one
         // is never chmodded (the client checks the per-user directory, see paths.rs).
         if !dir.as_os_str().is_empty() && std::fs::symlink_metadata(dir).is_err() {
@@ -85,7 +94,9 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
                 .map_err(bind_err)?;
         }
     }
-    clear_stale(&path)?;
+    if !upgrading {
+        clear_stale(&path)?;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("tidemux-rt")
@@ -96,7 +107,15 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         .build()
         .map_err(bind_err)?;
     let state = ServerState::new(path.clone());
-    if let Some(snap) = &config.resurrect {
+    // After a live upgrade: the model and the listening socket come from the old binary.
+    let inherited = match &config.upgrade {
+        Some(start) => {
+            let _guard = rt.enter();
+            Some(crate::upgrade::restore(&state, start).map_err(StartError::Upgrade)?)
+        }
+        None => None,
+    };
+    if let Some(snap) = config.resurrect.as_ref().filter(|_| !upgrading) {
         let _guard = rt.enter();
         let n = crate::snapshot::restore::restore(&state, snap).map_err(StartError::Resurrect)?;
         tracing::info!(
@@ -107,7 +126,10 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         );
     }
     let result = rt.block_on(async {
-        if let Some(start) = &config.tmux {
+        if upgrading && config.tmux.is_some() {
+            // After a live upgrade the config files were read already (by the first binary).
+            state.tmux.enable();
+        } else if let Some(start) = &config.tmux {
             // Before listening: the client that started us shows what we print here.
             for e in crate::lang::config::load_config(&state, start).await {
                 eprintln!("{e}");
@@ -117,20 +139,38 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
             .as_path()
             .to_fs_name::<GenericFilePath>()
             .map_err(bind_err)?;
-        let listener = ListenerOptions::new()
-            .name(name)
-            .mode(0o600)
-            .create_tokio()
-            .map_err(bind_err)?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .map_err(bind_err)?;
+        let listener = match inherited {
+            Some(fd) => LocalSocketListener::from(
+                interprocess::os::unix::uds_local_socket::tokio::Listener::try_from(fd)
+                    .map_err(bind_err)?,
+            ),
+            None => {
+                let l = ListenerOptions::new()
+                    .name(name)
+                    .mode(0o600)
+                    .create_tokio()
+                    .map_err(bind_err)?;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(bind_err)?;
+                l
+            }
+        };
         tracing::info!(socket = %path.display(), pid = std::process::id(), "server listening");
         let monitor = tokio::spawn(crate::monitor::run(Arc::clone(&state)));
         let snapshots = config
             .snapshot
             .clone()
             .map(|p| tokio::spawn(crate::snapshot::writer(Arc::clone(&state), p)));
-        accept_loop(&state, &listener).await;
+        if let Some(binary) = accept_loop(&state, &listener).await {
+            // Live upgrade: keep the socket (new clients wait in its backlog), tell requests
+            // in progress and attached clients, then switch binaries outside the runtime.
+            monitor.abort();
+            if let Some(s) = &snapshots {
+                s.abort();
+            }
+            crate::upgrade::prepare(&state).await;
+            return Ok(Some((listener, binary)));
+        }
         // Unlink the socket while still listening, then close without letting interprocess
         // unlink it again. While we listen, a new server's stale-socket check finds us alive and
         // never removes the path; once we have unlinked it, the path is free for a new server and
@@ -146,8 +186,19 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         if let Some(s) = snapshots {
             s.abort();
         }
-        Ok(())
+        Ok(None)
     });
+    let result = match result {
+        Ok(Some((listener, binary))) => {
+            let interprocess::local_socket::tokio::Listener::UdSocket(uds) = &listener;
+            let why = crate::upgrade::exec(&state, uds.as_fd(), &binary);
+            // Only when neither binary could take over: the panes cannot be served any more.
+            tracing::error!("upgrade: {why}; the server exits");
+            Err(StartError::Upgrade(why))
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
     // Shut down: hang up every pane, remove the socket.
     let panes: Vec<_> = state
         .registry()
@@ -216,7 +267,8 @@ impl RateLimited {
 /// First and longest pause after a failed `accept` (EMFILE and the like), doubling between.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
 
-async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) {
+/// Accepts until shutdown (`None`) or until a live upgrade asks for a binary (`Some`).
+async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) -> Option<PathBuf> {
     let mut shutdown = state.shutdown_requested();
     let my_uid = rustix::process::geteuid().as_raw();
     let open = Arc::new(AtomicUsize::new(0));
@@ -228,7 +280,8 @@ async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) {
     loop {
         let conn = tokio::select! {
             c = listener.accept() => c,
-            _ = shutdown.wait_for(|s| *s) => return,
+            _ = shutdown.wait_for(|s| *s) => return None,
+            p = state.upgrade.wanted() => return Some(p),
         };
         let conn = match conn {
             Ok(c) => {
@@ -248,7 +301,7 @@ async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) {
                 }
                 tokio::select! {
                     () = tokio::time::sleep(backoff) => {}
-                    _ = shutdown.wait_for(|s| *s) => return,
+                    _ = shutdown.wait_for(|s| *s) => return None,
                 }
                 backoff = (backoff * 2).min(ACCEPT_BACKOFF.1);
                 continue;

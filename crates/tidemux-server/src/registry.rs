@@ -185,6 +185,25 @@ impl Registry {
         self.sessions.is_empty() && self.pending_sessions == 0
     }
 
+    /// The id counters and the most-recently-used clock: (next session, next window, next
+    /// pane, clock). A live upgrade carries them over so that ids are never reused.
+    pub fn counters(&self) -> (u32, u32, u32, u64) {
+        (
+            self.next_session,
+            self.next_window,
+            self.next_pane,
+            self.clock,
+        )
+    }
+
+    /// Sets what [`Registry::counters`] returned (live upgrade).
+    pub fn set_counters(&mut self, (s, w, p, clock): (u32, u32, u32, u64)) {
+        self.next_session = s;
+        self.next_window = w;
+        self.next_pane = p;
+        self.clock = clock;
+    }
+
     /// A fresh session id.
     pub fn alloc_session(&mut self) -> SessionId {
         self.next_session += 1;

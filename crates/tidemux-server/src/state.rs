@@ -47,6 +47,8 @@ pub struct ServerState {
     pub continuity: crate::snapshot::Continuity,
     /// Set when the server was started through the tmux name (issue 12, [`crate::lang`]).
     pub tmux: crate::lang::TmuxMode,
+    /// Live upgrade (`upgrade-server`, see [`crate::upgrade`]).
+    pub upgrade: crate::upgrade::Control,
 }
 
 impl ServerState {
@@ -73,6 +75,7 @@ impl ServerState {
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
             tmux: Default::default(),
+            upgrade: Default::default(),
         })
     }
 

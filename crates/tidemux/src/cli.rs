@@ -32,8 +32,10 @@ Environment:
   TIDEMUX_SNAPSHOT_LINES, TIDEMUX_SNAPSHOT_EVERY_MS  history lines per pane in a snapshot
                       (default 2000), period of snapshots (default 60000 ms)
   TIDEMUX_RESURRECT_COMMANDS  commands resurrect re-runs (default: docs/resurrect.md)
-  TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot
+  TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot (0: never)
   TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)
+  TIDEMUX_UPGRADE_STATE, TIDEMUX_UPGRADE_EXE, TIDEMUX_UPGRADE_FAILED  set by upgrade-server
+                      for the binary that takes over (docs/continuity.md)
   SHELL               program of a new pane when no command is given
   TIDEMUX_TMUX_VERSION  what `tmux -V` prints after `tmux ` (default 3.3a; docs/tmux-compat.md)
   TMUX_TMPDIR, TMUX, TMUX_PANE  as tmux's when invoked as tmux (socket directory, the pane's
@@ -640,6 +642,17 @@ pub enum Command {
     InstallTmuxShim {
         /// Directory for the link (created if missing).
         dir: PathBuf,
+    },
+    /// Continue the running server as a new binary without closing a pane (same pid; attached
+    /// clients reattach). See docs/continuity.md.
+    #[command(
+        after_help = "Examples:\n  cargo install --path crates/tidemux && tidemux upgrade-server\n  tidemux upgrade-server --binary ./target/release/tidemux\n\nExit status: 0 upgraded; 1 refused or failed (the server goes on with its old binary,\nevery pane kept; the error says why)."
+    )]
+    UpgradeServer {
+        /// The new binary (default: the server's own file as it is now on disk, e.g. after
+        /// `cargo install`).
+        #[arg(long, value_name = "PATH")]
+        binary: Option<PathBuf>,
     },
 }
 

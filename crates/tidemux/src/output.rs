@@ -8,6 +8,10 @@ use tidemux_proto::{ErrorKind, ErrorReply};
 /// Exit status for a wait that timed out (as `timeout(1)`).
 pub const EXIT_TIMEOUT: u8 = 124;
 
+/// Exit status of a request that was waiting when the server was upgraded
+/// (`upgrade-server`): "server upgraded, retry" (`EX_TEMPFAIL` of sysexits.h).
+pub const EXIT_UPGRADED: u8 = 75;
+
 /// Exit status for a wait whose pane closed before any condition held (`pane-closed`).
 pub const EXIT_PANE_CLOSED: u8 = 3;
 
@@ -49,6 +53,7 @@ impl From<ErrorReply> for Failure {
             ErrorKind::Failed => (1, "failed"),
             ErrorKind::Protocol => (1, "protocol"),
             ErrorKind::Timeout => (EXIT_TIMEOUT, "timeout"),
+            ErrorKind::Upgraded => (EXIT_UPGRADED, "upgraded"),
         };
         Self {
             code,

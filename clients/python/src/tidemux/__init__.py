@@ -42,6 +42,7 @@ from .errors import (
     ServerError,
     TidemuxError,
     Timeout,
+    Upgraded,
     VersionMismatch,
 )
 from .paths import resolve_socket, socket_dir
@@ -54,6 +55,6 @@ __all__ = [
     "EventStream", "ExitInfo", "Failed", "Identity", "InvalidArgument", "NoServer", "NotFound",
     "PROTOCOL_MINOR", "PROTOCOL_VERSION", "PaneInfo", "Process", "ProtocolError",
     "ScreenCapture", "Sent", "Server", "ServerError", "ServerInfo", "SessionInfo",
-    "TidemuxError", "Timeout", "VersionMismatch", "WaitOutcome", "Welcome", "WindowInfo",
+    "TidemuxError", "Timeout", "Upgraded", "VersionMismatch", "WaitOutcome", "Welcome", "WindowInfo",
     "resolve_socket", "socket_dir", "wait_spec",
 ]

@@ -83,8 +83,16 @@ class Timeout(ServerError):
         self.outcome = outcome
 
 
+class Upgraded(ServerError):
+    """The server switched to a new binary (`upgrade-server`) while the request waited:
+    nothing was lost, send it again."""
+
+    kind = "upgraded"
+
+
 _BY_KIND: Dict[str, Type[ServerError]] = {
-    c.kind: c for c in (NotFound, Ambiguous, InvalidArgument, Failed, ProtocolError, Timeout)
+    c.kind: c
+    for c in (NotFound, Ambiguous, InvalidArgument, Failed, ProtocolError, Timeout, Upgraded)
 }
 
 

@@ -838,6 +838,19 @@ impl Screen {
             .is_some_and(crate::row::Row::wrapped)
     }
 
+    /// tidemux: the main screen's contents as escape codes while the alternate screen is in
+    /// use (`None` when it is not): what the program finds again when it leaves the alternate
+    /// screen. A live upgrade (`tidemux upgrade-server`) keeps both screens with it.
+    #[must_use]
+    pub fn main_contents_formatted(&self) -> Option<String> {
+        if !self.mode(MODE_ALTERNATE_SCREEN) {
+            return None;
+        }
+        let mut contents = String::new();
+        self.grid.write_contents_formatted(&mut contents);
+        Some(contents)
+    }
+
     /// tidemux: the cell at the given location of the normal screen while the alternate
     /// screen shows it hidden (tmux's `saved_grid`, for `capture-pane -a`); `None` when the
     /// alternate screen is not in use.

@@ -52,6 +52,9 @@ pub enum Exit {
     Exited,
     /// The server went away.
     ServerExited,
+    /// The server switched to a new binary (`upgrade-server`); the caller attaches again to
+    /// this session.
+    Upgraded(String),
 }
 
 impl Exit {
@@ -61,6 +64,7 @@ impl Exit {
             Exit::Detached(s) => format!("[detached (from session {s})]"),
             Exit::Exited => "[exited]".into(),
             Exit::ServerExited => "[server exited]".into(),
+            Exit::Upgraded(_) => "[server upgraded, reattaching]".into(),
         }
     }
 }
@@ -466,17 +470,60 @@ fn compose(
     (g, cursor, tab_hits)
 }
 
-fn spawn_reader<R: Read + Send + 'static>(mut r: R, tx: mpsc::Sender<Msg>) {
+/// Where stdin goes: one reader thread per process, handed to each attachment in turn (an
+/// attachment that ends for a live upgrade is followed by a new one in the same process;
+/// bytes typed in between wait for it, up to [`STDIN_PENDING`] reads).
+struct StdinHub {
+    tx: Option<mpsc::Sender<Msg>>,
+    pending: Vec<Vec<u8>>,
+    started: bool,
+}
+
+static STDIN: std::sync::Mutex<StdinHub> = std::sync::Mutex::new(StdinHub {
+    tx: None,
+    pending: Vec::new(),
+    started: false,
+});
+
+/// Most reads of stdin kept while no attachment takes them.
+const STDIN_PENDING: usize = 64;
+
+fn hub() -> std::sync::MutexGuard<'static, StdinHub> {
+    STDIN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Sends stdin to `tx` from now on (starting the reader thread on first use).
+fn stdin_to(tx: mpsc::Sender<Msg>) {
+    let mut h = hub();
+    for bytes in h.pending.drain(..) {
+        let _ = tx.send(Msg::Input(bytes));
+    }
+    h.tx = Some(tx);
+    if h.started {
+        return;
+    }
+    h.started = true;
     std::thread::Builder::new()
         .name("attach-stdin".into())
         .spawn(move || {
+            let mut r = std::io::stdin();
             let mut buf = [0u8; 4096];
             loop {
                 match r.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => {
-                        if tx.send(Msg::Input(buf[..n].to_vec())).is_err() {
-                            break;
+                        let mut h = hub();
+                        let bytes = buf[..n].to_vec();
+                        let sent =
+                            h.tx.as_ref()
+                                .is_some_and(|t| t.send(Msg::Input(bytes.clone())).is_ok());
+                        if !sent {
+                            h.tx = None;
+                            if h.pending.len() < STDIN_PENDING {
+                                h.pending.push(bytes);
+                            }
                         }
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -588,7 +635,7 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
     }
     let guard = term::TermGuard::enter()
         .map_err(|e| ClientError::Protocol(format!("cannot set up the terminal: {e}")))?;
-    spawn_reader(std::io::stdin(), tx.clone());
+    stdin_to(tx.clone());
     {
         let tx = tx.clone();
         let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH])
@@ -668,6 +715,7 @@ fn run_loop(
                 return match reason.as_str() {
                     "detached" => Exit::Detached(name),
                     "exited" => Exit::Exited,
+                    "server upgraded" => Exit::Upgraded(name),
                     _ => Exit::ServerExited,
                 };
             }

@@ -63,6 +63,15 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// Ends every attachment with `reason` (a live upgrade: `server upgraded`).
+    pub fn detach_all(&self, reason: &str) {
+        for c in self.map.values() {
+            c.detach.send_replace(Some(reason.to_owned()));
+        }
+    }
+}
+
 /// Sizes every window of `sid` to the smallest attached client (less the status line).
 pub fn apply_client_sizes(state: &ServerState, sid: SessionId) {
     let sizes: Vec<(u16, u16)> = lock(&state.clients)

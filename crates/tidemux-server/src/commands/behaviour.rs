@@ -51,6 +51,10 @@ pub fn should_exit(state: &ServerState) -> bool {
 /// A client left session `sid` (detached, or moved by `switch-client`): applies
 /// `destroy-unattached`, then stops the server if it [`should_exit`].
 pub fn client_left(state: &Arc<ServerState>, sid: SessionId) {
+    // A live upgrade detaches every client; they reattach to the new binary.
+    if state.upgrade.switching() {
+        return;
+    }
     let attached = lock(&state.clients).attached_to(sid);
     if attached == 0 && flag(state, "destroy-unattached", Some(sid)) {
         let removed = {

@@ -259,5 +259,6 @@ pub fn server_info(state: &Arc<ServerState>) -> Response {
         protocol: PROTOCOL_VERSION,
         pid: state.pid,
         socket: state.socket.display().to_string(),
+        upgrade: state.upgrade.last(),
     })
 }

@@ -660,6 +660,7 @@ pub async fn dispatch(
                 message: "control mode is streamed by the connection, not dispatched".into(),
             })
         }
+        Request::UpgradeServer { binary } => crate::upgrade::request(state, binary),
     };
     if kind != Kind::ReadOnly {
         state.bump_model();

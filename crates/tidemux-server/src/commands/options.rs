@@ -265,7 +265,7 @@ fn show_all(
             lines.extend(options::show_lines(k, v, None, fl.values_only, false));
         }
     }
-    for d in options::OPTIONS.iter().filter(|d| d.scope & w.scope() != 0) {
+    for d in options::all().filter(|d| d.scope & w.scope() != 0) {
         let (v, parent) = match opts.get_only(w, d.name) {
             Some(v) => (v, false),
             None if fl.inherited => match opts.get(w, d.name, window_of_pane) {

@@ -31,6 +31,8 @@ pub struct Schedules {
 struct Entry {
     info: ScheduledInfo,
     task: tokio::task::AbortHandle,
+    /// The request, as it will run (a live upgrade carries it).
+    request: Request,
 }
 
 fn now_ms() -> u64 {
@@ -221,19 +223,65 @@ pub fn schedule(
     let id = s.next;
     info.id = id;
     info.at_ms = at_ms.max(info.created_ms);
-    let st = Arc::clone(state);
-    let task = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(delay)).await;
-        fire(st, id, req).await;
-    });
+    let task = start(state, id, delay, req.clone());
     s.entries.insert(
         id,
         Entry {
             info: info.clone(),
-            task: task.abort_handle(),
+            task,
+            request: req,
         },
     );
     Ok(Response::Scheduled(info))
+}
+
+fn start(state: &Arc<ServerState>, id: u64, delay: u64, req: Request) -> tokio::task::AbortHandle {
+    let st = Arc::clone(state);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        fire(st, id, req).await;
+    })
+    .abort_handle()
+}
+
+/// Every pending request and the id counter, and stops their timers (a live upgrade carries
+/// them to the new binary, where [`import`] starts them again).
+pub fn export(state: &ServerState) -> (u64, Vec<(ScheduledInfo, Request)>) {
+    let s = lock(&state.schedules);
+    for e in s.entries.values() {
+        e.task.abort();
+    }
+    let v = s
+        .entries
+        .values()
+        .map(|e| (e.info.clone(), e.request.clone()))
+        .collect();
+    (s.next, v)
+}
+
+/// Restores what [`export`] returned: each request fires at its time (at once when that
+/// passed during the upgrade). Call inside the runtime.
+pub fn import(state: &Arc<ServerState>, next: u64, entries: Vec<(ScheduledInfo, Request)>) {
+    let now = now_ms();
+    let mut s = lock(&state.schedules);
+    s.next = next;
+    for (info, request) in entries {
+        let task = start(
+            state,
+            info.id,
+            info.at_ms.saturating_sub(now),
+            request.clone(),
+        );
+        s.next = s.next.max(info.id);
+        s.entries.insert(
+            info.id,
+            Entry {
+                info,
+                task,
+                request,
+            },
+        );
+    }
 }
 
 async fn fire(state: Arc<ServerState>, id: u64, req: Request) {

@@ -69,6 +69,19 @@ impl Channels {
         }
     }
 
+    /// Channels holding a kept signal (live upgrade carries them; [`Channels::signal`] on a
+    /// channel nobody waits on keeps one again).
+    pub fn kept_signals(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .map
+            .iter()
+            .filter(|(_, c)| c.signalled)
+            .map(|(n, _)| n.clone())
+            .collect();
+        v.sort();
+        v
+    }
+
     /// Consumes a kept signal, or registers a waiter.
     pub fn wait(&mut self, name: &str) -> Option<oneshot::Receiver<()>> {
         let ch = self.map.entry(name.to_owned()).or_default();

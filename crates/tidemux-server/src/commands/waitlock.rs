@@ -61,6 +61,14 @@ impl Locks {
         Ok(())
     }
 
+    /// Locked channels (live upgrade carries them; those waiting in line get "server
+    /// upgraded, retry").
+    pub fn locked(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.map.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
     /// Whether `name` is locked.
     pub fn is_locked(&self, name: &str) -> bool {
         self.map.contains_key(name)

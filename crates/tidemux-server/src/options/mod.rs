@@ -113,9 +113,51 @@ impl Where {
     }
 }
 
+/// tidemux's own options (not in tmux), after tmux's in listings; `docs/continuity.md`.
+///
+/// - `resurrect-on-start` (server, flag, `off`): a server started on first use rebuilds the
+///   sessions of the socket's snapshot when the snapshot was saved with this option on (the
+///   environment variable `TIDEMUX_RESURRECT_ON_START` overrides it);
+/// - `resurrect-commands` (server, string): the programs `resurrect` runs again, words
+///   separated by spaces or commas (`TIDEMUX_RESURRECT_COMMANDS` overrides it); the default
+///   is [`crate::snapshot::restore::DEFAULT_ALLOW`].
+pub static TIDEMUX_OPTIONS: &[OptDef] = &[
+    OptDef {
+        name: "resurrect-on-start",
+        ty: OptType::Flag,
+        scope: scope::SERVER,
+        array: false,
+        style: false,
+        choices: &[],
+        min: 0,
+        max: 2147483647,
+        separator: " ,",
+        default: "off",
+        default_array: &[],
+    },
+    OptDef {
+        name: "resurrect-commands",
+        ty: OptType::String,
+        scope: scope::SERVER,
+        array: false,
+        style: false,
+        choices: &[],
+        min: 0,
+        max: 2147483647,
+        separator: " ,",
+        default: crate::snapshot::restore::DEFAULT_ALLOW_TEXT,
+        default_array: &[],
+    },
+];
+
+/// Every option definition: tmux's table, then [`TIDEMUX_OPTIONS`].
+pub fn all() -> impl Iterator<Item = &'static OptDef> {
+    OPTIONS.iter().chain(TIDEMUX_OPTIONS.iter())
+}
+
 /// The table row of `name`.
 pub fn def(name: &str) -> Option<&'static OptDef> {
-    OPTIONS.iter().find(|d| d.name == name)
+    all().find(|d| d.name == name)
 }
 
 /// tmux `options_parse`: `name[N]` -> (`name`, `Some(N)`). `None` if malformed.
@@ -156,7 +198,7 @@ pub fn match_name(s: &str) -> Result<(String, Option<u32>), MatchError> {
     if let Some(d) = def(&name) {
         return Ok((d.name.to_owned(), idx));
     }
-    let mut found = OPTIONS.iter().filter(|d| d.name.starts_with(&name));
+    let mut found = all().filter(|d| d.name.starts_with(&name));
     match (found.next(), found.next()) {
         (Some(d), None) => Ok((d.name.to_owned(), idx)),
         (Some(_), Some(_)) => Err(MatchError::Ambiguous),
@@ -166,7 +208,7 @@ pub fn match_name(s: &str) -> Result<(String, Option<u32>), MatchError> {
 
 fn defaults(scope_bit: u8) -> OptionSet {
     let mut set = OptionSet::new();
-    for d in OPTIONS {
+    for d in all() {
         let home = if d.scope & scope::SERVER != 0 {
             scope::SERVER
         } else if d.scope & scope::SESSION != 0 {

@@ -27,6 +27,7 @@
 //! (the reader thread, behind a mutex that readers of the screen take only for a snapshot),
 //! and the kernel schedules flooding panes fairly.
 
+pub mod adopt;
 pub mod gate;
 pub mod log;
 pub mod proc;
@@ -182,6 +183,9 @@ struct Io {
     close: OwnedFd,
     closed: AtomicBool,
     queue: Mutex<Queue>,
+    /// Set by the reader thread once it stopped reading (after [`Pane::close`], once the
+    /// chunk it was parsing is in the screen): see [`Pane::reader_stopped`] (live upgrade).
+    reader_done: AtomicBool,
 }
 
 impl Io {
@@ -475,6 +479,7 @@ impl Pane {
             close,
             closed: AtomicBool::new(false),
             queue: Mutex::new(Queue::default()),
+            reader_done: AtomicBool::new(false),
         });
         let pid = child.process_id();
         // The process has not been waited for, so its pid is still ours (a zombie at worst).
@@ -986,6 +991,7 @@ fn reader_loop(
     waiter: Option<mpsc::Sender<()>>,
 ) {
     let exit = read_output(pane, observer, activity, waiter);
+    pane.io.reader_done.store(true, Ordering::Release);
     // `pipe-pane`: no more output.
     if let Some(t) = pane.set_tap(None) {
         t.end();

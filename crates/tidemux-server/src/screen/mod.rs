@@ -26,6 +26,7 @@
 
 pub mod capture;
 pub mod history;
+pub mod persist;
 pub mod strings;
 
 use history::History;

@@ -138,6 +138,12 @@ pub struct PaneSnap {
     /// The pane's own options.
     #[serde(default)]
     pub options: Vec<OptSnap>,
+    /// Kept once its process exits (`--remain-on-exit` on the command that made it).
+    #[serde(default)]
+    pub remain_on_exit: bool,
+    /// The git worktree the pane was started in: (path, branch).
+    #[serde(default)]
+    pub worktree: Option<(String, String)>,
 }
 
 /// Why a snapshot was refused.
@@ -339,6 +345,8 @@ mod tests {
             env: vec![("A".into(), "b c".into())],
             history: vec!["line one".into(), "ünïcode ✓".into(), String::new()],
             options: vec![("remain-on-exit".into(), None, "on".into())],
+            remain_on_exit: true,
+            worktree: Some(("/tmp/wt".into(), "task-1".into())),
         };
         Snapshot {
             saved_at: 1_700_000_000,

@@ -58,6 +58,11 @@ impl Continuity {
         lock(&self.records).insert(id, rec);
     }
 
+    /// Every pane's record (live upgrade carries them).
+    pub fn records(&self) -> BTreeMap<PaneId, SpawnRecord> {
+        lock(&self.records).clone()
+    }
+
     /// How pane `id` was started, if recorded (`respawn-pane` starts it again so).
     pub fn record(&self, id: PaneId) -> Option<SpawnRecord> {
         lock(&self.records).get(&id).cloned()
@@ -100,7 +105,10 @@ fn now_unix() -> u64 {
 }
 
 /// The values of one option set, in its shown form.
-fn opts(store: &crate::options::Options, w: crate::options::Where) -> Vec<format::OptSnap> {
+pub(crate) fn opts(
+    store: &crate::options::Options,
+    w: crate::options::Where,
+) -> Vec<format::OptSnap> {
     use crate::options::OptValue;
     let mut out = Vec::new();
     for (name, v) in store.set_of(w).into_iter().flatten() {
@@ -269,6 +277,8 @@ fn pane_snap(state: &ServerState, reg: &Registry, id: PaneId) -> PaneSnap {
         env: rec.env,
         history: Vec::new(),
         options: Vec::new(),
+        remain_on_exit: entry.is_some_and(|e| e.remain_on_exit),
+        worktree: entry.and_then(|e| e.worktree.clone()),
     }
 }
 

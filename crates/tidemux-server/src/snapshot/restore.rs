@@ -60,15 +60,48 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "copilot",
 ];
 
-/// The allow-list in force.
-pub fn allow_list() -> Vec<String> {
+/// [`DEFAULT_ALLOW`] as the default value of the option `resurrect-commands`.
+pub const DEFAULT_ALLOW_TEXT: &str = "sh bash zsh fish dash ksh mksh tcsh csh nu elvish xonsh \
+vi vim nvim view nano emacs micro hx helix kak ed less more most man claude codex aider gemini \
+goose opencode amp cursor-agent qwen crush copilot";
+
+fn words(v: &str) -> Vec<String> {
+    v.split([' ', ',', '\t', '\n'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The value of a server option saved in a snapshot, if it was set.
+pub fn saved_server_option<'a>(snap: &'a Snapshot, name: &str) -> Option<&'a str> {
+    snap.server_options
+        .iter()
+        .rev()
+        .find(|(n, idx, _)| n == name && idx.is_none())
+        .map(|(_, _, v)| v.as_str())
+}
+
+/// The allow-list in force for restoring `snap`: `$TIDEMUX_RESURRECT_COMMANDS` when set (words
+/// separated by spaces or commas), else the option `resurrect-commands` as the snapshot saved
+/// it, else [`DEFAULT_ALLOW`].
+pub fn allow_list(snap: &Snapshot) -> Vec<String> {
     match std::env::var("TIDEMUX_RESURRECT_COMMANDS") {
-        Ok(v) if !v.trim().is_empty() => v
-            .split([' ', ',', '\t', '\n'])
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        _ => DEFAULT_ALLOW.iter().map(|s| (*s).to_owned()).collect(),
+        Ok(v) if !v.trim().is_empty() => words(&v),
+        _ => match saved_server_option(snap, "resurrect-commands") {
+            Some(v) => words(v),
+            None => DEFAULT_ALLOW.iter().map(|s| (*s).to_owned()).collect(),
+        },
+    }
+}
+
+/// Whether a server started on first use resurrects `snap`: `$TIDEMUX_RESURRECT_ON_START`
+/// when set (`1`/`on`/`yes` or `0`/`off`/`no`), else the option `resurrect-on-start` as the
+/// snapshot saved it (default off).
+pub fn resurrect_on_start(snap: &Snapshot) -> bool {
+    match std::env::var("TIDEMUX_RESURRECT_ON_START").ok().as_deref() {
+        Some("1" | "on" | "yes") => true,
+        Some("0" | "off" | "no") => false,
+        _ => saved_server_option(snap, "resurrect-on-start") == Some("on"),
     }
 }
 
@@ -410,7 +443,7 @@ pub struct Restored {
 /// When a session name is taken, or a pane cannot start even as a shell; nothing is changed
 /// then (panes already started are killed).
 pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, String> {
-    let allow = allow_list();
+    let allow = allow_list(snap);
     let mut reg = state.registry();
     // Server and global options first: they shape the panes started below.
     restore_options(state, &reg, snap, true);
@@ -462,8 +495,12 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
                             pane,
                             window: wid,
                             name: p.name.clone(),
-                            remain_on_exit: false,
-                            worktree: None,
+                            remain_on_exit: p.remain_on_exit,
+                            // Only while the worktree is still there.
+                            worktree: p
+                                .worktree
+                                .clone()
+                                .filter(|(path, _)| Path::new(path).is_dir()),
                         },
                         rec,
                     )),
@@ -544,6 +581,11 @@ mod tests {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc(1_796_120_000), "2026-12-01 10:13:20 UTC");
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+    }
+
+    #[test]
+    fn the_option_default_is_the_default_allow_list() {
+        assert_eq!(words(DEFAULT_ALLOW_TEXT), DEFAULT_ALLOW);
     }
 
     #[test]

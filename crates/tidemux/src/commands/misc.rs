@@ -13,6 +13,9 @@ pub fn server(
     resurrect: Option<std::path::PathBuf>,
     tmux: Option<tidemux_server::lang::config::TmuxStart>,
 ) -> Result<(), Failure> {
+    // After a live upgrade (`upgrade-server`): the state comes from the old binary. Read (and
+    // removed from the environment) before anything starts a thread.
+    let upgrade = tidemux_server::upgrade::Start::from_env();
     let target = match log_file {
         Some(p) if p.as_os_str() == "-" => tidemux_client::LogTarget::Stderr,
         Some(p) => tidemux_client::LogTarget::File(p),
@@ -31,7 +34,7 @@ pub fn server(
             );
         }
     }
-    let resurrect = match resurrect {
+    let resurrect = match resurrect.filter(|_| upgrade.is_none()) {
         Some(p) => Some(super::resurrect::load(&p)?),
         None => None,
     };
@@ -41,6 +44,7 @@ pub fn server(
             .then(|| tidemux_client::logfile::snapshot_path(&ctx.socket)),
         resurrect,
         tmux,
+        upgrade,
     })
     .map_err(|e| Failure::new("failed", e.to_string()))
 }

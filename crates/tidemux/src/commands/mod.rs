@@ -6,6 +6,7 @@
 //! - [`misc`]: wait-for, has-session, identify, version, server.
 //! - [`sync`]: wait, events.
 //! - [`resurrect`]: `tidemux resurrect` (rebuild sessions from a snapshot).
+//! - [`upgrade`]: `tidemux upgrade-server` (live upgrade).
 
 mod cmdset;
 mod io;
@@ -17,6 +18,7 @@ mod panecmds;
 mod resurrect;
 mod session;
 mod sync;
+mod upgrade;
 
 use crate::cli::{Cli, Command};
 use crate::output::{self, Failure};
@@ -43,6 +45,11 @@ impl Ctx {
     /// Connects, starting the server if none runs.
     pub fn connect_or_start(&self) -> Result<Client, Failure> {
         let caller = tidemux_client::caller_pane(&self.socket);
+        // The snapshot is read (for resurrect-on-start) only when a server must be started.
+        match Client::connect(&self.socket, caller) {
+            Err(tidemux_client::ClientError::NoServer(_)) => {}
+            other => return Ok(other?),
+        }
         let exe = std::env::current_exe()
             .map_err(|e| Failure::new("failed", format!("cannot find own executable: {e}")))?;
         Ok(tidemux_client::autostart::connect_or_start_with(
@@ -127,6 +134,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::CmdSet(c) => cmdset::name(c),
             Command::Layout(c) => layout::name(c),
             Command::PaneCmds(c) => panecmds::name(c),
+            Command::UpgradeServer { .. } => "upgrade-server",
         },
     }
 }
@@ -392,6 +400,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
         Some(Command::Layout(c)) => layout::run(&ctx, c),
         Some(Command::PaneCmds(c)) => panecmds::run(&ctx, c),
+        Some(Command::UpgradeServer { binary }) => upgrade::run(&ctx, binary),
         Some(Command::Notify {
             target,
             clear,

@@ -33,22 +33,30 @@ pub fn load(path: &Path) -> Result<format::Snapshot, Failure> {
     })
 }
 
-/// Server arguments for a server started on first use: `--resurrect FILE` when
-/// `$TIDEMUX_RESURRECT_ON_START` is `1`/`on`/`yes` and the socket's snapshot exists and is
-/// sound (a damaged one is reported on stderr and the server starts empty; the file is kept).
+/// Server arguments for a server started on first use: `--resurrect FILE` when the socket's
+/// snapshot exists, is sound and resurrect-on-start holds for it
+/// ([`restore::resurrect_on_start`]: `$TIDEMUX_RESURRECT_ON_START`, else the server option
+/// `resurrect-on-start` saved in the snapshot). A damaged snapshot is reported on stderr when
+/// resurrect-on-start was asked for by the environment (the server starts empty; the file is
+/// kept).
 pub fn on_start_args(socket: &Path) -> Vec<std::ffi::OsString> {
-    let on = matches!(
-        std::env::var("TIDEMUX_RESURRECT_ON_START").ok().as_deref(),
-        Some("1" | "on" | "yes")
-    );
+    let forced = std::env::var("TIDEMUX_RESURRECT_ON_START").ok();
+    if matches!(forced.as_deref(), Some("0" | "off" | "no")) {
+        return Vec::new();
+    }
     let path = tidemux_client::logfile::snapshot_path(socket);
-    if !on || !path.exists() {
+    if !path.exists() {
         return Vec::new();
     }
     match load(&path) {
-        Ok(_) => vec!["--resurrect".into(), path.into_os_string()],
+        Ok(snap) if restore::resurrect_on_start(&snap) => {
+            vec!["--resurrect".into(), path.into_os_string()]
+        }
+        Ok(_) => Vec::new(),
         Err(f) => {
-            eprintln!("tidemux: resurrect-on-start: {}", f.message);
+            if matches!(forced.as_deref(), Some("1" | "on" | "yes")) {
+                eprintln!("tidemux: resurrect-on-start: {}", f.message);
+            }
             Vec::new()
         }
     }
@@ -58,7 +66,7 @@ pub fn on_start_args(socket: &Path) -> Vec<std::ffi::OsString> {
 pub fn run(ctx: &Ctx, dry_run: bool, file: Option<PathBuf>) -> Result<(), Failure> {
     let path = file.unwrap_or_else(|| tidemux_client::logfile::snapshot_path(&ctx.socket));
     let snap = load(&path)?;
-    let allow = restore::allow_list();
+    let allow = restore::allow_list(&snap);
     let plan = restore::plan(&snap, &allow);
     let saved = restore::utc(snap.saved_at);
     if dry_run {

@@ -176,14 +176,24 @@ pub fn attach(
     flags: &AttachFlags,
 ) -> Result<(), Failure> {
     check_can_attach(flags)?;
-    let opts = tidemux_client::attach::AttachOptions {
+    let mut opts = tidemux_client::attach::AttachOptions {
         target,
         read_only,
         prefix: prefix_of(flags)?,
     };
-    let exit = tidemux_client::attach::attach(&ctx.socket, &opts).map_err(Failure::from)?;
-    output::line(&exit.message());
-    Ok(())
+    loop {
+        let exit = tidemux_client::attach::attach(&ctx.socket, &opts).map_err(Failure::from)?;
+        // A live upgrade (`upgrade-server`) ends the attachment: attach again to the same
+        // session, served by the new binary (docs/continuity.md).
+        if let tidemux_client::attach::Exit::Upgraded(session) = &exit {
+            if !session.is_empty() {
+                opts.target = Some(session.clone());
+            }
+            continue;
+        }
+        output::line(&exit.message());
+        return Ok(());
+    }
 }
 
 /// `new-window`.

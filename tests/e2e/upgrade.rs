@@ -1,0 +1,352 @@
+//! Issue 16: live upgrade (`tidemux upgrade-server`): the server continues as another copy of
+//! the binary in the same process, keeping every pane's process, screen and history.
+
+use crate::attach::{status, Rig};
+use crate::support::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Two copies of the binary under test in the server's temp dir: `a/tidemux` (the server
+/// starts from it) and `b/tidemux` (the upgrade's target).
+fn copies(s: &Server) -> (PathBuf, PathBuf) {
+    let mk = |d: &str| {
+        let dir = s.dir.path().join(d);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let p = dir.join("tidemux");
+        std::fs::copy(exe(), &p).expect("copy binary");
+        p
+    };
+    (mk("a"), mk("b"))
+}
+
+/// `s.command()` with another binary (the same arguments and environment).
+fn with_bin(s: &Server, bin: &Path) -> Command {
+    let c = s.command();
+    let mut out = Command::new(bin);
+    out.args(c.get_args())
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    for (k, v) in c.get_envs() {
+        if v.is_none() {
+            out.env_remove(k);
+        }
+    }
+    out.stdin(std::process::Stdio::null());
+    out
+}
+
+fn run(mut c: Command, args: &[&str]) -> Out {
+    c.args(args).output().expect("run tidemux").into()
+}
+
+fn panes(s: &Server) -> Vec<Value> {
+    s.json(&["list-panes", "-a"])
+        .as_array()
+        .cloned()
+        .expect("list-panes -a --json is an array")
+}
+
+/// What must survive an upgrade, pane by pane: id, place, process, command.
+fn shape(s: &Server) -> Vec<String> {
+    panes(s)
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}:{}.{} {}x{}+{}+{} pid={} name={} cmd={}",
+                p["id"].as_str().unwrap_or("?"),
+                p["session_name"].as_str().unwrap_or("?"),
+                p["window_index"],
+                p["index"],
+                p["cols"],
+                p["rows"],
+                p["left"],
+                p["top"],
+                p["pid"],
+                p["name"],
+                p["command"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+fn server_info(s: &Server) -> Value {
+    s.json(&["version"])["server"].clone()
+}
+
+fn exe_of(pid: i32) -> PathBuf {
+    std::fs::read_link(format!("/proc/{pid}/exe")).expect("readlink /proc/PID/exe")
+}
+
+/// A server started from copy `a`: session `work` (two panes: bash with 300 lines of history,
+/// and `sleep`), session `side` (one bash pane, renamed). Returns (server, a, b, panes).
+fn setup(server_env: &[(&str, &str)]) -> (Server, PathBuf, PathBuf, Vec<String>) {
+    let s = Server::new();
+    let (a, b) = copies(&s);
+    let mut c = with_bin(&s, &a);
+    c.envs(server_env.iter().copied());
+    let o = run(
+        c,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    let p0 = o.stdout.trim().to_owned();
+    s.wait_prompt(&p0);
+    s.ok(&[
+        "send",
+        "-t",
+        &p0,
+        "--enter",
+        "seq 1 300; echo before-upgrade",
+    ]);
+    s.wait_text(&p0, "\nbefore-upgrade");
+    let p1 = s
+        .ok(&["split-window", "-h", "-t", "work", "--", "sleep", "1000"])
+        .trim()
+        .to_owned();
+    let p2 = s.start("side", &[]);
+    s.ok(&["rename-pane", "-t", &p2, "sidepane"]);
+    s.wait_prompt(&p2);
+    assert_eq!(exe_of(s.pid().expect("server pid")), a);
+    (s, a, b, vec![p0, p1, p2])
+}
+
+#[test]
+fn upgrade_keeps_every_pane_process_screen_history_and_the_server_pid() {
+    let (s, a, b, p) = setup(&[]);
+    let pid = s.pid().expect("server pid");
+    let before = shape(&s);
+    let screen0 = s.json(&["read-screen", "-t", &p[0]]);
+    let history0 = s.json(&["read-screen", "-t", &p[0], "--history"]);
+    let pids: Vec<i32> = panes(&s)
+        .iter()
+        .map(|x| x["pid"].as_i64().expect("pid") as i32)
+        .collect();
+    // State that must come along: a kept wait-for signal, a paste buffer, an option, a
+    // scheduled send, a renamed window.
+    s.ok(&["wait-for", "-S", "kept-channel"]);
+    s.ok(&["set-buffer", "-b", "buf1", "buffer survives"]);
+    s.ok(&["set-option", "-g", "@marker", "kept"]);
+    s.ok(&["rename-window", "-t", "work:0", "renamed"]);
+    let sched = s.json(&["send", "-t", &p[2], "--after", "1h", "later"]);
+    let schedules_before = s.json(&["schedule", "list"]);
+    let seq_before = s.json(&["list-panes", "-t", &p[0]])[0]["seq"].clone();
+
+    let o = run(
+        with_bin(&s, &a),
+        &["upgrade-server", "--binary", b.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.code, 0, "upgrade-server failed: {o:?}");
+    assert!(o.stdout.contains("upgraded"), "{o:?}");
+
+    // Same process, now running copy b.
+    assert_eq!(s.pid(), Some(pid));
+    assert_eq!(exe_of(pid), b);
+    let info = server_info(&s);
+    assert_eq!(info["upgrade"]["status"], "done", "{info}");
+    assert_eq!(info["upgrade"]["attempt"], 1, "{info}");
+    // Every pane: same id, place, process (still running, still our child).
+    assert_eq!(shape(&s), before);
+    for pid in &pids {
+        assert!(process_alive(*pid), "pane process {pid} died");
+    }
+    // Same screen and history.
+    assert_eq!(
+        s.json(&["read-screen", "-t", &p[0]])["lines"],
+        screen0["lines"]
+    );
+    assert_eq!(
+        s.json(&["read-screen", "-t", &p[0], "--history"])["lines"],
+        history0["lines"]
+    );
+    assert_eq!(s.json(&["list-panes", "-t", &p[0]])[0]["seq"], seq_before);
+    // The carried state.
+    assert_eq!(s.ok(&["wait-for", "kept-channel", "--timeout", "5"]), "");
+    assert_eq!(s.ok(&["show-buffer", "-b", "buf1"]), "buffer survives");
+    assert_eq!(s.ok(&["show-options", "-gv", "@marker"]).trim(), "kept");
+    assert!(
+        s.ok(&["list-windows", "-t", "work"]).contains("renamed"),
+        "window name lost"
+    );
+    assert_eq!(s.json(&["schedule", "list"]), schedules_before);
+    s.ok(&["schedule", "cancel", &sched["id"].to_string()]);
+    // The panes still work: input reaches them, output is parsed.
+    s.ok(&["send", "-t", &p[0], "--enter", "echo after-upgrade"]);
+    s.wait_text(&p[0], "\nafter-upgrade");
+    // A pane process exiting after the upgrade is still seen (the new binary reaps it).
+    s.ok(&["send", "-t", &p[2], "--enter", "exit 7"]);
+    assert!(
+        wait_until(DEADLINE, || s.run(&["has-session", "-t", "side"]).code == 1),
+        "the pane whose shell exited was not closed"
+    );
+    // And a second upgrade, back to copy a, works the same way.
+    let o = run(
+        with_bin(&s, &b),
+        &["upgrade-server", "--binary", a.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    assert_eq!(exe_of(pid), a);
+    assert_eq!(server_info(&s)["upgrade"]["attempt"], 2);
+    s.wait_text(&p[0], "\nafter-upgrade");
+}
+
+#[test]
+fn a_waiting_wait_for_is_told_to_retry_and_kept_locks_survive() {
+    let (s, a, b, _) = setup(&[]);
+    s.ok(&["wait-for", "-L", "lock1"]);
+    let waiter = s
+        .command()
+        .args(["wait-for", "never-signalled"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn wait-for");
+    wait_blocked(&[&waiter]);
+    let o = run(
+        with_bin(&s, &a),
+        &["upgrade-server", "--binary", b.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    let out: Out = waiter.wait_with_output().expect("wait-for ends").into();
+    assert_eq!(
+        out.code, 75,
+        "documented exit code of 'server upgraded, retry': {out:?}"
+    );
+    assert!(out.stderr.contains("server upgraded, retry"), "{out:?}");
+    // The lock is still held: another -L times out, -U releases it.
+    let o = s.run(&["wait-for", "-L", "lock1", "--timeout", "0.2"]);
+    assert_eq!(o.code, 124, "{o:?}");
+    s.ok(&["wait-for", "-U", "lock1"]);
+}
+
+#[test]
+fn an_attached_client_reattaches_after_the_upgrade() {
+    let rig = Rig::empty();
+    let (a, b) = copies(&rig.inner);
+    let o = run(
+        with_bin(&rig.inner, &a),
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    rig.inner.wait_prompt("work");
+    let client = rig.attach("o", 80, 24, &[]);
+    assert_eq!(rig.attached(), 1);
+    rig.inner
+        .ok(&["send", "-t", "work", "--enter", "echo seen-before"]);
+    rig.wait_rows("o", "the pane's output", |r| {
+        r.iter().any(|l| l == "seen-before")
+    });
+    let o = run(
+        with_bin(&rig.inner, &a),
+        &["upgrade-server", "--binary", b.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    // The same client process draws the session again, served by the new binary.
+    rig.wait_rows("o", "the reattached client's status line", |r| {
+        r.len() == 24 && status(r).starts_with("[work] ") && r.iter().any(|l| l == "seen-before")
+    });
+    assert!(wait_until(DEADLINE, || rig.attached() == 1));
+    assert!(process_alive(client), "the attach client exited");
+    assert_eq!(rig.outer_pane("o")["pid"].as_i64(), Some(i64::from(client)));
+    // Typing still reaches the pane through the reattached client.
+    rig.outer
+        .ok(&["send", "-t", "o", "--enter", "echo typed-after"]);
+    rig.wait_rows("o", "typed input echoed", |r| {
+        r.iter().any(|l| l == "typed-after")
+    });
+}
+
+#[test]
+fn an_upgrade_the_new_binary_refuses_leaves_the_old_server_serving() {
+    // The hook is read by the binary that restores; the fallback (old binary) ignores it.
+    let (s, a, b, p) = setup(&[("TIDEMUX_TEST_REFUSE_UPGRADE", "1")]);
+    let pid = s.pid().expect("pid");
+    let before = shape(&s);
+    let screen = s.json(&["read-screen", "-t", &p[0]]);
+    let o = run(
+        with_bin(&s, &a),
+        &["upgrade-server", "--binary", b.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("failed") && o.stderr.contains("refused the state"),
+        "{o:?}"
+    );
+    assert!(o.stderr.contains("every pane kept"), "{o:?}");
+    assert_eq!(s.pid(), Some(pid));
+    assert_eq!(exe_of(pid), a, "the old binary serves again");
+    let info = server_info(&s);
+    assert_eq!(info["upgrade"]["status"], "failed", "{info}");
+    assert!(
+        info["upgrade"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("TIDEMUX_TEST_REFUSE_UPGRADE")),
+        "{info}"
+    );
+    assert_eq!(shape(&s), before);
+    assert_eq!(
+        s.json(&["read-screen", "-t", &p[0]])["lines"],
+        screen["lines"]
+    );
+    s.ok(&["send", "-t", &p[0], "--enter", "echo still-served"]);
+    s.wait_text(&p[0], "\nstill-served");
+}
+
+#[test]
+fn a_truncated_state_is_refused_cleanly_and_the_old_binary_takes_over() {
+    let (s, a, b, p) = setup(&[("TIDEMUX_TEST_TRUNCATE_UPGRADE", "200")]);
+    let before = shape(&s);
+    let o = run(
+        with_bin(&s, &a),
+        &["upgrade-server", "--binary", b.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.stderr.contains("incomplete or damaged"),
+        "a cut state is refused as such: {o:?}"
+    );
+    assert_eq!(shape(&s), before, "nothing half-restored");
+    s.ok(&["send", "-t", &p[0], "--enter", "echo still-here"]);
+    s.wait_text(&p[0], "\nstill-here");
+}
+
+#[test]
+fn a_binary_that_cannot_take_over_is_refused_and_nothing_changes() {
+    let (s, a, _, _) = setup(&[]);
+    let pid = s.pid().expect("pid");
+    let fake = s.dir.path().join("fake-tidemux");
+    std::fs::write(&fake, "#!/bin/sh\nexit 0\n").expect("write");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    for (bin, why) in [
+        (
+            fake.to_str().expect("utf-8"),
+            "not a tidemux that can take over",
+        ),
+        ("/nonexistent/tidemux", "cannot use"),
+    ] {
+        let o = run(with_bin(&s, &a), &["upgrade-server", "--binary", bin]);
+        assert_eq!(o.code, 1, "{o:?}");
+        assert!(o.stderr.contains(why), "{o:?}");
+        assert!(o.stderr.contains("nothing changed"), "{o:?}");
+    }
+    assert_eq!(exe_of(pid), a);
+    assert_eq!(server_info(&s)["upgrade"], Value::Null);
+}
