@@ -418,4 +418,9 @@ pub struct AttachFrame {
     /// Empty from an older server.
     #[serde(default)]
     pub overview: Vec<PaneSummary>,
+    /// Version of the server's configuration for clients (key bindings, options; minor 2): when
+    /// it differs from the client's copy, the client fetches `ClientConfig` again. 0 from an
+    /// older server.
+    #[serde(default)]
+    pub config: u64,
 }

@@ -90,6 +90,10 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         .build()
         .map_err(bind_err)?;
     let state = ServerState::new(path.clone());
+    {
+        let _guard = rt.enter();
+        crate::hooks::start(&state);
+    }
     if let Some(snap) = &config.resurrect {
         let _guard = rt.enter();
         let n = crate::snapshot::restore::restore(&state, snap).map_err(StartError::Resurrect)?;

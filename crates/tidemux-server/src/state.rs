@@ -45,6 +45,13 @@ pub struct ServerState {
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
+    /// Key tables (`bind-key`). Lock order: after the registry and options.
+    pub keys: Mutex<crate::keys::KeyTables>,
+    /// Hooks (`set-hook`) and the queue that runs them.
+    pub hooks: crate::hooks::Hooks,
+    /// Bumped when what attached clients take from the server's configuration changes (key
+    /// bindings, options): they fetch it again (`ClientConfig`).
+    pub config_version: std::sync::atomic::AtomicU64,
 }
 
 impl ServerState {
@@ -70,7 +77,17 @@ impl ServerState {
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
+            keys: Mutex::new(Default::default()),
+            hooks: Default::default(),
+            config_version: std::sync::atomic::AtomicU64::new(1),
         })
+    }
+
+    /// Tells attached clients that bindings or options changed.
+    pub fn bump_config(&self) {
+        self.config_version
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bump_model();
     }
 
     /// Locks the registry. Lock order: registry before any pane state, never the reverse.
@@ -106,6 +123,7 @@ impl ServerState {
             );
             lock(&self.messages).retain(|s, _| reg.sessions.contains_key(s));
             lock(&self.environment).retain(|s| reg.sessions.contains_key(&s));
+            lock(&self.hooks.store).retain(&reg);
         }
         for e in removed.events {
             self.events.publish(e);
@@ -264,6 +282,14 @@ impl ServerState {
                 _ => false,
             };
             let remain = entry.remain_on_exit || by_flag || by_option;
+            // tmux: `pane-died` when the pane stays, `pane-exited` when it closes.
+            let ctx = crate::hooks::Context {
+                session: sid,
+                window: Some(entry.window),
+                pane: Some(id),
+            };
+            let hook = if remain { "pane-died" } else { "pane-exited" };
+            self.hooks.fire(hook, ctx);
             if remain {
                 return;
             }

@@ -49,6 +49,13 @@ pub struct Clients {
     map: HashMap<u32, AttachedClient>,
 }
 
+impl Clients {
+    /// The attached client `id`.
+    pub fn get(&self, id: u32) -> Option<&AttachedClient> {
+        self.map.get(&id)
+    }
+}
+
 /// Sizes every window of `sid` to the smallest attached client (less the status line).
 pub fn apply_client_sizes(state: &ServerState, sid: SessionId) {
     let sizes: Vec<(u16, u16)> = lock(&state.clients)
@@ -249,6 +256,8 @@ struct Sent {
     /// [`PROC_MS`] ms.
     procs: HashMap<PaneId, ProcInfo>,
     procs_at: Option<std::time::Instant>,
+    /// Configuration version as sent (`AttachFrame::config`).
+    config: u64,
 }
 
 /// What `/proc` and git say about a pane's foreground process: (command, cwd, branch).
@@ -573,7 +582,11 @@ fn next_frame(
             .get(&p.id)
             .is_none_or(|q| (q + elapsed).abs_diff(p.quiet_secs) > 1)
     });
+    let config = state
+        .config_version
+        .load(std::sync::atomic::Ordering::Relaxed);
     let changed = full
+        || config != sent.config
         || !rows_changed.is_empty()
         || cursor != sent.cursor
         || tabs != sent.tabs
@@ -593,6 +606,7 @@ fn next_frame(
     sent.overview = keyed;
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
+    sent.config = config;
     Ok(Some(AttachFrame {
         client,
         session: sid,
@@ -608,6 +622,7 @@ fn next_frame(
         message,
         zoomed: m.zoomed,
         overview: summaries,
+        config,
     }))
 }
 

@@ -9,6 +9,7 @@
 
 mod cmdset;
 mod io;
+mod keys;
 mod list;
 mod misc;
 mod orch;
@@ -121,6 +122,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
             Command::CmdSet(c) => cmdset::name(c),
+            Command::Keys(c) => keys::name(c),
         },
     }
 }
@@ -366,6 +368,7 @@ pub fn run(cli: Cli) -> ExitCode {
             no_output,
         }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
+        Some(Command::Keys(c)) => keys::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,
