@@ -17,6 +17,7 @@ mod fuzz_protocol;
 mod hardening_client;
 mod hardening_pane;
 mod install;
+mod keys;
 mod options;
 mod orch_docs;
 mod orch_exit;

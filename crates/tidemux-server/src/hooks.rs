@@ -172,8 +172,13 @@ impl Store {
                 ctx.pane
                     .and_then(|p| self.get(Scope::Pane(p), name, ctx.window))
             })
-            .or_else(|| ctx.window.and_then(|w| self.get(Scope::Window(w), name, None)));
-        found.map(|i| i.values().cloned().collect()).unwrap_or_default()
+            .or_else(|| {
+                ctx.window
+                    .and_then(|w| self.get(Scope::Window(w), name, None))
+            });
+        found
+            .map(|i| i.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Forgets the hooks of objects that no longer exist.
@@ -548,7 +553,10 @@ pub fn set_hook(
         return Ok(Response::Ok);
     }
     let (name, idx) = match_hook(hook)?;
-    let bits = HOOKS.iter().find(|(n, _)| *n == name).map_or(SESSION, |h| h.1);
+    let bits = HOOKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(SESSION, |h| h.1);
     let scope = scope_from_name(bits, fl, &f)?;
     drop(reg);
     let mut store = lock(&state.hooks.store);
@@ -635,7 +643,10 @@ pub fn show_hooks(
         }
         Some(h) => {
             let (name, idx) = match_hook(h)?;
-            let bits = HOOKS.iter().find(|(n, _)| *n == name).map_or(SESSION, |h| h.1);
+            let bits = HOOKS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(SESSION, |h| h.1);
             let scope = scope_from_name(bits, fl, &f)?;
             if let Some(items) = store.get_only(scope, name) {
                 print(&mut out, name, items, idx);
@@ -661,10 +672,10 @@ mod tests {
             pane: Some(p),
         };
         assert!(st.lookup("session-created", &ctx).is_empty());
-        st.sets
-            .entry(Scope::GlobalSession)
-            .or_default()
-            .insert("session-created".into(), Items::from([(0, "a".into()), (1, "b".into())]));
+        st.sets.entry(Scope::GlobalSession).or_default().insert(
+            "session-created".into(),
+            Items::from([(0, "a".into()), (1, "b".into())]),
+        );
         assert_eq!(st.lookup("session-created", &ctx), ["a", "b"]);
         st.sets
             .entry(Scope::Session(s))

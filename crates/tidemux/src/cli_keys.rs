@@ -117,7 +117,9 @@ pub enum KeysCommand {
         command: Option<String>,
     },
     /// Show hooks (tmux's format: `name[N] command`, a bare name when empty).
-    #[command(after_help = "Examples:\n  tidemux show-hooks -g\n  tidemux show-hooks -gw\n  tidemux show-hooks -t work")]
+    #[command(
+        after_help = "Examples:\n  tidemux show-hooks -g\n  tidemux show-hooks -gw\n  tidemux show-hooks -t work"
+    )]
     ShowHooks {
         #[command(flatten)]
         target: TargetArg,

@@ -66,6 +66,14 @@ pub enum Action {
     /// `q`: show pane numbers; a digit pressed while they show selects that pane (tmux
     /// `display-panes`).
     PaneNumbers,
+    /// A key bound to a command the client does not carry out itself: the server runs the
+    /// binding (`AttachKey`).
+    Run {
+        /// Key table.
+        table: String,
+        /// Key name.
+        key: String,
+    },
 }
 
 /// The prefix state machine.

@@ -109,9 +109,7 @@ pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str)
     let command = lock(&state.keys)
         .get(table, code)
         .map(|b| b.command.clone())
-        .ok_or_else(|| {
-            CmdError::not_found(format!("no binding for {key} in key table {table}"))
-        })?;
+        .ok_or_else(|| CmdError::not_found(format!("no binding for {key} in key table {table}")))?;
     let ctx = {
         let reg = state.registry();
         crate::hooks::context_of(&reg, Some(&sid.to_string()), None)

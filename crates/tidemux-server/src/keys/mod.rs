@@ -286,7 +286,10 @@ impl KeyTables {
             } else {
                 b.command.clone()
             };
-            out.push(format!("{start}{}{note}", pad(&string::name(*k), width + 1)));
+            out.push(format!(
+                "{start}{}{note}",
+                pad(&string::name(*k), width + 1)
+            ));
             if a.one {
                 break;
             }
@@ -490,6 +493,9 @@ mod tests {
         assert!(!kt.has_table("mine"), "an emptied user table goes away");
         kt.remove_table("prefix");
         assert!(!kt.has_table("prefix"));
-        assert_eq!(command_text(&["display-message".into(), "a b".into()]), "display-message \"a b\"");
+        assert_eq!(
+            command_text(&["display-message".into(), "a b".into()]),
+            "display-message \"a b\""
+        );
     }
 }

@@ -221,7 +221,10 @@ fn search_table(s: &str) -> u64 {
     for (i, kind) in MOUSE_KINDS.iter().enumerate().skip(1) {
         if s.len() > kind.len() && s[..kind.len()].eq_ignore_ascii_case(kind) {
             let rest = &s[kind.len()..];
-            if let Some(j) = MOUSE_WHERE.iter().position(|w| w.eq_ignore_ascii_case(rest)) {
+            if let Some(j) = MOUSE_WHERE
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case(rest))
+            {
                 return MOUSE_FIRST + (i as u64) * 6 + j as u64;
             }
         }
@@ -491,7 +494,9 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for bad in ["", "C-", "X-a", "Foo", "C-é-", "\x01", "User1000", "0xzz", "ab"] {
+        for bad in [
+            "", "C-", "X-a", "Foo", "C-é-", "\x01", "User1000", "0xzz", "ab",
+        ] {
             assert_eq!(parse(bad), UNKNOWN, "{bad:?}");
         }
     }
@@ -499,7 +504,17 @@ mod tests {
     #[test]
     fn codes_sort_as_tmux() {
         // list-keys order of tmux 3.3a's prefix table begins C-b C-o C-z Space ! " ...
-        let order = ["C-b", "C-o", "C-z", "Space", "!", "\"", "~", "MouseDown1Pane", "BSpace"];
+        let order = [
+            "C-b",
+            "C-o",
+            "C-z",
+            "Space",
+            "!",
+            "\"",
+            "~",
+            "MouseDown1Pane",
+            "BSpace",
+        ];
         let codes: Vec<u64> = order.iter().map(|k| parse(k) & !MASK_FLAGS).collect();
         assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
         assert!(is_mouse(parse("WheelUpPane")));
