@@ -141,9 +141,20 @@ fn resurrect_after_sigkill_restores_sessions_splits_names_cwds_and_history() {
             snap = snapshot_file(&s)
                 .and_then(|p| std::fs::read_to_string(p).ok())
                 .unwrap_or_default();
-            ["MARK-A0", "MARK-A1", "MARK-B", "gamma", "logs"]
-                .iter()
-                .all(|m| snap.contains(m))
+            // The options set last must be in it too (a snapshot written between the
+            // echoes and the set-option calls has the marks but not the options).
+            [
+                "MARK-A0",
+                "MARK-A1",
+                "MARK-B",
+                "gamma",
+                "logs",
+                "4321",
+                "[beta] ",
+                "remain-on-exit",
+            ]
+            .iter()
+            .all(|m| snap.contains(m))
         }),
         "no complete snapshot in {:?}: {snap}",
         snapshot_file(&s)
