@@ -26,6 +26,7 @@ mod orch_schedule;
 mod orch_states;
 mod orch_tasks;
 mod orch_wait;
+mod panecmds;
 mod programs;
 mod readme;
 mod view;

@@ -37,10 +37,13 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `log`; replies `signalled`, `waited-all`, `scheduled`, `schedules`; events
 /// `schedule-fired`, `schedule-failed`; states `at-prompt`, `blocked`, `done`; fields
 /// `Spawn.worktree`, `PaneInfo.closed_at/worktree/branch/state_message`.
-/// 2 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
+///
+/// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
+/// `capture-pane`, `clear-history`.
+/// 3 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
 /// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
 /// `AttachFrame.config`.
-pub const PROTOCOL_MINOR: u32 = 2;
+pub const PROTOCOL_MINOR: u32 = 3;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

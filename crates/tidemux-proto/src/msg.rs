@@ -702,7 +702,74 @@ pub enum Request {
         #[serde(default)]
         timestamps: bool,
     },
-    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables).
+    /// tmux `respawn-pane`: start the pane's process again, in the same pane (its history is
+    /// kept, the screen cleared). Without a command or `-c` in `spawn`, the pane's own command
+    /// and directory are used again. Refused while the process runs (`pane S:W.P still
+    /// active`) unless `kill`. Reply `Ok`. Added in protocol minor 2.
+    RespawnPane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// `-k`: kill the running process first.
+        #[serde(default)]
+        kill: bool,
+        /// `-c`, `-e` and the command.
+        #[serde(default)]
+        spawn: Spawn,
+    },
+    /// tmux `respawn-window`: close every pane of the window but the first, then respawn that
+    /// one as [`Request::RespawnPane`]. Refused while any pane runs (`window S:W still
+    /// active`) unless `kill`. Reply `Ok`. Added in protocol minor 2.
+    RespawnWindow {
+        /// Window.
+        #[serde(default)]
+        target: Target,
+        /// `-k`: kill running processes first.
+        #[serde(default)]
+        kill: bool,
+        /// `-c`, `-e` and the command.
+        #[serde(default)]
+        spawn: Spawn,
+    },
+    /// tmux `pipe-pane`: pipe the pane's output (raw bytes) to a shell command's standard input
+    /// (`output`, the default) and/or type the command's standard output into the pane
+    /// (`input`). Any previous pipe of the pane is closed first; `command` `None` (or empty)
+    /// only closes it. Reply `Ok`. Added in protocol minor 2.
+    PipePane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Shell command (`/bin/sh -c`), expanded as a format first.
+        #[serde(default)]
+        command: Option<String>,
+        /// `-o`: only open a pipe when none is open (toggle).
+        #[serde(default)]
+        toggle: bool,
+        /// `-I`: the command's standard output is typed into the pane.
+        #[serde(default)]
+        input: bool,
+        /// `-O`: the pane's output goes to the command's standard input (the default when
+        /// neither is given).
+        #[serde(default)]
+        output: bool,
+    },
+    /// tmux `capture-pane`: lines of a pane as tmux prints them. Reply `Bytes` with
+    /// `print`, else `Ok` (the capture went into a paste buffer). Added in protocol minor 2.
+    CapturePane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// Flags.
+        #[serde(default)]
+        options: CaptureOptions,
+    },
+    /// tmux `clear-history`: drop a pane's history. Reply `Ok`. Added in protocol minor 2.
+    ClearHistory {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+    },
+    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 3.
     BindKey {
         /// Key table (`-T`; default `prefix`, or `root` with `root`).
         table: Option<String>,
@@ -812,6 +879,35 @@ pub enum Request {
         /// Key name as the server printed it in `ClientConfig`.
         key: String,
     },
+}
+
+/// Flags of [`Request::CapturePane`] (tmux 3.3a's letters).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct CaptureOptions {
+    /// `-p`: return the text instead of storing it in a buffer.
+    pub print: bool,
+    /// `-b NAME`: the buffer to store into (default: a new automatic buffer).
+    pub buffer: Option<String>,
+    /// `-S START`: first line, as typed: a number (0 the top of the screen, negative history)
+    /// or `-` (the oldest history line). Unparseable: the top of the screen (tmux).
+    pub start: Option<String>,
+    /// `-E END`: last line, as `start`; `-` is the bottom of the screen.
+    pub end: Option<String>,
+    /// `-e`: SGR escape sequences for text and background attributes.
+    pub escapes: bool,
+    /// `-C`: escape non-printable characters as octal `\NNN` (and `\` as `\\`).
+    pub octal: bool,
+    /// `-J`: join wrapped lines, keep trailing spaces.
+    pub join: bool,
+    /// `-N`: keep trailing spaces.
+    pub trailing: bool,
+    /// `-P`: only the start of an incomplete escape sequence the pane received.
+    pub pending: bool,
+    /// `-a`: the alternate screen (the normal one while the pane shows the alternate).
+    pub alternate: bool,
+    /// `-q`: no error when `alternate` finds none.
+    pub quiet: bool,
 }
 
 /// What a [`Request::KillOthers`] kills.

@@ -344,6 +344,8 @@ pub fn after_command(req: &Request) -> Option<&'static str> {
         Request::UnbindKey { .. } => "unbind-key",
         Request::ListKeys { .. } => "list-keys",
         Request::SetHook { .. } => "set-hook",
+        Request::CapturePane { .. } => "capture-pane",
+        Request::PipePane { .. } => "pipe-pane",
         _ => return None,
     })
 }
@@ -362,7 +364,9 @@ fn request_target(req: &Request) -> Option<&str> {
         | Request::ReadScreen { target, .. }
         | Request::ResizeWindow { target, .. }
         | Request::SetOption { target, .. }
-        | Request::SetHook { target, .. } => target.as_deref(),
+        | Request::SetHook { target, .. }
+        | Request::CapturePane { target, .. }
+        | Request::PipePane { target, .. } => target.as_deref(),
         _ => None,
     }
 }

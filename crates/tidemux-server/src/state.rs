@@ -245,8 +245,12 @@ impl ServerState {
     fn close_exited(self: &Arc<Self>, id: PaneId, exit: ExitInfo) {
         let pane = {
             let reg = self.registry();
+            // The pane in the model must be the one that exited: after `respawn-pane -k` the
+            // old process's exit arrives for a pane id that now holds a new, running process.
             match reg.pane(id) {
-                Ok(e) if e.pane.claim_exit() => Arc::clone(&e.pane),
+                Ok(e) if e.pane.state().exit.is_some() && e.pane.claim_exit() => {
+                    Arc::clone(&e.pane)
+                }
                 _ => return,
             }
         };

@@ -591,6 +591,9 @@ pub enum Command {
     /// tmux's command set (issue 11): `cli_cmdset.rs`.
     #[command(flatten)]
     CmdSet(crate::cli_cmdset::CmdSetCommand),
+    /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
+    #[command(flatten)]
+    PaneCmds(crate::cli_panecmds::PaneCmdsCommand),
     /// Key bindings and hooks: `cli_keys.rs`.
     #[command(flatten)]
     Keys(crate::cli_keys::KeysCommand),

@@ -187,7 +187,7 @@ pub(crate) fn pane_env(
 
 /// Checks a spawn request and builds the spec of its pane. Does not touch the registry.
 #[allow(clippy::too_many_arguments)]
-fn pane_spec(
+pub(crate) fn pane_spec(
     state: &Arc<ServerState>,
     id: PaneId,
     session: SessionId,

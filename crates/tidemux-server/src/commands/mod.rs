@@ -2,6 +2,7 @@
 
 pub mod attach;
 pub mod buffers;
+pub mod capture;
 pub mod create;
 pub mod environ;
 pub mod format;
@@ -11,6 +12,8 @@ pub mod manage;
 pub mod options;
 pub mod orch;
 pub mod others;
+pub mod pipe;
+pub mod respawn;
 pub mod runshell;
 pub mod schedule;
 pub mod wait;
@@ -70,7 +73,8 @@ pub async fn dispatch(
         | Request::ShowHooks { .. }
         | Request::ClientConfig { .. }
         | Request::DisplayMessage { print: true, .. }
-        | Request::ServerInfo => Kind::ReadOnly,
+        | Request::ServerInfo
+        | Request::CapturePane { .. } => Kind::ReadOnly,
         _ => Kind::Other,
     };
     // Input is about to reach a pane: its self-reported state (issue 14) no longer holds. Done
@@ -401,6 +405,40 @@ pub async fn dispatch(
             hidden,
             shell,
         ),
+        Request::RespawnPane {
+            target,
+            kill,
+            spawn,
+        } => respawn::respawn_pane(state, caller, target.as_deref(), kill, spawn).await,
+        Request::RespawnWindow {
+            target,
+            kill,
+            spawn,
+        } => respawn::respawn_window(state, caller, target.as_deref(), kill, spawn).await,
+        Request::PipePane {
+            target,
+            command,
+            toggle,
+            input,
+            output,
+        } => {
+            pipe::pipe_pane(
+                state,
+                caller,
+                target.as_deref(),
+                command.as_deref(),
+                toggle,
+                input,
+                output,
+            )
+            .await
+        }
+        Request::CapturePane { target, options } => {
+            capture::capture_pane(state, caller, target.as_deref(), &options)
+        }
+        Request::ClearHistory { target } => {
+            capture::clear_history(state, caller, target.as_deref())
+        }
         Request::BindKey {
             table,
             root,

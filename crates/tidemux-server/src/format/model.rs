@@ -364,8 +364,9 @@ impl<'a> ModelContext<'a> {
             "pane_tty" => return text(e.pane.tty().unwrap_or_default()),
             "pane_pid" => return text(e.pane.pid.map(|p| p.to_string()).unwrap_or_default()),
             "pane_format" => return flag(matches!(self.kind, Some(Resolved::Pane(_)))),
-            "pane_in_mode" | "pane_input_off" | "pane_pipe" | "pane_synchronized"
-            | "pane_marked" | "pane_marked_set" | "pane_last" => return flag(false),
+            "pane_pipe" => return flag(e.pane.tap().is_some_and(|t| t.active())),
+            "pane_in_mode" | "pane_input_off" | "pane_synchronized" | "pane_marked"
+            | "pane_marked_set" | "pane_last" => return flag(false),
             "pane_mode" => return text(""),
             _ => {}
         }

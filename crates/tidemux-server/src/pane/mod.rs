@@ -127,6 +127,18 @@ pub enum PaneNote {
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
 pub type Observer = Arc<dyn Fn(PaneId, PaneNote) + Send + Sync>;
 
+/// A consumer of a pane's raw output (`pipe-pane`), fed by the reader thread with every chunk
+/// read from the PTY, in order, before the chunk's notes are reported. See
+/// [`Pane::set_tap`].
+pub trait OutputTap: Send + Sync {
+    /// Bytes just read. Called with no lock held; must not block (queue and return).
+    fn output(&self, bytes: &[u8]);
+    /// No more output will come: the pane's terminal closed or the pane left the model.
+    fn end(&self);
+    /// Whether it still takes output (false once it stopped by itself).
+    fn active(&self) -> bool;
+}
+
 struct WriteJob {
     bytes: Vec<u8>,
     done: Option<oneshot::Sender<std::io::Result<()>>>,
@@ -216,6 +228,8 @@ pub struct Pane {
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
     seq_tx: watch::Sender<u64>,
     logger: Mutex<Option<log::Logger>>,
+    /// `pipe-pane`'s consumer of the raw output, if any.
+    tap: Mutex<Option<Arc<dyn OutputTap>>>,
     /// Set by the first [`Pane::claim_exit`].
     exit_claimed: AtomicBool,
 }
@@ -284,6 +298,26 @@ impl Pane {
         observer: Observer,
         preface: &[u8],
     ) -> Result<Arc<Pane>, SpawnError> {
+        let mut screen = Screen::new(spec.rows, spec.cols, spec.history_limit);
+        if !preface.is_empty() {
+            screen.process(preface, 0);
+        }
+        Self::spawn_with_screen(spec, observer, screen)
+    }
+
+    /// [`Pane::spawn`] showing `screen` (resized to the spec's size) instead of a blank one:
+    /// `respawn-pane` keeps the pane's history this way.
+    ///
+    /// # Errors
+    /// As [`Pane::spawn`].
+    pub fn spawn_with_screen(
+        spec: PaneSpec,
+        observer: Observer,
+        mut screen: Screen,
+    ) -> Result<Arc<Pane>, SpawnError> {
+        if screen.size() != (spec.rows.max(1), spec.cols.max(1)) {
+            screen.resize(spec.rows, spec.cols);
+        }
         let pty = portable_pty::native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -334,13 +368,7 @@ impl Pane {
             pid: child.process_id(),
             tty,
             state: FairMutex::new(PaneState {
-                screen: {
-                    let mut screen = Screen::new(spec.rows, spec.cols, spec.history_limit);
-                    if !preface.is_empty() {
-                        screen.process(preface, 0);
-                    }
-                    screen
-                },
+                screen,
                 seq: 0,
                 exit: None,
                 run: RunTracker::default(),
@@ -353,6 +381,7 @@ impl Pane {
             killer: Mutex::new(child.clone_killer()),
             seq_tx,
             logger: Mutex::new(None),
+            tap: Mutex::new(None),
             exit_claimed: AtomicBool::new(false),
         });
         let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -405,6 +434,25 @@ impl Pane {
     /// Whether a transcript is being written.
     pub fn logging(&self) -> bool {
         lock(&self.logger).is_some()
+    }
+
+    /// Moves the transcript (`tidemux log`) to `other` (a respawned pane).
+    pub fn move_logger_to(&self, other: &Pane) {
+        let l = lock(&self.logger).take();
+        if l.is_some() {
+            *lock(&other.logger) = l;
+        }
+    }
+
+    /// Installs (`Some`) or removes (`None`) the consumer of the raw output (`pipe-pane`);
+    /// returns the previous one, whose [`OutputTap::end`] is not called.
+    pub fn set_tap(&self, tap: Option<Arc<dyn OutputTap>>) -> Option<Arc<dyn OutputTap>> {
+        std::mem::replace(&mut *lock(&self.tap), tap)
+    }
+
+    /// The consumer of the raw output, if any.
+    pub fn tap(&self) -> Option<Arc<dyn OutputTap>> {
+        lock(&self.tap).clone()
     }
 
     /// Path of the pane's terminal (`/dev/pts/N`), tmux `#{pane_tty}`.
@@ -690,6 +738,14 @@ struct ChunkNotes {
 }
 
 fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify) {
+    read_output(pane, observer, activity);
+    // `pipe-pane`: no more output.
+    if let Some(t) = pane.set_tap(None) {
+        t.end();
+    }
+}
+
+fn read_output(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify) {
     // Linux nice values are per thread.
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
@@ -725,6 +781,9 @@ fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify)
                     *logger = None;
                 }
             }
+        }
+        if let Some(t) = pane.tap() {
+            t.output(&buf[..n]);
         }
         if notes.bells {
             observer(pane.id, PaneNote::Bell);

@@ -24,6 +24,7 @@
 //! - `CSI ? u` (kitty keyboard query): no reply, as tmux: programs send it followed by DA1 and
 //!   take the DA1 answer without a `CSI ? flags u` first as "not supported"
 
+pub mod capture;
 pub mod history;
 pub mod strings;
 

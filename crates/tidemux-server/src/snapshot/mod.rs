@@ -58,7 +58,8 @@ impl Continuity {
         lock(&self.records).insert(id, rec);
     }
 
-    fn record(&self, id: PaneId) -> Option<SpawnRecord> {
+    /// How pane `id` was started, if recorded (`respawn-pane` starts it again so).
+    pub fn record(&self, id: PaneId) -> Option<SpawnRecord> {
         lock(&self.records).get(&id).cloned()
     }
 

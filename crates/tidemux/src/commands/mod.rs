@@ -13,6 +13,7 @@ mod keys;
 mod list;
 mod misc;
 mod orch;
+mod panecmds;
 mod resurrect;
 mod session;
 mod sync;
@@ -122,6 +123,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
             Command::CmdSet(c) => cmdset::name(c),
+            Command::PaneCmds(c) => panecmds::name(c),
             Command::Keys(c) => keys::name(c),
         },
     }
@@ -368,6 +370,7 @@ pub fn run(cli: Cli) -> ExitCode {
             no_output,
         }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
+        Some(Command::PaneCmds(c)) => panecmds::run(&ctx, c),
         Some(Command::Keys(c)) => keys::run(&ctx, c),
         Some(Command::Notify {
             target,

@@ -1,0 +1,75 @@
+//! `capture-pane` and `clear-history` (tmux 3.3a cmd-capture-pane.c). The text is built by
+//! [`crate::screen::capture`].
+
+use super::io::live_pane;
+use crate::error::{CmdError, CmdResult};
+use crate::screen::capture::{line_bound, CaptureFlags};
+use crate::state::ServerState;
+use std::sync::Arc;
+use tidemux_proto::{CaptureOptions, PaneId, Response};
+
+/// `capture-pane [-aCeJNpPq] [-b NAME] [-E END] [-S START] [-t PANE]`: reply `Bytes` with
+/// `-p`, else the capture goes into a paste buffer (`-b NAME`, or a new automatic one).
+///
+/// `-P` (the unfinished escape sequence the pane received) is always empty: the parser does
+/// not keep the bytes of an escape sequence it has not finished.
+///
+/// # Errors
+/// Target errors; `no alternate screen` for `-a` (without `-q`); buffer errors.
+pub fn capture_pane(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    o: &CaptureOptions,
+) -> CmdResult {
+    let pane = live_pane(state, caller, target)?;
+    let mut data = if o.pending {
+        Vec::new()
+    } else {
+        let mut st = pane.state();
+        st.screen.sync();
+        if o.alternate {
+            // tidemux keeps no copy of the normal screen while the alternate one shows.
+            if !o.quiet {
+                return Err(CmdError::invalid("no alternate screen"));
+            }
+            Vec::new()
+        } else {
+            let (h, _, _) = st.screen.history_stats();
+            let (rows, _) = st.screen.size();
+            let (h, rows) = (h as i64, i64::from(rows));
+            let start = line_bound(o.start.as_deref(), true, h, rows);
+            let end = line_bound(o.end.as_deref(), false, h, rows);
+            let flags = CaptureFlags {
+                escapes: o.escapes,
+                octal: o.octal,
+                join: o.join,
+                trailing: o.trailing,
+            };
+            st.screen.capture_tmux(start, end, flags)
+        }
+    };
+    if o.print {
+        // tmux prints the text without its last newline, then a newline.
+        if data.last() == Some(&b'\n') {
+            data.pop();
+        }
+        data.push(b'\n');
+        return Ok(Response::Bytes(data));
+    }
+    super::buffers::set_buffer(state, o.buffer.as_deref(), data, false, None)
+}
+
+/// `clear-history [-t PANE]`.
+///
+/// # Errors
+/// Target errors.
+pub fn clear_history(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    let pane = live_pane(state, caller, target)?;
+    pane.state().screen.clear_history();
+    Ok(Response::Ok)
+}

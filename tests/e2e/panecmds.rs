@@ -1,0 +1,318 @@
+//! Pane commands of issue 11: respawn-pane, respawn-window, pipe-pane, capture-pane (compared
+//! with tmux 3.3a side by side), clear-history.
+
+use crate::formats::Tmux;
+use crate::support::{wait_until, Server, DEADLINE};
+
+/// `display-message -p FORMAT` for a target.
+fn show(s: &Server, target: &str, format: &str) -> String {
+    s.ok(&["display-message", "-p", "-t", target, format])
+        .trim_end()
+        .to_owned()
+}
+
+#[test]
+fn pipe_pane_captures_every_byte_of_a_seq_run() {
+    let s = Server::new();
+    let out = s.dir.path().join("piped.txt");
+    // The program waits for a line, so the pipe is open before it prints.
+    s.start("p", &["sh", "-c", "read x; seq 1 100000"]);
+    let cmd = format!("cat > '{}'", out.display());
+    s.ok(&["pipe-pane", "-t", "p", &cmd]);
+    assert_eq!(show(&s, "p", "#{pane_pipe}"), "1");
+    s.ok(&["send-key", "-t", "p", "Enter"]);
+    let mut want = String::new();
+    for i in 1..=100_000 {
+        want.push_str(&i.to_string());
+        want.push_str("\r\n");
+    }
+    // The pane exits; its pipe is closed once everything is written, and cat finishes.
+    let mut got = Vec::new();
+    let ok = wait_until(DEADLINE, || {
+        got = std::fs::read(&out).unwrap_or_default();
+        got.len() >= want.len() + 2 && got.ends_with(b"100000\r\n")
+    });
+    assert!(ok, "pipe output incomplete: {} bytes", got.len());
+    let got = String::from_utf8(got).expect("utf-8");
+    // The echo of the Enter comes first, then every line, in order, nothing else.
+    assert_eq!(got.strip_prefix("\r\n"), Some(want.as_str()));
+}
+
+#[test]
+fn pipe_pane_toggles_stops_and_ends_with_its_command() {
+    let s = Server::new();
+    s.start("t", &["cat"]);
+    let out = s.dir.path().join("t.txt");
+    let cmd = format!("cat >> '{}'", out.display());
+    s.ok(&["pipe-pane", "-o", "-t", "t", &cmd]);
+    assert_eq!(show(&s, "t", "#{pane_pipe}"), "1");
+    s.ok(&["send", "-t", "t", "--enter", "one"]);
+    assert!(wait_until(DEADLINE, || std::fs::read_to_string(&out)
+        .is_ok_and(|t| t.contains("one\r\n"))));
+    // -o with a pipe open: closes it (toggle).
+    s.ok(&["pipe-pane", "-o", "-t", "t", &cmd]);
+    assert_eq!(show(&s, "t", "#{pane_pipe}"), "0");
+    s.ok(&["send", "-t", "t", "--enter", "two"]);
+    s.wait_text("t", "two");
+    // Open again, then a bare pipe-pane stops it.
+    s.ok(&["pipe-pane", "-t", "t", &cmd]);
+    assert_eq!(show(&s, "t", "#{pane_pipe}"), "1");
+    s.ok(&["pipe-pane", "-t", "t"]);
+    assert_eq!(show(&s, "t", "#{pane_pipe}"), "0");
+    s.ok(&["send", "-t", "t", "--enter", "three"]);
+    s.wait_text("t", "three");
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(!text.contains("two") && !text.contains("three"), "{text:?}");
+    // A command that exits ends the pipe.
+    s.ok(&["pipe-pane", "-t", "t", "exit 0"]);
+    assert!(
+        wait_until(DEADLINE, || show(&s, "t", "#{pane_pipe}") == "0"),
+        "the pipe did not end with its command"
+    );
+}
+
+#[test]
+fn pipe_pane_input_types_the_commands_output() {
+    let s = Server::new();
+    s.start("i", &["cat"]);
+    s.ok(&["pipe-pane", "-I", "-t", "i", "printf 'typed-by-pipe\\n'"]);
+    s.wait_text("i", "typed-by-pipe");
+    // A dead pane is refused with tmux's text.
+    s.ok(&["new-window", "-t", "i", "--remain-on-exit", "--", "true"]);
+    assert!(wait_until(DEADLINE, || show(&s, "i:1", "#{pane_dead}") == "1"));
+    let o = s.run(&["pipe-pane", "-t", "i:1", "cat"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("target pane has exited"), "{}", o.stderr);
+}
+
+#[test]
+fn respawn_pane_refuses_a_live_pane_as_tmux_and_restarts_a_dead_one() {
+    let s = Server::new();
+    let marker = s.dir.path().join("runs");
+    let cmd = format!("echo run >> '{}'; echo started; exec cat", marker.display());
+    s.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "r",
+        "--remain-on-exit",
+        "--",
+        "sh",
+        "-c",
+        &cmd,
+    ]);
+    s.wait_text("r", "started");
+    let o = s.run(&["respawn-pane", "-t", "r"]);
+    assert_eq!(o.code, 1);
+    let msg = "respawn pane failed: pane r:0.0 still active";
+    assert!(o.stderr.contains(msg), "{}", o.stderr);
+    if let Some(t) = Tmux::new() {
+        t.ok(&["new-session", "-d", "-s", "r", "cat"]);
+        let o = t.run(&["respawn-pane", "-t", "r"]);
+        assert_eq!(o.code, 1);
+        assert_eq!(o.stderr.trim(), msg);
+    }
+    // The pane's own command runs again, with its history kept.
+    s.ok(&["send-key", "-t", "r", "C-d"]);
+    assert!(wait_until(DEADLINE, || show(&s, "r", "#{pane_dead}") == "1"));
+    let id = show(&s, "r", "#{pane_id}");
+    s.ok(&["respawn-pane", "-t", "r"]);
+    assert!(wait_until(DEADLINE, || std::fs::read_to_string(&marker)
+        .is_ok_and(|t| t == "run\nrun\n")));
+    assert_eq!(show(&s, "r", "#{pane_dead}|#{pane_id}"), format!("0|{id}"));
+    assert!(
+        wait_until(DEADLINE, || s
+            .ok(&["capture-pane", "-p", "-S", "-", "-t", "r"])
+            .matches("started")
+            .count()
+            == 2),
+        "the history before the respawn is not kept"
+    );
+    // -k kills what runs; -c and -e apply to the new process.
+    let dir = s.dir.path().display().to_string();
+    s.ok(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "r",
+        "-c",
+        &dir,
+        "-e",
+        "RESPAWNED=yes",
+        "--",
+        "sh",
+        "-c",
+        "echo \"$RESPAWNED:$(pwd)\"; exec cat",
+    ]);
+    s.wait_text("r", &format!("yes:{dir}"));
+    assert_eq!(show(&s, "r", "#{pane_dead}|#{pane_id}"), format!("0|{id}"));
+    // The killed process's exit did not close the respawned pane.
+    s.ok(&["send", "-t", "r", "--enter", "still-here"]);
+    s.wait_text("r", "still-here");
+}
+
+#[test]
+fn respawn_window_keeps_only_the_first_pane() {
+    let s = Server::new();
+    s.start("w", &["cat"]);
+    s.ok(&["split-window", "-t", "w", "--", "cat"]);
+    let o = s.run(&["respawn-window", "-t", "w"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("respawn window failed: window w:0 still active"),
+        "{}",
+        o.stderr
+    );
+    s.ok(&[
+        "respawn-window",
+        "-k",
+        "-t",
+        "w",
+        "--",
+        "sh",
+        "-c",
+        "echo fresh; exec cat",
+    ]);
+    s.wait_text("w", "fresh");
+    assert_eq!(show(&s, "w", "#{window_panes}|#{pane_height}"), "1|24");
+}
+
+/// Output whose capture exercises every flag: attributes, colours (indexed, 256, RGB),
+/// trailing spaces, a backslash, a wrapped line, a wide character, a coloured blank run, a
+/// tab, and history.
+const PROGRAM: &str = r#"printf '\033[1;31mbold red\033[0m plain \033[44mblue bg\033[0m  \n'
+printf 'trail   \n'
+printf 'back\\slash\n'
+printf '\033[4mul\033[24m \033[38;5;200mc200\033[39m \033[38;2;1;2;3mrgb\033[0m \033[91mbright\033[0m\n'
+printf '%s\n' 0123456789012345678901234567890123456789012345
+printf '\343\201\202wide \033[2mdim\033[22m \033[3mit\033[23m \033[7mrev\033[27m\n'
+printf '\033[42m   \033[0m\n'
+seq 1 12
+printf 'tab\there\n'
+printf END
+exec cat
+"#;
+
+#[test]
+fn capture_pane_output_matches_tmux() {
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    let script = s.dir.path().join("prog.sh");
+    std::fs::write(&script, PROGRAM).expect("write script");
+    let script = script.display().to_string();
+    let new = [
+        "new-session",
+        "-d",
+        "-s",
+        "c",
+        "-x",
+        "30",
+        "-y",
+        "8",
+        "--",
+        "sh",
+        &script,
+    ];
+    s.ok(&new);
+    t.ok(&new);
+    let ready = |out: &str| out.trim_end().ends_with("END");
+    assert!(wait_until(DEADLINE, || ready(&s.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "c"
+    ]))));
+    assert!(wait_until(DEADLINE, || ready(&t.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "c"
+    ]))));
+    let cases: &[&[&str]] = &[
+        &["-p"],
+        &["-p", "-e"],
+        &["-p", "-J"],
+        &["-p", "-N"],
+        &["-p", "-C", "-e"],
+        &["-p", "-S", "-", "-E", "-"],
+        &["-p", "-e", "-S", "-"],
+        &["-p", "-N", "-S", "-"],
+        &["-p", "-J", "-S", "-"],
+        &["-p", "-e", "-J", "-S", "-"],
+        &["-p", "-C", "-e", "-N", "-J", "-S", "-"],
+        &["-p", "-S", "-3", "-E", "1"],
+        &["-p", "-S", "2", "-E", "-4"],
+        &["-p", "-S", "-100", "-E", "-100"],
+        &["-p", "-S", "x", "-E", "y"],
+        &["-p", "-S", "5", "-E", "500"],
+    ];
+    for args in cases {
+        let mut a = vec!["capture-pane"];
+        a.extend_from_slice(args);
+        a.extend(["-t", "c"]);
+        let (ours, theirs) = (s.run(&a), t.run(&a));
+        assert_eq!(theirs.code, 0, "tmux {a:?}: {theirs:?}");
+        assert_eq!(
+            ours.stdout, theirs.stdout,
+            "capture-pane {args:?} differs from tmux"
+        );
+    }
+    // Into a buffer: named, and a new automatic one.
+    for tool in [&s as &dyn Run, &t as &dyn Run] {
+        tool.go(&["capture-pane", "-e", "-b", "shot", "-t", "c"]);
+        tool.go(&["capture-pane", "-S", "-", "-t", "c"]);
+    }
+    for b in [&["show-buffer", "-b", "shot"][..], &["show-buffer"][..]] {
+        assert_eq!(s.ok(b), t.ok(b), "{b:?}");
+    }
+    assert_eq!(
+        s.ok(&["list-buffers", "-F", "#{buffer_name}:#{buffer_size}"]),
+        t.ok(&["list-buffers", "-F", "#{buffer_name}:#{buffer_size}"])
+    );
+}
+
+/// The same command on tidemux or tmux.
+trait Run {
+    fn go(&self, args: &[&str]) -> String;
+}
+
+impl Run for Server {
+    fn go(&self, args: &[&str]) -> String {
+        self.ok(args)
+    }
+}
+
+impl Run for Tmux {
+    fn go(&self, args: &[&str]) -> String {
+        self.ok(args)
+    }
+}
+
+#[test]
+fn clear_history_drops_the_history_only() {
+    let s = Server::new();
+    s.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "h",
+        "-x",
+        "20",
+        "-y",
+        "5",
+        "--",
+        "sh",
+        "-c",
+        "seq 1 30; echo last; exec cat",
+    ]);
+    s.wait_text("h", "last");
+    assert_ne!(show(&s, "h", "#{history_size}"), "0");
+    s.ok(&["clear-history", "-t", "h"]);
+    assert_eq!(show(&s, "h", "#{history_size}"), "0");
+    let all = s.ok(&["capture-pane", "-p", "-S", "-", "-t", "h"]);
+    assert_eq!(all, "28\n29\n30\nlast\n\n");
+    // The JSON form.
+    let v = s.json(&["capture-pane", "-p", "-E", "0", "-t", "h"]);
+    assert_eq!(v["text"], "28\n");
+}
