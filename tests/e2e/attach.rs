@@ -1036,8 +1036,9 @@ fn scrollback_view_handles_keys_that_arrive_together() {
     // (A redraw takes milliseconds; a short deadline keeps the failure fast.)
     let soon = Duration::from_secs(5);
     rig.wait_rows_for(soon, "o", "two pages up", |r| r[0].ends_with(&tag));
-    // Three line-ups in one write: three lines.
-    rig.keys("o", &["k", "k", "k"]);
+    // Three line scrolls in one write (C-Up, tmux `scroll-up` in the emacs table): three
+    // lines.
+    rig.keys("o", &["C-Up", "C-Up", "C-Up"]);
     let tag = format!("[49/{max}]");
     rig.wait_rows_for(soon, "o", "three more lines up", |r| r[0].ends_with(&tag));
 }

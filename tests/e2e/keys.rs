@@ -104,9 +104,10 @@ fn bind_unbind_round_trip() {
         "h",
         "display-message 'hi there'",
     ]);
+    // Printed as tmux prints it (the parsed command, tmux's quoting).
     assert_eq!(
         s.ok(&["list-keys", "-T", "mine"]),
-        "bind-key -T mine h display-message 'hi there'\n"
+        "bind-key -T mine h display-message \"hi there\"\n"
     );
     assert_eq!(s.ok(&["list-keys", "-N", "-T", "mine"]), "h Say hi\n");
     // A bind without a command changes only the note.
@@ -115,7 +116,7 @@ fn bind_unbind_round_trip() {
     let v = s.json(&["list-keys", "-T", "mine"]);
     assert_eq!(
         v,
-        serde_json::json!(["bind-key -T mine h display-message 'hi there'"])
+        serde_json::json!(["bind-key -T mine h display-message \"hi there\""])
     );
     // Rebinding a default key replaces it; unbinding removes it.
     s.ok(&["bind-key", "c", "split-window"]);
@@ -182,4 +183,185 @@ fn client_refreshes_on_change() {
     });
     rig.keys("c", &["C-b", "d"]);
     rig.assert_exited_with("c", "[detached (from session work)]");
+}
+
+/// Hooks set with `set-hook` run once each, in the order their events happened, and commands
+/// run by a hook fire no hooks of their own.
+#[test]
+fn hooks_fire_once_in_order() {
+    let s = Server::new();
+    s.start("main", &[]);
+    let log = s.dir.path().join("hooks.log");
+    let logs = log.to_str().expect("utf-8 path");
+    let hook = |name: &str, flags: &str| {
+        let cmd = format!("run-shell \"echo {name} >> '{logs}'\"");
+        s.ok(&["set-hook", flags, name, &cmd]);
+    };
+    for h in [
+        "session-created",
+        "after-new-session",
+        "after-new-window",
+        "window-renamed",
+        "after-rename-window",
+        "after-split-window",
+        "pane-exited",
+        "session-closed",
+        "after-select-window",
+    ] {
+        hook(h, "-g");
+    }
+    // A second command on one hook runs after the first.
+    s.ok(&[
+        "set-hook",
+        "-ga",
+        "after-new-window",
+        &format!("run-shell \"echo after-new-window-2 >> '{logs}'\""),
+    ]);
+    // A hook's own commands fire no after- hooks (tmux CMDQ_STATE_NOHOOKS): this
+    // select-window logs no after-select-window.
+    s.ok(&[
+        "set-hook",
+        "-ga",
+        "after-split-window",
+        "select-window -t two:1",
+    ]);
+    assert_eq!(
+        s.ok(&["show-hooks", "-g", "after-new-window"]),
+        format!(
+            "after-new-window[0] run-shell \"echo after-new-window >> '{logs}'\"\nafter-new-window[1] run-shell \"echo after-new-window-2 >> '{logs}'\"\n"
+        )
+    );
+    s.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "two",
+        "--",
+        "bash",
+        "--norc",
+        "--noprofile",
+    ]);
+    s.ok(&[
+        "new-window",
+        "-d",
+        "-t",
+        "two",
+        "--",
+        "bash",
+        "--norc",
+        "--noprofile",
+    ]);
+    s.ok(&["rename-window", "-t", "two:1", "w"]);
+    let p = s.ok(&[
+        "split-window",
+        "-d",
+        "-t",
+        "two:1",
+        "--",
+        "sh",
+        "-c",
+        "read x",
+    ]);
+    s.ok(&["send", "-t", p.trim(), "--enter", "bye"]);
+    // Wait until the pane's exit was logged before closing the session (the order of the two
+    // is then fixed).
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        crate::support::wait_until(crate::support::DEADLINE, || read().contains("pane-exited")),
+        "pane-exited never ran: {}",
+        read()
+    );
+    s.ok(&["kill-session", "-t", "two"]);
+    assert!(
+        crate::support::wait_until(crate::support::DEADLINE, || read()
+            .contains("session-closed")),
+        "session-closed never ran: {}",
+        read()
+    );
+    let got: Vec<String> = read().lines().map(str::to_owned).collect();
+    assert_eq!(
+        got,
+        [
+            "session-created",
+            "after-new-session",
+            "after-new-window",
+            "after-new-window-2",
+            "window-renamed",
+            "after-rename-window",
+            "after-split-window",
+            "pane-exited",
+            "session-closed",
+        ],
+        "hooks ran once each, in order"
+    );
+    // -u empties a global hook; -R runs one now.
+    s.ok(&["set-hook", "-gu", "after-new-window"]);
+    assert_eq!(
+        s.ok(&["show-hooks", "-g", "after-new-window"]),
+        "after-new-window\n"
+    );
+    s.ok(&["set-hook", "-R", "-t", "main", "session-closed"]);
+    assert!(
+        crate::support::wait_until(crate::support::DEADLINE, || read().lines().count() == 10),
+        "set-hook -R did not run the hook: {}",
+        read()
+    );
+    let o = s.run(&["set-hook", "-g", "no-such-hook", "list-keys"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("invalid option: no-such-hook"), "{o:?}");
+    let o = s.run(&["set-hook", "-g", "after-new-window", "no-such-command"]);
+    assert!(
+        o.stderr.contains("unknown command: no-such-command"),
+        "{o:?}"
+    );
+}
+
+/// A config file (read at server start) with `set -g prefix M-a` and a binding the server
+/// runs: in the real client, M-a X runs the binding, M-a c makes a window, C-b is an ordinary
+/// key.
+#[test]
+fn config_file_prefix_and_binding_take_effect() {
+    let rig = Rig::empty();
+    let conf = rig.inner.dir.path().join("test.conf");
+    std::fs::write(
+        &conf,
+        "# a tmux config\nset -g prefix M-a\nbind-key X rename-window -t work:0 bound \\; display-message done\n",
+    )
+    .expect("write config");
+    let sock = rig.sock().to_owned();
+    rig.inner.ok(&[
+        "tmux",
+        "-S",
+        &sock,
+        "-f",
+        conf.to_str().expect("utf-8"),
+        "new-session",
+        "-d",
+        "-s",
+        "work",
+        "bash --norc --noprofile",
+    ]);
+    rig.inner.wait_prompt("work");
+    assert_eq!(
+        rig.inner.ok(&["list-keys", "X"]).lines().last(),
+        Some("bind-key -T prefix       X rename-window -t work:0 bound \\; display-message done")
+    );
+    rig.attach("c", 80, 24, &[]);
+    rig.keys("c", &["M-a", "X"]);
+    assert!(
+        crate::support::wait_until(crate::support::DEADLINE, || rig.windows()[0]["name"]
+            == "bound"),
+        "M-a X did not run the binding: {:?}",
+        rig.windows()
+    );
+    rig.keys("c", &["C-b", "c"]);
+    rig.keys("c", &["M-a", "c"]);
+    assert!(
+        crate::support::wait_until(crate::support::DEADLINE, || rig.windows().len() == 2),
+        "M-a c did not make a window: {:?}",
+        rig.windows()
+    );
+    rig.keys("c", &["M-a", "d"]);
+    rig.assert_exited_with("c", "[detached (from session work)]");
+    assert_eq!(rig.windows().len(), 2, "C-b c made no window");
 }

@@ -22,7 +22,7 @@ impl Rig {
 
     /// Starts the outer session `name` whose pane runs `script -qfec "tidemux -S INNER attach
     /// -t work" LOG`; returns the path of LOG (everything the client wrote).
-    fn attach_logged(&self, name: &str, cols: u16, rows: u16) -> std::path::PathBuf {
+    pub(crate) fn attach_logged(&self, name: &str, cols: u16, rows: u16) -> std::path::PathBuf {
         let log = self.outer.dir.path().join(format!("{name}.out"));
         let cmd = format!("'{}' -S '{}' attach -t work", exe(), self.sock());
         let (c, r) = (cols.to_string(), rows.to_string());

@@ -40,10 +40,12 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 ///
 /// 2 (issue 11, pane commands): requests `respawn-pane`, `respawn-window`, `pipe-pane`,
 /// `capture-pane`, `clear-history`.
-/// 3 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
+///
+/// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
+/// 4 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
 /// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
 /// `AttachFrame.config`.
-pub const PROTOCOL_MINOR: u32 = 3;
+pub const PROTOCOL_MINOR: u32 = 4;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

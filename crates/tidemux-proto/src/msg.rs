@@ -769,7 +769,19 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
-    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 3.
+    /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
+    /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
+    /// tmux 3.3a does; reply `Tmux` (errors included: they are tmux's stderr and exit status).
+    /// Added in protocol minor 3.
+    Tmux {
+        /// Arguments as a shell split them; an argument ending in `;` ends a command.
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory (default of new panes, relative paths).
+        #[serde(default)]
+        cwd: Option<String>,
+    },
+    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 4.
     BindKey {
         /// Key table (`-T`; default `prefix`, or `root` with `root`).
         table: Option<String>,
@@ -1351,6 +1363,8 @@ pub enum Response {
     Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
+    /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
+    Tmux(TmuxOutput),
     /// An attach client's configuration.
     ClientConfig(ClientConfig),
 }
@@ -1382,6 +1396,24 @@ pub struct ClientBinding {
     pub command: String,
     /// `-r`.
     pub repeat: bool,
+}
+
+/// Output of [`Request::Tmux`]: what tmux would print and its exit status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TmuxOutput {
+    /// Standard output bytes.
+    #[serde(default)]
+    pub stdout: Vec<u8>,
+    /// Standard error bytes (tmux's error lines).
+    #[serde(default)]
+    pub stderr: Vec<u8>,
+    /// Exit status: 0, or 1 after an error.
+    #[serde(default)]
+    pub exit_code: i32,
+    /// A session the client should now attach to (`attach-session`, `new-session` without
+    /// `-d`), as `$N`.
+    #[serde(default)]
+    pub attach: Option<String>,
 }
 
 /// Output and status of a `run-shell` command.

@@ -309,10 +309,27 @@ pub fn in_hook() -> bool {
 /// # Errors
 /// A parse error or the first failing command's message.
 pub async fn run_text(state: &Arc<ServerState>, text: &str, ctx: Context) -> Result<(), String> {
-    let _ = (state, ctx);
-    Err(format!(
-        "cannot run '{text}': the tmux command language is not available in this build yet"
-    ))
+    let caller = match ctx.pane {
+        Some(p) => Some(p),
+        None => {
+            let reg = state.registry();
+            let t = ctx
+                .window
+                .map(|w| w.to_string())
+                .or_else(|| ctx.session.map(|s| s.to_string()));
+            t.and_then(|t| reg.resolve_pane(Some(&t), None).ok())
+        }
+    };
+    let client = crate::lang::Client {
+        caller,
+        ..Default::default()
+    };
+    let out = crate::lang::run_command_text(state, text, None, &client).await;
+    if out.exit_code != 0 {
+        let e = String::from_utf8_lossy(&out.stderr);
+        return Err(e.trim_end().to_owned());
+    }
+    Ok(())
 }
 
 /// The tmux command name whose `after-` hook a successful request fires, if tmux has one.
@@ -517,14 +534,15 @@ fn scope_from_flags(fl: Flags, f: &Found) -> CmdResult<(Scope, u8)> {
         .ok_or_else(|| missing("session", f))
 }
 
-/// What a hook command is stored as: the command language's printed form once it can parse
-/// it; for now the text as given, trimmed.
+/// What a hook command is stored as: parsed by the command language and printed back as tmux
+/// prints it (`display hi` is `display-message hi`).
 fn canonical(text: &str) -> CmdResult<String> {
-    let t = text.trim();
-    if t.is_empty() {
+    if text.trim().is_empty() {
         return Err(CmdError::invalid("empty value"));
     }
-    Ok(t.to_owned())
+    crate::keys::print::from_text(text)
+        .map(|c| c.join(" ; "))
+        .map_err(CmdError::invalid)
 }
 
 /// `set-hook [-agpRuw] [-t TARGET] HOOK [COMMAND]`.

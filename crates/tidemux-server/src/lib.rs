@@ -18,6 +18,7 @@ pub mod format;
 pub mod hooks;
 pub mod input;
 pub mod keys;
+pub mod lang;
 pub mod layout;
 pub mod limits;
 pub mod listener;

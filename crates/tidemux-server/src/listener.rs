@@ -21,6 +21,9 @@ pub struct ServerConfig {
     pub snapshot: Option<PathBuf>,
     /// Sessions to rebuild before listening (`tidemux resurrect`).
     pub resurrect: Option<crate::snapshot::format::Snapshot>,
+    /// Started through the tmux name (issue 12): panes get `$TMUX`, and tmux's config files
+    /// are read before listening.
+    pub tmux: Option<crate::lang::config::TmuxStart>,
 }
 
 /// Why the server could not start.
@@ -105,6 +108,12 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         );
     }
     let result = rt.block_on(async {
+        if let Some(start) = &config.tmux {
+            // Before listening: the client that started us shows what we print here.
+            for e in crate::lang::config::load_config(&state, start).await {
+                eprintln!("{e}");
+            }
+        }
         let name = path
             .as_path()
             .to_fs_name::<GenericFilePath>()

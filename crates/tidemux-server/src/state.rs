@@ -45,6 +45,8 @@ pub struct ServerState {
     shutdown: watch::Sender<bool>,
     /// Snapshot support: how each pane was started (see [`crate::snapshot`]).
     pub continuity: crate::snapshot::Continuity,
+    /// Set when the server was started through the tmux name (issue 12, [`crate::lang`]).
+    pub tmux: crate::lang::TmuxMode,
     /// Key tables (`bind-key`). Lock order: after the registry and options.
     pub keys: Mutex<crate::keys::KeyTables>,
     /// Hooks (`set-hook`) and the queue that runs them.
@@ -77,6 +79,7 @@ impl ServerState {
             messages: Mutex::new(Default::default()),
             shutdown: watch::channel(false).0,
             continuity: Default::default(),
+            tmux: Default::default(),
             keys: Mutex::new(Default::default()),
             hooks: Default::default(),
             config_version: std::sync::atomic::AtomicU64::new(1),

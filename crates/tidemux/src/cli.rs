@@ -35,6 +35,9 @@ Environment:
   TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot
   TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)
   SHELL               program of a new pane when no command is given
+  TIDEMUX_TMUX_VERSION  what `tmux -V` prints after `tmux ` (default 3.3a; docs/tmux-compat.md)
+  TMUX_TMPDIR, TMUX, TMUX_PANE  as tmux's when invoked as tmux (socket directory, the pane's
+                      server and pane)
   TIDEMUX, TIDEMUX_PANE  set in every pane (with COLORTERM=truecolor): commands run there
                       talk to that pane's server and default to that pane
 
@@ -594,6 +597,29 @@ pub enum Command {
     /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
     #[command(flatten)]
     PaneCmds(crate::cli_panecmds::PaneCmdsCommand),
+    /// Run a command line in tmux 3.3a's language (as when invoked as `tmux`; see
+    /// docs/tmux-compat.md).
+    #[command(
+        disable_help_flag = true,
+        after_help = "Examples:\n  tidemux tmux -L work new-session -d -s w 'bash'\n  tidemux tmux -L work send-keys -t w 'echo hi' C-m \\; capture-pane -p -t w"
+    )]
+    Tmux {
+        /// tmux's global flags, command and arguments.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
+    /// Make a `tmux` link to this binary in DIR, so that tools calling `tmux` run tidemux.
+    #[command(
+        after_help = "Example:\n  tidemux install-tmux-shim ~/.local/bin   # then: tmux -V prints tmux 3.3a"
+    )]
+    InstallTmuxShim {
+        /// Directory for the link (created if missing).
+        dir: PathBuf,
+    },
     /// Key bindings and hooks: `cli_keys.rs`.
     #[command(flatten)]
     Keys(crate::cli_keys::KeysCommand),
@@ -620,6 +646,12 @@ pub struct ServerArgs {
     /// Rebuild the sessions of this snapshot before listening (used by `tidemux resurrect`).
     #[arg(long, value_name = "PATH", hide = true)]
     pub resurrect: Option<PathBuf>,
+    /// Started through the tmux name (issue 12): `$TMUX` in panes, tmux's config files read.
+    #[arg(long, hide = true)]
+    pub tmux: bool,
+    /// With --tmux: a config file instead of tmux's defaults (tmux -f; repeatable).
+    #[arg(long, value_name = "PATH", hide = true, requires = "tmux")]
+    pub tmux_config: Vec<PathBuf>,
 }
 
 /// `schedule` subcommands.

@@ -12,10 +12,16 @@ mod fallback;
 mod install;
 mod logging;
 mod output;
+mod tmux;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Invoked as `tmux` (a link named tmux) or as `tidemux tmux ...`: tmux's language (issue 12).
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = tmux::dispatch(&argv) {
+        return code;
+    }
     match cli::parse_args(std::env::args_os()) {
         Ok(cli) => commands::run(cli),
         Err(e) => e.exit(),

@@ -44,6 +44,24 @@ impl Cell {
         }
     }
 
+    /// tidemux: a cell holding the printable ASCII character `b` (one column) with `a`.
+    #[inline]
+    pub(crate) fn ascii(b: u8, a: crate::attrs::Attrs) -> Self {
+        let mut contents = [0; CONTENT_BYTES];
+        contents[0] = b;
+        Self {
+            contents,
+            len: 1,
+            attrs: a,
+        }
+    }
+
+    /// tidemux: replaces the character of a cell made by [`Cell::ascii`].
+    #[inline]
+    pub(crate) fn set_ascii_byte(&mut self, b: u8) {
+        self.contents[0] = b;
+    }
+
     fn len(&self) -> usize {
         usize::from(self.len & LEN_BITS)
     }

@@ -87,11 +87,8 @@ impl<CB: crate::Callbacks> Parser<CB> {
             &joined[..]
         };
         loop {
-            let found = rest
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == 0xef)
-                .map(|(i, _)| i)
+            // tidemux: memchr for the rare 0xEF instead of a loop over every byte.
+            let found = memchr::memchr_iter(0xef, rest)
                 .find(|&i| rest[i..].starts_with(&FFFD));
             if let Some(i) = found {
                 self.parser.advance(&mut self.screen, &rest[..i]);

@@ -26,6 +26,35 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         }
     }
 
+    /// tidemux: a run of ground-state text (vte fork hook). Runs of printable ASCII go to
+    /// `WrappedScreen::text_ascii` at once; controls and other characters take the usual
+    /// `execute` / `print` path, one at a time, in order (so the screen is the same as with
+    /// upstream's per-character calls).
+    fn print_str(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if is_printable_ascii(b) {
+                let end = i + printable_ascii_len(&bytes[i..]);
+                self.text_ascii(&bytes[i..end]);
+                i = end;
+            } else if b < 0x20 {
+                self.execute(b);
+                i += 1;
+            } else {
+                // Not ASCII, or DEL: one character, as vte's ground dispatch does.
+                let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+                if ('\u{80}'..='\u{9f}').contains(&c) {
+                    self.execute(c as u8);
+                } else {
+                    self.print(c);
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+
     fn execute(&mut self, b: u8) {
         // tidemux: CAN and SUB end a `ESC k` name (tmux INPUT_STATE_ANYWHERE); other controls
         // inside it are ignored.
@@ -184,6 +213,37 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             );
         }
     }
+}
+
+/// tidemux: whether `b` is printable ASCII (0x20..=0x7e).
+#[inline]
+fn is_printable_ascii(b: u8) -> bool {
+    (0x20..0x7f).contains(&b)
+}
+
+/// tidemux: the length of the run of printable ASCII at the start of `bytes`, eight bytes
+/// at a time: a word is all printable when no byte has its top bit set (>= 0x80), none
+/// borrows below 0x20 and none carries to 0x80 when 1 is added (0x7f). Checking the lowest
+/// failing byte is exact since no borrow or carry enters it from the bytes before it.
+#[inline]
+fn printable_ascii_len(bytes: &[u8]) -> usize {
+    const LO: u64 = 0x2020_2020_2020_2020;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        if (w | w.wrapping_sub(LO) | w.wrapping_add(ONES)) & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && is_printable_ascii(bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// tidemux: longest name kept from `ESC k ... ESC \` (characters).

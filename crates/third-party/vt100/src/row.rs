@@ -120,6 +120,30 @@ impl Row {
         }
     }
 
+    /// tidemux: writes the printable ASCII `bytes` (which fit on the row) from `col` with
+    /// `attrs`, as `WrappedScreen::text` writes them one by one on tmux's ASCII fast path:
+    /// the wide-character fix-ups of `overwrite` are needed only at the run's two ends, since
+    /// every cell in between is overwritten.
+    pub(crate) fn write_ascii(
+        &mut self,
+        col: u16,
+        bytes: &[u8],
+        attrs: crate::attrs::Attrs,
+    ) {
+        let start = usize::from(col);
+        let end = start + bytes.len();
+        debug_assert!(end <= self.cells.len());
+        // `end` is at most the row width, a u16.
+        let width = u16::try_from(bytes.len()).unwrap_or(u16::MAX);
+        self.overwrite(col, width, true);
+        let template = crate::Cell::ascii(b' ', attrs);
+        for (cell, &b) in self.cells[start..end].iter_mut().zip(bytes) {
+            *cell = template.clone();
+            cell.set_ascii_byte(b);
+        }
+        self.mark_used(u16::try_from(end).unwrap_or(u16::MAX));
+    }
+
     /// tidemux: tmux grid.c grid_move_cells + grid_clear for ICH (`grid_view_insert_cells`):
     /// at the last column the cell is cleared; otherwise cells move right by `count` (those
     /// pushed past the edge are lost) and the gap gets `attrs`; when `count` reaches the edge

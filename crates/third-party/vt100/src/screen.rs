@@ -123,6 +123,15 @@ struct Charsets {
 }
 
 impl Charsets {
+    /// Whether the active set is DEC special graphics (characters get translated).
+    fn graphics(self) -> bool {
+        if self.shift_out {
+            self.g1_graphics
+        } else {
+            self.g0_graphics
+        }
+    }
+
     /// Maps `c` through the active set. DEC special graphics (VT100 line drawing) covers
     /// 0x5f..=0x7e; the table is tmux's tty-acs.c `tty_acs_table` (the UTF-8 column).
     fn translate(self, c: char) -> char {
@@ -1234,6 +1243,47 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             sx - last
         };
         grid.set_col_raw(col);
+    }
+
+    /// tidemux: writes a run of printable ASCII (0x20..=0x7e) as `text` would one character
+    /// at a time, but a row's worth of cells at once: with autowrap on, insert mode off and
+    /// no line-drawing set (tmux's own ASCII fast path, screen_write_collect_add, has the same
+    /// conditions) the cells of the run that fit on the row are written together, and wrap
+    /// and scroll happen once per row. Otherwise each character goes through `print`.
+    pub fn text_ascii(&mut self, run: &[u8]) {
+        let Some(&last) = run.last() else {
+            return;
+        };
+        let screen = &self.screen;
+        if self.rename.is_some()
+            || !screen.autowrap
+            || screen.insert_mode
+            || screen.charsets.graphics()
+        {
+            for &b in run {
+                vte::Perform::print(self, char::from(b));
+            }
+            return;
+        }
+        let attrs = self.screen.attrs;
+        let sx = self.screen.grid().size().cols();
+        let mut rest = run;
+        while !rest.is_empty() {
+            let mut col = self.screen.grid().pos().col;
+            if col >= sx {
+                let on_row = Self::on_row(&self.screen, &mut self.callbacks);
+                self.screen.grid_mut().wrap_linefeed(on_row);
+                col = self.screen.grid().pos().col;
+            }
+            let n = rest.len().min(usize::from(sx - col));
+            let (now, later) = rest.split_at(n);
+            let grid = self.screen.grid_mut();
+            grid.current_row_mut().write_ascii(col, now, attrs);
+            // n <= sx - col, so this fits in u16.
+            grid.set_col_raw(col + u16::try_from(n).unwrap_or(0));
+            rest = later;
+        }
+        self.screen.last_char = Some(char::from(last));
     }
 
     /// Appends a zero-width character to the character left of the cursor (tmux

@@ -66,6 +66,13 @@ pub enum Action {
     /// `q`: show pane numbers; a digit pressed while they show selects that pane (tmux
     /// `display-panes`).
     PaneNumbers,
+    /// `]`: paste the newest paste buffer into the active pane (tmux `paste-buffer`).
+    Paste,
+    /// `w` (false: windows expanded) / `s` (true: sessions collapsed): the choose tree
+    /// (tmux `choose-tree -Zw` / `-Zs`).
+    ChooseTree(bool),
+    /// `:`: the command prompt (tmux `command-prompt`).
+    CommandPrompt,
     /// A key bound to a command the client does not carry out itself: the server runs the
     /// binding (`AttachKey`).
     Run {
@@ -143,6 +150,10 @@ impl Keys {
                         b'a' => Some(Action::JumpAttention),
                         b'b' => Some(Action::ToggleSidebar),
                         b'q' => Some(Action::PaneNumbers),
+                        b']' => Some(Action::Paste),
+                        b'w' => Some(Action::ChooseTree(false)),
+                        b's' => Some(Action::ChooseTree(true)),
+                        b':' => Some(Action::CommandPrompt),
                         0x1b => {
                             self.state = State::PrefixEsc(Vec::new());
                             None

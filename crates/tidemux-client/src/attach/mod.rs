@@ -10,6 +10,7 @@
 //! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
 
 pub mod bindings;
+pub mod copy;
 pub mod keys;
 pub mod look;
 pub mod mouse;
@@ -78,11 +79,8 @@ enum Mode {
     Normal,
     Confirm(PaneId),
     Rename(String),
-    Copy {
-        pane: PaneId,
-        lines: Vec<String>,
-        offset: usize,
-    },
+    /// Copy mode over a pane (`prefix [`, the wheel, a mouse drag).
+    Copy(Box<copy::Copy>),
     Help,
     /// Pane numbers shown (`prefix q`) since then; a digit selects a pane.
     Numbers(Instant),
@@ -103,6 +101,8 @@ struct View {
     /// Where the last drawn status line shows each window's tab: (first column, end column,
     /// window index), for mouse clicks.
     tab_hits: TabHits,
+    /// Where the left button was last pressed (terminal cell), for a drag that follows.
+    press: Option<(u16, u16)>,
     /// The status line's options (server options `status`, `status-position`,
     /// `status-style`).
     look: look::Look,
@@ -163,7 +163,8 @@ const HELP: &[&str] = &[
     "  x        kill pane (asks y/n)",
     "  z        zoom the active pane",
     "  ,        rename window",
-    "  [        scrollback (arrows, PageUp/PageDown, g/G, q)",
+    "  [        copy mode (mode-keys: vi or emacs; q leaves)",
+    "  ]        paste the newest buffer",
     "  a        jump to the next pane waiting for input",
     "           or asking for attention (oldest first)",
     "  b        show/hide the agent overview sidebar",
@@ -342,37 +343,12 @@ fn compose(
     // Frames give the cursor as (row, col); the renderer takes (x, y).
     let mut cursor = f.cursor.map(|(row, col)| (col + ox, row));
     match mode {
-        Mode::Copy {
-            pane,
-            lines,
-            offset,
-        } => {
-            if let Some(p) = f.panes.iter().find(|p| p.id == *pane) {
-                let left = p.left + ox;
-                g.fill(left, p.top, p.cols, p.rows, " ", CellStyle::default());
-                let h = usize::from(p.rows);
-                let end = lines.len().saturating_sub(*offset);
-                let start = end.saturating_sub(h);
-                for (i, l) in lines[start..end].iter().enumerate() {
-                    g.put_str(
-                        left,
-                        p.top + i as u16,
-                        l,
-                        CellStyle::default(),
-                        left + p.cols,
-                    );
-                }
-                let tag = format!("[{}/{}]", offset, lines.len().saturating_sub(h));
-                let x = (left + p.cols).saturating_sub(tag.len() as u16);
-                g.put_str(
-                    x,
-                    p.top,
-                    &tag,
-                    style(Color::Idx(0), Color::Idx(3), 0),
-                    left + p.cols,
-                );
-            }
-            cursor = None;
+        Mode::Copy(c) => {
+            cursor = f
+                .panes
+                .iter()
+                .find(|p| p.id == c.pane)
+                .and_then(|p| c.draw(&mut g, p.left + ox, p.top));
         }
         Mode::Help => {
             let w = HELP.iter().map(|l| l.len()).max().unwrap_or(0) as u16 + 4;
@@ -434,6 +410,11 @@ fn compose(
     let end = match mode {
         Mode::Confirm(p) => g.put_str(0, y, &format!("kill-pane {p}? (y/n)"), bar, cols),
         Mode::Rename(s) => g.put_str(0, y, &format!("(rename-window) {s}"), bar, cols),
+        Mode::Copy(c) if c.prompt().is_some() => {
+            let end = g.put_str(0, y, &c.prompt().unwrap_or_default(), bar, cols);
+            cursor = Some((end, y));
+            end
+        }
         _ => {
             let mut x = 0;
             for (t, st, index) in tabs_line(f, usize::from(left_room), bar) {
@@ -769,6 +750,8 @@ fn key_len(b: &[u8]) -> usize {
             .position(|c| (0x40..=0x7e).contains(c))
             .map_or(b.len(), |p| p + 3),
         [0x1b, b'O', _, ..] => 3,
+        // Meta + a character (`M-w`): the terminal sends ESC and the character together.
+        [0x1b, c, ..] if (0x20..0x7f).contains(c) => 2,
         [c, ..] if *c >= 0xc0 => {
             let n = if *c >= 0xf0 {
                 4
@@ -841,37 +824,23 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
                 }
             }
         }
-        Mode::Copy {
-            lines,
-            offset,
-            pane,
-        } => {
-            let page = f
-                .panes
-                .iter()
-                .find(|p| p.id == *pane)
-                .map_or(10, |p| usize::from(p.rows));
-            let max = lines.len().saturating_sub(page);
-            match key {
-                b"q" | b"\x1b" | b"\x03" => *mode = Mode::Normal,
-                b"\x1b[A" | b"\x1bOA" | b"k" => *offset = (*offset + 1).min(max),
-                b"\x1b[B" | b"\x1bOB" | b"j" => *offset = offset.saturating_sub(1),
-                b"\x1b[5~" | b"\x02" => *offset = (*offset + page).min(max),
-                b"\x1b[6~" | b"\x06" => *offset = offset.saturating_sub(page),
-                b"g" => *offset = max,
-                b"G" => *offset = 0,
-                k if k.starts_with(b"\x1b[<") => match mouse::parse_sgr(k) {
-                    Some(m) if m.wheel_up() => *offset = (*offset + WHEEL_LINES).min(max),
-                    Some(m) if m.wheel_down() => {
-                        *offset = offset.saturating_sub(WHEEL_LINES);
-                        // Scrolled back to the bottom: leave (tmux `copy-mode -e`).
-                        if *offset == 0 {
-                            *mode = Mode::Normal;
-                        }
-                    }
-                    _ => {}
-                },
-                _ => {}
+        Mode::Copy(c) => {
+            let outcome = if key.starts_with(b"\x1b[<") {
+                match mouse::parse_sgr(key) {
+                    Some(m) => copy_mouse(c, &m, view),
+                    None => copy::Outcome::None,
+                }
+            } else {
+                c.key(&copy::key_name(key))
+            };
+            let pane = c.pane;
+            match outcome {
+                copy::Outcome::None => {}
+                copy::Outcome::Exit => *mode = Mode::Normal,
+                copy::Outcome::Copy(text) => {
+                    *mode = Mode::Normal;
+                    copy_out(cmd, pane, text)?;
+                }
             }
         }
     }
@@ -990,6 +959,9 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     let active_id = active.as_ref().map(|a| a.id.to_string());
     match action {
         Action::Forward(_) | Action::Detach | Action::ToggleSidebar | Action::Run { .. } => {}
+        Action::ChooseTree(_) | Action::CommandPrompt => {
+            return Err("not built yet".into());
+        }
         Action::NewWindow => {
             let spawn = here(view, cmd);
             command(
@@ -1091,6 +1063,19 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
                 *mode = copy_mode(cmd, a, 0)?;
             }
         }
+        Action::Paste => {
+            command(
+                cmd,
+                Request::PasteBuffer {
+                    target: active_id,
+                    name: None,
+                    delete: false,
+                    bracket: true,
+                    keep_lf: false,
+                    separator: None,
+                },
+            )?;
+        }
     }
     Ok(())
 }
@@ -1098,26 +1083,106 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
 /// Lines a wheel notch scrolls (tmux scrolls 5; 3 as most terminals).
 const WHEEL_LINES: usize = 3;
 
-/// The scrollback view of `pane`, `offset` lines up from the bottom (clamped).
+/// Copy mode over `pane` (its history and screen from the server), `offset` lines up from the
+/// bottom (clamped), with the key table of the window's `mode-keys` option.
 fn copy_mode(cmd: &mut Client, pane: &PaneView, offset: usize) -> Result<Mode, String> {
+    let target = Some(pane.id.to_string());
+    let vi = option(cmd, pane.id, "mode-keys").as_deref() == Some("vi");
     match command(
         cmd,
         Request::ReadScreen {
-            target: Some(pane.id.to_string()),
+            target,
             range: ReadRange::History,
             ansi: false,
         },
     )? {
-        Response::Screen(s) => {
-            let max = s.lines.len().saturating_sub(usize::from(pane.rows));
-            Ok(Mode::Copy {
-                pane: pane.id,
-                lines: s.lines,
-                offset: offset.min(max),
-            })
-        }
+        Response::Screen(s) => Ok(Mode::Copy(Box::new(copy::Copy::new(
+            pane.id,
+            s.lines,
+            pane.cols,
+            pane.rows,
+            offset,
+            (s.cursor.row, s.cursor.col),
+            vi,
+        )))),
         _ => Ok(Mode::Normal),
     }
+}
+
+/// The value of option `name` for `pane` (tmux looks options up by name in formats), `None`
+/// if the server cannot say.
+fn option(cmd: &mut Client, pane: PaneId, name: &str) -> Option<String> {
+    match cmd.request(Request::DisplayMessage {
+        target: Some(pane.to_string()),
+        message: format!("#{{{name}}}"),
+        print: true,
+        all: false,
+        duration_ms: None,
+    }) {
+        Ok(Response::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+/// Copied text: into a new paste buffer (tmux `copy-selection`), and to the outer terminal's
+/// clipboard as OSC 52 unless `set-clipboard` is `off` (tmux sends it for `external` and `on`).
+fn copy_out(cmd: &mut Client, pane: PaneId, text: String) -> Result<(), String> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    if option(cmd, pane, "set-clipboard").as_deref() != Some("off") {
+        let mut out = std::io::stdout().lock();
+        let _ = out
+            .write_all(&copy::osc52(&text))
+            .and_then(|()| out.flush());
+    }
+    command(
+        cmd,
+        Request::SetBuffer {
+            name: None,
+            data: text.into_bytes(),
+            append: false,
+            rename: None,
+        },
+    )
+    .map(|_| ())
+}
+
+/// A mouse report in copy mode: the wheel scrolls (leaving at the bottom when the wheel
+/// entered), a left press moves the cursor, a drag selects, the release after a drag copies.
+fn copy_mouse(c: &mut copy::Copy, m: &mouse::Mouse, view: &View) -> copy::Outcome {
+    let d = WHEEL_LINES as isize;
+    if m.wheel_up() {
+        c.wheel(-d);
+        return copy::Outcome::None;
+    }
+    if m.wheel_down() {
+        return if c.wheel(d) {
+            copy::Outcome::Exit
+        } else {
+            copy::Outcome::None
+        };
+    }
+    let Some(p) = view
+        .frame
+        .as_ref()
+        .and_then(|f| f.panes.iter().find(|p| p.id == c.pane))
+    else {
+        return copy::Outcome::None;
+    };
+    let ox = view.sidebar_width(term::size().0);
+    let col =
+        m.x.saturating_sub(ox)
+            .saturating_sub(p.left)
+            .min(p.cols.saturating_sub(1));
+    let row = m.y.saturating_sub(p.top).min(p.rows.saturating_sub(1));
+    match (m.press, m.button & !0b1_1100) {
+        (true, 0) => c.click(col, row),
+        (true, 32) => c.drag(col, row),
+        (false, 0) => return c.release(),
+        _ => {}
+    }
+    copy::Outcome::None
 }
 
 /// A mouse event in normal mode: a left click focuses the pane, the sidebar entry or the
@@ -1127,7 +1192,7 @@ fn copy_mode(cmd: &mut Client, pane: &PaneView, offset: usize) -> Result<Mode, S
 fn on_mouse(
     m: mouse::Mouse,
     mode: &mut Mode,
-    view: &View,
+    view: &mut View,
     cmd: &mut Client,
     sender: &mut StreamSender,
 ) -> Result<(), String> {
@@ -1181,12 +1246,33 @@ fn on_mouse(
     if m.wheel_up() {
         if let Some(p) = pane_at(x, y).or_else(|| view.active()) {
             *mode = copy_mode(cmd, p, WHEEL_LINES)?;
+            if let Mode::Copy(c) = mode {
+                c.exit_at_bottom = true;
+            }
+        }
+        return Ok(());
+    }
+    // A left drag that started over a pane selects in copy mode (tmux `MouseDrag1Pane`:
+    // `copy-mode -M`), from where the button went down.
+    if m.press && m.button & !0b1_1100 == 32 {
+        if let Some((px, py)) = view.press.take() {
+            if let Some(p) = pane_at(px, py) {
+                let (l, t) = (p.left + ox, p.top);
+                *mode = copy_mode(cmd, p, 0)?;
+                if let Mode::Copy(c) = mode {
+                    c.click(px - l, py - t);
+                    let col = x.saturating_sub(l).min(p.cols.saturating_sub(1));
+                    let row = y.saturating_sub(t).min(p.rows.saturating_sub(1));
+                    c.drag(col, row);
+                }
+            }
         }
         return Ok(());
     }
     if !m.left_press() {
         return Ok(());
     }
+    view.press = Some((x, y));
     if view.look.status && y + 1 == rows {
         if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
             command(

@@ -177,9 +177,19 @@ pub(crate) fn pane_env(
         ),
         ("TIDEMUX_PANE".to_owned(), id.to_string()),
     ]);
+    // A server started through the tmux name: tmux's variables, so that tools in the pane find
+    // their server (issue 12).
+    let tmux = state.tmux.is_on();
+    if tmux {
+        env.extend([
+            ("TMUX".to_owned(), crate::lang::tmux_env(state, session)),
+            ("TMUX_PANE".to_owned(), id.to_string()),
+        ]);
+    }
     env.extend(extra.iter().cloned());
     let remove = ["TMUX".to_owned(), "TMUX_PANE".to_owned()]
         .into_iter()
+        .filter(|_| !tmux)
         .chain(removed)
         .collect();
     (env, remove)

@@ -40,6 +40,27 @@ pub async fn dispatch(
     closed: impl std::future::Future<Output = ()>,
 ) -> (Response, After) {
     let caller = env.caller_pane;
+    if let Request::Tmux { argv, cwd } = &env.request {
+        let client = crate::lang::Client {
+            caller,
+            cwd: cwd.clone(),
+            ..Default::default()
+        };
+        let out = crate::lang::run_argv(state, argv, &client).await;
+        state.bump_model();
+        let after = if out.shutdown {
+            After::Shutdown
+        } else {
+            after_request(state, Kind::MayEmpty)
+        };
+        let reply = tidemux_proto::TmuxOutput {
+            stdout: out.stdout,
+            stderr: out.stderr,
+            exit_code: out.exit_code,
+            attach: out.attach,
+        };
+        return (Response::Tmux(reply), after);
+    }
     let kind = match &env.request {
         Request::NewSession(_)
         | Request::KillPane { .. }
@@ -439,6 +460,7 @@ pub async fn dispatch(
         Request::ClearHistory { target } => {
             capture::clear_history(state, caller, target.as_deref())
         }
+        Request::Tmux { .. } => Err(crate::error::CmdError::invalid("tmux request handled above")),
         Request::BindKey {
             table,
             root,

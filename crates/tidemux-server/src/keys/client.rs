@@ -108,7 +108,7 @@ pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str)
     let code = super::parse_key(key)?;
     let command = lock(&state.keys)
         .get(table, code)
-        .map(|b| b.command.clone())
+        .map(|b| super::print::runnable(&b.command))
         .ok_or_else(|| CmdError::not_found(format!("no binding for {key} in key table {table}")))?;
     let ctx = {
         let reg = state.registry();

@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod defaults;
+pub mod print;
 pub mod string;
 
 use crate::error::{CmdError, CmdResult};
@@ -324,20 +325,6 @@ pub struct ListArgs {
     pub key: Option<String>,
 }
 
-/// The command text of `bind-key`'s arguments after the key: one argument is a command
-/// string as it is (tmux `cmd_parse_from_string`); several are one command whose arguments are
-/// printed as tmux prints them (`args_escape`).
-pub fn command_text(args: &[String]) -> String {
-    match args {
-        [one] => one.trim().to_owned(),
-        many => many
-            .iter()
-            .map(|a| crate::options::escape(a))
-            .collect::<Vec<_>>()
-            .join(" "),
-    }
-}
-
 /// The global `prefix` option as a key code ([`string::NONE`] if unset or not a key).
 pub fn global_prefix(state: &ServerState, name: &str) -> u64 {
     let v = lock(&state.options_store).effective(name, None, None, None);
@@ -350,7 +337,8 @@ pub fn global_prefix(state: &ServerState, name: &str) -> u64 {
 /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND [ARGUMENT...]]`.
 ///
 /// # Errors
-/// `unknown key: K`; a command that does not parse (once the command language checks it).
+/// `unknown key: K`; a command that does not parse (tmux's messages, e.g. `unknown command:
+/// X`).
 pub fn bind_key(
     state: &ServerState,
     table: Option<String>,
@@ -368,7 +356,9 @@ pub fn bind_key(
     let text = if command.is_empty() {
         None
     } else {
-        Some(command_text(command))
+        Some(print::shown(
+            &print::from_args(command).map_err(CmdError::invalid)?,
+        ))
     };
     lock(&state.keys).add(&table, code, note, repeat, text);
     state.bump_config();
@@ -442,6 +432,90 @@ pub fn list_keys(state: &ServerState, a: &ListArgs) -> CmdResult {
     Ok(Response::Lines(lines))
 }
 
+/// `bind-key`, `unbind-key`, `list-keys`, `set-hook` and `show-hooks` in tmux's command
+/// language ([`crate::lang`]): the parsed arguments become the native request.
+///
+/// # Errors
+/// The request's error message.
+pub async fn lang_command(
+    state: &std::sync::Arc<ServerState>,
+    name: &str,
+    a: &crate::lang::table::Args,
+    caller: Option<tidemux_proto::PaneId>,
+    out: &mut crate::lang::Output,
+) -> Result<(), String> {
+    use crate::lang::parse::{print_commands, Arg};
+    use tidemux_proto::Request;
+    let text = |v: &Arg| match v {
+        Arg::Str(s) => s.clone(),
+        Arg::Block(cmds) => print_commands(cmds),
+    };
+    let own = |c: char| a.get(c).map(str::to_owned);
+    let req = match name {
+        "bind-key" => Request::BindKey {
+            table: own('T'),
+            root: a.has('n'),
+            repeat: a.has('r'),
+            note: own('N'),
+            key: a.value(0).unwrap_or_default(),
+            command: a.values.iter().skip(1).map(text).collect(),
+        },
+        "unbind-key" => Request::UnbindKey {
+            table: own('T'),
+            root: a.has('n'),
+            all: a.has('a'),
+            quiet: a.has('q'),
+            key: a.value(0),
+        },
+        "list-keys" => Request::ListKeys {
+            table: own('T'),
+            notes: a.has('N'),
+            all: a.has('a'),
+            one: a.has('1'),
+            prefix_string: own('P'),
+            key: a.value(0),
+        },
+        "set-hook" => Request::SetHook {
+            target: own('t'),
+            hook: a.value(0).unwrap_or_default(),
+            command: a.values.get(1).map(text),
+            global: a.has('g'),
+            window: a.has('w'),
+            pane: a.has('p'),
+            append: a.has('a'),
+            unset: a.has('u'),
+            run: a.has('R'),
+        },
+        _ => Request::ShowHooks {
+            target: own('t'),
+            hook: a.value(0),
+            global: a.has('g'),
+            window: a.has('w'),
+            pane: a.has('p'),
+        },
+    };
+    let (r, _) = Box::pin(crate::commands::dispatch(
+        state,
+        tidemux_proto::Envelope {
+            caller_pane: caller,
+            request: req,
+        },
+        std::future::pending::<()>(),
+    ))
+    .await;
+    match r {
+        Response::Error(e) if e.message.is_empty() => Err(String::new()),
+        Response::Error(e) => Err(e.message),
+        Response::Lines(lines) => {
+            for l in lines {
+                out.line(&l);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,9 +567,5 @@ mod tests {
         assert!(!kt.has_table("mine"), "an emptied user table goes away");
         kt.remove_table("prefix");
         assert!(!kt.has_table("prefix"));
-        assert_eq!(
-            command_text(&["display-message".into(), "a b".into()]),
-            "display-message \"a b\""
-        );
     }
 }

@@ -11,6 +11,7 @@ pub fn server(
     ctx: &Ctx,
     log_file: Option<std::path::PathBuf>,
     resurrect: Option<std::path::PathBuf>,
+    tmux: Option<tidemux_server::lang::config::TmuxStart>,
 ) -> Result<(), Failure> {
     let target = match log_file {
         Some(p) if p.as_os_str() == "-" => tidemux_client::LogTarget::Stderr,
@@ -39,6 +40,7 @@ pub fn server(
         snapshot: tidemux_server::snapshot::enabled()
             .then(|| tidemux_client::logfile::snapshot_path(&ctx.socket)),
         resurrect,
+        tmux,
     })
     .map_err(|e| Failure::new("failed", e.to_string()))
 }

@@ -122,6 +122,8 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Completions { .. } => "completions",
             Command::Man { .. } => "man",
             Command::ShellInit { .. } => "shell-init",
+            Command::Tmux { .. } => "tmux",
+            Command::InstallTmuxShim { .. } => "install-tmux-shim",
             Command::CmdSet(c) => cmdset::name(c),
             Command::PaneCmds(c) => panecmds::name(c),
             Command::Keys(c) => keys::name(c),
@@ -138,6 +140,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Completions { shell }) => Some(crate::install::completions(*shell)),
         Some(Command::Man { dir }) => Some(crate::install::man(dir.as_deref())),
         Some(Command::ShellInit { shell }) => Some(crate::install::shell_init(*shell)),
+        Some(Command::InstallTmuxShim { dir }) => Some(crate::tmux::install_shim(dir)),
+        Some(Command::Tmux { args }) => return crate::tmux::main(args.clone()),
         _ => None,
     };
     if let Some(result) = offline {
@@ -171,7 +175,14 @@ pub fn run(cli: Cli) -> ExitCode {
                 spawn: Default::default(),
             },
         ),
-        Some(Command::Server(a)) => misc::server(&ctx, a.log_file, a.resurrect),
+        Some(Command::Server(a)) => misc::server(
+            &ctx,
+            a.log_file,
+            a.resurrect,
+            a.tmux.then_some(tidemux_server::lang::config::TmuxStart {
+                files: a.tmux_config,
+            }),
+        ),
         Some(Command::Resurrect { dry_run, file }) => resurrect::run(&ctx, dry_run, file),
         Some(Command::NewSession(a)) => session::new_session(&ctx, a),
         Some(Command::NewWindow {
@@ -389,7 +400,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(f) => Err(f),
             }
         }
-        Some(Command::Completions { .. } | Command::Man { .. } | Command::ShellInit { .. }) => {
+        Some(
+            Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::ShellInit { .. }
+            | Command::Tmux { .. }
+            | Command::InstallTmuxShim { .. },
+        ) => {
             unreachable!("handled above")
         }
     };

@@ -1,0 +1,1405 @@
+//! Running parsed tmux commands on tidemux's native commands: targets resolved with tmux's
+//! grammar ([`super::target`]) to ids, then the native request, then the reply printed as tmux
+//! prints it. Error texts are tmux 3.3a's.
+
+use super::table::{Args, Cmd, FindKind};
+use super::target::{FindFlags, Found, SessionV, WindowV, World};
+use super::{Client, Output};
+use crate::commands::After;
+use crate::format::model::ModelContext;
+use crate::format::{is_true, Expander};
+use crate::registry::Resolved;
+use crate::state::ServerState;
+use crate::sync::lock;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use tidemux_proto::{
+    Envelope, InputSource, KillScope, ListScope, OptionFlags, PaneId, Request, Response, SessionId,
+    Spawn, SplitDirection, SplitSize, WindowId,
+};
+
+/// tmux's default `list-sessions` format.
+pub const LIST_SESSIONS: &str = "#{session_name}: #{session_windows} windows (created #{t:session_created})#{?session_grouped, (group ,}#{session_group}#{?session_grouped,),}#{?session_attached, (attached),}";
+/// tmux's default `list-windows` format.
+pub const LIST_WINDOWS: &str = "#{window_index}: #{window_name}#{window_raw_flags} (#{window_panes} panes) [#{window_width}x#{window_height}] [layout #{window_layout}] #{window_id}#{?window_active, (active),}";
+/// tmux's default `list-windows -a` format.
+pub const LIST_WINDOWS_ALL: &str = "#{session_name}:#{window_index}: #{window_name}#{window_raw_flags} (#{window_panes} panes) [#{window_width}x#{window_height}] ";
+const PANE_TAIL: &str = "[#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, #{history_bytes} bytes] #{pane_id}#{?pane_active, (active),}#{?pane_dead, (dead),}";
+/// tmux's default `list-buffers` format.
+pub const LIST_BUFFERS: &str = "#{buffer_name}: #{buffer_size} bytes: \"#{buffer_sample}\"";
+/// tmux's default `display-message` text.
+pub const DISPLAY_MESSAGE: &str =
+    "[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (%H:%M %d-%b-%y)";
+/// tmux's `-P` format of new-window, split-window and break-pane.
+pub const NEW_WINDOW: &str = "#{session_name}:#{window_index}.#{pane_index}";
+/// tmux's `-P` format of new-session.
+pub const NEW_SESSION: &str = "#{session_name}:";
+
+type BoxFut<'a> = Pin<Box<dyn Future<Output = (Response, After)> + Send + 'a>>;
+
+/// One native request through the dispatcher (boxed: the dispatcher also runs tmux
+/// commands).
+fn dispatch<'a>(
+    state: &'a Arc<ServerState>,
+    caller: Option<PaneId>,
+    request: Request,
+) -> BoxFut<'a> {
+    Box::pin(crate::commands::dispatch(
+        state,
+        Envelope {
+            caller_pane: caller,
+            request,
+        },
+        std::future::pending::<()>(),
+    ))
+}
+
+/// Runs commands in order. A failing command prints its error and skips the rest of the
+/// commands from the same line (tmux's command groups); with `argv` commands that is all.
+pub async fn run_list(state: &Arc<ServerState>, cmds: Vec<Cmd>, client: &Client, out: &mut Output) {
+    let mut failed_line: Option<u32> = None;
+    for c in cmds {
+        if failed_line == Some(c.line) {
+            continue;
+        }
+        let r = Box::pin(run_one(state, &c, client, out)).await;
+        if let Err(e) = r {
+            out.error(&e);
+            failed_line = Some(c.line);
+        }
+        if out.shutdown {
+            return;
+        }
+    }
+}
+
+/// A snapshot of the model for the target grammar.
+pub fn world(state: &ServerState, caller: Option<PaneId>) -> World {
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let mut sessions: Vec<SessionV> = reg
+        .sessions
+        .values()
+        .map(|s| SessionV {
+            id: s.id.0,
+            name: s.name.clone(),
+            activity: s.last_used,
+            attached: s.attached,
+            curw: reg
+                .windows
+                .get(&s.active_window)
+                .map(|w| w.index)
+                .unwrap_or(0),
+            lastw: Vec::new(),
+            winlinks: s.windows.iter().map(|(i, w)| (*i, w.0)).collect(),
+        })
+        .collect();
+    sessions.sort_by(|a, b| a.name.cmp(&b.name));
+    let windows = reg
+        .windows
+        .values()
+        .map(|w| {
+            let base = opts
+                .effective("pane-base-index", Some(w.session), Some(w.id), None)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            (
+                w.id.0,
+                WindowV {
+                    id: w.id.0,
+                    name: w.name.clone(),
+                    active: w.active_pane.0,
+                    last: None,
+                    panes: w
+                        .geometry()
+                        .into_iter()
+                        .map(|(p, r)| {
+                            (
+                                p.0,
+                                (
+                                    u32::from(r.left),
+                                    u32::from(r.top),
+                                    u32::from(r.cols),
+                                    u32::from(r.rows),
+                                ),
+                            )
+                        })
+                        .collect(),
+                    size: (u32::from(w.cols), u32::from(w.rows)),
+                    pane_base: base,
+                },
+            )
+        })
+        .collect();
+    World {
+        sessions,
+        windows,
+        marked: None,
+        caller: caller.map(|p| p.0),
+    }
+}
+
+/// Resolves flag `flag` (`t` or `s`) of a command as `kind`.
+fn find(
+    state: &ServerState,
+    client: &Client,
+    args: &Args,
+    flag: char,
+    kind: FindKind,
+    flags: FindFlags,
+) -> Result<Found, String> {
+    let w = world(state, client.caller);
+    let mut f = flags;
+    if let Some(e) = w.sessions.first() {
+        let _ = e;
+    }
+    if client.session.is_some() && args.get(flag).is_none() {
+        // A control client: its session is the current one.
+        if let Some(s) = client.session {
+            let target = format!("${}", s.0);
+            f.window_index = flags.window_index;
+            return w.find(Some(&target), FindKind::Session, f).map(|mut x| {
+                if flags.window_index {
+                    x.idx = -1;
+                }
+                x
+            });
+        }
+    }
+    w.find(args.get(flag), kind, f)
+}
+
+fn pane_of(f: &Found) -> Result<String, String> {
+    f.pane
+        .map(|p| format!("%{p}"))
+        .ok_or_else(|| "no pane".to_owned())
+}
+
+fn window_of(f: &Found) -> Result<String, String> {
+    f.window
+        .map(|w| format!("@{w}"))
+        .ok_or_else(|| format!("can't find window: {}", f.idx))
+}
+
+fn session_of(f: &Found) -> String {
+    format!("${}", f.session)
+}
+
+async fn call(
+    state: &Arc<ServerState>,
+    client: &Client,
+    out: &mut Output,
+    req: Request,
+) -> Result<Response, String> {
+    let (r, after) = dispatch(state, client.caller, req).await;
+    if after == After::Shutdown {
+        out.shutdown = true;
+    }
+    match r {
+        Response::Error(e) => Err(e.message),
+        r => Ok(r),
+    }
+}
+
+fn print_response(out: &mut Output, r: Response) {
+    match r {
+        Response::Lines(v) => v.iter().for_each(|l| out.line(l)),
+        Response::Text(t) => out.line(&t),
+        Response::Bytes(b) => out.stdout.extend_from_slice(&b),
+        _ => {}
+    }
+}
+
+/// A format expanded for a target (`None`: server variables only).
+pub fn expand(state: &ServerState, target: Option<Resolved>, fmt: &str) -> String {
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let env = lock(&state.environment);
+    let ctx = ModelContext::new(state, &reg, target)
+        .with_options(&*opts)
+        .with_environ(&env);
+    Expander::new().expand(&ctx, fmt)
+}
+
+/// The current target of a client as a resolved object (for formats in `%if`, `-F`...).
+pub fn current(state: &ServerState, client: &Client) -> Option<Resolved> {
+    let w = world(state, client.caller);
+    let f = match client.session {
+        Some(s) => w.find(
+            Some(&format!("${}", s.0)),
+            FindKind::Pane,
+            FindFlags::default(),
+        ),
+        None => w.find(None, FindKind::Pane, FindFlags::default()),
+    }
+    .ok()?;
+    Some(resolved_pane(&f))
+}
+
+fn resolved_pane(f: &Found) -> Resolved {
+    match (f.pane, f.window) {
+        (Some(p), _) => Resolved::Pane(PaneId(p)),
+        (None, Some(w)) => Resolved::Window(WindowId(w)),
+        _ => Resolved::Session(SessionId(f.session)),
+    }
+}
+
+fn unsupported(name: &str) -> Result<(), String> {
+    Err(format!("{name}: not supported by tidemux yet"))
+}
+
+/// The shell command of new-session/new-window/split-window/respawn: tmux runs one argument
+/// through `default-shell -c` and several as an argv.
+fn command_of(args: &Args) -> Vec<String> {
+    args.strings()
+}
+
+fn env_of(args: &Args) -> Result<Vec<(String, String)>, String> {
+    args.all('e')
+        .into_iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+            _ => Err(format!("invalid environment: {kv}")),
+        })
+        .collect()
+}
+
+fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, String> {
+    Ok(Spawn {
+        command: command_of(args),
+        cwd: args.get('c').map(|c| expand_tilde(c, client)),
+        client_cwd: client.cwd.clone(),
+        env: env_of(args)?,
+        print_format: if args.has('P') {
+            Some(args.get('F').unwrap_or(print.unwrap_or("")).to_owned())
+        } else {
+            None
+        },
+        remain_on_exit: false,
+        worktree: None,
+    })
+}
+
+fn expand_tilde(p: &str, client: &Client) -> String {
+    let p = match p.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            format!("{}{rest}", std::env::var("HOME").unwrap_or_default())
+        }
+        _ => p.to_owned(),
+    };
+    if p.starts_with('/') {
+        p
+    } else {
+        match &client.cwd {
+            Some(c) => format!("{c}/{p}"),
+            None => p,
+        }
+    }
+}
+
+fn number<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, String> {
+    s.parse().map_err(|_| format!("{what} invalid"))
+}
+
+/// Runs one command.
+async fn run_one(
+    state: &Arc<ServerState>,
+    c: &Cmd,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
+    let a = &c.args;
+    let name = c.entry.name;
+    let wi = FindFlags {
+        window_index: true,
+        ..Default::default()
+    };
+    let none = FindFlags::default();
+    match name {
+        "new-session" => new_session(state, a, client, out).await,
+        "new-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, wi)?;
+            if f.idx >= 0 && f.window.is_some() {
+                if a.has('k') {
+                    let w = window_of(&f)?;
+                    call(state, client, out, Request::KillWindow { target: Some(w) }).await?;
+                } else {
+                    return Err(format!("create window failed: index {} in use", f.idx));
+                }
+            }
+            let spawn = spawn_of(a, client, Some(NEW_WINDOW))?;
+            let r = call(
+                state,
+                client,
+                out,
+                Request::NewWindow {
+                    target: Some(session_of(&f)),
+                    name: a.get('n').map(str::to_owned),
+                    spawn,
+                    detached: a.has('d'),
+                },
+            )
+            .await?;
+            if let (Response::Created(cr), true) = (r, a.has('P')) {
+                out.line(cr.text.as_deref().unwrap_or(""));
+            }
+            Ok(())
+        }
+        "split-window" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            if a.has('b') || a.has('f') || a.has('I') {
+                let flag = ['b', 'f', 'I']
+                    .into_iter()
+                    .find(|x| a.has(*x))
+                    .unwrap_or('b');
+                return Err(format!(
+                    "split-window -{flag}: not supported by tidemux yet"
+                ));
+            }
+            let size = match (a.get('l'), a.get('p')) {
+                (Some(l), _) => Some(match l.strip_suffix('%') {
+                    Some(p) => SplitSize::Percent(number(p, "size")?),
+                    None => SplitSize::Cells(number(l, "size")?),
+                }),
+                (None, Some(p)) => Some(SplitSize::Percent(number(p, "percentage")?)),
+                _ => None,
+            };
+            let spawn = spawn_of(a, client, Some(NEW_WINDOW))?;
+            let r = call(
+                state,
+                client,
+                out,
+                Request::SplitWindow {
+                    target: Some(pane_of(&f)?),
+                    direction: if a.has('h') {
+                        SplitDirection::Horizontal
+                    } else {
+                        SplitDirection::Vertical
+                    },
+                    size,
+                    spawn,
+                    detached: a.has('d'),
+                },
+            )
+            .await
+            .map_err(|e| {
+                if e.contains("small") || e.contains("too few") {
+                    "pane too small".to_owned()
+                } else {
+                    e
+                }
+            })?;
+            if let Response::Created(cr) = &r {
+                if a.has('Z') {
+                    let _ = call(
+                        state,
+                        client,
+                        out,
+                        Request::ZoomPane {
+                            target: Some(cr.pane.to_string()),
+                        },
+                    )
+                    .await;
+                }
+                if a.has('P') {
+                    out.line(cr.text.as_deref().unwrap_or(""));
+                }
+            }
+            Ok(())
+        }
+        "send-keys" | "send-prefix" => send_keys(state, c, client, out).await,
+        "capture-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let options = tidemux_proto::CaptureOptions {
+                print: a.has('p'),
+                buffer: a.get('b').map(str::to_owned),
+                start: a.get('S').map(str::to_owned),
+                end: a.get('E').map(str::to_owned),
+                escapes: a.has('e'),
+                octal: a.has('C'),
+                join: a.has('J'),
+                trailing: a.has('N'),
+                pending: a.has('P'),
+                alternate: a.has('a'),
+                quiet: a.has('q'),
+            };
+            let r = call(
+                state,
+                client,
+                out,
+                Request::CapturePane {
+                    target: Some(pane_of(&f)?),
+                    options,
+                },
+            )
+            .await?;
+            print_response(out, r);
+            Ok(())
+        }
+        "clear-history" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            call(
+                state,
+                client,
+                out,
+                Request::ClearHistory {
+                    target: Some(pane_of(&f)?),
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "respawn-pane" | "respawn-window" => {
+            let spawn = spawn_of(a, client, None)?;
+            let req = if name == "respawn-pane" {
+                let f = find(state, client, a, 't', FindKind::Pane, none)?;
+                Request::RespawnPane {
+                    target: Some(pane_of(&f)?),
+                    kill: a.has('k'),
+                    spawn,
+                }
+            } else {
+                let f = find(state, client, a, 't', FindKind::Window, none)?;
+                Request::RespawnWindow {
+                    target: Some(window_of(&f)?),
+                    kill: a.has('k'),
+                    spawn,
+                }
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "pipe-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            call(
+                state,
+                client,
+                out,
+                Request::PipePane {
+                    target: Some(pane_of(&f)?),
+                    command: a.value(0),
+                    toggle: a.has('o'),
+                    input: a.has('I'),
+                    output: a.has('O'),
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "display-message" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none);
+            let target = match (&f, a.get('t')) {
+                (Ok(f), _) => Some(pane_of(f)?),
+                (Err(e), Some(_)) => return Err(e.clone()),
+                (Err(_), None) => None,
+            };
+            if a.has('I') {
+                return unsupported("display-message -I");
+            }
+            let message = match (a.get('F'), a.value(0)) {
+                (Some(f), _) => f.to_owned(),
+                (None, Some(m)) => m,
+                (None, None) => DISPLAY_MESSAGE.to_owned(),
+            };
+            let attached = f
+                .as_ref()
+                .ok()
+                .and_then(|f| {
+                    state
+                        .registry()
+                        .sessions
+                        .get(&SessionId(f.session))
+                        .map(|s| s.attached)
+                })
+                .unwrap_or(0);
+            let print = a.has('p') || attached == 0 || a.has('a');
+            let r = call(
+                state,
+                client,
+                out,
+                Request::DisplayMessage {
+                    target,
+                    message,
+                    print,
+                    all: a.has('a'),
+                    duration_ms: a.get('d').and_then(|d| d.parse().ok()),
+                },
+            )
+            .await?;
+            if print {
+                print_response(out, r);
+            }
+            Ok(())
+        }
+        "list-sessions" => {
+            let fmt = a.get('F').unwrap_or(LIST_SESSIONS).to_owned();
+            list(
+                state,
+                client,
+                out,
+                ListScope::Sessions,
+                None,
+                false,
+                fmt,
+                a.get('f'),
+            )
+            .await
+        }
+        "list-windows" => {
+            let all = a.has('a');
+            let fmt = a
+                .get('F')
+                .unwrap_or(if all { LIST_WINDOWS_ALL } else { LIST_WINDOWS })
+                .to_owned();
+            let fmt = if all && a.get('F').is_none() {
+                format!(
+                    "{fmt}[layout #{{window_layout}}] #{{window_id}}#{{?window_active, (active),}}"
+                )
+            } else {
+                fmt
+            };
+            let target = if all {
+                None
+            } else {
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
+            };
+            list(
+                state,
+                client,
+                out,
+                ListScope::Windows,
+                target,
+                all,
+                fmt,
+                a.get('f'),
+            )
+            .await
+        }
+        "list-panes" => {
+            let all = a.has('a');
+            let sess = a.has('s');
+            let prefix = if all {
+                "#{session_name}:#{window_index}.#{pane_index}: "
+            } else if sess {
+                "#{window_index}.#{pane_index}: "
+            } else {
+                "#{pane_index}: "
+            };
+            let fmt = a
+                .get('F')
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("{prefix}{PANE_TAIL}"));
+            let target = if all {
+                None
+            } else if sess {
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
+            } else {
+                Some(window_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Window,
+                    none,
+                )?)?)
+            };
+            list(
+                state,
+                client,
+                out,
+                ListScope::Panes,
+                target,
+                all,
+                fmt,
+                a.get('f'),
+            )
+            .await
+        }
+        "list-buffers" => {
+            let fmt = a.get('F').unwrap_or(LIST_BUFFERS).to_owned();
+            list(
+                state,
+                client,
+                out,
+                ListScope::Buffers,
+                None,
+                false,
+                fmt,
+                a.get('f'),
+            )
+            .await
+        }
+        "list-clients" => Ok(()),
+        "list-commands" => {
+            for e in super::entries::ENTRIES {
+                if let Some(only) = a.value(0) {
+                    if e.name != only && e.alias != Some(only.as_str()) {
+                        continue;
+                    }
+                }
+                match (a.get('F'), e.alias) {
+                    (Some(f), _) => {
+                        let f = f
+                            .replace("#{command_list_name}", e.name)
+                            .replace("#{command_list_alias}", e.alias.unwrap_or(""))
+                            .replace("#{command_list_usage}", e.usage);
+                        out.line(&f)
+                    }
+                    (None, Some(al)) => out.line(&format!("{} ({al}) {}", e.name, e.usage)),
+                    (None, None) => out.line(&format!("{} {}", e.name, e.usage)),
+                }
+            }
+            Ok(())
+        }
+        "has-session" => {
+            find(state, client, a, 't', FindKind::Session, none)?;
+            Ok(())
+        }
+        "kill-session" => {
+            let f = find(state, client, a, 't', FindKind::Session, none)?;
+            let req = if a.has('a') {
+                Request::KillOthers {
+                    scope: KillScope::Session,
+                    target: Some(session_of(&f)),
+                }
+            } else if a.has('C') {
+                return Ok(());
+            } else {
+                Request::KillSession {
+                    target: Some(session_of(&f)),
+                }
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "kill-window" | "unlink-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            let w = window_of(&f)?;
+            let req = if a.has('a') {
+                Request::KillOthers {
+                    scope: KillScope::Window,
+                    target: Some(w),
+                }
+            } else {
+                Request::KillWindow { target: Some(w) }
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "kill-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let p = pane_of(&f)?;
+            let req = if a.has('a') {
+                Request::KillOthers {
+                    scope: KillScope::Pane,
+                    target: Some(p),
+                }
+            } else {
+                Request::KillPane { target: Some(p) }
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "kill-server" => {
+            out.shutdown = true;
+            Ok(())
+        }
+        "start-server"
+        | "show-messages"
+        | "display-panes"
+        | "clear-prompt-history"
+        | "show-prompt-history"
+        | "lock-server"
+        | "lock-session"
+        | "lock-client" => Ok(()),
+        "rename-session" => {
+            let f = find(state, client, a, 't', FindKind::Session, none)?;
+            let new = a.value(0).unwrap_or_default();
+            if state
+                .registry()
+                .sessions
+                .values()
+                .any(|s| s.name == new && s.id.0 != f.session)
+            {
+                return Err(format!("duplicate session: {new}"));
+            }
+            call(
+                state,
+                client,
+                out,
+                Request::RenameSession {
+                    target: Some(session_of(&f)),
+                    name: new,
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "rename-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            call(
+                state,
+                client,
+                out,
+                Request::RenameWindow {
+                    target: Some(window_of(&f)?),
+                    name: a.value(0).unwrap_or_default(),
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "select-window" | "next-window" | "previous-window" | "last-window" => {
+            let (kind, flag_next, flag_prev, flag_last) = if name == "select-window" {
+                (FindKind::Window, a.has('n'), a.has('p'), a.has('l'))
+            } else {
+                (
+                    FindKind::Session,
+                    name == "next-window",
+                    name == "previous-window",
+                    name == "last-window",
+                )
+            };
+            let f = find(state, client, a, 't', kind, none)?;
+            if flag_last {
+                return Err("no last window".into());
+            }
+            if flag_next || flag_prev {
+                let n = a.count('n').max(1);
+                let _ = n;
+                return call(
+                    state,
+                    client,
+                    out,
+                    Request::CycleWindow {
+                        target: Some(session_of(&f)),
+                        offset: if flag_next { 1 } else { -1 },
+                    },
+                )
+                .await
+                .map(drop);
+            }
+            call(
+                state,
+                client,
+                out,
+                Request::SelectWindow {
+                    target: Some(window_of(&f)?),
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "select-pane" | "last-pane" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            if name == "last-pane" || a.has('l') {
+                return Err("no last pane".into());
+            }
+            if a.has('T') {
+                return unsupported("select-pane -T");
+            }
+            if a.has('m') || a.has('M') {
+                return unsupported("select-pane -m");
+            }
+            let mut pane = pane_of(&f)?;
+            for (flag, dir) in [
+                ('L', "{left-of}"),
+                ('R', "{right-of}"),
+                ('U', "{up-of}"),
+                ('D', "{down-of}"),
+            ] {
+                if a.has(flag) {
+                    let mut w = world(state, client.caller);
+                    // Relative to the target pane: it becomes the current one.
+                    w.caller = f.pane;
+                    if let Some(wid) = f.window {
+                        if let Some(win) = w.windows.get_mut(&wid) {
+                            win.active = f.pane.unwrap_or(win.active);
+                        }
+                    }
+                    for s in &mut w.sessions {
+                        if s.id == f.session && f.idx >= 0 {
+                            s.curw = f.idx as u32;
+                            s.activity = u64::MAX;
+                        }
+                    }
+                    match w.find(Some(dir), FindKind::Pane, none) {
+                        Ok(x) => pane = pane_of(&x)?,
+                        Err(_) => return Ok(()),
+                    }
+                }
+            }
+            call(
+                state,
+                client,
+                out,
+                Request::SelectPane { target: Some(pane) },
+            )
+            .await
+            .map(drop)
+        }
+        "resize-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            let cols = a.get('x').map(|x| number::<u16>(x, "width")).transpose()?;
+            let rows = a.get('y').map(|y| number::<u16>(y, "height")).transpose()?;
+            if cols.is_none() && rows.is_none() {
+                return Ok(());
+            }
+            call(
+                state,
+                client,
+                out,
+                Request::ResizeWindow {
+                    target: Some(window_of(&f)?),
+                    cols,
+                    rows,
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "set-option" | "set-window-option" | "show-options" | "show-window-options" => {
+            options(state, c, client, out).await
+        }
+        "set-environment" => {
+            let global = a.has('g');
+            let target = if global {
+                None
+            } else {
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
+            };
+            let name_v = a.value(0).unwrap_or_default();
+            let value = a.value(1);
+            if value.is_none() && !a.has('u') && !a.has('r') {
+                return Err("no value specified".into());
+            }
+            call(
+                state,
+                client,
+                out,
+                Request::SetEnvironment {
+                    target,
+                    name: name_v,
+                    value,
+                    global,
+                    unset: a.has('u'),
+                    remove: a.has('r'),
+                    hidden: a.has('h'),
+                    format: a.has('F'),
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "show-environment" => {
+            let global = a.has('g');
+            let target = if global {
+                None
+            } else {
+                Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?))
+            };
+            let r = call(
+                state,
+                client,
+                out,
+                Request::ShowEnvironment {
+                    target,
+                    name: a.value(0),
+                    global,
+                    hidden: a.has('h'),
+                    shell: a.has('s'),
+                },
+            )
+            .await?;
+            print_response(out, r);
+            Ok(())
+        }
+        "set-buffer" => {
+            if a.has('w') {
+                return unsupported("set-buffer -w");
+            }
+            let rename = a.get('n').map(str::to_owned);
+            let data = a.value(0);
+            if rename.is_none() && data.is_none() {
+                return Err("no data specified".into());
+            }
+            call(
+                state,
+                client,
+                out,
+                Request::SetBuffer {
+                    name: a.get('b').map(str::to_owned),
+                    data: data.unwrap_or_default().into_bytes(),
+                    append: a.has('a'),
+                    rename,
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "load-buffer" => {
+            let path = a.value(0).unwrap_or_default();
+            if path == "-" {
+                return unsupported("load-buffer -");
+            }
+            let p = expand_tilde(&path, client);
+            let data = std::fs::read(&p).map_err(|e| format!("{p}: {}", io_text(&e)))?;
+            call(
+                state,
+                client,
+                out,
+                Request::SetBuffer {
+                    name: a.get('b').map(str::to_owned),
+                    data,
+                    append: false,
+                    rename: None,
+                },
+            )
+            .await
+            .map(drop)
+        }
+        "show-buffer" | "save-buffer" => {
+            let r = call(
+                state,
+                client,
+                out,
+                Request::ShowBuffer {
+                    name: a.get('b').map(str::to_owned),
+                },
+            )
+            .await
+            .map_err(|_| match a.get('b') {
+                Some(b) => format!("no buffer {b}"),
+                None => "no buffers".to_owned(),
+            })?;
+            let Response::Bytes(data) = r else {
+                return Ok(());
+            };
+            let path = a.value(0);
+            match path.as_deref() {
+                None | Some("-") => out.stdout.extend_from_slice(&data),
+                Some(p) => {
+                    use std::io::Write;
+                    let p = expand_tilde(p, client);
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .write(true)
+                        .append(a.has('a'))
+                        .truncate(!a.has('a'))
+                        .open(&p)
+                        .map_err(|e| format!("{p}: {}", io_text(&e)))?;
+                    f.write_all(&data)
+                        .map_err(|e| format!("{p}: {}", io_text(&e)))?;
+                }
+            }
+            Ok(())
+        }
+        "delete-buffer" => call(
+            state,
+            client,
+            out,
+            Request::DeleteBuffer {
+                name: a.get('b').map(str::to_owned),
+            },
+        )
+        .await
+        .map(drop)
+        .map_err(|_| match a.get('b') {
+            Some(b) => format!("unknown buffer: {b}"),
+            None => "no buffer".to_owned(),
+        }),
+        "paste-buffer" => {
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            call(
+                state,
+                client,
+                out,
+                Request::PasteBuffer {
+                    target: Some(pane_of(&f)?),
+                    name: a.get('b').map(str::to_owned),
+                    delete: a.has('d'),
+                    bracket: a.has('p'),
+                    keep_lf: a.has('r'),
+                    separator: a.get('s').map(str::to_owned),
+                },
+            )
+            .await
+            .map(drop)
+            .map_err(|e| {
+                if e.contains("no buffer") {
+                    "no buffer".to_owned()
+                } else {
+                    e
+                }
+            })
+        }
+        "wait-for" => {
+            let channel = a.value(0).unwrap_or_default();
+            let req = if a.has('L') || a.has('U') {
+                Request::WaitForLock {
+                    channel,
+                    unlock: a.has('U'),
+                    timeout_ms: None,
+                }
+            } else {
+                Request::WaitFor {
+                    channel,
+                    signal: a.has('S'),
+                    timeout_ms: None,
+                }
+            };
+            call(state, client, out, req).await.map(drop)
+        }
+        "bind-key" | "unbind-key" | "list-keys" | "set-hook" | "show-hooks" => {
+            crate::keys::lang_command(state, name, a, client.caller, out).await
+        }
+        "run-shell" => super::config::run_shell(state, a, client, out).await,
+        "if-shell" => super::config::if_shell(state, a, client, out).await,
+        "source-file" => super::config::source_file(state, a, client, out).await,
+        "attach-session" => {
+            let f = find(state, client, a, 't', FindKind::Session, none)?;
+            if client.control.is_some() {
+                return Ok(());
+            }
+            out.attach = Some(session_of(&f));
+            Ok(())
+        }
+        "detach-client" => {
+            if let Some(s) = a.get('s') {
+                let w = world(state, client.caller);
+                let f = w.find(Some(s), FindKind::Session, none)?;
+                return call(
+                    state,
+                    client,
+                    out,
+                    Request::DetachClient {
+                        target: Some(session_of(&f)),
+                        client: None,
+                    },
+                )
+                .await
+                .map(drop);
+            }
+            Err("no current client".into())
+        }
+        "switch-client" | "refresh-client" | "suspend-client" => {
+            if client.control.is_some() {
+                return super::control::client_command(state, c, client, out).await;
+            }
+            Err("no current client".into())
+        }
+        "copy-mode" if a.has('q') => Ok(()),
+        _ => Err(format!("{name}: not supported by tidemux yet")),
+    }
+}
+
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn list(
+    state: &Arc<ServerState>,
+    client: &Client,
+    out: &mut Output,
+    scope: ListScope,
+    target: Option<String>,
+    all: bool,
+    format: String,
+    filter: Option<&str>,
+) -> Result<(), String> {
+    let r = call(
+        state,
+        client,
+        out,
+        Request::FormatList {
+            scope,
+            target,
+            all,
+            format,
+            filter: filter.map(str::to_owned),
+        },
+    )
+    .await?;
+    print_response(out, r);
+    Ok(())
+}
+
+async fn new_session(
+    state: &Arc<ServerState>,
+    a: &Args,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
+    if a.has('t') {
+        return unsupported("new-session -t (session groups)");
+    }
+    if let Some(name) = a.get('s') {
+        let existing = state
+            .registry()
+            .sessions
+            .values()
+            .find(|s| s.name == name)
+            .map(|s| s.id);
+        if let Some(sid) = existing {
+            if a.has('A') {
+                if !a.has('d') && client.control.is_none() {
+                    out.attach = Some(sid.to_string());
+                }
+                return Ok(());
+            }
+            return Err(format!("duplicate session: {name}"));
+        }
+        if name.is_empty() || name.contains(':') || name.contains('.') {
+            return Err(format!("invalid session: {name}"));
+        }
+    }
+    let (dx, dy) = {
+        let o = lock(&state.options_store);
+        let size = o
+            .effective("default-size", None, None, None)
+            .unwrap_or_default();
+        let mut it = size.split('x').map(|n| n.parse::<u16>().ok());
+        (
+            it.next().flatten().unwrap_or(80),
+            it.next().flatten().unwrap_or(24),
+        )
+    };
+    let cols = match a.get('x') {
+        Some("-") | None => dx,
+        Some(x) => number(x, "width")?,
+    };
+    let rows = match a.get('y') {
+        Some("-") | None => dy,
+        Some(y) => number(y, "height")?,
+    };
+    let spawn = spawn_of(a, client, Some(NEW_SESSION))?;
+    let r = call(
+        state,
+        client,
+        out,
+        Request::NewSession(tidemux_proto::NewSession {
+            name: a.get('s').map(str::to_owned),
+            window_name: a.get('n').map(str::to_owned),
+            spawn,
+            cols: Some(cols),
+            rows: Some(rows),
+            history_limit: None,
+            remain_on_exit: false,
+        }),
+    )
+    .await?;
+    if let Response::Created(cr) = r {
+        if a.has('P') {
+            out.line(cr.text.as_deref().unwrap_or(""));
+        }
+        if !a.has('d') && client.control.is_none() {
+            out.attach = Some(cr.session.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// tmux `send-keys`: each argument a key name, else literal text; `-l` literal, `-H` hex
+/// bytes, `-N` repeat, `-X` copy-mode commands (tidemux has no copy mode in the server).
+async fn send_keys(
+    state: &Arc<ServerState>,
+    c: &Cmd,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
+    use crate::input::keys::{encode_key, parse_key, KeyModes};
+    let a = &c.args;
+    let f = find(state, client, a, 't', FindKind::Pane, FindFlags::default())?;
+    let pid = PaneId(f.pane.unwrap_or(0));
+    if a.has('X') {
+        return Err("not in a mode".into());
+    }
+    let count: u32 = match a.get('N') {
+        Some(n) => match n.parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => return Err(format!("repeat count {n} invalid")),
+        },
+        None => 1,
+    };
+    let modes = {
+        let pane = state
+            .registry()
+            .pane(pid)
+            .map(|e| Arc::clone(&e.pane))
+            .map_err(|e| e.message)?;
+        let m = pane.state().screen.modes();
+        KeyModes {
+            application_cursor: m.application_cursor,
+            application_keypad: m.application_keypad,
+        }
+    };
+    let mut once = Vec::new();
+    if c.entry.name == "send-prefix" {
+        let prefix = lock(&state.options_store)
+            .effective(
+                if a.has('2') { "prefix2" } else { "prefix" },
+                Some(SessionId(f.session)),
+                None,
+                None,
+            )
+            .unwrap_or_else(|| "C-b".into());
+        if let Ok(k) = parse_key(&prefix) {
+            encode_key(&k, modes, &mut once);
+        }
+    } else {
+        for v in a.strings() {
+            if a.has('H') {
+                let b = u8::from_str_radix(&v, 16).map_err(|_| format!("invalid hex: {v}"))?;
+                once.push(b);
+            } else if a.has('l') {
+                once.extend_from_slice(v.as_bytes());
+            } else {
+                match parse_key(&v) {
+                    Ok(k) => encode_key(&k, modes, &mut once),
+                    Err(_) => once.extend_from_slice(v.as_bytes()),
+                }
+            }
+        }
+    }
+    if once.is_empty() {
+        return Ok(());
+    }
+    let total = once.len() as u64 * u64::from(count);
+    if total > crate::limits::MAX_KEY_INPUT {
+        return Err(format!("repeat count {count} too large"));
+    }
+    call(
+        state,
+        client,
+        out,
+        Request::SendInput {
+            target: Some(pid.to_string()),
+            source: InputSource::Bytes(once.repeat(count as usize)),
+            enter: false,
+            submit_delay_ms: None,
+            wait: None,
+            timeout_ms: None,
+        },
+    )
+    .await
+    .map(drop)
+}
+
+async fn options(
+    state: &Arc<ServerState>,
+    c: &Cmd,
+    client: &Client,
+    out: &mut Output,
+) -> Result<(), String> {
+    let a = &c.args;
+    let setw = c.entry.name.ends_with("window-option") || c.entry.name == "show-window-options";
+    let show = c.entry.name.starts_with("show");
+    let flags = OptionFlags {
+        global: a.has('g'),
+        server: a.has('s'),
+        window: a.has('w') || setw,
+        pane: a.has('p'),
+        unset: a.has('u'),
+        unset_panes: a.has('U'),
+        append: a.has('a'),
+        only_if_unset: a.has('o'),
+        quiet: a.has('q'),
+        format: a.has('F'),
+        values_only: a.has('v'),
+        inherited: a.has('A'),
+        hooks: a.has('H'),
+    };
+    // The target only matters for non-global session, window and pane options.
+    let target = if flags.global || flags.server {
+        None
+    } else {
+        let kind = if flags.pane {
+            FindKind::Pane
+        } else if flags.window {
+            FindKind::Window
+        } else {
+            FindKind::Session
+        };
+        match find(state, client, a, 't', kind, FindFlags::default()) {
+            Ok(f) => Some(match kind {
+                FindKind::Pane => pane_of(&f)?,
+                FindKind::Window => window_of(&f)?,
+                FindKind::Session => session_of(&f),
+            }),
+            Err(e) if a.get('t').is_some() => return Err(e),
+            Err(_) => None,
+        }
+    };
+    if show {
+        let r = call(
+            state,
+            client,
+            out,
+            Request::ShowOptions {
+                target,
+                option: a.value(0),
+                flags,
+            },
+        )
+        .await?;
+        print_response(out, r);
+        return Ok(());
+    }
+    let Some(option) = a.value(0) else {
+        return Err("no option specified".into());
+    };
+    call(
+        state,
+        client,
+        out,
+        Request::SetOption {
+            target,
+            option,
+            value: a.value(1),
+            flags,
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// Whether a format is true for the client's current target (`%if`, `if-shell -F`).
+pub fn format_true(
+    state: &ServerState,
+    client: &Client,
+    target: Option<Resolved>,
+    fmt: &str,
+) -> bool {
+    let t = target.or_else(|| current(state, client));
+    is_true(&expand(state, t, fmt))
+}

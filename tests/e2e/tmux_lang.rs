@@ -1,0 +1,448 @@
+//! Issue 12: tidemux invoked as `tmux` (a symlink in a temp dir), running the orchestration lines
+//! tools use; where tmux 3.3a is installed the same lines run on a real tmux beside it and the
+//! outputs are compared.
+
+use crate::support::{exe, wait_until, DEADLINE};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A private tmux-named world: `bin/tmux` -> tidemux, `TMUX_TMPDIR`, `HOME` (no config).
+struct Tm {
+    dir: tempfile::TempDir,
+    /// The program run as `tmux` (the link, or the real tmux).
+    program: PathBuf,
+    name: &'static str,
+}
+
+#[derive(Debug, PartialEq)]
+struct R {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Tm {
+    fn tidemux() -> Tm {
+        let dir = tempfile::Builder::new()
+            .prefix("tmuxlang")
+            .tempdir()
+            .unwrap();
+        std::fs::create_dir(dir.path().join("bin")).unwrap();
+        std::os::unix::fs::symlink(exe(), dir.path().join("bin/tmux")).unwrap();
+        let program = dir.path().join("bin/tmux");
+        Tm {
+            dir,
+            program,
+            name: "tidemux",
+        }
+    }
+
+    /// The real tmux 3.3a, if installed.
+    fn real() -> Option<Tm> {
+        let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())?;
+        let v = Command::new(&path).arg("-V").output().ok()?;
+        if String::from_utf8_lossy(&v.stdout).trim() != "tmux 3.3a" {
+            return None;
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("tmuxreal")
+            .tempdir()
+            .unwrap();
+        Some(Tm {
+            dir,
+            program: path,
+            name: "tmux",
+        })
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.program);
+        c.args(["-L", "t", "-f", "/dev/null"]).args(args);
+        for k in [
+            "TMUX",
+            "TMUX_PANE",
+            "TIDEMUX",
+            "TIDEMUX_PANE",
+            "TIDEMUX_SOCKET",
+        ] {
+            c.env_remove(k);
+        }
+        c.env("TMUX_TMPDIR", self.dir.path())
+            .env("HOME", self.dir.path())
+            .env("SHELL", "/bin/sh")
+            .env("TIDEMUX_LOG_FILE", self.dir.path().join("server.log"))
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> R {
+        let o = self.cmd(args).output().expect("run tmux");
+        R {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and expects success with nothing on stderr; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let r = self.run(args);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (0, ""),
+            "{}: tmux {args:?}: {r:?}",
+            self.name
+        );
+        r.stdout
+    }
+
+    fn socket(&self) -> PathBuf {
+        let uid = rustix::process::getuid().as_raw();
+        self.dir.path().join(format!("tmux-{uid}/t"))
+    }
+
+    fn wait_capture(&self, target: &str, needle: &str) -> String {
+        let mut last = String::new();
+        let ok = wait_until(DEADLINE, || {
+            last = self.run(&["capture-pane", "-p", "-t", target]).stdout;
+            last.contains(needle)
+        });
+        assert!(
+            ok,
+            "{}: {needle:?} never appeared in {target}: {last}",
+            self.name
+        );
+        last
+    }
+}
+
+impl Drop for Tm {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]).output();
+    }
+}
+
+/// Both worlds (tidemux first), or only tidemux when tmux 3.3a is not installed.
+fn worlds() -> Vec<Tm> {
+    let mut v = vec![Tm::tidemux()];
+    v.extend(Tm::real());
+    v
+}
+
+fn dir_of(t: &Tm) -> String {
+    std::fs::canonicalize(t.dir.path())
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn version_and_no_server() {
+    let t = Tm::tidemux();
+    let r = t.run(&["-V"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "tmux 3.3a\n", "")
+    );
+    let r = t
+        .cmd(&["-V"])
+        .env("TIDEMUX_TMUX_VERSION", "3.4")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&r.stdout), "tmux 3.4\n");
+    // `tidemux tmux ARGS` is the same personality.
+    let o = Command::new(exe()).args(["tmux", "-V"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "tmux 3.3a\n");
+    for w in worlds() {
+        let r = w.run(&["list-sessions"]);
+        let sock = w.socket();
+        assert_eq!(r.code, 1, "{}", w.name);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "error connecting to {} (No such file or directory)\n",
+                sock.display()
+            ),
+            "{}",
+            w.name
+        );
+        w.ok(&["new-session", "-d", "-s", "x", "sh"]);
+        let r = w.run(&["frobnicate"]);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "unknown command: frobnicate\n"),
+            "{}",
+            w.name
+        );
+        let r = w.run(&["kill"]);
+        assert_eq!(
+            r.stderr,
+            "ambiguous command: kill, could be: kill-pane, kill-server, kill-session, kill-window\n",
+            "{}",
+            w.name
+        );
+        let r = w.run(&["send-keys", "-Z"]);
+        assert_eq!(
+            r.stderr, "command send-keys: unknown flag -Z\n",
+            "{}",
+            w.name
+        );
+    }
+}
+
+/// The issue's list of orchestration lines, on tidemux and on tmux side by side.
+#[test]
+fn orchestration_lines_match_tmux() {
+    for w in worlds() {
+        let d = dir_of(&w);
+        w.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            "w",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            &d,
+            "sh",
+        ]);
+        w.ok(&["send-keys", "-t", "w", "echo hi", "C-m"]);
+        // The output line itself, not the echoed command line.
+        let screen = w.wait_capture("w", "\nhi\n");
+        assert!(screen.contains("echo hi"), "{}: {screen}", w.name);
+        let cap = w.ok(&["capture-pane", "-t", "w", "-p", "-S", "-100"]);
+        assert!(cap.lines().any(|l| l == "hi"), "{}: {cap}", w.name);
+        assert_eq!(
+            w.ok(&["display-message", "-p", "#{session_name}:#{window_index}"]),
+            "w:0\n",
+            "{}",
+            w.name
+        );
+        assert_eq!(
+            w.ok(&[
+                "list-windows",
+                "-t",
+                "w",
+                "-F",
+                "#{window_index}: #{window_active}"
+            ]),
+            "0: 1\n",
+            "{}",
+            w.name
+        );
+        let panes = w.ok(&[
+            "list-panes",
+            "-a",
+            "-F",
+            "#{pane_id} #{pane_pid} #{pane_current_path}",
+        ]);
+        let f: Vec<&str> = panes.trim().split(' ').collect();
+        assert_eq!(f[0], "%0", "{}", w.name);
+        assert!(f[1].parse::<u32>().is_ok(), "{}: {panes}", w.name);
+        assert_eq!(f[2], d, "{}", w.name);
+        assert_eq!(
+            w.ok(&["split-window", "-h", "-P", "-F", "#{pane_id}"]),
+            "%1\n",
+            "{}",
+            w.name
+        );
+        assert_eq!(
+            w.ok(&["list-panes", "-t", "w", "-F", "#{pane_index}"]),
+            "0\n1\n",
+            "{}",
+            w.name
+        );
+        w.ok(&["set-option", "-g", "history-limit", "5000"]);
+        assert_eq!(
+            w.ok(&["show-options", "-gv", "history-limit"]),
+            "5000\n",
+            "{}",
+            w.name
+        );
+        assert_eq!(w.run(&["has-session", "-t", "=w"]).code, 0, "{}", w.name);
+        let r = w.run(&["has-session", "-t", "=nope"]);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "can't find session: nope\n"),
+            "{}",
+            w.name
+        );
+        let r = w.run(&["new-session", "-d", "-s", "w"]);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "duplicate session: w\n"),
+            "{}",
+            w.name
+        );
+        // Chained commands (a shell passes `\;` as `;`).
+        let out = w.ok(&[
+            "new-window",
+            "-d",
+            "-n",
+            "second",
+            ";",
+            "list-windows",
+            "-t",
+            "w",
+            "-F",
+            "#{window_index} #{window_name}",
+        ]);
+        assert!(out.ends_with("1 second\n"), "{}: {out}", w.name);
+        let out = w.ok(&[
+            "display-message",
+            "-p",
+            "-t",
+            "w:1",
+            "a;",
+            "display-message",
+            "-p",
+            "b",
+        ]);
+        assert_eq!(out, "a\nb\n", "{}", w.name);
+        // An error stops the rest of the line.
+        let r = w.run(&[
+            "display-message",
+            "-p",
+            "x",
+            ";",
+            "select-window",
+            "-t",
+            ":9",
+            ";",
+            "display-message",
+            "-p",
+            "y",
+        ]);
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (1, "x\n", "can't find window: 9\n"),
+            "{}",
+            w.name
+        );
+        // Targets as tmux: prefixes, ids, window names.
+        assert_eq!(
+            w.ok(&["display-message", "-p", "-t", "w:sec", "#{window_name}"]),
+            "second\n",
+            "{}",
+            w.name
+        );
+        assert_eq!(
+            w.ok(&["display-message", "-p", "-t", "%1", "#{pane_index}"]),
+            "1\n",
+            "{}",
+            w.name
+        );
+        let r = w.run(&["kill-pane", "-t", "%99"]);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "can't find pane: %99\n"),
+            "{}",
+            w.name
+        );
+        // Literal text and key names mixed; -l; -N.
+        // An argument ending in `\;` keeps its `;` (one ending in `;` would end the command).
+        w.ok(&["send-keys", "-t", "w:0.0", "-l", "echo lit\\;"]);
+        w.ok(&["send-keys", "-t", "w:0.0", " echo", " two", "Enter"]);
+        w.wait_capture("w:0.0", "\nlit\ntwo\n");
+        w.ok(&["kill-server"]);
+    }
+}
+
+#[test]
+fn panes_know_their_server() {
+    let t = Tm::tidemux();
+    t.ok(&["new-session", "-d", "-s", "a", "sh"]);
+    t.ok(&[
+        "send-keys",
+        "-t",
+        "a",
+        "echo \"T=$TMUX P=$TMUX_PANE\"",
+        "Enter",
+    ]);
+    let screen = t.wait_capture("a", "P=%0");
+    let sock = t.socket();
+    assert!(
+        screen.contains(&format!("T={},", sock.display())),
+        "{screen}"
+    );
+    // A tmux command inside the pane finds the server through $TMUX and defaults to its pane.
+    let link = t.program.display().to_string();
+    t.ok(&[
+        "send-keys",
+        "-t",
+        "a",
+        &format!("{link} display -p 'in=#{{pane_id}}'"),
+        "Enter",
+    ]);
+    t.wait_capture("a", "in=%0");
+}
+
+#[test]
+fn config_file_and_source_file() {
+    let t = Tm::tidemux();
+    let conf = t.dir.path().join("my.conf");
+    std::fs::write(
+        &conf,
+        "# comment\nset -g @from-conf yes \\\n  # no\n%if #{==:1,1}\nset -g @cond on\n%else\nset -g @cond off\n%endif\nsetenv -g CONFVAR x; set -g history-limit 123\n",
+    )
+    .unwrap();
+    let c = conf.display().to_string();
+    let o = Command::new(&t.program)
+        .env("TMUX_TMPDIR", t.dir.path())
+        .env("HOME", t.dir.path())
+        .env_remove("TMUX")
+        .args(["-L", "t", "-f", &c, "new-session", "-d", "-s", "c"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(t.ok(&["show-options", "-gv", "@from-conf"]), "yes\n");
+    assert_eq!(t.ok(&["show-options", "-gv", "@cond"]), "on\n");
+    assert_eq!(t.ok(&["show-options", "-gv", "history-limit"]), "123\n");
+    // source-file at run time, errors with FILE:LINE.
+    let bad = t.dir.path().join("bad.conf");
+    std::fs::write(&bad, "set -g @a 1\nnosuchcmd\nset -g @b 2\n").unwrap();
+    let r = t.run(&["source-file", bad.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!("{}:2: unknown command: nosuchcmd\n", bad.display())
+    );
+    let r = t.run(&["source-file", "-q", "/nonexistent/x.conf"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = t.run(&["if-shell", "true", "set -g @if yes", "set -g @if no"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(t.ok(&["show-options", "-gv", "@if"]), "yes\n");
+    let r = t.run(&[
+        "if-shell",
+        "-F",
+        "#{==:a,b}",
+        "set -g @if2 yes",
+        "set -g @if2 no",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(t.ok(&["show-options", "-gv", "@if2"]), "no\n");
+    assert_eq!(t.ok(&["run-shell", "echo ran"]), "ran\n");
+}
+
+#[test]
+fn install_shim_makes_a_tmux_link() {
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(exe())
+        .args(["install-tmux-shim", d.path().join("b").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let link = d.path().join("b/tmux");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        std::fs::canonicalize(exe()).unwrap_or_else(|_| Path::new(exe()).to_owned())
+    );
+    let v = Command::new(&link).arg("-V").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&v.stdout), "tmux 3.3a\n");
+}
