@@ -154,8 +154,9 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
     rig.keys("o", &["C-b", "a"]);
     assert!(
         wait_until(DEADLINE, || rig.pane_named("waiter")["active"] == true),
-        "C-b a did not focus the waiting pane: {:?}",
-        rig.panes("work")
+        "C-b a did not focus the waiting pane: {:?}\nclient shows:\n{}",
+        rig.panes("work"),
+        rig.rows("o").join("\n")
     );
     rig.wait_rows("o", "the sidebar marking waiter active", |r| {
         sidebar(r)
