@@ -212,6 +212,7 @@ fn safe_request(r: &mut Rng) -> Request {
             read_only: r.chance(2),
             cols: r.size(),
             rows: r.size(),
+            terminal: None,
         },
         14 => Request::AttachInput { bytes: r.bytes(16) },
         15 => Request::AttachResize {

@@ -171,6 +171,7 @@ fn no_connection_types_as_another_client_and_read_only_input_is_refused() {
                 read_only,
                 cols: 80,
                 rows: 24,
+                terminal: None,
             },
         );
         match reply(c) {
@@ -360,6 +361,7 @@ fn attach_sizes_announced_by_a_client_are_bounded() {
             read_only: false,
             cols: 10_001,
             rows: 4,
+            terminal: None,
         },
     );
     match reply(&mut c) {

@@ -316,3 +316,183 @@ fn clear_history_drops_the_history_only() {
     let v = s.json(&["capture-pane", "-p", "-E", "0", "-t", "h"]);
     assert_eq!(v["text"], "28\n");
 }
+
+#[test]
+fn list_clients_switch_client_and_detach_on_destroy() {
+    use crate::attach::{status, Rig};
+    let rig = Rig::new();
+    let s = &rig.inner;
+    s.start("other", &["sh", "-c", "echo in-other; exec cat"]);
+    rig.attach("c1", 80, 24, &[]);
+    let line = s.ok(&["list-clients"]);
+    // tmux's line: `/dev/pts/N: work [80x24 TERM] (attached,focused,UTF-8)`.
+    let (tty, rest) = line.split_once(": ").expect("name: rest");
+    assert!(tty.starts_with("/dev/pts/"), "{line:?}");
+    assert!(rest.starts_with("work [80x24 "), "{line:?}");
+    assert!(rest.ends_with("] (attached,focused,UTF-8)\n"), "{line:?}");
+    let fmt = "#{client_session}|#{client_width}x#{client_height}|#{client_readonly}|#{client_last_session}|#{line}";
+    assert_eq!(s.ok(&["list-clients", "-F", fmt]), "work|80x24|0||0\n");
+    let v = s.json(&["list-clients"]);
+    assert_eq!(v[0]["session_name"], "work", "{v}");
+    let name = v[0]["name"].as_str().expect("name").to_owned();
+    assert_eq!(s.ok(&["list-clients", "-t", "other"]), "");
+    assert_eq!(s.ok(&["list-clients", "-f", "#{client_readonly}"]), "");
+    // The client follows switch-client.
+    s.ok(&["switch-client", "-t", "other"]);
+    rig.wait_rows("c1", "the other session", |r| {
+        status(r).starts_with("[other] ") && r.iter().any(|l| l.contains("in-other"))
+    });
+    assert_eq!(s.ok(&["list-clients", "-F", fmt]), "other|80x24|0|work|0\n");
+    s.ok(&["switch-client", "-l", "-c", &name]);
+    rig.wait_rows("c1", "work again", |r| status(r).starts_with("[work] "));
+    // Sessions by name: other, work; -n wraps around.
+    s.ok(&["switch-client", "-n"]);
+    rig.wait_rows("c1", "the next session", |r| {
+        status(r).starts_with("[other] ")
+    });
+    s.ok(&["switch-client", "-p"]);
+    rig.wait_rows("c1", "the previous session", |r| {
+        status(r).starts_with("[work] ")
+    });
+    let o = s.run(&["switch-client", "-c", "/dev/nonexistent", "-n"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("can't find client: /dev/nonexistent"),
+        "{}",
+        o.stderr
+    );
+    // refresh-client -C sets the client's size.
+    s.ok(&["refresh-client", "-C", "100x30"]);
+    assert_eq!(
+        s.ok(&["list-clients", "-F", "#{client_width}x#{client_height}"]),
+        "100x30\n"
+    );
+    s.ok(&["refresh-client", "-C", "80x24"]);
+    // detach-on-destroy off: the client moves to another session.
+    s.ok(&["switch-client", "-t", "other"]);
+    rig.wait_rows("c1", "other", |r| status(r).starts_with("[other] "));
+    s.ok(&["set-option", "-g", "detach-on-destroy", "off"]);
+    s.ok(&["kill-session", "-t", "other"]);
+    rig.wait_rows("c1", "work after other was destroyed", |r| {
+        status(r).starts_with("[work] ")
+    });
+    // destroy-unattached: work goes when its last client detaches; the server then exits.
+    s.ok(&["set-option", "-t", "work", "destroy-unattached", "on"]);
+    s.ok(&["detach-client", "-s", "work"]);
+    rig.wait_exit("c1");
+    assert!(
+        wait_until(DEADLINE, || s.run(&["has-session", "-t", "work"]).code != 0),
+        "work was not destroyed"
+    );
+}
+
+#[test]
+fn exit_empty_and_exit_unattached_act() {
+    let s = Server::new();
+    s.start("e", &["cat"]);
+    s.ok(&["set-option", "-s", "exit-empty", "off"]);
+    s.ok(&["kill-session", "-t", "e"]);
+    // Still running, empty.
+    assert_eq!(s.ok(&["list-sessions", "-F", "#{session_name}"]), "");
+    assert!(s.pid().is_some());
+    s.ok(&["kill-server"]);
+    // exit-unattached: with sessions left, the server exits once nobody is attached.
+    let s = Server::new();
+    s.start("u", &["cat"]);
+    s.ok(&["new-window", "-t", "u", "--", "cat"]);
+    let pid = s.pid().expect("server pid");
+    s.ok(&["set-option", "-s", "exit-unattached", "on"]);
+    s.ok(&["kill-window", "-t", "u:1"]);
+    assert!(
+        wait_until(DEADLINE, || !crate::support::process_alive(pid)),
+        "exit-unattached did not stop the server"
+    );
+}
+
+#[test]
+fn renumber_windows_and_insert_windows_match_tmux() {
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    let steps: &[&[&str]] = &[
+        &["new-session", "-d", "-s", "r", "-n", "w0", "--", "cat"],
+        &["new-window", "-t", "r", "-n", "w1", "--", "cat"],
+        &["new-window", "-t", "r", "-n", "w2", "--", "cat"],
+        &["new-window", "-t", "r", "-n", "w3", "--", "cat"],
+        &["set-option", "-t", "r", "renumber-windows", "on"],
+        &["kill-window", "-t", "r:1"],
+        &["new-window", "-a", "-t", "r:0", "-n", "after0", "--", "cat"],
+        &[
+            "new-window",
+            "-b",
+            "-t",
+            "r:0",
+            "-n",
+            "before0",
+            "--",
+            "cat",
+        ],
+        &["kill-window", "-t", "r:2"],
+    ];
+    for step in steps {
+        s.ok(step);
+        t.ok(step);
+        let f = [
+            "list-windows",
+            "-t",
+            "r",
+            "-F",
+            "#{window_index}:#{window_name}",
+        ];
+        assert_eq!(s.ok(&f), t.ok(&f), "after {step:?}");
+    }
+}
+
+#[test]
+fn synchronize_panes_default_terminal_and_zoomed_split() {
+    let s = Server::new();
+    s.start("y", &["cat"]);
+    let second = s
+        .ok(&["split-window", "-Z", "-t", "y", "--", "cat"])
+        .trim()
+        .to_owned();
+    assert_eq!(
+        show(&s, "y", "#{window_zoomed_flag}|#{pane_id}"),
+        format!("1|{second}")
+    );
+    assert_eq!(show(&s, "y", "#{pane_synchronized}"), "0");
+    s.ok(&["set-window-option", "-t", "y", "synchronize-panes", "on"]);
+    assert_eq!(show(&s, "y", "#{pane_synchronized}"), "1");
+    s.ok(&["send", "-t", "y:0.0", "--enter", "typed-once"]);
+    s.ok(&["send-key", "-t", "y:0.0", "k", "e", "y", "Enter"]);
+    for p in ["y:0.0", "y:0.1"] {
+        s.wait_screen(p, "the synchronized input", |t| {
+            t.contains("typed-once") && t.contains("key")
+        });
+    }
+    // Off for one pane: that pane no longer gets the others' input.
+    s.ok(&[
+        "set-option",
+        "-p",
+        "-t",
+        "y:0.1",
+        "synchronize-panes",
+        "off",
+    ]);
+    s.ok(&["send", "-t", "y:0.0", "--enter", "only-first"]);
+    s.wait_text("y:0.0", "only-first");
+    s.ok(&["send", "-t", "y:0.1", "--enter", "marker"]);
+    s.wait_text("y:0.1", "marker");
+    assert!(!s.screen("y:0.1").contains("only-first"));
+    // default-terminal is the TERM of new panes.
+    s.ok(&["set-option", "-g", "default-terminal", "xterm-256color"]);
+    s.ok(&[
+        "new-window",
+        "-t",
+        "y",
+        "--",
+        "sh",
+        "-c",
+        "echo TERM=$TERM; exec cat",
+    ]);
+    s.wait_text("y:1", "TERM=xterm-256color");
+}

@@ -105,6 +105,20 @@ impl Tm {
         self.dir.path().join(format!("tmux-{uid}/t"))
     }
 
+    fn wait_capture_line(&self, target: &str, pred: &dyn Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        let ok = wait_until(DEADLINE, || {
+            last = self.run(&["capture-pane", "-p", "-t", target]).stdout;
+            last.lines().any(pred)
+        });
+        assert!(
+            ok,
+            "{}: the line never appeared in {target}: {last}",
+            self.name
+        );
+        last
+    }
+
     fn wait_capture(&self, target: &str, needle: &str) -> String {
         let mut last = String::new();
         let ok = wait_until(DEADLINE, || {
@@ -213,11 +227,13 @@ fn orchestration_lines_match_tmux() {
             "sh",
         ]);
         w.ok(&["send-keys", "-t", "w", "echo hi", "C-m"]);
-        // The output line itself, not the echoed command line.
-        let screen = w.wait_capture("w", "\nhi\n");
+        // The output line itself, not the echoed command line (a prompt may precede it when the
+        // keys arrived before the shell printed its first prompt).
+        let is_output = |l: &str| l.ends_with("hi") && !l.contains("echo");
+        let screen = w.wait_capture_line("w", &is_output);
         assert!(screen.contains("echo hi"), "{}: {screen}", w.name);
         let cap = w.ok(&["capture-pane", "-t", "w", "-p", "-S", "-100"]);
-        assert!(cap.lines().any(|l| l == "hi"), "{}: {cap}", w.name);
+        assert!(cap.lines().any(is_output), "{}: {cap}", w.name);
         assert_eq!(
             w.ok(&["display-message", "-p", "#{session_name}:#{window_index}"]),
             "w:0\n",
@@ -349,7 +365,9 @@ fn orchestration_lines_match_tmux() {
         // An argument ending in `\;` keeps its `;` (one ending in `;` would end the command).
         w.ok(&["send-keys", "-t", "w:0.0", "-l", "echo lit\\;"]);
         w.ok(&["send-keys", "-t", "w:0.0", " echo", " two", "Enter"]);
-        w.wait_capture("w:0.0", "\nlit\ntwo\n");
+        w.wait_capture_line("w:0.0", &|l: &str| {
+            l.ends_with("lit") && !l.contains("echo")
+        });
         w.ok(&["kill-server"]);
     }
 }
@@ -445,4 +463,85 @@ fn install_shim_makes_a_tmux_link() {
     );
     let v = Command::new(&link).arg("-V").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&v.stdout), "tmux 3.3a\n");
+}
+
+/// Control mode (`tmux -C`): a command block, `%output` of a pane, `%exit` when stdin closes;
+/// the same conversation with tmux 3.3a when it is installed.
+#[test]
+fn control_mode_sees_output_and_blocks() {
+    use std::io::{BufRead, BufReader, Write};
+    for w in worlds() {
+        let mut child = w
+            .cmd(&["-C", "new-session", "-s", "c", "-x", "80", "-y", "24", "sh"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stdout).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + DEADLINE;
+        let mut seen: Vec<String> = Vec::new();
+        let wait_for = |pred: &dyn Fn(&str) -> bool, seen: &mut Vec<String>| -> String {
+            loop {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(l) => {
+                        seen.push(l.clone());
+                        if pred(&l) {
+                            return l;
+                        }
+                    }
+                    Err(_) => panic!("{}: timed out; control output so far: {seen:#?}", w.name),
+                }
+            }
+        };
+        // The first command's block, then the session.
+        let begin = wait_for(&|l| l.starts_with("%begin "), &mut seen);
+        assert_eq!(begin.split(' ').count(), 4, "{}: {begin}", w.name);
+        wait_for(&|l| l.starts_with("%end "), &mut seen);
+        wait_for(
+            &|l| l.starts_with("%session-changed $") && l.ends_with(" c"),
+            &mut seen,
+        );
+        writeln!(stdin, "send-keys -t c 'echo ctl-$((6*7))' Enter").unwrap();
+        // The pane's output may come in several %output lines: joined, it has the line.
+        let acc = std::cell::RefCell::new(String::new());
+        wait_for(
+            &|l| {
+                if let Some(data) = l.strip_prefix("%output %0 ") {
+                    acc.borrow_mut().push_str(data);
+                }
+                acc.borrow().contains("ctl-42\\015\\012")
+            },
+            &mut seen,
+        );
+        assert!(!acc.borrow().contains('\r'), "{}: {}", w.name, acc.borrow());
+        writeln!(stdin, "display-message -p 'name=#{{session_name}}'").unwrap();
+        wait_for(&|l| l == "name=c", &mut seen);
+        let end = wait_for(
+            &|l| l.starts_with("%end ") || l.starts_with("%error "),
+            &mut seen,
+        );
+        assert!(end.starts_with("%end "), "{}: {seen:#?}", w.name);
+        writeln!(stdin, "bogus-command").unwrap();
+        wait_for(
+            &|l| l == "parse error: unknown command: bogus-command",
+            &mut seen,
+        );
+        wait_for(&|l| l.starts_with("%error "), &mut seen);
+        drop(stdin);
+        wait_for(&|l| l == "%exit", &mut seen);
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{}: {status:?}", w.name);
+    }
 }

@@ -134,8 +134,16 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
             && shows(r, "busy", "running")
             && shows(r, "failed", "exited 3")
     });
-    // The window tab carries the most urgent state (waiting-input: black on yellow). The
-    // attach resizes the window, which may show the waiter as running for a moment: wait.
+    // The panes are drawn right of the sidebar: the window is the terminal less the sidebar.
+    // The client reports that size after its first frame; the resize makes the waiter's
+    // screen change, so it shows as running for a moment: wait for the resize first.
+    assert!(
+        wait_until(DEADLINE, || rig.windows()[0]["cols"]
+            == 120 - SIDEBAR as u64),
+        "the window was not resized to the terminal less the sidebar: {:?}",
+        rig.windows()
+    );
+    // The window tab carries the most urgent state (waiting-input: black on yellow).
     let status_line = || {
         let ansi = rig.outer.json(&["read-screen", "-t", "o", "--ansi"]);
         ansi["lines"][29].as_str().unwrap_or_default().to_owned()
@@ -146,14 +154,17 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
         status_line(),
         rows.join("\n")
     );
-    // The panes are drawn right of the sidebar: the window is the terminal less the sidebar.
-    let w = rig.windows();
-    assert_eq!(w[0]["cols"], 120 - SIDEBAR as u64, "{w:?}");
-
-    // prefix a: the pane waiting for input.
-    rig.keys("o", &["C-b", "a"]);
+    // prefix a: the pane waiting for input. The client jumps by the states of its last
+    // frame, which may still show the waiter running after the resize: press again until it
+    // lands (a press with no waiting pane only shows a message).
+    let jumped = || {
+        rig.keys("o", &["C-b", "a"]);
+        wait_until(std::time::Duration::from_secs(2), || {
+            rig.pane_named("waiter")["active"] == true
+        })
+    };
     assert!(
-        wait_until(DEADLINE, || rig.pane_named("waiter")["active"] == true),
+        wait_until(DEADLINE, jumped),
         "C-b a did not focus the waiting pane: {:?}\nclient shows:\n{}",
         rig.panes("work"),
         rig.rows("o").join("\n")

@@ -42,10 +42,16 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `capture-pane`, `clear-history`.
 ///
 /// 3 (issue 12): request `tmux`, reply `tmux` (tmux's command language).
-/// 4 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
+///
+/// 4 (issue 11, clients): requests `list-clients`, `switch-client`, `refresh-client`; reply
+/// `clients`; fields `Attach.terminal`, `Spawn.insert`, `Spawn.zoom`.
+///
+/// 5 (issue 12, control mode): requests `tmux-control`, `tmux-control-input`.
+///
+/// 6 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
 /// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
 /// `AttachFrame.config`.
-pub const PROTOCOL_MINOR: u32 = 4;
+pub const PROTOCOL_MINOR: u32 = 6;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

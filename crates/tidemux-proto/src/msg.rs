@@ -90,6 +90,23 @@ pub struct Spawn {
     /// Start the pane in a git worktree for a branch (created or reused).
     #[serde(default)]
     pub worktree: Option<WorktreeSpec>,
+    /// `new-window -a` / `-b`: the new window goes right after (or at) the target window's
+    /// index, later windows moving up one (protocol minor 2).
+    #[serde(default)]
+    pub insert: Option<InsertAt>,
+    /// `split-window -Z`: the window is zoomed on the new pane (protocol minor 2).
+    #[serde(default)]
+    pub zoom: bool,
+}
+
+/// Where `new-window -a`/`-b` puts the new window (tmux 3.3a cmd-new-window.c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InsertAt {
+    /// `-a`: the index after the target window.
+    After,
+    /// `-b`: the target window's index (the target moves up).
+    Before,
 }
 
 /// `--worktree BRANCH [--base REF] [--repo DIR] [--worktree-dir DIR]`: which worktree a new pane
@@ -359,6 +376,9 @@ pub enum Request {
         cols: u16,
         /// Terminal height, cells (the status line takes one).
         rows: u16,
+        /// The client's terminal, for `list-clients` (protocol minor 2).
+        #[serde(default)]
+        terminal: Option<ClientTerminal>,
     },
     /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
@@ -769,6 +789,51 @@ pub enum Request {
         #[serde(default)]
         target: Target,
     },
+    /// tmux `list-clients`: attached clients (of one session with `target`). Reply `Lines`
+    /// with `format`, `Clients` without. Added in protocol minor 2.
+    ListClients {
+        /// Only clients of this session.
+        #[serde(default)]
+        target: Target,
+        /// `-F`: a format per client (`client_*` variables, `docs/formats.md`).
+        #[serde(default)]
+        format: Option<String>,
+        /// `-f`: only clients for which this format is true.
+        #[serde(default)]
+        filter: Option<String>,
+    },
+    /// tmux `switch-client`: an attached client shows another session. Reply `Ok`. Added in
+    /// protocol minor 2.
+    SwitchClient {
+        /// `-c`: the client (its terminal path or number; default the current client).
+        #[serde(default)]
+        client: Option<String>,
+        /// `-t`: session (or `SESSION:WINDOW.PANE`, also selected).
+        #[serde(default)]
+        target: Target,
+        /// `-n`: the next session by name.
+        #[serde(default)]
+        next: bool,
+        /// `-p`: the previous session by name.
+        #[serde(default)]
+        previous: bool,
+        /// `-l`: the client's previous session.
+        #[serde(default)]
+        last: bool,
+        /// `-r`: toggle the client's read-only flag.
+        #[serde(default)]
+        toggle_read_only: bool,
+    },
+    /// tmux `refresh-client`: redraw a client, or with `size` (`-C WxH`) set its size. Reply
+    /// `Ok`. Added in protocol minor 2.
+    RefreshClient {
+        /// `-c`/`-t`: the client (default the current client).
+        #[serde(default)]
+        client: Option<String>,
+        /// `-C WxH`.
+        #[serde(default)]
+        size: Option<String>,
+    },
     /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
     /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
     /// tmux 3.3a does; reply `Tmux` (errors included: they are tmux's stderr and exit status).
@@ -781,7 +846,32 @@ pub enum Request {
         #[serde(default)]
         cwd: Option<String>,
     },
-    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 4.
+    /// tmux control mode (`tmux -C`, tmux(1) "CONTROL MODE"): runs `argv` (usually
+    /// `new-session` or `attach-session`), then streams `Bytes` replies with this request's id,
+    /// each whole lines of control-mode output (`%begin`/`%end` blocks, `%output`,
+    /// `%window-add`...), until `%exit`. Commands come as [`Request::TmuxControlInput`] on the
+    /// same connection. Added in protocol minor 5.
+    TmuxControl {
+        /// The first command line, as for [`Request::Tmux`].
+        #[serde(default)]
+        argv: Vec<String>,
+        /// The client's working directory.
+        #[serde(default)]
+        cwd: Option<String>,
+    },
+    /// A line typed to a control-mode client (one or more commands in tmux's syntax); valid
+    /// only on a connection whose `TmuxControl` runs. Its output comes on the stream. With
+    /// `close`, the client's input ended: the server writes `%exit` and ends the stream. Added
+    /// in protocol minor 5.
+    TmuxControlInput {
+        /// The line, without its newline.
+        #[serde(default)]
+        line: String,
+        /// The client's input ended.
+        #[serde(default)]
+        close: bool,
+    },
+    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 6.
     BindKey {
         /// Key table (`-T`; default `prefix`, or `root` with `root`).
         table: Option<String>,
@@ -891,6 +981,44 @@ pub enum Request {
         /// Key name as the server printed it in `ClientConfig`.
         key: String,
     },
+}
+
+/// What an attaching client says about itself (tmux's `client_tty`, `client_termname`,
+/// `client_pid`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ClientTerminal {
+    /// Path of its terminal (`/dev/pts/3`).
+    pub tty: Option<String>,
+    /// Its `TERM`.
+    pub term: Option<String>,
+    /// Its process id.
+    pub pid: Option<u32>,
+}
+
+/// One attached client, as `list-clients --json` prints it (protocol minor 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientInfo {
+    /// Client number (`-c N`).
+    pub id: u32,
+    /// tmux's `client_name`: its terminal's path, else `client-N`.
+    pub name: String,
+    /// Session it shows.
+    pub session: SessionId,
+    /// That session's name.
+    pub session_name: String,
+    /// Terminal width, cells.
+    pub cols: u16,
+    /// Terminal height, cells.
+    pub rows: u16,
+    /// Its `TERM`.
+    pub term: String,
+    /// Its process id.
+    pub pid: Option<u32>,
+    /// Attached read-only.
+    pub read_only: bool,
+    /// When it attached, Unix seconds.
+    pub created: u64,
 }
 
 /// Flags of [`Request::CapturePane`] (tmux 3.3a's letters).
@@ -1363,6 +1491,8 @@ pub enum Response {
     Schedules(Vec<ScheduledInfo>),
     /// What a `run-shell` command did.
     Ran(RunOutput),
+    /// Attached clients (`list-clients --json`).
+    Clients(Vec<ClientInfo>),
     /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
     Tmux(TmuxOutput),
     /// An attach client's configuration.

@@ -284,11 +284,15 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
             Request::Events { after, filters } => {
                 return stream_events(state, conn, id, after, &filters).await;
             }
+            Request::TmuxControl { argv, cwd } => {
+                return serve_control(state, &mut incoming, id, rpc.caller_pane, argv, cwd).await;
+            }
             Request::Attach {
                 target,
                 read_only,
                 cols,
                 rows,
+                terminal,
             } => {
                 return serve_attach(
                     state,
@@ -298,6 +302,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                     read_only,
                     cols,
                     rows,
+                    terminal.unwrap_or_default(),
                 )
                 .await;
             }
@@ -453,6 +458,7 @@ async fn stream_events(
 /// Serves an attached client until it detaches or goes away. Its typed input, resizes and
 /// detach arrive on this same connection (`AttachInput`, `AttachResize`, `AttachDetach`), so
 /// no other connection can act as this client; frames and error replies share one writer.
+#[allow(clippy::too_many_arguments)]
 async fn serve_attach(
     state: &Arc<ServerState>,
     incoming: &mut Incoming<'_>,
@@ -461,10 +467,12 @@ async fn serve_attach(
     read_only: bool,
     cols: u16,
     rows: u16,
+    terminal: tidemux_proto::ClientTerminal,
 ) -> Result<(), CodecError> {
     use crate::commands::attach;
     let conn = incoming.conn;
-    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows) {
+    let info = crate::commands::clients::ClientDetails::new(terminal);
+    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows, info) {
         Ok(x) => x,
         Err(e) => return reply(conn, id, &Response::from(e)).await,
     };
@@ -555,4 +563,73 @@ async fn attach_requests(
             }
         }
     }
+}
+
+/// Serves a tmux control-mode client (`tmux -C`, [`crate::lang::control`]) until `%exit`: its
+/// output (command blocks and notifications) as `Bytes` replies with the request's id, its
+/// commands as `TmuxControlInput` requests on the same connection.
+async fn serve_control(
+    state: &Arc<ServerState>,
+    incoming: &mut Incoming<'_>,
+    id: u64,
+    caller: Option<tidemux_proto::PaneId>,
+    argv: Vec<String>,
+    cwd: Option<String>,
+) -> Result<(), CodecError> {
+    let conn = incoming.conn;
+    let (mut ctl, mut rx, first) =
+        crate::lang::control::Control::start(state, caller, &argv, cwd).await;
+    reply(conn, id, &Response::Bytes(first)).await?;
+    let mut shutdown = state.shutdown_requested();
+    let result = loop {
+        if ctl.ended() {
+            break Ok(());
+        }
+        tokio::select! {
+            chunk = rx.recv() => match chunk {
+                Some(b) => {
+                    let exit = b.ends_with(b"%exit\n");
+                    if let Err(e) = reply(conn, id, &Response::Bytes(b)).await {
+                        break Err(e);
+                    }
+                    if exit {
+                        break Ok(());
+                    }
+                }
+                None => break Ok(()),
+            },
+            _ = shutdown.changed() => {
+                let _ = reply(conn, id, &Response::Bytes(b"%exit\n".to_vec())).await;
+                break Ok(());
+            }
+            line = incoming.next_line() => {
+                let Ok(line) = line else { break Ok(()) };
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let rpc = match codec::decode_request(&line) {
+                    Ok(r) => r,
+                    Err(bad) => {
+                        write_all(conn, &codec::encode_bad_request(&bad)?).await?;
+                        continue;
+                    }
+                };
+                let out = match rpc.request {
+                    Request::TmuxControlInput { line, close } => ctl.input(&line, close).await,
+                    _ => {
+                        let e = crate::error::CmdError::invalid(
+                            "a control-mode connection takes only tmux-control-input requests",
+                        );
+                        reply(conn, rpc.id, &Response::from(e)).await?;
+                        continue;
+                    }
+                };
+                if let Err(e) = reply(conn, id, &Response::Bytes(out)).await {
+                    break Err(e);
+                }
+            }
+        }
+    };
+    ctl.stop();
+    result
 }

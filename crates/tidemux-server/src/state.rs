@@ -138,6 +138,7 @@ impl ServerState {
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);
         }
+        crate::commands::behaviour::renumber_windows(self);
     }
 
     /// Publishes an event about a pane, filling in its window and session.
@@ -272,7 +273,7 @@ impl ServerState {
             }
             p.notify_watchers();
         }
-        let (removed, empty) = {
+        let removed = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
             let sid = reg.window(entry.window).map(|w| w.session).ok();
@@ -302,12 +303,13 @@ impl ServerState {
             }
             let mut removed = Removed::default();
             reg.remove_pane(id, &mut removed);
-            (removed, reg.is_empty())
+            removed
         };
         tracing::info!(pane = %id, "pane exited");
         self.finish_removal(removed);
         self.bump_model();
-        if empty {
+        // exit-empty, exit-unattached (tmux server_loop).
+        if crate::commands::behaviour::should_exit(self) {
             self.shutdown();
         }
     }

@@ -173,6 +173,12 @@ pub enum Command {
         print: crate::cli_cmdset::PrintArgs,
         #[command(flatten)]
         spawn: SpawnArgs,
+        /// Insert at the index after the target window (-t), moving later windows up.
+        #[arg(short = 'a')]
+        after: bool,
+        /// Insert at the target window's index, moving it and later windows up.
+        #[arg(short = 'b', conflicts_with = "after")]
+        before: bool,
     },
     /// Split a pane; prints the new pane id.
     #[command(
@@ -202,6 +208,9 @@ pub enum Command {
         print: crate::cli_cmdset::PrintArgs,
         #[command(flatten)]
         spawn: SpawnArgs,
+        /// Zoom the window on the new pane.
+        #[arg(short = 'Z')]
+        zoom: bool,
     },
     /// List sessions.
     #[command(visible_alias = "ls", after_help = "Example:\n  tidemux ls --json")]

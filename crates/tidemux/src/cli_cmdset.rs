@@ -292,6 +292,15 @@ pub enum CmdSetCommand {
         /// Display time, ms (accepted).
         #[arg(short = 'd', value_name = "MS")]
         delay: Option<u64>,
+        /// Do not block other commands (accepted).
+        #[arg(short = 'b')]
+        no_block: bool,
+        /// Do not select a pane by key (accepted).
+        #[arg(short = 'N')]
+        no_keys: bool,
+        /// Command run for the chosen pane (accepted).
+        #[arg(value_name = "TEMPLATE")]
+        template: Option<String>,
     },
     /// Redraw attached clients (-S: the status line).
     #[command(
@@ -304,6 +313,12 @@ pub enum CmdSetCommand {
         /// Only the status line.
         #[arg(short = 'S')]
         status: bool,
+        /// The attached client (its terminal path, e.g. /dev/pts/3, or its number).
+        #[arg(short = 'c', value_name = "CLIENT")]
+        client: Option<String>,
+        /// Set the client's size to WIDTHxHEIGHT.
+        #[arg(short = 'C', value_name = "WxH")]
+        size: Option<String>,
     },
     /// Show a session's (or the global, -g) environment: NAME=VALUE, -NAME for removed ones.
     #[command(

@@ -108,6 +108,48 @@ pub enum PaneCmdsCommand {
         #[arg(short = 'S', value_name = "START", allow_hyphen_values = true)]
         start: Option<String>,
     },
+    /// List attached clients (tmux's line, or -F FORMAT with client_* variables).
+    #[command(
+        visible_alias = "lsc",
+        after_help = "Examples:\n  tidemux list-clients\n  tidemux list-clients -t work -F '#{client_name} #{client_width}x#{client_height}'"
+    )]
+    ListClients {
+        #[command(flatten)]
+        target: TargetArg,
+        #[command(flatten)]
+        fmt: crate::cli_cmdset::ListFormatArgs,
+    },
+    /// Make an attached client show another session (-t, -n, -p, -l), or toggle read-only (-r).
+    #[command(
+        visible_alias = "switchc",
+        after_help = "Examples:\n  tidemux switch-client -t build           # inside an attached pane\n  tidemux switch-client -c /dev/pts/3 -n"
+    )]
+    SwitchClient {
+        #[command(flatten)]
+        target: TargetArg,
+        /// The attached client (its terminal path, e.g. /dev/pts/3, or its number; default: the
+        /// current one).
+        #[arg(short = 'c', value_name = "CLIENT")]
+        client: Option<String>,
+        /// The next session (by name).
+        #[arg(short = 'n', conflicts_with_all = ["previous", "last"])]
+        next: bool,
+        /// The previous session (by name).
+        #[arg(short = 'p', conflicts_with = "last")]
+        previous: bool,
+        /// The client's previous session.
+        #[arg(short = 'l')]
+        last: bool,
+        /// Toggle the client's read-only flag.
+        #[arg(short = 'r')]
+        read_only: bool,
+        /// Do not update the environment (accepted).
+        #[arg(short = 'E')]
+        no_env: bool,
+        /// Keep the window zoomed (accepted).
+        #[arg(short = 'Z')]
+        zoom: bool,
+    },
     /// Drop a pane's history.
     #[command(
         visible_alias = "clearhist",

@@ -338,10 +338,77 @@ fn connect(g: &Global, socket: &Path, start: bool) -> Result<Client, ExitCode> {
         .map_err(|e| err(&e.to_string()))
 }
 
-/// Control mode (`-C`, `-CC`).
+/// Control mode (`-C`, `-CC`): commands from stdin, one per line, to the server; what the
+/// server streams back (blocks and notifications) to stdout, until `%exit`. `-CC` also wraps
+/// the output in the DCS sequence iTerm2 expects (`ESC P 1000 p` ... `ESC \`).
 fn control(g: &Global, socket: &Path, argv: Vec<String>, start: bool) -> ExitCode {
-    let _ = (socket, argv, start, g.control);
-    err("control mode (-C): not supported by tidemux yet")
+    use std::io::BufRead;
+    let mut client = match connect(g, socket, start) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut sender = match client.sender() {
+        Ok(s) => s,
+        Err(e) => return err(&e.to_string()),
+    };
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|d| d.to_string_lossy().into_owned());
+    let dcs = g.control > 1;
+    let mut stdout = std::io::stdout();
+    if dcs {
+        let _ = stdout.write_all(b"\x1bP1000p");
+        let _ = stdout.flush();
+    }
+    // Input starts once the server runs the control client (its first output arrived).
+    let (go, started) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if started.recv().is_err() {
+            return;
+        }
+        let stdin = std::io::stdin();
+        for line in stdin.lock().lines() {
+            let Ok(line) = line else { break };
+            // tmux: an empty line in control mode detaches the client.
+            let close = line.is_empty();
+            if sender
+                .send(Request::TmuxControlInput { line, close })
+                .is_err()
+                || close
+            {
+                return;
+            }
+        }
+        let _ = sender.send(Request::TmuxControlInput {
+            line: String::new(),
+            close: true,
+        });
+    });
+    let mut failed = false;
+    let r = client.stream_shared(Request::TmuxControl { argv, cwd }, |own, resp| match resp {
+        Response::Bytes(b) => {
+            let _ = go.send(());
+            let exit = b.ends_with(b"%exit\n");
+            let _ = stdout.write_all(&b);
+            let _ = stdout.flush();
+            !exit
+        }
+        Response::Error(e) => {
+            let _ = writeln!(std::io::stderr(), "{}", e.message);
+            failed = own;
+            !own
+        }
+        _ => true,
+    });
+    if dcs {
+        let _ = stdout.write_all(b"\x1b\\");
+        let _ = stdout.flush();
+    }
+    match r {
+        Ok(()) if !failed => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(1),
+        Err(e) => err(&e.to_string()),
+    }
 }
 
 /// `tidemux install-tmux-shim DIR`: a `tmux` symlink to this binary in DIR.

@@ -507,6 +507,13 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
         read_only: opts.read_only,
         cols,
         rows,
+        terminal: Some(tidemux_proto::ClientTerminal {
+            tty: rustix::termios::ttyname(rustix::stdio::stdin(), Vec::new())
+                .ok()
+                .map(|t| t.to_string_lossy().into_owned()),
+            term: std::env::var("TERM").ok(),
+            pid: Some(std::process::id()),
+        }),
     };
     let (first_tx, first_rx) = mpsc::channel::<Result<(), String>>();
     {

@@ -40,13 +40,27 @@ pub struct AttachedClient {
     pub read_only: bool,
     /// Set to a reason to end the attachment.
     pub detach: watch::Sender<Option<String>>,
+    /// What `list-clients` shows (issue 11): terminal, pid, times, previous session.
+    pub info: super::clients::ClientDetails,
 }
 
 /// Every attached client by id.
 #[derive(Debug, Default)]
 pub struct Clients {
     next: u32,
-    map: HashMap<u32, AttachedClient>,
+    pub(crate) map: HashMap<u32, AttachedClient>,
+}
+
+impl Clients {
+    /// Whether no client is attached.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// How many clients are attached to `sid`.
+    pub fn attached_to(&self, sid: SessionId) -> usize {
+        self.map.values().filter(|c| c.session == sid).count()
+    }
 }
 
 impl Clients {
@@ -119,6 +133,7 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
     if bytes.is_empty() {
         return Ok(());
     }
+    super::clients::touch(state, client);
     let pane = {
         let reg = state.registry();
         let p = reg.resolve_pane(Some(&sid.to_string()), None)?;
@@ -128,6 +143,7 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
         return Ok(());
     }
     // Queued in order; not awaited (see `connection::attach_requests`).
+    super::behaviour::write_synchronized(state, pane.id, &bytes);
     drop(pane.write(bytes));
     Ok(())
 }
@@ -626,13 +642,15 @@ fn next_frame(
     }))
 }
 
-/// Registers an attaching client; returns its id and detach receiver.
+/// Registers an attaching client; returns its id and detach receiver. `info` describes its
+/// terminal (`list-clients`).
 pub fn register(
     state: &Arc<ServerState>,
     target: Option<&str>,
     read_only: bool,
     cols: u16,
     rows: u16,
+    info: super::clients::ClientDetails,
 ) -> CmdResult<(u32, SessionId, watch::Receiver<Option<String>>)> {
     let sid = state.registry().resolve_session(target, None)?;
     let (tx, rx) = watch::channel(None);
@@ -648,6 +666,7 @@ pub fn register(
                 rows: client_size(cols, rows).1,
                 read_only,
                 detach: tx,
+                info,
             },
         );
         id
@@ -660,13 +679,18 @@ pub fn register(
     Ok((id, sid, rx))
 }
 
-/// Unregisters a client.
+/// Unregisters a client (`sid`: its session when it attached; the one it shows now, after a
+/// `switch-client`, is taken from the registration).
 pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
-    lock(&state.clients).map.remove(&id);
+    let sid = lock(&state.clients)
+        .map
+        .remove(&id)
+        .map_or(sid, |c| c.session);
     apply_client_sizes(state, sid);
     let mut e = event(EventKind::ClientDetached, Some(sid), None, None);
     e.name = Some(id.to_string());
     state.events.publish(e);
+    super::behaviour::client_left(state, sid);
 }
 
 /// What ends a frame loop.
@@ -707,7 +731,21 @@ where
         .map(|s| Arc::clone(&s.activity))
         .unwrap_or_default();
     tokio::pin!(closed);
+    let mut sid = sid;
+    let mut activity = activity;
     loop {
+        // `switch-client` (and `detach-on-destroy off`) move the client to another session:
+        // everything is drawn again, woken by that session's output.
+        if let Some(now) = super::clients::session_of(state, client).filter(|s| *s != sid) {
+            sid = now;
+            sent = Sent::default();
+            activity = state
+                .registry()
+                .sessions
+                .get(&sid)
+                .map(|s| Arc::clone(&s.activity))
+                .unwrap_or_default();
+        }
         let notified = activity.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
@@ -716,6 +754,9 @@ where
             return End::Reason(reason);
         }
         match next_frame(state, client, sid, &mut sent) {
+            Err(reason) if reason == "exited" && super::clients::on_destroy(state, client) => {
+                continue
+            }
             Err(reason) => return End::Reason(reason),
             Ok(Some(f)) => {
                 if !send(Response::Frame(f)).await {

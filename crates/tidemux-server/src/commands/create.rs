@@ -166,7 +166,10 @@ pub(crate) fn pane_env(
 ) -> (Vec<(String, String)>, Vec<String>) {
     let (mut env, removed) = lock(&state.environment).for_process(Some(session));
     env.extend([
-        ("TERM".to_owned(), pane_term().to_owned()),
+        (
+            "TERM".to_owned(),
+            super::behaviour::default_terminal(state, session),
+        ),
         // Programs read 24-bit colour support from here. Set always: the screen model keeps
         // RGB colours whatever is attached, and the attach client passes them on (tmux 3.3a
         // sets nothing in a detached server; see docs/cli.md). `-e COLORTERM=...` overrides it.
@@ -526,9 +529,14 @@ pub async fn new_window(
     if let Some(n) = &name {
         crate::limits::check_name_len("window", n)?;
     }
-    let (sid, wid, pid, spec) = {
+    let (sid, wid, pid, spec, near) = {
         let mut reg = state.registry();
         let sid = reg.resolve_session(target, caller)?;
+        // -a/-b: next to the target window (issue 11).
+        let near = match spawn.insert {
+            Some(_) => Some(reg.resolve_window(target, caller)?),
+            None => None,
+        };
         let (history, (cols, rows), activity) = {
             let s = reg.session(sid)?;
             let o = lock(&state.options_store);
@@ -538,7 +546,7 @@ pub async fn new_window(
         let wid = reg.alloc_window();
         let pid = reg.alloc_pane();
         let spec = pane_spec(state, pid, sid, &spawn, rows, cols, history, &activity)?;
-        (sid, wid, pid, spec)
+        (sid, wid, pid, spec, near)
     };
     let (rows, cols) = (spec.rows, spec.cols);
     let pane = start_pane(state, spec, &spawn).await?;
@@ -552,9 +560,17 @@ pub async fn new_window(
     };
     let base =
         option_number(&lock(&state.options_store), "base-index", Some(sid)).unwrap_or(0) as u32;
-    let index = (base..)
+    let mut index = (base..)
         .find(|i| !s.windows.contains_key(i))
         .expect("a free index");
+    if let (Some(at), Some(near)) = (spawn.insert, near.and_then(|w| reg.windows.get(&w))) {
+        let want = match at {
+            tidemux_proto::InsertAt::After => near.index + 1,
+            tidemux_proto::InsertAt::Before => near.index,
+        };
+        shuffle_up(&mut reg, sid, want);
+        index = want;
+    }
     reg.windows.insert(
         wid,
         Window {
@@ -601,6 +617,23 @@ pub async fn new_window(
     drop(reg);
     state.exit_if_early(&pane);
     Ok(resp)
+}
+
+/// Frees index `at` of session `sid` for `new-window -a/-b`: the windows from `at` up to the
+/// first free index move up one (tmux `winlink_shuffle_up`).
+fn shuffle_up(reg: &mut Registry, sid: SessionId, at: u32) {
+    let Some(sess) = reg.sessions.get_mut(&sid) else {
+        return;
+    };
+    let free = (at..).find(|i| !sess.windows.contains_key(i)).unwrap_or(at);
+    for i in (at..free).rev() {
+        if let Some(w) = sess.windows.remove(&i) {
+            sess.windows.insert(i + 1, w);
+            if let Some(win) = reg.windows.get_mut(&w) {
+                win.index = i + 1;
+            }
+        }
+    }
 }
 
 /// Where a split goes: the target's rectangle and the size of the new pane.
@@ -711,6 +744,11 @@ pub async fn split_window(
     if let Some(w) = reg.windows.get_mut(&wid) {
         w.layout = layout;
         if !detached {
+            w.active_pane = pid;
+        }
+        // -Z (issue 11): zoomed on the new pane.
+        if spawn.zoom {
+            w.zoomed = Some(pid);
             w.active_pane = pid;
         }
     }

@@ -158,6 +158,7 @@ pub async fn send(
             if opts.enter {
                 bytes.push(b'\r');
             }
+            super::behaviour::write_synchronized(state, pane.id, &bytes);
             write(&pane, bytes).await?
         }
     };
@@ -220,9 +221,9 @@ pub async fn send_keys(
             crate::limits::MAX_KEY_INPUT
         )));
     }
-    Ok(Response::Sent(
-        write(&pane, once.repeat(count as usize)).await?,
-    ))
+    let bytes = once.repeat(count as usize);
+    super::behaviour::write_synchronized(state, pane.id, &bytes);
+    Ok(Response::Sent(write(&pane, bytes).await?))
 }
 
 /// `read-screen`: a snapshot taken under the pane lock.

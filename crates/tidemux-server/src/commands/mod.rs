@@ -1,8 +1,10 @@
 //! Request handlers, one module per command family. [`dispatch`] is the single entry point.
 
 pub mod attach;
+pub mod behaviour;
 pub mod buffers;
 pub mod capture;
+pub mod clients;
 pub mod create;
 pub mod environ;
 pub mod format;
@@ -95,7 +97,8 @@ pub async fn dispatch(
         | Request::ClientConfig { .. }
         | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo
-        | Request::CapturePane { .. } => Kind::ReadOnly,
+        | Request::CapturePane { .. }
+        | Request::ListClients { .. } => Kind::ReadOnly,
         _ => Kind::Other,
     };
     // Input is about to reach a pane: its self-reported state (issue 14) no longer holds. Done
@@ -460,7 +463,46 @@ pub async fn dispatch(
         Request::ClearHistory { target } => {
             capture::clear_history(state, caller, target.as_deref())
         }
+        Request::ListClients {
+            target,
+            format,
+            filter,
+        } => clients::list_clients(
+            state,
+            caller,
+            target.as_deref(),
+            format.as_deref(),
+            filter.as_deref(),
+        ),
+        Request::SwitchClient {
+            client,
+            target,
+            next,
+            previous,
+            last,
+            toggle_read_only,
+        } => clients::switch_client(
+            state,
+            caller,
+            client.as_deref(),
+            target.as_deref(),
+            clients::SwitchHow {
+                next,
+                previous,
+                last,
+                toggle_read_only,
+            },
+        ),
+        Request::RefreshClient { client, size } => {
+            clients::refresh_client(state, caller, client.as_deref(), size.as_deref())
+        }
         Request::Tmux { .. } => Err(crate::error::CmdError::invalid("tmux request handled above")),
+        Request::TmuxControl { .. } | Request::TmuxControlInput { .. } => {
+            Err(crate::error::CmdError {
+                kind: tidemux_proto::ErrorKind::Protocol,
+                message: "control mode is streamed by the connection, not dispatched".into(),
+            })
+        }
         Request::BindKey {
             table,
             root,
@@ -565,7 +607,7 @@ enum Kind {
 }
 
 fn after_request(state: &ServerState, kind: Kind) -> After {
-    if kind == Kind::MayEmpty && state.registry().is_empty() {
+    if kind == Kind::MayEmpty && behaviour::should_exit(state) {
         After::Shutdown
     } else {
         After::Continue

@@ -365,8 +365,15 @@ impl<'a> ModelContext<'a> {
             "pane_pid" => return text(e.pane.pid.map(|p| p.to_string()).unwrap_or_default()),
             "pane_format" => return flag(matches!(self.kind, Some(Resolved::Pane(_)))),
             "pane_pipe" => return flag(e.pane.tap().is_some_and(|t| t.active())),
-            "pane_in_mode" | "pane_input_off" | "pane_synchronized" | "pane_marked"
-            | "pane_marked_set" | "pane_last" => return flag(false),
+            "pane_synchronized" => {
+                let v = self.options.and_then(|o| {
+                    o.option_value("synchronize-panes", self.session, Some(e.window), Some(pid))
+                });
+                return flag(matches!(v.as_deref(), Some("1" | "on")));
+            }
+            "pane_in_mode" | "pane_input_off" | "pane_marked" | "pane_marked_set" | "pane_last" => {
+                return flag(false)
+            }
             "pane_mode" => return text(""),
             _ => {}
         }

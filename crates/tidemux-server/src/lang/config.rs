@@ -41,6 +41,11 @@ impl ParseEnv for ServerEnv<'_> {
     }
 }
 
+/// The parser's view of the server for `client` (`%if`, `$VAR`, `NAME=VALUE`).
+pub(crate) fn server_env<'a>(state: &'a ServerState, client: &'a Client) -> Box<dyn ParseEnv + 'a> {
+    Box::new(ServerEnv { state, client })
+}
+
 /// Parses and runs text (`parse_only`: `source-file -n`, check the syntax only).
 pub async fn run_text(
     state: &Arc<ServerState>,

@@ -26,6 +26,8 @@ pub const LIST_WINDOWS: &str = "#{window_index}: #{window_name}#{window_raw_flag
 /// tmux's default `list-windows -a` format.
 pub const LIST_WINDOWS_ALL: &str = "#{session_name}:#{window_index}: #{window_name}#{window_raw_flags} (#{window_panes} panes) [#{window_width}x#{window_height}] ";
 const PANE_TAIL: &str = "[#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, #{history_bytes} bytes] #{pane_id}#{?pane_active, (active),}#{?pane_dead, (dead),}";
+/// tmux's default `list-clients` format.
+pub const LIST_CLIENTS: &str = "#{client_name}: #{session_name} [#{client_width}x#{client_height} #{client_termname}] #{?#{!=:#{client_uid},#{uid}},[user #{?client_user,#{client_user},#{client_uid},}] ,}#{?client_flags,(,}#{client_flags}#{?client_flags,),}";
 /// tmux's default `list-buffers` format.
 pub const LIST_BUFFERS: &str = "#{buffer_name}: #{buffer_size} bytes: \"#{buffer_sample}\"";
 /// tmux's default `display-message` text.
@@ -278,6 +280,8 @@ fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, 
         },
         remain_on_exit: false,
         worktree: None,
+        insert: None,
+        zoom: false,
     })
 }
 
@@ -320,7 +324,14 @@ async fn run_one(
         "new-session" => new_session(state, a, client, out).await,
         "new-window" => {
             let f = find(state, client, a, 't', FindKind::Window, wi)?;
-            if f.idx >= 0 && f.window.is_some() {
+            let insert = if a.has('a') {
+                Some(tidemux_proto::InsertAt::After)
+            } else if a.has('b') {
+                Some(tidemux_proto::InsertAt::Before)
+            } else {
+                None
+            };
+            if f.idx >= 0 && f.window.is_some() && insert.is_none() {
                 if a.has('k') {
                     let w = window_of(&f)?;
                     call(state, client, out, Request::KillWindow { target: Some(w) }).await?;
@@ -328,13 +339,27 @@ async fn run_one(
                     return Err(format!("create window failed: index {} in use", f.idx));
                 }
             }
-            let spawn = spawn_of(a, client, Some(NEW_WINDOW))?;
+            let mut spawn = spawn_of(a, client, Some(NEW_WINDOW))?;
+            spawn.insert = insert;
+            // -a/-b are relative to the target window (the current one without an index).
+            let target = match (insert, f.window) {
+                (Some(_), Some(w)) => format!("@{w}"),
+                (Some(_), None) => {
+                    let w = world(state, client.caller);
+                    let s = w.sessions.iter().find(|s| s.id == f.session);
+                    match s.and_then(|s| s.winlinks.get(&s.curw)) {
+                        Some(w) => format!("@{w}"),
+                        None => session_of(&f),
+                    }
+                }
+                (None, _) => session_of(&f),
+            };
             let r = call(
                 state,
                 client,
                 out,
                 Request::NewWindow {
-                    target: Some(session_of(&f)),
+                    target: Some(target),
                     name: a.get('n').map(str::to_owned),
                     spawn,
                     detached: a.has('d'),
@@ -365,7 +390,8 @@ async fn run_one(
                 (None, Some(p)) => Some(SplitSize::Percent(number(p, "percentage")?)),
                 _ => None,
             };
-            let spawn = spawn_of(a, client, Some(NEW_WINDOW))?;
+            let mut spawn = spawn_of(a, client, Some(NEW_WINDOW))?;
+            spawn.zoom = a.has('Z');
             let r = call(
                 state,
                 client,
@@ -391,17 +417,6 @@ async fn run_one(
                 }
             })?;
             if let Response::Created(cr) = &r {
-                if a.has('Z') {
-                    let _ = call(
-                        state,
-                        client,
-                        out,
-                        Request::ZoomPane {
-                            target: Some(cr.pane.to_string()),
-                        },
-                    )
-                    .await;
-                }
                 if a.has('P') {
                     out.line(cr.text.as_deref().unwrap_or(""));
                 }
@@ -643,7 +658,32 @@ async fn run_one(
             )
             .await
         }
-        "list-clients" => Ok(()),
+        "list-clients" => {
+            let target = match a.get('t') {
+                Some(_) => Some(session_of(&find(
+                    state,
+                    client,
+                    a,
+                    't',
+                    FindKind::Session,
+                    none,
+                )?)),
+                None => None,
+            };
+            let r = call(
+                state,
+                client,
+                out,
+                Request::ListClients {
+                    target,
+                    format: Some(a.get('F').unwrap_or(LIST_CLIENTS).to_owned()),
+                    filter: a.get('f').map(str::to_owned),
+                },
+            )
+            .await?;
+            print_response(out, r);
+            Ok(())
+        }
         "list-commands" => {
             for e in super::entries::ENTRIES {
                 if let Some(only) = a.value(0) {
@@ -1083,9 +1123,6 @@ async fn run_one(
         "source-file" => super::config::source_file(state, a, client, out).await,
         "attach-session" => {
             let f = find(state, client, a, 't', FindKind::Session, none)?;
-            if client.control.is_some() {
-                return Ok(());
-            }
             out.attach = Some(session_of(&f));
             Ok(())
         }
@@ -1111,7 +1148,35 @@ async fn run_one(
             if client.control.is_some() {
                 return super::control::client_command(state, c, client, out).await;
             }
-            Err("no current client".into())
+            let req = match name {
+                "switch-client" => {
+                    let target = match a.get('t') {
+                        Some(_) => Some(pane_of(&find(
+                            state,
+                            client,
+                            a,
+                            't',
+                            FindKind::Pane,
+                            none,
+                        )?)?),
+                        None => None,
+                    };
+                    Request::SwitchClient {
+                        client: a.get('c').map(str::to_owned),
+                        target,
+                        next: a.has('n'),
+                        previous: a.has('p'),
+                        last: a.has('l'),
+                        toggle_read_only: a.has('r'),
+                    }
+                }
+                "refresh-client" => Request::RefreshClient {
+                    client: a.get('t').map(str::to_owned),
+                    size: a.get('C').map(str::to_owned),
+                },
+                _ => return Err("no current client".into()),
+            };
+            call(state, client, out, req).await.map(drop)
         }
         "copy-mode" if a.has('q') => Ok(()),
         _ => Err(format!("{name}: not supported by tidemux yet")),
@@ -1172,7 +1237,7 @@ async fn new_session(
             .map(|s| s.id);
         if let Some(sid) = existing {
             if a.has('A') {
-                if !a.has('d') && client.control.is_none() {
+                if !a.has('d') || client.control.is_some() {
                     out.attach = Some(sid.to_string());
                 }
                 return Ok(());
@@ -1222,7 +1287,7 @@ async fn new_session(
         if a.has('P') {
             out.line(cr.text.as_deref().unwrap_or(""));
         }
-        if !a.has('d') && client.control.is_none() {
+        if !a.has('d') || client.control.is_some() {
             out.attach = Some(cr.session.to_string());
         }
     }

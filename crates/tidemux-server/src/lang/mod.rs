@@ -98,6 +98,10 @@ pub async fn run_command_text(
 #[derive(Debug, Default)]
 pub struct TmuxMode {
     on: std::sync::atomic::AtomicBool,
+    /// tmux's command number of control-mode `%begin` lines, server-wide.
+    pub command_number: std::sync::atomic::AtomicU64,
+    /// Control clients' ids.
+    pub next_client: std::sync::atomic::AtomicU32,
 }
 
 impl TmuxMode {

@@ -230,6 +230,8 @@ pub struct Pane {
     logger: Mutex<Option<log::Logger>>,
     /// `pipe-pane`'s consumer of the raw output, if any.
     tap: Mutex<Option<Arc<dyn OutputTap>>>,
+    /// Control-mode clients' consumers of the raw output (tmux `%output`), besides `tap`.
+    watchers: Mutex<Vec<Arc<dyn OutputTap>>>,
     /// Set by the first [`Pane::claim_exit`].
     exit_claimed: AtomicBool,
 }
@@ -382,6 +384,7 @@ impl Pane {
             seq_tx,
             logger: Mutex::new(None),
             tap: Mutex::new(None),
+            watchers: Mutex::new(Vec::new()),
             exit_claimed: AtomicBool::new(false),
         });
         let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -448,6 +451,14 @@ impl Pane {
     /// returns the previous one, whose [`OutputTap::end`] is not called.
     pub fn set_tap(&self, tap: Option<Arc<dyn OutputTap>>) -> Option<Arc<dyn OutputTap>> {
         std::mem::replace(&mut *lock(&self.tap), tap)
+    }
+
+    /// Adds a consumer of the raw output (a control-mode client, tmux `%output`); consumers no
+    /// longer [`OutputTap::active`] are dropped.
+    pub fn add_watcher(&self, w: Arc<dyn OutputTap>) {
+        let mut v = lock(&self.watchers);
+        v.retain(|x| x.active());
+        v.push(w);
     }
 
     /// The consumer of the raw output, if any.
@@ -784,6 +795,9 @@ fn read_output(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify)
         }
         if let Some(t) = pane.tap() {
             t.output(&buf[..n]);
+        }
+        for w in lock(&pane.watchers).iter().filter(|w| w.active()) {
+            w.output(&buf[..n]);
         }
         if notes.bells {
             observer(pane.id, PaneNote::Bell);

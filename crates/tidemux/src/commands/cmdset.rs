@@ -153,6 +153,19 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
                 offset: -1,
             },
         ),
+        // With a client or a size: that client (issue 11's pane commands).
+        CmdSetCommand::RefreshClient {
+            target,
+            client,
+            size,
+            ..
+        } if client.is_some() || size.is_some() => simple(
+            ctx,
+            Request::RefreshClient {
+                client: client.or(target.target),
+                size,
+            },
+        ),
         // Both only check the target: the attach client redraws on every model change.
         CmdSetCommand::DisplayPanes { target, .. }
         | CmdSetCommand::RefreshClient { target, .. } => {

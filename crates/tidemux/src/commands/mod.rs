@@ -191,6 +191,8 @@ pub fn run(cli: Cli) -> ExitCode {
             detached,
             print,
             spawn,
+            after,
+            before,
         }) => session::new_window(
             &ctx,
             target.target,
@@ -199,6 +201,11 @@ pub fn run(cli: Cli) -> ExitCode {
             print,
             spawn.remain_on_exit,
             spawn,
+            match (after, before) {
+                (true, _) => Some(tidemux_proto::InsertAt::After),
+                (_, true) => Some(tidemux_proto::InsertAt::Before),
+                _ => None,
+            },
         ),
         Some(Command::SplitWindow {
             target,
@@ -207,6 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
             detached,
             print,
             spawn,
+            zoom,
             ..
         }) => session::split_window(
             &ctx,
@@ -217,6 +225,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print,
             spawn.remain_on_exit,
             spawn,
+            zoom,
         ),
         Some(Command::ListSessions(f)) => list::sessions(&ctx, &f),
         Some(Command::ListWindows { target, all, fmt }) => {

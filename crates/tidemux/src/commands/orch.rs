@@ -316,6 +316,8 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<u8, Failure> {
         print_format: None,
         remain_on_exit: true,
         worktree: worktree_spec(a.worktree, a.base, a.repo, None),
+        insert: None,
+        zoom: false,
     };
     let mut client = ctx.connect_or_start()?;
     let has_session = matches!(

@@ -5,6 +5,9 @@ use crate::cli_panecmds::{PaneCmdsCommand, RespawnArgs};
 use crate::output::{self, Failure};
 use tidemux_proto::{CaptureOptions, Request, Response, Spawn};
 
+/// tmux's `LIST_CLIENTS_TEMPLATE`.
+const LIST_CLIENTS_TEMPLATE: &str = "#{client_name}: #{session_name} [#{client_width}x#{client_height} #{client_termname}] #{?#{!=:#{client_uid},#{uid}},[user #{?client_user,#{client_user},#{client_uid},}] ,}#{?client_flags,(,}#{client_flags}#{?client_flags,),}";
+
 /// The command's name for error messages.
 pub fn name(c: &PaneCmdsCommand) -> &'static str {
     match c {
@@ -13,6 +16,8 @@ pub fn name(c: &PaneCmdsCommand) -> &'static str {
         PaneCmdsCommand::PipePane { .. } => "pipe-pane",
         PaneCmdsCommand::CapturePane { .. } => "capture-pane",
         PaneCmdsCommand::ClearHistory(_) => "clear-history",
+        PaneCmdsCommand::ListClients { .. } => "list-clients",
+        PaneCmdsCommand::SwitchClient { .. } => "switch-client",
     }
 }
 
@@ -149,5 +154,53 @@ pub fn run(ctx: &Ctx, c: PaneCmdsCommand) -> Result<(), Failure> {
             }
         }
         PaneCmdsCommand::ClearHistory(t) => simple(ctx, Request::ClearHistory { target: t.target }),
+        PaneCmdsCommand::ListClients { target, fmt } => {
+            let format = match (&fmt.format, ctx.json) {
+                (Some(f), _) => Some(f.clone()),
+                (None, false) => Some(LIST_CLIENTS_TEMPLATE.to_owned()),
+                (None, true) => None,
+            };
+            let r = ctx.call(Request::ListClients {
+                target: target.target,
+                format,
+                filter: fmt.filter,
+            })?;
+            match r {
+                Response::Lines(lines) if ctx.json => {
+                    output::json(&lines);
+                    Ok(())
+                }
+                Response::Lines(lines) => {
+                    for l in lines {
+                        output::line(&l);
+                    }
+                    Ok(())
+                }
+                Response::Clients(c) => {
+                    output::json(&c);
+                    Ok(())
+                }
+                other => Err(unexpected(&other)),
+            }
+        }
+        PaneCmdsCommand::SwitchClient {
+            target,
+            client,
+            next,
+            previous,
+            last,
+            read_only,
+            ..
+        } => simple(
+            ctx,
+            Request::SwitchClient {
+                client,
+                target: target.target,
+                next,
+                previous,
+                last,
+                toggle_read_only: read_only,
+            },
+        ),
     }
 }

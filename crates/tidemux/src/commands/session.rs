@@ -28,6 +28,8 @@ fn spawn_of(a: SpawnArgs) -> Result<Spawn, Failure> {
         print_format: None,
         remain_on_exit: a.remain_on_exit,
         worktree: super::orch::worktree_spec(a.worktree, a.base, a.repo, a.worktree_dir),
+        insert: None,
+        zoom: false,
     })
 }
 
@@ -186,6 +188,7 @@ pub fn attach(
 }
 
 /// `new-window`.
+#[allow(clippy::too_many_arguments)]
 pub fn new_window(
     ctx: &Ctx,
     target: Option<String>,
@@ -194,12 +197,14 @@ pub fn new_window(
     print: crate::cli_cmdset::PrintArgs,
     remain_on_exit: bool,
     spawn: SpawnArgs,
+    insert: Option<tidemux_proto::InsertAt>,
 ) -> Result<(), Failure> {
     let r = ctx.call(Request::NewWindow {
         target,
         name,
         spawn: Spawn {
             remain_on_exit,
+            insert,
             ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
         },
         detached,
@@ -241,6 +246,7 @@ pub fn split_window(
     print: crate::cli_cmdset::PrintArgs,
     remain_on_exit: bool,
     spawn: SpawnArgs,
+    zoom: bool,
 ) -> Result<(), Failure> {
     let size = size.as_deref().map(parse_size).transpose()?;
     let direction = if horizontal {
@@ -254,6 +260,7 @@ pub fn split_window(
         size,
         spawn: Spawn {
             remain_on_exit,
+            zoom,
             ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
         },
         detached,

@@ -1,0 +1,418 @@
+//! Attached clients as tmux commands address them (tmux 3.3a cmd-list-clients.c,
+//! cmd-switch-client.c, cmd-refresh-client.c, cmd-find.c `cmd_find_client`):
+//! `list-clients [-F] [-f] [-t SESSION]`, `switch-client [-c CLIENT] [-t TARGET] [-n|-p|-l]
+//! [-r]`, `refresh-client [-c CLIENT] [-S] [-C WxH]`, and `detach-on-destroy`.
+//!
+//! A client is named, as in tmux, by its terminal's path (`client_name`, e.g. `/dev/pts/3`;
+//! `client-N` when it sent none); `-c` also takes the number `N` or the path without
+//! `/dev/`. Without `-c` the client is the most recently active one attached to the caller's
+//! session, else the most recently active one (tmux's "best client"); none: `no current
+//! client`.
+
+use super::attach::{apply_client_sizes, AttachedClient};
+use crate::error::{CmdError, CmdResult};
+use crate::format::model::ModelContext;
+use crate::registry::Resolved;
+use crate::state::ServerState;
+use crate::sync::lock;
+use std::sync::Arc;
+use tidemux_proto::{ClientInfo, ClientTerminal, PaneId, Response, SessionId};
+
+/// What an attached client is, beyond its session and size.
+#[derive(Debug, Clone, Default)]
+pub struct ClientDetails {
+    /// Its terminal.
+    pub terminal: ClientTerminal,
+    /// When it attached, Unix seconds.
+    pub created: u64,
+    /// Last input, Unix milliseconds (which client is "current").
+    pub activity: u64,
+    /// The session it showed before the last `switch-client` (`-l`).
+    pub last_session: Option<SessionId>,
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+impl ClientDetails {
+    /// Details of a client attaching now.
+    pub fn new(terminal: ClientTerminal) -> Self {
+        let now = now_ms();
+        ClientDetails {
+            terminal,
+            created: now / 1000,
+            activity: now,
+            last_session: None,
+        }
+    }
+}
+
+/// `client_name`.
+fn name(id: u32, c: &AttachedClient) -> String {
+    c.info
+        .terminal
+        .tty
+        .clone()
+        .unwrap_or_else(|| format!("client-{id}"))
+}
+
+/// The session client `id` shows now.
+pub fn session_of(state: &ServerState, id: u32) -> Option<SessionId> {
+    lock(&state.clients).map.get(&id).map(|c| c.session)
+}
+
+/// Client `id` typed something (it becomes the current client).
+pub fn touch(state: &ServerState, id: u32) {
+    if let Some(c) = lock(&state.clients).map.get_mut(&id) {
+        c.info.activity = now_ms();
+    }
+}
+
+/// The session of client `id` was destroyed: with `detach-on-destroy` `off` (or `no-detached`)
+/// moves it to the most recently used session (with `no-detached`: one nobody is attached
+/// to) and returns true; false detaches it. The global value decides (the session's own
+/// options are gone with it).
+pub fn on_destroy(state: &Arc<ServerState>, id: u32) -> bool {
+    let mode = lock(&state.options_store)
+        .effective("detach-on-destroy", None, None, None)
+        .unwrap_or_else(|| "on".into());
+    if mode == "on" {
+        return false;
+    }
+    let candidates: Vec<(u64, SessionId)> = {
+        let reg = state.registry();
+        reg.sessions.values().map(|s| (s.last_used, s.id)).collect()
+    };
+    let target = {
+        let clients = lock(&state.clients);
+        candidates
+            .into_iter()
+            .filter(|(_, s)| mode != "no-detached" || clients.attached_to(*s) == 0)
+            .max()
+            .map(|(_, s)| s)
+    };
+    match target {
+        Some(s) => move_client(state, id, s).is_ok(),
+        None => false,
+    }
+}
+
+/// Moves client `id` to session `to`; its frame loop follows.
+fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()> {
+    let from = {
+        let mut clients = lock(&state.clients);
+        let c = clients
+            .map
+            .get_mut(&id)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {id}")))?;
+        let from = c.session;
+        if from != to {
+            c.info.last_session = Some(from);
+            c.session = to;
+        }
+        from
+    };
+    state.registry().touch(to);
+    apply_client_sizes(state, to);
+    if from != to {
+        apply_client_sizes(state, from);
+        super::behaviour::client_left(state, from);
+    }
+    state.bump_model();
+    Ok(())
+}
+
+/// Resolves `-c CLIENT` (or the current client).
+fn find_client(
+    state: &ServerState,
+    caller: Option<PaneId>,
+    client: Option<&str>,
+) -> CmdResult<u32> {
+    let caller_session = caller.and_then(|p| {
+        let reg = state.registry();
+        let w = reg.panes.get(&p)?.window;
+        reg.windows.get(&w).map(|w| w.session)
+    });
+    let clients = lock(&state.clients);
+    if let Some(want) = client {
+        let want = want.strip_suffix(':').unwrap_or(want);
+        return clients
+            .map
+            .iter()
+            .find(|(id, c)| {
+                let n = name(**id, c);
+                want == n || want == id.to_string() || n.strip_prefix("/dev/") == Some(want)
+            })
+            .map(|(id, _)| *id)
+            .ok_or_else(|| CmdError::not_found(format!("can't find client: {want}")));
+    }
+    let best = |only: Option<SessionId>| {
+        clients
+            .map
+            .iter()
+            .filter(|(_, c)| only.is_none_or(|s| c.session == s))
+            .max_by_key(|(id, c)| (c.info.activity, **id))
+            .map(|(id, _)| *id)
+    };
+    caller_session
+        .and_then(|s| best(Some(s)))
+        .or_else(|| best(None))
+        .ok_or_else(|| CmdError::not_found("no current client"))
+}
+
+/// The `client_*` variables of one client (tmux FORMATS), plus `line`.
+fn variables(
+    id: u32,
+    c: &AttachedClient,
+    line: usize,
+    session_name: String,
+    last_name: String,
+) -> Vec<(String, String)> {
+    let mut flags = vec!["attached", "focused"];
+    if c.read_only {
+        flags.extend(["read-only", "ignore-size"]);
+    }
+    flags.push("UTF-8");
+    let uid = rustix::process::getuid().as_raw().to_string();
+    let tty = c.info.terminal.tty.clone().unwrap_or_default();
+    [
+        ("line", line.to_string()),
+        ("client_name", name(id, c)),
+        ("client_tty", tty),
+        (
+            "client_pid",
+            c.info
+                .terminal
+                .pid
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        ),
+        ("client_width", c.cols.to_string()),
+        ("client_height", c.rows.to_string()),
+        ("client_cell_width", "0".into()),
+        ("client_cell_height", "0".into()),
+        (
+            "client_termname",
+            c.info.terminal.term.clone().unwrap_or_default(),
+        ),
+        ("client_termtype", String::new()),
+        ("client_termfeatures", String::new()),
+        ("client_created", c.info.created.to_string()),
+        ("client_activity", (c.info.activity / 1000).to_string()),
+        ("client_readonly", u8::from(c.read_only).to_string()),
+        ("client_flags", flags.join(",")),
+        ("client_utf8", "1".into()),
+        ("client_control_mode", "0".into()),
+        ("client_key_table", "root".into()),
+        ("client_prefix", "0".into()),
+        ("client_session", session_name),
+        ("client_last_session", last_name),
+        ("client_uid", uid),
+        ("client_user", crate::format::model::user_name()),
+        ("client_written", "0".into()),
+        ("client_discarded", "0".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// `list-clients [-F FORMAT] [-f FILTER] [-t SESSION]`: reply `Lines` with a format,
+/// `Clients` without (JSON), in client order.
+///
+/// # Errors
+/// Target errors.
+pub fn list_clients(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+    format: Option<&str>,
+    filter: Option<&str>,
+) -> CmdResult {
+    let reg = state.registry();
+    let only = target
+        .map(|t| reg.resolve_session(Some(t), caller))
+        .transpose()?;
+    let opts = lock(&state.options_store);
+    let clients = lock(&state.clients);
+    let mut ids: Vec<u32> = clients
+        .map
+        .iter()
+        .filter(|(_, c)| only.is_none_or(|s| c.session == s))
+        .map(|(id, _)| *id)
+        .collect();
+    ids.sort_unstable();
+    let mut lines = Vec::new();
+    let mut infos = Vec::new();
+    for (line, id) in ids.into_iter().enumerate() {
+        let c = &clients.map[&id];
+        let last = c
+            .info
+            .last_session
+            .and_then(|s| reg.sessions.get(&s))
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let session_name = reg
+            .sessions
+            .get(&c.session)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let extra = variables(id, c, line, session_name, last);
+        let ctx = ModelContext::new(state, &reg, Some(Resolved::Session(c.session)))
+            .with_options(&*opts)
+            .with_extra(&extra);
+        if let Some(f) = filter {
+            if !crate::format::is_true(&crate::format::expand(&ctx, f)) {
+                continue;
+            }
+        }
+        match format {
+            Some(f) => lines.push(crate::format::expand(&ctx, f)),
+            None => infos.push(ClientInfo {
+                id,
+                name: name(id, c),
+                session: c.session,
+                session_name: reg
+                    .sessions
+                    .get(&c.session)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                cols: c.cols,
+                rows: c.rows,
+                term: c.info.terminal.term.clone().unwrap_or_default(),
+                pid: c.info.terminal.pid,
+                read_only: c.read_only,
+                created: c.info.created,
+            }),
+        }
+    }
+    Ok(match format {
+        Some(_) => Response::Lines(lines),
+        None => Response::Clients(infos),
+    })
+}
+
+/// Sessions in tmux's order (by name) for `-n`/`-p`.
+fn session_after(state: &ServerState, from: SessionId, step: i32) -> Option<SessionId> {
+    let reg = state.registry();
+    let mut all: Vec<(&str, SessionId)> = reg
+        .sessions
+        .values()
+        .map(|s| (s.name.as_str(), s.id))
+        .collect();
+    all.sort();
+    let i = all.iter().position(|(_, s)| *s == from)? as i32;
+    let n = all.len() as i32;
+    all.get((i + step).rem_euclid(n) as usize).map(|(_, s)| *s)
+}
+
+/// What `switch-client` does besides choosing the client.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SwitchHow {
+    /// `-n`.
+    pub next: bool,
+    /// `-p`.
+    pub previous: bool,
+    /// `-l`.
+    pub last: bool,
+    /// `-r`: toggle read-only.
+    pub toggle_read_only: bool,
+}
+
+/// `switch-client [-c CLIENT] [-t TARGET] [-n|-p|-l] [-r]`: the client shows another session
+/// (a `SESSION:WINDOW.PANE` target also selects that window and pane).
+///
+/// # Errors
+/// `no current client`, `can't find client: X`; target errors; `can't find next session`,
+/// `can't find previous session`, `can't find last session`.
+pub fn switch_client(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    client: Option<&str>,
+    target: Option<&str>,
+    how: SwitchHow,
+) -> CmdResult {
+    let id = find_client(state, caller, client)?;
+    let (current, last) = {
+        let clients = lock(&state.clients);
+        let c = &clients.map[&id];
+        (c.session, c.info.last_session)
+    };
+    if how.toggle_read_only {
+        if let Some(c) = lock(&state.clients).map.get_mut(&id) {
+            c.read_only = !c.read_only;
+        }
+    }
+    let to = if how.next {
+        session_after(state, current, 1)
+            .ok_or_else(|| CmdError::not_found("can't find next session"))?
+    } else if how.previous {
+        session_after(state, current, -1)
+            .ok_or_else(|| CmdError::not_found("can't find previous session"))?
+    } else if how.last {
+        last.filter(|s| state.registry().sessions.contains_key(s))
+            .ok_or_else(|| CmdError::not_found("can't find last session"))?
+    } else {
+        let mut reg = state.registry();
+        match target {
+            None if how.toggle_read_only => current,
+            None => reg.resolve_session(None, caller)?,
+            Some(t) => match reg.resolve(Some(t), caller)? {
+                Resolved::Session(s) => s,
+                Resolved::Window(w) => {
+                    let sid = reg.window(w)?.session;
+                    if let Some(s) = reg.sessions.get_mut(&sid) {
+                        s.active_window = w;
+                    }
+                    sid
+                }
+                Resolved::Pane(p) => {
+                    let w = reg.pane(p)?.window;
+                    let sid = reg.window(w)?.session;
+                    if let Some(win) = reg.windows.get_mut(&w) {
+                        win.active_pane = p;
+                    }
+                    if let Some(s) = reg.sessions.get_mut(&sid) {
+                        s.active_window = w;
+                    }
+                    sid
+                }
+            },
+        }
+    };
+    move_client(state, id, to)?;
+    Ok(Response::Ok)
+}
+
+/// `refresh-client [-c CLIENT] [-S] [-C WxH]`: with `-C`, the client's size becomes W x H
+/// (as if its terminal had been resized); otherwise it is redrawn (tidemux's clients redraw on
+/// every change anyway).
+///
+/// # Errors
+/// `no current client`, `can't find client: X`; `bad size: X` for `-C`.
+pub fn refresh_client(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    client: Option<&str>,
+    size: Option<&str>,
+) -> CmdResult {
+    let id = find_client(state, caller, client)?;
+    if let Some(sz) = size {
+        let parsed = sz
+            .split_once(['x', ','])
+            .and_then(|(w, h)| Some((w.parse::<u16>().ok()?, h.parse::<u16>().ok()?)))
+            .filter(|(w, h)| *w > 0 && *h > 0);
+        let Some((w, h)) = parsed else {
+            return Err(CmdError::invalid(format!(
+                "bad size: {sz} (expected WIDTHxHEIGHT)"
+            )));
+        };
+        super::attach::client_resize(state, id, w, h)?;
+    }
+    state.bump_model();
+    Ok(Response::Ok)
+}
