@@ -238,7 +238,7 @@ fn safe_request(r: &mut Rng) -> Request {
             target: r.target(),
             name: r.string(4),
         },
-        21 => Request::SelectPane { target: r.target() },
+        21 => Request::select_pane(r.target()),
         22 => Request::ZoomPane { target: r.target() },
         _ => Request::CycleWindow {
             target: r.target(),

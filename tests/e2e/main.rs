@@ -19,6 +19,7 @@ mod hardening_client;
 mod hardening_pane;
 mod install;
 mod keys;
+mod layouts;
 mod options;
 mod orch_docs;
 mod orch_exit;

@@ -15,18 +15,27 @@ fn show(s: &Server, target: &str, format: &str) -> String {
 fn pipe_pane_captures_every_byte_of_a_seq_run() {
     let s = Server::new();
     let out = s.dir.path().join("piped.txt");
-    // The program waits for a line, so the pipe is open before it prints.
-    s.start("p", &["sh", "-c", "read x; seq 1 100000"]);
+    // The program waits for a line, so the pipe is open before it prints; it stays (cat) so
+    // that its last output is not raced by the pane closing.
+    s.start("p", &["cat"]);
+    s.ok(&[
+        "new-window",
+        "-t",
+        "p",
+        "--",
+        "sh",
+        "-c",
+        "read x; seq 1 100000; exec cat",
+    ]);
     let cmd = format!("cat > '{}'", out.display());
-    s.ok(&["pipe-pane", "-t", "p", &cmd]);
-    assert_eq!(show(&s, "p", "#{pane_pipe}"), "1");
-    s.ok(&["send-key", "-t", "p", "Enter"]);
+    s.ok(&["pipe-pane", "-t", "p:1", &cmd]);
+    assert_eq!(show(&s, "p:1", "#{pane_pipe}"), "1");
+    s.ok(&["send-key", "-t", "p:1", "Enter"]);
     let mut want = String::new();
     for i in 1..=100_000 {
         want.push_str(&i.to_string());
         want.push_str("\r\n");
     }
-    // The pane exits; its pipe is closed once everything is written, and cat finishes.
     let mut got = Vec::new();
     let ok = wait_until(DEADLINE, || {
         got = std::fs::read(&out).unwrap_or_default();
@@ -36,6 +45,12 @@ fn pipe_pane_captures_every_byte_of_a_seq_run() {
     let got = String::from_utf8(got).expect("utf-8");
     // The echo of the Enter comes first, then every line, in order, nothing else.
     assert_eq!(got.strip_prefix("\r\n"), Some(want.as_str()));
+    // Closing the pane ends the pipe: cat gets end-of-file and exits.
+    s.ok(&["kill-pane", "-t", "p:1"]);
+    assert!(wait_until(DEADLINE, || std::process::Command::new("pgrep")
+        .args(["-f", &cmd])
+        .output()
+        .is_ok_and(|o| o.stdout.is_empty())));
 }
 
 #[test]
@@ -495,4 +510,95 @@ fn synchronize_panes_default_terminal_and_zoomed_split() {
         "echo TERM=$TERM; exec cat",
     ]);
     s.wait_text("y:1", "TERM=xterm-256color");
+}
+
+#[test]
+fn capture_pane_alternate_screen_matches_tmux() {
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    let script = s.dir.path().join("alt.sh");
+    let prog = "printf 'main one\\n\\033[31mmain red\\033[0m\\n'\nprintf '\\033[?1049h\\033[Halt screen\\n'\nexec cat\n";
+    std::fs::write(&script, prog).expect("write script");
+    let script = script.display().to_string();
+    for tool in [&s as &dyn Run, &t as &dyn Run] {
+        tool.go(&[
+            "new-session",
+            "-d",
+            "-s",
+            "a",
+            "-x",
+            "20",
+            "-y",
+            "5",
+            "--",
+            "sh",
+            &script,
+        ]);
+        tool.go(&["new-session", "-d", "-s", "b", "--", "cat"]);
+    }
+    let ready = |out: String| out.contains("alt screen");
+    assert!(wait_until(DEADLINE, || ready(s.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "a"
+    ]))));
+    assert!(wait_until(DEADLINE, || ready(t.ok(&[
+        "capture-pane",
+        "-p",
+        "-t",
+        "a"
+    ]))));
+    for args in [
+        &["-p", "-a", "-t", "a"][..],
+        &["-p", "-a", "-e", "-t", "a"],
+        &["-p", "-a", "-S", "1", "-E", "-", "-t", "a"],
+        &["-p", "-t", "a"],
+        &["-p", "-a", "-q", "-t", "b"],
+    ] {
+        let mut a = vec!["capture-pane"];
+        a.extend_from_slice(args);
+        assert_eq!(s.ok(&a), t.ok(&a), "capture-pane {args:?}");
+    }
+    let o = s.run(&["capture-pane", "-p", "-a", "-t", "b"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("no alternate screen"), "{}", o.stderr);
+    assert_eq!(
+        t.run(&["capture-pane", "-p", "-a", "-t", "b"]).stderr,
+        "no alternate screen\n"
+    );
+}
+
+#[test]
+fn pane_base_index_numbers_panes_in_formats() {
+    let s = Server::new();
+    s.start("pb", &["cat"]);
+    s.ok(&["split-window", "-t", "pb", "--", "cat"]);
+    let f = "#{P:#{pane_index} }";
+    assert_eq!(show(&s, "pb", f), "0 1");
+    s.ok(&["set-window-option", "-g", "pane-base-index", "1"]);
+    assert_eq!(show(&s, "pb", f), "1 2");
+}
+
+#[test]
+fn pipe_pane_never_holds_the_pane_up() {
+    let s = Server::new();
+    // About 590 KB of output once a line arrives: far more than a pipe's kernel buffer.
+    s.start(
+        "f",
+        &[
+            "sh",
+            "-c",
+            "read x; seq 1 100000; echo flood-done; exec cat",
+        ],
+    );
+    // A command that never reads its input.
+    s.ok(&["pipe-pane", "-t", "f", "exec sleep 20"]);
+    s.ok(&["send-key", "-t", "f", "Enter"]);
+    // The pane's output is all parsed; the pipe holds the rest (under its 4 MiB bound, so it
+    // stays open; past the bound it stops: the unit test in commands/pipe.rs).
+    s.wait_text("f", "flood-done");
+    assert_eq!(show(&s, "f", "#{pane_pipe}"), "1");
+    s.ok(&["send", "-t", "f", "--enter", "still-typing"]);
+    s.wait_text("f", "still-typing");
 }

@@ -226,6 +226,17 @@ fn orchestration_lines_match_tmux() {
             &d,
             "sh",
         ]);
+        // Wait for sh's prompt first: typed ahead, the tty echoes the line before the
+        // prompt and the output lands after the prompt on one line ("# hi").
+        let mut first = String::new();
+        assert!(
+            wait_until(DEADLINE, || {
+                first = w.run(&["capture-pane", "-p", "-t", "w"]).stdout;
+                !first.trim().is_empty()
+            }),
+            "{}: no prompt: {first:?}",
+            w.name
+        );
         w.ok(&["send-keys", "-t", "w", "echo hi", "C-m"]);
         // The output line itself, not the echoed command line (a prompt may precede it when the
         // keys arrived before the shell printed its first prompt).

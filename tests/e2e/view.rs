@@ -7,6 +7,7 @@
 use crate::attach::{cols_from, cols_to, num, status, Rig};
 use crate::support::{exe, wait_until, DEADLINE};
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 /// Sidebar width (the client's `overview::WIDTH`), separator included.
 const SIDEBAR: usize = 30;
@@ -134,16 +135,8 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
             && shows(r, "busy", "running")
             && shows(r, "failed", "exited 3")
     });
-    // The panes are drawn right of the sidebar: the window is the terminal less the sidebar.
-    // The client reports that size after its first frame; the resize makes the waiter's
-    // screen change, so it shows as running for a moment: wait for the resize first.
-    assert!(
-        wait_until(DEADLINE, || rig.windows()[0]["cols"]
-            == 120 - SIDEBAR as u64),
-        "the window was not resized to the terminal less the sidebar: {:?}",
-        rig.windows()
-    );
-    // The window tab carries the most urgent state (waiting-input: black on yellow).
+    // The window tab carries the most urgent state (waiting-input: black on yellow). The
+    // attach resizes the window, which may show the waiter as running for a moment: wait.
     let status_line = || {
         let ansi = rig.outer.json(&["read-screen", "-t", "o", "--ansi"]);
         ansi["lines"][29].as_str().unwrap_or_default().to_owned()
@@ -154,20 +147,26 @@ fn sidebar_shows_states_jump_key_and_alerts_reach_the_outer_terminal() {
         status_line(),
         rows.join("\n")
     );
-    // prefix a: the pane waiting for input. The client jumps by the states of its last
-    // frame, which may still show the waiter running after the resize: press again until it
-    // lands (a press with no waiting pane only shows a message).
-    let jumped = || {
-        rig.keys("o", &["C-b", "a"]);
-        wait_until(std::time::Duration::from_secs(2), || {
-            rig.pane_named("waiter")["active"] == true
-        })
-    };
+    // The panes are drawn right of the sidebar: the window is the terminal less the sidebar.
+    let w = rig.windows();
+    assert_eq!(w[0]["cols"], 120 - SIDEBAR as u64, "{w:?}");
+
+    // prefix a: the pane waiting for input.
+    // The jump uses the states of the client's last frame: if the attach's resize made the
+    // waiter redraw, that frame may still say `running` (then the client says "no other pane is
+    // waiting"), so press again until a frame with the settled state is in.
+    let mut pressed = Instant::now() - Duration::from_secs(10);
     assert!(
-        wait_until(DEADLINE, jumped),
-        "C-b a did not focus the waiting pane: {:?}\nclient shows:\n{}",
+        wait_until(DEADLINE, || {
+            if pressed.elapsed() > Duration::from_secs(2) {
+                rig.keys("o", &["C-b", "a"]);
+                pressed = Instant::now();
+            }
+            rig.pane_named("waiter")["active"] == true
+        }),
+        "C-b a did not focus the waiting pane: {:?}\n{}",
         rig.panes("work"),
-        rig.rows("o").join("\n")
+        rig.outer.screen("o")
     );
     rig.wait_rows("o", "the sidebar marking waiter active", |r| {
         sidebar(r)

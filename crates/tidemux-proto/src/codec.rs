@@ -48,10 +48,15 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 ///
 /// 5 (issue 12, control mode): requests `tmux-control`, `tmux-control-input`.
 ///
-/// 6 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
+/// 6 (issue 11, layouts): requests `select-layout`, `resize-pane`, `swap-pane`,
+/// `rotate-window`, `break-pane`, `join-pane`, `move-window`, `swap-window`, `link-window`,
+/// `unlink-window`, `last-window`, `last-pane`; fields `SelectPane.direction/last/title/mark/
+/// unmark/keep_zoom`, `SplitWindow.before/full`.
+///
+/// 7 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
 /// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
 /// `AttachFrame.config`.
-pub const PROTOCOL_MINOR: u32 = 6;
+pub const PROTOCOL_MINOR: u32 = 7;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

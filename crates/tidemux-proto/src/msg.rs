@@ -202,6 +202,12 @@ pub enum Request {
         /// Do not make the new pane active.
         #[serde(default)]
         detached: bool,
+        /// `-b`: put the new pane left of / above the target (added in minor 6).
+        #[serde(default)]
+        before: bool,
+        /// `-f`: the new pane spans the full window height (`-h`) or width (added in minor 6).
+        #[serde(default)]
+        full: bool,
     },
     /// List all sessions.
     ListSessions,
@@ -314,10 +320,30 @@ pub enum Request {
         /// Window.
         target: Target,
     },
-    /// Make a pane its window's active pane (and its window current).
+    /// Make a pane its window's active pane (and its window current); with the tmux flags
+    /// (`-U/-D/-L/-R`, `-l`, `-T`, `-m`, `-M`), do what they say instead (added in minor 6).
     SelectPane {
         /// Pane.
         target: Target,
+        /// `-U/-D/-L/-R`: select the pane in that direction from the target instead
+        /// (wrapping around the window; the most recently active of several).
+        #[serde(default)]
+        direction: Option<PaneDirection>,
+        /// `-l`: select the window's last (previously active) pane instead.
+        #[serde(default)]
+        last: bool,
+        /// `-T`: set the pane's title (a format) and change nothing else.
+        #[serde(default)]
+        title: Option<String>,
+        /// `-m`: mark the pane (or unmark it if it is the marked pane).
+        #[serde(default)]
+        mark: bool,
+        /// `-M`: clear the marked pane.
+        #[serde(default)]
+        unmark: bool,
+        /// `-Z`: keep the window zoomed.
+        #[serde(default)]
+        keep_zoom: bool,
     },
     /// Resize a window (panes scale with it).
     ResizeWindow {
@@ -722,6 +748,204 @@ pub enum Request {
         #[serde(default)]
         timestamps: bool,
     },
+    /// tmux `select-layout`, `next-layout` (`next`), `previous-layout` (`previous`): apply a
+    /// preset or a layout string to a window (minor 6). Reply `Ok`.
+    SelectLayout {
+        /// A pane of the window (`-E` spreads out this pane's container).
+        #[serde(default)]
+        target: Target,
+        /// A preset name (even-horizontal, even-vertical, main-horizontal, main-vertical,
+        /// tiled, or an unambiguous prefix) or a layout string as `#{window_layout}` prints it;
+        /// `None`: the last preset again.
+        #[serde(default)]
+        layout: Option<String>,
+        /// `-n`: the next preset.
+        #[serde(default)]
+        next: bool,
+        /// `-p`: the previous preset.
+        #[serde(default)]
+        previous: bool,
+        /// `-E`: spread the target pane and its siblings out evenly.
+        #[serde(default)]
+        spread: bool,
+        /// `-o`: back to the layout before the last select-layout.
+        #[serde(default)]
+        old: bool,
+    },
+    /// tmux `resize-pane` (minor 6). Reply `Ok`.
+    ResizePane {
+        /// Pane.
+        #[serde(default)]
+        target: Target,
+        /// `-U/-D/-L/-R`: move the pane's border in that direction.
+        #[serde(default)]
+        direction: Option<PaneDirection>,
+        /// Cells to move it by (default 1).
+        #[serde(default)]
+        adjustment: Option<u32>,
+        /// `-x`: the pane's width, cells or percent of the window.
+        #[serde(default)]
+        width: Option<SplitSize>,
+        /// `-y`: the pane's height, cells or percent of the window.
+        #[serde(default)]
+        height: Option<SplitSize>,
+        /// `-Z`: toggle the window's zoom on this pane instead.
+        #[serde(default)]
+        zoom: bool,
+    },
+    /// tmux `swap-pane` (minor 6). Reply `Ok`.
+    SwapPane {
+        /// `-s`: the pane to move (default: the marked pane, else the target window's active
+        /// pane).
+        #[serde(default)]
+        source: Target,
+        /// `-t`: the pane it swaps with.
+        #[serde(default)]
+        target: Target,
+        /// `-U` (`Up`: with the previous pane) or `-D` (`Down`: the next), instead of `source`.
+        #[serde(default)]
+        direction: Option<PaneDirection>,
+        /// `-d`: do not change the active pane.
+        #[serde(default)]
+        detached: bool,
+        /// `-Z`: keep the window zoomed.
+        #[serde(default)]
+        keep_zoom: bool,
+    },
+    /// tmux `rotate-window` (minor 6). Reply `Ok`.
+    RotateWindow {
+        /// Window.
+        #[serde(default)]
+        target: Target,
+        /// `-D`: rotate downwards (the default `-U` moves every pane up one place).
+        #[serde(default)]
+        down: bool,
+        /// `-Z`: keep the window zoomed.
+        #[serde(default)]
+        keep_zoom: bool,
+    },
+    /// tmux `break-pane` (minor 6): move a pane into a new window. Reply `Created`.
+    BreakPane {
+        /// `-s`: the pane (default: the current one).
+        #[serde(default)]
+        source: Target,
+        /// `-t`: the session, or the window index to use (`SESSION:INDEX`).
+        #[serde(default)]
+        target: Target,
+        /// `-n`: the new window's name.
+        #[serde(default)]
+        name: Option<String>,
+        /// `-d`: do not make the new window current.
+        #[serde(default)]
+        detached: bool,
+        /// `-a`: the window goes at the next index after the target window.
+        #[serde(default)]
+        after: bool,
+        /// `-b`: the window goes at the target window's index, moving others up.
+        #[serde(default)]
+        before: bool,
+        /// `-P -F`: a format expanded into [`Created::text`].
+        #[serde(default)]
+        print_format: Option<String>,
+    },
+    /// tmux `join-pane` / `move-pane` (minor 6): move a pane next to another, splitting it.
+    /// Reply `Ok`.
+    JoinPane {
+        /// `-s`: the pane to move (default: the marked pane).
+        #[serde(default)]
+        source: Target,
+        /// `-t`: the pane to split (default: the current one).
+        #[serde(default)]
+        target: Target,
+        /// `-h`: side by side (default: one above the other).
+        #[serde(default)]
+        horizontal: bool,
+        /// `-l`: the moved pane's size, cells or percent of the target.
+        #[serde(default)]
+        size: Option<SplitSize>,
+        /// `-b`: left of / above the target.
+        #[serde(default)]
+        before: bool,
+        /// `-f`: spanning the full window height or width.
+        #[serde(default)]
+        full: bool,
+        /// `-d`: do not make the moved pane active.
+        #[serde(default)]
+        detached: bool,
+    },
+    /// tmux `move-window` (minor 6); with `renumber` (`-r`), renumber the windows of the
+    /// target session instead. Reply `Ok`.
+    MoveWindow {
+        /// `-s`: the window to move.
+        #[serde(default)]
+        source: Target,
+        /// `-t`: the destination session or `SESSION:INDEX`.
+        #[serde(default)]
+        target: Target,
+        /// `-a`: at the next index after the target window.
+        #[serde(default)]
+        after: bool,
+        /// `-b`: at the target window's index, moving others up.
+        #[serde(default)]
+        before: bool,
+        /// `-d`: do not make it the destination session's current window.
+        #[serde(default)]
+        detached: bool,
+        /// `-k`: kill a window already at the destination index.
+        #[serde(default)]
+        kill: bool,
+        /// `-r`: renumber the target session's windows from `base-index`.
+        #[serde(default)]
+        renumber: bool,
+    },
+    /// tmux `swap-window` (minor 6). Reply `Ok`.
+    SwapWindow {
+        /// `-s`: a window (default: the marked pane's window, else the current one).
+        #[serde(default)]
+        source: Target,
+        /// `-t`: the other window.
+        #[serde(default)]
+        target: Target,
+        /// `-d`: keep the current windows current (by index).
+        #[serde(default)]
+        detached: bool,
+    },
+    /// tmux `link-window` (minor 6): refused, a tidemux window belongs to exactly one session
+    /// (see `docs/cli.md`).
+    LinkWindow {
+        /// `-s`: the window.
+        #[serde(default)]
+        source: Target,
+        /// `-t`: the destination.
+        #[serde(default)]
+        target: Target,
+    },
+    /// tmux `unlink-window` (minor 6): a window is only ever linked to one session, so
+    /// without `kill` this fails as tmux does for such a window; with `kill` (`-k`) the window
+    /// is closed. Reply `Ok`.
+    UnlinkWindow {
+        /// Window.
+        #[serde(default)]
+        target: Target,
+        /// `-k`.
+        #[serde(default)]
+        kill: bool,
+    },
+    /// tmux `last-window` (minor 6): the session's previously current window. Reply `Ok`.
+    LastWindow {
+        /// Session.
+        #[serde(default)]
+        target: Target,
+    },
+    /// tmux `last-pane` (minor 6): the window's previously active pane. Reply `Ok`.
+    LastPane {
+        /// Window.
+        #[serde(default)]
+        target: Target,
+        /// `-Z`: keep the window zoomed.
+        #[serde(default)]
+        keep_zoom: bool,
+    },
     /// tmux `respawn-pane`: start the pane's process again, in the same pane (its history is
     /// kept, the screen cleared). Without a command or `-c` in `spawn`, the pane's own command
     /// and directory are used again. Refused while the process runs (`pane S:W.P still
@@ -871,7 +1095,7 @@ pub enum Request {
         #[serde(default)]
         close: bool,
     },
-    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 6.
+    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 7.
     BindKey {
         /// Key table (`-T`; default `prefix`, or `root` with `root`).
         table: Option<String>,
@@ -983,6 +1207,35 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// A plain `select-pane -t TARGET` (no flags).
+    pub fn select_pane(target: Target) -> Request {
+        Request::SelectPane {
+            target,
+            direction: None,
+            last: false,
+            title: None,
+            mark: false,
+            unmark: false,
+            keep_zoom: false,
+        }
+    }
+}
+
+/// A direction from a pane (`select-pane -U/-D/-L/-R`, `resize-pane -U/-D/-L/-R`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaneDirection {
+    /// `-U`.
+    Up,
+    /// `-D`.
+    Down,
+    /// `-L`.
+    Left,
+    /// `-R`.
+    Right,
+}
+
 /// What an attaching client says about itself (tmux's `client_tty`, `client_termname`,
 /// `client_pid`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -1044,7 +1297,8 @@ pub struct CaptureOptions {
     pub trailing: bool,
     /// `-P`: only the start of an incomplete escape sequence the pane received.
     pub pending: bool,
-    /// `-a`: the alternate screen (the normal one while the pane shows the alternate).
+    /// `-a`: the normal screen hidden while the pane shows the alternate screen (`no
+    /// alternate screen` otherwise, unless `quiet`).
     pub alternate: bool,
     /// `-q`: no error when `alternate` finds none.
     pub quiet: bool,

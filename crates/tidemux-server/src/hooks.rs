@@ -363,6 +363,8 @@ pub fn after_command(req: &Request) -> Option<&'static str> {
         Request::SetHook { .. } => "set-hook",
         Request::CapturePane { .. } => "capture-pane",
         Request::PipePane { .. } => "pipe-pane",
+        Request::SelectLayout { .. } => "select-layout",
+        Request::ResizePane { .. } => "resize-pane",
         _ => return None,
     })
 }
@@ -383,7 +385,9 @@ fn request_target(req: &Request) -> Option<&str> {
         | Request::SetOption { target, .. }
         | Request::SetHook { target, .. }
         | Request::CapturePane { target, .. }
-        | Request::PipePane { target, .. } => target.as_deref(),
+        | Request::PipePane { target, .. }
+        | Request::SelectLayout { target, .. }
+        | Request::ResizePane { target, .. } => target.as_deref(),
         _ => None,
     }
 }

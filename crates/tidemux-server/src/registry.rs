@@ -74,9 +74,20 @@ impl Window {
             rows: self.rows,
         }
     }
-    /// Panes with their rectangles, in layout order (ignores zoom).
+    /// Panes with their rectangles, in pane index order (ignores zoom).
     pub fn geometry(&self) -> Vec<(PaneId, Rect)> {
-        self.layout.geometry(self.rect())
+        self.layout.geometry()
+    }
+
+    /// Makes `p` the active pane (tmux `window_set_active_pane`): the previous one becomes the
+    /// window's last pane (`last-pane`, `select-pane -l`). False if it already was active.
+    pub fn set_active(&mut self, p: PaneId) -> bool {
+        if p == self.active_pane {
+            return false;
+        }
+        self.layout.note_active(self.active_pane, p);
+        self.active_pane = p;
+        true
     }
 
     /// What is shown: the zoomed pane filling the window, or every pane.
@@ -129,6 +140,12 @@ pub struct Registry {
     /// `new-session`s whose process is starting (outside the lock): the server is not empty
     /// while one is in flight.
     pub pending_sessions: usize,
+    /// The marked pane (`select-pane -m`, target `{marked}`, default source of `swap-pane`
+    /// and `join-pane`); cleared when it closes.
+    pub marked: Option<PaneId>,
+    /// Per session, the windows that were current before, most recent first (tmux
+    /// `session->lastw`; `last-window`, target `{last}`).
+    pub last_windows: BTreeMap<SessionId, Vec<WindowId>>,
     next_session: u32,
     next_window: u32,
     next_pane: u32,
@@ -498,11 +515,16 @@ impl Registry {
         }
     }
 
-    /// Applies the window's layout to its panes' PTYs and screens.
-    pub fn relayout(&self, wid: WindowId, out: &mut Vec<(Arc<Pane>, u16, u16)>) {
-        let Some(win) = self.windows.get(&wid) else {
+    /// Fits the window's layout to the window's size (tmux `layout_resize`, a no-op when it
+    /// fits) and applies it to its panes' PTYs and screens.
+    pub fn relayout(&mut self, wid: WindowId, out: &mut Vec<(Arc<Pane>, u16, u16)>) {
+        let Some(win) = self.windows.get_mut(&wid) else {
             return;
         };
+        if win.layout.size() != (u32::from(win.cols), u32::from(win.rows)) {
+            win.layout.resize(win.cols, win.rows);
+        }
+        let win = &self.windows[&wid];
         for (p, r) in win.visible_geometry() {
             if let Some(e) = self.panes.get(&p) {
                 out.push((Arc::clone(&e.pane), r.rows, r.cols));
@@ -526,15 +548,14 @@ impl Registry {
         let Some(win) = self.windows.get_mut(&wid) else {
             return;
         };
-        let layout = std::mem::replace(&mut win.layout, Layout::Leaf(p));
-        match layout.remove(p) {
-            Some(l) => {
-                win.layout = l;
+        if self.marked == Some(p) {
+            self.marked = None;
+        }
+        match win.layout.remove_pane(p, win.active_pane) {
+            Some(active) => {
+                win.active_pane = active;
                 if win.zoomed == Some(p) {
                     win.zoomed = None;
-                }
-                if win.active_pane == p {
-                    win.active_pane = win.geometry()[0].0;
                 }
                 self.relayout(wid, &mut out.resized);
             }
@@ -556,7 +577,10 @@ impl Registry {
         for c in records {
             self.closed.push(c);
         }
-        for (p, _) in win.layout.geometry(win.rect()) {
+        for p in win.layout.panes().to_vec() {
+            if self.marked == Some(p) {
+                self.marked = None;
+            }
             if let Some(e) = self.panes.remove(&p) {
                 out.panes.push(e.pane);
                 out.events.push(event(
@@ -577,21 +601,30 @@ impl Registry {
             return;
         };
         sess.windows.retain(|_, w| *w != wid);
+        if let Some(stack) = self.last_windows.get_mut(&win.session) {
+            stack.retain(|w| *w != wid);
+        }
         if sess.windows.is_empty() {
             let sid = sess.id;
             self.sessions.remove(&sid);
             out.events
                 .push(event(EventKind::SessionClosed, Some(sid), None, None));
         } else if sess.active_window == wid {
-            // tmux picks the last window used; the nearest lower index is close enough.
+            // tmux `session_detach`: the last window, else the previous index, else the next.
+            let sid = sess.id;
             let next = sess
                 .windows
                 .range(..win.index)
                 .next_back()
-                .or_else(|| sess.windows.iter().next())
+                .or_else(|| sess.windows.iter().next_back())
                 .map(|(_, w)| *w);
-            if let Some(w) = next {
-                sess.active_window = w;
+            if let Some(w) = self.last_window(sid).or(next) {
+                if let Some(sess) = self.sessions.get_mut(&sid) {
+                    sess.active_window = w;
+                }
+                if let Some(stack) = self.last_windows.get_mut(&sid) {
+                    stack.retain(|x| *x != w);
+                }
             }
         }
     }
@@ -606,10 +639,38 @@ impl Registry {
         for w in wins {
             self.remove_window(w, out);
         }
+        self.last_windows.remove(&sid);
         if self.sessions.remove(&sid).is_some() {
             out.events
                 .push(event(EventKind::SessionClosed, Some(sid), None, None));
         }
+    }
+
+    /// Makes `w` the current window of session `s` (tmux `session_set_current`): the
+    /// previous current window goes on top of the session's last-window stack.
+    pub fn set_current_window(&mut self, s: SessionId, w: WindowId) {
+        let Some(sess) = self.sessions.get_mut(&s) else {
+            return;
+        };
+        let old = sess.active_window;
+        if old == w {
+            return;
+        }
+        sess.active_window = w;
+        let stack = self.last_windows.entry(s).or_default();
+        stack.retain(|x| *x != w && *x != old);
+        stack.insert(0, old);
+        stack.truncate(1000);
+    }
+
+    /// The window session `s` had current before (tmux `TAILQ_FIRST(&s->lastw)`).
+    pub fn last_window(&self, s: SessionId) -> Option<WindowId> {
+        let sess = self.sessions.get(&s)?;
+        self.last_windows
+            .get(&s)?
+            .iter()
+            .find(|w| sess.windows.values().any(|x| x == *w))
+            .copied()
     }
 
     /// `list-sessions` row.
@@ -636,7 +697,7 @@ impl Registry {
             cols: w.cols,
             rows: w.rows,
             active: sess.is_some_and(|s| s.active_window == w.id),
-            panes: w.layout.geometry(w.rect()).len() as u32,
+            panes: w.layout.len() as u32,
             active_pane: w.active_pane,
         }
     }

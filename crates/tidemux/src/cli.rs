@@ -204,6 +204,12 @@ pub enum Command {
         /// Do not make the new pane active.
         #[arg(short = 'd')]
         detached: bool,
+        /// Put the new pane left of / above the target.
+        #[arg(short = 'b')]
+        before: bool,
+        /// Span the full window height (-h) or width (the new pane splits the whole window).
+        #[arg(short = 'f')]
+        full: bool,
         #[command(flatten)]
         print: crate::cli_cmdset::PrintArgs,
         #[command(flatten)]
@@ -410,9 +416,9 @@ pub enum Command {
     /// Make a pane active.
     #[command(
         visible_alias = "selectp",
-        after_help = "Example:\n  tidemux select-pane -t work:0.1"
+        after_help = "Examples:\n  tidemux select-pane -t work:0.1\n  tidemux select-pane -L        # the pane on the left\n  tidemux select-pane -m -t %3   # mark it (join-pane's default source)"
     )]
-    SelectPane(TargetArg),
+    SelectPane(crate::cli_layout::SelectPaneArgs),
     /// Resize a window.
     #[command(
         visible_alias = "resizew",
@@ -603,6 +609,9 @@ pub enum Command {
     /// tmux's command set (issue 11): `cli_cmdset.rs`.
     #[command(flatten)]
     CmdSet(crate::cli_cmdset::CmdSetCommand),
+    /// Layout and move commands (issue 11): `cli_layout.rs`.
+    #[command(flatten)]
+    Layout(crate::cli_layout::LayoutCommand),
     /// Pane commands of tmux's command set (issue 11): `cli_panecmds.rs`.
     #[command(flatten)]
     PaneCmds(crate::cli_panecmds::PaneCmdsCommand),

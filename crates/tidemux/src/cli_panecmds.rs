@@ -74,7 +74,7 @@ pub enum PaneCmdsCommand {
     CapturePane {
         #[command(flatten)]
         target: TargetArg,
-        /// The alternate screen's hidden normal screen (not kept: error, or nothing with -q).
+        /// The normal screen hidden while the alternate screen shows.
         #[arg(short = 'a')]
         alternate: bool,
         /// Paste buffer to store into (default: a new automatic buffer); ignored with -p.

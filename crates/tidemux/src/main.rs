@@ -6,6 +6,7 @@
 mod cli;
 mod cli_cmdset;
 mod cli_keys;
+mod cli_layout;
 mod cli_panecmds;
 mod commands;
 mod fallback;

@@ -828,6 +828,28 @@ impl Screen {
             .is_some_and(crate::row::Row::wrapped)
     }
 
+    /// tidemux: the cell at the given location of the normal screen while the alternate
+    /// screen shows it hidden (tmux's `saved_grid`, for `capture-pane -a`); `None` when the
+    /// alternate screen is not in use.
+    #[must_use]
+    pub fn saved_cell(&self, row: u16, col: u16) -> Option<&crate::Cell> {
+        if !self.mode(MODE_ALTERNATE_SCREEN) {
+            return None;
+        }
+        self.grid.visible_cell(crate::grid::Pos { row, col })
+    }
+
+    /// tidemux: [`Screen::row_wrapped`] of the hidden normal screen (see
+    /// [`Screen::saved_cell`]).
+    #[must_use]
+    pub fn saved_row_wrapped(&self, row: u16) -> bool {
+        self.mode(MODE_ALTERNATE_SCREEN)
+            && self
+                .grid
+                .visible_row(row)
+                .is_some_and(crate::row::Row::wrapped)
+    }
+
     /// Returns whether the alternate screen is currently in use.
     #[must_use]
     pub fn alternate_screen(&self) -> bool {

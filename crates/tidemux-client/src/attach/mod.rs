@@ -822,12 +822,7 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
             *mode = Mode::Normal;
             if let [d @ b'0'..=b'9'] = key {
                 if let Some(p) = f.panes.get(usize::from(d - b'0')) {
-                    command(
-                        cmd,
-                        Request::SelectPane {
-                            target: Some(p.id.to_string()),
-                        },
-                    )?;
+                    command(cmd, Request::select_pane(Some(p.id.to_string())))?;
                 }
             }
         }
@@ -985,12 +980,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
             let current = active.as_ref().map(|a| a.id);
             match overview::next_attention(&f.overview, current) {
                 Some(p) => {
-                    command(
-                        cmd,
-                        Request::SelectPane {
-                            target: Some(p.to_string()),
-                        },
-                    )?;
+                    command(cmd, Request::select_pane(Some(p.to_string())))?;
                 }
                 None => return Err("no other pane is waiting for input or attention".into()),
             }
@@ -1028,18 +1018,15 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
                     size: None,
                     spawn,
                     detached: false,
+                    before: false,
+                    full: false,
                 },
             )?;
         }
         Action::SelectDirection(dx, dy) => {
             if let Some(a) = &active {
                 if let Some(p) = neighbour(&f.panes, a, dx, dy) {
-                    command(
-                        cmd,
-                        Request::SelectPane {
-                            target: Some(p.to_string()),
-                        },
-                    )?;
+                    command(cmd, Request::select_pane(Some(p.to_string())))?;
                 }
             }
         }
@@ -1047,12 +1034,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
             if let Some(a) = &active {
                 let i = f.panes.iter().position(|p| p.id == a.id).unwrap_or(0);
                 let next = &f.panes[(i + 1) % f.panes.len()];
-                command(
-                    cmd,
-                    Request::SelectPane {
-                        target: Some(next.id.to_string()),
-                    },
-                )?;
+                command(cmd, Request::select_pane(Some(next.id.to_string())))?;
             }
         }
         Action::KillPane => {
@@ -1218,13 +1200,7 @@ fn on_mouse(
             .find(|p| x >= p.left && x < p.left + p.cols && y >= p.top && y < p.top + p.rows)
     };
     let select = |cmd: &mut Client, p: PaneId| {
-        command(
-            cmd,
-            Request::SelectPane {
-                target: Some(p.to_string()),
-            },
-        )
-        .map(|_| ())
+        command(cmd, Request::select_pane(Some(p.to_string()))).map(|_| ())
     };
     // Pass-through: presses and wheel over a reporting pane; releases and drags to the active
     // pane when it reports (a drag keeps going to the pane it started in).

@@ -219,7 +219,7 @@ pub fn zoom_pane(
         let w = reg.pane(p)?.window;
         if let Some(win) = reg.windows.get_mut(&w) {
             win.zoomed = if win.zoomed == Some(p) { None } else { Some(p) };
-            win.active_pane = p;
+            win.set_active(p);
         }
         reg.relayout(w, &mut resized);
     }
@@ -246,9 +246,7 @@ pub fn cycle_window(
         .unwrap_or(0) as i32;
     let n = wins.len() as i32;
     let next = wins[(cur + offset).rem_euclid(n) as usize];
-    if let Some(s) = reg.sessions.get_mut(&sid) {
-        s.active_window = next;
-    }
+    reg.set_current_window(sid, next);
     Ok(Response::Ok)
 }
 

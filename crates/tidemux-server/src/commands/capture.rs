@@ -28,24 +28,25 @@ pub fn capture_pane(
     } else {
         let mut st = pane.state();
         st.screen.sync();
+        let (h, _, _) = st.screen.history_stats();
+        // -a: the hidden normal screen has no history (tmux's saved_grid).
+        let h = if o.alternate { 0 } else { h as i64 };
+        let rows = i64::from(st.screen.size().0);
+        let start = line_bound(o.start.as_deref(), true, h, rows);
+        let end = line_bound(o.end.as_deref(), false, h, rows);
+        let flags = CaptureFlags {
+            escapes: o.escapes,
+            octal: o.octal,
+            join: o.join,
+            trailing: o.trailing,
+        };
         if o.alternate {
-            // tidemux keeps no copy of the normal screen while the alternate one shows.
-            if !o.quiet {
-                return Err(CmdError::invalid("no alternate screen"));
+            match st.screen.capture_saved_tmux(start, end, flags) {
+                Some(d) => d,
+                None if o.quiet => Vec::new(),
+                None => return Err(CmdError::invalid("no alternate screen")),
             }
-            Vec::new()
         } else {
-            let (h, _, _) = st.screen.history_stats();
-            let (rows, _) = st.screen.size();
-            let (h, rows) = (h as i64, i64::from(rows));
-            let start = line_bound(o.start.as_deref(), true, h, rows);
-            let end = line_bound(o.end.as_deref(), false, h, rows);
-            let flags = CaptureFlags {
-                escapes: o.escapes,
-                octal: o.octal,
-                join: o.join,
-                trailing: o.trailing,
-            };
             st.screen.capture_tmux(start, end, flags)
         }
     };

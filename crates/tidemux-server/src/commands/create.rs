@@ -4,7 +4,7 @@
 //! process is started, and only then is the model changed.
 
 use crate::error::{CmdError, CmdResult};
-use crate::layout::{Layout, Rect};
+use crate::layout::{Layout, Rect, SplitFlags};
 use crate::options::{Options, Where};
 use crate::pane::{Pane, PaneSpec};
 use crate::registry::{event, PaneEntry, Registry, Session, Window};
@@ -438,7 +438,7 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
                 .unwrap_or_else(|| name_of(&ns.spawn.command)),
             cols,
             rows,
-            layout: Layout::Leaf(pid),
+            layout: Layout::new(pid, cols, rows),
             active_pane: pid,
             zoomed: None,
         },
@@ -580,7 +580,7 @@ pub async fn new_window(
             name: name.unwrap_or_else(|| name_of(&spawn.command)),
             cols,
             rows,
-            layout: Layout::Leaf(pid),
+            layout: Layout::new(pid, cols, rows),
             active_pane: pid,
             zoomed: None,
         },
@@ -597,9 +597,9 @@ pub async fn new_window(
     );
     if let Some(s) = reg.sessions.get_mut(&sid) {
         s.windows.insert(index, wid);
-        if !detached {
-            s.active_window = wid;
-        }
+    }
+    if !detached {
+        reg.set_current_window(sid, wid);
     }
     reg.touch(sid);
     if spawn.remain_on_exit {
@@ -643,15 +643,24 @@ fn plan_split(
     dir: SplitDirection,
     size: Option<SplitSize>,
     new_id: PaneId,
+    flags: SplitFlags,
 ) -> CmdResult<(Layout, Rect, u16, Rect)> {
     let wid = reg.pane(target_pane)?.window;
     let w = reg.window(wid)?;
-    let rect = w
-        .geometry()
-        .into_iter()
-        .find(|(p, _)| *p == target_pane)
-        .map(|(_, r)| r)
-        .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?;
+    // `-f` splits the whole window (tmux: the layout's root cell).
+    let rect = if flags.full {
+        let (cols, rows) = w.layout.size();
+        Rect {
+            left: 0,
+            top: 0,
+            cols: cols.min(u32::from(u16::MAX)) as u16,
+            rows: rows.min(u32::from(u16::MAX)) as u16,
+        }
+    } else {
+        w.layout
+            .rect_of(target_pane)
+            .ok_or_else(|| CmdError::not_found(format!("pane {target_pane} is not laid out")))?
+    };
     let total = match dir {
         SplitDirection::Horizontal => rect.cols,
         SplitDirection::Vertical => rect.rows,
@@ -668,16 +677,28 @@ fn plan_split(
             ((u32::from(total) * u32::from(p)) / 100) as u16
         }
     };
+    if new_cells == 0 || new_cells > total.saturating_sub(2) {
+        return Err(CmdError::invalid(if total < 3 {
+            format!(
+                "create pane failed: pane too small: pane {target_pane} is {total} cells {}; a split needs at least 3",
+                if dir == SplitDirection::Horizontal {
+                    "wide"
+                } else {
+                    "high"
+                }
+            )
+        } else {
+            format!(
+                "size {new_cells} does not fit: pane {target_pane} is {total} cells, so the new pane can be 1..{}",
+                total - 2
+            )
+        }));
+    }
     let mut layout = w.layout.clone();
     layout
-        .split(target_pane, rect, new_id, dir, new_cells)
+        .split(target_pane, dir, Some(u32::from(new_cells)), flags, new_id)
         .map_err(CmdError::invalid)?;
-    let new_rect = layout
-        .geometry(w.rect())
-        .into_iter()
-        .find(|(p, _)| *p == new_id)
-        .map(|(_, r)| r)
-        .expect("new pane is in the layout");
+    let new_rect = layout.rect_of(new_id).expect("new pane is in the layout");
     Ok((layout, rect, new_cells, new_rect))
 }
 
@@ -692,6 +713,7 @@ pub async fn split_window(
     size: Option<SplitSize>,
     spawn: Spawn,
     detached: bool,
+    flags: SplitFlags,
 ) -> CmdResult {
     let (target_pane, sid, pid, spec) = {
         let mut reg = state.registry();
@@ -705,7 +727,8 @@ pub async fn split_window(
             (history, Arc::clone(&s.activity))
         };
         // Validate on the current model (the id is a placeholder) before starting anything.
-        let (_, _, _, new_rect) = plan_split(&reg, target_pane, dir, size, PaneId(u32::MAX))?;
+        let (_, _, _, new_rect) =
+            plan_split(&reg, target_pane, dir, size, PaneId(u32::MAX), flags)?;
         let pid = reg.alloc_pane();
         let spec = pane_spec(
             state,
@@ -722,7 +745,7 @@ pub async fn split_window(
     let spawned_size = (spec.rows, spec.cols);
     let pane = start_pane(state, spec, &spawn).await?;
     let mut reg = state.registry();
-    let (layout, _, _, _) = match plan_split(&reg, target_pane, dir, size, pid) {
+    let (layout, _, _, _) = match plan_split(&reg, target_pane, dir, size, pid, flags) {
         Ok(x) => x,
         Err(e) => {
             drop(reg);
@@ -744,7 +767,7 @@ pub async fn split_window(
     if let Some(w) = reg.windows.get_mut(&wid) {
         w.layout = layout;
         if !detached {
-            w.active_pane = pid;
+            w.set_active(pid);
         }
         // -Z (issue 11): zoomed on the new pane.
         if spawn.zoom {

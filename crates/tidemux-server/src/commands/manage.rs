@@ -134,9 +134,7 @@ pub fn select_window(
     let mut reg = state.registry();
     let w = reg.resolve_window(target, caller)?;
     let s = reg.window(w)?.session;
-    if let Some(sess) = reg.sessions.get_mut(&s) {
-        sess.active_window = w;
-    }
+    reg.set_current_window(s, w);
     reg.touch(s);
     Ok(Response::Ok)
 }
@@ -162,11 +160,9 @@ fn select_pane_inner(
     let w = reg.pane(p)?.window;
     let s = reg.window(w)?.session;
     if let Some(win) = reg.windows.get_mut(&w) {
-        win.active_pane = p;
+        win.set_active(p);
     }
-    if let Some(sess) = reg.sessions.get_mut(&s) {
-        sess.active_window = w;
-    }
+    reg.set_current_window(s, w);
     reg.touch(s);
     Ok(p)
 }

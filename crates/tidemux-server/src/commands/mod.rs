@@ -9,12 +9,14 @@ pub mod create;
 pub mod environ;
 pub mod format;
 pub mod io;
+pub mod layout;
 pub mod list;
 pub mod manage;
 pub mod options;
 pub mod orch;
 pub mod others;
 pub mod pipe;
+pub mod relocate;
 pub mod respawn;
 pub mod runshell;
 pub mod schedule;
@@ -69,7 +71,9 @@ pub async fn dispatch(
         | Request::KillWindow { .. }
         | Request::KillSession { .. }
         | Request::KillPaneRemoveWorktree { .. }
-        | Request::KillOthers { .. } => Kind::MayEmpty,
+        | Request::KillOthers { .. }
+        | Request::MoveWindow { .. }
+        | Request::UnlinkWindow { .. } => Kind::MayEmpty,
         Request::ListSessions
         | Request::ListWindows { .. }
         | Request::ListPanes { .. }
@@ -140,16 +144,19 @@ pub async fn dispatch(
             size,
             mut spawn,
             detached,
+            before,
+            full,
         } => match crate::worktree::prepare_spawn(&mut spawn).await {
             Ok(()) => {
                 create::split_window(
-                state,
-                caller,
-                target.as_deref(),
-                direction,
-                size,
-                spawn,
-                detached,
+                    state,
+                    caller,
+                    target.as_deref(),
+                    direction,
+                    size,
+                    spawn,
+                    detached,
+                    crate::layout::SplitFlags { before, full },
                 )
                 .await
             }
@@ -236,7 +243,27 @@ pub async fn dispatch(
             manage::rename_pane(state, caller, target.as_deref(), name)
         }
         Request::SelectWindow { target } => manage::select_window(state, caller, target.as_deref()),
-        Request::SelectPane { target } => manage::select_pane(state, caller, target.as_deref()),
+        Request::SelectPane {
+            target,
+            direction,
+            last,
+            title,
+            mark,
+            unmark,
+            keep_zoom,
+        } => layout::select_pane(
+            state,
+            caller,
+            target.as_deref(),
+            layout::SelectPaneFlags {
+                direction,
+                last,
+                title,
+                mark,
+                unmark,
+                keep_zoom,
+            },
+        ),
         Request::ResizeWindow { target, cols, rows } => {
             manage::resize_window(state, caller, target.as_deref(), cols, rows)
         }
@@ -429,6 +456,143 @@ pub async fn dispatch(
             hidden,
             shell,
         ),
+        Request::SelectLayout {
+            target,
+            layout: name,
+            next,
+            previous,
+            spread,
+            old,
+        } => layout::select_layout(
+            state,
+            caller,
+            target.as_deref(),
+            name.as_deref(),
+            next,
+            previous,
+            spread,
+            old,
+        ),
+        Request::ResizePane {
+            target,
+            direction,
+            adjustment,
+            width,
+            height,
+            zoom,
+        } => layout::resize_pane(
+            state,
+            caller,
+            target.as_deref(),
+            direction,
+            adjustment,
+            width,
+            height,
+            zoom,
+        ),
+        Request::SwapPane {
+            source,
+            target,
+            direction,
+            detached,
+            keep_zoom,
+        } => layout::swap_pane(
+            state,
+            caller,
+            source.as_deref(),
+            target.as_deref(),
+            direction,
+            detached,
+            keep_zoom,
+        ),
+        Request::RotateWindow {
+            target,
+            down,
+            keep_zoom,
+        } => layout::rotate_window(state, caller, target.as_deref(), down, keep_zoom),
+        Request::LastPane { target, keep_zoom } => layout::select_pane(
+            state,
+            caller,
+            target.as_deref(),
+            layout::SelectPaneFlags {
+                last: true,
+                keep_zoom,
+                ..Default::default()
+            },
+        ),
+        Request::BreakPane {
+            source,
+            target,
+            name,
+            detached,
+            after,
+            before,
+            print_format,
+        } => relocate::break_pane(
+            state,
+            caller,
+            source.as_deref(),
+            target.as_deref(),
+            name,
+            relocate::Place {
+                after,
+                before,
+                detached,
+                kill: false,
+            },
+            print_format.as_deref(),
+        ),
+        Request::JoinPane {
+            source,
+            target,
+            horizontal,
+            size,
+            before,
+            full,
+            detached,
+        } => relocate::join_pane(
+            state,
+            caller,
+            source.as_deref(),
+            target.as_deref(),
+            horizontal,
+            size,
+            crate::layout::SplitFlags { before, full },
+            detached,
+        ),
+        Request::MoveWindow {
+            source,
+            target,
+            after,
+            before,
+            detached,
+            kill,
+            renumber,
+        } => relocate::move_window(
+            state,
+            caller,
+            source.as_deref(),
+            target.as_deref(),
+            relocate::Place {
+                after,
+                before,
+                detached,
+                kill,
+            },
+            renumber,
+        ),
+        Request::SwapWindow {
+            source,
+            target,
+            detached,
+        } => relocate::swap_window(state, caller, source.as_deref(), target.as_deref(), detached),
+        Request::LinkWindow { .. } => Err(crate::error::CmdError::invalid(
+            relocate::LINK_REFUSED,
+        )),
+        Request::UnlinkWindow { target, kill } => {
+            relocate::unlink_window(state, caller, target.as_deref(), kill)
+        }
+        Request::LastWindow { target } => relocate::last_window(state, caller, target.as_deref()),
         Request::RespawnPane {
             target,
             kill,

@@ -272,3 +272,49 @@ pub async fn pipe_pane(
     }
     Ok(Response::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pipe_stops_past_its_bound_and_drops_what_waited() {
+        let pipe = Pipe {
+            pane: PaneId(0),
+            queue: Mutex::new(Queue::default()),
+            ready: Condvar::new(),
+        };
+        let mib = vec![b'x'; 1024 * 1024];
+        for _ in 0..4 {
+            pipe.output(&mib);
+        }
+        assert!(pipe.active());
+        assert_eq!(lock(&pipe.queue).pending, MAX_PIPE_BUFFER);
+        pipe.output(b"y");
+        assert!(!pipe.active());
+        let q = lock(&pipe.queue);
+        assert!(q.stopped && q.chunks.is_empty() && q.pending == 0);
+        drop(q);
+        // Nothing is queued once stopped.
+        pipe.output(b"z");
+        assert_eq!(lock(&pipe.queue).pending, 0);
+    }
+
+    #[test]
+    fn an_ended_pipe_writes_what_is_queued_then_closes() {
+        let pipe = Pipe {
+            pane: PaneId(0),
+            queue: Mutex::new(Queue::default()),
+            ready: Condvar::new(),
+        };
+        pipe.output(b"abc");
+        pipe.end();
+        assert!(!pipe.active());
+        pipe.output(b"late");
+        let q = lock(&pipe.queue);
+        assert_eq!(
+            q.chunks.iter().flatten().copied().collect::<Vec<u8>>(),
+            b"abc"
+        );
+    }
+}

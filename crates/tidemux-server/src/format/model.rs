@@ -291,6 +291,8 @@ impl<'a> ModelContext<'a> {
         let sess = self.reg.sessions.get(&w.session);
         let current = sess.is_some_and(|s| s.active_window == w.id);
         let zoomed = w.zoomed.is_some_and(|z| w.layout.contains(z));
+        let last = self.reg.last_window(w.session) == Some(w.id);
+        let marked = self.reg.marked.is_some_and(|m| w.layout.contains(m));
         match key {
             "window_id" => text(w.id.to_string()),
             "window_index" => text(w.index.to_string()),
@@ -305,15 +307,21 @@ impl<'a> ModelContext<'a> {
                 if current {
                     f.push('*');
                 }
+                if last {
+                    f.push('-');
+                }
+                if marked {
+                    f.push('M');
+                }
                 if zoomed {
                     f.push('Z');
                 }
                 text(f)
             }
-            "window_layout" => text(w.layout.tmux_layout(w.rect())),
+            "window_layout" => text(w.layout.dump()),
             "window_visible_layout" => match w.zoomed.filter(|_| zoomed) {
-                Some(z) => text(crate::layout::Layout::Leaf(z).tmux_layout(w.rect())),
-                None => text(w.layout.tmux_layout(w.rect())),
+                Some(z) => text(crate::layout::Layout::dump_single(z, w.cols, w.rows)),
+                None => text(w.layout.dump()),
             },
             "window_start_flag" => {
                 flag(sess.and_then(|s| s.windows.keys().next()) == Some(&w.index))
@@ -322,7 +330,9 @@ impl<'a> ModelContext<'a> {
                 flag(sess.and_then(|s| s.windows.keys().next_back()) == Some(&w.index))
             }
             "window_format" => flag(matches!(self.kind, Some(Resolved::Window(_)))),
-            "window_linked" | "window_marked_flag" | "window_last_flag" => flag(false),
+            "window_last_flag" => flag(last),
+            "window_marked_flag" => flag(marked),
+            "window_linked" => flag(false),
             "window_bell_flag" | "window_activity_flag" | "window_silence_flag" => flag(false),
             _ => None,
         }
@@ -340,7 +350,17 @@ impl<'a> ModelContext<'a> {
             .map(|(i, (_, r))| (i, *r))?;
         match key {
             "pane_id" => return text(pid.to_string()),
-            "pane_index" => return text(index.to_string()),
+            "pane_index" => {
+                // tmux window_pane_index: the position plus pane-base-index.
+                let base: usize = self
+                    .options
+                    .and_then(|o| {
+                        o.option_value("pane-base-index", self.session, Some(e.window), Some(pid))
+                    })
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                return text((index + base).to_string());
+            }
             "pane_width" => return text(rect.cols.to_string()),
             "pane_height" => return text(rect.rows.to_string()),
             "pane_left" => return text(rect.left.to_string()),
@@ -371,9 +391,10 @@ impl<'a> ModelContext<'a> {
                 });
                 return flag(matches!(v.as_deref(), Some("1" | "on")));
             }
-            "pane_in_mode" | "pane_input_off" | "pane_marked" | "pane_marked_set" | "pane_last" => {
-                return flag(false)
-            }
+            "pane_in_mode" | "pane_input_off" => return flag(false),
+            "pane_marked" => return flag(self.reg.marked == Some(pid)),
+            "pane_marked_set" => return flag(self.reg.marked.is_some()),
+            "pane_last" => return flag(w.layout.last_pane() == Some(pid)),
             "pane_mode" => return text(""),
             _ => {}
         }

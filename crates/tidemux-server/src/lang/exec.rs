@@ -373,14 +373,8 @@ async fn run_one(
         }
         "split-window" => {
             let f = find(state, client, a, 't', FindKind::Pane, none)?;
-            if a.has('b') || a.has('f') || a.has('I') {
-                let flag = ['b', 'f', 'I']
-                    .into_iter()
-                    .find(|x| a.has(*x))
-                    .unwrap_or('b');
-                return Err(format!(
-                    "split-window -{flag}: not supported by tidemux yet"
-                ));
+            if a.has('I') {
+                return Err("split-window -I: not supported by tidemux yet".to_owned());
             }
             let size = match (a.get('l'), a.get('p')) {
                 (Some(l), _) => Some(match l.strip_suffix('%') {
@@ -406,6 +400,8 @@ async fn run_one(
                     size,
                     spawn,
                     detached: a.has('d'),
+                    before: a.has('b'),
+                    full: a.has('f'),
                 },
             )
             .await
@@ -880,14 +876,9 @@ async fn run_one(
                     }
                 }
             }
-            call(
-                state,
-                client,
-                out,
-                Request::SelectPane { target: Some(pane) },
-            )
-            .await
-            .map(drop)
+            call(state, client, out, Request::select_pane(Some(pane)))
+                .await
+                .map(drop)
         }
         "resize-window" => {
             let f = find(state, client, a, 't', FindKind::Window, none)?;

@@ -122,12 +122,18 @@ fn code(last: &Attrs, cur: &Attrs, octal: bool, out: &mut Vec<u8>) {
     }
 }
 
-/// The cells of a visible row, up to the last one used.
-fn row_cells(screen: &vt100::Screen, row: u16, cols: u16) -> Vec<Cell> {
+/// The cells of a visible row (of the hidden normal screen with `saved`), up to the last one
+/// used.
+fn row_cells(screen: &vt100::Screen, row: u16, cols: u16, saved: bool) -> Vec<Cell> {
     let mut cells = Vec::new();
     let mut used = 0;
     for col in 0..cols {
-        let Some(c) = screen.cell(row, col) else {
+        let cell = if saved {
+            screen.saved_cell(row, col)
+        } else {
+            screen.cell(row, col)
+        };
+        let Some(c) = cell else {
             break;
         };
         if c.is_wide_continuation() {
@@ -286,8 +292,21 @@ impl Screen {
     /// swapped when reversed, clamped to what exists): every line followed by a newline
     /// (except, with `-J`, a line that wrapped).
     pub fn capture_tmux(&self, start: i64, end: i64, flags: CaptureFlags) -> Vec<u8> {
+        self.capture_grid(start, end, flags, false)
+    }
+
+    /// [`Screen::capture_tmux`] of the normal screen hidden while the alternate screen shows
+    /// (`capture-pane -a`; tmux keeps no history with it: lines are 0..rows); `None` when the
+    /// alternate screen is not in use.
+    pub fn capture_saved_tmux(&self, start: i64, end: i64, flags: CaptureFlags) -> Option<Vec<u8>> {
+        self.modes()
+            .alternate_screen
+            .then(|| self.capture_grid(start, end, flags, true))
+    }
+
+    fn capture_grid(&self, start: i64, end: i64, flags: CaptureFlags, saved: bool) -> Vec<u8> {
         let hist = &self.parser.callbacks().history;
-        let h = hist.len() as i64;
+        let h = if saved { 0 } else { hist.len() as i64 };
         let (rows, cols) = self.size();
         let bottom = i64::from(rows) - 1;
         let (start, end) = if end < start {
@@ -309,7 +328,12 @@ impl Screen {
                 )
             } else {
                 let r = n as u16;
-                (row_cells(screen, r, cols), screen.row_wrapped(r))
+                let wrapped = if saved {
+                    screen.saved_row_wrapped(r)
+                } else {
+                    screen.row_wrapped(r)
+                };
+                (row_cells(screen, r, cols, saved), wrapped)
             };
             let line_start = out.len();
             for c in &cells {

@@ -921,6 +921,17 @@ impl Screen {
         &self.parser.callbacks().title
     }
 
+    /// Sets the title as an OSC 2 sequence would (tmux `select-pane -T`); false when it was
+    /// already that.
+    pub fn set_title(&mut self, title: &str) -> bool {
+        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
+        if hooks.title == title {
+            return false;
+        }
+        vt100::Callbacks::set_window_title(hooks, screen, title.as_bytes());
+        true
+    }
+
     /// Number of BEL characters seen.
     pub fn bells(&self) -> u64 {
         self.parser.callbacks().bells

@@ -84,8 +84,13 @@ pub struct WindowSnap {
     /// Position in `panes` of the zoomed pane.
     #[serde(default)]
     pub zoomed: Option<usize>,
-    /// The split tree; leaves are positions in `panes`.
+    /// The split tree; leaves are positions in `panes` (kept for older servers; newer ones
+    /// read `tmux_layout` when present).
     pub layout: LayoutSnap,
+    /// The layout as a tmux layout string whose pane numbers are positions in `panes`
+    /// (`crate::layout::custom::dump_numbered`): exact cell sizes, any number of children.
+    #[serde(default)]
+    pub tmux_layout: Option<String>,
     /// Panes, in layout order.
     pub panes: Vec<PaneSnap>,
     /// The window's own options.
@@ -359,6 +364,7 @@ mod tests {
                         first: Box::new(LayoutSnap::Pane(0)),
                         second: Box::new(LayoutSnap::Pane(1)),
                     },
+                    tmux_layout: None,
                     panes: vec![pane("a"), pane("b")],
                     options: Vec::new(),
                 }],

@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tidemux_proto::{PaneId, ReadRange, SplitDirection};
+use tidemux_proto::{PaneId, ReadRange};
 
 /// Default number of history lines saved per pane.
 pub const DEFAULT_LINES: usize = 2000;
@@ -116,20 +116,62 @@ fn opts(store: &crate::options::Options, w: crate::options::Where) -> Vec<format
     out
 }
 
-fn layout_snap(l: &crate::layout::Layout, pos: &BTreeMap<PaneId, usize>) -> LayoutSnap {
-    match l {
-        crate::layout::Layout::Leaf(p) => LayoutSnap::Pane(pos.get(p).copied().unwrap_or(0)),
-        crate::layout::Layout::Split {
-            dir,
-            fraction,
-            first,
-            second,
-        } => LayoutSnap::Split {
-            horizontal: *dir == SplitDirection::Horizontal,
-            fraction: *fraction,
-            first: Box::new(layout_snap(first, pos)),
-            second: Box::new(layout_snap(second, pos)),
-        },
+/// The old binary form of a layout, still written for servers that predate
+/// `WindowSnap::tmux_layout`: a container of N children is a split of its first child and a
+/// container of the rest.
+fn layout_snap(shape: &crate::layout::Shape, pos: &BTreeMap<PaneId, usize>) -> LayoutSnap {
+    use crate::layout::Shape;
+    match shape {
+        Shape::Pane(p, _) => LayoutSnap::Pane(pos.get(p).copied().unwrap_or(0)),
+        Shape::Container {
+            side_by_side,
+            rect,
+            children,
+        } => {
+            let along = |r: &crate::layout::Rect| {
+                if *side_by_side {
+                    r.cols
+                } else {
+                    r.rows
+                }
+            };
+            let (first, rest) = children.split_first().expect("containers have children");
+            if rest.is_empty() {
+                return layout_snap(first, pos);
+            }
+            let total = along(rect);
+            let a = along(first_rect(first));
+            let rest_shape = Shape::Container {
+                side_by_side: *side_by_side,
+                rect: crate::layout::Rect {
+                    cols: if *side_by_side {
+                        total.saturating_sub(a + 1)
+                    } else {
+                        rect.cols
+                    },
+                    rows: if *side_by_side {
+                        rect.rows
+                    } else {
+                        total.saturating_sub(a + 1)
+                    },
+                    ..*rect
+                },
+                children: rest.to_vec(),
+            };
+            LayoutSnap::Split {
+                horizontal: *side_by_side,
+                fraction: f32::from(a) / f32::from(total.saturating_sub(1).max(1)),
+                first: Box::new(layout_snap(first, pos)),
+                second: Box::new(layout_snap(&rest_shape, pos)),
+            }
+        }
+    }
+}
+
+fn first_rect(s: &crate::layout::Shape) -> &crate::layout::Rect {
+    match s {
+        crate::layout::Shape::Pane(_, r) => r,
+        crate::layout::Shape::Container { rect, .. } => rect,
     }
 }
 
@@ -171,7 +213,8 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
                 rows: w.rows,
                 active_pane: pos.get(&w.active_pane).copied().unwrap_or(0),
                 zoomed: w.zoomed.and_then(|z| pos.get(&z).copied()),
-                layout: layout_snap(&w.layout, &pos),
+                layout: layout_snap(&w.layout.shape(), &pos),
+                tmux_layout: Some(crate::layout::custom::dump_numbered(&w.layout)),
                 panes,
                 options: opts(&store, Where::Window(w.id)),
             });

@@ -166,24 +166,117 @@ pub fn preface(p: &PaneSnap, saved_at: u64, skipped: Option<&str>) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn build_layout(l: &LayoutSnap, ids: &[PaneId]) -> Layout {
+/// The window's layout: from `tmux_layout` when present and valid, else from the binary tree
+/// older servers wrote (geometry as those servers computed it).
+fn build_layout(w: &super::format::WindowSnap, ids: &[PaneId]) -> Layout {
+    if let Some(l) = w
+        .tmux_layout
+        .as_deref()
+        .and_then(|s| crate::layout::custom::from_numbered(s, ids))
+    {
+        return l;
+    }
+    let rect = Rect {
+        left: 0,
+        top: 0,
+        cols: w.cols,
+        rows: w.rows,
+    };
+    let mut body = String::new();
+    binary_cell(&w.layout, rect, &mut body);
+    let s = format!("{:04x},{body}", crate::layout::custom::checksum(&body));
+    crate::layout::custom::from_numbered(&s, ids).unwrap_or_else(|| {
+        // Sizes that do not add up: the panes side by side, evenly.
+        let mut l = Layout::new(ids[0], w.cols, w.rows);
+        for (i, p) in ids.iter().enumerate().skip(1) {
+            let _ = l.split(
+                ids[i - 1],
+                SplitDirection::Horizontal,
+                None,
+                crate::layout::SplitFlags::default(),
+                *p,
+            );
+        }
+        l.apply_preset(0, w.cols, w.rows, &crate::layout::set::MainSizes::default());
+        l
+    })
+}
+
+/// The old servers' split of a rectangle: the first child's share of the space minus the
+/// border.
+fn split_rect(rect: Rect, horizontal: bool, fraction: f32) -> (Rect, Rect) {
+    let total = if horizontal { rect.cols } else { rect.rows };
+    let avail = total.saturating_sub(1).max(2);
+    let first = ((fraction * f32::from(avail)).round() as u16).clamp(1, avail - 1);
+    let second = total.saturating_sub(first + 1).max(1);
+    if horizontal {
+        (
+            Rect {
+                cols: first,
+                ..rect
+            },
+            Rect {
+                left: rect.left + first + 1,
+                cols: second,
+                ..rect
+            },
+        )
+    } else {
+        (
+            Rect {
+                rows: first,
+                ..rect
+            },
+            Rect {
+                top: rect.top + first + 1,
+                rows: second,
+                ..rect
+            },
+        )
+    }
+}
+
+/// Writes a binary layout tree as a numbered layout string body, merging runs of splits in
+/// one direction into one container as tmux keeps them.
+fn binary_cell(l: &LayoutSnap, rect: Rect, out: &mut String) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "{}x{},{},{}",
+        rect.cols, rect.rows, rect.left, rect.top
+    );
     match l {
-        LayoutSnap::Pane(i) => Layout::Leaf(ids[*i]),
+        LayoutSnap::Pane(i) => {
+            let _ = write!(out, ",{i}");
+        }
+        LayoutSnap::Split { horizontal, .. } => {
+            let mut kids = Vec::new();
+            flatten(l, *horizontal, rect, &mut kids);
+            out.push(if *horizontal { '{' } else { '[' });
+            for (i, (k, r)) in kids.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                binary_cell(k, *r, out);
+            }
+            out.push(if *horizontal { '}' } else { ']' });
+        }
+    }
+}
+
+fn flatten<'a>(l: &'a LayoutSnap, dir: bool, rect: Rect, out: &mut Vec<(&'a LayoutSnap, Rect)>) {
+    match l {
         LayoutSnap::Split {
             horizontal,
             fraction,
             first,
             second,
-        } => Layout::Split {
-            dir: if *horizontal {
-                SplitDirection::Horizontal
-            } else {
-                SplitDirection::Vertical
-            },
-            fraction: *fraction,
-            first: Box::new(build_layout(first, ids)),
-            second: Box::new(build_layout(second, ids)),
-        },
+        } if *horizontal == dir => {
+            let (a, b) = split_rect(rect, dir, *fraction);
+            flatten(first, dir, a, out);
+            flatten(second, dir, b, out);
+        }
+        other => out.push((other, rect)),
     }
 }
 
@@ -339,14 +432,14 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
         for w in &s.windows {
             let wid = reg.alloc_window();
             let ids: Vec<PaneId> = w.panes.iter().map(|_| reg.alloc_pane()).collect();
-            let layout = build_layout(&w.layout, &ids);
+            let layout = build_layout(w, &ids);
             let rect = Rect {
                 left: 0,
                 top: 0,
                 cols: w.cols,
                 rows: w.rows,
             };
-            let geometry = layout.geometry(rect);
+            let geometry = layout.geometry();
             for (i, p) in w.panes.iter().enumerate() {
                 let r = geometry
                     .iter()

@@ -10,6 +10,7 @@
 mod cmdset;
 mod io;
 mod keys;
+mod layout;
 mod list;
 mod misc;
 mod orch;
@@ -125,6 +126,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Tmux { .. } => "tmux",
             Command::InstallTmuxShim { .. } => "install-tmux-shim",
             Command::CmdSet(c) => cmdset::name(c),
+            Command::Layout(c) => layout::name(c),
             Command::PaneCmds(c) => panecmds::name(c),
             Command::Keys(c) => keys::name(c),
         },
@@ -212,6 +214,8 @@ pub fn run(cli: Cli) -> ExitCode {
             horizontal,
             size,
             detached,
+            before,
+            full,
             print,
             spawn,
             zoom,
@@ -221,7 +225,7 @@ pub fn run(cli: Cli) -> ExitCode {
             target.target,
             horizontal,
             size,
-            detached,
+            (detached, before, full),
             print,
             spawn.remain_on_exit,
             spawn,
@@ -329,9 +333,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::SelectWindow(t)) => {
             session::simple(&ctx, Request::SelectWindow { target: t.target })
         }
-        Some(Command::SelectPane(t)) => {
-            session::simple(&ctx, Request::SelectPane { target: t.target })
-        }
+        Some(Command::SelectPane(a)) => session::simple(&ctx, layout::select_pane_request(a)),
         Some(Command::ResizeWindow { target, cols, rows }) => session::simple(
             &ctx,
             Request::ResizeWindow {
@@ -390,6 +392,7 @@ pub fn run(cli: Cli) -> ExitCode {
             no_output,
         }) => sync::events(&ctx, after, filter, pane, no_output),
         Some(Command::CmdSet(c)) => cmdset::run(&ctx, c),
+        Some(Command::Layout(c)) => layout::run(&ctx, c),
         Some(Command::PaneCmds(c)) => panecmds::run(&ctx, c),
         Some(Command::Keys(c)) => keys::run(&ctx, c),
         Some(Command::Notify {

@@ -242,7 +242,7 @@ pub fn split_window(
     target: Option<String>,
     horizontal: bool,
     size: Option<String>,
-    detached: bool,
+    (detached, before, full): (bool, bool, bool),
     print: crate::cli_cmdset::PrintArgs,
     remain_on_exit: bool,
     spawn: SpawnArgs,
@@ -264,6 +264,8 @@ pub fn split_window(
             ..spawn_printing(spawn, &print, NEW_PANE_TEMPLATE)?
         },
         detached,
+        before,
+        full,
     })?;
     print_created(ctx, r, &print)
 }
