@@ -374,11 +374,11 @@ fn request_target(req: &Request) -> Option<&str> {
     match req {
         Request::NewWindow { target, .. }
         | Request::SplitWindow { target, .. }
-        | Request::KillPane { target }
+        | Request::KillPane { target, .. }
         | Request::RenameSession { target, .. }
         | Request::RenameWindow { target, .. }
-        | Request::SelectPane { target }
-        | Request::SelectWindow { target }
+        | Request::SelectPane { target, .. }
+        | Request::SelectWindow { target, .. }
         | Request::SendKeys { target, .. }
         | Request::ReadScreen { target, .. }
         | Request::ResizeWindow { target, .. }
