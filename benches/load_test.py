@@ -239,10 +239,16 @@ def main():
     ap.add_argument("--seq", type=int, default=200000)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out")
+    ap.add_argument("--bin", help="tidemux binary to test (default target/release/tidemux, built if "
+                    "missing)")
     a = ap.parse_args()
+    global BIN
+    if a.bin:
+        BIN = os.path.abspath(a.bin)
     if a.quick:
         a.panes, a.clients, a.commands, a.seq = 20, 5, 100, 50000
-    build()
+    if not a.bin:
+        build()
     load0 = os.getloadavg()
     tmp = tempfile.mkdtemp(prefix="tidemux-load-")
     srv = Server(os.path.join(tmp, "sock"))

@@ -120,11 +120,15 @@ fn send_into_a_full_pane_fails_and_closing_the_pane_answers_pending_sends() {
     s.wait_text("deaf", "DEAF");
     let pid = s.pid().expect("server pid");
     let writer = format!("pane-{pane}-writer");
-    assert!(
+    let has_writer = || {
         thread_names(pid)
             .iter()
-            .any(|t| writer.starts_with(t.as_str())),
-        "no writer thread {writer}: {:?}",
+            .any(|t| writer.starts_with(t.as_str()))
+    };
+    // A pane whose input does not block has no writer thread (one thread per idle pane).
+    assert!(
+        !has_writer(),
+        "writer thread {writer} with nothing to write: {:?}",
         thread_names(pid)
     );
     // 96 sends of 120 KB (11.5 MB) that the program never reads; they wait for their write.
@@ -151,6 +155,12 @@ fn send_into_a_full_pane_fails_and_closing_the_pane_answers_pending_sends() {
             .is_some_and(|o| o.code == 1 && o.stderr.contains("not reading its input"))
     });
     assert!(refused, "a send into a full pane was not refused: {last:?}");
+    // Input the program does not take waits with a writer thread.
+    assert!(
+        has_writer(),
+        "no writer thread {writer} while input waits: {:?}",
+        thread_names(pid)
+    );
     let o = last.expect("an answer");
     assert!(
         o.stderr.contains("nothing was sent") && o.stderr.contains("MiB"),
@@ -176,11 +186,7 @@ fn send_into_a_full_pane_fails_and_closing_the_pane_answers_pending_sends() {
         closed += usize::from(o.stderr.contains("closed"));
     }
     assert!(closed >= 80, "only {closed} sends were answered 'closed'");
-    let gone = wait_until(DEADLINE, || {
-        !thread_names(pid)
-            .iter()
-            .any(|t| writer.starts_with(t.as_str()))
-    });
+    let gone = wait_until(DEADLINE, || !has_writer());
     assert!(gone, "writer thread left: {:?}", thread_names(pid));
     s.ok(&["has-session", "-t", "keep"]);
 }
@@ -427,4 +433,68 @@ fn history_waits_are_incremental() {
         let _ = w.kill();
         let _ = w.wait();
     }
+}
+
+/// Issue 9: one OS thread per pane in steady state. An idle pane has only its reader (input
+/// that the terminal takes at once needs no writer thread; the reader reaps the process through
+/// a pidfd, so there is no waiter thread on Linux 5.4+), and the thread ends with the pane,
+/// whether its process exits or it is killed.
+#[test]
+fn an_idle_pane_costs_one_thread() {
+    let s = Server::new();
+    s.start("keep", &["sleep", "1000"]);
+    let sleeper = s.start("one", &["sleep", "1000"]);
+    let cat = s.start("two", &["cat"]);
+    s.ok(&["send", "-t", "two", "--enter", "hello"]);
+    s.wait_text("two", "hello");
+    let pid = s.pid().expect("server pid");
+    let threads_of = |pane: &str| -> Vec<String> {
+        let prefix = format!("pane-{pane}-");
+        thread_names(pid)
+            .into_iter()
+            .filter(|t| t.starts_with(&prefix))
+            .collect()
+    };
+    for p in [&sleeper, &cat] {
+        let reader = format!("pane-{p}-reader");
+        let mine = threads_of(p);
+        assert!(
+            mine.len() == 1 && reader.starts_with(mine[0].as_str()),
+            "pane {p} has threads {mine:?}, want only its reader; all: {:?}",
+            thread_names(pid)
+        );
+    }
+    // A process that exits: its exit is reported and the pane's thread ends.
+    s.ok(&["send", "-t", "two", "\x04"]);
+    assert!(
+        wait_until(DEADLINE, || s.run(&["has-session", "-t", "two"]).code == 1),
+        "the pane of cat did not close after its exit"
+    );
+    assert!(
+        wait_until(DEADLINE, || threads_of(&cat).is_empty()),
+        "threads left for {cat}: {:?}",
+        thread_names(pid)
+    );
+    // A killed pane: same.
+    s.ok(&["kill-session", "-t", "one"]);
+    assert!(
+        wait_until(DEADLINE, || threads_of(&sleeper).is_empty()),
+        "threads left for {sleeper}: {:?}",
+        thread_names(pid)
+    );
+}
+
+/// The reader records a process's exit even while output never stops: here the pane's process
+/// exits while the `yes` it left behind keeps the terminal full. The pane closes (its exit is
+/// recorded after the drain grace, as with a waiter thread) and the leftover gets SIGHUP.
+#[test]
+fn a_pane_closes_when_its_process_exits_while_a_leftover_child_floods() {
+    let s = Server::new();
+    s.start("keep", &["sleep", "1000"]);
+    s.start("bg", &["sh", "-c", "yes & sleep 0.3; exit 3"]);
+    assert!(
+        wait_until(DEADLINE, || s.run(&["has-session", "-t", "bg"]).code == 1),
+        "the pane stayed after its process exited"
+    );
+    s.ok(&["has-session", "-t", "keep"]);
 }

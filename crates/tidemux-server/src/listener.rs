@@ -89,6 +89,9 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("tidemux-rt")
+        // Parsing yields a CPU to the runtime while it has work (pane/gate.rs).
+        .on_thread_unpark(|| crate::pane::gate::worker_busy(true))
+        .on_thread_park(|| crate::pane::gate::worker_busy(false))
         .enable_all()
         .build()
         .map_err(bind_err)?;

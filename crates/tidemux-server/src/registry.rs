@@ -793,7 +793,7 @@ impl PaneRow {
     pub fn complete(self) -> PaneInfo {
         let p = &self.pane;
         let fg = p.foreground_pid().or(p.pid);
-        let sample = fg.map(crate::pane::proc::sample).unwrap_or_default();
+        let process = fg.and_then(crate::pane::proc::process);
         let cwd = fg.and_then(crate::pane::proc::cwd);
         let mut st = p.state();
         st.screen.sync();
@@ -824,7 +824,7 @@ impl PaneRow {
             history_limit: hlim as u64,
             history_bytes: hb as u64,
             state: st.run.state(),
-            foreground: if dead { None } else { sample.process },
+            foreground: if dead { None } else { process },
             cwd: if dead { None } else { cwd },
             quiet_secs: st.screen.changed_at().elapsed().as_secs_f64(),
             bell: st.bell,

@@ -141,8 +141,11 @@ pub struct TargetArg {
     pub target: Option<String>,
 }
 
-/// All commands.
+/// All commands. Each command's arguments are built only when it is the one invoked
+/// (`defer`): a one-shot command no longer builds the whole grammar at start-up (issue 9,
+/// "CLI start-up"; help, completions and man pages build it whole as before).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Run the server in the foreground (the auto-start path runs the same, detached).
     #[command(

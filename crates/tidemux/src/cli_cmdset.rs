@@ -49,8 +49,9 @@ pub struct WaitLockArgs {
     pub unlock: bool,
 }
 
-/// Commands of tmux's command set (issue 11).
+/// Commands of tmux's command set (issue 11). Arguments built on use (`defer`, see `Command`).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CmdSetCommand {
     /// Expand a format for a target and print it (-p) or show it on the status line.
     #[command(

@@ -1,5 +1,7 @@
 //! Types related to capturing terminal data.
 
+use alloc::string::String;
+
 #[cfg(doc)]
 use crate::Screen;
 
@@ -85,9 +87,17 @@ impl RowContents<'_> {
         self.0.wrapped()
     }
 
-    /// tidemux patch: the row's cells, left to right.
+    /// tidemux patch: the row's cells, left to right, up to the last one that may not be
+    /// blank: every cell after them is blank with default attributes (see `Row::dirty`).
     pub fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
-        self.0.cells()
+        self.0.dirty_cells().iter()
+    }
+
+    /// tidemux patch: appends the row in the compact binary form of [`compact_to_formatted`]
+    /// (what history keeps: text bytes plus attribute changes, cheaper to make than the
+    /// formatted text and formatted only when read).
+    pub fn write_compact(&self, out: &mut alloc::vec::Vec<u8>) {
+        self.0.write_compact(out);
     }
 
     /// Writes the contents of the row to the provided buffer, in the same
@@ -317,5 +327,115 @@ pub fn basic_formatted_rows(
     BasicFormattedRows {
         capture: Some(capture),
         width: screen_width,
+    }
+}
+
+/// tidemux: token of the compact row form: a blank cell with default attributes (written as
+/// a space, but only when something non-blank follows it).
+pub(crate) const COMPACT_BLANK: u8 = 0x00;
+/// tidemux: token of the compact row form: new attributes follow (mode byte, foreground,
+/// background; a colour is `0` default, `1 i` indexed or `2 r g b`).
+pub(crate) const COMPACT_ATTRS: u8 = 0x01;
+
+pub(crate) fn push_compact_attrs(
+    out: &mut alloc::vec::Vec<u8>,
+    attrs: &crate::attrs::Attrs,
+) {
+    out.push(COMPACT_ATTRS);
+    out.push(attrs.mode);
+    for c in [attrs.fgcolor, attrs.bgcolor] {
+        match c {
+            crate::Color::Default => out.push(0),
+            crate::Color::Idx(i) => out.extend_from_slice(&[1, i]),
+            crate::Color::Rgb(r, g, b) => out.extend_from_slice(&[2, r, g, b]),
+        }
+    }
+}
+
+/// Reads the attributes after a `COMPACT_ATTRS` token; returns them and the bytes read.
+fn read_compact_attrs(bytes: &[u8]) -> (crate::attrs::Attrs, usize) {
+    let mut attrs = crate::attrs::Attrs::new();
+    let mut i = 0;
+    let mut next = || {
+        let b = bytes.get(i).copied().unwrap_or(0);
+        i += 1;
+        b
+    };
+    attrs.mode = next();
+    let mut color = || match next() {
+        1 => crate::Color::Idx(next()),
+        2 => {
+            let (r, g, b) = (next(), next(), next());
+            crate::Color::Rgb(r, g, b)
+        }
+        _ => crate::Color::Default,
+    };
+    attrs.fgcolor = color();
+    attrs.bgcolor = color();
+    (attrs, i.min(bytes.len()))
+}
+
+/// One token of a compact row.
+enum CompactToken<'a> {
+    /// Cell text (a blank cell is `" "`).
+    Text(&'a str),
+    /// New attributes.
+    Attrs(crate::attrs::Attrs),
+}
+
+/// The token of a compact row at `*i`, moving `*i` past it.
+fn next_compact<'a>(bytes: &'a [u8], i: &mut usize) -> Option<CompactToken<'a>> {
+    let at = *i;
+    match *bytes.get(at)? {
+        COMPACT_BLANK => {
+            *i += 1;
+            Some(CompactToken::Text(" "))
+        }
+        COMPACT_ATTRS => {
+            let (a, n) = read_compact_attrs(&bytes[at + 1..]);
+            *i += 1 + n;
+            Some(CompactToken::Attrs(a))
+        }
+        _ => {
+            let end = bytes[at..]
+                .iter()
+                .position(|&b| b <= COMPACT_ATTRS)
+                .map_or(bytes.len(), |k| at + k);
+            *i = end;
+            // Cell text is whole UTF-8 characters (no byte of a multi-byte character is
+            // below 0x80, so a token never splits one).
+            Some(CompactToken::Text(
+                core::str::from_utf8(&bytes[at..end]).unwrap_or("\u{fffd}"),
+            ))
+        }
+    }
+}
+
+/// tidemux: the "basic formatted" text of a row kept in compact form (see
+/// [`RowContents::write_compact`]): byte for byte what [`RowContents::write_formatted_basic`]
+/// writes for that row with a fresh [`BasicFormattedCaptureState`] (text, and SGR sequences
+/// where attributes change, starting from default attributes; trailing blank cells left out).
+pub fn compact_to_formatted(compact: &[u8], out: &mut String) {
+    let mut current = crate::attrs::Attrs::new();
+    let mut i = 0;
+    while let Some(token) = next_compact(compact, &mut i) {
+        match token {
+            CompactToken::Text(t) => out.push_str(t),
+            CompactToken::Attrs(a) => {
+                a.write_escape_code_diff(out, &current);
+                current = a;
+            }
+        }
+    }
+}
+
+/// tidemux: the text of a row kept in compact form without attributes (what
+/// [`basic_formatted_to_plain`] gives for its formatted text).
+pub fn compact_to_plain(compact: &[u8], out: &mut String) {
+    let mut i = 0;
+    while let Some(token) = next_compact(compact, &mut i) {
+        if let CompactToken::Text(t) = token {
+            out.push_str(t);
+        }
     }
 }

@@ -32,7 +32,9 @@ impl PartialEq<Self> for Cell {
 impl Cell {
     pub(crate) const DEFAULT: Self = Self::new();
 
-    pub(crate) fn is_default(&self) -> bool {
+    /// tidemux: whether the cell is blank with default attributes (as a new cell is).
+    #[must_use]
+    pub fn is_default(&self) -> bool {
         self.len == 0 && self.attrs == crate::attrs::Attrs::new()
     }
 
@@ -54,6 +56,13 @@ impl Cell {
             len: 1,
             attrs: a,
         }
+    }
+
+    /// tidemux: the byte of a cell holding one one-byte (ASCII) character and no wide flag
+    /// (the cells the ASCII fast path writes), else `None`.
+    #[inline]
+    pub(crate) fn single_byte(&self) -> Option<u8> {
+        (self.len == 1).then_some(self.contents[0])
     }
 
     /// tidemux: replaces the character of a cell made by [`Cell::ascii`].

@@ -1,12 +1,14 @@
 use crate::term::BufWrite as _;
-use alloc::{string::String, vec::Vec};
+use alloc::{collections::VecDeque, string::String, vec::Vec};
 
 #[derive(Clone, Debug)]
 pub struct Grid {
     size: Size,
     pos: Pos,
     saved_pos: Pos,
-    rows: Vec<crate::row::Row>,
+    /// tidemux: a ring (`VecDeque`), so that scrolling the whole screen moves the rows that
+    /// leave and come in, not every row (see `scroll_up`).
+    rows: VecDeque<crate::row::Row>,
     scroll_top: u16,
     scroll_bottom: u16,
     origin_mode: bool,
@@ -54,7 +56,7 @@ impl Grid {
             size,
             pos: Pos::default(),
             saved_pos: Pos::default(),
-            rows: Vec::new(),
+            rows: VecDeque::new(),
             scroll_top: 0,
             scroll_bottom: size.rows() - 1,
             origin_mode: false,
@@ -124,7 +126,10 @@ impl Grid {
                     .chain(scrollback.rows.drain(
                         scrollback.rows.len() - num_pulled_scrollback..,
                     ));
-            self.rows.splice(0..0, pulled);
+            let pulled: Vec<crate::row::Row> = pulled.collect();
+            for row in pulled.into_iter().rev() {
+                self.rows.push_front(row);
+            }
             self.rows.resize_with(size.rows().into(), new_row);
             scrollback.unbounded_len -= usize::from(num_pulled);
             num_pulled
@@ -133,7 +138,7 @@ impl Grid {
             0
         };
 
-        if let Some(row) = self.rows.last_mut() {
+        if let Some(row) = self.rows.back_mut() {
             // The last row is maintained to always be a valid row
             row.wrap(false);
         }
@@ -273,7 +278,8 @@ impl Grid {
         } else {
             self.scroll_bottom
         };
-        let between = &mut self.rows[usize::from(cy)..=usize::from(bottom)];
+        let between = &mut self.rows.make_contiguous()
+            [usize::from(cy)..=usize::from(bottom)];
         let n = usize::from(count.max(1)).min(between.len());
         if insert {
             between.rotate_right(n);
@@ -314,7 +320,8 @@ impl Grid {
         let old = self.size;
         let (sx, sy) = (size.cols(), usize::from(size.rows()));
         self.allocate_rows();
-        let mut rows = core::mem::take(&mut self.rows);
+        let mut rows: Vec<crate::row::Row> =
+            core::mem::take(&mut self.rows).into();
         let mut cy =
             usize::from(self.pos.row).min(rows.len().saturating_sub(1));
         let mut cx = self.pos.col;
@@ -468,7 +475,7 @@ impl Grid {
         if let Some(row) = rows.last_mut() {
             row.wrap(false);
         }
-        self.rows = rows;
+        self.rows = rows.into();
         self.size = size;
         // tmux resets the scroll region only when the height changes (screen_resize_y).
         if size.rows() != old.rows() {
@@ -508,16 +515,6 @@ impl Grid {
             .take(self.rows.len())
     }
 
-    pub fn drawing_rows(&self) -> impl Iterator<Item = &crate::row::Row> {
-        self.rows.iter()
-    }
-
-    pub fn drawing_rows_mut(
-        &mut self,
-    ) -> impl Iterator<Item = &mut crate::row::Row> {
-        self.rows.iter_mut()
-    }
-
     pub fn visible_row(&self, row: u16) -> Option<&crate::row::Row> {
         // tidemux patch: index the row directly when the view is not scrolled back; the
         // iterator's `nth` walks every row before it, which made `Screen::cell` O(rows).
@@ -528,14 +525,14 @@ impl Grid {
     }
 
     pub fn drawing_row(&self, row: u16) -> Option<&crate::row::Row> {
-        self.drawing_rows().nth(usize::from(row))
+        self.rows.get(usize::from(row))
     }
 
     pub fn drawing_row_mut(
         &mut self,
         row: u16,
     ) -> Option<&mut crate::row::Row> {
-        self.drawing_rows_mut().nth(usize::from(row))
+        self.rows.get_mut(usize::from(row))
     }
 
     pub fn current_row_mut(&mut self) -> &mut crate::row::Row {
@@ -902,7 +899,7 @@ impl Grid {
             .rposition(|r| r.used() != 0)
             .map_or(0, |i| i + 1);
         let bottom = self.size.rows() - 1;
-        for row in &self.rows[..last] {
+        for row in self.rows.iter().take(last) {
             on_row(row, 0, bottom);
         }
         for row in &mut self.rows {
@@ -922,7 +919,26 @@ impl Grid {
         // history of the main screen, grid_scroll_history_region).
         let (top, bottom) = (self.scroll_top, self.scroll_bottom);
         let fill = self.fill;
-        let between = &mut self.rows[usize::from(top)..=usize::from(bottom)];
+        // tidemux: the whole screen scrolling without vt100's own scrollback (always so in
+        // tidemux): the rows leaving are reported and reset, and the ring turns by `count`,
+        // moving those rows only (a slice rotation moved every row of the screen).
+        let whole = top == 0 && usize::from(bottom) + 1 == self.rows.len();
+        if whole && self.scrollback.as_ref().is_none_or(|s| s.capacity == 0) {
+            let count = usize::from(count).min(self.rows.len());
+            self.hscrolled += count;
+            self.hsize += count;
+            for row in self.rows.iter_mut().take(count) {
+                on_row(row, top, bottom);
+                row.reset();
+                if fill != crate::attrs::Attrs::new() {
+                    row.clear(fill);
+                }
+            }
+            self.rows.rotate_left(count);
+            return;
+        }
+        let between = &mut self.rows.make_contiguous()
+            [usize::from(top)..=usize::from(bottom)];
         let num_between = between.len();
         let count = usize::from(count).min(num_between);
         let num_removed = count;
@@ -996,7 +1012,7 @@ impl Grid {
         if count == 0 {
             return;
         }
-        let between = &mut self.rows
+        let between = &mut self.rows.make_contiguous()
             [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);

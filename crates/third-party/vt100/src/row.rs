@@ -8,6 +8,10 @@ pub struct Row {
     /// tidemux: cells in use, the column after the last one written (tmux `cellused`);
     /// reflow on resize re-splits a line at this length, not at its last non-blank cell.
     used: u16,
+    /// tidemux: every cell from this column on is blank with default attributes
+    /// (`Cell::is_default`), so resets, history copies and fingerprints stop here instead of
+    /// going over the whole width. An upper bound, kept by every method that writes cells.
+    dirty: u16,
 }
 
 impl Row {
@@ -16,6 +20,7 @@ impl Row {
             cells: vec![crate::Cell::new(); usize::from(cols)],
             wrapped: false,
             used: 0,
+            dirty: 0,
         }
     }
 
@@ -25,10 +30,12 @@ impl Row {
         used: u16,
         wrapped: bool,
     ) -> Self {
+        let dirty = u16::try_from(cells.len()).unwrap_or(u16::MAX);
         Self {
             cells,
             wrapped,
             used,
+            dirty,
         }
     }
 
@@ -44,7 +51,21 @@ impl Row {
 
     /// tidemux: the cells, mutable (reflow moves them).
     pub(crate) fn cells_vec(&mut self) -> &mut Vec<crate::Cell> {
+        self.dirty = self.cols();
         &mut self.cells
+    }
+
+    /// tidemux: the cells up to the last one that may not be blank (see `dirty`); every
+    /// cell after them is blank with default attributes.
+    pub(crate) fn dirty_cells(&self) -> &[crate::Cell] {
+        &self.cells[..usize::from(self.dirty).min(self.cells.len())]
+    }
+
+    /// tidemux: records that cells before `end` may have been written.
+    #[inline]
+    fn touch(&mut self, end: usize) {
+        let end = u16::try_from(end.min(self.cells.len())).unwrap_or(u16::MAX);
+        self.dirty = self.dirty.max(end);
     }
 
     fn cols(&self) -> u16 {
@@ -56,18 +77,27 @@ impl Row {
     }
 
     pub fn clear(&mut self, attrs: crate::attrs::Attrs) {
+        // tidemux: with default attributes only the cells up to `dirty` need clearing.
+        if attrs == crate::attrs::Attrs::new() {
+            self.reset();
+            return;
+        }
         for cell in &mut self.cells {
             cell.clear(attrs);
             cell.set_wide_continuation(false);
         }
         self.wrapped = false;
         self.used = 0;
+        self.dirty = self.cols();
     }
 
     pub fn reset(&mut self) {
-        self.cells.fill(crate::Cell::new());
+        // tidemux: cells from `dirty` on are blank already.
+        let dirty = usize::from(self.dirty).min(self.cells.len());
+        self.cells[..dirty].fill(crate::Cell::new());
         self.wrapped = false;
         self.used = 0;
+        self.dirty = 0;
     }
 
     pub(crate) fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
@@ -79,6 +109,7 @@ impl Row {
     }
 
     pub fn get_mut(&mut self, col: u16) -> Option<&mut crate::Cell> {
+        self.touch(usize::from(col) + 1);
         self.cells.get_mut(usize::from(col))
     }
 
@@ -141,6 +172,7 @@ impl Row {
             *cell = template.clone();
             cell.set_ascii_byte(b);
         }
+        self.touch(end);
         self.mark_used(u16::try_from(end).unwrap_or(u16::MAX));
     }
 
@@ -164,11 +196,13 @@ impl Row {
         if px + 1 >= n {
             self.cells[px].clear(attrs);
             self.cells[px].set_wide_continuation(false);
+            self.touch(n);
             return;
         }
         if px + nx >= n {
             return;
         }
+        self.touch(n);
         self.cells[px..].rotate_right(nx);
         for cell in &mut self.cells[px..px + nx] {
             *cell = crate::Cell::new();
@@ -192,6 +226,9 @@ impl Row {
         if px >= n || nx == 0 {
             return;
         }
+        if attrs != crate::attrs::Attrs::new() {
+            self.touch(n);
+        }
         self.cells[px..].rotate_left(nx);
         for cell in &mut self.cells[n - nx..] {
             *cell = crate::Cell::new();
@@ -212,6 +249,9 @@ impl Row {
         let n = self.cells.len();
         let end = usize::from(range.end).min(n);
         let start = usize::from(range.start).min(end);
+        if attrs != crate::attrs::Attrs::new() {
+            self.touch(end);
+        }
         for cell in &mut self.cells[start..end] {
             *cell = crate::Cell::new();
             cell.clear(attrs);
@@ -222,6 +262,7 @@ impl Row {
 
     pub fn truncate(&mut self, len: u16) {
         self.cells.truncate(usize::from(len));
+        self.dirty = self.dirty.min(len);
         self.set_truncated();
     }
 
@@ -236,6 +277,9 @@ impl Row {
 
     fn grow_unchecked(&mut self, len: u16, cell: crate::Cell) {
         debug_assert!(self.cells.len() < usize::from(len));
+        if !cell.is_default() {
+            self.dirty = len;
+        }
         self.cells.resize(len.into(), cell);
         self.wrapped = false;
     }
@@ -269,6 +313,7 @@ impl Row {
             .count();
         self.cells.truncate(self.cells.len() - excess);
         self.cells.shrink_to_fit();
+        self.dirty = self.dirty.min(self.cols());
     }
 
     pub fn wrap(&mut self, wrap: bool) {
@@ -494,6 +539,49 @@ impl Row {
             }
         }
         Ok(())
+    }
+
+    /// tidemux: the row in compact form (`capture::compact_to_formatted` turns it into what
+    /// `write_contents_formatted_basic` writes from default attributes): the same walk over
+    /// the cells, but cell text is copied as it is, attribute changes are a token and a few
+    /// bytes, and blank cells a zero byte; it stops at `dirty`.
+    pub(crate) fn write_compact(&self, out: &mut Vec<u8>) {
+        let mut prev_was_wide = false;
+        let mut num_empty = 0;
+        let mut current = crate::attrs::Attrs::new();
+        let cells = self.dirty_cells();
+        out.reserve(cells.len());
+        for cell in cells {
+            // The common cell: one ASCII byte with the attributes of the one before it.
+            if let Some(b) = cell.single_byte() {
+                if num_empty == 0 && !prev_was_wide && *cell.attrs() == current {
+                    out.push(b);
+                    continue;
+                }
+            }
+            if core::mem::take(&mut prev_was_wide) {
+                continue;
+            }
+            prev_was_wide = cell.is_wide();
+            if cell.is_default() {
+                num_empty += 1;
+                continue;
+            }
+            out.extend(
+                core::iter::repeat_n(crate::capture::COMPACT_BLANK, num_empty),
+            );
+            num_empty = 0;
+            let attrs = cell.attrs();
+            if *attrs != current {
+                crate::capture::push_compact_attrs(out, attrs);
+                current = *attrs;
+            }
+            if cell.has_contents() {
+                out.extend_from_slice(cell.contents_bytes());
+            } else {
+                out.push(b' ');
+            }
+        }
     }
 
     // while it's true that most of the logic in this is identical to

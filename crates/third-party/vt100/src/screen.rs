@@ -784,6 +784,16 @@ impl Screen {
         self.grid().visible_cell(crate::grid::Pos { row, col })
     }
 
+    /// tidemux: the cells of visible row `row`, left to right, up to the last one that may
+    /// not be blank: every cell after them (to the screen's width) is blank with default
+    /// attributes. Empty for a row that does not exist.
+    #[must_use]
+    pub fn row_cells(&self, row: u16) -> &[crate::Cell] {
+        self.grid()
+            .visible_row(row)
+            .map_or(&[], crate::row::Row::dirty_cells)
+    }
+
     /// tidemux: rows of the main screen's history that a taller screen may take back (tmux
     /// `hscrolled`): rows that scrolled off, not those a clear or reflow pushed out.
     #[must_use]
@@ -2200,18 +2210,30 @@ fn parse_formatted_row(text: &str, wrapped: bool, used: u16) -> crate::row::Row 
 }
 
 /// tidemux: splits history lines again at `cols` columns, as tmux grid_reflow does for its
-/// history when the width changes. Each line is (basic formatted text, soft-wrapped, cells
-/// used); lines joined by soft wraps are one logical line. Returns the new lines the same
-/// way (every line of a logical line but the last is soft-wrapped).
+/// history when the width changes. Each line is (the row in compact form, as
+/// `RowContents::write_compact` writes it; soft-wrapped; cells used); lines joined by soft
+/// wraps are one logical line. Returns the new lines the same way (every line of a logical
+/// line but the last is soft-wrapped).
 #[must_use]
 pub fn reflow_lines(
-    lines: &[(&str, bool, u16)],
+    lines: &[(&[u8], bool, u16)],
     cols: core::num::NonZeroU16,
-) -> alloc::vec::Vec<(String, bool, u16)> {
-    // One scratch parser for all lines (a parser per line cost more than the parsing).
-    let width = lines
+) -> alloc::vec::Vec<(alloc::vec::Vec<u8>, bool, u16)> {
+    // The rows are rebuilt by parsing their basic formatted text, as before the compact
+    // form existed (so reflow gives the same cells as it did).
+    let texts: alloc::vec::Vec<String> = lines
         .iter()
-        .map(|&(text, _, used)| {
+        .map(|&(compact, _, _)| {
+            let mut text = String::new();
+            crate::capture::compact_to_formatted(compact, &mut text);
+            text
+        })
+        .collect();
+    // One scratch parser for all lines (a parser per line cost more than the parsing).
+    let width = texts
+        .iter()
+        .zip(lines)
+        .map(|(text, &(_, _, used))| {
             text.chars().count().saturating_mul(2).max(usize::from(used))
         })
         .max()
@@ -2221,9 +2243,10 @@ pub fn reflow_lines(
         core::num::NonZeroU16::new(u16::try_from(width).unwrap_or(u16::MAX))
             .unwrap_or(core::num::NonZeroU16::MIN);
     let mut parser = crate::Parser::new(core::num::NonZeroU16::MIN, width, 0);
-    let rows = lines
+    let rows = texts
         .iter()
-        .map(|&(text, wrapped, used)| {
+        .zip(lines)
+        .map(|(text, &(_, wrapped, used))| {
             parser.process(b"\x1b[0m\r\x1b[2K");
             parser.process(text.as_bytes());
             let mut row = parser.first_row().clone();
@@ -2235,12 +2258,9 @@ pub fn reflow_lines(
     crate::grid::reflow_rows(rows, cols.get())
         .iter()
         .map(|row| {
-            let mut text = String::new();
-            let mut state = crate::capture::BasicFormattedCaptureState::new();
-            let contents = crate::capture::RowContents(row, 0, u16::MAX);
-            // Writing into a String cannot fail.
-            let _ = contents.write_formatted_basic(&mut text, &mut state);
-            (text, row.wrapped(), row.used())
+            let mut compact = alloc::vec::Vec::new();
+            row.write_compact(&mut compact);
+            (compact, row.wrapped(), row.used())
         })
         .collect()
 }

@@ -1,4 +1,5 @@
-//! The parse gate: at most [`permits`] reader threads parse at a time, served in arrival order.
+//! The parse gate: at most [`permits`] reader threads parse at a time, served in arrival order,
+//! and one fewer while the async runtime has work (see [`worker_busy`]).
 //!
 //! Why: a reader holds its pane's lock while it parses a slice of output. With 100 panes
 //! flooding and one reader thread per pane, a reader holding its lock could be preempted by
@@ -8,6 +9,11 @@
 //! without holding anything, so a lock holder competes only with the runtime threads (which
 //! have the higher priority) and finishes its slice at once. FIFO order also shares the
 //! parsing time fairly between flooding panes.
+//!
+//! While a runtime worker runs (a request, a reply, an attached client's frame), parsing gets
+//! at most `permits - 1` CPUs (at least one): replies never wait for a CPU that parsing holds
+//! (issue 8: replies p99 within 100 ms with 100 panes flooding). The runtime reports this
+//! through [`worker_busy`] (tokio's `on_thread_unpark` / `on_thread_park` hooks).
 
 use crate::sync::lock;
 use std::collections::VecDeque;
@@ -22,8 +28,36 @@ struct Waiter {
 
 #[derive(Default)]
 struct Inner {
-    free: usize,
+    /// Permits held now.
+    held: usize,
+    /// Permits when the runtime is idle.
+    permits: usize,
+    /// Runtime workers running now.
+    busy: usize,
     queue: VecDeque<Arc<Waiter>>,
+}
+
+impl Inner {
+    /// Permits that may be held now.
+    fn limit(&self) -> usize {
+        if self.busy > 0 {
+            self.permits.saturating_sub(1).max(1)
+        } else {
+            self.permits
+        }
+    }
+
+    /// Hands free permits to the first waiters, in order.
+    fn grant(&mut self) {
+        while self.held < self.limit() {
+            let Some(w) = self.queue.pop_front() else {
+                return;
+            };
+            self.held += 1;
+            w.granted.store(true, Ordering::Release);
+            w.thread.unpark();
+        }
+    }
 }
 
 /// A FIFO counting semaphore for OS threads (direct hand-off, no thundering herd).
@@ -41,8 +75,8 @@ impl Gate {
     pub fn new(n: usize) -> Self {
         Gate {
             inner: Mutex::new(Inner {
-                free: n.max(1),
-                queue: VecDeque::new(),
+                permits: n.max(1),
+                ..Inner::default()
             }),
         }
     }
@@ -51,8 +85,8 @@ impl Gate {
     pub fn acquire(&self) -> Permit<'_> {
         let me = {
             let mut g = lock(&self.inner);
-            if g.free > 0 && g.queue.is_empty() {
-                g.free -= 1;
+            if g.held < g.limit() && g.queue.is_empty() {
+                g.held += 1;
                 return Permit { gate: self };
             }
             let me = Arc::new(Waiter {
@@ -70,13 +104,34 @@ impl Gate {
 
     fn release(&self) {
         let mut g = lock(&self.inner);
-        match g.queue.pop_front() {
-            Some(w) => {
-                w.granted.store(true, Ordering::Release);
-                w.thread.unpark();
-            }
-            None => g.free += 1,
+        g.held -= 1;
+        g.grant();
+    }
+
+    /// A runtime worker starts (`true`) or stops (`false`) running tasks.
+    fn set_busy(&self, busy: bool) {
+        let mut g = lock(&self.inner);
+        if busy {
+            g.busy += 1;
+        } else {
+            g.busy = g.busy.saturating_sub(1);
+            g.grant();
         }
+    }
+}
+
+thread_local! {
+    /// Whether this runtime worker is counted as running.
+    static COUNTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Called by the runtime's thread hooks: `true` when a worker wakes up to run tasks
+/// (`on_thread_unpark`), `false` when it goes idle (`on_thread_park`). Counted once per
+/// thread whatever the order of the first calls.
+pub fn worker_busy(busy: bool) {
+    let changed = COUNTED.with(|c| c.replace(busy) != busy);
+    if changed {
+        global().set_busy(busy);
     }
 }
 
@@ -125,6 +180,33 @@ mod tests {
             t.join().unwrap();
         }
         assert!(most.load(Ordering::SeqCst) <= 2);
-        assert_eq!(lock(&gate.inner).free, 2);
+        assert_eq!(lock(&gate.inner).held, 0);
+    }
+
+    #[test]
+    fn a_busy_runtime_leaves_one_permit_free() {
+        let gate = Gate::new(2);
+        gate.set_busy(true);
+        let a = gate.acquire();
+        // A second holder would wait now: only one permit while the runtime works.
+        assert_eq!(lock(&gate.inner).limit(), 1);
+        let waiter = std::thread::scope(|s| {
+            let t = s.spawn(|| {
+                let _b = gate.acquire();
+            });
+            while lock(&gate.inner).queue.is_empty() {
+                std::thread::yield_now();
+            }
+            // Idle again: the waiter gets the second permit while `a` is still held.
+            gate.set_busy(false);
+            t.join().is_ok()
+        });
+        assert!(waiter);
+        drop(a);
+        assert_eq!(lock(&gate.inner).held, 0);
+        // With a single CPU the one permit stays whatever the runtime does.
+        let one = Gate::new(1);
+        one.set_busy(true);
+        drop(one.acquire());
     }
 }

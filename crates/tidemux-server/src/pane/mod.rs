@@ -1,24 +1,31 @@
 //! One pane: a PTY, its process and its screen.
 //!
-//! Threads per pane (all named `pane-%N-...`):
-//! - **reader**: reads up to 64 KiB from the PTY master (non-blocking, `poll` with the pane's
-//!   close event), with no lock held; then parses the bytes in slices: for each slice it takes
-//!   a permit of the server-wide parse [`gate`], locks the pane state, runs `Screen::process`
-//!   on the raw bytes (never a lossy string), bumps the output sequence number, takes any query
-//!   replies and unlocks. A slice is sized to take about [`SLICE_TARGET`] (64 bytes to 64 KiB
-//!   and 1 to 4096 escape sequences, adapted to what the last one cost), so no lock is held
-//!   for long whatever the output (`x CSI 65535 b`, `CSI 2 J` in a huge window); the lock is
-//!   handed over fairly to a waiting request between slices.
-//! - **writer**: the only thread that writes to the PTY; takes jobs from a bounded queue in
-//!   order (client input and query replies), so a program that does not read its input never
-//!   blocks the reader or the server. At most [`MAX_PENDING_INPUT`] bytes wait for a pane;
-//!   query replies are dropped once [`MAX_PENDING_REPLIES`] wait. Closing the pane ends the
-//!   writer even in the middle of a write and answers every queued job.
-//! - **waiter**: blocks in `wait()` for the process, then records its exit status once the
-//!   reader has drained the last output, and reports the exit to the server.
+//! Threads per pane (named `pane-%N-...`): one in steady state.
+//! - **reader** (always): drains the PTY master (non-blocking, `poll` with the pane's close
+//!   event and, on Linux, a pidfd of its process): every read pass takes all that is readable,
+//!   up to [`READ_CHUNK`] bytes, into a buffer that exists only while output flows (an idle
+//!   pane holds none), with no lock held; then parses the bytes in slices: for each slice it
+//!   takes a permit of the server-wide parse [`gate`], locks the pane state, runs
+//!   `Screen::process` on the raw bytes (never a lossy string), bumps the output sequence
+//!   number, takes any query replies and unlocks. A slice is sized to take about
+//!   [`SLICE_TARGET`] (64 bytes to 64 KiB and 1 to 4096 escape sequences, adapted to what the
+//!   last one cost), so no lock is held for long whatever the output (`x CSI 65535 b`,
+//!   `CSI 2 J` in a huge window); the lock is handed over fairly to a waiting request between
+//!   slices. The reader also notices the process's exit (its pidfd becomes readable), reaps it
+//!   with `waitid(P_PIDFD)`, lets the last output drain (at most [`DRAIN_GRACE_MS`]), records
+//!   the exit status and reports it to the server. Where pidfds are missing (Linux before 5.4,
+//!   other systems) a **waiter** thread blocks in `wait()` instead, as before.
+//! - **writer** (only while a write would block): input (client input and query replies) is
+//!   written to the non-blocking PTY at once by whoever submits it, when nothing else waits;
+//!   what the PTY does not take is queued in order and a writer thread is started to finish
+//!   it; it ends as soon as the queue is empty. So a program that does not read its input
+//!   never blocks the reader or the server. At most [`MAX_PENDING_INPUT`] bytes wait for a
+//!   pane; query replies are dropped once [`MAX_PENDING_REPLIES`] wait. Closing the pane ends
+//!   the writer even in the middle of a write and answers every queued job.
 //!
-//! Each pane thus has one owner of its screen (the reader thread, behind a mutex that readers
-//! of the screen take only for a snapshot), and the kernel schedules flooding panes fairly.
+//! Threads have small stacks ([`THREAD_STACK`]). Each pane thus has one owner of its screen
+//! (the reader thread, behind a mutex that readers of the screen take only for a snapshot),
+//! and the kernel schedules flooding panes fairly.
 
 pub mod gate;
 pub mod log;
@@ -32,17 +39,23 @@ use portable_pty::{Child, ChildKiller, CommandBuilder, PtySize};
 use rustix::event::{PollFd, PollFlags};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
+use rustix::process::{PidfdFlags, WaitIdOptions};
 use status::RunTracker;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tidemux_proto::{ExitInfo, PaneId};
 use tokio::sync::{oneshot, watch};
 
-/// Size of one PTY read, in bytes.
+/// Most bytes taken from the PTY in one read pass (several `read` calls: the kernel hands
+/// out at most about 4 KiB per call), parsed before the next pass.
 pub const READ_CHUNK: usize = 64 * 1024;
+
+/// Stack size of a pane's threads, in bytes (only the pages touched count in RSS; the parser's
+/// deepest path, a panic while parsing included, stays far below this).
+pub const THREAD_STACK: usize = 256 * 1024;
 
 /// Most bytes of input (client input and query replies) waiting to be written to one pane's
 /// PTY; a `send`, `send-key` or typed input that would go past it is refused (zellij uses the
@@ -59,9 +72,10 @@ pub const SLICE_TARGET: Duration = Duration::from_millis(1);
 
 const SLICE_MIN: usize = 64;
 
-/// How long the waiter lets the reader drain output after the process exited, in ms. A
-/// background process that keeps the PTY open does not keep the pane alive longer than this.
-const DRAIN_GRACE_MS: u64 = 500;
+/// How long the reader goes on draining output after the process exited before it records
+/// the exit, in ms. A background process that keeps the PTY open does not keep the pane alive
+/// longer than this.
+pub const DRAIN_GRACE_MS: u64 = 500;
 
 /// How often a writer blocked on a full PTY looks whether its input was closed.
 const WRITER_POLL: Duration = Duration::from_millis(100);
@@ -144,9 +158,11 @@ struct WriteJob {
     done: Option<oneshot::Sender<std::io::Result<()>>>,
 }
 
-/// The writer's queue.
+/// Input waiting for the PTY.
 #[derive(Default)]
 struct Queue {
+    /// A writer thread is running (it ends when `jobs` is empty).
+    writer: bool,
     jobs: VecDeque<WriteJob>,
     /// Bytes queued or being written.
     pending: usize,
@@ -158,13 +174,14 @@ struct Queue {
 
 /// What the pane shares with its reader and writer threads.
 struct Io {
+    /// The pane (for thread names and messages).
+    id: PaneId,
     /// The PTY master (non-blocking).
     fd: OwnedFd,
     /// An eventfd made readable (for good) when the pane is closed.
     close: OwnedFd,
     closed: AtomicBool,
     queue: Mutex<Queue>,
-    ready: Condvar,
 }
 
 impl Io {
@@ -175,11 +192,102 @@ impl Io {
             if q.closed.is_none() {
                 q.closed = Some(why.to_owned());
             }
+            q.pending -= q.jobs.iter().map(|j| j.bytes.len()).sum::<usize>();
             std::mem::take(&mut q.jobs)
         };
-        self.ready.notify_all();
         fail_jobs(jobs, why);
     }
+
+    /// Queues `bytes` for the PTY (`done` resolves once they are written). When nothing else
+    /// waits, they are written at once, non-blocking, on the calling thread; whatever the PTY
+    /// does not take is queued, and a writer thread is started if none runs. `limit` bounds
+    /// the bytes pending for the pane; `None` from the bound check means "over the bound".
+    ///
+    /// # Errors
+    /// [`Submit::Closed`] when input is closed, [`Submit::Full`] past `limit` (nothing queued;
+    /// `done` is handed back unused in both cases).
+    fn submit(
+        self: &Arc<Self>,
+        mut bytes: Vec<u8>,
+        done: Option<oneshot::Sender<std::io::Result<()>>>,
+        limit: usize,
+    ) -> Result<(), Submit> {
+        let mut q = lock(&self.queue);
+        if let Some(why) = &q.closed {
+            return Err(Submit::Closed(why.clone()));
+        }
+        if q.pending + bytes.len() > limit {
+            return Err(Submit::Full(q.pending));
+        }
+        if q.jobs.is_empty() && !q.writer {
+            match write_now(self.fd.as_fd(), &bytes) {
+                Ok(n) if n == bytes.len() => {
+                    drop(q);
+                    if let Some(done) = done {
+                        let _ = done.send(Ok(()));
+                    }
+                    return Ok(());
+                }
+                Ok(n) => {
+                    bytes.drain(..n);
+                }
+                Err(e) => {
+                    drop(q);
+                    let why = "the pane's terminal is closed";
+                    if let Some(done) = done {
+                        let _ = done.send(Err(e));
+                    }
+                    self.close_input(why);
+                    return Ok(());
+                }
+            }
+        }
+        q.pending += bytes.len();
+        match q.jobs.back_mut() {
+            // Consecutive query replies share one job.
+            Some(last) if last.done.is_none() && done.is_none() => last.bytes.extend(bytes),
+            _ => q.jobs.push_back(WriteJob { bytes, done }),
+        }
+        if q.writer {
+            return Ok(());
+        }
+        q.writer = true;
+        drop(q);
+        let io = Arc::clone(self);
+        let started = std::thread::Builder::new()
+            .name(format!("pane-{}-writer", self.id))
+            .stack_size(THREAD_STACK)
+            .spawn(move || writer_loop(&io));
+        if let Err(e) = started {
+            lock(&self.queue).writer = false;
+            self.close_input(&format!(
+                "cannot start the writer thread of pane {}: {e}",
+                self.id
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Why [`Io::submit`] did not take the bytes.
+enum Submit {
+    Closed(String),
+    /// Bytes already pending.
+    Full(usize),
+}
+
+/// Writes as much of `bytes` as the non-blocking PTY takes now: the count written.
+fn write_now(fd: BorrowedFd<'_>, bytes: &[u8]) -> std::io::Result<usize> {
+    let mut off = 0;
+    while off < bytes.len() {
+        match rustix::io::write(fd, &bytes[off..]) {
+            Ok(n) => off += n,
+            Err(Errno::INTR) => {}
+            Err(Errno::AGAIN) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(off)
 }
 
 fn fail_jobs(jobs: impl IntoIterator<Item = WriteJob>, why: &str) {
@@ -226,6 +334,10 @@ pub struct Pane {
     state: FairMutex<PaneState>,
     io: Arc<Io>,
     killer: Mutex<Box<dyn ChildKiller + Send + Sync>>,
+    /// A pidfd of the process (Linux 5.4+): signals through it never reach a recycled pid.
+    pidfd: Option<OwnedFd>,
+    /// Set once the process is reaped (its pid may belong to someone else after).
+    reaped: AtomicBool,
     seq_tx: watch::Sender<u64>,
     logger: Mutex<Option<log::Logger>>,
     /// `pipe-pane`'s consumer of the raw output, if any.
@@ -358,16 +470,21 @@ impl Pane {
         drop(pair.master);
         let (seq_tx, _) = watch::channel(0);
         let io = Arc::new(Io {
+            id: spec.id,
             fd,
             close,
             closed: AtomicBool::new(false),
             queue: Mutex::new(Queue::default()),
-            ready: Condvar::new(),
         });
+        let pid = child.process_id();
+        // The process has not been waited for, so its pid is still ours (a zombie at worst).
+        let pidfd = pid
+            .and_then(|p| rustix::process::Pid::from_raw(p as i32))
+            .and_then(|p| rustix::process::pidfd_open(p, PidfdFlags::empty()).ok());
         let pane = Arc::new(Pane {
             id: spec.id,
             command: spec.argv.join(" "),
-            pid: child.process_id(),
+            pid,
             tty,
             state: FairMutex::new(PaneState {
                 screen,
@@ -381,46 +498,70 @@ impl Pane {
             }),
             io: Arc::clone(&io),
             killer: Mutex::new(child.clone_killer()),
+            pidfd,
+            reaped: AtomicBool::new(false),
             seq_tx,
             logger: Mutex::new(None),
             tap: Mutex::new(None),
             watchers: Mutex::new(Vec::new()),
             exit_claimed: AtomicBool::new(false),
         });
-        let (done_tx, done_rx) = mpsc::channel::<()>();
         let name = |role: &str| format!("pane-{}-{role}", spec.id);
         let p = Arc::clone(&pane);
         let obs = Arc::clone(&observer);
         let activity = Arc::clone(&spec.activity);
-        let wio = Arc::clone(&io);
-        let spawn_err = |e: std::io::Error| {
+        let fail = |e: std::io::Error, child: Option<&mut Box<dyn Child + Send + Sync>>| {
             io.close_input("the pane could not start");
+            if let Some(c) = child {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
             SpawnError::Pty(e.to_string())
         };
-        std::thread::Builder::new()
-            .name(name("writer"))
-            .spawn(move || writer_loop(&wio))
-            .map_err(spawn_err)?;
-        std::thread::Builder::new()
-            .name(name("reader"))
-            .spawn(move || {
-                reader_loop(&p, &obs, &activity);
-                let _ = done_tx.send(());
-            })
-            .map_err(spawn_err)?;
-        let p = Arc::clone(&pane);
-        std::thread::Builder::new()
-            .name(name("waiter"))
-            .spawn(move || {
-                let exit = wait_child(child);
-                let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
-                p.io.close_input(&format!("pane {} exited", p.id));
-                p.state().exit = Some(exit.clone());
-                p.notify_watchers();
-                observer(p.id, PaneNote::Exited(exit));
-            })
-            .map_err(spawn_err)?;
+        if pane.pidfd.is_some() {
+            // The reader reaps the process through its pidfd; `child` is not waited for
+            // (dropping it neither waits nor kills).
+            let mut child = Some(child);
+            let spawned = std::thread::Builder::new()
+                .name(name("reader"))
+                .stack_size(THREAD_STACK)
+                .spawn(move || reader_loop(&p, &obs, &activity, None));
+            if let Err(e) = spawned {
+                return Err(fail(e, child.as_mut()));
+            }
+            drop(child);
+        } else {
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            let mut child = child;
+            if let Err(e) = std::thread::Builder::new()
+                .name(name("reader"))
+                .stack_size(THREAD_STACK)
+                .spawn(move || reader_loop(&p, &obs, &activity, Some(done_tx)))
+            {
+                return Err(fail(e, Some(&mut child)));
+            }
+            let p = Arc::clone(&pane);
+            std::thread::Builder::new()
+                .name(name("waiter"))
+                .stack_size(THREAD_STACK)
+                .spawn(move || {
+                    let exit = wait_child(child);
+                    p.reaped.store(true, Ordering::Release);
+                    let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
+                    p.record_exit(exit, &observer);
+                })
+                .map_err(|e| fail(e, None))?;
+        }
         Ok(pane)
+    }
+
+    /// Records the process's exit once its last output is parsed: no more input, the status
+    /// in the state, waiters woken, the server told.
+    fn record_exit(&self, exit: ExitInfo, observer: &Observer) {
+        self.io.close_input(&format!("pane {} exited", self.id));
+        self.state().exit = Some(exit.clone());
+        self.notify_watchers();
+        observer(self.id, PaneNote::Exited(exit));
     }
 
     /// Starts (`Some`) or stops (`None`) the pane's transcript (`tidemux log`).
@@ -534,25 +675,14 @@ impl Pane {
         bytes: Vec<u8>,
     ) -> Result<oneshot::Receiver<std::io::Result<()>>, WriteRefused> {
         let (tx, rx) = oneshot::channel();
-        {
-            let mut q = lock(&self.io.queue);
-            if let Some(why) = &q.closed {
-                return Err(WriteRefused::Closed(why.clone()));
-            }
-            if q.pending + bytes.len() > MAX_PENDING_INPUT {
-                return Err(WriteRefused::Full {
-                    pane: self.id,
-                    pending: q.pending,
-                });
-            }
-            q.pending += bytes.len();
-            q.jobs.push_back(WriteJob {
-                bytes,
-                done: Some(tx),
-            });
+        match self.io.submit(bytes, Some(tx), MAX_PENDING_INPUT) {
+            Ok(()) => Ok(rx),
+            Err(Submit::Closed(why)) => Err(WriteRefused::Closed(why)),
+            Err(Submit::Full(pending)) => Err(WriteRefused::Full {
+                pane: self.id,
+                pending,
+            }),
         }
-        self.io.ready.notify_one();
-        Ok(rx)
     }
 
     /// Bytes waiting to be written to the PTY.
@@ -563,23 +693,14 @@ impl Pane {
     /// Queues a query reply unless [`MAX_PENDING_REPLIES`] bytes already wait (then it is
     /// dropped); consecutive replies share one job.
     fn queue_reply(&self, bytes: Vec<u8>) {
-        {
+        if self.io.submit(bytes, None, MAX_PENDING_REPLIES).is_err() {
             let mut q = lock(&self.io.queue);
-            if q.closed.is_some() || q.pending + bytes.len() > MAX_PENDING_REPLIES {
-                q.dropped_replies += 1;
-                if q.dropped_replies.is_power_of_two() {
-                    tracing::debug!(pane = %self.id, dropped = q.dropped_replies,
-                        "pane does not read its input; query replies dropped");
-                }
-                return;
-            }
-            q.pending += bytes.len();
-            match q.jobs.back_mut() {
-                Some(last) if last.done.is_none() => last.bytes.extend_from_slice(&bytes),
-                _ => q.jobs.push_back(WriteJob { bytes, done: None }),
+            q.dropped_replies += 1;
+            if q.dropped_replies.is_power_of_two() {
+                tracing::debug!(pane = %self.id, dropped = q.dropped_replies,
+                    "pane does not read its input; query replies dropped");
             }
         }
-        self.io.ready.notify_one();
     }
 
     /// Resizes the PTY (the program gets SIGWINCH) and the screen, in cells.
@@ -616,10 +737,10 @@ impl Pane {
     }
 
     /// Hangs up the pane's process group (SIGHUP, as closing a terminal does) and its
-    /// terminal's foreground process group; the waiter reports the exit.
+    /// terminal's foreground process group; the reader (or waiter) reports the exit.
     pub fn kill(&self) {
         use rustix::process::{kill_process_group, Pid, Signal};
-        if self.state().exit.is_some() {
+        if self.reaped.load(Ordering::Acquire) || self.state().exit.is_some() {
             return; // reaped: its pid may belong to someone else now
         }
         let fg = self.foreground_pid();
@@ -628,7 +749,9 @@ impl Pane {
                 let _ = kill_process_group(pid, Signal::HUP);
             }
         }
-        if self.pid.is_none() {
+        if let Some(fd) = &self.pidfd {
+            let _ = rustix::process::pidfd_send_signal(fd, Signal::HUP);
+        } else if self.pid.is_none() {
             let _ = lock(&self.killer).kill();
         }
     }
@@ -636,13 +759,20 @@ impl Pane {
     /// Kills the process outright (SIGKILL to its process group): used at server exit.
     pub fn kill_hard(&self) {
         use rustix::process::{kill_process_group, Pid, Signal};
-        if self.state().exit.is_some() {
+        if self.reaped.load(Ordering::Acquire) || self.state().exit.is_some() {
             return;
         }
         if let Some(pid) = self.pid.and_then(|p| Pid::from_raw(p as i32)) {
             let _ = kill_process_group(pid, Signal::KILL);
         }
-        let _ = lock(&self.killer).kill();
+        match &self.pidfd {
+            Some(fd) => {
+                let _ = rustix::process::pidfd_send_signal(fd, Signal::KILL);
+            }
+            None => {
+                let _ = lock(&self.killer).kill();
+            }
+        }
     }
 }
 
@@ -690,21 +820,22 @@ fn write_job(io: &Io, bytes: &[u8]) -> Result<(), Option<std::io::Error>> {
     Ok(())
 }
 
+/// The writer thread: writes the queued jobs in order and ends once the queue is empty (or
+/// input is closed).
 fn writer_loop(io: &Io) {
     loop {
         let job = {
             let mut q = lock(&io.queue);
-            loop {
-                if q.closed.is_some() {
-                    return; // close_input failed the queued jobs
+            if q.closed.is_some() {
+                q.writer = false;
+                return; // close_input failed the queued jobs
+            }
+            match q.jobs.pop_front() {
+                Some(j) => j,
+                None => {
+                    q.writer = false;
+                    return;
                 }
-                if let Some(j) = q.jobs.pop_front() {
-                    break j;
-                }
-                q = io
-                    .ready
-                    .wait(q)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
             }
         };
         let r = write_job(io, &job.bytes);
@@ -727,6 +858,7 @@ fn writer_loop(io: &Io) {
                     let _ = done.send(Err(e));
                 }
                 io.close_input(&why);
+                lock(&io.queue).writer = false;
                 return;
             }
         }
@@ -748,69 +880,282 @@ struct ChunkNotes {
     report: Option<crate::screen::Report>,
 }
 
-fn reader_loop(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify) {
-    read_output(pane, observer, activity);
+/// What the reader knows of its process's exit (with a pidfd; see the module docs).
+enum ExitWatch {
+    /// A waiter thread handles the exit; the reader tells it when it ends.
+    Waiter(mpsc::Sender<()>),
+    /// Not exited yet (the pidfd is not readable).
+    Running,
+    /// Reaped; recorded once the output is drained or at the deadline.
+    Reaped(ExitInfo, Instant),
+    /// Recorded and reported.
+    Done,
+}
+
+/// What a read pass found.
+enum Drained {
+    /// Bytes are in the buffer.
+    Data,
+    /// Nothing to read now.
+    Empty,
+    /// End of output: every holder of the terminal closed it.
+    Eof,
+}
+
+/// First size of the read buffer, in bytes: one PTY read (the kernel hands out at most
+/// 4,095 bytes per `read`). It doubles up to [`READ_CHUNK`] while reads fill it.
+const READ_FIRST: usize = 4096;
+
+/// Reads all that the PTY has now into `buf` (at most [`READ_CHUNK`] bytes).
+fn drain(fd: BorrowedFd<'_>, buf: &mut Vec<u8>) -> Drained {
+    buf.clear();
+    if buf.capacity() == 0 {
+        buf.reserve_exact(READ_FIRST);
+    }
+    loop {
+        if buf.len() == buf.capacity() {
+            if buf.capacity() >= READ_CHUNK {
+                return Drained::Data;
+            }
+            buf.reserve_exact(buf.capacity().min(READ_CHUNK - buf.capacity()));
+        }
+        match rustix::io::read(fd, rustix::buffer::spare_capacity(buf)) {
+            Ok(0) if buf.is_empty() => return Drained::Eof,
+            Ok(0) => return Drained::Data,
+            Ok(_) => {}
+            Err(Errno::INTR) => {}
+            Err(Errno::AGAIN) if buf.is_empty() => return Drained::Empty,
+            Err(Errno::AGAIN) => return Drained::Data,
+            // EIO: the slave side is closed; what was read before it still counts.
+            Err(_) if buf.is_empty() => return Drained::Eof,
+            Err(_) => return Drained::Data,
+        }
+    }
+}
+
+/// Reaps the process behind `pidfd` (readable: it exited).
+fn reap(pidfd: &OwnedFd) -> ExitInfo {
+    use std::os::unix::process::ExitStatusExt;
+    match rustix::process::waitid(
+        rustix::process::WaitId::PidFd(pidfd.as_fd()),
+        WaitIdOptions::EXITED,
+    ) {
+        Ok(Some(st)) => {
+            let raw = match st.terminating_signal() {
+                Some(sig) => sig & 0x7f,
+                None => (st.exit_status().unwrap_or(0) & 0xff) << 8,
+            };
+            exit_info(&std::process::ExitStatus::from_raw(raw).into())
+        }
+        Ok(None) => ExitInfo {
+            code: None,
+            signal: Some("unknown (no status)".into()),
+        },
+        Err(e) => ExitInfo {
+            code: None,
+            signal: Some(format!("unknown ({e})")),
+        },
+    }
+}
+
+/// Waits until the PTY is readable, the pane closes, the process exits (with `pidfd`) or
+/// `timeout` passes. Returns whether the pidfd is readable.
+fn wait_input(io: &Io, pty: bool, pidfd: Option<&OwnedFd>, timeout: Option<Duration>) -> bool {
+    let ts = timeout.map(|t| rustix::event::Timespec {
+        tv_sec: t.as_secs() as i64,
+        tv_nsec: i64::from(t.subsec_nanos()),
+    });
+    let mut fds = Vec::with_capacity(3);
+    fds.push(PollFd::new(&io.close, PollFlags::IN));
+    if pty {
+        fds.push(PollFd::new(&io.fd, PollFlags::IN));
+    }
+    if let Some(p) = pidfd {
+        fds.push(PollFd::new(p, PollFlags::IN));
+    }
+    if rustix::event::poll(&mut fds, ts.as_ref()).is_err() {
+        return false;
+    }
+    pidfd.is_some() && !fds[fds.len() - 1].revents().is_empty()
+}
+
+fn reader_loop(
+    pane: &Pane,
+    observer: &Observer,
+    activity: &tokio::sync::Notify,
+    waiter: Option<mpsc::Sender<()>>,
+) {
+    let exit = read_output(pane, observer, activity, waiter);
     // `pipe-pane`: no more output.
     if let Some(t) = pane.set_tap(None) {
         t.end();
     }
+    finish_exit(pane, observer, exit);
 }
 
-fn read_output(pane: &Pane, observer: &Observer, activity: &tokio::sync::Notify) {
+/// Reads and parses output until the pane closes or the output ends (with the exit recorded
+/// by then if it came); returns what is left to do about the process's exit.
+fn read_output(
+    pane: &Pane,
+    observer: &Observer,
+    activity: &tokio::sync::Notify,
+    waiter: Option<mpsc::Sender<()>>,
+) -> ExitWatch {
     // Linux nice values are per thread.
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
-    let mut buf = vec![0u8; READ_CHUNK];
+    let grace = Duration::from_millis(DRAIN_GRACE_MS);
+    let mut exit = match waiter {
+        Some(done) => ExitWatch::Waiter(done),
+        None => ExitWatch::Running,
+    };
+    let pidfd = pane.pidfd.as_ref();
+    // The buffer exists only while output flows: an idle pane holds none.
+    let mut buf: Vec<u8> = Vec::new();
     let mut budget = SliceBudget::default();
-    loop {
-        let n = match rustix::io::read(pane.io.fd.as_fd(), &mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(Errno::INTR) => continue,
-            Err(Errno::AGAIN) => {
-                if !wait_ready(&pane.io, PollFlags::IN, None) {
-                    break;
-                }
+    let mut eof = false;
+    while !pane.is_closed() {
+        match drain(pane.io.fd.as_fd(), &mut buf) {
+            Drained::Data => {
+                parse_chunk(pane, observer, activity, &buf, &mut budget);
+                // Output that never stops (a background process that outlives the pane's
+                // process) must not hold back the exit: look at it between read passes.
+                exit = check_exit(pane, observer, exit, pidfd);
                 continue;
             }
-            Err(_) => break, // EIO: the slave side is closed.
-        };
-        let mut notes = ChunkNotes::default();
-        let mut off = 0;
-        while off < n {
-            let end = budget.end(&buf[..n], off);
-            let took = parse_slice(pane, &buf[off..end], &mut notes);
-            budget.adapt(took);
-            off = end;
-            activity.notify_waiters();
-        }
-        {
-            let mut logger = lock(&pane.logger);
-            if let Some(l) = logger.as_mut() {
-                if let Err(e) = l.write(&buf[..n]) {
-                    tracing::warn!(pane = %pane.id, "transcript stopped: {e}");
-                    *logger = None;
-                }
+            Drained::Empty => buf = Vec::new(),
+            Drained::Eof => {
+                buf = Vec::new();
+                eof = true;
             }
         }
-        if let Some(t) = pane.tap() {
-            t.output(&buf[..n]);
+        match &exit {
+            ExitWatch::Waiter(_) | ExitWatch::Done => {
+                if eof {
+                    break;
+                }
+                wait_input(&pane.io, true, None, None);
+            }
+            ExitWatch::Running => {
+                if wait_input(&pane.io, !eof, pidfd, None) {
+                    if let Some(fd) = pidfd {
+                        let info = reap(fd);
+                        pane.reaped.store(true, Ordering::Release);
+                        exit = ExitWatch::Reaped(info, Instant::now() + grace);
+                    }
+                }
+            }
+            ExitWatch::Reaped(info, deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if eof || left.is_zero() {
+                    pane.record_exit(info.clone(), observer);
+                    exit = ExitWatch::Done;
+                    continue;
+                }
+                wait_input(&pane.io, true, None, Some(left));
+            }
         }
-        for w in lock(&pane.watchers).iter().filter(|w| w.active()) {
-            w.output(&buf[..n]);
+    }
+    exit
+}
+
+/// Between read passes: reaps the process if it exited (without blocking), and records the
+/// exit once its drain grace is over.
+fn check_exit(
+    pane: &Pane,
+    observer: &Observer,
+    exit: ExitWatch,
+    pidfd: Option<&OwnedFd>,
+) -> ExitWatch {
+    match exit {
+        ExitWatch::Running => {
+            let Some(fd) = pidfd else {
+                return ExitWatch::Running;
+            };
+            let mut fds = [PollFd::new(fd, PollFlags::IN)];
+            let zero = rustix::event::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            match rustix::event::poll(&mut fds, Some(&zero)) {
+                Ok(n) if n > 0 => {
+                    let info = reap(fd);
+                    pane.reaped.store(true, Ordering::Release);
+                    ExitWatch::Reaped(info, Instant::now() + Duration::from_millis(DRAIN_GRACE_MS))
+                }
+                _ => ExitWatch::Running,
+            }
         }
-        if notes.bells {
-            observer(pane.id, PaneNote::Bell);
+        ExitWatch::Reaped(info, deadline) if Instant::now() >= deadline => {
+            pane.record_exit(info, observer);
+            ExitWatch::Done
         }
-        if let Some(t) = notes.title {
-            observer(pane.id, PaneNote::Title(t));
+        other => other,
+    }
+}
+
+/// After the output: the exit is still recorded when it comes (the pane was closed, or its
+/// output ended before its process).
+fn finish_exit(pane: &Pane, observer: &Observer, exit: ExitWatch) {
+    let pidfd = pane.pidfd.as_ref();
+    match exit {
+        ExitWatch::Waiter(done) => {
+            let _ = done.send(());
         }
-        if let Some(r) = notes.report.take() {
-            observer(pane.id, PaneNote::Reported(r));
+        ExitWatch::Running => {
+            if let Some(fd) = pidfd {
+                let mut fds = [PollFd::new(fd, PollFlags::IN)];
+                while rustix::event::poll(&mut fds, None).is_err() {}
+                let info = reap(fd);
+                pane.reaped.store(true, Ordering::Release);
+                pane.record_exit(info, observer);
+            }
         }
-        if pane.is_closed() {
-            break;
+        ExitWatch::Reaped(info, _) => pane.record_exit(info, observer),
+        ExitWatch::Done => {}
+    }
+}
+
+/// Parses one read pass in slices, writes the transcript and reports what the output did.
+fn parse_chunk(
+    pane: &Pane,
+    observer: &Observer,
+    activity: &tokio::sync::Notify,
+    buf: &[u8],
+    budget: &mut SliceBudget,
+) {
+    let mut notes = ChunkNotes::default();
+    let mut off = 0;
+    while off < buf.len() {
+        let end = budget.end(buf, off);
+        let took = parse_slice(pane, &buf[off..end], &mut notes);
+        budget.adapt(took);
+        off = end;
+        activity.notify_waiters();
+    }
+    {
+        let mut logger = lock(&pane.logger);
+        if let Some(l) = logger.as_mut() {
+            if let Err(e) = l.write(buf) {
+                tracing::warn!(pane = %pane.id, "transcript stopped: {e}");
+                *logger = None;
+            }
         }
+    }
+    if let Some(t) = pane.tap() {
+        t.output(buf);
+    }
+    for w in lock(&pane.watchers).iter().filter(|w| w.active()) {
+        w.output(buf);
+    }
+    if notes.bells {
+        observer(pane.id, PaneNote::Bell);
+    }
+    if let Some(t) = notes.title {
+        observer(pane.id, PaneNote::Title(t));
+    }
+    if let Some(r) = notes.report.take() {
+        observer(pane.id, PaneNote::Reported(r));
     }
 }
 
@@ -895,19 +1240,24 @@ fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
 
 fn wait_child(mut child: Box<dyn Child + Send + Sync>) -> ExitInfo {
     match child.wait() {
-        Ok(st) => match st.signal() {
-            Some(sig) => ExitInfo {
-                code: None,
-                signal: Some(sig.to_string()),
-            },
-            None => ExitInfo {
-                code: Some(st.exit_code() as i32),
-                signal: None,
-            },
-        },
+        Ok(st) => exit_info(&st),
         Err(e) => ExitInfo {
             code: None,
             signal: Some(format!("unknown ({e})")),
+        },
+    }
+}
+
+/// An exit status as the server reports it (a signal by its `strsignal` name).
+fn exit_info(st: &portable_pty::ExitStatus) -> ExitInfo {
+    match st.signal() {
+        Some(sig) => ExitInfo {
+            code: None,
+            signal: Some(sig.to_string()),
+        },
+        None => ExitInfo {
+            code: Some(st.exit_code() as i32),
+            signal: None,
         },
     }
 }

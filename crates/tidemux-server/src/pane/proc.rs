@@ -36,9 +36,29 @@ pub struct Sample {
 /// Most group members sampled per call.
 pub const MAX_MEMBERS: usize = 64;
 
+/// The text of a small `/proc` file in one `read` (open, read, close: `std::fs::read` also
+/// does a `statx` and reads in growing steps, five system calls for a `stat` line). Falls back
+/// to reading it whole when it does not fit in 1 KiB.
+fn read_small(path: &str) -> Option<String> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut buf = [0u8; 1024];
+    let n = loop {
+        match rustix::io::read(&fd, &mut buf) {
+            Ok(n) => break n,
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => return None,
+        }
+    };
+    if n == buf.len() {
+        return std::fs::read_to_string(path).ok();
+    }
+    Some(String::from_utf8_lossy(&buf[..n]).into_owned())
+}
+
 /// Process group and parent of `pid` from `/proc/PID/stat`.
 fn pgrp_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let stat = read_small(&format!("/proc/{pid}/stat"))?;
     let rest = &stat[stat.rfind(')')? + 1..];
     // state ppid pgrp ...
     rest.split_whitespace().nth(2)?.parse().ok()
@@ -50,7 +70,7 @@ fn children(pid: u32) -> Vec<u32> {
     };
     let mut out = Vec::new();
     for t in tasks.flatten() {
-        if let Ok(c) = std::fs::read_to_string(t.path().join("children")) {
+        if let Some(c) = t.path().join("children").to_str().and_then(read_small) {
             out.extend(c.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
         }
     }
@@ -130,7 +150,7 @@ fn is_tty_fd(pid: u32, fd: u64) -> bool {
 
 /// Samples process `pid`.
 pub fn sample(pid: u32) -> Sample {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+    let Some(stat) = read_small(&format!("/proc/{pid}/stat")) else {
         return Sample::default();
     };
     // comm is in parentheses and may contain spaces; the state follows the last ')'.
@@ -144,7 +164,7 @@ pub fn sample(pid: u32) -> Sample {
     let on_cpu = state == Some('R');
     let mut reading_tty = false;
     if !on_cpu {
-        if let Ok(sc) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) {
+        if let Some(sc) = read_small(&format!("/proc/{pid}/syscall")) {
             let mut it = sc.split_whitespace();
             let num = it.next().and_then(|n| n.parse::<u64>().ok());
             let arg0 = it
@@ -165,6 +185,17 @@ pub fn sample(pid: u32) -> Sample {
     }
 }
 
+/// Pid and command name of `pid` (one read of `/proc/PID/stat`; [`sample`] also reads its
+/// system call, which listings do not need).
+pub fn process(pid: u32) -> Option<Process> {
+    let stat = read_small(&format!("/proc/{pid}/stat"))?;
+    let (a, b) = (stat.find('(')?, stat.rfind(')')?);
+    (a < b).then(|| Process {
+        pid,
+        name: stat[a + 1..b].to_owned(),
+    })
+}
+
 /// Working directory of `pid`.
 pub fn cwd(pid: u32) -> Option<String> {
     std::fs::read_link(format!("/proc/{pid}/cwd"))
@@ -183,6 +214,13 @@ mod tests {
         assert_eq!(p.pid, std::process::id());
         assert!(!p.name.is_empty());
         assert!(cwd(std::process::id()).is_some());
+        assert_eq!(process(std::process::id()), Some(p));
+        assert_eq!(process(u32::MAX), None);
+        // A file larger than the one-read buffer (`status` is about 1.5 KiB) is read whole.
+        let big = read_small("/proc/self/status").expect("status");
+        assert!(big.len() > 1024 || !big.is_empty());
+        assert!(big.lines().last().unwrap_or("").contains(':'), "{big}");
+        assert!(big.contains("VmRSS:") || big.contains("Name:"), "{big}");
         assert_eq!(sample(u32::MAX), Sample::default());
     }
 }

@@ -323,7 +323,10 @@ impl Screen {
             let (cells, wrapped) = if n < 0 {
                 let i = (h + n) as usize;
                 (
-                    history_cells(hist.get(i).unwrap_or(""), hist.used(i)),
+                    history_cells(
+                        &super::history_formatted(hist.get(i).unwrap_or(b"")),
+                        hist.used(i),
+                    ),
                     hist.wrapped(i),
                 )
             } else {

@@ -1,10 +1,13 @@
 //! Per-pane history (scrollback) kept outside vt100, in a compact block store.
 //!
 //! The parser runs with `scrollback_capacity = 0`; every row pushed off the top of the main
-//! screen arrives through `Callbacks::on_scroll` and is stored here as one line of vt100's
-//! "basic formatted" text (UTF-8 with SGR sequences only where attributes change, each line
-//! starting from default attributes). Rows leaving the alternate screen are not kept (tmux does
-//! the same).
+//! screen arrives through `Callbacks::on_scroll` and is stored here as one line in the vt100
+//! fork's compact form (`RowContents::write_compact`: the cells' UTF-8 text, a zero byte per
+//! blank cell before the last non-blank one, and a token plus a few bytes where attributes
+//! change). Copying a row that way is cheap; it is turned into "basic formatted" text (UTF-8
+//! with SGR sequences where attributes change, each line starting from default attributes;
+//! `vt100::capture::compact_to_formatted`) or plain text only when someone reads the line.
+//! Rows leaving the alternate screen are not kept (tmux does the same).
 //!
 //! Layout: lines are appended to text blocks of up to [`BLOCK_BYTES`] of text and
 //! [`BLOCK_LINES`] lines; each line costs its text plus a 4-byte end offset and an 8-byte change
@@ -32,7 +35,8 @@ const SEQ_MASK: u64 = (1 << USED_SHIFT) - 1;
 
 #[derive(Debug, Default)]
 struct Block {
-    text: String,
+    /// The lines' compact forms, one after the other.
+    text: Vec<u8>,
     /// End offset in `text` of each line.
     ends: Vec<u32>,
     /// Output sequence number at which each line last changed while on screen (48 bits);
@@ -48,7 +52,7 @@ impl Block {
         self.ends.len() - self.dropped
     }
 
-    fn line(&self, k: usize) -> &str {
+    fn line(&self, k: usize) -> &[u8] {
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
         &self.text[start..self.ends[k] as usize]
     }
@@ -66,6 +70,8 @@ pub struct History {
     len: usize,
     /// Lines ever pushed (the absolute number of the next line).
     total: u64,
+    /// Where [`History::push_with`] has a line written.
+    scratch: Vec<u8>,
 }
 
 impl History {
@@ -76,30 +82,31 @@ impl History {
             limit,
             len: 0,
             total: 0,
+            scratch: Vec::new(),
         }
     }
 
-    /// Appends one formatted line that last changed at output sequence number `seq`,
+    /// Appends one line (compact form) that last changed at output sequence number `seq`,
     /// dropping the oldest beyond the limit.
-    pub fn push(&mut self, formatted: &str, seq: u64) {
-        self.push_line(formatted, seq, false, 0);
+    pub fn push(&mut self, compact: &[u8], seq: u64) {
+        self.push_line(compact, seq, false, 0);
     }
 
-    /// Appends one formatted line as [`History::push`], remembering whether it was
+    /// Appends one line (compact form) as [`History::push`], remembering whether it was
     /// soft-wrapped (continued on the next line) and how many cells it used (for reflow).
-    pub fn push_line(&mut self, formatted: &str, seq: u64, wrapped: bool, used: u16) {
+    pub fn push_line(&mut self, compact: &[u8], seq: u64, wrapped: bool, used: u16) {
         if self.limit == 0 {
             return;
         }
         let full = self.blocks.back().is_none_or(|b| {
             !b.ends.is_empty()
-                && (b.text.len() + formatted.len() > BLOCK_BYTES || b.ends.len() >= BLOCK_LINES)
+                && (b.text.len() + compact.len() > BLOCK_BYTES || b.ends.len() >= BLOCK_LINES)
         });
         if full {
             self.blocks.push_back(Block::default());
         }
         let b = self.blocks.back_mut().expect("a block");
-        b.text.push_str(formatted);
+        b.text.extend_from_slice(compact);
         b.ends.push(b.text.len() as u32);
         b.seqs.push(
             (seq & SEQ_MASK)
@@ -121,6 +128,26 @@ impl History {
                 self.blocks.pop_front();
             }
         }
+    }
+
+    /// Appends one line as [`History::push_line`], its compact form written by `write` (into
+    /// a reused buffer first, so that a block never grows past [`BLOCK_BYTES`] for a line
+    /// that starts a new one). Does nothing, not even call `write`, with a limit of 0.
+    pub fn push_with(
+        &mut self,
+        seq: u64,
+        wrapped: bool,
+        used: u16,
+        write: impl FnOnce(&mut Vec<u8>),
+    ) {
+        if self.limit == 0 {
+            return;
+        }
+        let mut line = std::mem::take(&mut self.scratch);
+        line.clear();
+        write(&mut line);
+        self.push_line(&line, seq, wrapped, used);
+        self.scratch = line;
     }
 
     /// Drops every line (`CSI 3 J`, as tmux clears its history).
@@ -166,6 +193,7 @@ impl History {
     pub fn bytes(&self) -> usize {
         self.blocks.iter().map(Block::heap_bytes).sum::<usize>()
             + self.blocks.capacity() * std::mem::size_of::<Block>()
+            + self.scratch.capacity()
     }
 
     fn locate(&self, mut index: usize) -> Option<(&Block, usize)> {
@@ -181,8 +209,8 @@ impl History {
         None
     }
 
-    /// The formatted line at `index` (0 = oldest).
-    pub fn get(&self, index: usize) -> Option<&str> {
+    /// The line at `index` (0 = oldest), compact form.
+    pub fn get(&self, index: usize) -> Option<&[u8]> {
         self.locate(index).map(|(b, k)| b.line(k))
     }
 
@@ -212,14 +240,14 @@ impl History {
 
     /// Removes the newest line and returns it with its sequence number and wrap flag (a
     /// resize bringing history back onto the screen).
-    pub fn pop_newest(&mut self) -> Option<(String, u64, bool, u16)> {
+    pub fn pop_newest(&mut self) -> Option<(Vec<u8>, u64, bool, u16)> {
         if self.len == 0 {
             return None;
         }
         let b = self.blocks.back_mut()?;
         let k = b.ends.len() - 1;
         let start = if k == 0 { 0 } else { b.ends[k - 1] as usize };
-        let text = b.text[start..].to_owned();
+        let text = b.text[start..].to_vec();
         b.text.truncate(start);
         b.ends.pop();
         let seq = b.seqs.pop().unwrap_or(0);
@@ -243,16 +271,16 @@ mod tests {
     #[test]
     fn limit_drops_oldest() {
         let mut h = History::new(2);
-        h.push("a", 1);
-        h.push("bb", 2);
-        h.push("ccc", 3);
+        h.push(b"a", 1);
+        h.push(b"bb", 2);
+        h.push(b"ccc", 3);
         assert_eq!(h.len(), 2);
         assert_eq!(h.seq(0), 2);
-        assert_eq!(h.get(0), Some("bb"));
-        assert_eq!(h.get(1), Some("ccc"));
+        assert_eq!(h.get(0), Some(&b"bb"[..]));
+        assert_eq!(h.get(1), Some(&b"ccc"[..]));
         assert_eq!(h.get(2), None);
         let mut z = History::new(0);
-        z.push("x", 1);
+        z.push(b"x", 1);
         assert!(z.is_empty());
     }
 
@@ -260,13 +288,13 @@ mod tests {
     fn many_lines_span_blocks_and_old_blocks_are_freed() {
         let mut h = History::new(10_000);
         for i in 0..50_000u64 {
-            h.push(&format!("line {i}"), i);
+            h.push(format!("line {i}").as_bytes(), i);
         }
         assert_eq!(h.len(), 10_000);
-        assert_eq!(h.get(0), Some("line 40000"));
+        assert_eq!(h.get(0), Some(&b"line 40000"[..]));
         assert_eq!(h.seq(0), 40_000);
-        assert_eq!(h.get(9_999), Some("line 49999"));
-        assert_eq!(h.get(5_000), Some("line 45000"));
+        assert_eq!(h.get(9_999), Some(&b"line 49999"[..]));
+        assert_eq!(h.get(5_000), Some(&b"line 45000"[..]));
         // About 10 bytes of text and 12 of bookkeeping per line, no allocation per line; spare
         // capacity of the growing block and the partly dropped oldest one can double that.
         assert!(h.bytes() < 10_000 * 48, "{} bytes", h.bytes());
@@ -275,17 +303,17 @@ mod tests {
         assert_eq!(h.first_after(60_000), None);
         // A line longer than a block gets a block of its own.
         let long = "x".repeat(BLOCK_BYTES + 10);
-        h.push(&long, 1);
-        h.push("after", 2);
-        assert_eq!(h.get(h.len() - 2), Some(long.as_str()));
-        assert_eq!(h.get(h.len() - 1), Some("after"));
+        h.push(long.as_bytes(), 1);
+        h.push(b"after", 2);
+        assert_eq!(h.get(h.len() - 2), Some(long.as_bytes()));
+        assert_eq!(h.get(h.len() - 1), Some(&b"after"[..]));
     }
 
     #[test]
     fn blank_lines_free_their_blocks() {
         let mut h = History::new(1_000);
         for i in 0..1_000_000u64 {
-            h.push("", i);
+            h.push(b"", i);
         }
         assert_eq!(h.len(), 1_000);
         assert_eq!(h.seq(999), 999_999);

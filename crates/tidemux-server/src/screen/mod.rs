@@ -62,7 +62,6 @@ struct Hooks {
     title: String,
     title_version: u64,
     bells: u64,
-    scratch: String,
     /// Content hash of each visible row of the active grid, kept aligned through scrolls.
     row_hash: Vec<u64>,
     /// Output sequence number at which each visible row last changed.
@@ -153,10 +152,15 @@ fn color_code(c: vt100::Color) -> u64 {
     }
 }
 
-/// Fingerprint of a row: every cell's text and attributes, by column.
+/// Fingerprint of a row: every non-blank cell's text and attributes, with its column. Blank
+/// cells with default attributes add nothing, so the cells may stop anywhere after the last
+/// non-blank one (vt100 hands over cells up to a bound on the written ones).
 fn hash_cells<'a>(cells: impl Iterator<Item = &'a vt100::Cell>) -> u64 {
     let mut h = 0u64;
     for (col, cell) in cells.enumerate() {
+        if cell.is_default() {
+            continue;
+        }
         for &b in cell.contents_bytes() {
             h = mix(h, u64::from(b));
         }
@@ -176,20 +180,19 @@ fn hash_cells<'a>(cells: impl Iterator<Item = &'a vt100::Cell>) -> u64 {
     h
 }
 
-fn row_hash(screen: &vt100::Screen, row: u16, cols: u16) -> u64 {
-    hash_cells((0..cols).map_while(|col| screen.cell(row, col)))
+fn row_hash(screen: &vt100::Screen, row: u16) -> u64 {
+    hash_cells(screen.row_cells(row).iter())
 }
 
 impl Hooks {
     /// Re-hashes every visible row; rows whose hash changed get `seq`. Returns whether any did.
     fn rehash(&mut self, screen: &vt100::Screen, seq: u64) -> bool {
-        let (rows, cols) = screen.size();
-        let rows = usize::from(rows.get());
+        let rows = usize::from(screen.size().0.get());
         self.row_hash.resize(rows, FRESH);
         self.row_seq.resize(rows, seq);
         let mut changed = false;
         for r in 0..rows {
-            let h = row_hash(screen, r as u16, cols.get());
+            let h = row_hash(screen, r as u16);
             if h != self.row_hash[r] {
                 self.row_hash[r] = h;
                 self.row_seq[r] = seq;
@@ -230,12 +233,12 @@ impl Hooks {
             let before = out.len();
             if last_continues || (chain.len() == 1 && h.used(i) <= cols.get()) {
                 for &k in &chain {
-                    out.push_line(h.get(k).unwrap_or(""), h.seq(k), h.wrapped(k), h.used(k));
+                    out.push_line(h.get(k).unwrap_or(b""), h.seq(k), h.wrapped(k), h.used(k));
                 }
             } else {
-                let lines: Vec<(&str, bool, u16)> = chain
+                let lines: Vec<(&[u8], bool, u16)> = chain
                     .iter()
-                    .map(|&k| (h.get(k).unwrap_or(""), h.wrapped(k), h.used(k)))
+                    .map(|&k| (h.get(k).unwrap_or(b""), h.wrapped(k), h.used(k)))
                     .collect();
                 let seq = chain.iter().map(|&k| h.seq(k)).max().unwrap_or(0);
                 for (text, wrapped, used) in vt100::reflow_lines(&lines, cols) {
@@ -434,12 +437,12 @@ impl vt100::Callbacks for Hooks {
         if alternate_screen {
             return;
         }
-        self.scratch.clear();
-        let mut state = vt100::capture::BasicFormattedCaptureState::new();
-        // Writing into a String cannot fail.
-        let _ = contents.write_formatted_basic(&mut self.scratch, &mut state);
+        // The row is copied in compact form (text bytes and attribute changes) and
+        // formatted only when read; nothing at all without history.
         self.history
-            .push_line(&self.scratch, top_seq, contents.wrapped(), contents.used());
+            .push_with(top_seq, contents.wrapped(), contents.used(), |buf| {
+                contents.write_compact(buf);
+            });
     }
 
     fn unwrap_newest_scrollback(&mut self, _: &mut vt100::Screen) {
@@ -451,8 +454,8 @@ impl vt100::Callbacks for Hooks {
     }
 
     fn pull_scrollback(&mut self) -> Option<(String, bool, u16)> {
-        let (text, _, wrapped, used) = self.history.pop_newest()?;
-        Some((text, wrapped, used))
+        let (compact, _, wrapped, used) = self.history.pop_newest()?;
+        Some((history_formatted(&compact), wrapped, used))
     }
 
     fn scrollback_newest_wrapped(&mut self) -> bool {
@@ -593,7 +596,6 @@ impl Screen {
             title: String::new(),
             title_version: 0,
             bells: 0,
-            scratch: String::with_capacity(256),
             row_hash: Vec::new(),
             row_seq: Vec::new(),
             marks: PromptMarks::default(),
@@ -973,7 +975,7 @@ impl Screen {
         let screen = self.parser.screen();
         for n in start..=end {
             if n < 0 {
-                let line = hist.get((h + n) as usize).unwrap_or("");
+                let line = hist.get((h + n) as usize).unwrap_or(b"");
                 lines.push(history_line(line, ansi));
             } else {
                 lines.push(screen_row(screen, n as u16, cols, ansi));
@@ -986,20 +988,28 @@ impl Screen {
     }
 }
 
-fn history_line(formatted: &str, ansi: bool) -> String {
+/// A history line (compact form) as vt100's basic formatted text (no final reset).
+fn history_formatted(compact: &[u8]) -> String {
+    let mut s = String::with_capacity(compact.len() + 8);
+    vt100::capture::compact_to_formatted(compact, &mut s);
+    s
+}
+
+/// A history line (compact form) as text: basic formatted with a final reset when it has
+/// SGR sequences (`ansi`), else plain without trailing blanks.
+fn history_line(compact: &[u8], ansi: bool) -> String {
+    let mut s = String::with_capacity(compact.len() + 8);
     if ansi {
-        let mut s = formatted.to_owned();
+        vt100::capture::compact_to_formatted(compact, &mut s);
         if s.contains('\x1b') {
             s.push_str("\x1b[0m");
         }
-        s
     } else {
-        let plain: String = vt100::capture::basic_formatted_to_plain(formatted).collect();
-        let trimmed = plain.trim_end_matches(' ').len();
-        let mut plain = plain;
-        plain.truncate(trimmed);
-        plain
+        vt100::capture::compact_to_plain(compact, &mut s);
+        let trimmed = s.trim_end_matches(' ').len();
+        s.truncate(trimmed);
     }
+    s
 }
 
 fn proto_color(c: vt100::Color) -> tidemux_proto::Color {
@@ -1362,6 +1372,67 @@ mod tests {
         }
         feed_all(&mut s, rest);
         (s.lines(ReadRange::History, true).unwrap().lines, s.cursor())
+    }
+
+    /// Checks every row leaving the screen: its compact form, formatted when read, is byte
+    /// for byte the basic formatted text that history used to store (vt100's
+    /// `write_formatted_basic`), and its plain form is that text without SGR.
+    #[derive(Default)]
+    struct CompactCheck {
+        rows: usize,
+        styled: usize,
+    }
+
+    impl vt100::Callbacks for CompactCheck {
+        fn on_scroll(&mut self, contents: vt100::capture::RowContents<'_>, _alternate: bool) {
+            let mut formatted = String::new();
+            let mut state = vt100::capture::BasicFormattedCaptureState::new();
+            contents
+                .write_formatted_basic(&mut formatted, &mut state)
+                .unwrap();
+            let mut compact = Vec::new();
+            contents.write_compact(&mut compact);
+            assert_eq!(history_formatted(&compact), formatted, "{compact:?}");
+            let mut plain = String::new();
+            vt100::capture::compact_to_plain(&compact, &mut plain);
+            let expected: String = vt100::capture::basic_formatted_to_plain(&formatted).collect();
+            assert_eq!(plain, expected);
+            self.rows += 1;
+            self.styled += usize::from(formatted.contains('\x1b'));
+        }
+    }
+
+    /// History's compact rows read back as the formatted text it stored before (every row
+    /// that scrolls off in the differential corpus and the benchmark streams, at two widths).
+    #[test]
+    fn compact_history_rows_format_as_before() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files: Vec<std::path::PathBuf> = ["ls", "build", "tui", "plain"]
+            .iter()
+            .map(|s| root.join(format!("benches/streams/{s}.vt")))
+            .collect();
+        for group in ["real", "synthetic", "random"] {
+            if let Ok(dir) = std::fs::read_dir(root.join("tests/screen/corpus").join(group)) {
+                files.extend(dir.flatten().map(|e| e.path()));
+            }
+        }
+        let mut check = CompactCheck::default();
+        for path in &files {
+            let data = std::fs::read(path).unwrap();
+            for (rows, cols) in [(24, 80), (5, 13)] {
+                let mut p = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, check);
+                p.process(&data);
+                p.set_size(nz(rows / 2 + 1), nz(cols + 7));
+                check = std::mem::take(p.callbacks_mut());
+            }
+        }
+        assert!(
+            check.rows > 10_000 && check.styled > 1_000,
+            "{} rows, {} styled, from {} files",
+            check.rows,
+            check.styled,
+            files.len()
+        );
     }
 
     /// The screen does not depend on how output is cut into reads (vt100's own test method):
