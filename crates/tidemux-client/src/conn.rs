@@ -171,6 +171,13 @@ impl Client {
         &self.socket
     }
 
+    /// Changes the pane sent as the caller with the following requests (the attach client's
+    /// command prompt runs commands as from the active pane, as tmux runs them in the
+    /// client's context).
+    pub fn set_caller(&mut self, caller: Option<PaneId>) {
+        self.caller = caller;
+    }
+
     /// Writes one request frame; returns its id.
     fn send(&mut self, request: Request) -> Result<u64, ClientError> {
         let id = self.next_id;

@@ -53,10 +53,12 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// `unlink-window`, `last-window`, `last-pane`; fields `SelectPane.direction/last/title/mark/
 /// unmark/keep_zoom`, `SplitWindow.before/full`.
 ///
-/// 7 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
+/// 7 (issue 13): fields `AttachFrame.border_status/borders`.
+///
+/// 8 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
 /// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
 /// `AttachFrame.config`.
-pub const PROTOCOL_MINOR: u32 = 7;
+pub const PROTOCOL_MINOR: u32 = 8;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -418,6 +418,14 @@ pub struct AttachFrame {
     /// Empty from an older server.
     #[serde(default)]
     pub overview: Vec<PaneSummary>,
+    /// The window's `pane-border-status` (tmux): 0 `off`, 1 `top`, 2 `bottom`. The client
+    /// draws each pane's border line there, keeping a row for the panes at that edge.
+    #[serde(default)]
+    pub border_status: u8,
+    /// Each visible pane's `pane-border-format` expanded for it (`#[...]` styles left in for
+    /// the client); empty while `border_status` is 0.
+    #[serde(default)]
+    pub borders: Vec<(PaneId, String)>,
     /// Version of the server's configuration for clients (key bindings, options; minor 2): when
     /// it differs from the client's copy, the client fetches `ClientConfig` again. 0 from an
     /// older server.

@@ -1095,7 +1095,7 @@ pub enum Request {
         #[serde(default)]
         close: bool,
     },
-    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 7.
+    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 8.
     BindKey {
         /// Key table (`-T`; default `prefix`, or `root` with `root`).
         table: Option<String>,

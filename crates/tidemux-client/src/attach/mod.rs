@@ -10,13 +10,16 @@
 //! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
 
 pub mod bindings;
+pub mod border;
 pub mod copy;
 pub mod keys;
 pub mod look;
 pub mod mouse;
 pub mod overview;
+pub mod prompt;
 pub mod render;
 pub mod term;
+pub mod tree;
 
 use crate::conn::{Client, ClientError, StreamSender};
 use keys::Action;
@@ -81,6 +84,10 @@ enum Mode {
     Rename(String),
     /// Copy mode over a pane (`prefix [`, the wheel, a mouse drag).
     Copy(Box<copy::Copy>),
+    /// The command prompt (`prefix :`).
+    Command(prompt::Prompt),
+    /// The choose tree (`prefix w` / `s`) and when its listing was last read.
+    Tree(Box<tree::Tree>, Instant),
     Help,
     /// Pane numbers shown (`prefix q`) since then; a digit selects a pane.
     Numbers(Instant),
@@ -165,6 +172,8 @@ const HELP: &[&str] = &[
     "  ,        rename window",
     "  [        copy mode (mode-keys: vi or emacs; q leaves)",
     "  ]        paste the newest buffer",
+    "  w / s    choose tree (sessions, windows, panes)",
+    "  :        command prompt",
     "  a        jump to the next pane waiting for input",
     "           or asking for attention (oldest first)",
     "  b        show/hide the agent overview sidebar",
@@ -187,6 +196,8 @@ type TabHits = Vec<(u16, u16, u32)>;
 struct Ui {
     /// Width of the sidebar (0: hidden); panes are drawn right of it.
     ox: u16,
+    /// First terminal row of the window (1 with `pane-border-status top`).
+    oy: u16,
     /// The client is read-only (marked in the status line).
     read_only: bool,
     /// Seconds since the last frame (added to its quiet times).
@@ -274,7 +285,7 @@ fn compose(
     let Some(f) = &view.frame else {
         return (g, None, tab_hits);
     };
-    let ox = ui.ox;
+    let (ox, oy) = (ui.ox, ui.oy);
     let body = rows.saturating_sub(1);
     if ox > 0 {
         overview::draw(&mut g, &f.overview, body, ui.extra_secs, f.window);
@@ -283,7 +294,7 @@ fn compose(
     let dim = style(Color::Default, Color::Default, CellStyle::DIM);
     for y in 0..body {
         for x in ox..cols {
-            if x - ox >= f.cols || y >= f.rows {
+            if y >= oy && (x - ox >= f.cols || y - oy >= f.rows) {
                 g.set(x, y, "·", dim);
             }
         }
@@ -296,7 +307,7 @@ fn compose(
                 for s in spans {
                     x = g.put_str(
                         x,
-                        p.top + r,
+                        p.top + r + oy,
                         &s.text,
                         s.style,
                         (p.left + p.cols).min(f.cols) + ox,
@@ -327,28 +338,48 @@ fn compose(
             let (rx, by) = (p.left + p.cols, p.top + p.rows);
             if rx < f.cols {
                 for y in p.top..by.min(f.rows) {
-                    g.set(rx + ox, y, "│", if touches(rx, y) { hot } else { line });
+                    g.set(
+                        rx + ox,
+                        y + oy,
+                        "│",
+                        if touches(rx, y) { hot } else { line },
+                    );
                 }
             }
             if by < f.rows {
                 for x in p.left..(rx).min(f.cols) {
-                    g.set(x + ox, by, "─", if touches(x, by) { hot } else { line });
+                    g.set(
+                        x + ox,
+                        by + oy,
+                        "─",
+                        if touches(x, by) { hot } else { line },
+                    );
                 }
                 if rx < f.cols {
-                    g.set(rx + ox, by, "┼", if touches(rx, by) { hot } else { line });
+                    g.set(
+                        rx + ox,
+                        by + oy,
+                        "┼",
+                        if touches(rx, by) { hot } else { line },
+                    );
                 }
             }
         }
     }
     // Frames give the cursor as (row, col); the renderer takes (x, y).
-    let mut cursor = f.cursor.map(|(row, col)| (col + ox, row));
+    border::draw(&mut g, f, ox, oy, line, hot);
+    let mut cursor = f.cursor.map(|(row, col)| (col + ox, row + oy));
     match mode {
         Mode::Copy(c) => {
             cursor = f
                 .panes
                 .iter()
                 .find(|p| p.id == c.pane)
-                .and_then(|p| c.draw(&mut g, p.left + ox, p.top));
+                .and_then(|p| c.draw(&mut g, p.left + ox, p.top + oy));
+        }
+        Mode::Tree(t, _) => {
+            t.draw(&mut g, 0, 0, cols, body);
+            cursor = None;
         }
         Mode::Help => {
             let w = HELP.iter().map(|l| l.len()).max().unwrap_or(0) as u16 + 4;
@@ -368,7 +399,7 @@ fn compose(
                 let t = format!(" {i} ");
                 let bg = if p.active { 1 } else { 4 };
                 let x = p.left + ox + (p.cols.saturating_sub(t.len() as u16)) / 2;
-                let y = p.top + p.rows / 2;
+                let y = p.top + oy + p.rows / 2;
                 g.put_str(
                     x,
                     y,
@@ -414,6 +445,14 @@ fn compose(
             let end = g.put_str(0, y, &c.prompt().unwrap_or_default(), bar, cols);
             cursor = Some((end, y));
             end
+        }
+        Mode::Command(p) => {
+            let end = g.put_str(0, y, &p.line(), bar, cols);
+            cursor = Some(((p.cursor() as u16).min(end), y));
+            end
+        }
+        Mode::Tree(t, _) if t.prompt().is_some() => {
+            g.put_str(0, y, &t.prompt().unwrap_or_default(), bar, cols)
         }
         _ => {
             let mut x = 0;
@@ -604,6 +643,8 @@ fn run_loop(
     loop {
         let wait = if dirty {
             frame_gap.saturating_sub(last_draw.elapsed())
+        } else if matches!(mode, Mode::Tree(..)) {
+            Duration::from_millis(100)
         } else {
             Duration::from_secs(1)
         };
@@ -683,6 +724,16 @@ fn run_loop(
         {
             flash = None;
         }
+        if let Mode::Tree(t, at) = &mut mode {
+            if at.elapsed() >= TREE_EVERY {
+                if let Ok(lines) = tree_listing(cmd) {
+                    t.set(&lines);
+                }
+                tree_preview(t, cmd);
+                *at = Instant::now();
+                dirty = true;
+            }
+        }
         if matches!(mode, Mode::Numbers(t) if t.elapsed() >= NUMBERS_FOR) {
             mode = Mode::Normal;
             dirty = true;
@@ -690,7 +741,10 @@ fn run_loop(
         // The window gets the terminal less the sidebar; the server sizes it (and the panes).
         // Without a status line the server is told one row more (it keeps one for the status).
         let extra = u16::from(!view.look.status);
-        let want = (cols.saturating_sub(view.sidebar_width(cols)), rows + extra);
+        let want = (
+            cols.saturating_sub(view.sidebar_width(cols)),
+            rows.saturating_sub(border::reserved(view.frame.as_ref())) + extra,
+        );
         if want != reported {
             reported = want;
             renderer.invalidate();
@@ -708,6 +762,7 @@ fn run_loop(
         if dirty && last_draw.elapsed() >= frame_gap {
             let ui = Ui {
                 ox: view.sidebar_width(cols),
+                oy: border::top_offset(view.frame.as_ref()),
                 read_only: opts.read_only,
                 extra_secs: view.at.map_or(0, |t| t.elapsed().as_secs()),
                 bar: view.look.bar,
@@ -823,6 +878,50 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
             if let [d @ b'0'..=b'9'] = key {
                 if let Some(p) = f.panes.get(usize::from(d - b'0')) {
                     command(cmd, Request::select_pane(Some(p.id.to_string())))?;
+                }
+            }
+        }
+        Mode::Command(p) => match p.key(&copy::key_name(key)) {
+            prompt::Outcome::None => {}
+            prompt::Outcome::Cancel => *mode = Mode::Normal,
+            prompt::Outcome::Run(line) => {
+                *mode = Mode::Normal;
+                run_command_line(cmd, view, &line)?;
+            }
+        },
+        Mode::Tree(t, at) => {
+            let body = term::size().1.saturating_sub(1);
+            let outcome = if key.starts_with(b"\x1b[<") {
+                match mouse::parse_sgr(key) {
+                    Some(m) if m.left_press() && m.y < t.list_rows(body) => {
+                        t.click(usize::from(m.y), body)
+                    }
+                    _ => tree::Outcome::None,
+                }
+            } else {
+                t.key(&copy::key_name(key), usize::from(t.list_rows(body)))
+            };
+            match outcome {
+                tree::Outcome::None => {
+                    // Expanded or collapsed: rebuild now.
+                    *at = at.checked_sub(TREE_EVERY).unwrap_or(*at);
+                }
+                tree::Outcome::Exit => *mode = Mode::Normal,
+                tree::Outcome::Choose(it) => {
+                    *mode = Mode::Normal;
+                    tree_choose(&it, f, cmd)?;
+                }
+                tree::Outcome::Kill(it) => {
+                    let target = Some(it.id.clone());
+                    command(
+                        cmd,
+                        match it.kind {
+                            tree::Kind::Pane => Request::KillPane { target },
+                            tree::Kind::Window => Request::KillWindow { target },
+                            tree::Kind::Session => Request::KillSession { target },
+                        },
+                    )?;
+                    *at = at.checked_sub(TREE_EVERY).unwrap_or(*at);
                 }
             }
         }
@@ -961,9 +1060,16 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     let active_id = active.as_ref().map(|a| a.id.to_string());
     match action {
         Action::Forward(_) | Action::Detach | Action::ToggleSidebar | Action::Run { .. } => {}
-        Action::ChooseTree(_) | Action::CommandPrompt => {
-            return Err("not built yet".into());
+        Action::ChooseTree(sessions) => {
+            let current = active
+                .as_ref()
+                .map(|a| a.id.to_string())
+                .unwrap_or_default();
+            let mut t = tree::Tree::new(&tree_listing(cmd)?, &current, sessions);
+            tree_preview(&mut t, cmd);
+            *mode = Mode::Tree(Box::new(t), Instant::now());
         }
+        Action::CommandPrompt => *mode = Mode::Command(prompt::Prompt::default()),
         Action::NewWindow => {
             let spawn = here(view, cmd);
             command(
@@ -1069,6 +1175,113 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     Ok(())
 }
 
+/// Runs a command typed at the prompt as a tmux command line on the server (`Request::Tmux`),
+/// as from the active pane (tmux runs it in the client's context). Its first error line, else
+/// its first output line, is returned as `Err` to show on the status line; a session it asks
+/// the client to attach to (`new-session`, `attach-session`) is switched to.
+fn run_command_line(cmd: &mut Client, view: &View, line: &str) -> Result<(), String> {
+    let argv = prompt::split(line)?;
+    if argv.is_empty() {
+        return Ok(());
+    }
+    cmd.set_caller(view.active().map(|a| a.id));
+    let r = command(
+        cmd,
+        Request::Tmux {
+            argv,
+            cwd: view.active_cwd(),
+        },
+    );
+    cmd.set_caller(None);
+    let Response::Tmux(out) = r? else {
+        return Ok(());
+    };
+    if let (Some(s), Some(f)) = (out.attach, view.frame.as_ref()) {
+        switch_client(cmd, f, s)?;
+    }
+    let first = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+    };
+    match first(&out.stderr).or_else(|| first(&out.stdout)) {
+        Some(l) => Err(l),
+        None => Ok(()),
+    }
+}
+
+/// How often the choose tree re-reads the listing and its preview.
+const TREE_EVERY: Duration = Duration::from_millis(500);
+
+/// Every pane of the server for the choose tree (`list-panes -a -F`).
+fn tree_listing(cmd: &mut Client) -> Result<Vec<String>, String> {
+    match command(
+        cmd,
+        Request::FormatList {
+            scope: tidemux_proto::ListScope::Panes,
+            target: None,
+            all: true,
+            format: tree::LIST_FORMAT.into(),
+            filter: None,
+        },
+    )? {
+        Response::Lines(l) => Ok(l),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Reads the highlighted row's pane screen into the tree's preview.
+fn tree_preview(t: &mut tree::Tree, cmd: &mut Client) {
+    let Some(pane) = t.current().map(|i| i.pane.clone()) else {
+        t.preview.clear();
+        return;
+    };
+    t.preview = match cmd.request(Request::ReadScreen {
+        target: Some(pane),
+        range: ReadRange::Visible,
+        ansi: false,
+    }) {
+        Ok(Response::Screen(s)) => s.lines,
+        _ => Vec::new(),
+    };
+}
+
+/// Enter in the choose tree: focus the row's pane, window or session, switching this client
+/// to its session first when it is another one (tmux `switch-client`).
+fn tree_choose(it: &tree::Item, f: &AttachFrame, cmd: &mut Client) -> Result<(), String> {
+    let target = Some(it.id.clone());
+    match it.kind {
+        tree::Kind::Pane => {
+            command(cmd, Request::select_pane(target))?;
+        }
+        tree::Kind::Window => {
+            command(cmd, Request::SelectWindow { target })?;
+        }
+        tree::Kind::Session => {}
+    }
+    if it.session != f.session.to_string() {
+        switch_client(cmd, f, it.session.clone())?;
+    }
+    Ok(())
+}
+
+/// This client shows `session` from now on (tmux `switch-client -c CLIENT -t SESSION`).
+fn switch_client(cmd: &mut Client, f: &AttachFrame, session: String) -> Result<(), String> {
+    command(
+        cmd,
+        Request::SwitchClient {
+            client: Some(f.client.to_string()),
+            target: Some(session),
+            next: false,
+            previous: false,
+            last: false,
+            toggle_read_only: false,
+        },
+    )
+    .map(|_| ())
+}
+
 /// Lines a wheel notch scrolls (tmux scrolls 5; 3 as most terminals).
 const WHEEL_LINES: usize = 3;
 
@@ -1164,7 +1377,11 @@ fn copy_mouse(c: &mut copy::Copy, m: &mouse::Mouse, view: &View) -> copy::Outcom
         m.x.saturating_sub(ox)
             .saturating_sub(p.left)
             .min(p.cols.saturating_sub(1));
-    let row = m.y.saturating_sub(p.top).min(p.rows.saturating_sub(1));
+    let oy = border::top_offset(view.frame.as_ref());
+    let row =
+        m.y.saturating_sub(oy)
+            .saturating_sub(p.top)
+            .min(p.rows.saturating_sub(1));
     match (m.press, m.button & !0b1_1100) {
         (true, 0) => c.click(col, row),
         (true, 32) => c.drag(col, row),
@@ -1192,9 +1409,11 @@ fn on_mouse(
     let ox = view.sidebar_width(cols);
     let mut m = m;
     m.y = view.look.mouse_y(m.y, rows);
+    let oy = border::top_offset(view.frame.as_ref());
     let (x, y) = (m.x, m.y);
     let pane_at = |x: u16, y: u16| {
         let x = x.checked_sub(ox)?;
+        let y = y.checked_sub(oy)?;
         f.panes
             .iter()
             .find(|p| x >= p.left && x < p.left + p.cols && y >= p.top && y < p.top + p.rows)
@@ -1214,7 +1433,9 @@ fn on_mouse(
             x.saturating_sub(ox)
                 .saturating_sub(p.left)
                 .min(p.cols.saturating_sub(1)),
-            y.saturating_sub(p.top).min(p.rows.saturating_sub(1)),
+            y.saturating_sub(oy)
+                .saturating_sub(p.top)
+                .min(p.rows.saturating_sub(1)),
         );
         if let Some(bytes) = mouse::encode(&m, px, py, p.mouse, p.mouse_sgr) {
             if !p.active {
@@ -1240,7 +1461,7 @@ fn on_mouse(
     if m.press && m.button & !0b1_1100 == 32 {
         if let Some((px, py)) = view.press.take() {
             if let Some(p) = pane_at(px, py) {
-                let (l, t) = (p.left + ox, p.top);
+                let (l, t) = (p.left + ox, p.top + oy);
                 *mode = copy_mode(cmd, p, 0)?;
                 if let Mode::Copy(c) = mode {
                     c.click(px - l, py - t);

@@ -272,6 +272,42 @@ struct Sent {
     procs_at: Option<std::time::Instant>,
     /// Configuration version as sent (`AttachFrame::config`).
     config: u64,
+    /// Border status and lines as sent.
+    borders: Borders,
+}
+
+/// A window's `pane-border-status` (0 off, 1 top, 2 bottom) and each pane's expanded line.
+type Borders = (u8, Vec<(PaneId, String)>);
+
+/// The window's `pane-border-status` and, unless `off`, each visible pane's
+/// `pane-border-format` expanded for that pane (tmux(1) "pane-border-format"). Takes the
+/// registry, options and environment locks in the order `display-message` does.
+fn border_lines(state: &ServerState, window: WindowId, panes: &[PaneView]) -> Borders {
+    use crate::format::model::ModelContext;
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let status = match opts
+        .effective("pane-border-status", None, Some(window), None)
+        .as_deref()
+    {
+        Some("top") => 1,
+        Some("bottom") => 2,
+        _ => return (0, Vec::new()),
+    };
+    let env = lock(&state.environment);
+    let lines = panes
+        .iter()
+        .map(|p| {
+            let fmt = opts
+                .effective("pane-border-format", None, Some(window), Some(p.id))
+                .unwrap_or_default();
+            let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(p.id)))
+                .with_options(&*opts)
+                .with_environ(&env);
+            (p.id, crate::format::Expander::new().expand(&ctx, &fmt))
+        })
+        .collect();
+    (status, lines)
 }
 
 /// What `/proc` and git say about a pane's foreground process: (command, cwd, branch).
@@ -544,6 +580,7 @@ fn next_frame(
             }
         })
         .collect();
+    let borders = border_lines(state, m.window, &views);
     let full = sent.window != Some(m.window)
         || sent.panes != views
         || sent.size != (m.cols, m.rows)
@@ -606,6 +643,7 @@ fn next_frame(
         || tabs != sent.tabs
         || message != sent.message
         || keyed != sent.overview
+        || borders != sent.borders
         || drifted;
     if !changed {
         return Ok(None);
@@ -618,6 +656,7 @@ fn next_frame(
     sent.message = message.clone();
     sent.zoomed = m.zoomed;
     sent.overview = keyed;
+    sent.borders = borders.clone();
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     sent.config = config;
@@ -637,6 +676,8 @@ fn next_frame(
         zoomed: m.zoomed,
         overview: summaries,
         config,
+        border_status: borders.0,
+        borders: borders.1,
     }))
 }
 
