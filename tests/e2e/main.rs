@@ -18,6 +18,7 @@ mod fuzz_protocol;
 mod hardening_client;
 mod hardening_pane;
 mod install;
+mod keys;
 mod layouts;
 mod options;
 mod orch_docs;

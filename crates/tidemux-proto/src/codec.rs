@@ -56,7 +56,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2;
 /// 7 (issue 13): fields `AttachFrame.border_status/borders`.
 ///
 /// 8 (issue 16): request `upgrade-server`; field `ServerInfo.upgrade`; error kind `upgraded`.
-pub const PROTOCOL_MINOR: u32 = 8;
+/// 9 (key tables and hooks): requests `bind-key`, `unbind-key`, `list-keys`, `set-hook`,
+/// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
+/// `AttachFrame.config`.
+pub const PROTOCOL_MINOR: u32 = 9;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

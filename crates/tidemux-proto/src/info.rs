@@ -426,4 +426,9 @@ pub struct AttachFrame {
     /// the client); empty while `border_status` is 0.
     #[serde(default)]
     pub borders: Vec<(PaneId, String)>,
+    /// Version of the server's configuration for clients (key bindings, options; minor 2): when
+    /// it differs from the client's copy, the client fetches `ClientConfig` again. 0 from an
+    /// older server.
+    #[serde(default)]
+    pub config: u64,
 }

@@ -1108,6 +1108,116 @@ pub enum Request {
         #[serde(default)]
         binary: Option<String>,
     },
+    /// `bind-key [-nr] [-T TABLE] [-N NOTE] KEY [COMMAND...]` (tmux key names and tables). Added in protocol minor 9.
+    BindKey {
+        /// Key table (`-T`; default `prefix`, or `root` with `root`).
+        table: Option<String>,
+        /// `-n`: the root table.
+        #[serde(default)]
+        root: bool,
+        /// `-r`: the key may repeat.
+        #[serde(default)]
+        repeat: bool,
+        /// `-N`: a note (`list-keys -N`).
+        note: Option<String>,
+        /// Key name (`C-b`, `M-a`, `F1`, `Up`...).
+        key: String,
+        /// The command: one argument is tmux command text; several are one command's
+        /// arguments. Empty: change only the note.
+        #[serde(default)]
+        command: Vec<String>,
+    },
+    /// `unbind-key [-anq] [-T TABLE] [KEY]`.
+    UnbindKey {
+        /// Key table (`-T`).
+        table: Option<String>,
+        /// `-n`: the root table.
+        #[serde(default)]
+        root: bool,
+        /// `-a`: every key of the table.
+        #[serde(default)]
+        all: bool,
+        /// `-q`: no error message.
+        #[serde(default)]
+        quiet: bool,
+        /// The key (not with `all`).
+        key: Option<String>,
+    },
+    /// `list-keys [-1aN] [-P PREFIX] [-T TABLE] [KEY]`; replies `Lines` in tmux's format.
+    ListKeys {
+        /// `-T`: one table.
+        table: Option<String>,
+        /// `-N`: notes.
+        #[serde(default)]
+        notes: bool,
+        /// `-a`: with `-N`, keys without notes too.
+        #[serde(default)]
+        all: bool,
+        /// `-1`: only the first line.
+        #[serde(default)]
+        one: bool,
+        /// `-P`: what starts each `-N` line.
+        prefix_string: Option<String>,
+        /// Only this key.
+        key: Option<String>,
+    },
+    /// `set-hook [-agpRuw] [-t TARGET] HOOK [COMMAND]` (tmux hook names).
+    SetHook {
+        /// Target (session, window or pane as the hook's scope needs).
+        target: Target,
+        /// Hook name, optionally `name[N]`.
+        hook: String,
+        /// tmux command text (not with `unset` or `run`).
+        command: Option<String>,
+        /// `-g`.
+        #[serde(default)]
+        global: bool,
+        /// `-w`.
+        #[serde(default)]
+        window: bool,
+        /// `-p`.
+        #[serde(default)]
+        pane: bool,
+        /// `-a`: append a command.
+        #[serde(default)]
+        append: bool,
+        /// `-u`: unset.
+        #[serde(default)]
+        unset: bool,
+        /// `-R`: run the hook now.
+        #[serde(default)]
+        run: bool,
+    },
+    /// `show-hooks [-gpw] [-t TARGET] [HOOK]`; replies `Lines` in tmux's format.
+    ShowHooks {
+        /// Target.
+        target: Target,
+        /// One hook.
+        hook: Option<String>,
+        /// `-g`.
+        #[serde(default)]
+        global: bool,
+        /// `-w`.
+        #[serde(default)]
+        window: bool,
+        /// `-p`.
+        #[serde(default)]
+        pane: bool,
+    },
+    /// What an attach client takes from the server's configuration for a session: prefix keys,
+    /// the `prefix` and `root` key tables, status and mouse options. Replies `ClientConfig`.
+    ClientConfig {
+        /// Session (options are looked up for it).
+        target: Target,
+    },
+    /// A key of an attach client's key table was pressed: the server runs its binding for the
+    /// client's session (on the attach connection only).
+    AttachKey {
+        /// Key table (`prefix`, `root`...).
+        table: String,
+        /// Key name as the server printed it in `ClientConfig`.
+        key: String,
+    },
 }
 
 impl Request {
@@ -1676,6 +1786,37 @@ pub enum Response {
     Clients(Vec<ClientInfo>),
     /// What a [`Request::Tmux`] printed, as a tmux client would (added in protocol minor 3).
     Tmux(TmuxOutput),
+    /// An attach client's configuration.
+    ClientConfig(ClientConfig),
+}
+
+/// What an attach client takes from the server's configuration (`Request::ClientConfig`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientConfig {
+    /// Configuration version (`AttachFrame::config`): fetch again when it changes.
+    pub version: u64,
+    /// The `prefix` option as a tmux key name (`None`: no prefix).
+    pub prefix: String,
+    /// The `prefix2` option (`None`: no second prefix).
+    pub prefix2: String,
+    /// Bindings of the `prefix` and `root` tables.
+    pub bindings: Vec<ClientBinding>,
+    /// Effective values of the options the client acts on, for the session: `status`,
+    /// `status-position`, `status-style`, `status-left`, `status-right`, `mouse`, ...
+    pub options: Vec<(String, String)>,
+}
+
+/// One binding in a [`ClientConfig`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientBinding {
+    /// `prefix` or `root`.
+    pub table: String,
+    /// tmux key name (`c`, `M-a`, `Up`, `C-Space`).
+    pub key: String,
+    /// The command, tmux command text.
+    pub command: String,
+    /// `-r`.
+    pub repeat: bool,
 }
 
 /// Output of [`Request::Tmux`]: what tmux would print and its exit status.

@@ -566,8 +566,11 @@ async fn attach_requests(
                 attach::detach_self(state, client);
                 Ok(())
             }
+            Request::AttachKey { table, key } => {
+                crate::keys::client::attach_key(state, client, &table, &key)
+            }
             _ => Err(crate::error::CmdError::invalid(
-                "an attach connection takes only attach-input, attach-resize and attach-detach requests; send commands on another connection",
+                "an attach connection takes only attach-input, attach-resize, attach-key and attach-detach requests; send commands on another connection",
             )),
         };
         if let Err(e) = r {

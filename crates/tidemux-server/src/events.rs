@@ -35,6 +35,17 @@ pub const LIVE_CAPACITY: usize = 1024;
 #[derive(Debug)]
 pub struct EventBus {
     inner: Mutex<Inner>,
+    tap: std::sync::OnceLock<Tap>,
+}
+
+/// A function that sees every event as it is published, in order, under the log's lock (it
+/// must not block or publish): the hook queue ([`crate::hooks`]).
+pub struct Tap(Box<dyn Fn(&Event) + Send + Sync>);
+
+impl std::fmt::Debug for Tap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tap")
+    }
 }
 
 #[derive(Debug)]
@@ -67,6 +78,7 @@ impl Default for EventBus {
                 bytes: 0,
                 tx: broadcast::channel(LIVE_CAPACITY).0,
             }),
+            tap: std::sync::OnceLock::new(),
         }
     }
 }
@@ -79,6 +91,11 @@ fn now_ms() -> u64 {
 }
 
 impl EventBus {
+    /// Sets the tap (once; later calls are ignored).
+    pub fn set_tap(&self, f: Box<dyn Fn(&Event) + Send + Sync>) {
+        let _ = self.tap.set(Tap(f));
+    }
+
     /// Numbers, stamps, buffers and broadcasts an event.
     pub fn publish(&self, mut e: Event) {
         let mut inner = lock(&self.inner);
@@ -86,6 +103,9 @@ impl EventBus {
         e.seq = inner.next;
         e.time_ms = now_ms();
         let e = Arc::new(e);
+        if let Some(t) = self.tap.get() {
+            (t.0)(&e);
+        }
         inner.bytes += event_bytes(&e);
         inner.buffer.push_back(Arc::clone(&e));
         while inner.buffer.len() > REPLAY_CAPACITY

@@ -107,6 +107,10 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         .build()
         .map_err(bind_err)?;
     let state = ServerState::new(path.clone());
+    {
+        let _guard = rt.enter();
+        crate::hooks::start(&state);
+    }
     // After a live upgrade: the model and the listening socket come from the old binary.
     let inherited = match &config.upgrade {
         Some(start) => {

@@ -49,6 +49,13 @@ pub struct ServerState {
     pub tmux: crate::lang::TmuxMode,
     /// Live upgrade (`upgrade-server`, see [`crate::upgrade`]).
     pub upgrade: crate::upgrade::Control,
+    /// Key tables (`bind-key`). Lock order: after the registry and options.
+    pub keys: Mutex<crate::keys::KeyTables>,
+    /// Hooks (`set-hook`) and the queue that runs them.
+    pub hooks: crate::hooks::Hooks,
+    /// Bumped when what attached clients take from the server's configuration changes (key
+    /// bindings, options): they fetch it again (`ClientConfig`).
+    pub config_version: std::sync::atomic::AtomicU64,
 }
 
 impl ServerState {
@@ -76,7 +83,17 @@ impl ServerState {
             continuity: Default::default(),
             tmux: Default::default(),
             upgrade: Default::default(),
+            keys: Mutex::new(Default::default()),
+            hooks: Default::default(),
+            config_version: std::sync::atomic::AtomicU64::new(1),
         })
+    }
+
+    /// Tells attached clients that bindings or options changed.
+    pub fn bump_config(&self) {
+        self.config_version
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bump_model();
     }
 
     /// Locks the registry. Lock order: registry before any pane state, never the reverse.
@@ -112,6 +129,7 @@ impl ServerState {
             );
             lock(&self.messages).retain(|s, _| reg.sessions.contains_key(s));
             lock(&self.environment).retain(|s| reg.sessions.contains_key(&s));
+            lock(&self.hooks.store).retain(&reg);
         }
         for e in removed.events {
             self.events.publish(e);
@@ -275,6 +293,14 @@ impl ServerState {
                 _ => false,
             };
             let remain = entry.remain_on_exit || by_flag || by_option;
+            // tmux: `pane-died` when the pane stays, `pane-exited` when it closes.
+            let ctx = crate::hooks::Context {
+                session: sid,
+                window: Some(entry.window),
+                pane: Some(id),
+            };
+            let hook = if remain { "pane-died" } else { "pane-exited" };
+            self.hooks.fire(hook, ctx);
             if remain {
                 return;
             }

@@ -654,6 +654,9 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         binary: Option<PathBuf>,
     },
+    /// Key bindings and hooks: `cli_keys.rs`.
+    #[command(flatten)]
+    Keys(crate::cli_keys::KeysCommand),
 }
 
 /// Shells `shell-init` supports.

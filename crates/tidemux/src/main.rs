@@ -5,6 +5,7 @@
 
 mod cli;
 mod cli_cmdset;
+mod cli_keys;
 mod cli_layout;
 mod cli_panecmds;
 mod commands;

@@ -272,7 +272,7 @@ fn attach(socket: &Path, session: String) -> ExitCode {
     let opts = tidemux_client::attach::AttachOptions {
         target: Some(session),
         read_only: false,
-        prefix: 2,
+        prefix: None,
     };
     match tidemux_client::attach::attach(socket, &opts) {
         Ok(exit) => {

@@ -73,6 +73,14 @@ pub enum Action {
     ChooseTree(bool),
     /// `:`: the command prompt (tmux `command-prompt`).
     CommandPrompt,
+    /// A key bound to a command the client does not carry out itself: the server runs the
+    /// binding (`AttachKey`).
+    Run {
+        /// Key table.
+        table: String,
+        /// Key name.
+        key: String,
+    },
 }
 
 /// The prefix state machine.

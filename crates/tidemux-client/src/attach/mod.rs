@@ -9,9 +9,11 @@
 //! are taken.
 //! Drawing is coalesced to at most one frame per 16 ms and writes only changed cells.
 
+pub mod bindings;
 pub mod border;
 pub mod copy;
 pub mod keys;
+pub mod look;
 pub mod mouse;
 pub mod overview;
 pub mod prompt;
@@ -20,7 +22,7 @@ pub mod term;
 pub mod tree;
 
 use crate::conn::{Client, ClientError, StreamSender};
-use keys::{Action, Keys};
+use keys::Action;
 use render::{Grid, Renderer};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -39,8 +41,9 @@ pub struct AttachOptions {
     pub target: Option<String>,
     /// Read-only observer.
     pub read_only: bool,
-    /// Prefix byte (C-b = 2).
-    pub prefix: u8,
+    /// Prefix key name (`C-a`, `M-a`) overriding the server's `prefix` option; `None`: the
+    /// server's `prefix` and `prefix2`.
+    pub prefix: Option<String>,
 }
 
 /// Why the client stopped; `message()` is what it prints after restoring the terminal.
@@ -111,6 +114,9 @@ struct View {
     tab_hits: TabHits,
     /// Where the left button was last pressed (terminal cell), for a drag that follows.
     press: Option<(u16, u16)>,
+    /// The status line's options (server options `status`, `status-position`,
+    /// `status-style`).
+    look: look::Look,
 }
 
 impl View {
@@ -200,12 +206,17 @@ struct Ui {
     read_only: bool,
     /// Seconds since the last frame (added to its quiet times).
     extra_secs: u64,
+    /// The status line's style (`status-style`).
+    bar: CellStyle,
 }
 
 /// The status line's left part (session and window tabs) and the style of each tab, scrolled
 /// so the current window's tab shows within `width` cells (`<` / `>` mark hidden tabs).
-fn tabs_line(f: &AttachFrame, width: usize) -> Vec<(String, CellStyle, Option<u32>)> {
-    let bar = style(Color::Idx(0), Color::Idx(2), 0);
+fn tabs_line(
+    f: &AttachFrame,
+    width: usize,
+    bar: CellStyle,
+) -> Vec<(String, CellStyle, Option<u32>)> {
     let head = format!("[{}] ", f.session_name);
     let tabs: Vec<(String, CellStyle, Option<u32>)> = f
         .windows
@@ -406,7 +417,7 @@ fn compose(
     }
     // Status line (tmux's default look: black on green). The right part (message, read-only
     // mark, clock) is placed first; the tabs get what is left and scroll when they overflow.
-    let bar = style(Color::Idx(0), Color::Idx(2), 0);
+    let bar = ui.bar;
     let y = rows.saturating_sub(1);
     g.fill(0, y, cols, 1, " ", bar);
     let clock = chrono::Local::now().format("%H:%M").to_string();
@@ -449,7 +460,7 @@ fn compose(
         }
         _ => {
             let mut x = 0;
-            for (t, st, index) in tabs_line(f, usize::from(left_room)) {
+            for (t, st, index) in tabs_line(f, usize::from(left_room), bar) {
                 let start = x;
                 x = g.put_str(x, y, &t, st, left_room);
                 if let Some(i) = index {
@@ -664,7 +675,7 @@ fn run_loop(
     size: (u16, u16),
 ) -> Exit {
     let mut view = View::default();
-    let mut keys = Keys::new(opts.prefix);
+    let mut keys = bindings::Machine::new(opts.prefix.clone());
     let mut mode = Mode::Normal;
     let mut renderer = Renderer::default();
     let (mut cols, mut rows) = size;
@@ -695,6 +706,16 @@ fn run_loop(
         match msg {
             None => {}
             Some(Msg::Frame(f)) => {
+                // The server's bindings or options changed (or are not known yet): fetch them.
+                if f.config != 0 && f.config != keys.version {
+                    if let Ok(Response::ClientConfig(c)) = cmd.request(Request::ClientConfig {
+                        target: Some(f.session.to_string()),
+                    }) {
+                        keys.configure(&c);
+                        view.look = look::Look::from_config(&c);
+                        renderer.invalidate();
+                    }
+                }
                 view.apply(*f);
                 if let Some(f) = &view.frame {
                     let alert = notifier.update(&f.overview);
@@ -766,9 +787,11 @@ fn run_loop(
             dirty = true;
         }
         // The window gets the terminal less the sidebar; the server sizes it (and the panes).
+        // Without a status line the server is told one row more (it keeps one for the status).
+        let extra = u16::from(!view.look.status);
         let want = (
             cols.saturating_sub(view.sidebar_width(cols)),
-            rows.saturating_sub(border::reserved(view.frame.as_ref())),
+            rows.saturating_sub(border::reserved(view.frame.as_ref())) + extra,
         );
         if want != reported {
             reported = want;
@@ -790,15 +813,24 @@ fn run_loop(
                 oy: border::top_offset(view.frame.as_ref()),
                 read_only: opts.read_only,
                 extra_secs: view.at.map_or(0, |t| t.elapsed().as_secs()),
+                bar: view.look.bar,
             };
-            let (grid, cursor, hits) = compose(
+            let extra = u16::from(!view.look.status);
+            let (mut grid, mut cursor, hits) = compose(
                 &view,
                 &mode,
                 cols,
-                rows,
+                rows + extra,
                 flash.as_ref().map(|(m, _)| m.as_str()),
                 ui,
             );
+            if !view.look.status {
+                grid.drop_last_row();
+                cursor = cursor.filter(|c| c.1 < rows);
+            } else if view.look.top {
+                grid.last_row_to_top();
+                cursor = cursor.map(|(x, y)| (x, (y + 1) % rows.max(1)));
+            }
             view.tab_hits = hits;
             let bytes = renderer.draw(&grid, cursor);
             if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
@@ -969,7 +1001,7 @@ fn mode_key(key: &[u8], mode: &mut Mode, view: &View, cmd: &mut Client) -> Resul
 /// same read.
 fn handle_input(
     bytes: &[u8],
-    keys: &mut Keys,
+    keys: &mut bindings::Machine,
     mode: &mut Mode,
     view: &mut View,
     cmd: &mut Client,
@@ -1010,13 +1042,21 @@ fn handle_input(
                 continue;
             }
         }
-        for action in keys.feed(&bytes[i..=i]) {
+        // One whole key at a time (an escape sequence is one key: `M-a`, `F5`, `C-Up`).
+        let n = bindings::next_key(&bytes[i..]).0.max(1);
+        for action in keys.feed(&bytes[i..i + n]) {
             match action {
                 Action::Forward(b) => fwd.extend_from_slice(&b),
                 Action::Detach => {
                     flush(&mut fwd, sender)?;
                     let _ = sender.send(Request::AttachDetach);
                     return Ok(Some(Exit::Detached(session_name)));
+                }
+                Action::Run { table, key } => {
+                    flush(&mut fwd, sender)?;
+                    sender
+                        .send(Request::AttachKey { table, key })
+                        .map_err(|e| e.to_string())?;
                 }
                 Action::ToggleSidebar => {
                     let cols = term::size().0;
@@ -1030,7 +1070,7 @@ fn handle_input(
                 }
             }
         }
-        i += 1;
+        i += n;
     }
     flush(&mut fwd, sender)?;
     Ok(None)
@@ -1067,7 +1107,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     let active = view.active().cloned();
     let active_id = active.as_ref().map(|a| a.id.to_string());
     match action {
-        Action::Forward(_) | Action::Detach | Action::ToggleSidebar => {}
+        Action::Forward(_) | Action::Detach | Action::ToggleSidebar | Action::Run { .. } => {}
         Action::ChooseTree(sessions) => {
             let current = active
                 .as_ref()
@@ -1415,6 +1455,8 @@ fn on_mouse(
     };
     let (cols, rows) = term::size();
     let ox = view.sidebar_width(cols);
+    let mut m = m;
+    m.y = view.look.mouse_y(m.y, rows);
     let oy = border::top_offset(view.frame.as_ref());
     let (x, y) = (m.x, m.y);
     let pane_at = |x: u16, y: u16| {
@@ -1483,7 +1525,7 @@ fn on_mouse(
         return Ok(());
     }
     view.press = Some((x, y));
-    if y + 1 == rows {
+    if view.look.status && y + 1 == rows {
         if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
             command(
                 cmd,

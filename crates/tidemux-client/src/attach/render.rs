@@ -43,6 +43,18 @@ impl Grid {
         }
     }
 
+    /// Moves the last row to the top (a status line at the top, `status-position top`).
+    pub fn last_row_to_top(&mut self) {
+        self.cells.rotate_right(usize::from(self.cols));
+    }
+
+    /// Drops the last row (no status line, `status off`).
+    pub fn drop_last_row(&mut self) {
+        let n = self.cells.len().saturating_sub(usize::from(self.cols));
+        self.cells.truncate(n);
+        self.rows = self.rows.saturating_sub(1);
+    }
+
     fn idx(&self, x: u16, y: u16) -> Option<usize> {
         (x < self.cols && y < self.rows)
             .then(|| usize::from(y) * usize::from(self.cols) + usize::from(x))

@@ -70,6 +70,11 @@ impl Clients {
             c.detach.send_replace(Some(reason.to_owned()));
         }
     }
+
+    /// The attached client `id`.
+    pub fn get(&self, id: u32) -> Option<&AttachedClient> {
+        self.map.get(&id)
+    }
 }
 
 /// Sizes every window of `sid` to the smallest attached client (less the status line).
@@ -272,6 +277,8 @@ struct Sent {
     /// [`PROC_MS`] ms.
     procs: HashMap<PaneId, ProcInfo>,
     procs_at: Option<std::time::Instant>,
+    /// Configuration version as sent (`AttachFrame::config`).
+    config: u64,
     /// Border status and lines as sent.
     borders: Borders,
 }
@@ -633,7 +640,11 @@ fn next_frame(
             .get(&p.id)
             .is_none_or(|q| (q + elapsed).abs_diff(p.quiet_secs) > 1)
     });
+    let config = state
+        .config_version
+        .load(std::sync::atomic::Ordering::Relaxed);
     let changed = full
+        || config != sent.config
         || !rows_changed.is_empty()
         || cursor != sent.cursor
         || tabs != sent.tabs
@@ -655,6 +666,7 @@ fn next_frame(
     sent.borders = borders.clone();
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
+    sent.config = config;
     Ok(Some(AttachFrame {
         client,
         session: sid,
@@ -670,6 +682,7 @@ fn next_frame(
         message,
         zoomed: m.zoomed,
         overview: summaries,
+        config,
         border_status: borders.0,
         borders: borders.1,
     }))

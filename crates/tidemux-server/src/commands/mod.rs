@@ -96,6 +96,9 @@ pub async fn dispatch(
         | Request::ShowBuffer { .. }
         | Request::ListBuffers
         | Request::ShowEnvironment { .. }
+        | Request::ListKeys { .. }
+        | Request::ShowHooks { .. }
+        | Request::ClientConfig { .. }
         | Request::DisplayMessage { print: true, .. }
         | Request::ServerInfo
         | Request::CapturePane { .. }
@@ -116,6 +119,9 @@ pub async fn dispatch(
             orch::input_sent(state, p);
         }
     }
+    let hook = crate::hooks::before_request(&env.request);
+    // Options the attach client takes (status, prefix, mouse...): clients fetch them again.
+    let config_changing = matches!(env.request, Request::SetOption { .. });
     let r = match env.request {
         Request::NewSession(mut ns) => match crate::worktree::prepare_spawn(&mut ns.spawn).await {
             Ok(()) => create::new_session(state, ns).await,
@@ -193,7 +199,8 @@ pub async fn dispatch(
         | Request::ClientResize { .. }
         | Request::AttachInput { .. }
         | Request::AttachResize { .. }
-        | Request::AttachDetach => Err(crate::error::CmdError::invalid(
+        | Request::AttachDetach
+        | Request::AttachKey { .. } => Err(crate::error::CmdError::invalid(
             "input, resize and detach of an attached client are accepted only on its own attach connection, after its attach request",
         )),
         Request::DetachClient { target, client } => {
@@ -661,11 +668,94 @@ pub async fn dispatch(
             })
         }
         Request::UpgradeServer { binary } => crate::upgrade::request(state, binary),
+        Request::BindKey {
+            table,
+            root,
+            repeat,
+            note,
+            key,
+            command,
+        } => crate::keys::bind_key(state, table, root, repeat, note, &key, &command),
+        Request::UnbindKey {
+            table,
+            root,
+            all,
+            quiet,
+            key,
+        } => crate::keys::unbind_key(state, table, root, all, quiet, key.as_deref()),
+        Request::ListKeys {
+            table,
+            notes,
+            all,
+            one,
+            prefix_string,
+            key,
+        } => crate::keys::list_keys(
+            state,
+            &crate::keys::ListArgs {
+                table,
+                notes,
+                all,
+                one,
+                prefix_string,
+                key,
+            },
+        ),
+        Request::SetHook {
+            target,
+            hook,
+            command,
+            global,
+            window,
+            pane,
+            append,
+            unset,
+            run,
+        } => crate::hooks::set_hook(
+            state,
+            caller,
+            target.as_deref(),
+            &hook,
+            command.as_deref(),
+            crate::hooks::Flags {
+                global,
+                window,
+                pane,
+            },
+            append,
+            unset,
+            run,
+        ),
+        Request::ShowHooks {
+            target,
+            hook,
+            global,
+            window,
+            pane,
+        } => crate::hooks::show_hooks(
+            state,
+            caller,
+            target.as_deref(),
+            hook.as_deref(),
+            crate::hooks::Flags {
+                global,
+                window,
+                pane,
+            },
+        ),
+        Request::ClientConfig { target } => {
+            crate::keys::client::client_config(state, caller, target.as_deref())
+        }
     };
     if kind != Kind::ReadOnly {
         state.bump_model();
     }
-    (r.unwrap_or_else(Response::from), after_request(state, kind))
+    if config_changing {
+        state.bump_config();
+    }
+    let reply = r.unwrap_or_else(Response::from);
+    crate::hooks::after_request(state, hook, caller, &reply);
+    (reply, after_request(state, kind))
 }
 
 /// Which requests may leave the server without sessions: after their reply, an empty server

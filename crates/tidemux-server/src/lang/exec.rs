@@ -1125,6 +1125,9 @@ async fn run_one(
             };
             call(state, client, out, req).await.map(drop)
         }
+        "bind-key" | "unbind-key" | "list-keys" | "set-hook" | "show-hooks" => {
+            crate::keys::lang_command(state, name, a, client.caller, out).await
+        }
         "run-shell" => super::config::run_shell(state, a, client, out).await,
         "if-shell" => super::config::if_shell(state, a, client, out).await,
         "source-file" => super::config::source_file(state, a, client, out).await,

@@ -10,6 +10,7 @@
 
 mod cmdset;
 mod io;
+mod keys;
 mod layout;
 mod list;
 mod misc;
@@ -135,6 +136,7 @@ fn command_name(c: &Option<Command>) -> &'static str {
             Command::Layout(c) => layout::name(c),
             Command::PaneCmds(c) => panecmds::name(c),
             Command::UpgradeServer { .. } => "upgrade-server",
+            Command::Keys(c) => keys::name(c),
         },
     }
 }
@@ -401,6 +403,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Layout(c)) => layout::run(&ctx, c),
         Some(Command::PaneCmds(c)) => panecmds::run(&ctx, c),
         Some(Command::UpgradeServer { binary }) => upgrade::run(&ctx, binary),
+        Some(Command::Keys(c)) => keys::run(&ctx, c),
         Some(Command::Notify {
             target,
             clear,

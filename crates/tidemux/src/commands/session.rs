@@ -134,18 +134,19 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
     }
 }
 
-/// The prefix byte: `--prefix`, else `$TIDEMUX_PREFIX`, else C-b.
-fn prefix_of(flags: &AttachFlags) -> Result<u8, Failure> {
+/// The prefix key: `--prefix`, else `$TIDEMUX_PREFIX`, else `None` (the server's `prefix`
+/// and `prefix2` options, default C-b).
+fn prefix_of(flags: &AttachFlags) -> Result<Option<String>, Failure> {
     let name = flags.prefix.clone().or_else(|| {
         std::env::var("TIDEMUX_PREFIX")
             .ok()
             .filter(|s| !s.is_empty())
     });
     match name {
-        None => Ok(2),
-        Some(n) => {
-            tidemux_client::attach::keys::parse_prefix(&n).map_err(|e| Failure::new("invalid", e))
-        }
+        None => Ok(None),
+        Some(n) => tidemux_client::attach::bindings::canonical(&n)
+            .map(Some)
+            .map_err(|e| Failure::new("invalid", e)),
     }
 }
 

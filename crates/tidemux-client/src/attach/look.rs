@@ -1,0 +1,150 @@
+//! How the client draws its status line, from the server's options (`ClientConfig`): `status`
+//! (on/off), `status-position` (top/bottom) and `status-style` (tmux's style syntax:
+//! `fg=COLOUR,bg=COLOUR,bold,...`; tmux(1) "STYLES").
+
+use tidemux_proto::{CellStyle, ClientConfig, Color};
+
+/// The status line's options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// `status`: the status line is shown.
+    pub status: bool,
+    /// `status-position top`.
+    pub top: bool,
+    /// `status-style`.
+    pub bar: CellStyle,
+}
+
+impl Default for Look {
+    /// tmux's defaults: a status line at the bottom, black on green.
+    fn default() -> Self {
+        Look {
+            status: true,
+            top: false,
+            bar: CellStyle {
+                fg: Color::Idx(0),
+                bg: Color::Idx(2),
+                flags: 0,
+            },
+        }
+    }
+}
+
+impl Look {
+    /// The look the server's options ask for (missing options keep the defaults).
+    pub fn from_config(c: &ClientConfig) -> Self {
+        let mut l = Look::default();
+        for (name, v) in &c.options {
+            match name.as_str() {
+                "status" => l.status = v != "off",
+                "status-position" => l.top = v == "top",
+                "status-style" => l.bar = style(v, l.bar),
+                _ => {}
+            }
+        }
+        l
+    }
+
+    /// A mouse row on the terminal as the client composes it (status line last).
+    pub fn mouse_y(&self, y: u16, rows: u16) -> u16 {
+        match (self.status, self.top) {
+            (true, true) if y == 0 => rows.saturating_sub(1),
+            (true, true) => y - 1,
+            _ => y,
+        }
+    }
+
+    /// Rows the panes get on a terminal `rows` high.
+    pub fn body(&self, rows: u16) -> u16 {
+        if self.status {
+            rows.saturating_sub(1)
+        } else {
+            rows
+        }
+    }
+}
+
+/// tmux `colour_fromstring` for the forms tmux shows: `default`, names, `brightNAME`,
+/// `colourN`, `#rrggbb`.
+pub fn colour(s: &str) -> Option<Color> {
+    const NAMES: [&str; 8] = [
+        "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+    ];
+    let l = s.to_ascii_lowercase();
+    if l == "default" || l == "terminal" {
+        return Some(Color::Default);
+    }
+    if let Some(i) = NAMES.iter().position(|n| *n == l) {
+        return Some(Color::Idx(i as u8));
+    }
+    if let Some(i) = l
+        .strip_prefix("bright")
+        .and_then(|n| NAMES.iter().position(|x| *x == n))
+    {
+        return Some(Color::Idx(8 + i as u8));
+    }
+    if let Some(n) = l.strip_prefix("colour").or_else(|| l.strip_prefix("color")) {
+        return n.parse::<u8>().ok().map(Color::Idx);
+    }
+    let h = l.strip_prefix('#')?;
+    if h.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(h, 16).ok()?;
+    Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+/// Applies a tmux style string (`bg=green,fg=black`, `fg=colour231,bold`, `default`) over
+/// `base`; unknown words are ignored.
+pub fn style(s: &str, base: CellStyle) -> CellStyle {
+    let mut st = base;
+    for w in s.split([',', ' ']).filter(|w| !w.is_empty()) {
+        let (flag, on) = match w.strip_prefix("no") {
+            Some(f) if !w.starts_with("none") => (f, false),
+            _ => (w, true),
+        };
+        let bit = match flag {
+            "bright" | "bold" => CellStyle::BOLD,
+            "dim" => CellStyle::DIM,
+            "italics" => CellStyle::ITALIC,
+            "underscore" => CellStyle::UNDERLINE,
+            "reverse" => CellStyle::INVERSE,
+            _ => 0,
+        };
+        if bit != 0 {
+            if on {
+                st.flags |= bit;
+            } else {
+                st.flags &= !bit;
+            }
+            continue;
+        }
+        if w == "default" {
+            st = CellStyle::default();
+        } else if w == "none" {
+            st.flags = 0;
+        } else if let Some(c) = w.strip_prefix("fg=").and_then(colour) {
+            st.fg = c;
+        } else if let Some(c) = w.strip_prefix("bg=").and_then(colour) {
+            st.bg = c;
+        }
+    }
+    st
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styles() {
+        let d = Look::default().bar;
+        assert_eq!(style("bg=green,fg=black", CellStyle::default()), d);
+        let s = style("fg=colour231,bg=#102030,bold", d);
+        assert_eq!(s.fg, Color::Idx(231));
+        assert_eq!(s.bg, Color::Rgb(0x10, 0x20, 0x30));
+        assert_eq!(s.flags, CellStyle::BOLD);
+        assert_eq!(style("bg=brightred nobold", s).bg, Color::Idx(9));
+        assert_eq!(style("default", s), CellStyle::default());
+    }
+}

@@ -1,0 +1,138 @@
+//! What attach clients take from the key tables and options (`ClientConfig`), and running a
+//! binding for a client (`AttachKey`).
+
+use super::string;
+use crate::error::{CmdError, CmdResult};
+use crate::hooks::Context;
+use crate::state::ServerState;
+use crate::sync::lock;
+use std::sync::Arc;
+use tidemux_proto::{ClientBinding, ClientConfig, PaneId, Response};
+
+/// Options an attach client acts on (see `docs/attach.md`).
+pub const CLIENT_OPTIONS: &[&str] = &[
+    "status",
+    "status-position",
+    "status-style",
+    "status-left",
+    "status-right",
+    "status-left-length",
+    "status-right-length",
+    "mouse",
+    "repeat-time",
+    "mode-keys",
+    "set-clipboard",
+];
+
+/// `ClientConfig`: prefix keys, the `prefix` and `root` tables, and [`CLIENT_OPTIONS`] for the
+/// target session.
+///
+/// # Errors
+/// A target that names no session.
+pub fn client_config(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    target: Option<&str>,
+) -> CmdResult {
+    let (sid, wid) = {
+        let reg = state.registry();
+        (
+            reg.resolve_session(target, caller).ok(),
+            reg.resolve_window(target, caller).ok(),
+        )
+    };
+    if target.is_some() && sid.is_none() {
+        return Err(CmdError::not_found(format!(
+            "no such session: {}",
+            target.unwrap_or("")
+        )));
+    }
+    // Read the version first: a change after it makes the client fetch again.
+    let version = state
+        .config_version
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let (prefix, prefix2, options) = {
+        let opts = lock(&state.options_store);
+        let key = |n: &str| {
+            let v = opts.effective(n, sid, wid, None).unwrap_or_default();
+            match string::parse(&v) {
+                string::UNKNOWN => "None".to_owned(),
+                k => string::name(k),
+            }
+        };
+        let options = CLIENT_OPTIONS
+            .iter()
+            .filter_map(|n| Some(((*n).to_owned(), opts.effective(n, sid, wid, None)?)))
+            .collect();
+        (key("prefix"), key("prefix2"), options)
+    };
+    let keys = lock(&state.keys);
+    let mut bindings = Vec::new();
+    for table in ["prefix", "root"] {
+        for (k, b) in keys.bindings(table) {
+            bindings.push(ClientBinding {
+                table: table.to_owned(),
+                key: string::name(k),
+                command: b.command.clone(),
+                repeat: b.repeat,
+            });
+        }
+    }
+    Ok(Response::ClientConfig(ClientConfig {
+        version,
+        prefix,
+        prefix2,
+        bindings,
+        options,
+    }))
+}
+
+/// `AttachKey` from attached client `client`: runs the binding of `key` in `table` for the
+/// client's session (its current window and active pane). The command runs in the
+/// background; its error, if any, shows on the session's status line (as tmux shows errors of
+/// bound commands).
+///
+/// # Errors
+/// A read-only client (`client is read-only`, tmux's message), or no such binding.
+pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str) -> CmdResult<()> {
+    let (sid, read_only) = {
+        let clients = lock(&state.clients);
+        let c = clients
+            .get(client)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        (c.session, c.read_only)
+    };
+    if read_only {
+        return Err(CmdError::invalid("client is read-only"));
+    }
+    let code = super::parse_key(key)?;
+    let command = lock(&state.keys)
+        .get(table, code)
+        .map(|b| super::print::runnable(&b.command))
+        .ok_or_else(|| CmdError::not_found(format!("no binding for {key} in key table {table}")))?;
+    let ctx = {
+        let reg = state.registry();
+        crate::hooks::context_of(&reg, Some(&sid.to_string()), None)
+    };
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        if let Err(e) = crate::hooks::run_text(&state, &command, ctx).await {
+            show_error(&state, ctx, &e);
+        }
+    });
+    Ok(())
+}
+
+/// Shows a bound command's error on the session's status line for 3 s.
+fn show_error(state: &ServerState, ctx: Context, message: &str) {
+    if let Some(s) = ctx.session {
+        lock(&state.messages).insert(
+            s,
+            (
+                message.to_owned(),
+                std::time::Instant::now() + std::time::Duration::from_secs(3),
+            ),
+        );
+        state.bump_model();
+    }
+}
