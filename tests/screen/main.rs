@@ -616,6 +616,10 @@ fn run_suite() {
         "sleep 600",
     ]);
     let tdx = support::Server::new();
+    // The same keeper on tidemux's side: with `exit-empty` (on, as in tmux) the server exits
+    // when the last stream's session ends, and a new-session racing that exit loses its
+    // connection.
+    tdx.ok(&["new-session", "-d", "-s", "keep", "--", "sleep", "600"]);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<StreamResult>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
