@@ -133,10 +133,10 @@ fn read_loop(pipe: &Pipe, state: &Weak<ServerState>, mut stdout: std::process::C
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
+        // Bytes the command wrote while it ran are delivered even when the pipe ended since
+        // (its waiter may mark it closed before this thread got to them); only a wait for room
+        // below gives up once the pipe is closed.
         loop {
-            if !pipe.open() {
-                return;
-            }
             let Some(state) = state.upgrade() else { return };
             let pane = match state.registry().pane(pipe.pane) {
                 Ok(e) => Arc::clone(&e.pane),
@@ -150,6 +150,9 @@ fn read_loop(pipe: &Pipe, state: &Weak<ServerState>, mut stdout: std::process::C
                 }
                 // The program is not reading its input: wait for room.
                 Err(crate::pane::WriteRefused::Full { .. }) => {
+                    if !pipe.open() {
+                        return;
+                    }
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Err(crate::pane::WriteRefused::Closed(_)) => return,
