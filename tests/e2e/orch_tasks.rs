@@ -343,7 +343,8 @@ fn transcripts_plain_ansi_rotated_and_history_export() {
     s.ok(&["send", "-t", &pane, "--enter", "seq 1 3000"]);
     s.wait_text(&pane, "\n3000\n");
     let rotated = PathBuf::from(format!("{}.1", small.display()));
-    assert!(wait_until(DEADLINE, || rotated.exists()));
+    // Rotation renames the file, then creates it again: wait for both.
+    assert!(wait_until(DEADLINE, || rotated.exists() && small.exists()));
     assert!(std::fs::metadata(&small).unwrap().len() <= 2048);
     assert_eq!(std::fs::metadata(&rotated).unwrap().len(), 2048);
     assert!(!std::fs::read_to_string(&plain).unwrap().contains("after-2"));
