@@ -178,15 +178,84 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Serialises a snapshot to the file format.
-pub fn encode(s: &Snapshot) -> Vec<u8> {
-    let json = serde_json::to_string(s).expect("a snapshot always serialises");
+/// Why a sealed file was refused before its body was read: the shapes shared by snapshots and
+/// live-upgrade states (each maps them into its own `DecodeError`).
+#[derive(Debug)]
+pub(crate) enum Unseal {
+    /// No `MAGIC N` header line.
+    NoHeader,
+    /// Another format; `writer` is the body's writer field if readable, else "unknown".
+    Version { found: u32, writer: String },
+    /// Cut short or damaged.
+    Corrupt(String),
+}
+
+/// A sealed file: the header line `MAGIC FORMAT`, the JSON body on one line, and
+/// `end <FNV-1a 64 of the body, 16 hex digits>`, each ending in `\n`. Used for snapshots and
+/// the live-upgrade state, so that a truncation anywhere is detected.
+pub(crate) fn seal(magic: &str, format: u32, json: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len() + 64);
-    out.extend_from_slice(format!("{MAGIC}{FORMAT}\n").as_bytes());
+    out.extend_from_slice(format!("{magic}{format}\n").as_bytes());
     out.extend_from_slice(json.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(format!("end {:016x}\n", fnv1a(json.as_bytes())).as_bytes());
     out
+}
+
+/// The JSON body of a file [`seal`]ed with `magic` and `format`. `writer_field` names the body's
+/// field that says which tidemux wrote it, shown when the format differs.
+pub(crate) fn unseal<'a>(
+    bytes: &'a [u8],
+    magic: &str,
+    format: u32,
+    writer_field: &str,
+) -> Result<&'a [u8], Unseal> {
+    let nl = memchr::memchr(b'\n', bytes).ok_or(Unseal::NoHeader)?;
+    let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| Unseal::NoHeader)?;
+    let version: u32 = header
+        .strip_prefix(magic)
+        .and_then(|v| v.parse().ok())
+        .ok_or(Unseal::NoHeader)?;
+    let rest = &bytes[nl + 1..];
+    let jl = memchr::memchr(b'\n', rest);
+    if version != format {
+        let writer = serde_json::from_slice::<serde_json::Value>(&rest[..jl.unwrap_or(rest.len())])
+            .ok()
+            .and_then(|v| v.get(writer_field)?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "unknown".into());
+        return Err(Unseal::Version {
+            found: version,
+            writer,
+        });
+    }
+    let jl = jl.ok_or_else(|| Unseal::Corrupt("cut inside the body".into()))?;
+    let json = &rest[..jl];
+    let trailer = &rest[jl + 1..];
+    let want = format!("end {:016x}\n", fnv1a(json));
+    if trailer != want.as_bytes() {
+        return Err(Unseal::Corrupt(if trailer.len() < want.len() {
+            "cut before the end line".into()
+        } else {
+            "checksum does not match the body".into()
+        }));
+    }
+    Ok(json)
+}
+
+impl From<Unseal> for DecodeError {
+    fn from(u: Unseal) -> Self {
+        match u {
+            Unseal::NoHeader => Self::NoHeader,
+            Unseal::Version { found, writer } => Self::Version { found, writer },
+            Unseal::Corrupt(m) => Self::Corrupt(m),
+        }
+    }
+}
+
+/// Serialises a snapshot to the file format ([`seal`]).
+pub fn encode(s: &Snapshot) -> Vec<u8> {
+    let json = serde_json::to_string(s).expect("a snapshot always serialises");
+    seal(MAGIC, FORMAT, &json)
 }
 
 /// Parses and checks a snapshot file.
@@ -194,44 +263,11 @@ pub fn encode(s: &Snapshot) -> Vec<u8> {
 /// # Errors
 /// [`DecodeError`] for anything but a complete, consistent snapshot of format [`FORMAT`].
 pub fn decode(bytes: &[u8]) -> Result<Snapshot, DecodeError> {
-    let nl = memchr_nl(bytes).ok_or(DecodeError::NoHeader)?;
-    let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| DecodeError::NoHeader)?;
-    let version: u32 = header
-        .strip_prefix(MAGIC)
-        .and_then(|v| v.parse().ok())
-        .ok_or(DecodeError::NoHeader)?;
-    let rest = &bytes[nl + 1..];
-    if version != FORMAT {
-        let writer = serde_json::from_slice::<serde_json::Value>(
-            &rest[..memchr_nl(rest).unwrap_or(rest.len())],
-        )
-        .ok()
-        .and_then(|v| v.get("server_version")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".into());
-        return Err(DecodeError::Version {
-            found: version,
-            writer,
-        });
-    }
-    let jl = memchr_nl(rest).ok_or_else(|| DecodeError::Corrupt("cut inside the body".into()))?;
-    let json = &rest[..jl];
-    let trailer = &rest[jl + 1..];
-    let want = format!("end {:016x}\n", fnv1a(json));
-    if trailer != want.as_bytes() {
-        return Err(DecodeError::Corrupt(if trailer.len() < want.len() {
-            "cut before the end line".into()
-        } else {
-            "checksum does not match the body".into()
-        }));
-    }
+    let json = unseal(bytes, MAGIC, FORMAT, "server_version")?;
     let snap: Snapshot =
         serde_json::from_slice(json).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
     validate(&snap).map_err(DecodeError::Invalid)?;
     Ok(snap)
-}
-
-fn memchr_nl(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
 }
 
 fn check_name(kind: &str, n: &str) -> Result<(), String> {

@@ -15,7 +15,7 @@
 use crate::pane::{adopt::Adopted, Pane};
 use crate::registry::{PaneEntry, Session, Window};
 use crate::screen::{persist::ScreenState, Screen};
-use crate::snapshot::format::{fnv1a, OptSnap};
+use crate::snapshot::format::{seal, unseal, OptSnap, Unseal};
 use crate::state::ServerState;
 use crate::sync::lock;
 use rustix::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -205,15 +205,10 @@ pub enum DecodeError {
     Invalid(String),
 }
 
-/// Serialises a state.
+/// Serialises a state (the snapshot's sealed form, [`crate::snapshot::format::seal`]).
 pub fn encode(s: &UpgradeState) -> Vec<u8> {
     let json = serde_json::to_string(s).expect("an upgrade state always serialises");
-    let mut out = Vec::with_capacity(json.len() + 64);
-    out.extend_from_slice(format!("{MAGIC}{FORMAT}\n").as_bytes());
-    out.extend_from_slice(json.as_bytes());
-    out.push(b'\n');
-    out.extend_from_slice(format!("end {:016x}\n", fnv1a(json.as_bytes())).as_bytes());
-    out
+    seal(MAGIC, FORMAT, &json)
 }
 
 /// Parses and checks a state.
@@ -221,35 +216,11 @@ pub fn encode(s: &UpgradeState) -> Vec<u8> {
 /// # Errors
 /// [`DecodeError`] for anything but a complete, consistent state of format [`FORMAT`].
 pub fn decode(bytes: &[u8]) -> Result<UpgradeState, DecodeError> {
-    let nl = memchr::memchr(b'\n', bytes).ok_or(DecodeError::NoHeader)?;
-    let header = std::str::from_utf8(&bytes[..nl]).map_err(|_| DecodeError::NoHeader)?;
-    let version: u32 = header
-        .strip_prefix(MAGIC)
-        .and_then(|v| v.parse().ok())
-        .ok_or(DecodeError::NoHeader)?;
-    let rest = &bytes[nl + 1..];
-    let jl = memchr::memchr(b'\n', rest);
-    if version != FORMAT {
-        let writer = serde_json::from_slice::<serde_json::Value>(&rest[..jl.unwrap_or(0)])
-            .ok()
-            .and_then(|v| v.get("from_version")?.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "unknown".into());
-        return Err(DecodeError::Version {
-            found: version,
-            writer,
-        });
-    }
-    let jl = jl.ok_or_else(|| DecodeError::Corrupt("cut inside the body".into()))?;
-    let json = &rest[..jl];
-    let trailer = &rest[jl + 1..];
-    let want = format!("end {:016x}\n", fnv1a(json));
-    if trailer != want.as_bytes() {
-        return Err(DecodeError::Corrupt(if trailer.len() < want.len() {
-            "cut before the end line".into()
-        } else {
-            "checksum does not match the body".into()
-        }));
-    }
+    let json = unseal(bytes, MAGIC, FORMAT, "from_version").map_err(|u| match u {
+        Unseal::NoHeader => DecodeError::NoHeader,
+        Unseal::Version { found, writer } => DecodeError::Version { found, writer },
+        Unseal::Corrupt(m) => DecodeError::Corrupt(m),
+    })?;
     let s: UpgradeState =
         serde_json::from_slice(json).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
     validate(&s).map_err(DecodeError::Invalid)?;
