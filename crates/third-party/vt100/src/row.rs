@@ -1,41 +1,51 @@
 use crate::term::BufWrite as _;
 use alloc::{string::String, vec::Vec};
 
+/// tidemux: the cell every column past a row's materialized cells holds.
+static DEFAULT_CELL: crate::Cell = crate::Cell::new();
+
 #[derive(Clone, Debug)]
 pub struct Row {
+    /// tidemux: the row's cells up to the last one that may not be blank; every column from
+    /// `cells.len()` to `cols` is blank with default attributes (`Cell::is_default`) and has
+    /// no storage. A new row allocates nothing; writing a cell allocates the cells up to it
+    /// (an idle shell's 80x24 screen keeps one short row instead of 1,920 cells), and resets,
+    /// history copies and fingerprints stop at `cells.len()` instead of going over the whole
+    /// width. A reset keeps the allocation for the next line written.
     cells: Vec<crate::Cell>,
+    /// tidemux: the row's width.
+    cols: u16,
     wrapped: bool,
     /// tidemux: cells in use, the column after the last one written (tmux `cellused`);
     /// reflow on resize re-splits a line at this length, not at its last non-blank cell.
     used: u16,
-    /// tidemux: every cell from this column on is blank with default attributes
-    /// (`Cell::is_default`), so resets, history copies and fingerprints stop here instead of
-    /// going over the whole width. An upper bound, kept by every method that writes cells.
-    dirty: u16,
 }
 
 impl Row {
     pub fn new(cols: u16) -> Self {
         Self {
-            cells: vec![crate::Cell::new(); usize::from(cols)],
+            cells: Vec::new(),
+            cols,
             wrapped: false,
             used: 0,
-            dirty: 0,
         }
     }
 
     /// tidemux: a row holding `cells`, `used` of them in use.
     pub(crate) fn from_cells(
-        cells: Vec<crate::Cell>,
+        mut cells: Vec<crate::Cell>,
         used: u16,
         wrapped: bool,
     ) -> Self {
-        let dirty = u16::try_from(cells.len()).unwrap_or(u16::MAX);
+        let cols = u16::try_from(cells.len()).unwrap_or(u16::MAX);
+        while cells.last().is_some_and(crate::Cell::is_default) {
+            cells.pop();
+        }
         Self {
             cells,
+            cols,
             wrapped,
             used,
-            dirty,
         }
     }
 
@@ -49,67 +59,71 @@ impl Row {
         self.used = self.used.max(end);
     }
 
-    /// tidemux: the cells, mutable (reflow moves them).
+    /// tidemux: the cells, all `cols` of them, mutable (reflow moves them).
     pub(crate) fn cells_vec(&mut self) -> &mut Vec<crate::Cell> {
-        self.dirty = self.cols();
+        self.materialize(usize::from(self.cols));
         &mut self.cells
     }
 
-    /// tidemux: the cells up to the last one that may not be blank (see `dirty`); every
+    /// tidemux: the cells up to the last one that may not be blank (see `cells`); every
     /// cell after them is blank with default attributes.
     pub(crate) fn dirty_cells(&self) -> &[crate::Cell] {
-        &self.cells[..usize::from(self.dirty).min(self.cells.len())]
+        &self.cells
     }
 
-    /// tidemux: records that cells before `end` may have been written.
+    /// tidemux: gives the cells before `end` (at most the width) storage.
     #[inline]
-    fn touch(&mut self, end: usize) {
-        let end = u16::try_from(end.min(self.cells.len())).unwrap_or(u16::MAX);
-        self.dirty = self.dirty.max(end);
+    fn materialize(&mut self, end: usize) {
+        let end = end.min(usize::from(self.cols));
+        if self.cells.len() < end {
+            self.cells.resize(end, crate::Cell::new());
+        }
+    }
+
+    /// tidemux: the cell at `col` (< width), stored or not.
+    #[inline]
+    fn cell(&self, col: usize) -> &crate::Cell {
+        self.cells.get(col).unwrap_or(&DEFAULT_CELL)
     }
 
     fn cols(&self) -> u16 {
-        self.cells
-            .len()
-            .try_into()
-            // we limit the number of cols to a u16 (see Size)
-            .unwrap()
+        self.cols
     }
 
     pub fn clear(&mut self, attrs: crate::attrs::Attrs) {
-        // tidemux: with default attributes only the cells up to `dirty` need clearing.
+        // tidemux: with default attributes only the stored cells need clearing.
         if attrs == crate::attrs::Attrs::new() {
             self.reset();
             return;
         }
-        for cell in &mut self.cells {
-            cell.clear(attrs);
-            cell.set_wide_continuation(false);
-        }
+        let mut blank = crate::Cell::new();
+        blank.clear(attrs);
+        self.cells.clear();
+        self.cells.resize(usize::from(self.cols), blank);
         self.wrapped = false;
         self.used = 0;
-        self.dirty = self.cols();
     }
 
     pub fn reset(&mut self) {
-        // tidemux: cells from `dirty` on are blank already.
-        let dirty = usize::from(self.dirty).min(self.cells.len());
-        self.cells[..dirty].fill(crate::Cell::new());
+        // tidemux: cells past the stored ones are blank already.
+        self.cells.clear();
         self.wrapped = false;
         self.used = 0;
-        self.dirty = 0;
     }
 
     pub(crate) fn cells(&self) -> impl Iterator<Item = &crate::Cell> {
-        self.cells.iter()
+        self.cells.iter().chain(core::iter::repeat_n(
+            &DEFAULT_CELL,
+            usize::from(self.cols).saturating_sub(self.cells.len()),
+        ))
     }
 
     pub fn get(&self, col: u16) -> Option<&crate::Cell> {
-        self.cells.get(usize::from(col))
+        (col < self.cols).then(|| self.cell(usize::from(col)))
     }
 
     pub fn get_mut(&mut self, col: u16) -> Option<&mut crate::Cell> {
-        self.touch(usize::from(col) + 1);
+        self.materialize(usize::from(col) + 1);
         self.cells.get_mut(usize::from(col))
     }
 
@@ -117,7 +131,7 @@ impl Row {
     /// does (screen-write.c screen_write_overwrite, and screen_write_collect_end for the ASCII
     /// fast path when `fast`): a wide character whose right half is overwritten is cleared,
     /// except on the fast path when it starts in column 0; orphaned right halves after the new
-    /// character are cleared.
+    /// character are cleared. Only stored cells can be wide, so only they are looked at.
     pub fn overwrite(&mut self, col: u16, width: u16, fast: bool) {
         let n = self.cells.len();
         let c = usize::from(col);
@@ -163,16 +177,16 @@ impl Row {
     ) {
         let start = usize::from(col);
         let end = start + bytes.len();
-        debug_assert!(end <= self.cells.len());
+        debug_assert!(end <= usize::from(self.cols));
         // `end` is at most the row width, a u16.
         let width = u16::try_from(bytes.len()).unwrap_or(u16::MAX);
         self.overwrite(col, width, true);
+        self.materialize(end);
         let template = crate::Cell::ascii(b' ', attrs);
         for (cell, &b) in self.cells[start..end].iter_mut().zip(bytes) {
             *cell = template.clone();
             cell.set_ascii_byte(b);
         }
-        self.touch(end);
         self.mark_used(u16::try_from(end).unwrap_or(u16::MAX));
     }
 
@@ -187,22 +201,22 @@ impl Row {
         count: u16,
         attrs: crate::attrs::Attrs,
     ) {
-        let n = self.cells.len();
+        let n = usize::from(self.cols);
         let px = usize::from(col);
         let nx = usize::from(count);
         if px >= n {
             return;
         }
         if px + 1 >= n {
+            self.materialize(n);
             self.cells[px].clear(attrs);
             self.cells[px].set_wide_continuation(false);
-            self.touch(n);
             return;
         }
         if px + nx >= n {
             return;
         }
-        self.touch(n);
+        self.materialize(n);
         self.cells[px..].rotate_right(nx);
         for cell in &mut self.cells[px..px + nx] {
             *cell = crate::Cell::new();
@@ -220,23 +234,31 @@ impl Row {
         count: u16,
         attrs: crate::attrs::Attrs,
     ) {
-        let n = self.cells.len();
+        let n = usize::from(self.cols);
         let px = usize::from(col);
         let nx = usize::from(count).min(n.saturating_sub(px));
         if px >= n || nx == 0 {
             return;
         }
-        if attrs != crate::attrs::Attrs::new() {
-            self.touch(n);
-        }
+        self.materialize(n);
         self.cells[px..].rotate_left(nx);
         for cell in &mut self.cells[n - nx..] {
             *cell = crate::Cell::new();
             cell.clear(attrs);
         }
+        if attrs == crate::attrs::Attrs::new() {
+            self.trim_stored();
+        }
         // tmux grid_move_cells: the moved range counts as used (up to `n - count`).
         if n - nx > px {
             self.used = self.used.max(u16::try_from(n - nx).unwrap_or(u16::MAX));
+        }
+    }
+
+    /// tidemux: drops stored cells at the end that are blank with default attributes.
+    fn trim_stored(&mut self) {
+        while self.cells.last().is_some_and(crate::Cell::is_default) {
+            self.cells.pop();
         }
     }
 
@@ -246,53 +268,65 @@ impl Row {
         range: core::ops::Range<u16>,
         attrs: crate::attrs::Attrs,
     ) {
-        let n = self.cells.len();
-        let end = usize::from(range.end).min(n);
+        let end = usize::from(range.end).min(usize::from(self.cols));
         let start = usize::from(range.start).min(end);
-        if attrs != crate::attrs::Attrs::new() {
-            self.touch(end);
-        }
-        for cell in &mut self.cells[start..end] {
-            *cell = crate::Cell::new();
-            cell.clear(attrs);
+        if attrs == crate::attrs::Attrs::new() {
+            // Cells past the stored ones are blank already.
+            let end = end.min(self.cells.len());
+            let start = start.min(end);
+            for cell in &mut self.cells[start..end] {
+                *cell = crate::Cell::new();
+            }
+            if end == self.cells.len() {
+                self.trim_stored();
+            }
+        } else {
+            self.materialize(end);
+            for cell in &mut self.cells[start..end] {
+                *cell = crate::Cell::new();
+                cell.clear(attrs);
+            }
         }
         // tmux grid_clear leaves `cellused` alone: cleared cells stay counted.
-        let _ = range;
     }
 
     pub fn truncate(&mut self, len: u16) {
         self.cells.truncate(usize::from(len));
-        self.dirty = self.dirty.min(len);
+        self.cols = len;
         self.set_truncated();
     }
 
     fn set_truncated(&mut self) {
         self.wrapped = false;
-        if let Some(last_cell) = self.cells.last_mut() {
-            if last_cell.is_wide() {
-                last_cell.clear(*last_cell.attrs());
+        // Only a stored cell can be wide; the last column is stored only when all are.
+        if self.cells.len() == usize::from(self.cols) {
+            if let Some(last_cell) = self.cells.last_mut() {
+                if last_cell.is_wide() {
+                    last_cell.clear(*last_cell.attrs());
+                }
             }
         }
     }
 
     fn grow_unchecked(&mut self, len: u16, cell: crate::Cell) {
-        debug_assert!(self.cells.len() < usize::from(len));
+        debug_assert!(self.cols < len);
         if !cell.is_default() {
-            self.dirty = len;
+            self.materialize(usize::from(self.cols));
+            self.cells.resize(len.into(), cell);
         }
-        self.cells.resize(len.into(), cell);
+        self.cols = len;
         self.wrapped = false;
     }
 
     /// Like [`Self::resize`], but never decreases the size of the row.
     pub fn grow(&mut self, len: u16, cell: crate::Cell) {
-        if self.cells.len() < usize::from(len) {
+        if self.cols < len {
             self.grow_unchecked(len, cell);
         }
     }
 
     pub fn resize(&mut self, len: u16, cell: crate::Cell) {
-        match usize::from(len).cmp(&self.cells.len()) {
+        match len.cmp(&self.cols) {
             core::cmp::Ordering::Equal => {}
             core::cmp::Ordering::Less => {
                 self.truncate(len);
@@ -305,15 +339,9 @@ impl Row {
 
     /// Trims trailing blank cells from the row.
     pub fn trim(&mut self) {
-        let excess = self
-            .cells
-            .iter()
-            .rev()
-            .take_while(|c| **c == crate::cell::Cell::DEFAULT)
-            .count();
-        self.cells.truncate(self.cells.len() - excess);
+        self.trim_stored();
         self.cells.shrink_to_fit();
-        self.dirty = self.dirty.min(self.cols());
+        self.cols = u16::try_from(self.cells.len()).unwrap_or(u16::MAX);
     }
 
     pub fn wrap(&mut self, wrap: bool) {
@@ -387,7 +415,7 @@ impl Row {
         });
         let mut prev_attrs = prev_attrs.unwrap_or_default();
 
-        let first_cell = &self.cells[usize::from(start)];
+        let first_cell = self.cell(usize::from(start));
         if wrapping && first_cell == &crate::cell::Cell::DEFAULT {
             let default_attrs = crate::cell::Cell::DEFAULT.attrs();
             if prev_attrs != *default_attrs {
@@ -544,7 +572,7 @@ impl Row {
     /// tidemux: the row in compact form (`capture::compact_to_formatted` turns it into what
     /// `write_contents_formatted_basic` writes from default attributes): the same walk over
     /// the cells, but cell text is copied as it is, attribute changes are a token and a few
-    /// bytes, and blank cells a zero byte; it stops at `dirty`.
+    /// bytes, and blank cells a zero byte; it stops at the last stored cell.
     pub(crate) fn write_compact(&self, out: &mut Vec<u8>) {
         let mut prev_was_wide = false;
         let mut num_empty = 0;
@@ -601,8 +629,8 @@ impl Row {
     ) -> (crate::grid::Pos, crate::attrs::Attrs) {
         let mut prev_was_wide = false;
 
-        let first_cell = &self.cells[usize::from(start)];
-        let prev_first_cell = &prev.cells[usize::from(start)];
+        let first_cell = self.cell(usize::from(start));
+        let prev_first_cell = prev.cell(usize::from(start));
         if wrapping
             && !prev_wrapping
             && first_cell == prev_first_cell
@@ -741,7 +769,7 @@ impl Row {
         // drawing the next line can just start writing and be wrapped.
         if (!self.wrapped && prev.wrapped) || (!prev.wrapped && self.wrapped)
         {
-            let end_pos = if self.cells[usize::from(self.cols() - 1)]
+            let end_pos = if self.cell(usize::from(self.cols() - 1))
                 .is_wide_continuation()
             {
                 crate::grid::Pos {
@@ -760,7 +788,7 @@ impl Row {
             if !self.wrapped {
                 crate::term::EraseChar::new(1).write_buf(contents);
             }
-            let end_cell = &self.cells[usize::from(end_pos.col)];
+            let end_cell = self.cell(usize::from(end_pos.col));
             if end_cell.has_contents() {
                 let attrs = end_cell.attrs();
                 if &prev_attrs != attrs {
