@@ -9,56 +9,118 @@
 //! `vt100::capture::compact_to_formatted`) or plain text only when someone reads the line.
 //! Rows leaving the alternate screen are not kept (tmux does the same).
 //!
-//! Layout: lines are appended to text blocks of up to [`BLOCK_BYTES`] of text and
-//! [`BLOCK_LINES`] lines; each line costs its text plus a 4-byte end offset and an 8-byte change
-//! sequence number, with no allocation per line. The oldest lines are dropped from the front
-//! block; a block is freed once all its lines are gone. Both caps matter: blank lines add no
-//! text, so without the line cap a block of them would never fill, never be freed, and its
-//! offset arrays would grow for ever. The heap is thus at most about
-//! `(limit + 2 * BLOCK_LINES) * (12 + longest line)` bytes, proportional to the limit.
+//! Layout: lines are appended to text blocks of up to [`BLOCK_BYTES`] bytes (allocated at that
+//! size up front, so a block never reallocates while it fills, and trimmed to its use when
+//! the next block starts). Each line is stored as a header and its compact form: a varint of
+//! `used << 1 | wrapped` (the cells the row used, for reflow, and whether it was
+//! soft-wrapped), then a zigzag varint of the line's change sequence number minus the
+//! block's first one (lines leaving the screen together carry nearby numbers: usually one
+//! or two bytes), then the compact text. A 2-byte end offset per line gives direct access
+//! to line `k` of a block; a block knows the absolute number of its first line, so finding
+//! the block of a line is a binary search. A short line (`seq` output: "12000") costs its
+//! text plus about 5 bytes, with no allocation per line. The oldest lines are dropped from
+//! the front block; a block is freed once all its lines are gone. A line longer than a
+//! block gets a block of its own. The heap is thus at most about `limit` lines plus two
+//! blocks, proportional to the limit.
 
 use std::collections::VecDeque;
 
-/// Target size of one text block, bytes.
-pub const BLOCK_BYTES: usize = 64 * 1024;
-/// Most lines in one block.
-pub const BLOCK_LINES: usize = 1024;
+/// Size of one text block, bytes (a line longer than this gets a block of its own).
+pub const BLOCK_BYTES: usize = 8 * 1024;
 
-/// Flag bit in a line's sequence number: the line was soft-wrapped.
-const WRAPPED: u64 = 1 << 63;
-/// Bits 48..63 of a line's sequence number: the cells the row used (up to 32,767; window
-/// edges are at most 10,000), for reflow.
-const USED_SHIFT: u32 = 48;
-const USED_MASK: u64 = 0x7fff << USED_SHIFT;
-/// The sequence number proper.
-const SEQ_MASK: u64 = (1 << USED_SHIFT) - 1;
+/// Most cells a line records as used (window edges are at most 10,000).
+const MAX_USED: u16 = 0x7fff;
+
+/// Appends `v` as a LEB128 varint (7 bits a byte, low bits first).
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a LEB128 varint at the start of `b`: (value, bytes read).
+fn get_varint(b: &[u8]) -> (u64, usize) {
+    let mut v = 0u64;
+    for (i, &x) in b.iter().enumerate().take(10) {
+        v |= u64::from(x & 0x7f) << (7 * i);
+        if x & 0x80 == 0 {
+            return (v, i + 1);
+        }
+    }
+    (v, b.len().min(10))
+}
+
+/// A decoded line header.
+#[derive(Clone, Copy)]
+struct Header {
+    seq: u64,
+    wrapped: bool,
+    used: u16,
+    /// Offset of the compact text in the line's bytes.
+    text: usize,
+}
 
 #[derive(Debug, Default)]
 struct Block {
-    /// The lines' compact forms, one after the other.
+    /// The lines (header and compact form), one after the other.
     text: Vec<u8>,
-    /// End offset in `text` of each line.
-    ends: Vec<u32>,
-    /// Output sequence number at which each line last changed while on screen (48 bits);
-    /// the top bit ([`WRAPPED`]) marks a line that was soft-wrapped (continued on the next
-    /// line) and bits 48..63 hold the cells it used.
-    seqs: Vec<u64>,
+    /// End offset in `text` of each line (for a block holding one line longer than
+    /// `u16::MAX` bytes, unused: its line ends at the end of `text`).
+    ends: Vec<u16>,
+    /// Change sequence number of the block's first line; lines store theirs relative to it.
+    base: u64,
+    /// Absolute number (see [`History::total`]) of the block's first line, dropped or not.
+    first: u64,
     /// Lines at the front already dropped.
     dropped: usize,
 }
 
 impl Block {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+
     fn live(&self) -> usize {
-        self.ends.len() - self.dropped
+        self.count() - self.dropped
+    }
+
+    /// The stored bytes of line `k` (header and compact form).
+    fn raw(&self, k: usize) -> &[u8] {
+        let start = if k == 0 {
+            0
+        } else {
+            usize::from(self.ends[k - 1])
+        };
+        let end = if self.text.len() > usize::from(u16::MAX) {
+            self.text.len()
+        } else {
+            usize::from(self.ends[k])
+        };
+        &self.text[start..end]
+    }
+
+    fn header(&self, k: usize) -> Header {
+        let raw = self.raw(k);
+        let (flags, a) = get_varint(raw);
+        let (zz, b) = get_varint(&raw[a..]);
+        let delta = ((zz >> 1) as i64) ^ -((zz & 1) as i64);
+        Header {
+            seq: self.base.wrapping_add_signed(delta),
+            wrapped: flags & 1 != 0,
+            used: (flags >> 1).min(u64::from(MAX_USED)) as u16,
+            text: a + b,
+        }
     }
 
     fn line(&self, k: usize) -> &[u8] {
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.text[start..self.ends[k] as usize]
+        let h = self.header(k);
+        &self.raw(k)[h.text..]
     }
 
     fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.seqs.capacity() * 8
+        self.text.capacity() + self.ends.capacity() * 2
     }
 }
 
@@ -70,6 +132,9 @@ pub struct History {
     len: usize,
     /// Lines ever pushed (the absolute number of the next line).
     total: u64,
+    /// The store's own number for the next line (blocks number their lines with it): as
+    /// `total`, but a line taken back by [`History::pop_newest`] gives its number back.
+    next: u64,
     /// Where [`History::push_with`] has a line written.
     scratch: Vec<u8>,
 }
@@ -82,6 +147,7 @@ impl History {
             limit,
             len: 0,
             total: 0,
+            next: 0,
             scratch: Vec::new(),
         }
     }
@@ -93,28 +159,43 @@ impl History {
     }
 
     /// Appends one line (compact form) as [`History::push`], remembering whether it was
-    /// soft-wrapped (continued on the next line) and how many cells it used (for reflow).
+    /// soft-wrapped (continued on the next line) and how many cells it used (for reflow; at
+    /// most 32,767 are recorded).
     pub fn push_line(&mut self, compact: &[u8], seq: u64, wrapped: bool, used: u16) {
         if self.limit == 0 {
             return;
         }
-        let full = self.blocks.back().is_none_or(|b| {
-            !b.ends.is_empty()
-                && (b.text.len() + compact.len() > BLOCK_BYTES || b.ends.len() >= BLOCK_LINES)
+        // Header at most 3 + 10 bytes.
+        let need = compact.len() + 13;
+        let fits = self.blocks.back().is_some_and(|b| {
+            b.text.len() + need <= BLOCK_BYTES && b.count() < usize::from(u16::MAX)
         });
-        if full {
-            self.blocks.push_back(Block::default());
+        if !fits {
+            if let Some(b) = self.blocks.back_mut() {
+                b.text.shrink_to_fit();
+                b.ends.shrink_to_fit();
+            }
+            self.blocks.push_back(Block {
+                text: Vec::with_capacity(need.max(BLOCK_BYTES)),
+                ends: Vec::new(),
+                base: seq,
+                first: self.next,
+                dropped: 0,
+            });
         }
         let b = self.blocks.back_mut().expect("a block");
-        b.text.extend_from_slice(compact);
-        b.ends.push(b.text.len() as u32);
-        b.seqs.push(
-            (seq & SEQ_MASK)
-                | (u64::from(used.min(0x7fff)) << USED_SHIFT)
-                | if wrapped { WRAPPED } else { 0 },
+        put_varint(
+            &mut b.text,
+            u64::from(used.min(MAX_USED)) << 1 | u64::from(wrapped),
         );
+        let delta = seq.wrapping_sub(b.base) as i64;
+        put_varint(&mut b.text, ((delta << 1) ^ (delta >> 63)) as u64);
+        b.text.extend_from_slice(compact);
+        // Only a block holding one oversized line has an end past u16::MAX (see `raw`).
+        b.ends.push(u16::try_from(b.text.len()).unwrap_or(u16::MAX));
         self.len += 1;
         self.total += 1;
+        self.next += 1;
         if self.len > self.limit {
             self.drop_oldest();
         }
@@ -131,8 +212,8 @@ impl History {
     }
 
     /// Appends one line as [`History::push_line`], its compact form written by `write` (into
-    /// a reused buffer first, so that a block never grows past [`BLOCK_BYTES`] for a line
-    /// that starts a new one). Does nothing, not even call `write`, with a limit of 0.
+    /// a reused buffer first, so that the line's size is known before it is stored). Does
+    /// nothing, not even call `write`, with a limit of 0.
     pub fn push_with(
         &mut self,
         seq: u64,
@@ -176,7 +257,7 @@ impl History {
     pub fn first_after(&self, seq: u64) -> Option<usize> {
         let mut index = 0;
         for b in &self.blocks {
-            if let Some(k) = b.seqs[b.dropped..].iter().position(|&s| s > seq) {
+            if let Some(k) = (b.dropped..b.count()).position(|k| b.header(k).seq > seq) {
                 return Some(index + k);
             }
             index += b.live();
@@ -189,24 +270,24 @@ impl History {
         self.limit
     }
 
-    /// Heap bytes used by the store (text, offsets, sequence numbers, spare capacity).
+    /// Heap bytes used by the store (text, offsets, spare capacity).
     pub fn bytes(&self) -> usize {
         self.blocks.iter().map(Block::heap_bytes).sum::<usize>()
             + self.blocks.capacity() * std::mem::size_of::<Block>()
             + self.scratch.capacity()
     }
 
-    fn locate(&self, mut index: usize) -> Option<(&Block, usize)> {
+    /// The block holding line `index` (0 = oldest) and the line's place in it.
+    fn locate(&self, index: usize) -> Option<(&Block, usize)> {
         if index >= self.len {
             return None;
         }
-        for b in &self.blocks {
-            if index < b.live() {
-                return Some((b, b.dropped + index));
-            }
-            index -= b.live();
-        }
-        None
+        let abs = self.next - self.len as u64 + index as u64;
+        let i = self
+            .blocks
+            .partition_point(|b| b.first + b.count() as u64 <= abs);
+        let b = self.blocks.get(i)?;
+        Some((b, (abs - b.first) as usize))
     }
 
     /// The line at `index` (0 = oldest), compact form.
@@ -216,51 +297,61 @@ impl History {
 
     /// Output sequence number at which line `index` last changed.
     pub fn seq(&self, index: usize) -> u64 {
-        self.locate(index).map_or(0, |(b, k)| b.seqs[k] & SEQ_MASK)
+        self.locate(index).map_or(0, |(b, k)| b.header(k).seq)
     }
 
     /// Cells line `index` used when it left the screen.
     pub fn used(&self, index: usize) -> u16 {
-        self.locate(index)
-            .map_or(0, |(b, k)| ((b.seqs[k] & USED_MASK) >> USED_SHIFT) as u16)
+        self.locate(index).map_or(0, |(b, k)| b.header(k).used)
     }
 
     /// Whether line `index` was soft-wrapped (continued on the next line).
     pub fn wrapped(&self, index: usize) -> bool {
-        self.locate(index)
-            .is_some_and(|(b, k)| b.seqs[k] & WRAPPED != 0)
+        self.locate(index).is_some_and(|(b, k)| b.header(k).wrapped)
     }
 
     /// Marks the newest line as not soft-wrapped.
     pub fn unwrap_newest(&mut self) {
-        if let Some(seq) = self.blocks.back_mut().and_then(|b| b.seqs.last_mut()) {
-            *seq &= !WRAPPED;
+        if self.len == 0 {
+            return;
+        }
+        if let Some(b) = self.blocks.back_mut() {
+            let k = b.count() - 1;
+            let start = if k == 0 {
+                0
+            } else {
+                usize::from(b.ends[k - 1])
+            };
+            // The flag is the low bit of the header's first byte.
+            if let Some(first) = b.text.get_mut(start) {
+                *first &= !1;
+            }
         }
     }
 
-    /// Removes the newest line and returns it with its sequence number and wrap flag (a
-    /// resize bringing history back onto the screen).
+    /// Removes the newest line and returns it with its sequence number, wrap flag and used
+    /// cells (a resize bringing history back onto the screen).
     pub fn pop_newest(&mut self) -> Option<(Vec<u8>, u64, bool, u16)> {
         if self.len == 0 {
             return None;
         }
         let b = self.blocks.back_mut()?;
-        let k = b.ends.len() - 1;
-        let start = if k == 0 { 0 } else { b.ends[k - 1] as usize };
-        let text = b.text[start..].to_vec();
+        let k = b.count() - 1;
+        let h = b.header(k);
+        let start = if k == 0 {
+            0
+        } else {
+            usize::from(b.ends[k - 1])
+        };
+        let text = b.text[start + h.text..].to_vec();
         b.text.truncate(start);
         b.ends.pop();
-        let seq = b.seqs.pop().unwrap_or(0);
         self.len -= 1;
+        self.next -= 1;
         if b.live() == 0 {
             self.blocks.pop_back();
         }
-        Some((
-            text,
-            seq & SEQ_MASK,
-            seq & WRAPPED != 0,
-            ((seq & USED_MASK) >> USED_SHIFT) as u16,
-        ))
+        Some((text, h.seq, h.wrapped, h.used))
     }
 }
 
@@ -318,5 +409,90 @@ mod tests {
         assert_eq!(h.len(), 1_000);
         assert_eq!(h.seq(999), 999_999);
         assert!(h.bytes() < 64 * 1024, "{} bytes", h.bytes());
+    }
+
+    #[test]
+    fn short_lines_cost_their_text_plus_a_few_bytes() {
+        // `seq 1 20000` through a 10,000-line history: each line arrives with a sequence
+        // number a few bytes after the one before.
+        let mut h = History::new(10_000);
+        for i in 1..=20_000u64 {
+            h.push_line(i.to_string().as_bytes(), 1_000_000 + i * 6, false, 5);
+        }
+        assert_eq!(h.len(), 10_000);
+        assert_eq!(h.get(0), Some(&b"10001"[..]));
+        assert_eq!(h.seq(0), 1_000_000 + 10_001 * 6);
+        assert_eq!(h.get(9_999), Some(&b"20000"[..]));
+        // 5 bytes of text, 1 of flags and used cells, 2 of sequence delta, 2 of end offset;
+        // at most the dropped part of the oldest block and the spare part of the newest.
+        assert!(
+            h.bytes() <= 10_000 * 10 + 2 * BLOCK_BYTES,
+            "{} bytes",
+            h.bytes()
+        );
+    }
+
+    #[test]
+    fn headers_round_trip_and_lines_come_back_newest_first() {
+        let mut h = History::new(100);
+        let big = vec![b'y'; usize::from(u16::MAX) + 100];
+        let mid = vec![b'm'; BLOCK_BYTES * 2];
+        let mut lines: Vec<(Vec<u8>, u64, bool, u16)> = vec![
+            (b"a".to_vec(), 1 << 47, true, 1),
+            (Vec::new(), 3, false, 0),
+            (b"b".to_vec(), (1 << 47) + 70_000, true, MAX_USED),
+            (mid.clone(), 5, false, 200),
+            (b"c".to_vec(), 0, true, 80),
+            (big.clone(), 9, true, 10_000),
+            (b"d".to_vec(), 9, false, 3),
+        ];
+        for i in 0..40u64 {
+            lines.push((format!("x{i}").into_bytes(), 100 - i, i % 3 == 0, i as u16));
+        }
+        for (text, seq, wrapped, used) in &lines {
+            h.push_line(text, *seq, *wrapped, *used);
+        }
+        // More used cells than recorded are clamped.
+        h.push_line(b"e", 1, false, u16::MAX);
+        lines.push((b"e".to_vec(), 1, false, MAX_USED));
+        assert_eq!(h.len(), lines.len());
+        for (i, (text, seq, wrapped, used)) in lines.iter().enumerate() {
+            assert_eq!(h.get(i), Some(&text[..]), "line {i}");
+            assert_eq!(h.seq(i), *seq, "line {i}");
+            assert_eq!(h.wrapped(i), *wrapped, "line {i}");
+            assert_eq!(h.used(i), *used, "line {i}");
+        }
+        assert_eq!(h.first_after(1 << 47), Some(2));
+        h.push_line(b"f", 7, true, 2);
+        assert!(h.wrapped(h.len() - 1));
+        h.unwrap_newest();
+        assert!(!h.wrapped(h.len() - 1));
+        assert_eq!(h.pop_newest(), Some((b"f".to_vec(), 7, false, 2)));
+        let total = h.total();
+        while let Some(line) = h.pop_newest() {
+            assert_eq!(Some(line), lines.pop());
+        }
+        assert!(lines.is_empty());
+        assert_eq!(h.total(), total);
+        // The store works on after being emptied, and after a clear.
+        h.push(b"g", 1);
+        h.clear();
+        h.push(b"h", 2);
+        assert_eq!(h.get(0), Some(&b"h"[..]));
+        assert_eq!(h.seq(0), 2);
+    }
+
+    #[test]
+    fn lines_are_found_after_the_oldest_blocks_are_dropped() {
+        let mut h = History::new(3_000);
+        for i in 0..10_000u64 {
+            h.push(format!("{i:0>30}").as_bytes(), i);
+        }
+        assert!(h.blocks.len() > 5);
+        for i in (0..3_000).step_by(7) {
+            let want = format!("{:0>30}", 7_000 + i);
+            assert_eq!(h.get(i), Some(want.as_bytes()));
+            assert_eq!(h.seq(i), 7_000 + i as u64);
+        }
     }
 }
