@@ -8,6 +8,17 @@
 //! links fine into a non-PIE executable. Only Linux with a GNU-compatible linker driver (`cc`)
 //! is concerned; elsewhere nothing changes. Measured (`perf stat -e page-faults -r 40
 //! tidemux -V`): 350 page faults as a PIE, 262 without.
+//!
+//! Also orders the functions a server runs first in the text section
+//! (`--symbol-ordering-file=link/symbol-order.txt`, made by `benches/symbol_order.py`).
+//! Why (issue 9, row F): most of an idle server's resident memory is the binary's code pages
+//! it has executed, and the kernel maps code 64 KiB at a time around each page fault; the
+//! ~1.7 MB of functions a server runs were spread over about 120 such windows of a 9 MB text
+//! section, so 6-7 MiB of code stayed resident. Listed together they take about 27 windows.
+//! The option is lld's, the default linker of Rust (1.90 and later) for
+//! x86_64-unknown-linux-gnu; only that target gets it, and `TIDEMUX_NO_SYMBOL_ORDER=1` turns it
+//! off (for a build that links with another linker). Names the binary does not define (a stale
+//! list) are skipped silently.
 
 fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
@@ -15,5 +26,18 @@ fn main() {
     if os == "linux" && env == "gnu" {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
+    let target = std::env::var("TARGET").unwrap_or_default();
+    let off = std::env::var_os("TIDEMUX_NO_SYMBOL_ORDER").is_some_and(|v| !v.is_empty());
+    let dir = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let order = dir.join("link").join("symbol-order.txt");
+    if target == "x86_64-unknown-linux-gnu" && !off && order.is_file() {
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+            order.display()
+        );
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=link/symbol-order.txt");
+    println!("cargo:rerun-if-env-changed=TIDEMUX_NO_SYMBOL_ORDER");
 }
