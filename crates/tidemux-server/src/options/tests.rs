@@ -24,7 +24,11 @@ fn defaults_print_as_tmux_shows_them() {
         let expected: Vec<&str> = parts.next().unwrap().lines().collect();
         let got: Vec<String> = show_all(&o, w)
             .into_iter()
-            .filter(|l| !l.starts_with("default-shell ") && !l.starts_with("history-limit "))
+            .filter(|l| {
+                !l.starts_with("default-shell ")
+                    && !l.starts_with("history-limit ")
+                    && !l.starts_with("mouse ")
+            })
             .collect();
         assert_eq!(got, expected, "{w:?}");
     }
