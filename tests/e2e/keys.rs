@@ -384,15 +384,26 @@ fn unbind_quiet_is_silent_like_tmux() {
         &["unbind-key", "-q", "F7"],
     ] {
         let o = s.run(args);
-        assert_eq!((o.code, o.stdout.as_str(), o.stderr.as_str()), (0, "", ""), "{args:?}");
+        assert_eq!(
+            (o.code, o.stdout.as_str(), o.stderr.as_str()),
+            (0, "", ""),
+            "{args:?}"
+        );
         if let Some(t) = &t {
             let theirs = t.run(args);
-            assert_eq!((theirs.code, theirs.stderr.as_str()), (0, ""), "tmux {args:?}");
+            assert_eq!(
+                (theirs.code, theirs.stderr.as_str()),
+                (0, ""),
+                "tmux {args:?}"
+            );
         }
     }
     assert_eq!(s.ok(&["list-keys"]), before, "-q changed the tables");
     for (args, text) in [
-        (&["unbind-key", "-T", "nosuch", "F7"][..], "table nosuch doesn't exist"),
+        (
+            &["unbind-key", "-T", "nosuch", "F7"][..],
+            "table nosuch doesn't exist",
+        ),
         (&["unbind-key", "Foo_bar"], "unknown key: Foo_bar"),
     ] {
         let o = s.run(args);

@@ -442,10 +442,7 @@ fn mouse_option_acts_live_and_dragging_a_border_resizes() {
     };
     // Drag the border between the panes 10 columns to the left (tmux `MouseDrag1Border`).
     let left = rig.panes("work")[0].clone();
-    let (w0, w1) = (
-        num(&left, "cols"),
-        num(&rig.panes("work")[1], "cols"),
-    );
+    let (w0, w1) = (num(&left, "cols"), num(&rig.panes("work")[1], "cols"));
     let border = num(&left, "left") + w0; // 0-based column of the border
     mouse(0, border + 1, 5, true);
     mouse(32, border - 4, 5, true);
@@ -469,15 +466,18 @@ fn mouse_option_acts_live_and_dragging_a_border_resizes() {
         wait_until(DEADLINE, || mouse_reporting(&log) == Some(false)),
         "set -g mouse off did not turn mouse reporting off"
     );
-    let right = rig.panes("work")[1]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let right = rig.panes("work")[1]["id"].as_str().expect("id").to_owned();
     rig.type_line("o", "cat -v");
     assert!(
         wait_until(DEADLINE, || rig
             .inner
-            .ok(&["display-message", "-p", "-t", &right, "#{pane_current_command}"])
+            .ok(&[
+                "display-message",
+                "-p",
+                "-t",
+                &right,
+                "#{pane_current_command}"
+            ])
             .trim()
             == "cat"),
         "cat -v did not start"

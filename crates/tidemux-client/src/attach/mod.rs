@@ -1560,9 +1560,8 @@ fn on_mouse(
         return Ok(());
     }
     view.press = Some((x, y));
-    let in_window = |x: u16, y: u16| {
-        x >= ox && y >= oy && x - ox < f.cols && y - oy < f.rows && !f.zoomed
-    };
+    let in_window =
+        |x: u16, y: u16| x >= ox && y >= oy && x - ox < f.cols && y - oy < f.rows && !f.zoomed;
     if !(view.look.status && y + 1 == rows) && in_window(x, y) && pane_at(x, y).is_none() {
         view.border_drag = Some((x - ox, y - oy));
         return Ok(());
@@ -1595,16 +1594,15 @@ fn on_mouse(
 fn border_resizes(panes: &[PaneView], from: (u16, u16), to: (u16, u16)) -> Vec<Request> {
     let (lx, ly) = (i32::from(from.0), i32::from(from.1));
     let (dx, dy) = (i32::from(to.0) - lx, i32::from(to.1) - ly);
-    let resize = |p: &PaneView, d: i32, neg: PaneDirection, pos: PaneDirection| {
-        Request::ResizePane {
+    let resize =
+        |p: &PaneView, d: i32, neg: PaneDirection, pos: PaneDirection| Request::ResizePane {
             target: Some(p.id.to_string()),
             direction: Some(if d < 0 { neg } else { pos }),
             adjustment: Some(d.unsigned_abs()),
             width: None,
             height: None,
             zoom: false,
-        }
-    };
+        };
     let mut out = Vec::new();
     if dx != 0 {
         if let Some(p) = panes.iter().find(|p| {
