@@ -425,7 +425,8 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
     // Without the fallback (already a fallback run), the mismatch is reported.
     let mut c = s.command();
-    c.env("TIDEMUX_FALLBACK_FROM", "test").args(["list-sessions"]);
+    c.env("TIDEMUX_FALLBACK_FROM", "test")
+        .args(["list-sessions"]);
     let o: Out = with_bumped(&c).output().expect("run").into();
     assert_eq!(o.code, 1, "{o:?}");
     assert!(

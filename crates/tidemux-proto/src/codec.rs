@@ -29,7 +29,11 @@ use std::io::{self, Read, Write};
 /// real version mismatch; the end-to-end test of the mismatch fallback (issue 16,
 /// `docs/continuity.md`) builds one (the `tidemux-protocol-bump` binary). Never enabled in a
 /// release.
-pub const PROTOCOL_BUMP: u32 = if cfg!(feature = "protocol-bump") { 1 } else { 0 };
+pub const PROTOCOL_BUMP: u32 = if cfg!(feature = "protocol-bump") {
+    1
+} else {
+    0
+};
 
 /// Protocol major version this build speaks best; bumped on any incompatible change.
 pub const PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
