@@ -12,7 +12,17 @@ fn target_tokens_and_pane_base_index_match_tmux() {
     let Some(t) = Tmux::new() else { return };
     let s = Server::new();
     s.start("a", &["cat"]);
-    t.ok(&["new-session", "-d", "-s", "a", "-x", "80", "-y", "24", "cat"]);
+    t.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "a",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "cat",
+    ]);
     let both = |args: &[&str], spawn: bool| {
         let mut ours: Vec<&str> = args.to_vec();
         let mut theirs: Vec<&str> = args.to_vec();
@@ -77,7 +87,13 @@ fn target_tokens_and_pane_base_index_match_tmux() {
     // pane-base-index: pane indexes in targets and listings start there.
     both(&["set-option", "-g", "pane-base-index", "1"], false);
     check(&["a:1.1", "a:1.3", "a:1.!", "a:1.{next}"]);
-    let list = ["list-panes", "-t", "a:1", "-F", "#{pane_index} #{pane_active}"];
+    let list = [
+        "list-panes",
+        "-t",
+        "a:1",
+        "-F",
+        "#{pane_index} #{pane_active}",
+    ];
     assert_eq!(s.ok(&list), t.ok(&list));
     assert_eq!(s.ok(&list), "1 0\n2 0\n3 1\n");
     // The JSON index too.
@@ -97,7 +113,10 @@ fn target_tokens_and_pane_base_index_match_tmux() {
     assert_ne!(s.run(&["select-pane", "-t", "a:0.!"]).code, 0);
     assert_ne!(t.run(&["select-pane", "-t", "a:0.!"]).code, 0);
     // A window's own value wins over the global one.
-    both(&["set-option", "-w", "-t", "a:1", "pane-base-index", "5"], false);
+    both(
+        &["set-option", "-w", "-t", "a:1", "pane-base-index", "5"],
+        false,
+    );
     check(&["a:1.5", "a:1.7"]);
     assert_eq!(s.ok(&list), t.ok(&list));
 }

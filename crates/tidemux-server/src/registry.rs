@@ -138,7 +138,8 @@ fn edge_point(t: &str, (sx, sy): (u16, u16)) -> Option<(u16, u16)> {
         .and_then(|x| x.strip_suffix('}'))
         .unwrap_or(t)
         .to_ascii_lowercase();
-    let (mid_x, mid_y, right, bottom) = (sx / 2, sy / 2, sx.saturating_sub(1), sy.saturating_sub(1));
+    let (mid_x, mid_y, right, bottom) =
+        (sx / 2, sy / 2, sx.saturating_sub(1), sy.saturating_sub(1));
     Some(match t.as_str() {
         "top" => (mid_x, 0),
         "bottom" => (mid_x, bottom),
@@ -468,9 +469,8 @@ impl Registry {
     /// `{previous}` / `-N` (by index, wrapping as tmux's `winlink_next_by_number`).
     fn window_token(&self, sid: SessionId, w: &str) -> Option<CmdResult<WindowId>> {
         let sess = self.sessions.get(&sid)?;
-        let not_found = |what: &str| {
-            CmdError::not_found(format!("no {what} window in session {}", sess.name))
-        };
+        let not_found =
+            |what: &str| CmdError::not_found(format!("no {what} window in session {}", sess.name));
         let step = |n: i64| -> CmdResult<WindowId> {
             let idx: Vec<u32> = sess.windows.keys().copied().collect();
             let cur = self.windows.get(&sess.active_window).map_or(0, |x| x.index);
@@ -482,9 +482,7 @@ impl Registry {
                 .ok_or_else(|| not_found("such"))
         };
         Some(match w {
-            "{last}" | "!" => self
-                .last_window(sid)
-                .ok_or_else(|| not_found("last")),
+            "{last}" | "!" => self.last_window(sid).ok_or_else(|| not_found("last")),
             "{start}" | "^" => sess
                 .windows
                 .values()

@@ -145,7 +145,12 @@ pub fn sync_pane_base(reg: &mut Registry, opts: &Options) {
     let local = reg
         .windows
         .keys()
-        .filter_map(|w| Some((*w, num(opts.get_only(Where::Window(*w), "pane-base-index"))?)))
+        .filter_map(|w| {
+            Some((
+                *w,
+                num(opts.get_only(Where::Window(*w), "pane-base-index"))?,
+            ))
+        })
         .collect();
     reg.pane_base_local = local;
 }
