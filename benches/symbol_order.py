@@ -13,7 +13,8 @@ How: runs release tidemux commands under `valgrind --tool=callgrind` (following 
 first one starts) through a typical session (idle shells, a pane with 12,000 lines of history,
 coloured output, the commands benches/compare.py and agents use), collects every function the
 server and the one-shot commands executed and keeps those the binary defines (mangled names, as
-`nm` shows them), sorted by name (grouping them by crate and module).
+`nm` shows them): the server's first, then the rest, each sorted by name (grouping them by
+crate and module).
 
 Usage: python3 benches/symbol_order.py [path/to/tidemux]  (default target/release/tidemux;
 needs valgrind and nm). A stale list costs nothing but memory: functions not in it (renamed,
@@ -74,17 +75,22 @@ def main():
             time.sleep(0.5)
         time.sleep(2)
 
-        executed = set()
+        server, client = set(), set()
         for prof in Path(d).glob("cg.*"):
+            names = server
             with open(prof, errors="replace") as f:
                 for line in f:
-                    if line.startswith(("fn=", "cfn=")):
+                    if line.startswith("cmd:"):
+                        names = server if line.split()[-1] == "server" else client
+                    elif line.startswith(("fn=", "cfn=")):
                         name = line.split("=", 1)[1].strip()
-                        executed.add(re.sub(r"'\d+$", "", name))
+                        names.add(re.sub(r"'\d+$", "", name))
     nm = subprocess.run(["nm", "--defined-only", str(binary)], capture_output=True, text=True,
                         check=True).stdout
     defined = {p[2] for p in (l.split() for l in nm.splitlines()) if len(p) == 3 and p[1] in "tTwW"}
-    names = sorted(executed & defined)
+    # The server's functions first, then those only the one-shot commands run: an idle server
+    # then touches only the first part.
+    names = sorted(server & defined) + sorted((client - server) & defined)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(n + "\n" for n in names))
     print(f"{len(names)} functions written to {OUT}")
