@@ -335,7 +335,14 @@ fn typed_command_runs_and_status_line_shows_the_session() {
         clock[2] == ':' && [0, 1, 3, 4].iter().all(|&i| clock[i].is_ascii_digit()),
         "no clock and date at the end of the status line: {st:?}"
     );
-    let date: String = st.chars().rev().take(9).collect::<Vec<_>>().into_iter().rev().collect();
+    let date: String = st
+        .chars()
+        .rev()
+        .take(9)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     assert!(
         date.as_bytes()[2] == b'-' && date.as_bytes()[6] == b'-',
         "no date at the end of the status line: {st:?}"

@@ -524,20 +524,30 @@ fn status_left_right_and_bound_command_output() {
         "status-left",
         "#[fg=red]<#{session_name}:#{window_index}>",
     ]);
-    rig.inner.ok(&["set-option", "-g", "status-left-length", "6"]);
     rig.inner
-        .ok(&["set-option", "-g", "status-right", "R-#{pane_index}-%Y-tail"]);
-    rig.inner.ok(&["set-option", "-g", "status-right-length", "8"]);
+        .ok(&["set-option", "-g", "status-left-length", "6"]);
+    rig.inner.ok(&[
+        "set-option",
+        "-g",
+        "status-right",
+        "R-#{pane_index}-%Y-tail",
+    ]);
+    rig.inner
+        .ok(&["set-option", "-g", "status-right-length", "8"]);
     let year = rig
         .inner
         .ok(&["display-message", "-p", "-t", "work", "%Y"])
         .trim()
         .to_owned();
     let right = format!("R-0-{year}");
-    rig.wait_rows("o", "status-left and status-right cut to their lengths", |r| {
-        let s = r.last().map_or("", String::as_str);
-        s.starts_with("<work:0:bash*") && s.ends_with(&right)
-    });
+    rig.wait_rows(
+        "o",
+        "status-left and status-right cut to their lengths",
+        |r| {
+            let s = r.last().map_or("", String::as_str);
+            s.starts_with("<work:0:bash*") && s.ends_with(&right)
+        },
+    );
     // A message shows between the tabs and status-right, which stays.
     rig.inner.ok(&[
         "display-message",
@@ -552,8 +562,15 @@ fn status_left_right_and_bound_command_output() {
         s.ends_with(&format!("hello-message  {right}"))
     });
     // Bound commands' output: one line as the message, more in a view (`q` leaves).
-    rig.inner.ok(&["bind-key", "X", "list-sessions", "-F", "sessions:#{session_name}"]);
-    rig.inner.ok(&["bind-key", "Y", "list-keys", "-T", "prefix"]);
+    rig.inner.ok(&[
+        "bind-key",
+        "X",
+        "list-sessions",
+        "-F",
+        "sessions:#{session_name}",
+    ]);
+    rig.inner
+        .ok(&["bind-key", "Y", "list-keys", "-T", "prefix"]);
     rig.keys("o", &["C-b", "X"]);
     rig.wait_rows("o", "list-sessions output on the status line", |r| {
         r.last().is_some_and(|s| s.contains("sessions:work"))
@@ -626,7 +643,8 @@ fn prefix_c_arrows_resize_and_m_digits_select_layouts() {
     );
     rig.keys("o", &["C-b", "M-1"]);
     assert!(
-        wait_until(DEADLINE, || cols(0) + cols(1) == 79 && cols(0).abs_diff(cols(1)) <= 1),
+        wait_until(DEADLINE, || cols(0) + cols(1) == 79
+            && cols(0).abs_diff(cols(1)) <= 1),
         "C-b M-1 did not put the panes side by side evenly: {:?}",
         rig.panes("work")
     );
@@ -636,10 +654,21 @@ fn prefix_c_arrows_resize_and_m_digits_select_layouts() {
     let geometry = |t: &str| -> Vec<[u64; 4]> {
         rig.panes(t)
             .iter()
-            .map(|p| [num(p, "left"), num(p, "top"), num(p, "cols"), num(p, "rows")])
+            .map(|p| {
+                [
+                    num(p, "left"),
+                    num(p, "top"),
+                    num(p, "cols"),
+                    num(p, "rows"),
+                ]
+            })
             .collect()
     };
-    for (key, layout) in [("M-3", "main-horizontal"), ("M-4", "main-vertical"), ("M-5", "tiled")] {
+    for (key, layout) in [
+        ("M-3", "main-horizontal"),
+        ("M-4", "main-vertical"),
+        ("M-5", "tiled"),
+    ] {
         rig.inner.ok(&["select-layout", "-t", "work:1", layout]);
         let want = geometry("work:1");
         rig.keys("o", &["C-b", key]);

@@ -244,7 +244,10 @@ mod tests {
         assert_eq!(style("bg=brightred nobold", s).bg, Color::Idx(9));
         assert_eq!(style("default", s), CellStyle::default());
         assert_eq!(plain("#[fg=red]a##b#[default] c"), "a#b c");
-        assert_eq!(skip_visible("#[fg=red]a##b#[default] c", 2), "#[fg=red]b#[default] c");
+        assert_eq!(
+            skip_visible("#[fg=red]a##b#[default] c", 2),
+            "#[fg=red]b#[default] c"
+        );
         assert_eq!(substyle("default", d), d);
         assert_eq!(substyle("fg=red", d).bg, d.bg);
     }

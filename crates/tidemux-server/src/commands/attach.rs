@@ -72,7 +72,10 @@ pub fn client_output(state: &ServerState, client: u32, text: &[u8]) {
         lines.push((*l).to_owned());
     }
     if lines.len() < all.len() {
-        lines.push(format!("[{} more lines not shown]", all.len() - lines.len()));
+        lines.push(format!(
+            "[{} more lines not shown]",
+            all.len() - lines.len()
+        ));
     }
     if let Some(c) = lock(&state.clients).map.get_mut(&client) {
         c.output = Some(lines);
@@ -358,7 +361,12 @@ fn border_lines(state: &ServerState, window: WindowId, panes: &[PaneView]) -> Bo
 /// The session's `status-left` and `status-right` expanded for the current pane
 /// (`#[...]` styles left in), strftime first as tmux's `format_expand_time` (tmux(1) "STATUS
 /// LINE"); shell jobs `#()` expand to nothing (see `docs/formats.md`).
-fn status_parts(state: &ServerState, sid: SessionId, window: WindowId, pane: PaneId) -> (String, String) {
+fn status_parts(
+    state: &ServerState,
+    sid: SessionId,
+    window: WindowId,
+    pane: PaneId,
+) -> (String, String) {
     use crate::format::model::ModelContext;
     let reg = state.registry();
     let opts = lock(&state.options_store);
