@@ -153,6 +153,46 @@ fn upgrade_keeps_every_pane_process_screen_history_and_the_server_pid() {
     s.ok(&["set-option", "-p", "-t", &p[0], "@pane-marker", "kept-p"]);
     s.ok(&["rename-window", "-t", "work:0", "renamed"]);
     let sched = s.json(&["send", "-t", &p[2], "--after", "1h", "later"]);
+    // A closed pane (kept for `list-panes --closed` and `read-screen -t %N`).
+    let gone = s
+        .ok(&[
+            "new-window",
+            "-t",
+            "side",
+            "--",
+            "sh",
+            "-c",
+            "echo CLOSED-MARK; exit 3",
+        ])
+        .trim()
+        .to_owned();
+    assert!(
+        wait_until(DEADLINE, || s
+            .ok(&["list-panes", "--closed"])
+            .contains(&gone)),
+        "the pane did not close"
+    );
+    let closed_before = s.json(&["list-panes", "--closed"]);
+    // A transcript of pane 0.
+    let transcript = s.dir.path().join("p0.log");
+    s.ok(&[
+        "log",
+        "-t",
+        &p[0],
+        "--file",
+        transcript.to_str().expect("utf-8"),
+        "--plain",
+    ]);
+    // The server's start time (seconds): once a second passed, a restart would change it.
+    let start_time = s.ok(&["display-message", "-p", "#{start_time}"]);
+    let started: u64 = start_time.trim().parse().expect("start_time");
+    assert!(wait_until(DEADLINE, || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+            > started
+    }));
     let schedules_before = s.json(&["schedule", "list"]);
     let seq_before = s.json(&["list-panes", "-t", &p[0]])[0]["seq"].clone();
 
@@ -203,10 +243,23 @@ fn upgrade_keeps_every_pane_process_screen_history_and_the_server_pid() {
         "window name lost"
     );
     assert_eq!(s.json(&["schedule", "list"]), schedules_before);
+    assert_eq!(s.json(&["list-panes", "--closed"]), closed_before);
+    assert!(s.ok(&["read-screen", "-t", &gone]).contains("CLOSED-MARK"));
+    assert_eq!(
+        s.ok(&["display-message", "-p", "#{start_time}"]),
+        start_time
+    );
     s.ok(&["schedule", "cancel", &sched["id"].to_string()]);
     // The panes still work: input reaches them, output is parsed.
     s.ok(&["send", "-t", &p[0], "--enter", "echo after-upgrade"]);
     s.wait_text(&p[0], "\nafter-upgrade");
+    // The transcript goes on in the same file.
+    assert!(
+        wait_until(DEADLINE, || std::fs::read_to_string(&transcript)
+            .is_ok_and(|t| t.contains("\nafter-upgrade"))),
+        "the transcript stopped: {:?}",
+        std::fs::read_to_string(&transcript)
+    );
     // A pane process exiting after the upgrade is still seen (the new binary reaps it).
     s.ok(&["send", "-t", &p[2], "--enter", "exit 7"]);
     assert!(
