@@ -423,6 +423,42 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     s.wait_text(&pane, "\nvia-fallback");
     let o = newer(&["read-screen", "-t", &pane]);
     assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
+    // Attach works the same way: the bumped CLI, in a pane of another server (a terminal),
+    // attaches through the server's (deleted) binary; typing reaches the pane.
+    let outer = Server::new();
+    outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "o",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "--remain-on-exit",
+        "--",
+        "env",
+        "-u",
+        "TIDEMUX",
+        "-u",
+        "TIDEMUX_PANE",
+        bumped.to_str().expect("utf-8"),
+        "-S",
+        s.socket.to_str().expect("utf-8"),
+        "attach",
+        "-t",
+        "work",
+    ]);
+    outer.wait_text("o", "[work] ");
+    let client = outer.json(&["list-panes", "-t", "o"])[0]["pid"].clone();
+    let client_exe = std::fs::read_link(format!("/proc/{client}/exe")).expect("client exe");
+    assert!(
+        client_exe.to_string_lossy().contains("old-tidemux"),
+        "the attach client runs the server's binary: {client_exe:?}"
+    );
+    outer.ok(&["send", "-t", "o", "--enter", "echo typed-through-attach"]);
+    s.wait_text(&pane, "\ntyped-through-attach");
+    outer.ok(&["kill-server"]);
     // Without the fallback (already a fallback run), the mismatch is reported.
     let mut c = s.command();
     c.env("TIDEMUX_FALLBACK_FROM", "test")
