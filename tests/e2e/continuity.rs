@@ -423,6 +423,23 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     s.wait_text(&pane, "\nvia-fallback");
     let o = newer(&["read-screen", "-t", &pane]);
     assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
+    // tmux's language (`tidemux tmux`, the `tmux` shim) falls back the same way.
+    let o: Out = Command::new(&bumped)
+        .args([
+            "tmux",
+            "-S",
+            s.socket.to_str().expect("utf-8"),
+            "list-sessions",
+        ])
+        .envs(s.command().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TIDEMUX")
+        .env_remove("TIDEMUX_PANE")
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.starts_with("work: 1 windows"), "{o:?}");
+    assert!(o.stderr.contains("older than this tidemux"), "{o:?}");
     // Attach works the same way: the bumped CLI, in a pane of another server (a terminal),
     // attaches through the server's (deleted) binary; typing reaches the pane.
     let outer = Server::new();
