@@ -214,14 +214,14 @@ fn pane_modes_stack_and_end_like_tmux() {
 fn keys_to_a_pane_in_copy_mode_do_not_reach_its_program() {
     for t in worlds() {
         t.ok(&["new-session", "-d", "-s", "k", "-x", "80", "-y", "24", "sh"]);
-        t.ok(&["send-keys", "-t", "k", "echo 42", "Enter"]);
-        t.wait_capture("k", "\n42");
+        t.ok(&["send-keys", "-t", "k", "echo $((40+2))", "Enter"]);
+        t.wait_capture("k", "42");
         t.ok(&["copy-mode", "-t", "k"]);
-        t.ok(&["send-keys", "-t", "k", "echo 77", "Enter"]);
+        t.ok(&["send-keys", "-t", "k", "echo $((70+7))", "Enter"]);
         t.ok(&["send-keys", "-t", "k", "q"]);
         assert_eq!(t.display("k", MODE), "0|", "{}", t.name);
-        t.ok(&["send-keys", "-t", "k", "echo 99", "Enter"]);
-        let screen = t.wait_capture("k", "\n99");
+        t.ok(&["send-keys", "-t", "k", "echo $((90+9))", "Enter"]);
+        let screen = t.wait_capture("k", "99");
         assert!(!screen.contains("77"), "{}: {screen}", t.name);
     }
 }
@@ -248,11 +248,11 @@ fn select_pane_title_mark_and_input() {
         );
         t.ok(&["select-pane", "-t", "s", "-d"]);
         assert_eq!(t.display("s", "#{pane_input_off}"), "1", "{}", t.name);
-        t.ok(&["send-keys", "-t", "s", "echo 5150", "Enter"]);
+        t.ok(&["send-keys", "-t", "s", "echo $((5100+50))", "Enter"]);
         t.ok(&["select-pane", "-t", "s", "-e"]);
         assert_eq!(t.display("s", "#{pane_input_off}"), "0", "{}", t.name);
-        t.ok(&["send-keys", "-t", "s", "echo 6160", "Enter"]);
-        let screen = t.wait_capture("s", "\n6160");
+        t.ok(&["send-keys", "-t", "s", "echo $((6100+60))", "Enter"]);
+        let screen = t.wait_capture("s", "6160");
         assert!(!screen.contains("5150"), "{}: {screen}", t.name);
     }
 }
@@ -360,5 +360,45 @@ fn display_popup_runs_its_command_for_a_client() {
         t.ok(&["display-popup", "-C"]);
         drop(ctl.stdin.take());
         let _ = ctl.wait();
+    }
+}
+
+#[test]
+fn bad_styles_are_refused_and_split_zoom_fills_the_window() {
+    for t in worlds() {
+        t.ok(&["new-session", "-d", "-s", "z", "-x", "80", "-y", "24", "sh"]);
+        for (v, err) in [
+            ("invalid-style", "invalid style: invalid-style\n"),
+            ("fg=nosuch", "invalid style: fg=nosuch\n"),
+        ] {
+            let r = t.run(&["set-option", "-g", "status-style", v]);
+            assert_eq!((r.code, r.stderr.as_str()), (1, err), "{}", t.name);
+        }
+        for v in [
+            "fg=red,bg=default,bold",
+            "fg=colour240,bg=#525252,bold,underscore",
+            "#{?pane_in_mode,fg=red,bogus}",
+        ] {
+            t.ok(&["set-option", "-g", "status-style", v]);
+            assert_eq!(
+                t.ok(&["show-options", "-gv", "status-style"]).trim_end(),
+                v,
+                "{}",
+                t.name
+            );
+        }
+        t.ok(&["split-window", "-Z", "-t", "z"]);
+        assert_eq!(
+            t.ok(&[
+                "list-panes",
+                "-t",
+                "z",
+                "-F",
+                "#{pane_width}x#{pane_height} #{window_zoomed_flag}#{pane_active}"
+            ]),
+            "80x12 10\n80x24 11\n",
+            "{}",
+            t.name
+        );
     }
 }

@@ -379,6 +379,12 @@ impl<'a> ModelContext<'a> {
             .enumerate()
             .find(|(_, (id, _))| *id == pid)
             .map(|(i, (_, r))| (i, *r))?;
+        // tmux: a zoomed pane has the window's size (the others keep their layout cells).
+        let rect = if w.zoomed == Some(pid) {
+            w.rect()
+        } else {
+            rect
+        };
         match key {
             "pane_id" => return text(pid.to_string()),
             "pane_index" => {
