@@ -402,3 +402,74 @@ fn bad_styles_are_refused_and_split_zoom_fills_the_window() {
         );
     }
 }
+
+#[test]
+fn resize_window_adjusts_and_send_keys_reset_clears() {
+    const SIZE: &str = "#{window_width}x#{window_height}";
+    for t in worlds() {
+        t.ok(&["new-session", "-d", "-s", "r", "-x", "80", "-y", "10", "sh"]);
+        t.ok(&["resize-window", "-t", "r", "-y", "10", "-x", "10"]);
+        assert_eq!(t.display("r", SIZE), "10x10", "{}", t.name);
+        t.ok(&["resize-window", "-t", "r", "-D", "20"]);
+        assert_eq!(t.display("r", SIZE), "10x30", "{}", t.name);
+        t.ok(&["resize-window", "-t", "r", "-U", "10"]);
+        assert_eq!(t.display("r", SIZE), "10x20", "{}", t.name);
+        t.ok(&["resize-window", "-t", "r", "-R"]);
+        assert_eq!(t.display("r", SIZE), "11x20", "{}", t.name);
+        // No client: -a and -A take default-size, the session's from new-session -x/-y.
+        t.ok(&["resize-window", "-t", "r", "-a"]);
+        assert_eq!(t.display("r", SIZE), "80x10", "{}", t.name);
+        t.ok(&["resize-window", "-t", "r", "-y", "2"]);
+        t.ok(&["resize-window", "-t", "r", "-A"]);
+        assert_eq!(t.display("r", SIZE), "80x10", "{}", t.name);
+        assert_eq!(
+            t.ok(&["show-options", "-v", "-t", "r", "default-size"]),
+            "80x10\n",
+            "{}",
+            t.name
+        );
+        let r = t.run(&["resize-window", "-t", "r", "-L", "x"]);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, "adjustment invalid\n"),
+            "{}",
+            t.name
+        );
+        for i in 0..30 {
+            t.ok(&[
+                "send-keys",
+                "-t",
+                "r",
+                &format!("echo $(({i}+1000))"),
+                "Enter",
+            ]);
+        }
+        t.wait_capture("r", "1029");
+        let ok = wait_until(DEADLINE, || t.display("r", "#{history_size}") != "0");
+        assert!(ok, "{}: no history", t.name);
+        t.ok(&[
+            "send-keys",
+            "-t",
+            "r",
+            "-R",
+            ";",
+            "clear-history",
+            "-t",
+            "r",
+        ]);
+        let all = t
+            .run(&["capture-pane", "-p", "-S", "-100", "-t", "r"])
+            .stdout;
+        assert!(!all.contains("10"), "{}: {all}", t.name);
+        assert_eq!(
+            t.display("r", "#{history_size} #{cursor_x},#{cursor_y}"),
+            "0 0,0",
+            "{}",
+            t.name
+        );
+        // A respawned pane leaves its modes.
+        t.ok(&["copy-mode", "-t", "r"]);
+        t.ok(&["respawn-pane", "-k", "-t", "r", "sh"]);
+        assert_eq!(t.display("r", MODE), "0|", "{}", t.name);
+    }
+}

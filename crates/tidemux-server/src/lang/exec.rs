@@ -465,11 +465,15 @@ async fn run_one(
             let spawn = spawn_of(a, client, None)?;
             let req = if name == "respawn-pane" {
                 let f = find(state, client, a, 't', FindKind::Pane, none)?;
-                Request::RespawnPane {
+                let req = Request::RespawnPane {
                     target: Some(pane_of(&f)?),
                     kill: a.has('k'),
                     spawn,
-                }
+                };
+                call(state, client, out, req).await?;
+                // tmux spawn.c: a respawned pane leaves its modes.
+                lock(&state.pane_modes).reset_all(PaneId(f.pane.unwrap_or_default()));
+                return Ok(());
             } else {
                 let f = find(state, client, a, 't', FindKind::Window, none)?;
                 Request::RespawnWindow {
@@ -927,12 +931,71 @@ async fn run_one(
             call(state, client, out, req).await.map(drop)
         }
         "resize-window" => {
+            // tmux cmd-resize-window.c: -x/-y, then -L/-R/-U/-D by the adjustment (1), then
+            // -A/-a: the largest/smallest attached client's size, else `default-size`.
             let f = find(state, client, a, 't', FindKind::Window, none)?;
-            let cols = a.get('x').map(|x| number::<u16>(x, "width")).transpose()?;
-            let rows = a.get('y').map(|y| number::<u16>(y, "height")).transpose()?;
-            if cols.is_none() && rows.is_none() {
-                return Ok(());
+            window_of(&f)?;
+            let wid = WindowId(f.window.unwrap_or_default());
+            let (mut sx, mut sy) = {
+                let reg = state.registry();
+                let w = reg.windows.get(&wid).ok_or("no window")?;
+                (u32::from(w.cols), u32::from(w.rows))
+            };
+            let adjust: u32 = match a.value(0) {
+                Some(v) => v.parse().map_err(|_| "adjustment invalid".to_owned())?,
+                None => 1,
+            };
+            if let Some(x) = a.get('x') {
+                sx = number(x, "width")?;
             }
+            if let Some(y) = a.get('y') {
+                sy = number(y, "height")?;
+            }
+            if a.has('L') {
+                if sx >= adjust {
+                    sx -= adjust;
+                }
+            } else if a.has('R') {
+                sx = sx.saturating_add(adjust);
+            } else if a.has('U') {
+                if sy >= adjust {
+                    sy -= adjust;
+                }
+            } else if a.has('D') {
+                sy = sy.saturating_add(adjust);
+            }
+            if a.has('A') || a.has('a') {
+                let sizes: Vec<(u32, u32)> = {
+                    let clients = lock(&state.clients);
+                    clients
+                        .map
+                        .values()
+                        .filter(|c| c.session == SessionId(f.session))
+                        .map(|c| (u32::from(c.cols), u32::from(c.rows).saturating_sub(1)))
+                        .collect()
+                };
+                let pick = if a.has('A') {
+                    sizes
+                        .iter()
+                        .copied()
+                        .reduce(|x, y| (x.0.max(y.0), x.1.max(y.1)))
+                } else {
+                    sizes
+                        .iter()
+                        .copied()
+                        .reduce(|x, y| (x.0.min(y.0), x.1.min(y.1)))
+                };
+                (sx, sy) = pick.unwrap_or_else(|| {
+                    let d = lock(&state.options_store)
+                        .effective("default-size", Some(SessionId(f.session)), None, None)
+                        .unwrap_or_else(|| "80x24".into());
+                    d.split_once('x')
+                        .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))
+                        .unwrap_or((80, 24))
+                });
+            }
+            let clamp = |v: u32| u16::try_from(v.clamp(1, 10_000)).unwrap_or(10_000);
+            let (cols, rows) = (Some(clamp(sx)), Some(clamp(sy)));
             call(
                 state,
                 client,
@@ -1672,6 +1735,18 @@ async fn new_session(
     )
     .await?;
     if let Response::Created(cr) = r {
+        if a.has('x') || a.has('y') {
+            // tmux cmd-new-session.c: -x/-y become the session's default-size (what
+            // `resize-window -a/-A` fall back to without a client).
+            let _ = lock(&state.options_store).set(
+                crate::options::Where::Session(cr.session),
+                "default-size",
+                None,
+                Some(&format!("{cols}x{rows}")),
+                false,
+                None,
+            );
+        }
         if a.has('P') {
             out.line(cr.text.as_deref().unwrap_or(""));
         }
@@ -1701,6 +1776,18 @@ async fn send_keys(
         },
         None => 1,
     };
+    if a.has('R') && c.entry.name == "send-keys" {
+        // tmux input_reset(ictx, 1): the terminal's state is reset and its screen cleared
+        // (as respawn-pane's screen_reinit), before any keys.
+        let pane = state
+            .registry()
+            .pane(pid)
+            .map(|e| Arc::clone(&e.pane))
+            .map_err(|e| e.message)?;
+        let mut st = pane.state();
+        let seq = st.seq;
+        st.screen.process(b"\x1b[?1049l\x1bc", seq);
+    }
     let top = lock(&state.pane_modes).top(pid);
     if a.has('X') {
         return match top {
