@@ -273,3 +273,51 @@ fn view_hooks_fire_like_tmux() {
     assert_eq!(read(&ours), read(&theirs));
     assert!(read(&ours).contains("session-window-changed"));
 }
+
+/// `automatic-rename` (on by default): the window is named after its active pane's foreground
+/// command as it changes, as in tmux 3.3a; `rename-window` and `new-window -n` turn it off for
+/// that window.
+#[test]
+fn automatic_rename_follows_the_foreground_command_like_tmux() {
+    use crate::support::{wait_until, DEADLINE};
+    let Some(t) = Tmux::new() else { return };
+    let s = Server::new();
+    s.start("a", &["sh"]);
+    t.ok(&["new-session", "-d", "-s", "a", "sh"]);
+    let name = ["display-message", "-p", "-t", "a:0", "#{window_name}"];
+    let both_named = |want: &str| {
+        assert!(
+            wait_until(DEADLINE, || t.ok(&name).trim() == want),
+            "tmux: {}",
+            t.ok(&name)
+        );
+        assert!(
+            wait_until(DEADLINE, || s.ok(&name).trim() == want),
+            "tidemux: {} (want {want})",
+            s.ok(&name)
+        );
+    };
+    both_named("sh");
+    s.ok(&["send", "-t", "a:0", "--enter", "cat"]);
+    t.ok(&["send-keys", "-t", "a:0", "cat", "Enter"]);
+    both_named("cat");
+    s.ok(&["send-key", "-t", "a:0", "C-d"]);
+    t.ok(&["send-keys", "-t", "a:0", "C-d"]);
+    both_named("sh");
+    // A name given by hand stays.
+    s.ok(&["rename-window", "-t", "a:0", "mine"]);
+    t.ok(&["rename-window", "-t", "a:0", "mine"]);
+    let opt = ["show-options", "-w", "-t", "a:0", "automatic-rename"];
+    assert_eq!(s.ok(&opt), t.ok(&opt));
+    assert_eq!(s.ok(&opt), "automatic-rename off\n");
+    s.ok(&["send", "-t", "a:0", "--enter", "cat"]);
+    s.wait_screen("a:0", "cat running", |sc| sc.contains("cat"));
+    s.ok(&["send", "-t", "a:0", "--enter", "x"]);
+    s.wait_text("a:0", "x\nx");
+    assert_eq!(s.ok(&name), "mine\n");
+    // new-window -n: off for that window too.
+    s.ok(&["new-window", "-d", "-n", "given", "-t", "a", "--", "sh"]);
+    t.ok(&["new-window", "-d", "-n", "given", "-t", "a", "sh"]);
+    let opt1 = ["show-options", "-w", "-t", "a:1", "automatic-rename"];
+    assert_eq!(s.ok(&opt1), t.ok(&opt1));
+}

@@ -112,6 +112,11 @@ pub fn start(state: &Arc<ServerState>) {
 
 async fn run(weak: Weak<ServerState>, mut rx: mpsc::Receiver<Note>) {
     let mut silence: HashMap<WindowId, Instant> = HashMap::new();
+    // Windows that printed since the last automatic-rename check (`commands::names`).
+    let mut names: std::collections::BTreeSet<WindowId> = Default::default();
+    let mut names_tick =
+        tokio::time::interval(Duration::from_millis(crate::commands::names::CHECK_MS));
+    names_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let next = silence.values().min().copied();
         let note = tokio::select! {
@@ -119,6 +124,12 @@ async fn run(weak: Weak<ServerState>, mut rx: mpsc::Receiver<Note>) {
                 Some(n) => Some(n),
                 None => return,
             },
+            _ = names_tick.tick(), if !names.is_empty() => {
+                let Some(state) = weak.upgrade() else { return };
+                let wins = std::mem::take(&mut names);
+                crate::commands::names::check(&state, &wins);
+                continue;
+            }
             () = async {
                 match next {
                     Some(t) => tokio::time::sleep_until(t).await,
@@ -130,6 +141,7 @@ async fn run(weak: Weak<ServerState>, mut rx: mpsc::Receiver<Note>) {
         match note {
             Some(Note::Alert(w, bits)) => alert(&state, &mut silence, w, bits),
             Some(Note::Output(w, p, seq)) => {
+                names.insert(w);
                 let old = lock(&state.hooks.alerts.baseline)
                     .get(&p)
                     .is_some_and(|b| seq <= *b);

@@ -13,6 +13,7 @@ pub mod io;
 pub mod layout;
 pub mod list;
 pub mod manage;
+pub mod names;
 pub mod options;
 pub mod orch;
 pub mod others;
