@@ -185,7 +185,8 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
         let p = reg.resolve_pane(Some(&sid.to_string()), None)?;
         Arc::clone(&reg.pane(p)?.pane)
     };
-    if pane.state().exit.is_some() {
+    if pane.state().exit.is_some() || lock(&state.pane_modes).input_off(pane.id) {
+        // A dead pane, or input off (`select-pane -d`): the keystroke is dropped.
         return Ok(());
     }
     // Queued in order; not awaited (see `connection::attach_requests`).
@@ -207,11 +208,15 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
             .map
             .get_mut(&client)
             .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        let changed = (c.cols, c.rows) != (cols, rows);
         c.cols = cols;
         c.rows = rows;
-        c.session
+        (c.session, changed)
     };
-    apply_client_sizes(state, sid);
+    apply_client_sizes(state, sid.0);
+    if sid.1 {
+        crate::hooks::fire_for_session(state, "client-resized", sid.0);
+    }
     Ok(())
 }
 
