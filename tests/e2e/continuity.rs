@@ -290,11 +290,67 @@ fn a_damaged_snapshot_is_refused_and_kept() {
     );
 }
 
-/// A CLI speaking a newer protocol (test hook `TIDEMUX_TEST_PROTOCOL_BUMP`) keeps working with
-/// a server started from another copy of the binary, deleted since, through its binary.
+/// Builds `tidemux-protocol-bump`, the `tidemux` program with the cargo feature
+/// `test-protocol-bump` (it speaks the next protocol major version, as a future incompatible
+/// build would: `tidemux_proto::codec::PROTOCOL_BUMP`), in the target directory and profile of
+/// the binary under test, and returns its path (from cargo's JSON messages). A bin of its own,
+/// so the build never touches `target/debug/tidemux`, which other tests run meanwhile; the
+/// feature changes the crates' metadata hashes, so the normal build's libraries stay as they
+/// are and only tidemux's own four crates are compiled again (about 60 s of CPU, debug).
+fn protocol_bumped_binary() -> PathBuf {
+    let exe = PathBuf::from(exe());
+    let profile_dir = exe.parent().expect("profile directory");
+    let target_dir = profile_dir.parent().expect("target directory");
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev",
+        Some(other) => other,
+    };
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&workspace)
+        .args([
+            "build",
+            "--locked",
+            "--offline",
+            "-p",
+            "tidemux",
+            "--bin",
+            "tidemux-protocol-bump",
+            "--features",
+            // clap's features as `cargo test --workspace` unifies them (divan, a dev-dependency
+            // of benches, adds these two), so that no library is compiled a second time.
+            "test-protocol-bump,clap/env,clap/wrap_help",
+            "--message-format=json",
+            "--profile",
+            profile,
+            "--target-dir",
+        ])
+        .arg(target_dir)
+        .output()
+        .expect("run cargo build");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "building tidemux-protocol-bump failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| m["target"]["name"] == "tidemux-protocol-bump")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo names the tidemux-protocol-bump executable")
+}
+
+/// A CLI built for another protocol version (`tidemux-protocol-bump`, built here with the
+/// version bumped by a cargo feature) keeps working with a server started from another copy of
+/// the binary, deleted since, through that server's binary.
 #[test]
 fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     let s = Server::new();
+    let bumped = protocol_bumped_binary();
     let old = s.dir.path().join("old-tidemux");
     std::fs::copy(exe(), &old).expect("copy binary");
     let mut c = s.command();
@@ -311,18 +367,44 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     let o: Out = Command::new(&old)
         .args(c.get_args())
         .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .env_remove("TIDEMUX_TEST_PROTOCOL_BUMP")
         .output()
         .expect("run old")
         .into();
     assert_eq!(o.code, 0, "{o:?}");
     let pane = o.stdout.trim().to_owned();
     std::fs::remove_file(&old).expect("delete the old binary");
+    let with_bumped = |c: &Command| {
+        let mut b = Command::new(&bumped);
+        b.args(c.get_args());
+        for (k, v) in c.get_envs() {
+            match v {
+                Some(v) => b.env(k, v),
+                None => b.env_remove(k),
+            };
+        }
+        b
+    };
     let newer = |args: &[&str]| -> Out {
         let mut c = s.command();
-        c.env("TIDEMUX_TEST_PROTOCOL_BUMP", "1");
-        c.args(args).output().expect("run").into()
+        c.args(args);
+        with_bumped(&c).output().expect("run").into()
     };
+    // The bumped build really speaks another version than the server's binary.
+    // (`version` asks the server too, so ask it where none runs.)
+    let nowhere = s.dir.path().join("no-server");
+    let o: Out = Command::new(&bumped)
+        .arg("-S")
+        .arg(&nowhere)
+        .args(["version", "--json"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    let v: Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["protocol"], 3, "{v}");
+    let o = s.run(&["version", "--json"]);
+    let v: Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["server"]["protocol"], 2, "{v}");
     let o = newer(&["list-sessions"]);
     assert_eq!(o.code, 0, "{o:?}");
     assert!(o.stdout.contains("work: 1 windows"), "{o:?}");
@@ -341,14 +423,71 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     s.wait_text(&pane, "\nvia-fallback");
     let o = newer(&["read-screen", "-t", &pane]);
     assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
+    // tmux's language (`tidemux tmux`, the `tmux` shim) falls back the same way.
+    let o: Out = Command::new(&bumped)
+        .args([
+            "tmux",
+            "-S",
+            s.socket.to_str().expect("utf-8"),
+            "list-sessions",
+        ])
+        .envs(s.command().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TIDEMUX")
+        .env_remove("TIDEMUX_PANE")
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.starts_with("work: 1 windows"), "{o:?}");
+    assert!(o.stderr.contains("older than this tidemux"), "{o:?}");
+    // Attach works the same way: the bumped CLI, in a pane of another server (a terminal),
+    // attaches through the server's (deleted) binary; typing reaches the pane.
+    let outer = Server::new();
+    outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "o",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "--remain-on-exit",
+        "--",
+        "env",
+        "-u",
+        "TIDEMUX",
+        "-u",
+        "TIDEMUX_PANE",
+        bumped.to_str().expect("utf-8"),
+        "-S",
+        s.socket.to_str().expect("utf-8"),
+        "attach",
+        "-t",
+        "work",
+    ]);
+    outer.wait_text("o", "[work] ");
+    let client = outer.json(&["list-panes", "-t", "o"])[0]["pid"].clone();
+    let client_exe = std::fs::read_link(format!("/proc/{client}/exe")).expect("client exe");
+    assert!(
+        client_exe.to_string_lossy().contains("old-tidemux"),
+        "the attach client runs the server's binary: {client_exe:?}"
+    );
+    outer.ok(&["send", "-t", "o", "--enter", "echo typed-through-attach"]);
+    s.wait_text(&pane, "\ntyped-through-attach");
+    outer.ok(&["kill-server"]);
     // Without the fallback (already a fallback run), the mismatch is reported.
     let mut c = s.command();
-    c.env("TIDEMUX_TEST_PROTOCOL_BUMP", "1")
-        .env("TIDEMUX_FALLBACK_FROM", "test")
+    c.env("TIDEMUX_FALLBACK_FROM", "test")
         .args(["list-sessions"]);
-    let o: Out = c.output().expect("run").into();
+    let o: Out = with_bumped(&c).output().expect("run").into();
     assert_eq!(o.code, 1, "{o:?}");
-    assert!(o.stderr.contains("protocol version mismatch"), "{o:?}");
+    assert!(
+        o.stderr.contains("protocol version mismatch")
+            && o.stderr.contains("speaks version 3")
+            && o.stderr.contains("speaks version 2"),
+        "{o:?}"
+    );
 }
 
 #[test]
@@ -479,4 +618,123 @@ fn resurrect_on_start_option_is_saved_and_obeyed_and_remain_on_exit_kept() {
             == true),
         "the restored pane did not remain after its process exited"
     );
+}
+
+/// The snapshot's JSON line (the second line of the file), once a snapshot for which `pred`
+/// holds was written.
+fn snapshot_json_when(s: &Server, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    let mut last = Value::Null;
+    let found = wait_until(DEADLINE, || {
+        let Some(text) = snapshot_file(s).and_then(|f| std::fs::read_to_string(f).ok()) else {
+            return false;
+        };
+        let Some(v) = text
+            .lines()
+            .nth(1)
+            .and_then(|l| serde_json::from_str::<Value>(l).ok())
+        else {
+            return false;
+        };
+        last = v;
+        pred(&last)
+    });
+    assert!(found, "no snapshot with {what}; last: {last}");
+    last
+}
+
+/// Every pane's saved history lines in a snapshot's JSON.
+fn saved_histories(v: &Value) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for sess in v["sessions"].as_array().into_iter().flatten() {
+        for w in sess["windows"].as_array().into_iter().flatten() {
+            for p in w["panes"].as_array().into_iter().flatten() {
+                out.push(
+                    p["history"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|l| l.as_str().unwrap_or_default().to_owned())
+                        .collect(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The server option `resurrect-history-lines` sets how many lines of each pane the snapshot
+/// keeps (default 2000, 0 none); a bad value is refused; `TIDEMUX_SNAPSHOT_LINES` in the
+/// server's environment overrides it.
+#[test]
+fn resurrect_history_lines_option_limits_the_saved_history() {
+    let s = Server::new();
+    let p = ok(
+        &s,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "hl",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    )
+    .trim()
+    .to_owned();
+    s.wait_prompt(&p);
+    assert_eq!(
+        ok(&s, &["show-options", "-sv", "resurrect-history-lines"]),
+        "2000\n"
+    );
+    ok(
+        &s,
+        &["send", "-t", &p, "--enter", "seq 1 100; echo HL-MARK"],
+    );
+    s.wait_text(&p, "\nHL-MARK");
+    let v = snapshot_json_when(&s, "the 100 lines", |v| {
+        v["history_lines"] == 2000 && saved_histories(v).concat().iter().any(|l| l == "HL-MARK")
+    });
+    assert!(saved_histories(&v)[0].len() > 100, "{v}");
+    ok(&s, &["set-option", "-s", "resurrect-history-lines", "5"]);
+    let v = snapshot_json_when(&s, "history_lines 5", |v| v["history_lines"] == 5);
+    let h = saved_histories(&v);
+    assert_eq!(h.len(), 1, "{v}");
+    assert!(!h[0].is_empty() && h[0].len() <= 5, "{h:?}");
+    assert!(h[0].iter().any(|l| l == "HL-MARK"), "the last lines: {h:?}");
+    assert!(
+        !h[0].iter().any(|l| l == "50"),
+        "older lines dropped: {h:?}"
+    );
+    ok(&s, &["set-option", "-s", "resurrect-history-lines", "0"]);
+    let v = snapshot_json_when(&s, "history_lines 0", |v| v["history_lines"] == 0);
+    assert!(saved_histories(&v).iter().all(Vec::is_empty), "{v}");
+    // A bad value is refused and changes nothing.
+    for bad in ["-1", "many", "1000001"] {
+        let o: Out = cmd(&s)
+            .args(["set-option", "-s", "resurrect-history-lines", bad])
+            .output()
+            .expect("run")
+            .into();
+        assert_ne!(o.code, 0, "{bad}: {o:?}");
+        assert!(!o.stderr.is_empty(), "{o:?}");
+    }
+    assert_eq!(
+        ok(&s, &["show-options", "-sv", "resurrect-history-lines"]),
+        "0\n"
+    );
+
+    // The environment variable overrides the option.
+    let s = Server::new();
+    let o: Out = cmd(&s)
+        .env("TIDEMUX_SNAPSHOT_LINES", "3")
+        .args(["new-session", "-d", "-s", "env", "--", "bash", "--norc"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    ok(&s, &["set-option", "-s", "resurrect-history-lines", "50"]);
+    let v = snapshot_json_when(&s, "history_lines 3", |v| v["history_lines"] == 3);
+    assert!(saved_histories(&v)[0].len() <= 3, "{v}");
 }

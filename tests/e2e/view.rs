@@ -261,6 +261,9 @@ fn read_only_mark_overflowing_tabs_keep_the_clock_pane_numbers_and_split_directo
         ]);
     }
     rig.inner.ok(&["notify", "-t", "work:0", "look here"]);
+    // A clock alone on the right (tmux's default status-right also has the title and date,
+    // which would leave no room for the tabs in 70 columns).
+    rig.inner.ok(&["set-option", "-g", "status-right", "%H:%M"]);
     rig.attach("ro", 70, 10, &["-r"]);
     let rows = rig.wait_rows("ro", "the read-only mark, message and clock", |r| {
         let s = status(r);
@@ -407,4 +410,272 @@ fn mouse_click_focuses_panes_and_tabs_and_the_wheel_scrolls_back() {
     mouse(0, left + 4, 4);
     let screen = rig.inner.wait_text(&id, "b'\\x1b[<0;4;4M");
     assert!(active(1), "the clicked pane is not active:\n{screen}");
+}
+
+/// Whether the client's output `log` turned mouse reporting on (`on`) or off last.
+fn mouse_reporting(log: &std::path::Path) -> Option<bool> {
+    let out = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
+    match (out.rfind("\x1b[?1000h"), out.rfind("\x1b[?1000l")) {
+        (Some(on), Some(off)) => Some(on > off),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+#[test]
+fn mouse_option_acts_live_and_dragging_a_border_resizes() {
+    let rig = Rig::new();
+    let log = rig.attach_logged("o", 80, 24);
+    // tidemux's default `mouse on`: the client asks its terminal for mouse reports.
+    assert_eq!(rig.inner.ok(&["show-options", "-gv", "mouse"]).trim(), "on");
+    assert!(
+        wait_until(DEADLINE, || mouse_reporting(&log) == Some(true)),
+        "the client did not turn mouse reporting on"
+    );
+    rig.keys("o", &["C-b", "%"]);
+    assert!(
+        wait_until(DEADLINE, || rig.panes("work").len() == 2),
+        "no split"
+    );
+    let mouse = |b: u16, x: u64, y: u64, press: bool| {
+        let end = if press { 'M' } else { 'm' };
+        rig.outer
+            .ok(&["send", "-t", "o", "--", &format!("\x1b[<{b};{x};{y}{end}")]);
+    };
+    // Drag the border between the panes 10 columns to the left (tmux `MouseDrag1Border`).
+    let left = rig.panes("work")[0].clone();
+    let (w0, w1) = (num(&left, "cols"), num(&rig.panes("work")[1], "cols"));
+    let border = num(&left, "left") + w0; // 0-based column of the border
+    mouse(0, border + 1, 5, true);
+    mouse(32, border - 4, 5, true);
+    mouse(32, border - 9, 6, true);
+    mouse(0, border - 9, 6, false);
+    let mut panes = Vec::new();
+    assert!(
+        wait_until(DEADLINE, || {
+            panes = rig.panes("work");
+            num(&panes[0], "cols") == w0 - 10 && num(&panes[1], "cols") == w1 + 10
+        }),
+        "dragging the border from column {border} 10 to the left did not resize: {panes:?}"
+    );
+    // The right pane is active (the split); a click on the left one focuses it.
+    let active = |i: usize| rig.panes("work")[i]["active"] == true;
+    assert!(active(1));
+    // `set -g mouse off`: reporting off at once, and reports are no longer taken (here the
+    // terminal still sends one: it goes to the active pane as typed bytes).
+    rig.inner.ok(&["set-option", "-g", "mouse", "off"]);
+    assert!(
+        wait_until(DEADLINE, || mouse_reporting(&log) == Some(false)),
+        "set -g mouse off did not turn mouse reporting off"
+    );
+    let right = rig.panes("work")[1]["id"].as_str().expect("id").to_owned();
+    rig.type_line("o", "cat -v");
+    assert!(
+        wait_until(DEADLINE, || rig
+            .inner
+            .ok(&[
+                "display-message",
+                "-p",
+                "-t",
+                &right,
+                "#{pane_current_command}"
+            ])
+            .trim()
+            == "cat"),
+        "cat -v did not start"
+    );
+    mouse(0, 5, 5, true);
+    rig.inner.wait_text(&right, "<0;5;5M");
+    assert!(active(1), "a click focused a pane with the mouse off");
+    rig.keys("o", &["C-c"]);
+    // And on again.
+    rig.inner.ok(&["set-option", "-g", "mouse", "on"]);
+    assert!(
+        wait_until(DEADLINE, || mouse_reporting(&log) == Some(true)),
+        "set -g mouse on did not turn mouse reporting on again"
+    );
+    mouse(0, 5, 5, true);
+    mouse(0, 5, 5, false);
+    assert!(
+        wait_until(DEADLINE, || active(0)),
+        "a click did not focus the left pane with the mouse on again"
+    );
+}
+
+/// `status-left` and `status-right` expanded by the server's format engine (strftime too), cut
+/// to their lengths, with the message kept visible between the tabs and `status-right`; a bound
+/// command's output: one line on the status line, more in a scrollable view.
+#[test]
+fn status_left_right_and_bound_command_output() {
+    let rig = Rig::new();
+    rig.attach("o", 80, 24, &[]);
+    // tmux's defaults: `[#{session_name}] ` on the left; on the right the pane title and the
+    // time and date (`%H:%M %d-%b-%y`), ending at the last column.
+    let rows = rig.wait_rows("o", "tmux's default status-right", |r| {
+        let s = r.last().map_or("", String::as_str);
+        s.starts_with("[work] 0:bash*") && s.ends_with(&chrono_like_date())
+    });
+    let s = rows.last().expect("status").clone();
+    assert!(s.contains(':') && s.contains('"'), "{s:?}");
+    rig.inner.ok(&[
+        "set-option",
+        "-g",
+        "status-left",
+        "#[fg=red]<#{session_name}:#{window_index}>",
+    ]);
+    rig.inner
+        .ok(&["set-option", "-g", "status-left-length", "6"]);
+    rig.inner.ok(&[
+        "set-option",
+        "-g",
+        "status-right",
+        "R-#{pane_index}-%Y-tail",
+    ]);
+    rig.inner
+        .ok(&["set-option", "-g", "status-right-length", "8"]);
+    let year = rig
+        .inner
+        .ok(&["display-message", "-p", "-t", "work", "%Y"])
+        .trim()
+        .to_owned();
+    let right = format!("R-0-{year}");
+    rig.wait_rows(
+        "o",
+        "status-left and status-right cut to their lengths",
+        |r| {
+            let s = r.last().map_or("", String::as_str);
+            s.starts_with("<work:0:bash*") && s.ends_with(&right)
+        },
+    );
+    // A message shows between the tabs and status-right, which stays.
+    rig.inner.ok(&[
+        "display-message",
+        "-t",
+        "work",
+        "-d",
+        "10000",
+        "hello-message",
+    ]);
+    rig.wait_rows("o", "the message", |r| {
+        let s = r.last().map_or("", String::as_str);
+        s.ends_with(&format!("hello-message  {right}"))
+    });
+    // Bound commands' output: one line as the message, more in a view (`q` leaves).
+    rig.inner.ok(&[
+        "bind-key",
+        "X",
+        "list-sessions",
+        "-F",
+        "sessions:#{session_name}",
+    ]);
+    rig.inner
+        .ok(&["bind-key", "Y", "list-keys", "-T", "prefix"]);
+    rig.keys("o", &["C-b", "X"]);
+    rig.wait_rows("o", "list-sessions output on the status line", |r| {
+        r.last().is_some_and(|s| s.contains("sessions:work"))
+    });
+    let n = rig.inner.ok(&["list-keys", "-T", "prefix"]).lines().count();
+    rig.keys("o", &["C-b", "Y"]);
+    let rows = rig.wait_rows("o", "list-keys output in a view", |r| {
+        let m = n - 23; // lines above the last page: the view starts at the top
+        r[0].starts_with("bind-key") && r[0].trim_end().ends_with(&format!("[{m}/{m}]"))
+    });
+    assert!(
+        rows[1].starts_with("bind-key"),
+        "not list-keys: {}",
+        rows.join("\n")
+    );
+    rig.keys("o", &["q"]);
+    rig.wait_rows("o", "the view left", |r| !r[0].starts_with("bind-key"));
+}
+
+/// Today's date as tmux's default status-right ends (`%d-%b-%y`), from `date`.
+fn chrono_like_date() -> String {
+    let o = std::process::Command::new("date")
+        .arg("+%d-%b-%y")
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// tmux's default prefix bindings that go to the server: `C-b C-arrow` resizes the active pane
+/// (repeatable), `C-b M-1`..`M-5` select the layout presets.
+#[test]
+fn prefix_c_arrows_resize_and_m_digits_select_layouts() {
+    let rig = Rig::new();
+    rig.attach("o", 80, 24, &[]);
+    rig.keys("o", &["C-b", "%"]);
+    assert!(
+        wait_until(DEADLINE, || rig.panes("work").len() == 2),
+        "no split"
+    );
+    let cols = |i: usize| num(&rig.panes("work")[i], "cols");
+    let rows = |i: usize| num(&rig.panes("work")[i], "rows");
+    let (w0, w1) = (cols(0), cols(1));
+    // The right pane is active: resize-pane -L moves its left border left (tmux
+    // layout_resize_pane on the last cell), twice with one prefix (`-r`).
+    rig.keys("o", &["C-b", "C-Left", "C-Left"]);
+    assert!(
+        wait_until(DEADLINE, || cols(0) == w0 - 2 && cols(1) == w1 + 2),
+        "C-b C-Left C-Left did not resize: {:?}",
+        rig.panes("work")
+    );
+    rig.keys("o", &["C-b", "C-Right"]);
+    assert!(
+        wait_until(DEADLINE, || cols(1) == w1 + 1),
+        "C-b C-Right did not resize: {:?}",
+        rig.panes("work")
+    );
+    // M-2: even-vertical (stacked, full width); M-1: even-horizontal (side by side).
+    rig.keys("o", &["C-b", "M-2"]);
+    assert!(
+        wait_until(DEADLINE, || cols(0) == 80 && cols(1) == 80),
+        "C-b M-2 did not stack the panes: {:?}",
+        rig.panes("work")
+    );
+    let h1 = rows(1);
+    rig.keys("o", &["C-b", "C-Up"]);
+    assert!(
+        wait_until(DEADLINE, || rows(1) == h1 + 1),
+        "C-b C-Up did not resize: {:?}",
+        rig.panes("work")
+    );
+    rig.keys("o", &["C-b", "M-1"]);
+    assert!(
+        wait_until(DEADLINE, || cols(0) + cols(1) == 79
+            && cols(0).abs_diff(cols(1)) <= 1),
+        "C-b M-1 did not put the panes side by side evenly: {:?}",
+        rig.panes("work")
+    );
+    // M-3..M-5 give what select-layout gives a window of the same size with two panes.
+    rig.inner.ok(&["new-window", "-d", "-t", "work"]);
+    rig.inner.ok(&["split-window", "-d", "-h", "-t", "work:1"]);
+    let geometry = |t: &str| -> Vec<[u64; 4]> {
+        rig.panes(t)
+            .iter()
+            .map(|p| {
+                [
+                    num(p, "left"),
+                    num(p, "top"),
+                    num(p, "cols"),
+                    num(p, "rows"),
+                ]
+            })
+            .collect()
+    };
+    for (key, layout) in [
+        ("M-3", "main-horizontal"),
+        ("M-4", "main-vertical"),
+        ("M-5", "tiled"),
+    ] {
+        rig.inner.ok(&["select-layout", "-t", "work:1", layout]);
+        let want = geometry("work:1");
+        rig.keys("o", &["C-b", key]);
+        assert!(
+            wait_until(DEADLINE, || geometry("work:0") == want),
+            "C-b {key} did not select {layout} ({want:?}): {:?}",
+            geometry("work:0")
+        );
+    }
 }

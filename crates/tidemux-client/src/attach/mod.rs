@@ -30,8 +30,8 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{
-    AttachFrame, CellStyle, Color, PaneId, PaneView, ReadRange, Request, Response, Span, Spawn,
-    SplitDirection,
+    AttachFrame, CellStyle, Color, PaneDirection, PaneId, PaneView, ReadRange, Request, Response,
+    Span, Spawn, SplitDirection,
 };
 
 /// Options of an attachment.
@@ -114,6 +114,9 @@ struct View {
     tab_hits: TabHits,
     /// Where the left button was last pressed (terminal cell), for a drag that follows.
     press: Option<(u16, u16)>,
+    /// A border being dragged: the pointer's last cell in window coordinates (tmux
+    /// `MouseDrag1Border`, `resize-pane -M`).
+    border_drag: Option<(u16, u16)>,
     /// The status line's options (server options `status`, `status-position`,
     /// `status-style`).
     look: look::Look,
@@ -216,8 +219,8 @@ fn tabs_line(
     f: &AttachFrame,
     width: usize,
     bar: CellStyle,
+    head: String,
 ) -> Vec<(String, CellStyle, Option<u32>)> {
-    let head = format!("[{}] ", f.session_name);
     let tabs: Vec<(String, CellStyle, Option<u32>)> = f
         .windows
         .iter()
@@ -271,6 +274,31 @@ fn tabs_line(
     }
     if end < tabs.len() {
         out.push((">".into(), bar, None));
+    }
+    out
+}
+
+/// `text` (with `#[...]` styles) up to its first `n` visible characters.
+fn truncate_styled(text: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut seen = 0;
+    let mut rest = text;
+    while !rest.is_empty() && seen < n {
+        if let Some(r) = rest.strip_prefix("#[") {
+            if let Some(end) = r.find(']') {
+                out.push_str(&rest[..end + 3]);
+                rest = &r[end + 1..];
+                continue;
+            }
+        }
+        let len = if rest.starts_with("##") {
+            2
+        } else {
+            rest.chars().next().map_or(1, char::len_utf8)
+        };
+        out.push_str(&rest[..len]);
+        seen += 1;
+        rest = &rest[len..];
     }
     out
 }
@@ -420,7 +448,9 @@ fn compose(
     let bar = ui.bar;
     let y = rows.saturating_sub(1);
     g.fill(0, y, cols, 1, " ", bar);
-    let clock = chrono::Local::now().format("%H:%M").to_string();
+    // The right part: message, read-only mark, then `status-right` (from an older server that
+    // does not send it: the clock, one cell from the edge).
+    let look = &view.look;
     let mut right = String::new();
     if let Some(m) = prompt_flash
         .map(str::to_owned)
@@ -432,15 +462,35 @@ fn compose(
     if ui.read_only {
         right.push_str("[read-only]  ");
     }
-    right.push_str(&clock);
-    // The message gives way first when the line is very narrow: clock and mark stay.
+    let (status_right, pad) = match &f.status_right {
+        Some(t) => (t.clone(), 0),
+        None => (chrono::Local::now().format("%H:%M").to_string(), 1),
+    };
+    // status-right is cut to `status-right-length` (keeping its start, as tmux's `=N`). The
+    // right part takes at most 2/3 of the line: status-right gives way first (cut from its
+    // start, so a clock at its end stays), then the message (from its start).
     let max_right = usize::from(cols) * 2 / 3;
-    if right.chars().count() > max_right {
-        let keep: usize = right.chars().count() - max_right;
+    let full = look::plain(&status_right).chars().count();
+    let mut sr_len = full.min(look.right_len);
+    let mut status_right = if sr_len < full {
+        truncate_styled(&status_right, sr_len)
+    } else {
+        status_right
+    };
+    let msg_len = right.chars().count();
+    if msg_len + sr_len > max_right {
+        let room = max_right.saturating_sub(msg_len);
+        if room < sr_len {
+            status_right = look::skip_visible(&status_right, sr_len - room);
+            sr_len = room;
+        }
+    }
+    if right.chars().count() + sr_len > max_right {
+        let keep: usize = right.chars().count() + sr_len - max_right;
         right = right.chars().skip(keep).collect();
     }
-    let rlen = right.chars().count() as u16;
-    let rx = cols.saturating_sub(rlen + 1);
+    let rlen = (right.chars().count() + sr_len) as u16;
+    let rx = cols.saturating_sub(rlen + pad);
     let left_room = rx.saturating_sub(1);
     let end = match mode {
         Mode::Confirm(p) => g.put_str(0, y, &format!("kill-pane {p}? (y/n)"), bar, cols),
@@ -459,8 +509,19 @@ fn compose(
             g.put_str(0, y, &t.prompt().unwrap_or_default(), bar, cols)
         }
         _ => {
-            let mut x = 0;
-            for (t, st, index) in tabs_line(f, usize::from(left_room), bar) {
+            // status-left (cut to `status-left-length`), then the tabs in what is left.
+            let (mut x, head) = match &f.status_left {
+                Some(t) => {
+                    let max = left_room.min(u16::try_from(look.left_len).unwrap_or(u16::MAX));
+                    (
+                        border::put_styled(&mut g, 0, y, t, look.left_style, max),
+                        String::new(),
+                    )
+                }
+                None => (0, format!("[{}] ", f.session_name)),
+            };
+            let room = usize::from(left_room.saturating_sub(x));
+            for (t, st, index) in tabs_line(f, room, bar, head) {
                 let start = x;
                 x = g.put_str(x, y, &t, st, left_room);
                 if let Some(i) = index {
@@ -476,7 +537,15 @@ fn compose(
         cursor = None;
     }
     if rx >= end {
-        g.put_str(rx, y, &right, bar, cols);
+        let x = g.put_str(rx, y, &right, bar, cols);
+        border::put_styled(
+            &mut g,
+            x,
+            y,
+            &status_right,
+            look.right_style,
+            x + sr_len as u16,
+        );
     }
     (g, cursor, tab_hits)
 }
@@ -687,6 +756,8 @@ fn run_loop(
     let mut notifier = overview::Notifier::default();
     // The size given to the server: the terminal less the sidebar.
     let mut reported = size;
+    // Whether the terminal was asked for mouse reports (the `mouse` option, applied live).
+    let mut mouse_on = false;
     loop {
         let wait = if dirty {
             frame_gap.saturating_sub(last_draw.elapsed())
@@ -716,7 +787,30 @@ fn run_loop(
                         renderer.invalidate();
                     }
                 }
+                let mut f = f;
+                let output = std::mem::take(&mut f.output);
                 view.apply(*f);
+                // What a bound command printed: one line as the message, more in a view
+                // (tmux's view mode: copy mode over the output, `q` leaves).
+                match output.len() {
+                    0 => {}
+                    1 => flash = Some((output[0].clone(), Instant::now())),
+                    _ => match (view.active().cloned(), &mode) {
+                        (Some(a), Mode::Normal) => {
+                            let vi = option(cmd, a.id, "mode-keys").as_deref() == Some("vi");
+                            mode = Mode::Copy(Box::new(copy::Copy::new(
+                                a.id,
+                                output,
+                                a.cols,
+                                a.rows,
+                                usize::MAX,
+                                (0, 0),
+                                vi,
+                            )));
+                        }
+                        _ => flash = Some((output[0].clone(), Instant::now())),
+                    },
+                }
                 if let Some(f) = &view.frame {
                     let alert = notifier.update(&f.overview);
                     if !alert.is_empty()
@@ -806,6 +900,16 @@ fn run_loop(
                 return Exit::ServerExited;
             }
             dirty = true;
+        }
+        if view.frame.is_some() && view.look.mouse != mouse_on {
+            mouse_on = view.look.mouse;
+            if out
+                .write_all(term::mouse_modes(mouse_on))
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                return Exit::ServerExited;
+            }
         }
         if dirty && last_draw.elapsed() >= frame_gap {
             let ui = Ui {
@@ -1031,7 +1135,7 @@ fn handle_input(
             i += n;
             continue;
         }
-        if keys.idle() && bytes[i..].starts_with(b"\x1b[<") {
+        if keys.idle() && view.look.mouse && bytes[i..].starts_with(b"\x1b[<") {
             let n = key_len(&bytes[i..]);
             if let Some(m) = mouse::parse_sgr(&bytes[i..i + n]) {
                 flush(&mut fwd, sender)?;
@@ -1469,6 +1573,26 @@ fn on_mouse(
     let select = |cmd: &mut Client, p: PaneId| {
         command(cmd, Request::select_pane(Some(p.to_string()))).map(|_| ())
     };
+    // Dragging a border resizes the panes on either side (tmux `MouseDrag1Border`).
+    if let Some(last) = view.border_drag {
+        if !m.press {
+            view.border_drag = None;
+            return Ok(());
+        }
+        if m.button & !0b1_1100 == 32 {
+            let to = (
+                x.saturating_sub(ox).min(f.cols.saturating_sub(1)),
+                y.saturating_sub(oy).min(f.rows.saturating_sub(1)),
+            );
+            let resizes = border_resizes(&f.panes, last, to);
+            view.border_drag = Some(to);
+            for r in resizes {
+                command(cmd, r)?;
+            }
+            return Ok(());
+        }
+        view.border_drag = None;
+    }
     // Pass-through: presses and wheel over a reporting pane; releases and drags to the active
     // pane when it reports (a drag keeps going to the pane it started in).
     let target = if m.press && m.button & 32 == 0 {
@@ -1525,6 +1649,12 @@ fn on_mouse(
         return Ok(());
     }
     view.press = Some((x, y));
+    let in_window =
+        |x: u16, y: u16| x >= ox && y >= oy && x - ox < f.cols && y - oy < f.rows && !f.zoomed;
+    if !(view.look.status && y + 1 == rows) && in_window(x, y) && pane_at(x, y).is_none() {
+        view.border_drag = Some((x - ox, y - oy));
+        return Ok(());
+    }
     if view.look.status && y + 1 == rows {
         if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
             command(
@@ -1545,6 +1675,43 @@ fn on_mouse(
         }
     }
     Ok(())
+}
+
+/// The `resize-pane` requests that move the border under `from` (window cells) to `to`, as
+/// tmux's `cmd_resize_pane_mouse_update`: a vertical border (right of a pane) moves by the
+/// columns the pointer moved, a horizontal one (below a pane) by the rows; at a crossing both.
+fn border_resizes(panes: &[PaneView], from: (u16, u16), to: (u16, u16)) -> Vec<Request> {
+    let (lx, ly) = (i32::from(from.0), i32::from(from.1));
+    let (dx, dy) = (i32::from(to.0) - lx, i32::from(to.1) - ly);
+    let resize =
+        |p: &PaneView, d: i32, neg: PaneDirection, pos: PaneDirection| Request::ResizePane {
+            target: Some(p.id.to_string()),
+            direction: Some(if d < 0 { neg } else { pos }),
+            adjustment: Some(d.unsigned_abs()),
+            width: None,
+            height: None,
+            zoom: false,
+        };
+    let mut out = Vec::new();
+    if dx != 0 {
+        if let Some(p) = panes.iter().find(|p| {
+            i32::from(p.left + p.cols) == lx
+                && ly >= i32::from(p.top) - 1
+                && ly <= i32::from(p.top + p.rows)
+        }) {
+            out.push(resize(p, dx, PaneDirection::Left, PaneDirection::Right));
+        }
+    }
+    if dy != 0 {
+        if let Some(p) = panes.iter().find(|p| {
+            i32::from(p.top + p.rows) == ly
+                && lx >= i32::from(p.left) - 1
+                && lx <= i32::from(p.left + p.cols)
+        }) {
+            out.push(resize(p, dy, PaneDirection::Up, PaneDirection::Down));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -567,6 +567,7 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
         reg.panes.insert(id, entry);
     }
     restore_options(state, &reg, snap, false);
+    crate::commands::options::sync_pane_base(&mut reg, &crate::sync::lock(&state.options_store));
     drop(reg);
     state.bump_model();
     Ok(counts)
@@ -586,6 +587,12 @@ mod tests {
     #[test]
     fn the_option_default_is_the_default_allow_list() {
         assert_eq!(words(DEFAULT_ALLOW_TEXT), DEFAULT_ALLOW);
+    }
+
+    #[test]
+    fn the_history_lines_option_default_is_default_lines() {
+        let def = crate::options::def("resurrect-history-lines").expect("option defined");
+        assert_eq!(def.default, crate::snapshot::DEFAULT_LINES.to_string());
     }
 
     #[test]
