@@ -965,10 +965,10 @@ impl ReadAhead {
         }
         let before = self.buf.len();
         loop {
+            if self.buf.len() >= READ_CHUNK {
+                return Fill::More;
+            }
             if self.buf.len() == self.buf.capacity() {
-                if self.buf.capacity() >= READ_CHUNK {
-                    return Fill::More;
-                }
                 let grow = self.buf.capacity().min(READ_CHUNK - self.buf.capacity());
                 self.buf.reserve_exact(grow);
             }
@@ -1356,6 +1356,37 @@ fn exit_info(st: &portable_pty::ExitStatus) -> ExitInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_ahead_keeps_order_stays_bounded_and_sees_the_end() {
+        use std::io::Write;
+        let (mut w, r) = std::os::unix::net::UnixStream::pair().unwrap();
+        r.set_nonblocking(true).unwrap();
+        w.set_nonblocking(true).unwrap();
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let mut ahead = ReadAhead::default();
+        assert_eq!(ahead.fill(r.as_fd()), Fill::Empty);
+        let (mut sent, mut got) = (0, Vec::new());
+        let mut step = 0;
+        while got.len() < data.len() {
+            if let Ok(n) = w.write(&data[sent..]) {
+                sent += n;
+            }
+            assert_ne!(ahead.fill(r.as_fd()), Fill::Eof);
+            assert!(ahead.buf.len() <= READ_CHUNK);
+            // "Parse" a varying amount, publish every other step (as turns do).
+            let n = ahead.unparsed().len().min(1 + step % 20_000);
+            got.extend_from_slice(&ahead.unparsed()[..n]);
+            ahead.parsed += n;
+            if step % 2 == 0 {
+                ahead.published = ahead.parsed;
+            }
+            step += 7919;
+        }
+        assert_eq!(got, data);
+        drop(w);
+        assert_eq!(ahead.fill(r.as_fd()), Fill::Eof);
+    }
 
     #[test]
     fn slices_stop_at_the_escape_budget() {
