@@ -126,8 +126,11 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
     Ok(())
 }
 
-/// Resolves `-c CLIENT` (or the current client).
-fn find_client(
+/// Resolves `-c CLIENT` (or the current client): the attached-client id.
+///
+/// # Errors
+/// `can't find client: X`, `no current client`.
+pub fn find_client(
     state: &ServerState,
     caller: Option<PaneId>,
     client: Option<&str>,
