@@ -488,6 +488,24 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
             && o.stderr.contains("speaks version 2"),
         "{o:?}"
     );
+    // The way on the note gives: the newer CLI upgrades the server to its own build (through
+    // the fallback, the old binary runs upgrade-server), every pane kept; then it talks to the
+    // server directly, and the older binary is the one that falls back.
+    let o = newer(&[
+        "upgrade-server",
+        "--binary",
+        bumped.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.contains("speaks protocol 3"), "{o:?}");
+    let o = newer(&["read-screen", "-t", &pane]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.contains("\ntyped-through-attach"), "{o:?}");
+    assert!(o.stderr.is_empty(), "no fallback once upgraded: {o:?}");
+    let o = s.run(&["list-sessions"]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.contains("work: 1 windows"), "{o:?}");
+    assert!(o.stderr.contains("newer than this tidemux"), "{o:?}");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //!
 //! Firing: server events ([`crate::events::EventBus`] tap: `session-created`,
 //! `session-closed`, `session-renamed`, `window-linked`, `window-unlinked`, `window-renamed`,
-//! `client-attached`, `client-detached`, `alert-bell`, `pane-title-changed`), pane exits
+//! `client-attached`, `client-detached`, `pane-title-changed`), window alerts
+//! (`alert-bell`, `alert-activity`, `alert-silence`: `commands::alerts`), pane exits
 //! (`pane-exited`, or `pane-died` when the pane remains), and `after-<command>` after a
 //! command succeeded ([`after_command`]). Each firing is queued in the order it happened and
 //! one task runs the queue, so hooks run once each, in order. The queue holds at most
@@ -16,7 +17,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::registry::Registry;
 use crate::state::ServerState;
 use crate::sync::lock;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use tidemux_proto::{Event, EventKind, PaneId, Request, Response, SessionId, WindowId};
 use tokio::sync::mpsc;
@@ -217,6 +218,8 @@ pub struct Hooks {
     pub store: Mutex<Store>,
     tx: mpsc::Sender<Firing>,
     rx: Mutex<Option<mpsc::Receiver<Firing>>>,
+    /// The queue into the window alerts task (`commands::alerts`).
+    pub alerts: crate::commands::alerts::Queue,
 }
 
 impl Default for Hooks {
@@ -226,6 +229,7 @@ impl Default for Hooks {
             store: Mutex::new(Store::default()),
             tx,
             rx: Mutex::new(Some(rx)),
+            alerts: Default::default(),
         }
     }
 }
@@ -253,7 +257,6 @@ pub fn hook_of(kind: EventKind) -> Option<&'static str> {
         EventKind::WindowRenamed => "window-renamed",
         EventKind::ClientAttached => "client-attached",
         EventKind::ClientDetached => "client-detached",
-        EventKind::Bell => "alert-bell",
         EventKind::TitleChanged => "pane-title-changed",
         _ => return None,
     })
@@ -267,6 +270,17 @@ pub fn start(state: &Arc<ServerState>) {
     {
         let weak = Arc::downgrade(state);
         state.events.set_tap(Box::new(move |e: &Event| {
+            use crate::commands::alerts::{Note, BELL};
+            let note = match (e.kind, e.window, e.pane) {
+                (EventKind::Bell, Some(w), _) => Some(Note::Alert(w, BELL)),
+                (EventKind::Output, Some(w), Some(p)) => {
+                    Some(Note::Output(w, p, e.output_seq.unwrap_or(0)))
+                }
+                _ => None,
+            };
+            if let (Some(n), Some(s)) = (note, weak.upgrade()) {
+                s.hooks.alerts.note(n);
+            }
             let Some(name) = hook_of(e.kind) else { return };
             if let Some(s) = weak.upgrade() {
                 s.hooks.fire(
@@ -280,6 +294,7 @@ pub fn start(state: &Arc<ServerState>) {
             }
         }));
     }
+    crate::commands::alerts::start(state);
     let weak = Arc::downgrade(state);
     tokio::spawn(async move {
         while let Some(f) = rx.recv().await {
@@ -434,6 +449,207 @@ pub fn after_request(
         }
     };
     state.hooks.fire(&format!("after-{name}"), ctx);
+}
+
+/// The hooks that fire when a command changed what a session shows (tmux notify.c callers:
+/// `session_set_current`, `window_set_active_pane`, `window_pane_update_focus`, layout-set.c
+/// and friends).
+const VIEW_HOOKS: [&str; 5] = [
+    "pane-focus-out",
+    "pane-focus-in",
+    "window-pane-changed",
+    "session-window-changed",
+    "window-layout-changed",
+];
+
+/// What a command may change that [`VIEW_HOOKS`] report: each session's current window, each
+/// window's active pane and layout (tmux's layout string), and the focused panes.
+#[derive(Debug, Default)]
+pub struct View {
+    current: BTreeMap<SessionId, WindowId>,
+    active: BTreeMap<WindowId, (SessionId, PaneId)>,
+    layouts: BTreeMap<WindowId, String>,
+    focused: BTreeSet<PaneId>,
+    /// `select-layout` and friends: its window and how many times tmux notifies (the layout
+    /// function and the command each fire `window-layout-changed`, changed or not).
+    select_layout: Option<(WindowId, usize)>,
+}
+
+impl Store {
+    /// Whether any scope has commands for hook `name`.
+    fn any_set(&self, name: &str) -> bool {
+        self.sets
+            .values()
+            .any(|set| set.get(name).is_some_and(|i| !i.is_empty()))
+    }
+}
+
+/// tmux `window_pane_update_focus`: with the `focus-events` server option on, the focused
+/// panes are the active panes of the current windows of sessions with a client attached.
+fn view_now(state: &ServerState) -> View {
+    let focus = matches!(
+        lock(&state.options_store)
+            .effective("focus-events", None, None, None)
+            .as_deref(),
+        Some("on" | "1")
+    );
+    let reg = state.registry();
+    let mut v = View::default();
+    for s in reg.sessions.values() {
+        v.current.insert(s.id, s.active_window);
+        if focus && s.attached > 0 {
+            if let Some(w) = reg.windows.get(&s.active_window) {
+                v.focused.insert(w.active_pane);
+            }
+        }
+    }
+    for w in reg.windows.values() {
+        v.active.insert(w.id, (w.session, w.active_pane));
+        v.layouts.insert(w.id, w.layout.dump());
+    }
+    v
+}
+
+/// Before a request runs: what it may change, when a hook of [`VIEW_HOOKS`] has commands and
+/// the request can change them (`None` otherwise: nothing is computed).
+pub fn view_before(state: &ServerState, req: &Request, caller: Option<PaneId>) -> Option<View> {
+    let may_change = matches!(
+        req,
+        Request::SplitWindow { .. }
+            | Request::NewWindow { .. }
+            | Request::KillPane { .. }
+            | Request::KillWindow { .. }
+            | Request::KillOthers { .. }
+            | Request::KillPaneRemoveWorktree { .. }
+            | Request::SelectLayout { .. }
+            | Request::ResizePane { .. }
+            | Request::ResizeWindow { .. }
+            | Request::SwapPane { .. }
+            | Request::RotateWindow { .. }
+            | Request::LastPane { .. }
+            | Request::LastWindow { .. }
+            | Request::BreakPane { .. }
+            | Request::JoinPane { .. }
+            | Request::MoveWindow { .. }
+            | Request::SwapWindow { .. }
+            | Request::LinkWindow { .. }
+            | Request::UnlinkWindow { .. }
+            | Request::SelectPane { .. }
+            | Request::SelectWindow { .. }
+            | Request::ZoomPane { .. }
+            | Request::CycleWindow { .. }
+            | Request::SwitchClient { .. }
+            | Request::RespawnPane { .. }
+            | Request::RespawnWindow { .. }
+    );
+    if !may_change || in_hook() {
+        return None;
+    }
+    let watched = {
+        let store = lock(&state.hooks.store);
+        VIEW_HOOKS.iter().any(|h| store.any_set(h))
+    };
+    let mut v = watched.then(|| view_now(state))?;
+    if let Request::SelectLayout { target, spread, .. } = req {
+        let reg = state.registry();
+        let w = crate::commands::layout::resolve_window(&reg, target.as_deref(), caller).ok();
+        v.select_layout = w.map(|w| (w, if *spread { 1 } else { 2 }));
+    }
+    Some(v)
+}
+
+/// After the request: fires, once each, `pane-focus-out` and `pane-focus-in` for panes that
+/// lost or gained the focus, `window-pane-changed` for windows whose active pane changed,
+/// `window-layout-changed` for windows whose layout changed (twice after `select-layout`,
+/// changed or not, as tmux), and
+/// `session-window-changed` for sessions whose current window changed (objects that no longer
+/// exist fire nothing).
+pub fn view_after(state: &ServerState, before: Option<View>, ok: bool) {
+    let Some(b) = before else { return };
+    if !ok {
+        return;
+    }
+    let a = view_now(state);
+    let pane_ctx = |p: PaneId| {
+        let (w, s) = a
+            .active
+            .iter()
+            .find(|(_, (_, ap))| *ap == p)
+            .map(|(w, (s, _))| (Some(*w), Some(*s)))
+            .unwrap_or_default();
+        Context {
+            session: s,
+            window: w,
+            pane: Some(p),
+        }
+    };
+    let win_ctx = |w: WindowId| {
+        let (s, p) = a
+            .active
+            .get(&w)
+            .copied()
+            .map(|(s, p)| (Some(s), Some(p)))
+            .unwrap_or_default();
+        Context {
+            session: s,
+            window: Some(w),
+            pane: p,
+        }
+    };
+    let reg_has = |p: PaneId| state.registry().panes.contains_key(&p);
+    for p in b.focused.difference(&a.focused) {
+        if reg_has(*p) {
+            let mut c = pane_ctx(*p);
+            if c.window.is_none() {
+                let reg = state.registry();
+                c = context_of(&reg, Some(&p.to_string()), None);
+            }
+            state.hooks.fire("pane-focus-out", c);
+        }
+    }
+    for p in a.focused.difference(&b.focused) {
+        state.hooks.fire("pane-focus-in", pane_ctx(*p));
+    }
+    for (w, (_, p)) in &a.active {
+        if b.active.get(w).is_some_and(|(_, old)| old != p) {
+            state.hooks.fire("window-pane-changed", win_ctx(*w));
+        }
+    }
+    // A new window fires none (tmux notifies before the window is linked to a session: no
+    // hook runs).
+    for (w, l) in &a.layouts {
+        let times = match b.select_layout {
+            Some((sw, n)) if sw == *w => n,
+            _ => usize::from(b.layouts.get(w).is_some_and(|old| old != l)),
+        };
+        for _ in 0..times {
+            state.hooks.fire("window-layout-changed", win_ctx(*w));
+        }
+    }
+    for (s, w) in &a.current {
+        if b.current.get(s).is_some_and(|old| old != w) {
+            let c = win_ctx(*w);
+            state.hooks.fire(
+                "session-window-changed",
+                Context {
+                    session: Some(*s),
+                    ..c
+                },
+            );
+        }
+    }
+}
+
+/// Fires a client notification (tmux `notify_client`: `client-resized`,
+/// `client-session-changed`) for the client's session, its current window and active pane.
+pub fn fire_for_session(state: &ServerState, name: &str, sid: SessionId) {
+    let ctx = {
+        let reg = state.registry();
+        context_of(&reg, Some(&sid.to_string()), None)
+    };
+    if ctx.session.is_some() {
+        state.hooks.fire(name, ctx);
+    }
 }
 
 /// tmux `options_match` for hooks: an exact name or a unique prefix, with `[N]`.

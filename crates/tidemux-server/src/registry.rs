@@ -179,6 +179,10 @@ pub struct Registry {
     pub pane_base_global: u32,
     /// `pane-base-index` of the windows that set their own.
     pub pane_base_local: BTreeMap<WindowId, u32>,
+    /// Alert flags of windows (tmux `WINLINK_ACTIVITY`, `WINLINK_BELL`, `WINLINK_SILENCE`:
+    /// bits of `commands::alerts`), set by the alerts task, cleared when the window becomes
+    /// its session's current window.
+    pub alerts: BTreeMap<WindowId, u8>,
     next_session: u32,
     next_window: u32,
     next_pane: u32,
@@ -767,6 +771,7 @@ impl Registry {
         let Some(win) = self.windows.remove(&wid) else {
             return;
         };
+        self.alerts.remove(&wid);
         for c in records {
             self.closed.push(c);
         }
@@ -815,6 +820,7 @@ impl Registry {
                 if let Some(sess) = self.sessions.get_mut(&sid) {
                     sess.active_window = w;
                 }
+                self.alerts.remove(&w);
                 if let Some(stack) = self.last_windows.get_mut(&sid) {
                     stack.retain(|x| *x != w);
                 }
@@ -850,6 +856,7 @@ impl Registry {
             return;
         }
         sess.active_window = w;
+        self.alerts.remove(&w);
         let stack = self.last_windows.entry(s).or_default();
         stack.retain(|x| *x != w && *x != old);
         stack.insert(0, old);

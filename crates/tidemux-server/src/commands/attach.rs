@@ -208,11 +208,15 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
             .map
             .get_mut(&client)
             .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        let changed = (c.cols, c.rows) != (cols, rows);
         c.cols = cols;
         c.rows = rows;
-        c.session
+        (c.session, changed)
     };
-    apply_client_sizes(state, sid);
+    apply_client_sizes(state, sid.0);
+    if sid.1 {
+        crate::hooks::fire_for_session(state, "client-resized", sid.0);
+    }
     Ok(())
 }
 

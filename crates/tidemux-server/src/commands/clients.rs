@@ -123,6 +123,9 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
         super::behaviour::client_left(state, from);
     }
     state.bump_model();
+    if from != to {
+        crate::hooks::fire_for_session(state, "client-session-changed", to);
+    }
     Ok(())
 }
 
@@ -368,20 +371,16 @@ pub fn switch_client(
                 Resolved::Session(s) => s,
                 Resolved::Window(w) => {
                     let sid = reg.window(w)?.session;
-                    if let Some(s) = reg.sessions.get_mut(&sid) {
-                        s.active_window = w;
-                    }
+                    reg.set_current_window(sid, w);
                     sid
                 }
                 Resolved::Pane(p) => {
                     let w = reg.pane(p)?.window;
                     let sid = reg.window(w)?.session;
                     if let Some(win) = reg.windows.get_mut(&w) {
-                        win.active_pane = p;
+                        win.set_active(p);
                     }
-                    if let Some(s) = reg.sessions.get_mut(&sid) {
-                        s.active_window = w;
-                    }
+                    reg.set_current_window(sid, w);
                     sid
                 }
             },

@@ -494,6 +494,9 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
             );
         }
     }
+    if ns.window_name.is_some() {
+        super::names::named(state, wid);
+    }
     publish_created(state, &reg, Some(sid), Some(wid), pid);
     let resp = created(
         state,
@@ -529,6 +532,7 @@ pub async fn new_window(
     if let Some(n) = &name {
         crate::limits::check_name_len("window", n)?;
     }
+    let name_given = name.is_some();
     let (sid, wid, pid, spec, near) = {
         let mut reg = state.registry();
         let sid = reg.resolve_session(target, caller)?;
@@ -602,6 +606,9 @@ pub async fn new_window(
         reg.set_current_window(sid, wid);
     }
     reg.touch(sid);
+    if name_given {
+        super::names::named(state, wid);
+    }
     if spawn.remain_on_exit {
         let _ = lock(&state.options_store).set(
             Where::Window(wid),

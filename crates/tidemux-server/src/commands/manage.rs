@@ -100,6 +100,7 @@ pub fn rename_window(
     if let Some(win) = reg.windows.get_mut(&w) {
         win.name = name.clone();
     }
+    super::names::named(state, w);
     e.name = Some(name);
     state.events.publish(e);
     Ok(Response::Ok)

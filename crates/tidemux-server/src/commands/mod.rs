@@ -1,5 +1,6 @@
 //! Request handlers, one module per command family. [`dispatch`] is the single entry point.
 
+pub mod alerts;
 pub mod attach;
 pub mod behaviour;
 pub mod buffers;
@@ -12,6 +13,7 @@ pub mod io;
 pub mod layout;
 pub mod list;
 pub mod manage;
+pub mod names;
 pub mod options;
 pub mod orch;
 pub mod others;
@@ -120,6 +122,7 @@ pub async fn dispatch(
         }
     }
     let hook = crate::hooks::before_request(&env.request);
+    let view = crate::hooks::view_before(state, &env.request, caller);
     // Options the attach client takes (status, prefix, mouse...): clients fetch them again.
     let config_changing = matches!(env.request, Request::SetOption { .. });
     let r = match env.request {
@@ -754,6 +757,7 @@ pub async fn dispatch(
         state.bump_config();
     }
     let reply = r.unwrap_or_else(Response::from);
+    crate::hooks::view_after(state, view, !matches!(reply, Response::Error(_)));
     crate::hooks::after_request(state, hook, caller, &reply);
     (reply, after_request(state, kind))
 }

@@ -130,6 +130,19 @@ pub fn set_option(
     let mut opts = lock(&state.options_store);
     let r = set_locked(state, &reg, &mut opts, f, option, value, fl);
     sync_pane_base(&mut reg, &opts);
+    drop(opts);
+    drop(reg);
+    // tmux options_push_changes: a changed monitor-silence restarts every silence timer.
+    if r.is_ok() && option.starts_with("monitor-s") {
+        state
+            .hooks
+            .alerts
+            .note(crate::commands::alerts::Note::ResetAll);
+    }
+    // Output printed before monitor-activity changed is no activity.
+    if r.is_ok() && option.starts_with("monitor-a") {
+        crate::commands::alerts::baseline(state);
+    }
     r
 }
 

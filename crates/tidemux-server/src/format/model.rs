@@ -328,6 +328,7 @@ impl<'a> ModelContext<'a> {
         let zoomed = w.zoomed.is_some_and(|z| w.layout.contains(z));
         let last = self.reg.last_window(w.session) == Some(w.id);
         let marked = self.reg.marked.is_some_and(|m| w.layout.contains(m));
+        let alerts = self.reg.alerts.get(&w.id).copied().unwrap_or(0);
         match key {
             "window_id" => text(w.id.to_string()),
             "window_index" => text(w.index.to_string()),
@@ -338,7 +339,11 @@ impl<'a> ModelContext<'a> {
             "window_active" => flag(current),
             "window_zoomed_flag" => flag(zoomed),
             "window_flags" | "window_raw_flags" => {
-                let mut f = String::new();
+                let mut f = crate::commands::alerts::flag_chars(alerts);
+                // tmux window_printable_flags(wl, escape): `#` doubled in window_flags.
+                if key == "window_flags" {
+                    f = f.replace('#', "##");
+                }
                 if current {
                     f.push('*');
                 }
@@ -368,7 +373,9 @@ impl<'a> ModelContext<'a> {
             "window_last_flag" => flag(last),
             "window_marked_flag" => flag(marked),
             "window_linked" => flag(false),
-            "window_bell_flag" | "window_activity_flag" | "window_silence_flag" => flag(false),
+            "window_activity_flag" => flag(alerts & crate::commands::alerts::ACTIVITY != 0),
+            "window_bell_flag" => flag(alerts & crate::commands::alerts::BELL != 0),
+            "window_silence_flag" => flag(alerts & crate::commands::alerts::SILENCE != 0),
             _ => None,
         }
     }

@@ -3,12 +3,15 @@
 //!
 //! The server answers before it switches (`server-info` with the attempt `in-progress`); this
 //! command then asks `server-info` again until the attempt ended: `done` (exit 0) or `failed`
-//! (exit 1 with the reason; the server goes on with its old binary).
+//! (exit 1 with the reason; the server goes on with its old binary). A server that answers
+//! with another protocol version afterwards is the new binary (the upgrade crossed a protocol
+//! version): done too.
 
 use super::{unexpected, Ctx};
 use crate::output::{self, Failure};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use tidemux_client::ClientError;
 use tidemux_proto::{Request, Response, ServerInfo};
 
 /// How long the switch may take before this command gives up waiting (the server is not
@@ -36,18 +39,39 @@ pub fn run(ctx: &Ctx, binary: Option<PathBuf>) -> Result<(), Failure> {
         ));
     };
     let deadline = Instant::now() + UPGRADE_TIMEOUT;
+    let caller = tidemux_client::caller_pane(&ctx.socket);
     let info: ServerInfo = loop {
         // While the server switches, a connection waits in the socket's backlog; it is
-        // answered by whichever binary takes over.
-        match ctx.connect() {
-            Err(f) if f.kind == "no_server" => {
+        // answered by whichever binary takes over. Connected without the mismatch fallback:
+        // a server that now speaks another protocol is the new binary (a failed upgrade goes
+        // on with the old one, which speaks this one's), and re-running this command with it
+        // would upgrade again.
+        match tidemux_client::Client::connect(&ctx.socket, caller) {
+            Err(ClientError::NoServer(_)) => {
                 return Err(Failure::new(
                     "failed",
                     format!(
-                        "the server exited during the upgrade ({}); its log says why",
-                        f.message
+                        "the server exited during the upgrade (no server running on {}); its log says why",
+                        ctx.socket.display()
                     ),
                 ));
+            }
+            Err(ClientError::VersionMismatch { client, server, .. }) if server != client => {
+                let up = started.upgrade.as_ref().expect("checked above");
+                if ctx.json {
+                    let mut info = started.clone();
+                    info.protocol = server;
+                    if let Some(u) = info.upgrade.as_mut() {
+                        u.status = "done".into();
+                    }
+                    output::json(&info);
+                } else {
+                    output::line(&format!(
+                        "server (pid {}) upgraded from tidemux {} to {}, which speaks protocol {server} (this tidemux speaks {client}: use the new binary from now on)",
+                        started.pid, up.from_version, up.binary
+                    ));
+                }
+                return Ok(());
             }
             Err(_) => {}
             Ok(mut c) => {
