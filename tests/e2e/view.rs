@@ -684,3 +684,44 @@ fn prefix_c_arrows_resize_and_m_digits_select_layouts() {
         );
     }
 }
+
+/// `prefix r` (tmux's `refresh-client` binding) makes the server read its config file again:
+/// a change to the file takes effect in the attached client.
+#[test]
+fn prefix_r_reads_the_config_file_again() {
+    let rig = crate::attach::Rig::empty();
+    let conf = rig.inner.dir.path().join("test.conf");
+    std::fs::write(&conf, "set -g status-left 'FIRST '\n").expect("write config");
+    let sock = rig.sock().to_owned();
+    rig.inner.ok(&[
+        "tmux",
+        "-S",
+        &sock,
+        "-f",
+        conf.to_str().expect("utf-8"),
+        "new-session",
+        "-d",
+        "-s",
+        "work",
+        "bash --norc --noprofile",
+    ]);
+    rig.inner.wait_prompt("work");
+    rig.spawn("o", 80, 24, &["attach", "-t", "work"]);
+    rig.wait_rows("o", "the first status-left", |r| {
+        r.last().is_some_and(|s| s.starts_with("FIRST 0:"))
+    });
+    std::fs::write(
+        &conf,
+        "set -g status-left 'SECOND '\nbind-key Y display-message -p yes-bound\n",
+    )
+    .expect("write config");
+    rig.keys("o", &["C-b", "r"]);
+    rig.wait_rows("o", "the config read again", |r| {
+        r.last()
+            .is_some_and(|s| s.starts_with("SECOND 0:") && s.contains("config re-read"))
+    });
+    rig.keys("o", &["C-b", "Y"]);
+    rig.wait_rows("o", "the new binding's output", |r| {
+        r.last().is_some_and(|s| s.contains("yes-bound"))
+    });
+}

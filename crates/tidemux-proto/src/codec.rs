@@ -72,7 +72,8 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 /// `show-hooks`, `client-config`, `attach-key`; reply `client-config`; field
 /// `AttachFrame.config`.
 ///
-/// 10 (issue 13): fields `AttachFrame.status_left/status_right/output`.
+/// 10 (issue 13): fields `AttachFrame.status_left/status_right/output`,
+/// `ClientConfig.config_files/config_files_quiet`.
 pub const PROTOCOL_MINOR: u32 = 10;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are

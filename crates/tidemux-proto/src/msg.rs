@@ -1804,6 +1804,13 @@ pub struct ClientConfig {
     /// Effective values of the options the client acts on, for the session: `status`,
     /// `status-position`, `status-style`, `status-left`, `status-right`, `mouse`, ...
     pub options: Vec<(String, String)>,
+    /// The config files `prefix r` (`refresh-client`) reads again with `source-file` (minor
+    /// 10): those the server read at start, else tmux's default files.
+    #[serde(default)]
+    pub config_files: Vec<String>,
+    /// Whether missing `config_files` are skipped quietly (`source-file -q`; minor 10).
+    #[serde(default)]
+    pub config_files_quiet: bool,
 }
 
 /// One binding in a [`ClientConfig`].

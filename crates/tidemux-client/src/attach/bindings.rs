@@ -183,6 +183,7 @@ pub fn native(command: &str) -> Option<Action> {
         "choose-tree -Zw" => Action::ChooseTree(false),
         "choose-tree -Zs" => Action::ChooseTree(true),
         "command-prompt" => Action::CommandPrompt,
+        "refresh-client" => Action::Refresh,
         _ => return None,
     })
 }
@@ -262,6 +263,9 @@ pub struct Machine {
     pending: Vec<u8>,
     /// Configuration version applied (0: the fallback).
     pub version: u64,
+    /// The config files `refresh-client` reads again, and whether missing ones are skipped
+    /// (`ClientConfig::config_files`).
+    pub reload: (Vec<String>, bool),
 }
 
 impl Machine {
@@ -288,6 +292,7 @@ impl Machine {
             state: State::Normal,
             pending: Vec::new(),
             version: 0,
+            reload: (Vec::new(), true),
         }
     }
 
@@ -322,6 +327,7 @@ impl Machine {
             self.repeat_time = Duration::from_millis(ms);
         }
         self.version = c.version;
+        self.reload = (c.config_files.clone(), c.config_files_quiet);
     }
 
     /// Whether no prefix is pending (a mouse report may be taken whole).
@@ -533,6 +539,8 @@ mod tests {
                 })
                 .collect(),
             options: vec![],
+            config_files: vec![],
+            config_files_quiet: true,
         }
     }
 

@@ -73,6 +73,9 @@ pub enum Action {
     ChooseTree(bool),
     /// `:`: the command prompt (tmux `command-prompt`).
     CommandPrompt,
+    /// `r` (tmux `refresh-client`): draw everything again and read the server's config files
+    /// again (`source-file`).
+    Refresh,
     /// A key bound to a command the client does not carry out itself: the server runs the
     /// binding (`AttachKey`).
     Run {

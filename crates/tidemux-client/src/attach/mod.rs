@@ -114,6 +114,8 @@ struct View {
     tab_hits: TabHits,
     /// Where the left button was last pressed (terminal cell), for a drag that follows.
     press: Option<(u16, u16)>,
+    /// Everything is to be drawn again (`refresh-client`).
+    redraw: bool,
     /// A border being dragged: the pointer's last cell in window coordinates (tmux
     /// `MouseDrag1Border`, `resize-pane -M`).
     border_drag: Option<(u16, u16)>,
@@ -858,6 +860,10 @@ fn run_loop(
                 if !(was_normal && matches!(mode, Mode::Normal)) {
                     dirty = true;
                 }
+                if std::mem::take(&mut view.redraw) {
+                    renderer.invalidate();
+                    dirty = true;
+                }
             }
         }
         if flash
@@ -1167,6 +1173,13 @@ fn handle_input(
                     let on = view.sidebar_width(cols) > 0;
                     view.sidebar = Some(!on);
                 }
+                Action::Refresh => {
+                    flush(&mut fwd, sender)?;
+                    view.redraw = true;
+                    if !opts.read_only {
+                        reload_config(cmd, view, &keys.reload)?;
+                    }
+                }
                 _ if opts.read_only => {}
                 other => {
                     flush(&mut fwd, sender)?;
@@ -1211,7 +1224,11 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
     let active = view.active().cloned();
     let active_id = active.as_ref().map(|a| a.id.to_string());
     match action {
-        Action::Forward(_) | Action::Detach | Action::ToggleSidebar | Action::Run { .. } => {}
+        Action::Forward(_)
+        | Action::Detach
+        | Action::ToggleSidebar
+        | Action::Refresh
+        | Action::Run { .. } => {}
         Action::ChooseTree(sessions) => {
             let current = active
                 .as_ref()
@@ -1361,6 +1378,38 @@ fn run_command_line(cmd: &mut Client, view: &View, line: &str) -> Result<(), Str
         Some(l) => Err(l),
         None => Ok(()),
     }
+}
+
+/// `refresh-client` (`prefix r`): the server reads its config files again (`source-file`,
+/// `-q` when missing ones are skipped), as from the active pane. Its first error line, else
+/// `config re-read`, is returned as `Err` to show on the status line.
+fn reload_config(cmd: &mut Client, view: &View, files: &(Vec<String>, bool)) -> Result<(), String> {
+    if files.0.is_empty() {
+        return Ok(());
+    }
+    let mut argv = vec!["source-file".to_owned()];
+    if files.1 {
+        argv.push("-q".into());
+    }
+    argv.extend(files.0.iter().cloned());
+    cmd.set_caller(view.active().map(|a| a.id));
+    let r = command(
+        cmd,
+        Request::Tmux {
+            argv,
+            cwd: view.active_cwd(),
+        },
+    );
+    cmd.set_caller(None);
+    if let Response::Tmux(out) = r? {
+        if let Some(l) = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+        {
+            return Err(l.to_owned());
+        }
+    }
+    Err("config re-read".into())
 }
 
 /// How often the choose tree re-reads the listing and its preview.

@@ -80,12 +80,15 @@ pub fn client_config(
             });
         }
     }
+    let (files, quiet) = crate::lang::config::reload_files();
     Ok(Response::ClientConfig(ClientConfig {
         version,
         prefix,
         prefix2,
         bindings,
         options,
+        config_files: files.iter().map(|f| f.display().to_string()).collect(),
+        config_files_quiet: quiet,
     }))
 }
 

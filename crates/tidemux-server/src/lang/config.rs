@@ -333,6 +333,22 @@ pub fn default_config_files() -> Vec<PathBuf> {
     v
 }
 
+/// The files [`load_config`] read at start and whether missing ones are skipped quietly;
+/// `None` until then (a server not started through the tmux name).
+static STARTUP_FILES: std::sync::Mutex<Option<(Vec<PathBuf>, bool)>> = std::sync::Mutex::new(None);
+
+/// The config files the attach client's `prefix r` (`refresh-client`) reads again: those the
+/// server read at start (its `-f` files, else tmux's defaults), or tmux's default files for a
+/// server not started through the tmux name (or after a live upgrade); and whether missing
+/// ones are skipped quietly (`source-file -q`).
+pub fn reload_files() -> (Vec<PathBuf>, bool) {
+    STARTUP_FILES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+        .unwrap_or_else(|| (default_config_files(), true))
+}
+
 /// How a server started through the tmux name reads its config.
 #[derive(Debug, Clone, Default)]
 pub struct TmuxStart {
@@ -349,6 +365,9 @@ pub async fn load_config(state: &Arc<ServerState>, start: &TmuxStart) -> Vec<Str
     } else {
         (start.files.clone(), false)
     };
+    *STARTUP_FILES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((files.clone(), quiet));
     let client = Client::default();
     let mut errors = Vec::new();
     for f in files {
