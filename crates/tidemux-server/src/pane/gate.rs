@@ -1,14 +1,17 @@
-//! The parse gate: at most [`permits`] reader threads parse at a time, served in arrival order,
-//! and one fewer while the async runtime has work (see [`worker_busy`]).
+//! The parse gate: at most [`permits`] reader threads read and parse at a time, served in
+//! arrival order, and one fewer while the async runtime has work (see [`worker_busy`]).
 //!
 //! Why: a reader holds its pane's lock while it parses a slice of output. With 100 panes
 //! flooding and one reader thread per pane, a reader holding its lock could be preempted by
 //! the 99 others (all runnable, all at the same priority) and make a request that needs that
 //! pane wait for a whole round of the scheduler: a priority inversion. Through the gate only as
 //! many readers as there are CPUs hold a pane lock at once; the others sleep in the gate
-//! without holding anything, so a lock holder competes only with the runtime threads (which
+//! without holding any lock, so a lock holder competes only with the runtime threads (which
 //! have the higher priority) and finishes its slice at once. FIFO order also shares the
-//! parsing time fairly between flooding panes.
+//! parsing time fairly between flooding panes. A reader reads its PTY only during its turn
+//! (a permit, up to `pane::PUBLISH_BYTES` parsed or `pane::TURN_MAX`): the program of a pane
+//! waiting for its turn stays blocked in `write(2)` on its full PTY instead of competing for
+//! the CPU, so during a flood only the programs of the panes being served are runnable.
 //!
 //! While a runtime worker runs (a request, a reply, an attached client's frame), parsing gets
 //! at most `permits - 1` CPUs (at least one): replies never wait for a CPU that parsing holds

@@ -2,16 +2,22 @@
 //!
 //! Threads per pane (named `pane-%N-...`): one in steady state.
 //! - **reader** (always): drains the PTY master (non-blocking, `poll` with the pane's close
-//!   event and, on Linux, a pidfd of its process): every read pass takes all that is readable,
-//!   up to [`READ_CHUNK`] bytes, into a buffer that exists only while output flows (an idle
-//!   pane holds none), with no lock held; then parses the bytes in slices: for each slice it
-//!   takes a permit of the server-wide parse [`gate`], locks the pane state, runs
+//!   event and, on Linux, a pidfd of its process) into a read-ahead buffer of at most
+//!   [`READ_CHUNK`] bytes that exists only while output flows (an idle pane holds none), with
+//!   no lock held, and parses it in slices; before every slice it tops the buffer up from the
+//!   PTY, so a program that prints fast finds room in the PTY while the reader parses
+//!   (draining is decoupled from parsing; a full buffer is the flow control). For each slice
+//!   it takes a permit of the server-wide parse [`gate`], locks the pane state, runs
 //!   `Screen::process` on the raw bytes (never a lossy string), bumps the output sequence
 //!   number, takes any query replies and unlocks. A slice is sized to take about
-//!   [`SLICE_TARGET`] (64 bytes to 64 KiB and 1 to 4096 escape sequences, adapted to what the
-//!   last one cost), so no lock is held for long whatever the output (`x CSI 65535 b`,
-//!   `CSI 2 J` in a huge window); the lock is handed over fairly to a waiting request between
-//!   slices. The reader also notices the process's exit (its pidfd becomes readable), reaps it
+//!   [`SLICE_TARGET`] (64 bytes to [`SLICE_MAX`] and 1 to 4096 escape sequences, adapted to
+//!   what the last one cost), so no lock is held for long whatever the output (`x CSI 65535
+//!   b`, `CSI 2 J` in a huge window); the lock is handed over fairly to a waiting request
+//!   between slices. Every [`PUBLISH_BYTES`] parsed, and whenever it has parsed all it read,
+//!   the reader publishes: the sequence number to waiters, a wake-up to attached clients, the
+//!   bytes to the transcript, `pipe-pane` and control-mode clients, then bell and title
+//!   notes.
+//!   The reader also notices the process's exit (its pidfd becomes readable), reaps it
 //!   with `waitid(P_PIDFD)`, lets the last output drain (at most [`DRAIN_GRACE_MS`]), records
 //!   the exit status and reports it to the server. Where pidfds are missing (Linux before 5.4,
 //!   other systems) a **waiter** thread blocks in `wait()` instead, as before.
@@ -50,8 +56,9 @@ use std::time::{Duration, Instant};
 use tidemux_proto::{ExitInfo, PaneId};
 use tokio::sync::{oneshot, watch};
 
-/// Most bytes taken from the PTY in one read pass (several `read` calls: the kernel hands
-/// out at most about 4 KiB per call), parsed before the next pass.
+/// Most bytes of a pane's output the reader holds read but not yet published (the read-ahead
+/// buffer; the kernel hands out at most about 4 KiB per `read`). A program that prints faster
+/// than the server parses blocks in `write(2)` once this and the PTY are full.
 pub const READ_CHUNK: usize = 64 * 1024;
 
 /// Stack size of a pane's threads, in bytes (only the pages touched count in RSS; the parser's
@@ -881,13 +888,15 @@ fn writer_loop(io: &Io) {
 /// [`gate`], so the lower priority cannot make a request wait behind a preempted reader.
 pub const READER_NICE: i32 = 5;
 
-/// What parsing one read chunk produced, reported once the chunk is done.
+/// What parsing produced since the output was last published (see [`publish`]).
 #[derive(Default)]
 struct ChunkNotes {
     bells: bool,
     title: Option<String>,
     /// A state the program reported about itself (OSC 7734), the last one of the chunk.
     report: Option<crate::screen::Report>,
+    /// Output sequence number after the last slice parsed.
+    seq: u64,
 }
 
 /// What the reader knows of its process's exit (with a pidfd; see the module docs).
@@ -902,44 +911,87 @@ enum ExitWatch {
     Done,
 }
 
-/// What a read pass found.
-enum Drained {
-    /// Bytes are in the buffer.
-    Data,
+/// What a top-up of the read-ahead buffer found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fill {
+    /// The PTY has nothing more now (or the buffer is full).
+    More,
     /// Nothing to read now.
     Empty,
     /// End of output: every holder of the terminal closed it.
     Eof,
 }
 
-/// First size of the read buffer, in bytes: one PTY read (the kernel hands out at most
+/// First size of the read-ahead buffer, in bytes: one PTY read (the kernel hands out at most
 /// 4,095 bytes per `read`). It doubles up to [`READ_CHUNK`] while reads fill it.
 const READ_FIRST: usize = 4096;
 
-/// Reads all that the PTY has now into `buf` (at most [`READ_CHUNK`] bytes).
-fn drain(fd: BorrowedFd<'_>, buf: &mut Vec<u8>) -> Drained {
-    buf.clear();
-    if buf.capacity() == 0 {
-        buf.reserve_exact(READ_FIRST);
-    }
-    loop {
-        if buf.len() == buf.capacity() {
-            if buf.capacity() >= READ_CHUNK {
-                return Drained::Data;
+/// Most bytes parsed in one slice, whatever the budget allows: the reader tops up its
+/// read-ahead buffer from the PTY between slices, so a fast writer finds room in the PTY
+/// while the reader parses (draining is decoupled from parsing).
+pub const SLICE_MAX: usize = 16 * 1024;
+
+/// Waiters, attached clients, the transcript, `pipe-pane` and bell/title notes hear of parsed
+/// output at least every this many bytes (and whenever the reader has parsed all it read).
+pub const PUBLISH_BYTES: usize = 64 * 1024;
+
+/// Longest a reader holds a permit of the parse [`gate`] for one turn (it ends sooner once
+/// [`PUBLISH_BYTES`] are parsed or nothing is left to read).
+pub const TURN_MAX: Duration = Duration::from_millis(2);
+
+/// The reader's raw output not parsed yet: `buf[parsed..]` waits for the parser;
+/// `buf[published..parsed]` is parsed but not yet handed to the transcript and taps. Bounded
+/// by [`READ_CHUNK`]; exists only while output flows.
+#[derive(Default)]
+struct ReadAhead {
+    buf: Vec<u8>,
+    parsed: usize,
+    published: usize,
+}
+
+impl ReadAhead {
+    /// Reads what the PTY has now, as room allows (at most [`READ_CHUNK`] bytes held). Bytes
+    /// already published are dropped to make room.
+    fn fill(&mut self, fd: BorrowedFd<'_>) -> Fill {
+        if self.published > 0 && (self.buf.len() == READ_CHUNK || self.published >= READ_CHUNK / 2)
+        {
+            self.buf.copy_within(self.published.., 0);
+            self.buf.truncate(self.buf.len() - self.published);
+            self.parsed -= self.published;
+            self.published = 0;
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve_exact(READ_FIRST);
+        }
+        let before = self.buf.len();
+        loop {
+            if self.buf.len() >= READ_CHUNK {
+                return Fill::More;
             }
-            buf.reserve_exact(buf.capacity().min(READ_CHUNK - buf.capacity()));
+            if self.buf.len() == self.buf.capacity() {
+                let grow = self.buf.capacity().min(READ_CHUNK - self.buf.capacity());
+                self.buf.reserve_exact(grow);
+            }
+            let room = (READ_CHUNK - self.buf.len()).min(self.buf.capacity() - self.buf.len());
+            let spare = &mut self.buf.spare_capacity_mut()[..room];
+            match rustix::io::read(fd, spare).map(|(got, _)| got.len()) {
+                Ok(0) => return Fill::Eof,
+                Ok(n) => {
+                    // SAFETY: `read` initialised the first `n` bytes of the spare capacity.
+                    unsafe { self.buf.set_len(self.buf.len() + n) };
+                }
+                Err(Errno::INTR) => {}
+                Err(Errno::AGAIN) if self.buf.len() == before => return Fill::Empty,
+                Err(Errno::AGAIN) => return Fill::More,
+                // EIO: the slave side is closed; what was read before it still counts.
+                Err(_) => return Fill::Eof,
+            }
         }
-        match rustix::io::read(fd, rustix::buffer::spare_capacity(buf)) {
-            Ok(0) if buf.is_empty() => return Drained::Eof,
-            Ok(0) => return Drained::Data,
-            Ok(_) => {}
-            Err(Errno::INTR) => {}
-            Err(Errno::AGAIN) if buf.is_empty() => return Drained::Empty,
-            Err(Errno::AGAIN) => return Drained::Data,
-            // EIO: the slave side is closed; what was read before it still counts.
-            Err(_) if buf.is_empty() => return Drained::Eof,
-            Err(_) => return Drained::Data,
-        }
+    }
+
+    /// Bytes read and not parsed yet.
+    fn unparsed(&self) -> &[u8] {
+        &self.buf[self.parsed..]
     }
 }
 
@@ -1022,23 +1074,53 @@ fn read_output(
     };
     let pidfd = pane.pidfd.as_ref();
     // The buffer exists only while output flows: an idle pane holds none.
-    let mut buf: Vec<u8> = Vec::new();
+    let mut ahead = ReadAhead::default();
+    let mut notes = ChunkNotes::default();
     let mut budget = SliceBudget::default();
     let mut eof = false;
-    while !pane.is_closed() {
-        match drain(pane.io.fd.as_fd(), &mut buf) {
-            Drained::Data => {
-                parse_chunk(pane, observer, activity, &buf, &mut budget);
+    loop {
+        let closed = pane.is_closed();
+        if !(closed || eof) || !ahead.unparsed().is_empty() {
+            // One turn under a permit of the parse gate: read and parse up to PUBLISH_BYTES.
+            // Reading only in a turn keeps the programs of panes waiting for their turn
+            // blocked in `write(2)` (their PTY is full) instead of competing for the CPU
+            // with the requests and the panes being served.
+            let permit = gate::global().acquire();
+            let started = Instant::now();
+            let mut turn = 0;
+            loop {
+                // Top up before every slice: the writer finds room while we parse.
+                if !(closed || eof) && ahead.fill(pane.io.fd.as_fd()) == Fill::Eof {
+                    eof = true;
+                }
+                let rest = ahead.unparsed();
+                if rest.is_empty() {
+                    break;
+                }
+                let end = budget.end(rest, 0).min(SLICE_MAX);
+                let took = parse_slice(pane, &rest[..end], &mut notes);
+                budget.adapt(took);
+                ahead.parsed += end;
+                turn += end;
+                if turn >= PUBLISH_BYTES || started.elapsed() >= TURN_MAX {
+                    break;
+                }
+            }
+            drop(permit);
+            if ahead.parsed > ahead.published {
+                publish(pane, observer, activity, &mut ahead, &mut notes);
                 // Output that never stops (a background process that outlives the pane's
-                // process) must not hold back the exit: look at it between read passes.
+                // process) must not hold back the exit: look at it between turns.
                 exit = check_exit(pane, observer, exit, pidfd);
+            }
+            if !ahead.unparsed().is_empty() {
                 continue;
             }
-            Drained::Empty => buf = Vec::new(),
-            Drained::Eof => {
-                buf = Vec::new();
-                eof = true;
-            }
+        }
+        // All read is parsed and published, and the PTY had nothing at the last look.
+        ahead = ReadAhead::default();
+        if closed {
+            break;
         }
         match &exit {
             ExitWatch::Waiter(_) | ExitWatch::Done => {
@@ -1127,45 +1209,43 @@ fn finish_exit(pane: &Pane, observer: &Observer, exit: ExitWatch) {
     }
 }
 
-/// Parses one read pass in slices, writes the transcript and reports what the output did.
-fn parse_chunk(
+/// Hands the output parsed since the last call to everyone who follows it: the new output
+/// sequence number to waiters, a wake-up to attached clients, the raw bytes to the transcript,
+/// `pipe-pane` and control-mode clients, then the bell, title and report notes.
+fn publish(
     pane: &Pane,
     observer: &Observer,
     activity: &tokio::sync::Notify,
-    buf: &[u8],
-    budget: &mut SliceBudget,
+    ahead: &mut ReadAhead,
+    notes: &mut ChunkNotes,
 ) {
-    let mut notes = ChunkNotes::default();
-    let mut off = 0;
-    while off < buf.len() {
-        let end = budget.end(buf, off);
-        let took = parse_slice(pane, &buf[off..end], &mut notes);
-        budget.adapt(took);
-        off = end;
-        activity.notify_waiters();
-    }
+    let bytes = &ahead.buf[ahead.published..ahead.parsed];
+    ahead.published = ahead.parsed;
+    pane.seq_tx.send_replace(notes.seq);
+    activity.notify_waiters();
     {
         let mut logger = lock(&pane.logger);
         if let Some(l) = logger.as_mut() {
-            if let Err(e) = l.write(buf) {
+            if let Err(e) = l.write(bytes) {
                 tracing::warn!(pane = %pane.id, "transcript stopped: {e}");
                 *logger = None;
             }
         }
     }
     if let Some(t) = pane.tap() {
-        t.output(buf);
+        t.output(bytes);
     }
     for w in lock(&pane.watchers).iter().filter(|w| w.active()) {
-        w.output(buf);
+        w.output(bytes);
     }
+    let notes = std::mem::take(notes);
     if notes.bells {
         observer(pane.id, PaneNote::Bell);
     }
     if let Some(t) = notes.title {
         observer(pane.id, PaneNote::Title(t));
     }
-    if let Some(r) = notes.report.take() {
+    if let Some(r) = notes.report {
         observer(pane.id, PaneNote::Reported(r));
     }
 }
@@ -1211,9 +1291,9 @@ impl SliceBudget {
     }
 }
 
-/// Parses one slice under a gate permit and the pane lock; returns the time the lock was held.
+/// Parses one slice under the pane lock (the caller holds a permit of the parse gate); returns
+/// the time the lock was held.
 fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
-    let _permit = gate::global().acquire();
     let mut st = pane.state();
     let started = Instant::now();
     let seq_after = st.seq + bytes.len() as u64;
@@ -1229,6 +1309,7 @@ fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
         Default::default()
     });
     st.seq = seq_after;
+    notes.seq = seq_after;
     if changes.bells > 0 {
         st.bell = true;
         notes.bells = true;
@@ -1245,7 +1326,6 @@ fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
     if let Some(bytes) = replies {
         pane.queue_reply(bytes);
     }
-    pane.seq_tx.send_replace(seq_after);
     took
 }
 
@@ -1276,6 +1356,37 @@ fn exit_info(st: &portable_pty::ExitStatus) -> ExitInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_ahead_keeps_order_stays_bounded_and_sees_the_end() {
+        use std::io::Write;
+        let (mut w, r) = std::os::unix::net::UnixStream::pair().unwrap();
+        r.set_nonblocking(true).unwrap();
+        w.set_nonblocking(true).unwrap();
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let mut ahead = ReadAhead::default();
+        assert_eq!(ahead.fill(r.as_fd()), Fill::Empty);
+        let (mut sent, mut got) = (0, Vec::new());
+        let mut step = 0;
+        while got.len() < data.len() {
+            if let Ok(n) = w.write(&data[sent..]) {
+                sent += n;
+            }
+            assert_ne!(ahead.fill(r.as_fd()), Fill::Eof);
+            assert!(ahead.buf.len() <= READ_CHUNK);
+            // "Parse" a varying amount, publish every other step (as turns do).
+            let n = ahead.unparsed().len().min(1 + step % 20_000);
+            got.extend_from_slice(&ahead.unparsed()[..n]);
+            ahead.parsed += n;
+            if step % 2 == 0 {
+                ahead.published = ahead.parsed;
+            }
+            step += 7919;
+        }
+        assert_eq!(got, data);
+        drop(w);
+        assert_eq!(ahead.fill(r.as_fd()), Fill::Eof);
+    }
 
     #[test]
     fn slices_stop_at_the_escape_budget() {
