@@ -86,13 +86,9 @@ pub fn world(state: &ServerState, caller: Option<PaneId>) -> World {
         .map(|s| SessionV {
             id: s.id.0,
             name: s.name.clone(),
-            activity: s.last_used,
+            activity: s.activity_clock,
             attached: s.attached,
-            curw: reg
-                .windows
-                .get(&s.active_window)
-                .map(|w| w.index)
-                .unwrap_or(0),
+            curw: reg.current_winlink(s.id).map(|(i, _)| i).unwrap_or(0),
             lastw: Vec::new(),
             winlinks: s.windows.iter().map(|(i, w)| (*i, w.0)).collect(),
         })
@@ -176,6 +172,24 @@ fn pane_of(f: &Found) -> Result<String, String> {
     f.pane
         .map(|p| format!("%{p}"))
         .ok_or_else(|| "no pane".to_owned())
+}
+
+/// The pane as a native target that also names its winlink (`$S:I.%P`), so that formats see
+/// the session and window index found (a window may be linked into several sessions).
+fn winlink_pane_of(f: &Found) -> Result<String, String> {
+    let p = pane_of(f)?;
+    Ok(match u32::try_from(f.idx) {
+        Ok(i) => format!("${}:{i}.{p}", f.session),
+        Err(_) => p,
+    })
+}
+
+/// The window as a native target naming its winlink (`$S:I`) when the index is known.
+fn winlink_window_of(f: &Found) -> Result<String, String> {
+    match (u32::try_from(f.idx), f.window) {
+        (Ok(i), Some(_)) => Ok(format!("${}:{i}", f.session)),
+        _ => window_of(f),
+    }
 }
 
 fn window_of(f: &Found) -> Result<String, String> {
@@ -500,7 +514,7 @@ async fn run_one(
         "display-message" => {
             let f = find(state, client, a, 't', FindKind::Pane, none);
             let target = match (&f, a.get('t')) {
-                (Ok(f), _) => Some(pane_of(f)?),
+                (Ok(f), _) => Some(winlink_pane_of(f)?),
                 (Err(e), Some(_)) => return Err(e.clone()),
                 (Err(_), None) => None,
             };
@@ -619,7 +633,7 @@ async fn run_one(
                     none,
                 )?))
             } else {
-                Some(window_of(&find(
+                Some(winlink_window_of(&find(
                     state,
                     client,
                     a,
@@ -721,7 +735,39 @@ async fn run_one(
             };
             call(state, client, out, req).await.map(drop)
         }
-        "kill-window" | "unlink-window" => {
+        "unlink-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            let idx = u32::try_from(f.idx).map_err(|_| window_of(&f).unwrap_err())?;
+            crate::commands::relocate::unlink_window_at(
+                state,
+                SessionId(f.session),
+                idx,
+                a.has('k'),
+            )
+            .map(drop)
+            .map_err(|e| e.message)
+        }
+        "link-window" => {
+            let src = find(state, client, a, 's', FindKind::Window, none)?;
+            let dst = find(state, client, a, 't', FindKind::Window, wi)?;
+            let wid = WindowId(src.window.ok_or_else(|| window_of(&src).unwrap_err())?);
+            crate::commands::relocate::link_window_at(
+                state,
+                wid,
+                SessionId(dst.session),
+                u32::try_from(dst.idx).ok(),
+                dst.window.map(WindowId),
+                crate::commands::relocate::Place {
+                    after: a.has('a'),
+                    before: a.has('b'),
+                    detached: a.has('d'),
+                    kill: a.has('k'),
+                },
+            )
+            .map(drop)
+            .map_err(|e| e.message)
+        }
+        "kill-window" => {
             let f = find(state, client, a, 't', FindKind::Window, none)?;
             let w = window_of(&f)?;
             let req = if a.has('a') {
@@ -840,7 +886,11 @@ async fn run_one(
                 client,
                 out,
                 Request::SelectWindow {
-                    target: Some(window_of(&f)?),
+                    // The winlink found (a window may be linked into several sessions).
+                    target: Some(match u32::try_from(f.idx) {
+                        Ok(i) => format!("${}:{i}", f.session),
+                        Err(_) => window_of(&f)?,
+                    }),
                 },
             )
             .await
@@ -1340,7 +1390,7 @@ async fn run_one(
             };
             call(state, client, out, req).await.map(drop)
         }
-        "move-window" | "swap-window" | "link-window" => {
+        "move-window" | "swap-window" => {
             let req = match name {
                 "move-window" => Request::MoveWindow {
                     source: a.get('s').map(str::to_owned),
@@ -1351,14 +1401,10 @@ async fn run_one(
                     kill: a.has('k'),
                     renumber: a.has('r'),
                 },
-                "swap-window" => Request::SwapWindow {
+                _ => Request::SwapWindow {
                     source: a.get('s').map(str::to_owned),
                     target: a.get('t').map(str::to_owned),
                     detached: a.has('d'),
-                },
-                _ => Request::LinkWindow {
-                    source: a.get('s').map(str::to_owned),
-                    target: a.get('t').map(str::to_owned),
                 },
             };
             call(state, client, out, req).await.map(drop)
@@ -1410,9 +1456,6 @@ async fn new_session(
     client: &Client,
     out: &mut Output,
 ) -> Result<(), String> {
-    if a.has('t') {
-        return unsupported("new-session -t (session groups)");
-    }
     if let Some(name) = a.get('s') {
         let existing = state
             .registry()
@@ -1432,6 +1475,52 @@ async fn new_session(
         if name.is_empty() || name.contains(':') || name.contains('.') {
             return Err(format!("invalid session: {name}"));
         }
+    }
+    if a.has('t') {
+        // A grouped session: the target's windows linked into a new session.
+        let f = find(
+            state,
+            client,
+            a,
+            't',
+            FindKind::Session,
+            FindFlags::default(),
+        )?;
+        let sid = {
+            let mut reg = state.registry();
+            let name = match a.get('s') {
+                Some(n) => n.to_owned(),
+                None => (0..)
+                    .map(|i: u32| i.to_string())
+                    .find(|n| !reg.sessions.values().any(|s| &s.name == n))
+                    .unwrap_or_default(),
+            };
+            let created = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let sid = reg
+                .new_grouped_session(SessionId(f.session), name.clone(), created)
+                .map_err(|e| e.message)?;
+            let mut e = crate::registry::event(
+                tidemux_proto::EventKind::SessionCreated,
+                Some(sid),
+                None,
+                None,
+            );
+            e.name = Some(name);
+            state.events.publish(e);
+            sid
+        };
+        state.bump_model();
+        if a.has('P') {
+            let fmt = a.get('F').unwrap_or(NEW_SESSION);
+            out.line(&expand(state, Some(Resolved::Session(sid)), fmt));
+        }
+        if !a.has('d') || client.control.is_some() {
+            out.attach = Some(sid.to_string());
+        }
+        return Ok(());
     }
     let (dx, dy) = {
         let o = lock(&state.options_store);
