@@ -290,11 +290,67 @@ fn a_damaged_snapshot_is_refused_and_kept() {
     );
 }
 
-/// A CLI speaking a newer protocol (test hook `TIDEMUX_TEST_PROTOCOL_BUMP`) keeps working with
-/// a server started from another copy of the binary, deleted since, through its binary.
+/// Builds `tidemux-protocol-bump`, the `tidemux` program with the cargo feature
+/// `test-protocol-bump` (it speaks the next protocol major version, as a future incompatible
+/// build would: `tidemux_proto::codec::PROTOCOL_BUMP`), in the target directory and profile of
+/// the binary under test, and returns its path (from cargo's JSON messages). A bin of its own,
+/// so the build never touches `target/debug/tidemux`, which other tests run meanwhile; the
+/// feature changes the crates' metadata hashes, so the normal build's libraries stay as they
+/// are and only tidemux's own four crates are compiled again (about 60 s of CPU, debug).
+fn protocol_bumped_binary() -> PathBuf {
+    let exe = PathBuf::from(exe());
+    let profile_dir = exe.parent().expect("profile directory");
+    let target_dir = profile_dir.parent().expect("target directory");
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev",
+        Some(other) => other,
+    };
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&workspace)
+        .args([
+            "build",
+            "--locked",
+            "--offline",
+            "-p",
+            "tidemux",
+            "--bin",
+            "tidemux-protocol-bump",
+            "--features",
+            // clap's features as `cargo test --workspace` unifies them (divan, a dev-dependency
+            // of benches, adds these two), so that no library is compiled a second time.
+            "test-protocol-bump,clap/env,clap/wrap_help",
+            "--message-format=json",
+            "--profile",
+            profile,
+            "--target-dir",
+        ])
+        .arg(target_dir)
+        .output()
+        .expect("run cargo build");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "building tidemux-protocol-bump failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| m["target"]["name"] == "tidemux-protocol-bump")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo names the tidemux-protocol-bump executable")
+}
+
+/// A CLI built for another protocol version (`tidemux-protocol-bump`, built here with the
+/// version bumped by a cargo feature) keeps working with a server started from another copy of
+/// the binary, deleted since, through that server's binary.
 #[test]
 fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     let s = Server::new();
+    let bumped = protocol_bumped_binary();
     let old = s.dir.path().join("old-tidemux");
     std::fs::copy(exe(), &old).expect("copy binary");
     let mut c = s.command();
@@ -311,18 +367,44 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     let o: Out = Command::new(&old)
         .args(c.get_args())
         .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .env_remove("TIDEMUX_TEST_PROTOCOL_BUMP")
         .output()
         .expect("run old")
         .into();
     assert_eq!(o.code, 0, "{o:?}");
     let pane = o.stdout.trim().to_owned();
     std::fs::remove_file(&old).expect("delete the old binary");
+    let with_bumped = |c: &Command| {
+        let mut b = Command::new(&bumped);
+        b.args(c.get_args());
+        for (k, v) in c.get_envs() {
+            match v {
+                Some(v) => b.env(k, v),
+                None => b.env_remove(k),
+            };
+        }
+        b
+    };
     let newer = |args: &[&str]| -> Out {
         let mut c = s.command();
-        c.env("TIDEMUX_TEST_PROTOCOL_BUMP", "1");
-        c.args(args).output().expect("run").into()
+        c.args(args);
+        with_bumped(&c).output().expect("run").into()
     };
+    // The bumped build really speaks another version than the server's binary.
+    // (`version` asks the server too, so ask it where none runs.)
+    let nowhere = s.dir.path().join("no-server");
+    let o: Out = Command::new(&bumped)
+        .arg("-S")
+        .arg(&nowhere)
+        .args(["version", "--json"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    let v: Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["protocol"], 3, "{v}");
+    let o = s.run(&["version", "--json"]);
+    let v: Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["server"]["protocol"], 2, "{v}");
     let o = newer(&["list-sessions"]);
     assert_eq!(o.code, 0, "{o:?}");
     assert!(o.stdout.contains("work: 1 windows"), "{o:?}");
@@ -343,12 +425,16 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
     // Without the fallback (already a fallback run), the mismatch is reported.
     let mut c = s.command();
-    c.env("TIDEMUX_TEST_PROTOCOL_BUMP", "1")
-        .env("TIDEMUX_FALLBACK_FROM", "test")
+    c.env("TIDEMUX_FALLBACK_FROM", "test")
         .args(["list-sessions"]);
-    let o: Out = c.output().expect("run").into();
+    let o: Out = with_bumped(&c).output().expect("run").into();
     assert_eq!(o.code, 1, "{o:?}");
-    assert!(o.stderr.contains("protocol version mismatch"), "{o:?}");
+    assert!(
+        o.stderr.contains("protocol version mismatch")
+            && o.stderr.contains("speaks version 3")
+            && o.stderr.contains("speaks version 2"),
+        "{o:?}"
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod attach;
 mod basics;
 mod buffers;
 mod cmdset_misc;
+mod cmdset_more;
 mod continuity;
 mod copy;
 mod environ;

@@ -50,16 +50,6 @@ pub enum ClientError {
     Protocol(String),
 }
 
-/// Test hook (`docs/continuity.md`): `TIDEMUX_TEST_PROTOCOL_BUMP=N` makes this client offer
-/// protocol versions N above the ones it speaks, like a newer build, to test the mismatch
-/// fallback without a second build. 0 when unset or not a number.
-fn test_protocol_bump() -> u32 {
-    std::env::var("TIDEMUX_TEST_PROTOCOL_BUMP")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 fn socket_owner(socket: &Path) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(socket).ok().map(|m| m.uid())
@@ -115,17 +105,14 @@ impl Client {
         };
         // Hello and negotiation line in one write: one round trip.
         let mut first = codec::hello(HELLO_VERSION).to_vec();
-        let mut ours = codec::Hello::ours(concat!("tidemux ", env!("CARGO_PKG_VERSION")));
-        let bump = test_protocol_bump();
-        ours.min_version += bump;
-        ours.max_version += bump;
+        let ours = codec::Hello::ours(concat!("tidemux ", env!("CARGO_PKG_VERSION")));
         first.extend(codec::encode_line(&ours)?);
         stream.write_all(&first).map_err(gone)?;
         let mut hello = [0u8; HELLO_LEN];
         stream.read_exact(&mut hello).map_err(gone)?;
         let server = codec::parse_hello(&hello)?;
         let mismatch = |server, server_pid| ClientError::VersionMismatch {
-            client: PROTOCOL_VERSION + bump,
+            client: PROTOCOL_VERSION,
             server,
             socket: socket.to_owned(),
             server_pid,

@@ -23,11 +23,23 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
+/// How much a build with the cargo feature `protocol-bump` adds to [`PROTOCOL_VERSION`] and
+/// [`MIN_PROTOCOL_VERSION`]: 1 with the feature, else 0. Such a build speaks only the next
+/// major version, as a future incompatible tidemux would, so it meets every normal build with a
+/// real version mismatch; the end-to-end test of the mismatch fallback (issue 16,
+/// `docs/continuity.md`) builds one (the `tidemux-protocol-bump` binary). Never enabled in a
+/// release.
+pub const PROTOCOL_BUMP: u32 = if cfg!(feature = "protocol-bump") {
+    1
+} else {
+    0
+};
+
 /// Protocol major version this build speaks best; bumped on any incompatible change.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 
 /// Oldest protocol major version this build still speaks.
-pub const MIN_PROTOCOL_VERSION: u32 = 2;
+pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 
 /// Minor version within [`PROTOCOL_VERSION`]: bumped when a request, reply type, event kind or
 /// field is added (compatible changes; see the rules in [`crate::msg`]).

@@ -140,6 +140,34 @@ pub enum Resolved {
     Pane(PaneId),
 }
 
+/// Whether a target is tmux's "last" token (`!` or `{last}`).
+fn is_last(t: &str) -> bool {
+    matches!(t, "!" | "{last}")
+}
+
+/// The cell tmux `window_find_string` looks at for an edge token (`top`, `{top}`, `bottom-left`
+/// ...) in a window of `size` (cols, rows).
+fn edge_point(t: &str, (sx, sy): (u16, u16)) -> Option<(u16, u16)> {
+    let t = t
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(t)
+        .to_ascii_lowercase();
+    let (mid_x, mid_y, right, bottom) =
+        (sx / 2, sy / 2, sx.saturating_sub(1), sy.saturating_sub(1));
+    Some(match t.as_str() {
+        "top" => (mid_x, 0),
+        "bottom" => (mid_x, bottom),
+        "left" => (0, mid_y),
+        "right" => (right, mid_y),
+        "top-left" => (0, 0),
+        "top-right" => (right, 0),
+        "bottom-left" => (0, bottom),
+        "bottom-right" => (right, bottom),
+        _ => return None,
+    })
+}
+
 /// All sessions, windows and panes.
 #[derive(Debug, Default)]
 pub struct Registry {
@@ -161,6 +189,11 @@ pub struct Registry {
     /// Per session, the windows that were current before, most recent first (tmux
     /// `session->lastw`; `last-window`, target `{last}`).
     pub last_windows: BTreeMap<SessionId, Vec<WindowId>>,
+    /// `pane-base-index` as targets and pane indexes need it (kept in step with the options by
+    /// `commands::options::sync_pane_base`): the global window value.
+    pub pane_base_global: u32,
+    /// `pane-base-index` of the windows that set their own.
+    pub pane_base_local: BTreeMap<WindowId, u32>,
     next_session: u32,
     next_window: u32,
     next_pane: u32,
@@ -301,6 +334,18 @@ impl Registry {
         let Some(t) = target.filter(|t| !t.is_empty()) else {
             return self.default_target(caller);
         };
+        if matches!(t, "{marked}" | "~") {
+            return self.marked_pane().map(Resolved::Pane);
+        }
+        if is_last(t) {
+            // tmux cmd_find_target tries a pane first: the current window's last pane.
+            let wid = match self.default_target(caller)? {
+                Resolved::Pane(p) => self.pane(p)?.window,
+                Resolved::Window(w) => w,
+                Resolved::Session(s) => self.session(s)?.active_window,
+            };
+            return self.pane_in(wid, t).map(Resolved::Pane);
+        }
         if let Some(rest) = t.strip_prefix('%') {
             let _ = rest;
             let p: PaneId = t.parse().map_err(CmdError::invalid)?;
@@ -425,7 +470,127 @@ impl Registry {
             })
     }
 
+    /// The marked pane (`select-pane -m`; targets `{marked}`, `~`).
+    ///
+    /// # Errors
+    /// `no marked target` when no pane is marked.
+    pub fn marked_pane(&self) -> CmdResult<PaneId> {
+        self.marked
+            .filter(|m| self.panes.contains_key(m))
+            .ok_or_else(|| CmdError::not_found("no marked target"))
+    }
+
+    /// `pane-base-index` of window `w` (tmux: a pane's index is its position plus this).
+    pub fn pane_base(&self, w: WindowId) -> u32 {
+        self.pane_base_local
+            .get(&w)
+            .copied()
+            .unwrap_or(self.pane_base_global)
+    }
+
+    /// tmux cmd-find.c `cmd_find_get_window_with_session` special tokens: `{last}` / `!`
+    /// (the previously current window), `{start}` / `^`, `{end}` / `$`, `{next}` / `+N`,
+    /// `{previous}` / `-N` (by index, wrapping as tmux's `winlink_next_by_number`).
+    fn window_token(&self, sid: SessionId, w: &str) -> Option<CmdResult<WindowId>> {
+        let sess = self.sessions.get(&sid)?;
+        let not_found =
+            |what: &str| CmdError::not_found(format!("no {what} window in session {}", sess.name));
+        let step = |n: i64| -> CmdResult<WindowId> {
+            let idx: Vec<u32> = sess.windows.keys().copied().collect();
+            let cur = self.windows.get(&sess.active_window).map_or(0, |x| x.index);
+            let pos = idx.iter().position(|i| *i == cur).unwrap_or(0) as i64;
+            let len = idx.len().max(1) as i64;
+            let at = (pos + n).rem_euclid(len) as usize;
+            idx.get(at)
+                .and_then(|i| sess.windows.get(i).copied())
+                .ok_or_else(|| not_found("such"))
+        };
+        Some(match w {
+            "{last}" | "!" => self.last_window(sid).ok_or_else(|| not_found("last")),
+            "{start}" | "^" => sess
+                .windows
+                .values()
+                .next()
+                .copied()
+                .ok_or_else(|| not_found("first")),
+            "{end}" | "$" => sess
+                .windows
+                .values()
+                .next_back()
+                .copied()
+                .ok_or_else(|| not_found("last")),
+            "{next}" | "+" => step(1),
+            "{previous}" | "-" => step(-1),
+            _ => {
+                let (sign, n) = (w.as_bytes().first()?, w.get(1..)?.parse::<i64>().ok()?);
+                match sign {
+                    b'+' => step(n),
+                    b'-' => step(-n),
+                    _ => return None,
+                }
+            }
+        })
+    }
+
+    /// tmux cmd-find.c `cmd_find_get_pane_with_window` special tokens: `{last}` / `!` (the
+    /// previously active pane), `{next}` / `+N`, `{previous}` / `-N` (by index, wrapping),
+    /// `{top}`, `{bottom}`, `{left}`, `{right}`, `{top-left}`... (tmux `window_find_string`:
+    /// the pane at that edge's middle or corner; the bare words too, unless a pane has that
+    /// name).
+    fn pane_token(&self, wid: WindowId, p: &str) -> Option<CmdResult<PaneId>> {
+        let win = self.windows.get(&wid)?;
+        let panes = win.layout.panes();
+        let step = |n: i64| -> CmdResult<PaneId> {
+            let pos = panes
+                .iter()
+                .position(|x| *x == win.active_pane)
+                .unwrap_or(0) as i64;
+            let len = panes.len().max(1) as i64;
+            panes
+                .get((pos + n).rem_euclid(len) as usize)
+                .copied()
+                .ok_or_else(|| CmdError::not_found(format!("no panes in window {wid}")))
+        };
+        Some(match p {
+            "{last}" | "!" => win
+                .layout
+                .last_pane()
+                .ok_or_else(|| CmdError::not_found(format!("no last pane in window {wid}"))),
+            "{next}" | "+" => step(1),
+            "{previous}" | "-" => step(-1),
+            _ if edge_point(p, (0, 0)).is_some() => {
+                let named = panes
+                    .iter()
+                    .any(|x| self.panes.get(x).and_then(|e| e.name.as_deref()) == Some(p));
+                if named {
+                    return None;
+                }
+                let (x, y) = edge_point(p, (win.cols, win.rows))?;
+                // tmux window_get_active_at: a pane owns its right and bottom border.
+                win.geometry()
+                    .into_iter()
+                    .find(|(_, r)| {
+                        (r.left..=r.left + r.cols).contains(&x)
+                            && (r.top..=r.top + r.rows).contains(&y)
+                    })
+                    .map(|(id, _)| id)
+                    .ok_or_else(|| CmdError::not_found(format!("no pane at {p} in window {wid}")))
+            }
+            _ => {
+                let (sign, n) = (p.as_bytes().first()?, p.get(1..)?.parse::<i64>().ok()?);
+                match sign {
+                    b'+' => step(n),
+                    b'-' => step(-n),
+                    _ => return None,
+                }
+            }
+        })
+    }
+
     fn window_in(&self, sid: SessionId, w: &str) -> CmdResult<WindowId> {
+        if let Some(r) = self.window_token(sid, w) {
+            return r;
+        }
         let sess = self.session(sid)?;
         if w.starts_with('@') {
             let id: WindowId = w.parse().map_err(CmdError::invalid)?;
@@ -475,15 +640,19 @@ impl Registry {
     }
 
     fn pane_in(&self, wid: WindowId, p: &str) -> CmdResult<PaneId> {
+        if let Some(r) = self.pane_token(wid, p) {
+            return r;
+        }
         let win = self.window(wid)?;
         let geo = win.geometry();
+        let base = self.pane_base(wid) as usize;
         if p.starts_with('%') {
             let id: PaneId = p.parse().map_err(CmdError::invalid)?;
             if geo.iter().any(|(g, _)| *g == id) {
                 return Ok(id);
             }
         } else if let Ok(idx) = p.parse::<usize>() {
-            if let Some((id, _)) = geo.get(idx) {
+            if let Some((id, _)) = idx.checked_sub(base).and_then(|i| geo.get(i)) {
                 return Ok(*id);
             }
         } else if let Some((id, _)) = geo
@@ -497,7 +666,7 @@ impl Registry {
             win.id,
             geo.iter()
                 .enumerate()
-                .map(|(i, (id, _))| format!("{i} ({id})"))
+                .map(|(i, (id, _))| format!("{} ({id})", i + base))
                 .collect::<Vec<_>>()
                 .join(", ")
         )))
@@ -539,6 +708,11 @@ impl Registry {
     /// # Errors
     /// As [`Registry::resolve`].
     pub fn resolve_window(&self, t: Option<&str>, caller: Option<PaneId>) -> CmdResult<WindowId> {
+        if let Some(tok) = t.filter(|t| is_last(t)) {
+            // A window command's bare `!` / `{last}` is the session's last window.
+            let sid = self.default_session(caller)?;
+            return self.window_in(sid, tok);
+        }
         match self.resolve(t, caller)? {
             Resolved::Pane(p) => Ok(self.pane(p)?.window),
             Resolved::Window(w) => Ok(w),
@@ -1169,7 +1343,7 @@ impl Registry {
                     window_name: w.name.clone(),
                     session: sid,
                     session_name: sess_name.clone(),
-                    index: i as u32,
+                    index: i as u32 + self.pane_base(w.id),
                     rect: r,
                     active: w.active_pane == pid,
                     worktree: e.worktree.clone(),

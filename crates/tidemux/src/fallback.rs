@@ -6,9 +6,8 @@
 //! `TIDEMUX_FALLBACK_FROM` (set to this CLI's version in the re-run's environment) stops a
 //! second fallback: a binary that cannot talk to its own server reports the mismatch.
 //!
-//! Test hook: `TIDEMUX_TEST_PROTOCOL_BUMP=N` makes this CLI offer protocol versions N higher
-//! than it really speaks (see `tidemux_client::conn`), as a newer build would; it is removed
-//! from the re-run's environment.
+//! Tested against a real build of another protocol version: the `tidemux-protocol-bump` binary
+//! (cargo feature `test-protocol-bump`, see `tidemux_proto::codec::PROTOCOL_BUMP`).
 
 use std::os::unix::process::CommandExt;
 
@@ -58,7 +57,6 @@ pub fn rerun_with_server_binary(server_pid: Option<u32>, client: u32, server: u3
         .arg0(argv0)
         .args(args)
         .env(FALLBACK_FROM, env!("CARGO_PKG_VERSION"))
-        .env_remove("TIDEMUX_TEST_PROTOCOL_BUMP")
         .exec();
     format!(" (running {exe} failed: {err})")
 }

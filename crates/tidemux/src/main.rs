@@ -1,7 +1,10 @@
-//! The `tidemux` binary: the scripting CLI, and `tidemux server`.
-//!
-//! Exit codes: 0 success, 1 error (one line on stderr: `tidemux: <command>: <why>`), 2 usage,
-//! 124 a wait timed out.
+// The `tidemux` binary: the scripting CLI, and `tidemux server`.
+//
+// Exit codes: 0 success, 1 error (one line on stderr: `tidemux: <command>: <why>`), 2 usage,
+// 124 a wait timed out.
+//
+// No inner attributes or `//!` docs here: `protocol_bump.rs` (the protocol-bumped test build,
+// issue 16) is this same file through `include!`.
 
 mod cli;
 mod cli_cmdset;

@@ -125,17 +125,53 @@ pub fn set_option(
     value: Option<String>,
     fl: OptionFlags,
 ) -> CmdResult {
-    let reg = state.registry();
+    let mut reg = state.registry();
     let f = find(&reg, caller, target)?;
     let mut opts = lock(&state.options_store);
-    let argument = expand(state, &reg, &opts, &f, option);
+    let r = set_locked(state, &reg, &mut opts, f, option, value, fl);
+    sync_pane_base(&mut reg, &opts);
+    r
+}
+
+/// Copies `pane-base-index` (global and per window) into the registry, which resolves pane
+/// indexes in targets and reports them (`list-panes`) with it. Call after the options changed
+/// (set-option, a restore).
+pub fn sync_pane_base(reg: &mut Registry, opts: &Options) {
+    let num = |v: Option<&OptValue>| match v {
+        Some(OptValue::Scalar(s)) => s.trim().parse::<u32>().ok(),
+        _ => None,
+    };
+    reg.pane_base_global = num(opts.get_only(Where::GlobalWindow, "pane-base-index")).unwrap_or(0);
+    let local = reg
+        .windows
+        .keys()
+        .filter_map(|w| {
+            Some((
+                *w,
+                num(opts.get_only(Where::Window(*w), "pane-base-index"))?,
+            ))
+        })
+        .collect();
+    reg.pane_base_local = local;
+}
+
+fn set_locked(
+    state: &Arc<ServerState>,
+    reg: &Registry,
+    opts: &mut Options,
+    f: Found,
+    option: &str,
+    value: Option<String>,
+    fl: OptionFlags,
+) -> CmdResult {
+    let argument = expand(state, reg, opts, &f, option);
     let (name, idx) = match matched(&argument) {
         Ok(m) => m,
         Err(_) if fl.quiet => return Ok(Response::Ok),
         Err(e) => return Err(e),
     };
     let value = match value {
-        Some(v) if fl.format => Some(expand(state, &reg, &opts, &f, &v)),
+        Some(v) if fl.format => Some(expand(state, reg, opts, &f, &v)),
         v => v,
     };
     let w = match scope_from_name(&fl, &name, &f) {

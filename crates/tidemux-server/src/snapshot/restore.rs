@@ -570,6 +570,7 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
         reg.panes.insert(id, entry);
     }
     restore_options(state, &reg, snap, false);
+    crate::commands::options::sync_pane_base(&mut reg, &crate::sync::lock(&state.options_store));
     drop(reg);
     state.bump_model();
     Ok(counts)

@@ -633,6 +633,7 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
             }
         }
     }
+    crate::commands::options::sync_pane_base(&mut reg, &lock(&state.options_store));
     drop(reg);
     {
         let mut env = lock(&state.environment);
