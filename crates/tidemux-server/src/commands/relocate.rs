@@ -805,10 +805,8 @@ pub fn last_window(
     let mut reg = state.registry();
     let sid = reg.resolve_session(target, caller)?;
     let Some(w) = reg.last_window(sid) else {
-        return Err(CmdError::not_found(format!(
-            "no last window in session {}",
-            reg.session(sid)?.name
-        )));
+        // tmux 3.3a's text (cmd-select-window.c), exactly: tools match it.
+        return Err(CmdError::not_found("no last window"));
     };
     reg.set_current_window(sid, w);
     reg.touch(sid);

@@ -185,6 +185,54 @@ pub fn command_name(cmd: &str) -> String {
     }
 }
 
+/// tmux's `cmd_stringify_argv`: each argument through `args_escape` (double quotes around
+/// one holding any of ` #';${}%`, else single quotes around one holding a space or `"`; C-style
+/// escapes inside), joined by spaces.
+pub fn stringify_argv(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| args_escape(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn args_escape(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    let quote = if s.contains(|c| " #';${}%".contains(c)) {
+        Some('"')
+    } else if s.contains([' ', '"']) {
+        Some('\'')
+    } else {
+        None
+    };
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c != ' ' && (quote.is_some() || c == '~') {
+            return format!("\\{c}");
+        }
+    }
+    let mut e = String::new();
+    for c in s.chars() {
+        match c {
+            '\\' => e.push_str("\\\\"),
+            '\n' => e.push_str("\\n"),
+            '\t' => e.push_str("\\t"),
+            '"' if quote == Some('"') => e.push_str("\\\""),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                e.push_str(&format!("\\{:03o}", c as u32))
+            }
+            c => e.push(c),
+        }
+    }
+    let tilde = if e.starts_with('~') { "\\" } else { "" };
+    match quote {
+        Some(q) if q == '\'' => format!("'{e}'"),
+        Some(_) => format!("\"{tilde}{e}\""),
+        None => format!("{tilde}{e}"),
+    }
+}
+
 /// First argument of `/proc/PID/cmdline`.
 fn proc_argv0(pid: u32) -> Option<String> {
     let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
@@ -417,7 +465,13 @@ impl<'a> ModelContext<'a> {
             "pane_branch" => {
                 return text(e.worktree.as_ref().map(|w| w.1.clone()).unwrap_or_default())
             }
-            "pane_start_command" => return text(e.pane.command.clone()),
+            // tmux: the command as given (cmd_stringify_argv), empty for the default shell.
+            "pane_start_command" => {
+                return text(match self.state.continuity.record(pid) {
+                    Some(r) => stringify_argv(&r.command),
+                    None => e.pane.command.clone(),
+                })
+            }
             "pane_tty" => return text(e.pane.tty().unwrap_or_default()),
             "pane_pid" => return text(e.pane.pid.map(|p| p.to_string()).unwrap_or_default()),
             "pane_format" => return flag(matches!(self.kind, Some(Resolved::Pane(_)))),

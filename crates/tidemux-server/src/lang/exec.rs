@@ -284,7 +284,7 @@ fn env_of(args: &Args) -> Result<Vec<(String, String)>, String> {
 fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, String> {
     Ok(Spawn {
         command: command_of(args),
-        cwd: args.get('c').map(|c| expand_tilde(c, client)),
+        cwd: args.get('c').map(|c| tmux_cwd(expand_tilde(c, client))),
         client_cwd: client.cwd.clone(),
         env: env_of(args)?,
         print_format: if args.has('P') {
@@ -297,6 +297,42 @@ fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, 
         insert: None,
         zoom: false,
     })
+}
+
+/// tmux's `window_set_name`: the name through `utf8_stravis(VIS_OCTAL|VIS_CSTYLE|VIS_TAB|
+/// VIS_NL)`, so a backslash is kept as `\\` and control characters as C escapes or `\ooo`.
+fn stravis(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            '\r' => o.push_str("\\r"),
+            '\u{8}' => o.push_str("\\b"),
+            '\u{7}' => o.push_str("\\a"),
+            '\u{b}' => o.push_str("\\v"),
+            '\u{c}' => o.push_str("\\f"),
+            '\0' => o.push_str("\\000"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                o.push_str(&format!("\\{:03o}", c as u32));
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// tmux's spawn falls back when the start directory cannot be entered: the home directory,
+/// else `/` (spawn.c), instead of failing the command.
+fn tmux_cwd(dir: String) -> String {
+    if std::path::Path::new(&dir).is_dir() {
+        return dir;
+    }
+    std::env::var("HOME")
+        .ok()
+        .filter(|h| std::path::Path::new(h).is_dir())
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 fn expand_tilde(p: &str, client: &Client) -> String {
@@ -380,8 +416,40 @@ async fn run_one(
                 },
             )
             .await?;
-            if let (Response::Created(cr), true) = (r, a.has('P')) {
-                out.line(cr.text.as_deref().unwrap_or(""));
+            let Response::Created(cr) = r else {
+                return Ok(());
+            };
+            // `-t S:N` with N free: the window goes to index N (the native command takes the
+            // next free index).
+            let want = u32::try_from(f.idx).ok().filter(|_| insert.is_none());
+            let moved = match want {
+                Some(n) if state.registry().index_in(cr.session, cr.window) != Some(n) => {
+                    call(
+                        state,
+                        client,
+                        out,
+                        Request::MoveWindow {
+                            source: Some(format!("{}", cr.window)),
+                            target: Some(format!("{}:{n}", cr.session)),
+                            after: false,
+                            before: false,
+                            detached: true,
+                            kill: false,
+                            renumber: false,
+                        },
+                    )
+                    .await?;
+                    true
+                }
+                _ => false,
+            };
+            if a.has('P') {
+                if moved {
+                    let fmt = a.get('F').unwrap_or(NEW_WINDOW);
+                    out.line(&expand(state, Some(Resolved::Pane(cr.pane)), fmt));
+                } else {
+                    out.line(cr.text.as_deref().unwrap_or(""));
+                }
             }
             Ok(())
         }
@@ -522,6 +590,7 @@ async fn run_one(
                 return unsupported("display-message -I");
             }
             let message = match (a.get('F'), a.value(0)) {
+                (Some(_), Some(_)) => return Err("only one of -F or argument must be given".into()),
                 (Some(f), _) => f.to_owned(),
                 (None, Some(m)) => m,
                 (None, None) => DISPLAY_MESSAGE.to_owned(),
@@ -836,7 +905,7 @@ async fn run_one(
                 out,
                 Request::RenameWindow {
                     target: Some(window_of(&f)?),
-                    name: a.value(0).unwrap_or_default(),
+                    name: stravis(&a.value(0).unwrap_or_default()),
                 },
             )
             .await
@@ -1558,6 +1627,14 @@ async fn new_session(
     )
     .await?;
     if let Response::Created(cr) = r {
+        // tmux puts new-session's -e variables into the session's environment.
+        let vars = env_of(a)?;
+        if !vars.is_empty() {
+            let mut env = lock(&state.environment);
+            for (k, v) in vars {
+                let _ = env.set(Some(cr.session), &k, Some(v), false);
+            }
+        }
         if a.has('P') {
             out.line(cr.text.as_deref().unwrap_or(""));
         }
