@@ -365,3 +365,54 @@ fn config_file_prefix_and_binding_take_effect() {
     rig.assert_exited_with("c", "[detached (from session work)]");
     assert_eq!(rig.windows().len(), 2, "C-b c made no window");
 }
+
+/// `unbind-key -q` of a missing table, an unknown key or `-a` with a key succeeds silently
+/// (tmux 3.3a: no message, exit 0); without `-q` the same give tmux's error text.
+#[test]
+fn unbind_quiet_is_silent_like_tmux() {
+    let s = Server::new();
+    s.start("k", &[]);
+    let t = Tmux::new();
+    if let Some(t) = &t {
+        t.ok(&["new-session", "-d", "-s", "k", "-x", "80", "-y", "24"]);
+    }
+    let before = s.ok(&["list-keys"]);
+    for args in [
+        &["unbind-key", "-q", "-T", "nosuch", "F7"][..],
+        &["unbind-key", "-q", "Foo_bar"],
+        &["unbind-key", "-q", "-a", "F7"],
+        &["unbind-key", "-q", "F7"],
+    ] {
+        let o = s.run(args);
+        assert_eq!(
+            (o.code, o.stdout.as_str(), o.stderr.as_str()),
+            (0, "", ""),
+            "{args:?}"
+        );
+        if let Some(t) = &t {
+            let theirs = t.run(args);
+            assert_eq!(
+                (theirs.code, theirs.stderr.as_str()),
+                (0, ""),
+                "tmux {args:?}"
+            );
+        }
+    }
+    assert_eq!(s.ok(&["list-keys"]), before, "-q changed the tables");
+    for (args, text) in [
+        (
+            &["unbind-key", "-T", "nosuch", "F7"][..],
+            "table nosuch doesn't exist",
+        ),
+        (&["unbind-key", "Foo_bar"], "unknown key: Foo_bar"),
+    ] {
+        let o = s.run(args);
+        assert_ne!(o.code, 0, "{args:?}");
+        assert!(o.stderr.contains(text), "{args:?}: {o:?}");
+        if let Some(t) = &t {
+            let theirs = t.run(args);
+            assert_ne!(theirs.code, 0, "tmux {args:?}");
+            assert!(theirs.stderr.contains(text), "tmux {args:?}: {theirs:?}");
+        }
+    }
+}

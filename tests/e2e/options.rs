@@ -21,6 +21,8 @@ const STEPS: &[&str] = &[
     "show -wv mode-keys",
     "set -g status-left-length 1x",
     "set -g mouse maybe",
+    // tidemux's default is `on` (tmux's `off`): start from the same value.
+    "set -g mouse off",
     "set -g mouse",
     "show -g mouse",
     "set -g status-l x",

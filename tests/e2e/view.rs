@@ -408,3 +408,94 @@ fn mouse_click_focuses_panes_and_tabs_and_the_wheel_scrolls_back() {
     let screen = rig.inner.wait_text(&id, "b'\\x1b[<0;4;4M");
     assert!(active(1), "the clicked pane is not active:\n{screen}");
 }
+
+/// Whether the client's output `log` turned mouse reporting on (`on`) or off last.
+fn mouse_reporting(log: &std::path::Path) -> Option<bool> {
+    let out = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
+    match (out.rfind("\x1b[?1000h"), out.rfind("\x1b[?1000l")) {
+        (Some(on), Some(off)) => Some(on > off),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+#[test]
+fn mouse_option_acts_live_and_dragging_a_border_resizes() {
+    let rig = Rig::new();
+    let log = rig.attach_logged("o", 80, 24);
+    // tidemux's default `mouse on`: the client asks its terminal for mouse reports.
+    assert_eq!(rig.inner.ok(&["show-options", "-gv", "mouse"]).trim(), "on");
+    assert!(
+        wait_until(DEADLINE, || mouse_reporting(&log) == Some(true)),
+        "the client did not turn mouse reporting on"
+    );
+    rig.keys("o", &["C-b", "%"]);
+    assert!(
+        wait_until(DEADLINE, || rig.panes("work").len() == 2),
+        "no split"
+    );
+    let mouse = |b: u16, x: u64, y: u64, press: bool| {
+        let end = if press { 'M' } else { 'm' };
+        rig.outer
+            .ok(&["send", "-t", "o", "--", &format!("\x1b[<{b};{x};{y}{end}")]);
+    };
+    // Drag the border between the panes 10 columns to the left (tmux `MouseDrag1Border`).
+    let left = rig.panes("work")[0].clone();
+    let (w0, w1) = (num(&left, "cols"), num(&rig.panes("work")[1], "cols"));
+    let border = num(&left, "left") + w0; // 0-based column of the border
+    mouse(0, border + 1, 5, true);
+    mouse(32, border - 4, 5, true);
+    mouse(32, border - 9, 6, true);
+    mouse(0, border - 9, 6, false);
+    let mut panes = Vec::new();
+    assert!(
+        wait_until(DEADLINE, || {
+            panes = rig.panes("work");
+            num(&panes[0], "cols") == w0 - 10 && num(&panes[1], "cols") == w1 + 10
+        }),
+        "dragging the border from column {border} 10 to the left did not resize: {panes:?}"
+    );
+    // The right pane is active (the split); a click on the left one focuses it.
+    let active = |i: usize| rig.panes("work")[i]["active"] == true;
+    assert!(active(1));
+    // `set -g mouse off`: reporting off at once, and reports are no longer taken (here the
+    // terminal still sends one: it goes to the active pane as typed bytes).
+    rig.inner.ok(&["set-option", "-g", "mouse", "off"]);
+    assert!(
+        wait_until(DEADLINE, || mouse_reporting(&log) == Some(false)),
+        "set -g mouse off did not turn mouse reporting off"
+    );
+    let right = rig.panes("work")[1]["id"].as_str().expect("id").to_owned();
+    rig.type_line("o", "cat -v");
+    assert!(
+        wait_until(DEADLINE, || rig
+            .inner
+            .ok(&[
+                "display-message",
+                "-p",
+                "-t",
+                &right,
+                "#{pane_current_command}"
+            ])
+            .trim()
+            == "cat"),
+        "cat -v did not start"
+    );
+    mouse(0, 5, 5, true);
+    rig.inner.wait_text(&right, "<0;5;5M");
+    assert!(active(1), "a click focused a pane with the mouse off");
+    rig.keys("o", &["C-c"]);
+    // And on again.
+    rig.inner.ok(&["set-option", "-g", "mouse", "on"]);
+    assert!(
+        wait_until(DEADLINE, || mouse_reporting(&log) == Some(true)),
+        "set -g mouse on did not turn mouse reporting on again"
+    );
+    mouse(0, 5, 5, true);
+    mouse(0, 5, 5, false);
+    assert!(
+        wait_until(DEADLINE, || active(0)),
+        "a click did not focus the left pane with the mouse on again"
+    );
+}

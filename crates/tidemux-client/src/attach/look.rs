@@ -1,6 +1,6 @@
-//! How the client draws its status line, from the server's options (`ClientConfig`): `status`
-//! (on/off), `status-position` (top/bottom) and `status-style` (tmux's style syntax:
-//! `fg=COLOUR,bg=COLOUR,bold,...`; tmux(1) "STYLES").
+//! How the client draws its status line and handles the mouse, from the server's options
+//! (`ClientConfig`): `status` (on/off), `status-position` (top/bottom), `status-style` (tmux's
+//! style syntax: `fg=COLOUR,bg=COLOUR,bold,...`; tmux(1) "STYLES") and `mouse`.
 
 use tidemux_proto::{CellStyle, ClientConfig, Color};
 
@@ -13,6 +13,9 @@ pub struct Look {
     pub top: bool,
     /// `status-style`.
     pub bar: CellStyle,
+    /// `mouse`: the client asks its terminal for mouse reports and acts on them (tidemux's
+    /// default `on`; tmux's is `off`).
+    pub mouse: bool,
 }
 
 impl Default for Look {
@@ -26,6 +29,7 @@ impl Default for Look {
                 bg: Color::Idx(2),
                 flags: 0,
             },
+            mouse: true,
         }
     }
 }
@@ -39,6 +43,7 @@ impl Look {
                 "status" => l.status = v != "off",
                 "status-position" => l.top = v == "top",
                 "status-style" => l.bar = style(v, l.bar),
+                "mouse" => l.mouse = v != "off",
                 _ => {}
             }
         }

@@ -30,8 +30,8 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{
-    AttachFrame, CellStyle, Color, PaneId, PaneView, ReadRange, Request, Response, Span, Spawn,
-    SplitDirection,
+    AttachFrame, CellStyle, Color, PaneDirection, PaneId, PaneView, ReadRange, Request, Response,
+    Span, Spawn, SplitDirection,
 };
 
 /// Options of an attachment.
@@ -114,6 +114,9 @@ struct View {
     tab_hits: TabHits,
     /// Where the left button was last pressed (terminal cell), for a drag that follows.
     press: Option<(u16, u16)>,
+    /// A border being dragged: the pointer's last cell in window coordinates (tmux
+    /// `MouseDrag1Border`, `resize-pane -M`).
+    border_drag: Option<(u16, u16)>,
     /// The status line's options (server options `status`, `status-position`,
     /// `status-style`).
     look: look::Look,
@@ -687,6 +690,8 @@ fn run_loop(
     let mut notifier = overview::Notifier::default();
     // The size given to the server: the terminal less the sidebar.
     let mut reported = size;
+    // Whether the terminal was asked for mouse reports (the `mouse` option, applied live).
+    let mut mouse_on = false;
     loop {
         let wait = if dirty {
             frame_gap.saturating_sub(last_draw.elapsed())
@@ -806,6 +811,16 @@ fn run_loop(
                 return Exit::ServerExited;
             }
             dirty = true;
+        }
+        if view.frame.is_some() && view.look.mouse != mouse_on {
+            mouse_on = view.look.mouse;
+            if out
+                .write_all(term::mouse_modes(mouse_on))
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                return Exit::ServerExited;
+            }
         }
         if dirty && last_draw.elapsed() >= frame_gap {
             let ui = Ui {
@@ -1031,7 +1046,7 @@ fn handle_input(
             i += n;
             continue;
         }
-        if keys.idle() && bytes[i..].starts_with(b"\x1b[<") {
+        if keys.idle() && view.look.mouse && bytes[i..].starts_with(b"\x1b[<") {
             let n = key_len(&bytes[i..]);
             if let Some(m) = mouse::parse_sgr(&bytes[i..i + n]) {
                 flush(&mut fwd, sender)?;
@@ -1469,6 +1484,26 @@ fn on_mouse(
     let select = |cmd: &mut Client, p: PaneId| {
         command(cmd, Request::select_pane(Some(p.to_string()))).map(|_| ())
     };
+    // Dragging a border resizes the panes on either side (tmux `MouseDrag1Border`).
+    if let Some(last) = view.border_drag {
+        if !m.press {
+            view.border_drag = None;
+            return Ok(());
+        }
+        if m.button & !0b1_1100 == 32 {
+            let to = (
+                x.saturating_sub(ox).min(f.cols.saturating_sub(1)),
+                y.saturating_sub(oy).min(f.rows.saturating_sub(1)),
+            );
+            let resizes = border_resizes(&f.panes, last, to);
+            view.border_drag = Some(to);
+            for r in resizes {
+                command(cmd, r)?;
+            }
+            return Ok(());
+        }
+        view.border_drag = None;
+    }
     // Pass-through: presses and wheel over a reporting pane; releases and drags to the active
     // pane when it reports (a drag keeps going to the pane it started in).
     let target = if m.press && m.button & 32 == 0 {
@@ -1525,6 +1560,12 @@ fn on_mouse(
         return Ok(());
     }
     view.press = Some((x, y));
+    let in_window =
+        |x: u16, y: u16| x >= ox && y >= oy && x - ox < f.cols && y - oy < f.rows && !f.zoomed;
+    if !(view.look.status && y + 1 == rows) && in_window(x, y) && pane_at(x, y).is_none() {
+        view.border_drag = Some((x - ox, y - oy));
+        return Ok(());
+    }
     if view.look.status && y + 1 == rows {
         if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
             command(
@@ -1545,6 +1586,43 @@ fn on_mouse(
         }
     }
     Ok(())
+}
+
+/// The `resize-pane` requests that move the border under `from` (window cells) to `to`, as
+/// tmux's `cmd_resize_pane_mouse_update`: a vertical border (right of a pane) moves by the
+/// columns the pointer moved, a horizontal one (below a pane) by the rows; at a crossing both.
+fn border_resizes(panes: &[PaneView], from: (u16, u16), to: (u16, u16)) -> Vec<Request> {
+    let (lx, ly) = (i32::from(from.0), i32::from(from.1));
+    let (dx, dy) = (i32::from(to.0) - lx, i32::from(to.1) - ly);
+    let resize =
+        |p: &PaneView, d: i32, neg: PaneDirection, pos: PaneDirection| Request::ResizePane {
+            target: Some(p.id.to_string()),
+            direction: Some(if d < 0 { neg } else { pos }),
+            adjustment: Some(d.unsigned_abs()),
+            width: None,
+            height: None,
+            zoom: false,
+        };
+    let mut out = Vec::new();
+    if dx != 0 {
+        if let Some(p) = panes.iter().find(|p| {
+            i32::from(p.left + p.cols) == lx
+                && ly >= i32::from(p.top) - 1
+                && ly <= i32::from(p.top + p.rows)
+        }) {
+            out.push(resize(p, dx, PaneDirection::Left, PaneDirection::Right));
+        }
+    }
+    if dy != 0 {
+        if let Some(p) = panes.iter().find(|p| {
+            i32::from(p.top + p.rows) == ly
+                && lx >= i32::from(p.left) - 1
+                && lx <= i32::from(p.left + p.cols)
+        }) {
+            out.push(resize(p, dy, PaneDirection::Up, PaneDirection::Down));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

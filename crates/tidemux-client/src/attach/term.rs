@@ -38,11 +38,20 @@ impl TermGuard {
             prev(info);
         }));
         let mut out = std::io::stdout();
-        // Alternate screen, then mouse reporting: button presses and drags (1000, 1002) in SGR
-        // encoding (1006), xterm ctlseqs "Mouse Tracking".
-        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[?1000h\x1b[?1002h\x1b[?1006h")?;
+        // The alternate screen; mouse reporting follows the `mouse` option ([`mouse_modes`]).
+        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J")?;
         out.flush()?;
         Ok(TermGuard(()))
+    }
+}
+
+/// The sequence that turns the terminal's mouse reporting on (button presses and drags,
+/// modes 1000 and 1002, in SGR encoding 1006; xterm ctlseqs "Mouse Tracking") or off.
+pub fn mouse_modes(on: bool) -> &'static [u8] {
+    if on {
+        b"\x1b[?1000h\x1b[?1002h\x1b[?1006h"
+    } else {
+        b"\x1b[?1006l\x1b[?1002l\x1b[?1000l"
     }
 }
 

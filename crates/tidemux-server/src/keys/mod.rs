@@ -368,8 +368,9 @@ pub fn bind_key(
 /// `unbind-key [-anq] [-T TABLE] [KEY]`.
 ///
 /// # Errors
-/// tmux's: `key given with -a`, `missing key`, `unknown key: K`, `table T doesn't exist` (none
-/// with `-q`, which still fails quietly as tmux does).
+/// tmux's: `key given with -a`, `missing key`, `unknown key: K`, `table T doesn't exist`. With
+/// `-q` these are silent successes (tmux 3.3a prints nothing and its client exits 0, since the
+/// error carries no message), and nothing is changed.
 pub fn unbind_key(
     state: &ServerState,
     table: Option<String>,
@@ -379,11 +380,11 @@ pub fn unbind_key(
     key: Option<&str>,
 ) -> CmdResult {
     let fail = |m: String| {
-        Err(if quiet {
-            CmdError::invalid("")
+        if quiet {
+            Ok(Response::Ok)
         } else {
-            CmdError::invalid(m)
-        })
+            Err(CmdError::invalid(m))
+        }
     };
     let default_table = || if root { "root" } else { "prefix" }.to_owned();
     let mut keys = lock(&state.keys);

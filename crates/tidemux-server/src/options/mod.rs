@@ -234,11 +234,13 @@ fn defaults(scope_bit: u8) -> OptionSet {
     set
 }
 
-/// Defaults where tidemux differs from tmux (documented in `docs/cli.md`): history is
-/// 10,000 lines.
+/// Defaults where tidemux differs from tmux (documented in `docs/cli.md` and
+/// `docs/attach.md`): history is 10,000 lines; `mouse` is `on` (the attach client handles
+/// the mouse unless `set -g mouse off`; tmux's default is `off`).
 fn tidemux_default(d: &OptDef) -> &'static str {
     match d.name {
         "history-limit" => "10000",
+        "mouse" => "on",
         _ => d.default,
     }
 }
