@@ -651,3 +651,79 @@ fn linked_windows_match_tmux() {
         (&["list-windows", "-a", "-F", fmt_w], None),
     ]);
 }
+
+/// libtmux's expectations of tmux's exact behaviour: `pane_start_command` as given,
+/// `new-session -e` in the session environment, `new-window -t S:N` at index N (and `-k`),
+/// `no last window`, `display-message -F` with an argument, `rename-window` escaping, a start
+/// directory that does not exist (tmux falls back to HOME), `server-access -l`.
+#[test]
+fn libtmux_details_match_tmux() {
+    same_as_tmux(&[
+        (
+            &["new-session", "-d", "-s", "d", "-e", "FOO=HI", "sleep 100"],
+            Some(""),
+        ),
+        (
+            &[
+                "display-message",
+                "-p",
+                "-t",
+                "d",
+                "[#{pane_start_command}]",
+            ],
+            Some("[\"sleep 100\"]\n"),
+        ),
+        (&["new-window", "-d", "-t", "d", "sleep", "200"], None),
+        (
+            &[
+                "display-message",
+                "-p",
+                "-t",
+                "d:1",
+                "[#{pane_start_command}]",
+            ],
+            Some("[sleep 200]\n"),
+        ),
+        (&["show-environment", "-t", "d", "FOO"], Some("FOO=HI\n")),
+        (
+            &["new-window", "-d", "-t", "d:5", "-n", "orig", "sleep 100"],
+            Some(""),
+        ),
+        (
+            &[
+                "new-window",
+                "-d",
+                "-k",
+                "-t",
+                "d:5",
+                "-n",
+                "repl",
+                "sleep 100",
+            ],
+            Some(""),
+        ),
+        (
+            &["list-windows", "-t", "d", "-F", "#{window_index}"],
+            Some("0\n1\n5\n"),
+        ),
+        (
+            &["display-message", "-p", "-t", "d:5", "#{window_name}"],
+            Some("repl\n"),
+        ),
+        (&["last-window", "-t", "d"], None),
+        (&["display-message", "-p", "-F", "#{version}", "x"], None),
+        (
+            &["rename-window", "-t", "d:5", "hello \\ wazzup 0"],
+            Some(""),
+        ),
+        (
+            &["display-message", "-p", "-t", "d:5", "#{window_name}"],
+            Some("hello \\\\ wazzup 0\n"),
+        ),
+        (
+            &["new-session", "-d", "-s", "e", "-c", "{nowhere}"],
+            Some(""),
+        ),
+        (&["server-access", "-l"], Some("")),
+    ]);
+}

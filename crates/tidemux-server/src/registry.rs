@@ -920,7 +920,7 @@ impl Registry {
             .next_back()
             .or_else(|| sess.windows.iter().next_back())
             .map(|(i, w)| (*i, *w));
-        let next = match self.last_window(sid).filter(|w| *w != wid) {
+        let next = match self.last_window(sid).filter(|w| *w != wid || still_here) {
             Some(w) => self.index_in(sid, w).map(|i| (i, w)),
             None => prev,
         };
@@ -1023,9 +1023,17 @@ impl Registry {
             .get(&idx)
             .copied()
             .ok_or_else(|| CmdError::not_found(format!("can't find window: {idx}")))?;
+        let before = self.current_winlink(sid);
         self.set_current_window(sid, w);
         if let Some(s) = self.sessions.get_mut(&sid) {
             s.current_index = Some(idx);
+        }
+        if before.is_some_and(|(i, bw)| bw == w && i != idx) {
+            // Another winlink of the same window was current: it is the last one now (the
+            // stack holds windows, so the window itself).
+            let stack = self.last_windows.entry(sid).or_default();
+            stack.retain(|x| *x != w);
+            stack.insert(0, w);
         }
         Ok(())
     }

@@ -127,7 +127,10 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
 }
 
 /// Resolves `-c CLIENT` (or the current client).
-fn find_client(
+///
+/// # Errors
+/// `can't find client: X`; `no current client` when no client is attached.
+pub fn find_client(
     state: &ServerState,
     caller: Option<PaneId>,
     client: Option<&str>,

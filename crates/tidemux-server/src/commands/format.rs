@@ -86,16 +86,22 @@ fn session_of(reg: &Registry, r: Resolved) -> Option<tidemux_proto::SessionId> {
     }
 }
 
+/// A window's place: (session, index).
+pub type Winlink = (SessionId, u32);
+
 /// The objects a listing covers, in tmux's order, each with its winlink (session, index)
 /// where it is a window's or a pane's: a window linked into several sessions, or at several
 /// indexes, is listed once per winlink, as tmux does.
+/// With `by_name`, `-a` walks the sessions in tmux's order (by name), else by id (tidemux's
+/// native order).
 pub fn list_targets(
     reg: &Registry,
     caller: Option<PaneId>,
     scope: ListScope,
     target: Option<&str>,
     all: bool,
-) -> CmdResult<Vec<(Resolved, Option<(SessionId, u32)>)>> {
+    by_name: bool,
+) -> CmdResult<Vec<(Resolved, Option<Winlink>)>> {
     let links = |sid: SessionId| -> CmdResult<Vec<(WindowId, SessionId, u32)>> {
         Ok(reg
             .session(sid)?
@@ -104,8 +110,10 @@ pub fn list_targets(
             .map(|(i, w)| (*w, sid, *i))
             .collect())
     };
-    // `-a` walks the sessions in tmux's order: by name.
-    let by_name = || {
+    let ordered = || {
+        if !by_name {
+            return reg.sessions.keys().copied().collect::<Vec<_>>();
+        }
         let mut v: Vec<_> = reg.sessions.values().map(|s| (&s.name, s.id)).collect();
         v.sort();
         v.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
@@ -121,7 +129,7 @@ pub fn list_targets(
         }
         ListScope::Windows => {
             let sessions: Vec<_> = if all {
-                by_name()
+                ordered()
             } else {
                 vec![reg.resolve_session(target, caller)?]
             };
@@ -138,7 +146,7 @@ pub fn list_targets(
         ListScope::Panes => {
             let windows: Vec<_> = if all {
                 let mut v = Vec::new();
-                for sid in by_name() {
+                for sid in ordered() {
                     v.extend(links(sid)?);
                 }
                 v
@@ -174,13 +182,29 @@ pub fn format_list(
     format: &str,
     filter: Option<&str>,
 ) -> CmdResult {
+    format_list_ordered(state, caller, scope, target, all, format, filter, false)
+}
+
+/// [`format_list`], `-a` listing sessions by name when `by_name` (tmux's order, for the tmux
+/// language).
+#[allow(clippy::too_many_arguments)]
+pub fn format_list_ordered(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    scope: ListScope,
+    target: Option<&str>,
+    all: bool,
+    format: &str,
+    filter: Option<&str>,
+    by_name: bool,
+) -> CmdResult {
     if format.is_empty() && filter.is_none() {
         return Err(CmdError::invalid(
             "a format (-F) or a filter (-f) is needed",
         ));
     }
     let reg = state.registry();
-    let targets = list_targets(&reg, caller, scope, target, all)?;
+    let targets = list_targets(&reg, caller, scope, target, all, by_name)?;
     let opts = options_guard(state);
     let env = lock(&state.environment);
     let ex = Expander::new();

@@ -227,7 +227,7 @@ fn args_escape(s: &str) -> String {
     }
     let tilde = if e.starts_with('~') { "\\" } else { "" };
     match quote {
-        Some(q) if q == '\'' => format!("'{e}'"),
+        Some('\'') => format!("'{e}'"),
         Some(_) => format!("\"{tilde}{e}\""),
         None => format!("{tilde}{e}"),
     }

@@ -1271,7 +1271,35 @@ async fn run_one(
                 .await
                 .map(drop);
             }
-            Err("no current client".into())
+            // tmux cmd_find_client: -t CLIENT, else the best client (the caller's session's
+            // most recently active, else any); -a: every client but that one.
+            let keep = match (client.control, a.get('t')) {
+                (Some(me), None) => me,
+                (_, t) => crate::commands::clients::find_client(state, client.caller, t)
+                    .map_err(|e| e.message)?,
+            };
+            let ids: Vec<u32> = if a.has('a') {
+                lock(&state.clients)
+                    .map
+                    .keys()
+                    .copied()
+                    .filter(|id| *id != keep)
+                    .collect()
+            } else {
+                vec![keep]
+            };
+            for id in ids {
+                crate::commands::attach::detach_self(state, id);
+            }
+            Ok(())
+        }
+        "server-access" => {
+            // tmux 3.3a's access list holds the users added with -a; tidemux's socket is the
+            // owner's only, so the list is empty and other users cannot be added.
+            if a.has('l') {
+                return Ok(());
+            }
+            unsupported("server-access -a/-d/-r/-w")
         }
         "switch-client" | "refresh-client" | "suspend-client" => {
             if client.control.is_some() {
@@ -1303,7 +1331,13 @@ async fn run_one(
                     client: a.get('t').map(str::to_owned),
                     size: a.get('C').map(str::to_owned),
                 },
-                _ => return Err("no current client".into()),
+                _ => {
+                    // suspend-client: the client is found as tmux does; tidemux's attach client
+                    // is not suspended (accepted, nothing happens).
+                    crate::commands::clients::find_client(state, client.caller, a.get('t'))
+                        .map_err(|e| e.message)?;
+                    return Ok(());
+                }
             };
             call(state, client, out, req).await.map(drop)
         }
@@ -1502,6 +1536,22 @@ async fn list(
     format: String,
     filter: Option<&str>,
 ) -> Result<(), String> {
+    if all {
+        // tmux lists every session's windows/panes in session name order.
+        let r = crate::commands::format::format_list_ordered(
+            state,
+            client.caller,
+            scope,
+            target.as_deref(),
+            all,
+            &format,
+            filter,
+            true,
+        )
+        .map_err(|e| e.message)?;
+        print_response(out, r);
+        return Ok(());
+    }
     let r = call(
         state,
         client,
