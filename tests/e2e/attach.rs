@@ -329,11 +329,23 @@ fn typed_command_runs_and_status_line_shows_the_session() {
     let rows = rig.wait_rows("o", "'hi' in the pane area", |r| has_row(&r[..23], "hi"));
     let st = status(&rows);
     assert!(st.starts_with("[work] 0:bash* "), "status line: {st:?}");
-    // A clock (HH:MM) at the right end.
-    let clock: Vec<char> = st.chars().rev().take(5).collect();
+    // tmux's default status-right at the right end: `"TITLE" HH:MM DD-Mon-YY`.
+    let clock: Vec<char> = st.chars().rev().skip(10).take(5).collect();
     assert!(
         clock[2] == ':' && [0, 1, 3, 4].iter().all(|&i| clock[i].is_ascii_digit()),
-        "no clock at the end of the status line: {st:?}"
+        "no clock and date at the end of the status line: {st:?}"
+    );
+    let date: String = st
+        .chars()
+        .rev()
+        .take(9)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(
+        date.as_bytes()[2] == b'-' && date.as_bytes()[6] == b'-',
+        "no date at the end of the status line: {st:?}"
     );
     // The pane area is the pane, row for row, once both settled.
     let pane = rig.inner_rows("work");

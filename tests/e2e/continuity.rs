@@ -423,6 +423,59 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     s.wait_text(&pane, "\nvia-fallback");
     let o = newer(&["read-screen", "-t", &pane]);
     assert!(o.stdout.contains("\nvia-fallback"), "{o:?}");
+    // tmux's language (`tidemux tmux`, the `tmux` shim) falls back the same way.
+    let o: Out = Command::new(&bumped)
+        .args([
+            "tmux",
+            "-S",
+            s.socket.to_str().expect("utf-8"),
+            "list-sessions",
+        ])
+        .envs(s.command().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TIDEMUX")
+        .env_remove("TIDEMUX_PANE")
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.starts_with("work: 1 windows"), "{o:?}");
+    assert!(o.stderr.contains("older than this tidemux"), "{o:?}");
+    // Attach works the same way: the bumped CLI, in a pane of another server (a terminal),
+    // attaches through the server's (deleted) binary; typing reaches the pane.
+    let outer = Server::new();
+    outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "o",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "--remain-on-exit",
+        "--",
+        "env",
+        "-u",
+        "TIDEMUX",
+        "-u",
+        "TIDEMUX_PANE",
+        bumped.to_str().expect("utf-8"),
+        "-S",
+        s.socket.to_str().expect("utf-8"),
+        "attach",
+        "-t",
+        "work",
+    ]);
+    outer.wait_text("o", "[work] ");
+    let client = outer.json(&["list-panes", "-t", "o"])[0]["pid"].clone();
+    let client_exe = std::fs::read_link(format!("/proc/{client}/exe")).expect("client exe");
+    assert!(
+        client_exe.to_string_lossy().contains("old-tidemux"),
+        "the attach client runs the server's binary: {client_exe:?}"
+    );
+    outer.ok(&["send", "-t", "o", "--enter", "echo typed-through-attach"]);
+    s.wait_text(&pane, "\ntyped-through-attach");
+    outer.ok(&["kill-server"]);
     // Without the fallback (already a fallback run), the mismatch is reported.
     let mut c = s.command();
     c.env("TIDEMUX_FALLBACK_FROM", "test")
@@ -565,4 +618,123 @@ fn resurrect_on_start_option_is_saved_and_obeyed_and_remain_on_exit_kept() {
             == true),
         "the restored pane did not remain after its process exited"
     );
+}
+
+/// The snapshot's JSON line (the second line of the file), once a snapshot for which `pred`
+/// holds was written.
+fn snapshot_json_when(s: &Server, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    let mut last = Value::Null;
+    let found = wait_until(DEADLINE, || {
+        let Some(text) = snapshot_file(s).and_then(|f| std::fs::read_to_string(f).ok()) else {
+            return false;
+        };
+        let Some(v) = text
+            .lines()
+            .nth(1)
+            .and_then(|l| serde_json::from_str::<Value>(l).ok())
+        else {
+            return false;
+        };
+        last = v;
+        pred(&last)
+    });
+    assert!(found, "no snapshot with {what}; last: {last}");
+    last
+}
+
+/// Every pane's saved history lines in a snapshot's JSON.
+fn saved_histories(v: &Value) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for sess in v["sessions"].as_array().into_iter().flatten() {
+        for w in sess["windows"].as_array().into_iter().flatten() {
+            for p in w["panes"].as_array().into_iter().flatten() {
+                out.push(
+                    p["history"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|l| l.as_str().unwrap_or_default().to_owned())
+                        .collect(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The server option `resurrect-history-lines` sets how many lines of each pane the snapshot
+/// keeps (default 2000, 0 none); a bad value is refused; `TIDEMUX_SNAPSHOT_LINES` in the
+/// server's environment overrides it.
+#[test]
+fn resurrect_history_lines_option_limits_the_saved_history() {
+    let s = Server::new();
+    let p = ok(
+        &s,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "hl",
+            "--",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ],
+    )
+    .trim()
+    .to_owned();
+    s.wait_prompt(&p);
+    assert_eq!(
+        ok(&s, &["show-options", "-sv", "resurrect-history-lines"]),
+        "2000\n"
+    );
+    ok(
+        &s,
+        &["send", "-t", &p, "--enter", "seq 1 100; echo HL-MARK"],
+    );
+    s.wait_text(&p, "\nHL-MARK");
+    let v = snapshot_json_when(&s, "the 100 lines", |v| {
+        v["history_lines"] == 2000 && saved_histories(v).concat().iter().any(|l| l == "HL-MARK")
+    });
+    assert!(saved_histories(&v)[0].len() > 100, "{v}");
+    ok(&s, &["set-option", "-s", "resurrect-history-lines", "5"]);
+    let v = snapshot_json_when(&s, "history_lines 5", |v| v["history_lines"] == 5);
+    let h = saved_histories(&v);
+    assert_eq!(h.len(), 1, "{v}");
+    assert!(!h[0].is_empty() && h[0].len() <= 5, "{h:?}");
+    assert!(h[0].iter().any(|l| l == "HL-MARK"), "the last lines: {h:?}");
+    assert!(
+        !h[0].iter().any(|l| l == "50"),
+        "older lines dropped: {h:?}"
+    );
+    ok(&s, &["set-option", "-s", "resurrect-history-lines", "0"]);
+    let v = snapshot_json_when(&s, "history_lines 0", |v| v["history_lines"] == 0);
+    assert!(saved_histories(&v).iter().all(Vec::is_empty), "{v}");
+    // A bad value is refused and changes nothing.
+    for bad in ["-1", "many", "1000001"] {
+        let o: Out = cmd(&s)
+            .args(["set-option", "-s", "resurrect-history-lines", bad])
+            .output()
+            .expect("run")
+            .into();
+        assert_ne!(o.code, 0, "{bad}: {o:?}");
+        assert!(!o.stderr.is_empty(), "{o:?}");
+    }
+    assert_eq!(
+        ok(&s, &["show-options", "-sv", "resurrect-history-lines"]),
+        "0\n"
+    );
+
+    // The environment variable overrides the option.
+    let s = Server::new();
+    let o: Out = cmd(&s)
+        .env("TIDEMUX_SNAPSHOT_LINES", "3")
+        .args(["new-session", "-d", "-s", "env", "--", "bash", "--norc"])
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 0, "{o:?}");
+    ok(&s, &["set-option", "-s", "resurrect-history-lines", "50"]);
+    let v = snapshot_json_when(&s, "history_lines 3", |v| v["history_lines"] == 3);
+    assert!(saved_histories(&v)[0].len() <= 3, "{v}");
 }

@@ -35,6 +35,20 @@ fn with_bin(s: &Server, bin: &Path) -> Command {
     out
 }
 
+/// `tidemux tmux -S SOCKET` (tmux's language) with the environment of `s.command()`.
+fn tmux_cmd(s: &Server) -> Command {
+    let c = s.command();
+    let mut out = Command::new(exe());
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => out.env(k, v),
+            None => out.env_remove(k),
+        };
+    }
+    out.arg("tmux").arg("-S").arg(&s.socket);
+    out
+}
+
 fn run(mut c: Command, args: &[&str]) -> Out {
     c.args(args).output().expect("run tidemux").into()
 }
@@ -135,8 +149,50 @@ fn upgrade_keeps_every_pane_process_screen_history_and_the_server_pid() {
     s.ok(&["wait-for", "-S", "kept-channel"]);
     s.ok(&["set-buffer", "-b", "buf1", "buffer survives"]);
     s.ok(&["set-option", "-g", "@marker", "kept"]);
+    s.ok(&["set-option", "-t", "work", "@session-marker", "kept-s"]);
+    s.ok(&["set-option", "-p", "-t", &p[0], "@pane-marker", "kept-p"]);
     s.ok(&["rename-window", "-t", "work:0", "renamed"]);
     let sched = s.json(&["send", "-t", &p[2], "--after", "1h", "later"]);
+    // A closed pane (kept for `list-panes --closed` and `read-screen -t %N`).
+    let gone = s
+        .ok(&[
+            "new-window",
+            "-t",
+            "side",
+            "--",
+            "sh",
+            "-c",
+            "echo CLOSED-MARK; exit 3",
+        ])
+        .trim()
+        .to_owned();
+    assert!(
+        wait_until(DEADLINE, || s
+            .ok(&["list-panes", "--closed"])
+            .contains(&gone)),
+        "the pane did not close"
+    );
+    let closed_before = s.json(&["list-panes", "--closed"]);
+    // A transcript of pane 0.
+    let transcript = s.dir.path().join("p0.log");
+    s.ok(&[
+        "log",
+        "-t",
+        &p[0],
+        "--file",
+        transcript.to_str().expect("utf-8"),
+        "--plain",
+    ]);
+    // The server's start time (seconds): once a second passed, a restart would change it.
+    let start_time = s.ok(&["display-message", "-p", "#{start_time}"]);
+    let started: u64 = start_time.trim().parse().expect("start_time");
+    assert!(wait_until(DEADLINE, || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+            > started
+    }));
     let schedules_before = s.json(&["schedule", "list"]);
     let seq_before = s.json(&["list-panes", "-t", &p[0]])[0]["seq"].clone();
 
@@ -172,15 +228,38 @@ fn upgrade_keeps_every_pane_process_screen_history_and_the_server_pid() {
     assert_eq!(s.ok(&["wait-for", "kept-channel", "--timeout", "5"]), "");
     assert_eq!(s.ok(&["show-buffer", "-b", "buf1"]), "buffer survives");
     assert_eq!(s.ok(&["show-options", "-gv", "@marker"]).trim(), "kept");
+    assert_eq!(
+        s.ok(&["show-options", "-t", "work", "-v", "@session-marker"])
+            .trim(),
+        "kept-s"
+    );
+    assert_eq!(
+        s.ok(&["show-options", "-p", "-t", &p[0], "-v", "@pane-marker"])
+            .trim(),
+        "kept-p"
+    );
     assert!(
         s.ok(&["list-windows", "-t", "work"]).contains("renamed"),
         "window name lost"
     );
     assert_eq!(s.json(&["schedule", "list"]), schedules_before);
+    assert_eq!(s.json(&["list-panes", "--closed"]), closed_before);
+    assert!(s.ok(&["read-screen", "-t", &gone]).contains("CLOSED-MARK"));
+    assert_eq!(
+        s.ok(&["display-message", "-p", "#{start_time}"]),
+        start_time
+    );
     s.ok(&["schedule", "cancel", &sched["id"].to_string()]);
     // The panes still work: input reaches them, output is parsed.
     s.ok(&["send", "-t", &p[0], "--enter", "echo after-upgrade"]);
     s.wait_text(&p[0], "\nafter-upgrade");
+    // The transcript goes on in the same file.
+    assert!(
+        wait_until(DEADLINE, || std::fs::read_to_string(&transcript)
+            .is_ok_and(|t| t.contains("\nafter-upgrade"))),
+        "the transcript stopped: {:?}",
+        std::fs::read_to_string(&transcript)
+    );
     // A pane process exiting after the upgrade is still seen (the new binary reaps it).
     s.ok(&["send", "-t", &p[2], "--enter", "exit 7"]);
     assert!(
@@ -198,33 +277,149 @@ fn upgrade_keeps_every_pane_process_screen_history_and_the_server_pid() {
     s.wait_text(&p[0], "\nafter-upgrade");
 }
 
+/// Every kind of wait in progress (`wait-for CHANNEL`, `wait --text`, `send --wait-text`)
+/// ends with "server upgraded, retry" and exit 75; locks survive; an `events` stream ends and
+/// `events --after SEQ` goes on with the same sequence numbers; a control-mode client (`tmux
+/// -C`) reads `%exit server upgraded` and may connect again.
 #[test]
-fn a_waiting_wait_for_is_told_to_retry_and_kept_locks_survive() {
-    let (s, a, b, _) = setup(&[]);
+fn every_waiting_request_is_told_to_retry_events_resume_and_control_clients_are_told() {
+    use std::io::{BufRead, BufReader};
+    let (s, a, b, p) = setup(&[]);
     s.ok(&["wait-for", "-L", "lock1"]);
-    let waiter = s
-        .command()
-        .args(["wait-for", "never-signalled"])
+    let piped = |args: &[&str]| {
+        s.command()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn a waiting request")
+    };
+    let waiters = [
+        piped(&["wait-for", "never-signalled"]),
+        piped(&[
+            "wait",
+            "-t",
+            &p[0],
+            "--text",
+            "NEVER-SHOWN",
+            "--timeout",
+            "600",
+        ]),
+        piped(&[
+            "send",
+            "-t",
+            &p[2],
+            "--enter",
+            "true",
+            "--wait-text",
+            "NEVER-SHOWN-EITHER",
+            "--timeout",
+            "600",
+        ]),
+    ];
+    // An events stream, and the sequence number of an event before the upgrade.
+    s.ok(&["wait-for", "-S", "before-upgrade"]);
+    let events = piped(&["events", "--filter", "channel", "--after", "0"]);
+    // A control-mode client attached to `work`.
+    let mut control = tmux_cmd(&s);
+    control
+        .args(["-C", "attach", "-t", "work"])
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn wait-for");
-    wait_blocked(&[&waiter]);
+        .stderr(std::process::Stdio::piped());
+    let mut control = control.spawn().expect("spawn the control client");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let out = control.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for l in BufReader::new(out).lines() {
+            let Ok(l) = l else { break };
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let read_until = |pred: &dyn Fn(&str) -> bool, seen: &mut Vec<String>| loop {
+        match rx.recv_timeout(DEADLINE) {
+            Ok(l) => {
+                seen.push(l.clone());
+                if pred(&l) {
+                    return;
+                }
+            }
+            Err(_) => panic!("control client: timed out; output so far: {seen:#?}"),
+        }
+    };
+    read_until(&|l| l.starts_with("%session-changed $"), &mut seen);
+    wait_blocked(&waiters.iter().collect::<Vec<_>>());
+    assert!(
+        wait_until(DEADLINE, || s.ok(&["list-clients"]).lines().count() == 1),
+        "the control client is not attached"
+    );
     let o = run(
         with_bin(&s, &a),
         &["upgrade-server", "--binary", b.to_str().expect("utf-8")],
     );
     assert_eq!(o.code, 0, "{o:?}");
-    let out: Out = waiter.wait_with_output().expect("wait-for ends").into();
+    for w in waiters {
+        let out: Out = w.wait_with_output().expect("the request ends").into();
+        assert_eq!(
+            out.code, 75,
+            "documented exit code of 'server upgraded, retry': {out:?}"
+        );
+        assert!(out.stderr.contains("server upgraded, retry"), "{out:?}");
+    }
+    // The control client was told, and exits.
+    read_until(&|l| l.starts_with("%exit"), &mut seen);
     assert_eq!(
-        out.code, 75,
-        "documented exit code of 'server upgraded, retry': {out:?}"
+        seen.last().map(String::as_str),
+        Some("%exit server upgraded")
     );
-    assert!(out.stderr.contains("server upgraded, retry"), "{out:?}");
+    let st = control.wait().expect("the control client exits");
+    assert!(st.code().is_some(), "{st:?}");
+    // The events stream ended; its events go on after the upgrade with the same numbers.
+    let ev: Out = events.wait_with_output().expect("events ends").into();
+    let before: Vec<Value> = ev
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let first = before
+        .iter()
+        .find(|e| e["name"] == "before-upgrade")
+        .unwrap_or_else(|| panic!("no event before the upgrade: {ev:?}"));
+    let seq = first["seq"].as_u64().expect("seq");
+    s.ok(&["wait-for", "-S", "after-upgrade"]);
+    let mut again = s
+        .command()
+        .args(["events", "--filter", "channel", "--after"])
+        .arg((seq - 1).to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn events");
+    let mut lines = BufReader::new(again.stdout.take().expect("stdout")).lines();
+    let mut replay = Vec::new();
+    for _ in 0..2 {
+        let l = lines.next().expect("an event").expect("a line");
+        replay.push(serde_json::from_str::<Value>(&l).expect("json"));
+    }
+    let _ = again.kill();
+    let _ = again.wait();
+    assert_eq!(replay[0]["name"], "before-upgrade", "{replay:?}");
+    assert_eq!(replay[0]["seq"], first["seq"], "{replay:?}");
+    assert_eq!(replay[1]["name"], "after-upgrade", "{replay:?}");
+    assert!(replay[1]["seq"].as_u64() > Some(seq), "{replay:?}");
     // The lock is still held: another -L times out, -U releases it.
     let o = s.run(&["wait-for", "-L", "lock1", "--timeout", "0.2"]);
     assert_eq!(o.code, 124, "{o:?}");
     s.ok(&["wait-for", "-U", "lock1"]);
+    // The control client connects again.
+    let o: Out = tmux_cmd(&s)
+        .args(["-C", "list-sessions"])
+        .output()
+        .expect("run")
+        .into();
+    assert!(o.stdout.contains("work:"), "{o:?}");
 }
 
 #[test]

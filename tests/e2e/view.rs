@@ -261,6 +261,9 @@ fn read_only_mark_overflowing_tabs_keep_the_clock_pane_numbers_and_split_directo
         ]);
     }
     rig.inner.ok(&["notify", "-t", "work:0", "look here"]);
+    // A clock alone on the right (tmux's default status-right also has the title and date,
+    // which would leave no room for the tabs in 70 columns).
+    rig.inner.ok(&["set-option", "-g", "status-right", "%H:%M"]);
     rig.attach("ro", 70, 10, &["-r"]);
     let rows = rig.wait_rows("ro", "the read-only mark, message and clock", |r| {
         let s = status(r);
@@ -498,4 +501,181 @@ fn mouse_option_acts_live_and_dragging_a_border_resizes() {
         wait_until(DEADLINE, || active(0)),
         "a click did not focus the left pane with the mouse on again"
     );
+}
+
+/// `status-left` and `status-right` expanded by the server's format engine (strftime too), cut
+/// to their lengths, with the message kept visible between the tabs and `status-right`; a bound
+/// command's output: one line on the status line, more in a scrollable view.
+#[test]
+fn status_left_right_and_bound_command_output() {
+    let rig = Rig::new();
+    rig.attach("o", 80, 24, &[]);
+    // tmux's defaults: `[#{session_name}] ` on the left; on the right the pane title and the
+    // time and date (`%H:%M %d-%b-%y`), ending at the last column.
+    let rows = rig.wait_rows("o", "tmux's default status-right", |r| {
+        let s = r.last().map_or("", String::as_str);
+        s.starts_with("[work] 0:bash*") && s.ends_with(&chrono_like_date())
+    });
+    let s = rows.last().expect("status").clone();
+    assert!(s.contains(':') && s.contains('"'), "{s:?}");
+    rig.inner.ok(&[
+        "set-option",
+        "-g",
+        "status-left",
+        "#[fg=red]<#{session_name}:#{window_index}>",
+    ]);
+    rig.inner
+        .ok(&["set-option", "-g", "status-left-length", "6"]);
+    rig.inner.ok(&[
+        "set-option",
+        "-g",
+        "status-right",
+        "R-#{pane_index}-%Y-tail",
+    ]);
+    rig.inner
+        .ok(&["set-option", "-g", "status-right-length", "8"]);
+    let year = rig
+        .inner
+        .ok(&["display-message", "-p", "-t", "work", "%Y"])
+        .trim()
+        .to_owned();
+    let right = format!("R-0-{year}");
+    rig.wait_rows(
+        "o",
+        "status-left and status-right cut to their lengths",
+        |r| {
+            let s = r.last().map_or("", String::as_str);
+            s.starts_with("<work:0:bash*") && s.ends_with(&right)
+        },
+    );
+    // A message shows between the tabs and status-right, which stays.
+    rig.inner.ok(&[
+        "display-message",
+        "-t",
+        "work",
+        "-d",
+        "10000",
+        "hello-message",
+    ]);
+    rig.wait_rows("o", "the message", |r| {
+        let s = r.last().map_or("", String::as_str);
+        s.ends_with(&format!("hello-message  {right}"))
+    });
+    // Bound commands' output: one line as the message, more in a view (`q` leaves).
+    rig.inner.ok(&[
+        "bind-key",
+        "X",
+        "list-sessions",
+        "-F",
+        "sessions:#{session_name}",
+    ]);
+    rig.inner
+        .ok(&["bind-key", "Y", "list-keys", "-T", "prefix"]);
+    rig.keys("o", &["C-b", "X"]);
+    rig.wait_rows("o", "list-sessions output on the status line", |r| {
+        r.last().is_some_and(|s| s.contains("sessions:work"))
+    });
+    let n = rig.inner.ok(&["list-keys", "-T", "prefix"]).lines().count();
+    rig.keys("o", &["C-b", "Y"]);
+    let rows = rig.wait_rows("o", "list-keys output in a view", |r| {
+        let m = n - 23; // lines above the last page: the view starts at the top
+        r[0].starts_with("bind-key") && r[0].trim_end().ends_with(&format!("[{m}/{m}]"))
+    });
+    assert!(
+        rows[1].starts_with("bind-key"),
+        "not list-keys: {}",
+        rows.join("\n")
+    );
+    rig.keys("o", &["q"]);
+    rig.wait_rows("o", "the view left", |r| !r[0].starts_with("bind-key"));
+}
+
+/// Today's date as tmux's default status-right ends (`%d-%b-%y`), from `date`.
+fn chrono_like_date() -> String {
+    let o = std::process::Command::new("date")
+        .arg("+%d-%b-%y")
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// tmux's default prefix bindings that go to the server: `C-b C-arrow` resizes the active pane
+/// (repeatable), `C-b M-1`..`M-5` select the layout presets.
+#[test]
+fn prefix_c_arrows_resize_and_m_digits_select_layouts() {
+    let rig = Rig::new();
+    rig.attach("o", 80, 24, &[]);
+    rig.keys("o", &["C-b", "%"]);
+    assert!(
+        wait_until(DEADLINE, || rig.panes("work").len() == 2),
+        "no split"
+    );
+    let cols = |i: usize| num(&rig.panes("work")[i], "cols");
+    let rows = |i: usize| num(&rig.panes("work")[i], "rows");
+    let (w0, w1) = (cols(0), cols(1));
+    // The right pane is active: resize-pane -L moves its left border left (tmux
+    // layout_resize_pane on the last cell), twice with one prefix (`-r`).
+    rig.keys("o", &["C-b", "C-Left", "C-Left"]);
+    assert!(
+        wait_until(DEADLINE, || cols(0) == w0 - 2 && cols(1) == w1 + 2),
+        "C-b C-Left C-Left did not resize: {:?}",
+        rig.panes("work")
+    );
+    rig.keys("o", &["C-b", "C-Right"]);
+    assert!(
+        wait_until(DEADLINE, || cols(1) == w1 + 1),
+        "C-b C-Right did not resize: {:?}",
+        rig.panes("work")
+    );
+    // M-2: even-vertical (stacked, full width); M-1: even-horizontal (side by side).
+    rig.keys("o", &["C-b", "M-2"]);
+    assert!(
+        wait_until(DEADLINE, || cols(0) == 80 && cols(1) == 80),
+        "C-b M-2 did not stack the panes: {:?}",
+        rig.panes("work")
+    );
+    let h1 = rows(1);
+    rig.keys("o", &["C-b", "C-Up"]);
+    assert!(
+        wait_until(DEADLINE, || rows(1) == h1 + 1),
+        "C-b C-Up did not resize: {:?}",
+        rig.panes("work")
+    );
+    rig.keys("o", &["C-b", "M-1"]);
+    assert!(
+        wait_until(DEADLINE, || cols(0) + cols(1) == 79
+            && cols(0).abs_diff(cols(1)) <= 1),
+        "C-b M-1 did not put the panes side by side evenly: {:?}",
+        rig.panes("work")
+    );
+    // M-3..M-5 give what select-layout gives a window of the same size with two panes.
+    rig.inner.ok(&["new-window", "-d", "-t", "work"]);
+    rig.inner.ok(&["split-window", "-d", "-h", "-t", "work:1"]);
+    let geometry = |t: &str| -> Vec<[u64; 4]> {
+        rig.panes(t)
+            .iter()
+            .map(|p| {
+                [
+                    num(p, "left"),
+                    num(p, "top"),
+                    num(p, "cols"),
+                    num(p, "rows"),
+                ]
+            })
+            .collect()
+    };
+    for (key, layout) in [
+        ("M-3", "main-horizontal"),
+        ("M-4", "main-vertical"),
+        ("M-5", "tiled"),
+    ] {
+        rig.inner.ok(&["select-layout", "-t", "work:1", layout]);
+        let want = geometry("work:1");
+        rig.keys("o", &["C-b", key]);
+        assert!(
+            wait_until(DEADLINE, || geometry("work:0") == want),
+            "C-b {key} did not select {layout} ({want:?}): {:?}",
+            geometry("work:0")
+        );
+    }
 }

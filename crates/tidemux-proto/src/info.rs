@@ -431,4 +431,19 @@ pub struct AttachFrame {
     /// older server.
     #[serde(default)]
     pub config: u64,
+    /// The session's `status-left` expanded for the client's current pane with strftime
+    /// first (tmux `format_expand_time`), `#[...]` styles left in for the client; `None` from
+    /// a server before minor 10 (the client then draws `[SESSION] `).
+    #[serde(default)]
+    pub status_left: Option<String>,
+    /// `status-right` expanded the same way; `None` before minor 10 (the client then draws
+    /// its clock).
+    #[serde(default)]
+    pub status_right: Option<String>,
+    /// What a command bound to a key this client pressed printed (`bind x list-sessions`),
+    /// one entry per line, sent once (minor 10): the client shows one line as its status
+    /// message and more in a view it can scroll (tmux's view mode). At most
+    /// `OUTPUT_MAX_LINES` lines of the server's attach support.
+    #[serde(default)]
+    pub output: Vec<String>,
 }

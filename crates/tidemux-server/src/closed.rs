@@ -39,16 +39,22 @@ impl ClosedPane {
                 .map(|d| d.as_secs())
                 .unwrap_or(0),
         );
-        let bytes = 512
-            + info.command.len()
-            + info.title.len()
-            + screen.lines.iter().map(|l| l.len() + 24).sum::<usize>();
+        let bytes = Self::size(&info, &screen);
         ClosedPane {
             info,
             screen,
             pane: Arc::downgrade(pane),
             bytes,
         }
+    }
+}
+
+impl ClosedPane {
+    /// Bytes a record counts for (screens dominate).
+    fn size(info: &PaneInfo, screen: &ScreenCapture) -> usize {
+        512 + info.command.len()
+            + info.title.len()
+            + screen.lines.iter().map(|l| l.len() + 24).sum::<usize>()
     }
 }
 
@@ -131,6 +137,27 @@ impl ClosedPanes {
             Ok(id) if target.starts_with('%') => self.get(id),
             _ => self.by_name(target),
         }
+    }
+
+    /// Every record as its row and final screen, oldest first (a live upgrade carries them,
+    /// `crate::upgrade`).
+    pub fn export(&self) -> Vec<(PaneInfo, ScreenCapture)> {
+        self.list
+            .iter()
+            .map(|c| (c.info.clone(), c.screen.clone()))
+            .collect()
+    }
+
+    /// Adds a record exported by [`ClosedPanes::export`] as it was (its `closed_at` kept),
+    /// within this store's limits. Its process, if it still ran, is no longer followed.
+    pub fn import(&mut self, info: PaneInfo, screen: ScreenCapture) {
+        let bytes = ClosedPane::size(&info, &screen);
+        self.push(ClosedPane {
+            info,
+            screen,
+            pane: Weak::new(),
+            bytes,
+        });
     }
 
     /// Every record, oldest first.

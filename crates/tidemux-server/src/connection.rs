@@ -605,7 +605,8 @@ async fn serve_control(
         tokio::select! {
             chunk = rx.recv() => match chunk {
                 Some(b) => {
-                    let exit = b.ends_with(b"%exit\n");
+                    let exit = b.ends_with(b"%exit\n")
+                        || b.ends_with(crate::lang::control::EXIT_UPGRADED.as_bytes());
                     if let Err(e) = reply(conn, id, &Response::Bytes(b)).await {
                         break Err(e);
                     }
@@ -617,6 +618,13 @@ async fn serve_control(
             },
             _ = shutdown.changed() => {
                 let _ = reply(conn, id, &Response::Bytes(b"%exit\n".to_vec())).await;
+                break Ok(());
+            }
+            // A live upgrade closes every connection: the client is told why (tmux's
+            // `%exit REASON`) and may connect again (`docs/continuity.md`).
+            () = state.upgrade.started() => {
+                let bye = crate::lang::control::EXIT_UPGRADED.as_bytes().to_vec();
+                let _ = reply(conn, id, &Response::Bytes(bye)).await;
                 break Ok(());
             }
             line = incoming.next_line() => {

@@ -17,8 +17,9 @@ pub struct ServerState {
     pub socket: PathBuf,
     /// Server pid.
     pub pid: u32,
-    /// When the server started, Unix seconds (tmux `#{start_time}`).
-    pub started: u64,
+    /// When the server started, Unix seconds (tmux `#{start_time}`); a live upgrade carries
+    /// it over (`crate::upgrade`).
+    pub started: std::sync::atomic::AtomicU64,
     registry: Mutex<Registry>,
     /// wait-for -L/-U channel locks.
     pub locks: Mutex<crate::commands::waitlock::Locks>,
@@ -67,7 +68,8 @@ impl ServerState {
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
-                .unwrap_or(0),
+                .unwrap_or(0)
+                .into(),
             registry: Mutex::new(Registry::default()),
             channels: Mutex::new(Channels::default()),
             locks: Mutex::new(Default::default()),

@@ -30,7 +30,8 @@ Environment:
   TIDEMUX_WORKTREE_DIR  directory for --worktree worktrees (default <repo>/../<repo>.worktrees)
   TIDEMUX_SNAPSHOT=0  server writes no snapshots for resurrect (docs/continuity.md)
   TIDEMUX_SNAPSHOT_LINES, TIDEMUX_SNAPSHOT_EVERY_MS  history lines per pane in a snapshot
-                      (default 2000), period of snapshots (default 60000 ms)
+                      (overrides the option resurrect-history-lines, default 2000), period
+                      of snapshots (default 60000 ms)
   TIDEMUX_RESURRECT_COMMANDS  commands resurrect re-runs (default: docs/resurrect.md)
   TIDEMUX_RESURRECT_ON_START=1  a server started on first use resurrects the last snapshot (0: never)
   TIDEMUX_FALLBACK_FROM  set in a command re-run by the server's binary (protocol mismatch)

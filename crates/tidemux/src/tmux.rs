@@ -307,7 +307,7 @@ fn connect(g: &Global, socket: &Path, start: bool) -> Result<Client, ExitCode> {
         return match Client::connect(socket, caller) {
             Ok(c) => Ok(c),
             Err(ClientError::NoServer(_)) => Err(no_server()),
-            Err(e) => Err(err(&e.to_string())),
+            Err(e) => Err(connect_error(&e)),
         };
     }
     if let Some(dir) = socket.parent() {
@@ -335,7 +335,25 @@ fn connect(g: &Global, socket: &Path, start: bool) -> Result<Client, ExitCode> {
         server_args.push(abs.into());
     }
     tidemux_client::autostart::connect_or_start_with(socket, caller, &exe, &server_args)
-        .map_err(|e| err(&e.to_string()))
+        .map_err(|e| connect_error(&e))
+}
+
+/// A connection failure, reported as one line. A server of another protocol version runs this
+/// command line with its own binary instead (the mismatch fallback of the scripting CLI, issue
+/// 16, `docs/continuity.md`), so a `tmux` shim of a newer tidemux keeps working with an older
+/// server; this returns only when that is not possible.
+fn connect_error(e: &ClientError) -> ExitCode {
+    if let ClientError::VersionMismatch {
+        client,
+        server,
+        server_pid,
+        ..
+    } = e
+    {
+        let why = crate::fallback::rerun_with_server_binary(*server_pid, *client, *server);
+        return err(&format!("{e}{why}"));
+    }
+    err(&e.to_string())
 }
 
 /// Control mode (`-C`, `-CC`): commands from stdin, one per line, to the server; what the

@@ -1,6 +1,8 @@
 //! How the client draws its status line and handles the mouse, from the server's options
 //! (`ClientConfig`): `status` (on/off), `status-position` (top/bottom), `status-style` (tmux's
-//! style syntax: `fg=COLOUR,bg=COLOUR,bold,...`; tmux(1) "STYLES") and `mouse`.
+//! style syntax: `fg=COLOUR,bg=COLOUR,bold,...`; tmux(1) "STYLES"), `status-left-style`,
+//! `status-right-style`, `status-left-length`, `status-right-length` and `mouse`. The texts of
+//! `status-left` and `status-right` come expanded in each frame.
 
 use tidemux_proto::{CellStyle, ClientConfig, Color};
 
@@ -16,6 +18,14 @@ pub struct Look {
     /// `mouse`: the client asks its terminal for mouse reports and acts on them (tidemux's
     /// default `on`; tmux's is `off`).
     pub mouse: bool,
+    /// `status-left-style` over `status-style`.
+    pub left_style: CellStyle,
+    /// `status-right-style` over `status-style`.
+    pub right_style: CellStyle,
+    /// `status-left-length`: most cells `status-left` takes (tmux's default 10).
+    pub left_len: usize,
+    /// `status-right-length` (tmux's default 40).
+    pub right_len: usize,
 }
 
 impl Default for Look {
@@ -30,6 +40,18 @@ impl Default for Look {
                 flags: 0,
             },
             mouse: true,
+            left_style: CellStyle {
+                fg: Color::Idx(0),
+                bg: Color::Idx(2),
+                flags: 0,
+            },
+            right_style: CellStyle {
+                fg: Color::Idx(0),
+                bg: Color::Idx(2),
+                flags: 0,
+            },
+            left_len: 10,
+            right_len: 40,
         }
     }
 }
@@ -38,8 +60,13 @@ impl Look {
     /// The look the server's options ask for (missing options keep the defaults).
     pub fn from_config(c: &ClientConfig) -> Self {
         let mut l = Look::default();
+        let (mut left, mut right) = ("", "");
         for (name, v) in &c.options {
             match name.as_str() {
+                "status-left-style" => left = v,
+                "status-right-style" => right = v,
+                "status-left-length" => l.left_len = v.parse().unwrap_or(l.left_len),
+                "status-right-length" => l.right_len = v.parse().unwrap_or(l.right_len),
                 "status" => l.status = v != "off",
                 "status-position" => l.top = v == "top",
                 "status-style" => l.bar = style(v, l.bar),
@@ -47,6 +74,8 @@ impl Look {
                 _ => {}
             }
         }
+        l.left_style = substyle(left, l.bar);
+        l.right_style = substyle(right, l.bar);
         l
     }
 
@@ -67,6 +96,69 @@ impl Look {
             rows
         }
     }
+}
+
+/// `text` without its `#[...]` styles, `##` as `#`: what [`super::border::put_styled`]
+/// draws.
+pub fn plain(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("#[") {
+            if let Some(end) = r.find(']') {
+                rest = &r[end + 1..];
+                continue;
+            }
+        }
+        if let Some(r) = rest.strip_prefix("##") {
+            out.push('#');
+            rest = r;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// `text` less its first `n` visible characters, its `#[...]` styles all kept (so what
+/// follows is drawn as styled), for a status-right cut from its start.
+pub fn skip_visible(text: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut left = n;
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("#[") {
+            if let Some(end) = r.find(']') {
+                out.push_str(&rest[..end + 3]);
+                rest = &r[end + 1..];
+                continue;
+            }
+        }
+        let len = if rest.starts_with("##") {
+            2
+        } else {
+            rest.chars().next().map_or(1, char::len_utf8)
+        };
+        if left > 0 {
+            left -= 1;
+        } else {
+            out.push_str(&rest[..len]);
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// A `*-style` option over `base` (`status-left-style` over `status-style`): `default`
+/// there means `base`, as tmux's `style_parse` with the status style as the default.
+pub fn substyle(s: &str, base: CellStyle) -> CellStyle {
+    let words: Vec<&str> = s
+        .split([',', ' '])
+        .filter(|w| !w.is_empty() && *w != "default")
+        .collect();
+    style(&words.join(","), base)
 }
 
 /// tmux `colour_fromstring` for the forms tmux shows: `default`, names, `brightNAME`,
@@ -151,5 +243,12 @@ mod tests {
         assert_eq!(s.flags, CellStyle::BOLD);
         assert_eq!(style("bg=brightred nobold", s).bg, Color::Idx(9));
         assert_eq!(style("default", s), CellStyle::default());
+        assert_eq!(plain("#[fg=red]a##b#[default] c"), "a#b c");
+        assert_eq!(
+            skip_visible("#[fg=red]a##b#[default] c", 2),
+            "#[fg=red]b#[default] c"
+        );
+        assert_eq!(substyle("default", d), d);
+        assert_eq!(substyle("fg=red", d).bg, d.bg);
     }
 }

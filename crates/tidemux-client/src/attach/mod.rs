@@ -219,8 +219,8 @@ fn tabs_line(
     f: &AttachFrame,
     width: usize,
     bar: CellStyle,
+    head: String,
 ) -> Vec<(String, CellStyle, Option<u32>)> {
-    let head = format!("[{}] ", f.session_name);
     let tabs: Vec<(String, CellStyle, Option<u32>)> = f
         .windows
         .iter()
@@ -274,6 +274,31 @@ fn tabs_line(
     }
     if end < tabs.len() {
         out.push((">".into(), bar, None));
+    }
+    out
+}
+
+/// `text` (with `#[...]` styles) up to its first `n` visible characters.
+fn truncate_styled(text: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut seen = 0;
+    let mut rest = text;
+    while !rest.is_empty() && seen < n {
+        if let Some(r) = rest.strip_prefix("#[") {
+            if let Some(end) = r.find(']') {
+                out.push_str(&rest[..end + 3]);
+                rest = &r[end + 1..];
+                continue;
+            }
+        }
+        let len = if rest.starts_with("##") {
+            2
+        } else {
+            rest.chars().next().map_or(1, char::len_utf8)
+        };
+        out.push_str(&rest[..len]);
+        seen += 1;
+        rest = &rest[len..];
     }
     out
 }
@@ -423,7 +448,9 @@ fn compose(
     let bar = ui.bar;
     let y = rows.saturating_sub(1);
     g.fill(0, y, cols, 1, " ", bar);
-    let clock = chrono::Local::now().format("%H:%M").to_string();
+    // The right part: message, read-only mark, then `status-right` (from an older server that
+    // does not send it: the clock, one cell from the edge).
+    let look = &view.look;
     let mut right = String::new();
     if let Some(m) = prompt_flash
         .map(str::to_owned)
@@ -435,15 +462,35 @@ fn compose(
     if ui.read_only {
         right.push_str("[read-only]  ");
     }
-    right.push_str(&clock);
-    // The message gives way first when the line is very narrow: clock and mark stay.
+    let (status_right, pad) = match &f.status_right {
+        Some(t) => (t.clone(), 0),
+        None => (chrono::Local::now().format("%H:%M").to_string(), 1),
+    };
+    // status-right is cut to `status-right-length` (keeping its start, as tmux's `=N`). The
+    // right part takes at most 2/3 of the line: status-right gives way first (cut from its
+    // start, so a clock at its end stays), then the message (from its start).
     let max_right = usize::from(cols) * 2 / 3;
-    if right.chars().count() > max_right {
-        let keep: usize = right.chars().count() - max_right;
+    let full = look::plain(&status_right).chars().count();
+    let mut sr_len = full.min(look.right_len);
+    let mut status_right = if sr_len < full {
+        truncate_styled(&status_right, sr_len)
+    } else {
+        status_right
+    };
+    let msg_len = right.chars().count();
+    if msg_len + sr_len > max_right {
+        let room = max_right.saturating_sub(msg_len);
+        if room < sr_len {
+            status_right = look::skip_visible(&status_right, sr_len - room);
+            sr_len = room;
+        }
+    }
+    if right.chars().count() + sr_len > max_right {
+        let keep: usize = right.chars().count() + sr_len - max_right;
         right = right.chars().skip(keep).collect();
     }
-    let rlen = right.chars().count() as u16;
-    let rx = cols.saturating_sub(rlen + 1);
+    let rlen = (right.chars().count() + sr_len) as u16;
+    let rx = cols.saturating_sub(rlen + pad);
     let left_room = rx.saturating_sub(1);
     let end = match mode {
         Mode::Confirm(p) => g.put_str(0, y, &format!("kill-pane {p}? (y/n)"), bar, cols),
@@ -462,8 +509,19 @@ fn compose(
             g.put_str(0, y, &t.prompt().unwrap_or_default(), bar, cols)
         }
         _ => {
-            let mut x = 0;
-            for (t, st, index) in tabs_line(f, usize::from(left_room), bar) {
+            // status-left (cut to `status-left-length`), then the tabs in what is left.
+            let (mut x, head) = match &f.status_left {
+                Some(t) => {
+                    let max = left_room.min(u16::try_from(look.left_len).unwrap_or(u16::MAX));
+                    (
+                        border::put_styled(&mut g, 0, y, t, look.left_style, max),
+                        String::new(),
+                    )
+                }
+                None => (0, format!("[{}] ", f.session_name)),
+            };
+            let room = usize::from(left_room.saturating_sub(x));
+            for (t, st, index) in tabs_line(f, room, bar, head) {
                 let start = x;
                 x = g.put_str(x, y, &t, st, left_room);
                 if let Some(i) = index {
@@ -479,7 +537,15 @@ fn compose(
         cursor = None;
     }
     if rx >= end {
-        g.put_str(rx, y, &right, bar, cols);
+        let x = g.put_str(rx, y, &right, bar, cols);
+        border::put_styled(
+            &mut g,
+            x,
+            y,
+            &status_right,
+            look.right_style,
+            x + sr_len as u16,
+        );
     }
     (g, cursor, tab_hits)
 }
@@ -721,7 +787,30 @@ fn run_loop(
                         renderer.invalidate();
                     }
                 }
+                let mut f = f;
+                let output = std::mem::take(&mut f.output);
                 view.apply(*f);
+                // What a bound command printed: one line as the message, more in a view
+                // (tmux's view mode: copy mode over the output, `q` leaves).
+                match output.len() {
+                    0 => {}
+                    1 => flash = Some((output[0].clone(), Instant::now())),
+                    _ => match (view.active().cloned(), &mode) {
+                        (Some(a), Mode::Normal) => {
+                            let vi = option(cmd, a.id, "mode-keys").as_deref() == Some("vi");
+                            mode = Mode::Copy(Box::new(copy::Copy::new(
+                                a.id,
+                                output,
+                                a.cols,
+                                a.rows,
+                                usize::MAX,
+                                (0, 0),
+                                vi,
+                            )));
+                        }
+                        _ => flash = Some((output[0].clone(), Instant::now())),
+                    },
+                }
                 if let Some(f) = &view.frame {
                     let alert = notifier.update(&f.overview);
                     if !alert.is_empty()

@@ -42,6 +42,45 @@ pub struct AttachedClient {
     pub detach: watch::Sender<Option<String>>,
     /// What `list-clients` shows (issue 11): terminal, pid, times, previous session.
     pub info: super::clients::ClientDetails,
+    /// Output of a command bound to a key this client pressed, not sent yet
+    /// (`AttachFrame::output`; a newer one replaces it).
+    pub output: Option<Vec<String>>,
+}
+
+/// Most lines of a bound command's output kept for a client (the rest are dropped, with a
+/// last line saying how many).
+pub const OUTPUT_MAX_LINES: usize = 5000;
+/// Most bytes of a bound command's output kept for a client.
+pub const OUTPUT_MAX_BYTES: usize = 512 * 1024;
+
+/// Keeps `text` (a bound command's standard output) for client `client`'s next frame, cut to
+/// [`OUTPUT_MAX_LINES`] lines and [`OUTPUT_MAX_BYTES`] bytes; nothing for empty output.
+pub fn client_output(state: &ServerState, client: u32, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    let text = text.trim_end_matches('\n');
+    if text.is_empty() {
+        return;
+    }
+    let mut lines = Vec::new();
+    let mut bytes = 0;
+    let all: Vec<&str> = text.split('\n').collect();
+    for l in &all {
+        if lines.len() >= OUTPUT_MAX_LINES || bytes + l.len() > OUTPUT_MAX_BYTES {
+            break;
+        }
+        bytes += l.len();
+        lines.push((*l).to_owned());
+    }
+    if lines.len() < all.len() {
+        lines.push(format!(
+            "[{} more lines not shown]",
+            all.len() - lines.len()
+        ));
+    }
+    if let Some(c) = lock(&state.clients).map.get_mut(&client) {
+        c.output = Some(lines);
+    }
+    state.bump_model();
 }
 
 /// Every attached client by id.
@@ -281,6 +320,8 @@ struct Sent {
     config: u64,
     /// Border status and lines as sent.
     borders: Borders,
+    /// `status-left` and `status-right` as sent, expanded.
+    status: (String, String),
 }
 
 /// A window's `pane-border-status` (0 off, 1 top, 2 bottom) and each pane's expanded line.
@@ -315,6 +356,31 @@ fn border_lines(state: &ServerState, window: WindowId, panes: &[PaneView]) -> Bo
         })
         .collect();
     (status, lines)
+}
+
+/// The session's `status-left` and `status-right` expanded for the current pane
+/// (`#[...]` styles left in), strftime first as tmux's `format_expand_time` (tmux(1) "STATUS
+/// LINE"); shell jobs `#()` expand to nothing (see `docs/formats.md`).
+fn status_parts(
+    state: &ServerState,
+    sid: SessionId,
+    window: WindowId,
+    pane: PaneId,
+) -> (String, String) {
+    use crate::format::model::ModelContext;
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let env = lock(&state.environment);
+    let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
+        .with_options(&*opts)
+        .with_environ(&env);
+    let expand = |name: &str| {
+        let fmt = opts
+            .effective(name, Some(sid), Some(window), Some(pane))
+            .unwrap_or_default();
+        crate::format::Expander::new().expand_time(&ctx, &fmt)
+    };
+    (expand("status-left"), expand("status-right"))
 }
 
 /// What `/proc` and git say about a pane's foreground process: (command, cwd, branch).
@@ -588,6 +654,12 @@ fn next_frame(
         })
         .collect();
     let borders = border_lines(state, m.window, &views);
+    let status = status_parts(state, sid, m.window, m.active_pane);
+    let output = lock(&state.clients)
+        .map
+        .get_mut(&client)
+        .and_then(|c| c.output.take())
+        .unwrap_or_default();
     let full = sent.window != Some(m.window)
         || sent.panes != views
         || sent.size != (m.cols, m.rows)
@@ -651,6 +723,8 @@ fn next_frame(
         || message != sent.message
         || keyed != sent.overview
         || borders != sent.borders
+        || status != sent.status
+        || !output.is_empty()
         || drifted;
     if !changed {
         return Ok(None);
@@ -664,6 +738,7 @@ fn next_frame(
     sent.zoomed = m.zoomed;
     sent.overview = keyed;
     sent.borders = borders.clone();
+    sent.status = status.clone();
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     sent.config = config;
@@ -685,6 +760,9 @@ fn next_frame(
         config,
         border_status: borders.0,
         borders: borders.1,
+        status_left: Some(status.0),
+        status_right: Some(status.1),
+        output,
     }))
 }
 
@@ -713,6 +791,7 @@ pub fn register(
                 read_only,
                 detach: tx,
                 info,
+                output: None,
             },
         );
         id

@@ -331,7 +331,11 @@ impl<'a> ModelContext<'a> {
             "version" => text(env!("CARGO_PKG_VERSION")),
             "pid" => text(self.state.pid.to_string()),
             "socket_path" => text(self.state.socket.display().to_string()),
-            "start_time" => Some(Value::Time(self.state.started as i64)),
+            "start_time" => Some(Value::Time(
+                self.state
+                    .started
+                    .load(std::sync::atomic::Ordering::Relaxed) as i64,
+            )),
             "host" => text(host_name()),
             "host_short" => {
                 let h = host_name();

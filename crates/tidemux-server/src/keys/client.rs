@@ -18,6 +18,8 @@ pub const CLIENT_OPTIONS: &[&str] = &[
     "status-right",
     "status-left-length",
     "status-right-length",
+    "status-left-style",
+    "status-right-style",
     "mouse",
     "repeat-time",
     "mode-keys",
@@ -90,7 +92,8 @@ pub fn client_config(
 /// `AttachKey` from attached client `client`: runs the binding of `key` in `table` for the
 /// client's session (its current window and active pane). The command runs in the
 /// background; its error, if any, shows on the session's status line (as tmux shows errors of
-/// bound commands).
+/// bound commands), and what it prints goes to this client (`AttachFrame::output`: tmux shows
+/// a bound command's output in view mode).
 ///
 /// # Errors
 /// A read-only client (`client is read-only`, tmux's message), or no such binding.
@@ -110,14 +113,24 @@ pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str)
         .get(table, code)
         .map(|b| super::print::runnable(&b.command))
         .ok_or_else(|| CmdError::not_found(format!("no binding for {key} in key table {table}")))?;
-    let ctx = {
+    let (ctx, caller) = {
         let reg = state.registry();
-        crate::hooks::context_of(&reg, Some(&sid.to_string()), None)
+        (
+            crate::hooks::context_of(&reg, Some(&sid.to_string()), None),
+            reg.resolve_pane(Some(&sid.to_string()), None).ok(),
+        )
     };
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        if let Err(e) = crate::hooks::run_text(&state, &command, ctx).await {
-            show_error(&state, ctx, &e);
+        let who = crate::lang::Client {
+            caller,
+            ..Default::default()
+        };
+        let out = crate::lang::run_command_text(&state, &command, None, &who).await;
+        crate::commands::attach::client_output(&state, client, &out.stdout);
+        if out.exit_code != 0 {
+            let e = String::from_utf8_lossy(&out.stderr);
+            show_error(&state, ctx, e.trim_end());
         }
     });
     Ok(())

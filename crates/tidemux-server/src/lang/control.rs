@@ -21,6 +21,10 @@ use std::sync::{Arc, Mutex};
 use tidemux_proto::{EventKind, PaneId, Request, SessionId, WindowId};
 use tokio::sync::mpsc;
 
+/// What a control client reads when the server switches binaries (`upgrade-server`, issue
+/// 16): tmux's `%exit REASON` (tmux(1), "CONTROL MODE"); it may connect again at once.
+pub const EXIT_UPGRADED: &str = "%exit server upgraded\n";
+
 /// Notification lines queued for one control client at most (then dropped).
 pub const MAX_QUEUED: usize = 4096;
 
@@ -361,7 +365,13 @@ impl Control {
             let tx = self.tx.clone();
             self.detach_watch = Some(tokio::spawn(async move {
                 if detach.changed().await.is_ok() {
-                    let _ = tx.send(b"%exit\n".to_vec()).await;
+                    let upgraded = detach.borrow().as_deref() == Some("server upgraded");
+                    let bye: &[u8] = if upgraded {
+                        EXIT_UPGRADED.as_bytes()
+                    } else {
+                        b"%exit\n"
+                    };
+                    let _ = tx.send(bye.to_vec()).await;
                 }
             }));
         }

@@ -120,7 +120,10 @@ impl Where {
 ///   environment variable `TIDEMUX_RESURRECT_ON_START` overrides it);
 /// - `resurrect-commands` (server, string): the programs `resurrect` runs again, words
 ///   separated by spaces or commas (`TIDEMUX_RESURRECT_COMMANDS` overrides it); the default
-///   is [`crate::snapshot::restore::DEFAULT_ALLOW`].
+///   is [`crate::snapshot::restore::DEFAULT_ALLOW`];
+/// - `resurrect-history-lines` (server, number 0 to 1,000,000, default
+///   [`crate::snapshot::DEFAULT_LINES`]): history lines per pane saved in the snapshot
+///   (`TIDEMUX_SNAPSHOT_LINES` in the server's environment overrides it).
 pub static TIDEMUX_OPTIONS: &[OptDef] = &[
     OptDef {
         name: "resurrect-on-start",
@@ -146,6 +149,19 @@ pub static TIDEMUX_OPTIONS: &[OptDef] = &[
         max: 2147483647,
         separator: " ,",
         default: crate::snapshot::restore::DEFAULT_ALLOW_TEXT,
+        default_array: &[],
+    },
+    OptDef {
+        name: "resurrect-history-lines",
+        ty: OptType::Number,
+        scope: scope::SERVER,
+        array: false,
+        style: false,
+        choices: &[],
+        min: 0,
+        max: 1_000_000,
+        separator: " ,",
+        default: "2000",
         default_array: &[],
     },
 ];

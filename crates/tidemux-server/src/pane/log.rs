@@ -36,6 +36,19 @@ enum Filter {
     EscInter,
 }
 
+/// What a transcript was opened with (a live upgrade reopens it: `crate::upgrade`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LogSettings {
+    /// The file (absolute).
+    pub path: String,
+    /// Raw output with escape sequences (`--ansi`).
+    pub ansi: bool,
+    /// Time prefixes on plain lines (`--timestamps`).
+    pub timestamps: bool,
+    /// Size at which the file rotates, bytes.
+    pub max_bytes: u64,
+}
+
 /// An open transcript.
 #[derive(Debug)]
 pub struct Logger {
@@ -118,6 +131,24 @@ impl Logger {
             filter: Filter::Text,
             scratch: Vec::new(),
         })
+    }
+
+    /// What it was opened with.
+    pub fn settings(&self) -> LogSettings {
+        LogSettings {
+            path: self.path.to_string_lossy().into_owned(),
+            ansi: self.ansi,
+            timestamps: self.timestamps,
+            max_bytes: self.max_bytes,
+        }
+    }
+
+    /// Opens (appends to) the transcript `s` describes again.
+    ///
+    /// # Errors
+    /// As [`Logger::open`].
+    pub fn reopen(s: &LogSettings) -> Result<Self, String> {
+        Self::open_with(&s.path, s.ansi, s.timestamps, s.max_bytes)
     }
 
     /// Appends a kept byte, with the time first at the start of a line (`--timestamps`).

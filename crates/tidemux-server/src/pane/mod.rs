@@ -580,6 +580,11 @@ impl Pane {
         !self.exit_claimed.swap(true, Ordering::AcqRel)
     }
 
+    /// The settings of the transcript being written, if any (a live upgrade carries them).
+    pub fn log_settings(&self) -> Option<log::LogSettings> {
+        lock(&self.logger).as_ref().map(log::Logger::settings)
+    }
+
     /// Whether a transcript is being written.
     pub fn logging(&self) -> bool {
         lock(&self.logger).is_some()

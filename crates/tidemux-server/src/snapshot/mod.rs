@@ -7,8 +7,9 @@
 //! - [`restore`]: rebuilding sessions from a snapshot at server start (`tidemux resurrect`).
 //!
 //! Configuration comes from the environment the server inherits (see `docs/continuity.md`):
-//! `TIDEMUX_SNAPSHOT=0` turns snapshots off, `TIDEMUX_SNAPSHOT_LINES=N` keeps N lines of
-//! history per pane (default [`DEFAULT_LINES`]), `TIDEMUX_SNAPSHOT_EVERY_MS` changes the period.
+//! `TIDEMUX_SNAPSHOT=0` turns snapshots off, `TIDEMUX_SNAPSHOT_EVERY_MS` changes the period.
+//! The server option `resurrect-history-lines` (overridden by `TIDEMUX_SNAPSHOT_LINES=N`) sets
+//! the lines of history kept per pane (default [`DEFAULT_LINES`]).
 
 pub mod format;
 pub mod restore;
@@ -73,11 +74,17 @@ impl Continuity {
     }
 }
 
-/// History lines per pane: `$TIDEMUX_SNAPSHOT_LINES`, else [`DEFAULT_LINES`].
-pub fn history_lines() -> usize {
+/// History lines per pane: `$TIDEMUX_SNAPSHOT_LINES` (a number) in the server's environment,
+/// else the server option `resurrect-history-lines`, else [`DEFAULT_LINES`].
+pub fn history_lines(state: &ServerState) -> usize {
     std::env::var("TIDEMUX_SNAPSHOT_LINES")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or_else(|| {
+            lock(&state.options_store)
+                .effective("resurrect-history-lines", None, None, None)
+                .and_then(|v| v.parse().ok())
+        })
         .unwrap_or(DEFAULT_LINES)
 }
 
@@ -359,7 +366,7 @@ pub async fn save_now(state: &Arc<ServerState>, path: &Path) {
     let state = Arc::clone(state);
     // Off the runtime's threads: reading every pane's history takes milliseconds per pane.
     let r = tokio::task::spawn_blocking(move || {
-        let snap = take(&state, history_lines());
+        let snap = take(&state, history_lines(&state));
         let took_us = started.elapsed().as_micros() as u64;
         if snap.sessions.is_empty() {
             return Ok(None);

@@ -593,6 +593,12 @@ mod tests {
     }
 
     #[test]
+    fn the_history_lines_option_default_is_default_lines() {
+        let def = crate::options::def("resurrect-history-lines").expect("option defined");
+        assert_eq!(def.default, crate::snapshot::DEFAULT_LINES.to_string());
+    }
+
+    #[test]
     fn allow_list_matches_basename_of_first_word() {
         let allow: Vec<String> = DEFAULT_ALLOW.iter().map(|s| s.to_string()).collect();
         assert!(rerun(&[], &allow));

@@ -70,6 +70,11 @@ pub struct UpgradeState {
     pub schedules: (u64, Vec<(ScheduledInfo, Request)>),
     /// Last event sequence number and the replay buffer.
     pub events: (u64, Vec<Event>),
+    /// Recently closed panes (`list-panes --closed`, `read-screen -t %N` of a closed pane):
+    /// each one's last `list-panes` row and final screen, oldest first. Added in format 1
+    /// with a default (a state without it restores no closed panes).
+    #[serde(default)]
+    pub closed: Vec<(tidemux_proto::PaneInfo, tidemux_proto::ScreenCapture)>,
 }
 
 /// One environment variable: name, value (`None`: removed, `set-environment -r`), hidden.
@@ -181,6 +186,10 @@ pub struct PaneUp {
     pub screen: ScreenState,
     /// How it was started (command, `-e` variables, directory), for snapshots.
     pub spawn: Option<SpawnUp>,
+    /// Its transcript (`tidemux log`), if one was being written: the new binary appends to
+    /// the same file with the same settings. Added in format 1 with a default.
+    #[serde(default)]
+    pub log: Option<crate::pane::log::LogSettings>,
 }
 
 /// Why a state was refused.
@@ -251,6 +260,14 @@ fn validate(s: &UpgradeState) -> Result<(), String> {
         || panes.keys().any(|&k| k >= np)
     {
         return Err("an id is not below its counter".into());
+    }
+    for (info, _) in &s.closed {
+        if info.id.0 >= np || panes.contains_key(&info.id.0) {
+            return Err(format!(
+                "closed pane {}: its id is live or not below the counter",
+                info.id
+            ));
+        }
     }
     let mut fds = BTreeSet::new();
     fds.insert(s.listener_fd);
@@ -389,6 +406,7 @@ pub fn capture(
                         r.cwd.to_string_lossy().into_owned(),
                     )
                 }),
+                log: p.log_settings(),
             };
             drop(st);
             up
@@ -451,12 +469,13 @@ pub fn capture(
         next_order,
     );
     let counters = reg.counters();
+    let closed = reg.closed.export();
     drop(reg);
     UpgradeState {
         from_version: env!("CARGO_PKG_VERSION").into(),
         attempt,
         binary: binary.into(),
-        server_started: state.started,
+        server_started: state.started.load(std::sync::atomic::Ordering::Relaxed),
         listener_fd,
         counters,
         sessions,
@@ -469,6 +488,7 @@ pub fn capture(
         locks: lock(&state.locks).locked(),
         schedules,
         events: state.events.export(),
+        closed,
     }
 }
 
@@ -528,6 +548,12 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
         };
         match Pane::adopt(a, state.observer()) {
             Ok(pane) => {
+                if let Some(l) = &p.log {
+                    match crate::pane::log::Logger::reopen(l) {
+                        Ok(logger) => pane.set_logger(Some(logger)),
+                        Err(e) => tracing::warn!(pane = p.id, "upgrade: transcript stops: {e}"),
+                    }
+                }
                 if let Some((command, env, cwd)) = &p.spawn {
                     records.push((
                         PaneId(p.id),
@@ -634,7 +660,15 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
         }
     }
     crate::commands::options::sync_pane_base(&mut reg, &lock(&state.options_store));
+    for (info, screen) in s.closed {
+        reg.closed.import(info, screen);
+    }
     drop(reg);
+    if s.server_started > 0 {
+        state
+            .started
+            .store(s.server_started, std::sync::atomic::Ordering::Relaxed);
+    }
     {
         let mut env = lock(&state.environment);
         let own: Vec<String> = env
@@ -752,6 +786,7 @@ mod tests {
                     bell: false,
                     screen: screen.clone(),
                     spawn: None,
+                    log: None,
                 })
                 .collect(),
             options: vec![(
@@ -764,6 +799,7 @@ mod tests {
             locks: vec![],
             schedules: (0, vec![]),
             events: (7, vec![]),
+            closed: vec![],
         }
     }
 
