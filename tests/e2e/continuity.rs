@@ -352,7 +352,7 @@ fn a_newer_cli_runs_commands_through_the_old_servers_binary() {
     let s = Server::new();
     let bumped = protocol_bumped_binary();
     let old = s.dir.path().join("old-tidemux");
-    std::fs::copy(exe(), &old).expect("copy binary");
+    copy_exe(&old);
     let mut c = s.command();
     c.args([
         "new-session",

@@ -33,6 +33,7 @@ mod panecmds;
 mod programs;
 mod readme;
 mod tmux_lang;
+mod tmux_modes;
 mod upgrade;
 mod view;
 mod waitlock;

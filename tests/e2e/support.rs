@@ -13,6 +13,19 @@ pub fn exe() -> &'static str {
     env!("CARGO_BIN_EXE_tidemux")
 }
 
+/// Copies the binary under test to `dst` through a `cp` child process. Never with
+/// `std::fs::copy`: its write descriptor would live in this (multi-threaded) test process, a
+/// fork by a concurrent test could inherit it until that child's exec, and executing `dst`
+/// meanwhile fails with ETXTBSY ("Text file busy"; seen in CI).
+pub fn copy_exe(dst: &std::path::Path) {
+    let st = std::process::Command::new("cp")
+        .arg(exe())
+        .arg(dst)
+        .status()
+        .expect("run cp");
+    assert!(st.success(), "cp {} {}: {st}", exe(), dst.display());
+}
+
 /// Default deadline for waits.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 

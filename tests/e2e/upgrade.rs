@@ -14,7 +14,7 @@ fn copies(s: &Server) -> (PathBuf, PathBuf) {
         let dir = s.dir.path().join(d);
         std::fs::create_dir_all(&dir).expect("mkdir");
         let p = dir.join("tidemux");
-        std::fs::copy(exe(), &p).expect("copy binary");
+        copy_exe(&p);
         p
     };
     (mk("a"), mk("b"))

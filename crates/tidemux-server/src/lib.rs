@@ -25,6 +25,7 @@ pub mod listener;
 pub mod monitor;
 pub mod options;
 pub mod pane;
+pub mod panemode;
 pub mod registry;
 pub mod screen;
 pub mod snapshot;

@@ -57,6 +57,9 @@ pub struct ServerState {
     /// Bumped when what attached clients take from the server's configuration changes (key
     /// bindings, options): they fetch it again (`ClientConfig`).
     pub config_version: std::sync::atomic::AtomicU64,
+    /// Pane modes, disabled input and popups (tmux's server-side pane state, issue 12). A
+    /// leaf lock: nothing else is taken while it is held.
+    pub pane_modes: Mutex<crate::panemode::PaneModes>,
 }
 
 impl ServerState {
@@ -88,6 +91,7 @@ impl ServerState {
             keys: Mutex::new(Default::default()),
             hooks: Default::default(),
             config_version: std::sync::atomic::AtomicU64::new(1),
+            pane_modes: Mutex::new(Default::default()),
         })
     }
 

@@ -830,6 +830,13 @@ impl Screen {
         self.grid().scroll_region()
     }
 
+    /// tidemux: the cursor `CSI ? 1049 h` saved, as (row, col) (tmux `saved_cx/saved_cy`,
+    /// `#{alternate_saved_x}`); `None` when none is saved.
+    #[must_use]
+    pub fn alternate_saved_pos(&self) -> Option<(u16, u16)> {
+        self.alt_saved_pos.map(|p| (p.row, p.col))
+    }
+
     /// Returns whether the text in row `row` should wrap to the next line.
     #[must_use]
     pub fn row_wrapped(&self, row: u16) -> bool {

@@ -185,7 +185,8 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
         let p = reg.resolve_pane(Some(&sid.to_string()), None)?;
         Arc::clone(&reg.pane(p)?.pane)
     };
-    if pane.state().exit.is_some() {
+    if pane.state().exit.is_some() || lock(&state.pane_modes).input_off(pane.id) {
+        // A dead pane, or input off (`select-pane -d`): the keystroke is dropped.
         return Ok(());
     }
     // Queued in order; not awaited (see `connection::attach_requests`).

@@ -126,10 +126,10 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
     Ok(())
 }
 
-/// Resolves `-c CLIENT` (or the current client).
+/// Resolves `-c CLIENT` (or the current client): the attached-client id.
 ///
 /// # Errors
-/// `can't find client: X`; `no current client` when no client is attached.
+/// `can't find client: X`, `no current client`.
 pub fn find_client(
     state: &ServerState,
     caller: Option<PaneId>,

@@ -12,7 +12,10 @@ use tidemux_proto::{PaneId, SessionId, WindowId};
 
 /// Every variable [`ModelContext`] knows, for `display-message -a` and the docs.
 pub const VARIABLES: &[&str] = &[
+    "active_window_index",
     "alternate_on",
+    "alternate_saved_x",
+    "alternate_saved_y",
     "cursor_flag",
     "cursor_x",
     "cursor_y",
@@ -21,8 +24,17 @@ pub const VARIABLES: &[&str] = &[
     "history_size",
     "host",
     "host_short",
+    "insert_flag",
     "keypad_cursor_flag",
     "keypad_flag",
+    "last_window_index",
+    "mouse_all_flag",
+    "mouse_any_flag",
+    "mouse_button_flag",
+    "mouse_sgr_flag",
+    "mouse_standard_flag",
+    "mouse_utf8_flag",
+    "origin_flag",
     "pane_active",
     "pane_at_bottom",
     "pane_at_left",
@@ -62,6 +74,8 @@ pub const VARIABLES: &[&str] = &[
     "pane_width",
     "pane_worktree",
     "pid",
+    "scroll_region_lower",
+    "scroll_region_upper",
     "session_attached",
     "session_created",
     "session_format",
@@ -99,6 +113,7 @@ pub const VARIABLES: &[&str] = &[
     "window_visible_layout",
     "window_width",
     "window_zoomed_flag",
+    "wrap_flag",
 ];
 
 /// Looks up option values for a context (server, session, window, pane scopes); the options
@@ -358,6 +373,22 @@ impl<'a> ModelContext<'a> {
             "session_created" => Some(Value::Time(s.created as i64)),
             "session_format" => flag(matches!(self.kind, Some(Resolved::Session(_)))),
             "session_grouped" | "session_marked" => flag(false),
+            // tmux format.c: the index of the session's current window and of its last
+            // (highest-numbered) window.
+            "active_window_index" => text(
+                self.reg
+                    .windows
+                    .get(&s.active_window)
+                    .map(|w| w.index.to_string())
+                    .unwrap_or_default(),
+            ),
+            "last_window_index" => text(
+                s.windows
+                    .keys()
+                    .next_back()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+            ),
             _ => None,
         }
     }
@@ -437,6 +468,12 @@ impl<'a> ModelContext<'a> {
             .enumerate()
             .find(|(_, (id, _))| *id == pid)
             .map(|(i, (_, r))| (i, *r))?;
+        // tmux: a zoomed pane has the window's size (the others keep their layout cells).
+        let rect = if w.zoomed == Some(pid) {
+            w.rect()
+        } else {
+            rect
+        };
         match key {
             "pane_id" => return text(pid.to_string()),
             "pane_index" => {
@@ -486,11 +523,27 @@ impl<'a> ModelContext<'a> {
                 });
                 return flag(matches!(v.as_deref(), Some("1" | "on")));
             }
-            "pane_in_mode" | "pane_input_off" => return flag(false),
+            // Server-side pane modes and `select-pane -d` (crate::panemode).
+            "pane_in_mode" => {
+                return text(
+                    crate::sync::lock(&self.state.pane_modes)
+                        .depth(pid)
+                        .to_string(),
+                )
+            }
+            "pane_input_off" => {
+                return flag(crate::sync::lock(&self.state.pane_modes).input_off(pid))
+            }
             "pane_marked" => return flag(self.reg.marked == Some(pid)),
             "pane_marked_set" => return flag(self.reg.marked.is_some()),
             "pane_last" => return flag(w.layout.last_pane() == Some(pid)),
-            "pane_mode" => return text(""),
+            "pane_mode" => {
+                return text(
+                    crate::sync::lock(&self.state.pane_modes)
+                        .top(pid)
+                        .map_or("", crate::panemode::Mode::name),
+                )
+            }
             _ => {}
         }
         let dead = e.pane.state().exit.clone();
@@ -546,6 +599,34 @@ impl<'a> ModelContext<'a> {
             "alternate_on" => flag(screen.modes().alternate_screen),
             "keypad_cursor_flag" => flag(screen.modes().application_cursor),
             "keypad_flag" => flag(screen.modes().application_keypad),
+            // tmux format.c: MODE_MOUSE_STANDARD (?1000), _BUTTON (?1002), _ALL (?1003),
+            // any of them, _SGR (?1006), _UTF8 (?1005, not kept: 0).
+            "mouse_standard_flag" => flag(screen.mouse().0 == 2),
+            "mouse_button_flag" => flag(screen.mouse().0 == 3),
+            "mouse_all_flag" => flag(screen.mouse().0 == 4),
+            "mouse_any_flag" => flag(screen.mouse().0 >= 2),
+            "mouse_sgr_flag" => flag(screen.mouse().1),
+            "mouse_utf8_flag" => flag(false),
+            "insert_flag" => flag(screen.vt_flags().insert),
+            "origin_flag" => flag(screen.vt_flags().origin),
+            "wrap_flag" => flag(screen.vt_flags().wrap),
+            "scroll_region_upper" => text(screen.vt_flags().scroll_region.0.to_string()),
+            "scroll_region_lower" => text(screen.vt_flags().scroll_region.1.to_string()),
+            // tmux prints UINT_MAX when no cursor is saved.
+            "alternate_saved_x" => text(
+                screen
+                    .vt_flags()
+                    .alternate_saved
+                    .map_or(u32::MAX, |p| u32::from(p.1))
+                    .to_string(),
+            ),
+            "alternate_saved_y" => text(
+                screen
+                    .vt_flags()
+                    .alternate_saved
+                    .map_or(u32::MAX, |p| u32::from(p.0))
+                    .to_string(),
+            ),
             "history_size" => text(screen.history_stats().0.to_string()),
             "history_limit" => text(screen.history_stats().1.to_string()),
             "history_bytes" => text(screen.history_stats().2.to_string()),

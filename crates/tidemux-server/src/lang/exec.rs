@@ -547,11 +547,15 @@ async fn run_one(
             let spawn = spawn_of(a, client, None)?;
             let req = if name == "respawn-pane" {
                 let f = find(state, client, a, 't', FindKind::Pane, none)?;
-                Request::RespawnPane {
+                let req = Request::RespawnPane {
                     target: Some(pane_of(&f)?),
                     kill: a.has('k'),
                     spawn,
-                }
+                };
+                call(state, client, out, req).await?;
+                // tmux spawn.c: a respawned pane leaves its modes.
+                lock(&state.pane_modes).reset_all(PaneId(f.pane.unwrap_or_default()));
+                return Ok(());
             } else {
                 let f = find(state, client, a, 't', FindKind::Window, none)?;
                 Request::RespawnWindow {
@@ -967,6 +971,19 @@ async fn run_one(
         }
         "select-pane" | "last-pane" => {
             let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            if (name == "last-pane" || a.has('l')) && (a.has('d') || a.has('e')) {
+                // tmux: -d/-e with -l act on the window's last pane.
+                let last = f.window.and_then(|w| {
+                    state
+                        .registry()
+                        .windows
+                        .get(&WindowId(w))
+                        .and_then(|w| w.layout.last_pane())
+                });
+                let last = last.ok_or_else(|| "no last pane".to_owned())?;
+                set_input_off(state, last, a.has('d') && !a.has('e'));
+                return Ok(());
+            }
             if name == "last-pane" || a.has('l') {
                 return call(
                     state,
@@ -980,11 +997,13 @@ async fn run_one(
                 .await
                 .map(drop);
             }
-            if a.has('T') {
-                return unsupported("select-pane -T");
-            }
             if a.has('m') || a.has('M') {
-                return unsupported("select-pane -m");
+                let mut req = Request::select_pane(Some(pane_of(&f)?));
+                if let Request::SelectPane { mark, unmark, .. } = &mut req {
+                    *mark = a.has('m') && !a.has('M');
+                    *unmark = a.has('M');
+                }
+                return call(state, client, out, req).await.map(drop);
             }
             let mut pane = pane_of(&f)?;
             for (flag, dir) in [
@@ -1014,17 +1033,88 @@ async fn run_one(
                     }
                 }
             }
-            call(state, client, out, Request::select_pane(Some(pane)))
-                .await
-                .map(drop)
-        }
-        "resize-window" => {
-            let f = find(state, client, a, 't', FindKind::Window, none)?;
-            let cols = a.get('x').map(|x| number::<u16>(x, "width")).transpose()?;
-            let rows = a.get('y').map(|y| number::<u16>(y, "height")).transpose()?;
-            if cols.is_none() && rows.is_none() {
+            // tmux order: -e, then -d, then -T, else select.
+            if a.has('e') || a.has('d') {
+                let p = pane
+                    .strip_prefix('%')
+                    .and_then(|p| p.parse().ok())
+                    .map(PaneId)
+                    .ok_or_else(|| format!("can't find pane: {pane}"))?;
+                set_input_off(state, p, !a.has('e'));
                 return Ok(());
             }
+            let mut req = Request::select_pane(Some(pane));
+            if let (Some(t), Request::SelectPane { title, .. }) = (a.get('T'), &mut req) {
+                *title = Some(t.to_owned());
+            }
+            call(state, client, out, req).await.map(drop)
+        }
+        "resize-window" => {
+            // tmux cmd-resize-window.c: -x/-y, then -L/-R/-U/-D by the adjustment (1), then
+            // -A/-a: the largest/smallest attached client's size, else `default-size`.
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            window_of(&f)?;
+            let wid = WindowId(f.window.unwrap_or_default());
+            let (mut sx, mut sy) = {
+                let reg = state.registry();
+                let w = reg.windows.get(&wid).ok_or("no window")?;
+                (u32::from(w.cols), u32::from(w.rows))
+            };
+            let adjust: u32 = match a.value(0) {
+                Some(v) => v.parse().map_err(|_| "adjustment invalid".to_owned())?,
+                None => 1,
+            };
+            if let Some(x) = a.get('x') {
+                sx = number(x, "width")?;
+            }
+            if let Some(y) = a.get('y') {
+                sy = number(y, "height")?;
+            }
+            if a.has('L') {
+                if sx >= adjust {
+                    sx -= adjust;
+                }
+            } else if a.has('R') {
+                sx = sx.saturating_add(adjust);
+            } else if a.has('U') {
+                if sy >= adjust {
+                    sy -= adjust;
+                }
+            } else if a.has('D') {
+                sy = sy.saturating_add(adjust);
+            }
+            if a.has('A') || a.has('a') {
+                let sizes: Vec<(u32, u32)> = {
+                    let clients = lock(&state.clients);
+                    clients
+                        .map
+                        .values()
+                        .filter(|c| c.session == SessionId(f.session))
+                        .map(|c| (u32::from(c.cols), u32::from(c.rows).saturating_sub(1)))
+                        .collect()
+                };
+                let pick = if a.has('A') {
+                    sizes
+                        .iter()
+                        .copied()
+                        .reduce(|x, y| (x.0.max(y.0), x.1.max(y.1)))
+                } else {
+                    sizes
+                        .iter()
+                        .copied()
+                        .reduce(|x, y| (x.0.min(y.0), x.1.min(y.1)))
+                };
+                (sx, sy) = pick.unwrap_or_else(|| {
+                    let d = lock(&state.options_store)
+                        .effective("default-size", Some(SessionId(f.session)), None, None)
+                        .unwrap_or_else(|| "80x24".into());
+                    d.split_once('x')
+                        .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))
+                        .unwrap_or((80, 24))
+                });
+            }
+            let clamp = |v: u32| u16::try_from(v.clamp(1, 10_000)).unwrap_or(10_000);
+            let (cols, rows) = (Some(clamp(sx)), Some(clamp(sy)));
             call(
                 state,
                 client,
@@ -1512,9 +1602,185 @@ async fn run_one(
             };
             call(state, client, out, req).await.map(drop)
         }
-        "copy-mode" if a.has('q') => Ok(()),
+        "copy-mode" | "clock-mode" => {
+            use crate::panemode::Mode;
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let p = PaneId(f.pane.ok_or("no pane")?);
+            if a.has('q') {
+                lock(&state.pane_modes).reset_all(p);
+                return Ok(());
+            }
+            if a.has('M') {
+                // tmux: -M without a mouse event (not from a key binding) does nothing.
+                return Ok(());
+            }
+            if name == "clock-mode" {
+                set_mode(state, p, Mode::Clock);
+                return Ok(());
+            }
+            if a.has('s') {
+                find(state, client, a, 's', FindKind::Pane, none)?;
+            }
+            set_mode(state, p, Mode::Copy);
+            Ok(())
+        }
+        "choose-tree" | "choose-client" | "choose-buffer" | "customize-mode" | "find-window" => {
+            use crate::panemode::Mode;
+            let f = find(state, client, a, 't', FindKind::Pane, none)?;
+            let p = PaneId(f.pane.ok_or("no pane")?);
+            let mode = match name {
+                // tmux: nothing to choose from, nothing happens.
+                "choose-buffer" if lock(&state.buffers).top().is_none() => return Ok(()),
+                "choose-client" if lock(&state.clients).is_empty() => return Ok(()),
+                "choose-buffer" => Mode::Buffer,
+                "choose-client" => Mode::Client,
+                "customize-mode" => Mode::Options,
+                _ => Mode::Tree,
+            };
+            set_mode(state, p, mode);
+            Ok(())
+        }
+        "display-popup" => display_popup(state, a, client).await,
         _ => Err(format!("{name}: not supported by tidemux yet")),
     }
+}
+
+/// tmux `window_pane_set_mode` on the server's pane modes (crate::panemode); records of
+/// closed panes are dropped first.
+fn set_mode(state: &ServerState, pane: PaneId, mode: crate::panemode::Mode) {
+    let reg = state.registry();
+    let mut m = lock(&state.pane_modes);
+    m.retain(|p| reg.panes.contains_key(&p));
+    m.set(pane, mode);
+}
+
+/// `select-pane -d` (`off`) / `-e`.
+fn set_input_off(state: &ServerState, pane: PaneId, off: bool) {
+    let reg = state.registry();
+    let mut m = lock(&state.pane_modes);
+    m.retain(|p| reg.panes.contains_key(&p));
+    m.set_input_off(pane, off);
+}
+
+/// Most popups a server runs at once (one per client in tmux; this bounds the processes).
+const MAX_POPUPS: usize = 64;
+
+/// tmux `args_percentage` of a popup size: `N` cells or `N%` of `whole`, 1 to `whole`.
+fn popup_size(v: Option<&str>, whole: u32, what: &str) -> Result<u32, String> {
+    let Some(v) = v else {
+        return Ok(whole);
+    };
+    let n = match v.strip_suffix('%') {
+        Some(p) => p
+            .parse::<u64>()
+            .ok()
+            .filter(|p| *p <= 100)
+            .map(|p| (u64::from(whole) * p / 100) as u32),
+        None => v.parse::<u32>().ok(),
+    };
+    match n {
+        None => Err(format!("{what} invalid")),
+        Some(0) => Err(format!("{what} too small")),
+        Some(n) => Ok(n.min(whole)),
+    }
+}
+
+/// `display-popup` (tmux 3.3a cmd-display-menu.c): `-C` closes the client's popup; otherwise,
+/// unless the client already has one, runs the command (one argument through `default-shell
+/// -c`, several as an argv; none: `default-command`, else `default-shell`) in `-d` (else the
+/// client's directory) with `-e` variables. tidemux draws no popup: the command runs without a
+/// terminal, stdin and output on /dev/null. With `-E`/`-EE` the command waits for it to end,
+/// as tmux waits for the popup to close; without, it returns at once and the popup lasts
+/// until the process ends or `-C`.
+async fn display_popup(state: &Arc<ServerState>, a: &Args, client: &Client) -> Result<(), String> {
+    let target = find(state, client, a, 't', FindKind::Pane, FindFlags::default())?;
+    let cid = crate::commands::clients::find_client(state, client.caller, a.get('c'))
+        .map_err(|e| e.message)?;
+    if a.has('C') {
+        let popup = lock(&state.pane_modes).take_popup(cid);
+        if let Some(p) = popup {
+            if let Some(pid) = rustix::process::Pid::from_raw(p.pid as i32) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
+            }
+        }
+        return Ok(());
+    }
+    if lock(&state.pane_modes).popup(cid).is_some() {
+        return Ok(());
+    }
+    let (cols, rows) = lock(&state.clients)
+        .get(cid)
+        .map(|c| (u32::from(c.cols), u32::from(c.rows)))
+        .unwrap_or((80, 24));
+    popup_size(a.get('w'), cols, "width")?;
+    popup_size(a.get('h'), rows, "height")?;
+    let env = env_of(a)?;
+    let sid = SessionId(target.session);
+    let (shell, default_command) = {
+        let opts = lock(&state.options_store);
+        (
+            opts.effective("default-shell", Some(sid), None, None)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "/bin/sh".into()),
+            opts.effective("default-command", Some(sid), None, None)
+                .unwrap_or_default(),
+        )
+    };
+    let args = a.strings();
+    let mut cmd = match args.len() {
+        0 if default_command.is_empty() => std::process::Command::new(&shell),
+        0 => {
+            let mut c = std::process::Command::new(&shell);
+            c.arg("-c").arg(&default_command);
+            c
+        }
+        1 => {
+            let mut c = std::process::Command::new(&shell);
+            c.arg("-c").arg(&args[0]);
+            c
+        }
+        _ => {
+            let mut c = std::process::Command::new(&args[0]);
+            c.args(&args[1..]);
+            c
+        }
+    };
+    let cwd = a
+        .get('d')
+        .map(|d| expand_tilde(d, client))
+        .or_else(|| client.cwd.clone());
+    // tmux job.c: a directory that cannot be entered falls back to $HOME, then `/`.
+    let home = std::env::var("HOME").unwrap_or_default();
+    let dir = [cwd.unwrap_or_default(), home]
+        .into_iter()
+        .find(|d| !d.is_empty() && std::path::Path::new(d).is_dir())
+        .unwrap_or_else(|| "/".to_owned());
+    cmd.current_dir(dir);
+    if state.tmux.is_on() {
+        cmd.env("TMUX", super::tmux_env(state, sid));
+    }
+    cmd.envs(env)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if lock(&state.pane_modes).popups() >= MAX_POPUPS {
+        return Err(format!("too many popups (at most {MAX_POPUPS} at once)"));
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("{}: {}", args.join(" "), io_text(&e)))?;
+    let popup = lock(&state.pane_modes).open_popup(cid, child.id());
+    let st = Arc::clone(state);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::task::spawn_blocking(move || {
+        let _ = child.wait();
+        lock(&st.pane_modes).close_popup(cid, popup);
+        let _ = tx.send(());
+    });
+    if a.has('E') {
+        let _ = rx.await;
+    }
+    Ok(())
 }
 
 fn io_text(e: &std::io::Error) -> String {
@@ -1685,6 +1951,18 @@ async fn new_session(
                 let _ = env.set(Some(cr.session), &k, Some(v), false);
             }
         }
+        if a.has('x') || a.has('y') {
+            // tmux cmd-new-session.c: -x/-y become the session's default-size (what
+            // `resize-window -a/-A` fall back to without a client).
+            let _ = lock(&state.options_store).set(
+                crate::options::Where::Session(cr.session),
+                "default-size",
+                None,
+                Some(&format!("{cols}x{rows}")),
+                false,
+                None,
+            );
+        }
         if a.has('P') {
             out.line(cr.text.as_deref().unwrap_or(""));
         }
@@ -1707,9 +1985,6 @@ async fn send_keys(
     let a = &c.args;
     let f = find(state, client, a, 't', FindKind::Pane, FindFlags::default())?;
     let pid = PaneId(f.pane.unwrap_or(0));
-    if a.has('X') {
-        return Err("not in a mode".into());
-    }
     let count: u32 = match a.get('N') {
         Some(n) => match n.parse::<u32>() {
             Ok(n) if n >= 1 => n,
@@ -1717,6 +1992,42 @@ async fn send_keys(
         },
         None => 1,
     };
+    if a.has('R') && c.entry.name == "send-keys" {
+        // tmux input_reset(ictx, 1): the terminal's state is reset and its screen cleared
+        // (as respawn-pane's screen_reinit), before any keys.
+        let pane = state
+            .registry()
+            .pane(pid)
+            .map(|e| Arc::clone(&e.pane))
+            .map_err(|e| e.message)?;
+        let mut st = pane.state();
+        let seq = st.seq;
+        st.screen.process(b"\x1b[?1049l\x1bc", seq);
+    }
+    let top = lock(&state.pane_modes).top(pid);
+    if a.has('X') {
+        return match top {
+            Some(m) if m.has_commands() => {
+                mode_command(state, pid, a.value(0).as_deref().unwrap_or(""));
+                Ok(())
+            }
+            _ => Err("not in a mode".into()),
+        };
+    }
+    if let Some(mode) = top {
+        if c.entry.name != "send-prefix" && !a.has('H') {
+            for _ in 0..count.min(MAX_MODE_KEYS) {
+                for v in a.strings() {
+                    mode_keys(state, f.session, pid, mode, &v, a.has('l')).await?;
+                }
+            }
+        }
+        return Ok(());
+    }
+    if lock(&state.pane_modes).input_off(pid) {
+        // select-pane -d: input to the pane is dropped (tmux PANE_INPUTOFF).
+        return Ok(());
+    }
     let modes = {
         let pane = state
             .registry()
@@ -1779,6 +2090,89 @@ async fn send_keys(
     )
     .await
     .map(drop)
+}
+
+/// Most repeats of keys sent to a pane in a mode (`send-keys -N`).
+const MAX_MODE_KEYS: u32 = 1000;
+
+/// `send-keys -X COMMAND` to a pane in copy or view mode: `cancel` and the `...-and-cancel`
+/// commands leave the mode (tmux window-copy.c `WINDOW_COPY_CMD_CANCEL`); the others move
+/// the copy-mode cursor and selection, which tidemux's server-side copy mode does not keep:
+/// nothing happens, as tmux does for commands it does not know.
+fn mode_command(state: &ServerState, pane: PaneId, command: &str) {
+    if command == "cancel" || command.ends_with("-and-cancel") {
+        lock(&state.pane_modes).reset(pane);
+    }
+}
+
+/// Keys sent to a pane in a mode (tmux cmd-send-keys.c `cmd_send_keys_inject_key`): in copy
+/// and view mode each key runs its binding in the `copy-mode` (`copy-mode-vi` with
+/// `mode-keys vi`) key table; in other modes keys go to the mode only when a client is
+/// attached (tmux passes no client otherwise): any key ends clock mode, `q`, `Escape` and
+/// `C-g` end the choosers. The pane's program gets none of them.
+async fn mode_keys(
+    state: &Arc<ServerState>,
+    session: u32,
+    pane: PaneId,
+    mode: crate::panemode::Mode,
+    text: &str,
+    literal: bool,
+) -> Result<(), String> {
+    use crate::keys::string;
+    use crate::panemode::Mode;
+    let code = string::parse(text);
+    let keys: Vec<u64> = if !literal && code != string::NONE && code != string::UNKNOWN {
+        vec![code & !string::MASK_FLAGS]
+    } else {
+        text.chars()
+            .map(|ch| string::parse(ch.encode_utf8(&mut [0; 4])) & !string::MASK_FLAGS)
+            .collect()
+    };
+    for key in keys {
+        let Some(now) = lock(&state.pane_modes).top(pane) else {
+            return Ok(());
+        };
+        if now != mode {
+            return Ok(());
+        }
+        if mode.has_commands() {
+            let table = match lock(&state.options_store)
+                .effective("mode-keys", Some(SessionId(session)), None, Some(pane))
+                .as_deref()
+            {
+                Some("vi") => "copy-mode-vi",
+                _ => "copy-mode",
+            };
+            let command = lock(&state.keys)
+                .get(table, key)
+                .map(|b| crate::keys::print::runnable(&b.command));
+            if let Some(command) = command {
+                let sub = Client {
+                    caller: Some(pane),
+                    ..Client::default()
+                };
+                let o = Box::pin(super::run_command_text(state, &command, None, &sub)).await;
+                if o.exit_code != 0 {
+                    return Err(String::from_utf8_lossy(&o.stderr).trim_end().to_owned());
+                }
+            }
+            continue;
+        }
+        if lock(&state.clients).is_empty() {
+            continue;
+        }
+        let ends = match mode {
+            Mode::Clock => true,
+            _ => {
+                let name = string::name(key);
+                matches!(name.as_str(), "q" | "Escape" | "C-g")
+            }
+        };
+        if ends {
+            lock(&state.pane_modes).reset(pane);
+        }
+    }
+    Ok(())
 }
 
 async fn options(

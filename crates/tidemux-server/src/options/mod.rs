@@ -7,6 +7,7 @@
 //! session option in the session then the global session options; server options are global.
 //! `docs/cli.md` ("Options") lists what tidemux acts on.
 
+pub mod style;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -555,11 +556,16 @@ fn normalize(
         }
         OptType::String | OptType::Command => {
             let v = value.ok_or_else(|| SetError("empty value".into()))?;
-            Ok(if append {
+            let new = if append {
                 format!("{current}{v}")
             } else {
                 v.to_owned()
-            })
+            };
+            // tmux options_validate: a style option must parse unless it holds a format.
+            if d.style && !new.contains("#{") && !style::valid_style(&new) {
+                return err(format!("invalid style: {new}"));
+            }
+            Ok(new)
         }
     }
 }

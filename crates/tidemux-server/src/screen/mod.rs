@@ -47,6 +47,21 @@ pub struct Modes {
     pub alternate_screen: bool,
 }
 
+/// Terminal modes of a screen beyond the input modes ([`Screen::vt_flags`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VtFlags {
+    /// IRM insert mode, `CSI 4 h`.
+    pub insert: bool,
+    /// DECOM origin mode, `CSI ? 6 h`.
+    pub origin: bool,
+    /// DECAWM autowrap, `CSI ? 7 h` (on by default).
+    pub wrap: bool,
+    /// DECSTBM scroll region, 0-based inclusive (top, bottom) rows.
+    pub scroll_region: (u16, u16),
+    /// The cursor `CSI ? 1049 h` saved, (row, col); `None` when none is saved.
+    pub alternate_saved: Option<(u16, u16)>,
+}
+
 /// Lines selected from history plus screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lines {
@@ -888,6 +903,19 @@ impl Screen {
             application_keypad: s.application_keypad(),
             bracketed_paste: s.bracketed_paste(),
             alternate_screen: s.alternate_screen(),
+        }
+    }
+
+    /// Terminal modes tmux shows as format variables (`insert_flag`, `origin_flag`,
+    /// `wrap_flag`, `scroll_region_upper/lower`, `alternate_saved_x/y`).
+    pub fn vt_flags(&self) -> VtFlags {
+        let s = self.parser.screen();
+        VtFlags {
+            insert: s.insert_mode(),
+            origin: s.origin_mode(),
+            wrap: s.autowrap(),
+            scroll_region: s.scroll_region(),
+            alternate_saved: s.alternate_saved_pos(),
         }
     }
 
