@@ -578,3 +578,152 @@ fn control_mode_sees_output_and_blocks() {
         assert!(status.success(), "{}: {status:?}", w.name);
     }
 }
+
+/// Runs each line on tidemux and on tmux 3.3a (when installed) and asserts the same exit code,
+/// stdout and stderr; without tmux, checks tidemux's against `want` where given.
+fn same_as_tmux(lines: &[(&[&str], Option<&str>)]) {
+    let worlds = worlds();
+    let mut outs: Vec<Vec<R>> = Vec::new();
+    for w in &worlds {
+        outs.push(lines.iter().map(|(args, _)| w.run(args)).collect());
+    }
+    for (i, (args, want)) in lines.iter().enumerate() {
+        if let Some(want) = want {
+            assert_eq!(outs[0][i].stdout, *want, "tidemux: tmux {args:?}");
+        }
+        if let Some(real) = outs.get(1) {
+            assert_eq!(
+                outs[0][i], real[i],
+                "tmux {args:?}: tidemux, then tmux 3.3a"
+            );
+        }
+    }
+}
+
+/// Linked windows (tmux `link-window`, `unlink-window`, grouped sessions): one window in
+/// several sessions and twice in one; targets by id pick tmux's winlink (the most recently
+/// active session holding it, its current winlink there else the lowest index); `-a`
+/// listings have a row per winlink; kill-window closes every link, kill-session only its own.
+#[test]
+fn linked_windows_match_tmux() {
+    let fmt_w = "#{session_name} #{window_index} #{window_id} #{window_active} #{window_linked}";
+    let fmt_d =
+        "#{session_id} #{window_index} #{window_linked_sessions} #{window_linked_sessions_list}";
+    same_as_tmux(&[
+        (&["new-session", "-d", "-s", "zzz-old", "-x", "80", "-y", "24"], None),
+        (&["new-session", "-d", "-s", "aaa-recent", "-x", "80", "-y", "24"], None),
+        (&["link-window", "-s", "@0", "-t", "aaa-recent"], Some("")),
+        (&["display-message", "-p", "-t", "@0", fmt_d], Some("$1 1 2 zzz-old,aaa-recent\n")),
+        (&["display-message", "-p", "-t", "%0", "#{session_name}:#{window_index}"], Some("aaa-recent:1\n")),
+        (&["display-message", "-p", "-t", "zzz-old:0", "#{session_name}:#{window_index}"], Some("zzz-old:0\n")),
+        (
+            &["list-windows", "-a", "-F", fmt_w],
+            Some("aaa-recent 0 @1 0 0\naaa-recent 1 @0 1 1\nzzz-old 0 @0 1 1\n"),
+        ),
+        (&["list-panes", "-a", "-F", "#{session_name} #{window_index} #{pane_id}"], None),
+        (&["new-session", "-d", "-s", "dup", "-x", "80", "-y", "24"], None),
+        (&["new-window", "-d", "-t", "dup", "-n", "other"], None),
+        (&["link-window", "-d", "-s", "@2", "-t", "dup:5"], Some("")),
+        (&["select-window", "-t", "dup:5"], None),
+        (&["display-message", "-p", "-t", "@2", "#{session_name}:#{window_index}"], Some("dup:5\n")),
+        (&["select-window", "-t", "dup:0"], None),
+        (&["display-message", "-p", "-t", "@2", "#{session_name}:#{window_index}"], Some("dup:0\n")),
+        (&["select-window", "-t", "dup:1"], None),
+        (&["display-message", "-p", "-t", "@2", "#{session_name}:#{window_index}"], Some("dup:0\n")),
+        (&["list-windows", "-t", "dup", "-F", fmt_w], None),
+        (&["link-window", "-s", "@2", "-t", "dup:5"], None),
+        (&["link-window", "-s", "@3", "-t", "dup:5"], None),
+        (&["unlink-window", "-t", "dup:1"], None),
+        (&["unlink-window", "-t", "dup:5"], Some("")),
+        (&["list-windows", "-t", "dup", "-F", fmt_w], Some("dup 0 @2 0 0\ndup 1 @3 1 0\n")),
+        (&["link-window", "-d", "-s", "@2", "-t", "dup:7"], None),
+        (&["link-window", "-k", "-s", "@2", "-t", "dup:1"], Some("")),
+        (&["list-windows", "-t", "dup", "-F", fmt_w], Some("dup 0 @2 0 1\ndup 1 @2 1 1\ndup 7 @2 0 1\n")),
+        (&["new-session", "-d", "-t", "zzz-old", "-s", "grouped"], Some("")),
+        (&["list-windows", "-t", "grouped", "-F", fmt_w], Some("grouped 0 @0 1 1\n")),
+        (&["kill-session", "-t", "zzz-old"], Some("")),
+        (
+            &["list-windows", "-a", "-F", fmt_w],
+            Some("aaa-recent 0 @1 0 0\naaa-recent 1 @0 1 1\ndup 0 @2 0 1\ndup 1 @2 1 1\ndup 7 @2 0 1\ngrouped 0 @0 1 1\n"),
+        ),
+        (&["kill-window", "-t", "@0"], Some("")),
+        (&["list-sessions", "-F", "#{session_name} #{session_windows}"], Some("aaa-recent 1\ndup 3\n")),
+        (&["list-windows", "-a", "-F", fmt_w], None),
+    ]);
+}
+
+/// libtmux's expectations of tmux's exact behaviour: `pane_start_command` as given,
+/// `new-session -e` in the session environment, `new-window -t S:N` at index N (and `-k`),
+/// `no last window`, `display-message -F` with an argument, `rename-window` escaping, a start
+/// directory that does not exist (tmux falls back to HOME), `server-access -l`.
+#[test]
+fn libtmux_details_match_tmux() {
+    same_as_tmux(&[
+        (
+            &["new-session", "-d", "-s", "d", "-e", "FOO=HI", "sleep 100"],
+            Some(""),
+        ),
+        (
+            &[
+                "display-message",
+                "-p",
+                "-t",
+                "d",
+                "[#{pane_start_command}]",
+            ],
+            Some("[\"sleep 100\"]\n"),
+        ),
+        (&["new-window", "-d", "-t", "d", "sleep", "200"], None),
+        (
+            &[
+                "display-message",
+                "-p",
+                "-t",
+                "d:1",
+                "[#{pane_start_command}]",
+            ],
+            Some("[sleep 200]\n"),
+        ),
+        (&["show-environment", "-t", "d", "FOO"], Some("FOO=HI\n")),
+        (
+            &["new-window", "-d", "-t", "d:5", "-n", "orig", "sleep 100"],
+            Some(""),
+        ),
+        (
+            &[
+                "new-window",
+                "-d",
+                "-k",
+                "-t",
+                "d:5",
+                "-n",
+                "repl",
+                "sleep 100",
+            ],
+            Some(""),
+        ),
+        (
+            &["list-windows", "-t", "d", "-F", "#{window_index}"],
+            Some("0\n1\n5\n"),
+        ),
+        (
+            &["display-message", "-p", "-t", "d:5", "#{window_name}"],
+            Some("repl\n"),
+        ),
+        (&["last-window", "-t", "d"], None),
+        (&["display-message", "-p", "-F", "#{version}", "x"], None),
+        (
+            &["rename-window", "-t", "d:5", "hello \\ wazzup 0"],
+            Some(""),
+        ),
+        (
+            &["display-message", "-p", "-t", "d:5", "#{window_name}"],
+            Some("hello \\\\ wazzup 0\n"),
+        ),
+        (
+            &["new-session", "-d", "-s", "e", "-c", "{nowhere}"],
+            Some(""),
+        ),
+        (&["server-access", "-l"], Some("")),
+    ]);
+}

@@ -24,10 +24,18 @@ pub struct Session {
     pub windows: BTreeMap<u32, WindowId>,
     /// Current window.
     pub active_window: WindowId,
+    /// Which index of `active_window` is current when that window is linked more than once
+    /// into this session (tmux's `s->curw` is a winlink); `None` or stale: its lowest index
+    /// here. Read it through [`Registry::current_winlink`].
+    pub current_index: Option<u32>,
     /// Creation time, Unix seconds.
     pub created: u64,
     /// Most-recently-used clock value.
     pub last_used: u64,
+    /// tmux's session `activity_time` as a clock value: set when the session is created and
+    /// when a client attaches or switches to it (tmux `session_update_activity`), not by
+    /// commands. tmux's target rules pick the "best" session by it.
+    pub activity_clock: u64,
     /// History limit for new panes, lines.
     pub history_limit: usize,
     /// Keep dead panes.
@@ -46,10 +54,17 @@ pub struct Session {
 pub struct Window {
     /// `@N`.
     pub id: WindowId,
-    /// Owner.
+    /// The session of the window's first winlink (its owner for events and native targets).
     pub session: SessionId,
-    /// Index in the session.
+    /// The index of that winlink in `session`.
     pub index: u32,
+    /// The window's other winlinks (tmux `link-window`, grouped sessions): (session, index),
+    /// oldest first; empty for a window linked once. Invariant, kept by the [`Registry`]
+    /// methods ([`Registry::link_window`], [`Registry::unlink_winlink`],
+    /// [`Registry::remove_window`], [`Registry::remove_session`],
+    /// [`Registry::resync_winlinks`]): `(session, index)` and every pair here name an entry
+    /// `sessions[s].windows[i] == id`, and every entry of a session's map is one of them.
+    pub links: Vec<(SessionId, u32)>,
     /// Name.
     pub name: String,
     /// Width in cells.
@@ -263,6 +278,15 @@ impl Registry {
             sess.last_used = self.clock;
         }
     }
+    /// Marks a session as used by a client (attach, switch-client): most recently used, and
+    /// its tmux activity time now.
+    pub fn touch_attached(&mut self, s: SessionId) {
+        self.touch(s);
+        if let Some(sess) = self.sessions.get_mut(&s) {
+            sess.activity_clock = sess.last_used;
+        }
+    }
+
     /// The next clock value (for new sessions).
     pub fn tick(&mut self) -> u64 {
         self.clock += 1;
@@ -574,7 +598,7 @@ impl Registry {
         let sess = self.session(sid)?;
         if w.starts_with('@') {
             let id: WindowId = w.parse().map_err(CmdError::invalid)?;
-            if self.windows.get(&id).is_some_and(|win| win.session == sid) {
+            if self.index_in(sid, id).is_some() {
                 return Ok(id);
             }
         } else if let Ok(idx) = w.parse::<u32>() {
@@ -700,6 +724,51 @@ impl Registry {
         }
     }
 
+    /// Resolves to a window's winlink: (session, index, window). A target naming the session
+    /// (`S:W`) means the window's winlink there (at that index when `W` is one); otherwise
+    /// the window's [`Registry::canonical_winlink`].
+    ///
+    /// # Errors
+    /// As [`Registry::resolve`].
+    pub fn resolve_winlink(
+        &self,
+        t: Option<&str>,
+        caller: Option<PaneId>,
+    ) -> CmdResult<(SessionId, u32, WindowId)> {
+        let w = self.resolve_window(t, caller)?;
+        if let Some((sess, rest)) = t.and_then(|t| t.split_once(':')) {
+            let sid = if sess.is_empty() {
+                self.default_session(caller).ok()
+            } else {
+                self.session_by_name(sess).ok()
+            };
+            if let Some(sid) = sid {
+                let win = rest.split('.').next().unwrap_or("");
+                if let Ok(i) = win.parse::<u32>() {
+                    if self.sessions.get(&sid).and_then(|s| s.windows.get(&i)) == Some(&w) {
+                        return Ok((sid, i, w));
+                    }
+                }
+                if rest.is_empty() {
+                    if let Some((i, cw)) = self.current_winlink(sid) {
+                        return Ok((sid, i, cw));
+                    }
+                }
+                if let Some(i) = self.index_in(sid, w) {
+                    return Ok((sid, i, w));
+                }
+            }
+        }
+        let (s, i) = match self.canonical_winlink(w) {
+            Some(x) => x,
+            None => {
+                let win = self.window(w)?;
+                (win.session, win.index)
+            }
+        };
+        Ok((s, i, w))
+    }
+
     /// Resolves to a session.
     ///
     /// # Errors
@@ -760,7 +829,8 @@ impl Registry {
         }
     }
 
-    /// Removes a window and its panes (and the session if it becomes empty).
+    /// Removes a window and its panes from every session it is linked into (tmux
+    /// `server_kill_window`), closing the sessions it leaves empty.
     pub fn remove_window(&mut self, wid: WindowId, out: &mut Removed) {
         let records: Vec<crate::closed::ClosedPane> = self
             .pane_rows(wid)
@@ -795,53 +865,400 @@ impl Registry {
             Some(wid),
             None,
         ));
-        let Some(sess) = self.sessions.get_mut(&win.session) else {
+        let mut holders = vec![win.session];
+        for (s, _) in &win.links {
+            if !holders.contains(s) {
+                holders.push(*s);
+            }
+        }
+        for sid in holders {
+            self.forget_in_session(sid, wid, None, out);
+        }
+    }
+
+    /// Takes window `wid` out of session `sid`'s map: at index `only` or, with `None`, at
+    /// every index. The session's current window moves on as tmux `session_detach` does (its
+    /// last window, else the previous index, else the highest); a session left empty closes.
+    /// Does not touch the window's own record.
+    fn forget_in_session(
+        &mut self,
+        sid: SessionId,
+        wid: WindowId,
+        only: Option<u32>,
+        out: &mut Removed,
+    ) {
+        let current = self.current_winlink(sid);
+        let Some(sess) = self.sessions.get_mut(&sid) else {
             return;
         };
-        sess.windows.retain(|_, w| *w != wid);
-        if let Some(stack) = self.last_windows.get_mut(&win.session) {
-            stack.retain(|w| *w != wid);
+        match only {
+            Some(i) => {
+                if sess.windows.get(&i) == Some(&wid) {
+                    sess.windows.remove(&i);
+                }
+            }
+            None => sess.windows.retain(|_, w| *w != wid),
+        }
+        let still_here = sess.windows.values().any(|w| *w == wid);
+        if !still_here {
+            if let Some(stack) = self.last_windows.get_mut(&sid) {
+                stack.retain(|w| *w != wid);
+            }
         }
         if sess.windows.is_empty() {
-            let sid = sess.id;
             self.sessions.remove(&sid);
+            self.last_windows.remove(&sid);
             out.events
                 .push(event(EventKind::SessionClosed, Some(sid), None, None));
-        } else if sess.active_window == wid {
-            // tmux `session_detach`: the last window, else the previous index, else the next.
-            let sid = sess.id;
-            let next = sess
-                .windows
-                .range(..win.index)
-                .next_back()
-                .or_else(|| sess.windows.iter().next_back())
-                .map(|(_, w)| *w);
-            if let Some(w) = self.last_window(sid).or(next) {
-                if let Some(sess) = self.sessions.get_mut(&sid) {
-                    sess.active_window = w;
-                }
-                self.alerts.remove(&w);
-                if let Some(stack) = self.last_windows.get_mut(&sid) {
-                    stack.retain(|x| *x != w);
-                }
+            return;
+        }
+        let Some((cur_idx, cur_w)) = current else {
+            return;
+        };
+        if cur_w != wid || sess.windows.get(&cur_idx) == Some(&wid) {
+            return;
+        }
+        // The current winlink went: tmux `session_detach`.
+        let prev = sess
+            .windows
+            .range(..cur_idx)
+            .next_back()
+            .or_else(|| sess.windows.iter().next_back())
+            .map(|(i, w)| (*i, *w));
+        let next = match self.last_window(sid).filter(|w| *w != wid || still_here) {
+            Some(w) => self.index_in(sid, w).map(|i| (i, w)),
+            None => prev,
+        };
+        if let Some((i, w)) = next {
+            if let Some(sess) = self.sessions.get_mut(&sid) {
+                sess.active_window = w;
+                sess.current_index = Some(i);
+            }
+            self.alerts.remove(&w);
+            if let Some(stack) = self.last_windows.get_mut(&sid) {
+                stack.retain(|x| *x != w);
             }
         }
     }
 
-    /// Removes a session and everything in it.
+    /// Removes a session (tmux `session_destroy`): the windows linked only into it close with
+    /// their panes; a window also linked elsewhere just loses this session's winlinks.
     pub fn remove_session(&mut self, sid: SessionId, out: &mut Removed) {
-        let wins: Vec<WindowId> = self
+        let mut wins: Vec<WindowId> = self
             .sessions
             .get(&sid)
             .map(|s| s.windows.values().copied().collect())
             .unwrap_or_default();
+        wins.dedup();
         for w in wins {
-            self.remove_window(w, out);
+            let elsewhere = self.winlinks(w).iter().any(|(s, _)| *s != sid);
+            if elsewhere {
+                self.strip_session_links(w, sid);
+            } else {
+                self.remove_window(w, out);
+            }
         }
         self.last_windows.remove(&sid);
         if self.sessions.remove(&sid).is_some() {
             out.events
                 .push(event(EventKind::SessionClosed, Some(sid), None, None));
+        }
+    }
+
+    /// Drops session `sid`'s winlinks from window `wid`'s record (the session map is the
+    /// caller's); when its first winlink was there, the next one becomes the first.
+    fn strip_session_links(&mut self, wid: WindowId, sid: SessionId) {
+        let Some(w) = self.windows.get_mut(&wid) else {
+            return;
+        };
+        w.links.retain(|(s, _)| *s != sid);
+        if w.session == sid && !w.links.is_empty() {
+            let (s, i) = w.links.remove(0);
+            w.session = s;
+            w.index = i;
+        }
+    }
+
+    /// Every winlink of a window: (session, index), its first winlink first.
+    pub fn winlinks(&self, wid: WindowId) -> Vec<(SessionId, u32)> {
+        self.windows
+            .get(&wid)
+            .map(|w| {
+                std::iter::once((w.session, w.index))
+                    .chain(w.links.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The lowest index at which window `wid` is linked into session `sid`.
+    pub fn index_in(&self, sid: SessionId, wid: WindowId) -> Option<u32> {
+        let w = self.windows.get(&wid)?;
+        std::iter::once((w.session, w.index))
+            .chain(w.links.iter().copied())
+            .filter(|(s, _)| *s == sid)
+            .map(|(_, i)| i)
+            .min()
+    }
+
+    /// Session `sid`'s current winlink: (index, window).
+    pub fn current_winlink(&self, sid: SessionId) -> Option<(u32, WindowId)> {
+        let s = self.sessions.get(&sid)?;
+        let w = s.active_window;
+        if let Some(i) = s.current_index {
+            if s.windows.get(&i) == Some(&w) {
+                return Some((i, w));
+            }
+        }
+        let i = self.index_in(sid, w).or_else(|| {
+            // The window's record is already gone (remove_window): the session's map.
+            s.windows.iter().find(|(_, x)| **x == w).map(|(i, _)| *i)
+        })?;
+        Some((i, w))
+    }
+
+    /// Makes the winlink at index `idx` of session `sid` current (`select-window -t S:IDX`
+    /// when a window is linked there more than once).
+    ///
+    /// # Errors
+    /// NotFound when the session has no window at `idx`.
+    pub fn set_current_winlink(&mut self, sid: SessionId, idx: u32) -> CmdResult<()> {
+        let w = self
+            .session(sid)?
+            .windows
+            .get(&idx)
+            .copied()
+            .ok_or_else(|| CmdError::not_found(format!("can't find window: {idx}")))?;
+        let before = self.current_winlink(sid);
+        self.set_current_window(sid, w);
+        if let Some(s) = self.sessions.get_mut(&sid) {
+            s.current_index = Some(idx);
+        }
+        if before.is_some_and(|(i, bw)| bw == w && i != idx) {
+            // Another winlink of the same window was current: it is the last one now (the
+            // stack holds windows, so the window itself).
+            let stack = self.last_windows.entry(sid).or_default();
+            stack.retain(|x| *x != w);
+            stack.insert(0, w);
+        }
+        Ok(())
+    }
+
+    /// The winlink a window's formats and targets use when no session is named (tmux
+    /// `cmd_find_best_session_with_window` then `cmd_find_best_winlink_with_window`): the
+    /// most recently used session holding it, there its current winlink if it shows the
+    /// window, else its lowest index.
+    pub fn canonical_winlink(&self, wid: WindowId) -> Option<(SessionId, u32)> {
+        let w = self.windows.get(&wid)?;
+        if w.links.is_empty() {
+            return Some((w.session, w.index));
+        }
+        let mut holders: Vec<&Session> = self
+            .winlinks(wid)
+            .iter()
+            .filter_map(|(s, _)| self.sessions.get(s))
+            .collect();
+        holders.sort_by(|a, b| a.name.cmp(&b.name));
+        holders.dedup_by_key(|s| s.id);
+        let mut best: Option<&Session> = None;
+        for s in holders {
+            if best.is_none_or(|b| s.activity_clock > b.activity_clock) {
+                best = Some(s);
+            }
+        }
+        let sid = best?.id;
+        match self.current_winlink(sid) {
+            Some((i, cw)) if cw == wid => Some((sid, i)),
+            _ => Some((sid, self.index_in(sid, wid)?)),
+        }
+    }
+
+    /// Links window `wid` into session `sid` at the free index `idx` (tmux `session_attach`),
+    /// fitted to the session's size when clients are attached to it.
+    ///
+    /// # Errors
+    /// Invalid when `idx` is in use; NotFound for a missing session or window.
+    pub fn link_window(&mut self, wid: WindowId, sid: SessionId, idx: u32) -> CmdResult<()> {
+        self.window(wid)?;
+        let sess = self.session(sid)?;
+        if sess.windows.contains_key(&idx) {
+            return Err(CmdError::invalid(format!("index in use: {idx}")));
+        }
+        let size = (sess.attached > 0).then_some(sess.size);
+        if let Some(s) = self.sessions.get_mut(&sid) {
+            s.windows.insert(idx, wid);
+        }
+        if let Some(w) = self.windows.get_mut(&wid) {
+            w.links.push((sid, idx));
+            if let Some((c, r)) = size {
+                w.cols = c;
+                w.rows = r;
+            }
+        }
+        Ok(())
+    }
+
+    /// A new session named `name` holding every window of session `from` at the same indexes,
+    /// its current winlink the same (`new-session -t`, tmux's grouped session as it starts;
+    /// later windows are not shared). It shares `from`'s activity signal, since its windows
+    /// are `from`'s.
+    ///
+    /// # Errors
+    /// NotFound when `from` is gone.
+    pub fn new_grouped_session(
+        &mut self,
+        from: SessionId,
+        name: String,
+        created: u64,
+    ) -> CmdResult<SessionId> {
+        let src = self.session(from)?;
+        let windows = src.windows.clone();
+        let (history_limit, remain_on_exit, size) =
+            (src.history_limit, src.remain_on_exit, src.size);
+        let activity = Arc::clone(&src.activity);
+        let (cur_i, cur_w) = self
+            .current_winlink(from)
+            .ok_or_else(|| CmdError::not_found(format!("session {from} has no window")))?;
+        let sid = self.alloc_session();
+        let clock = self.tick();
+        for (i, w) in &windows {
+            if let Some(win) = self.windows.get_mut(w) {
+                win.links.push((sid, *i));
+            }
+        }
+        self.sessions.insert(
+            sid,
+            Session {
+                id: sid,
+                name,
+                windows,
+                active_window: cur_w,
+                current_index: Some(cur_i),
+                created,
+                last_used: clock,
+                activity_clock: clock,
+                history_limit,
+                remain_on_exit,
+                size,
+                attached: 0,
+                activity,
+            },
+        );
+        Ok(sid)
+    }
+
+    /// Links window `wid` into session `sid` at index `idx` in place of the window there
+    /// (`link-window -k`, tmux `server_link_window` with `killflag`): that window loses this
+    /// winlink and closes if it was its last; the session is never left empty. Returns
+    /// whether the replaced winlink was the session's current one.
+    ///
+    /// # Errors
+    /// NotFound for a missing session or window.
+    pub fn replace_winlink(
+        &mut self,
+        wid: WindowId,
+        sid: SessionId,
+        idx: u32,
+        out: &mut Removed,
+    ) -> CmdResult<bool> {
+        self.window(wid)?;
+        let old = self.session(sid)?.windows.get(&idx).copied();
+        let was_current = old.is_some() && self.current_winlink(sid).map(|c| c.0) == Some(idx);
+        let Some(old) = old else {
+            self.link_window(wid, sid, idx)?;
+            return Ok(false);
+        };
+        let size = self
+            .sessions
+            .get(&sid)
+            .filter(|s| s.attached > 0)
+            .map(|s| s.size);
+        if let Some(s) = self.sessions.get_mut(&sid) {
+            s.windows.insert(idx, wid);
+        }
+        if let Some(w) = self.windows.get_mut(&wid) {
+            w.links.push((sid, idx));
+            if let Some((c, r)) = size {
+                w.cols = c;
+                w.rows = r;
+            }
+        }
+        if self.winlinks(old).len() > 1 {
+            if let Some(w) = self.windows.get_mut(&old) {
+                if (w.session, w.index) == (sid, idx) {
+                    let (s, i) = w.links.remove(0);
+                    w.session = s;
+                    w.index = i;
+                } else {
+                    w.links.retain(|l| *l != (sid, idx));
+                }
+            }
+        } else {
+            self.remove_window(old, out);
+        }
+        Ok(was_current)
+    }
+
+    /// Unlinks the winlink at index `idx` of session `sid` (tmux `server_unlink_window`): the
+    /// window stays in its other winlinks; its last winlink going closes it with its panes.
+    /// Returns false when there was no window at `idx`.
+    pub fn unlink_winlink(&mut self, sid: SessionId, idx: u32, out: &mut Removed) -> bool {
+        let Some(wid) = self
+            .sessions
+            .get(&sid)
+            .and_then(|s| s.windows.get(&idx))
+            .copied()
+        else {
+            return false;
+        };
+        if self.winlinks(wid).len() <= 1 {
+            self.remove_window(wid, out);
+            return true;
+        }
+        if let Some(w) = self.windows.get_mut(&wid) {
+            if (w.session, w.index) == (sid, idx) {
+                let (s, i) = w.links.remove(0);
+                w.session = s;
+                w.index = i;
+            } else {
+                w.links.retain(|l| *l != (sid, idx));
+            }
+        }
+        self.forget_in_session(sid, wid, Some(idx), out);
+        true
+    }
+
+    /// Makes the windows' winlink records agree with session `sid`'s map again after its
+    /// indexes changed (renumbering, shuffling, moves): each window's winlinks in `sid` are
+    /// the indexes the map gives it, the lowest one first when `sid` holds its first winlink.
+    pub fn resync_winlinks(&mut self, sid: SessionId) {
+        let mut at: BTreeMap<WindowId, Vec<u32>> = BTreeMap::new();
+        if let Some(s) = self.sessions.get(&sid) {
+            for (i, w) in &s.windows {
+                at.entry(*w).or_default().push(*i);
+            }
+        }
+        for (wid, w) in self.windows.iter_mut() {
+            let idxs = at.get(wid);
+            if idxs.is_none() && !w.links.iter().any(|(s, _)| *s == sid) {
+                continue;
+            }
+            w.links.retain(|(s, _)| *s != sid);
+            let Some(idxs) = idxs else {
+                if w.session == sid && !w.links.is_empty() {
+                    // Its first winlink went: the next one becomes the first.
+                    let (s, i) = w.links.remove(0);
+                    w.session = s;
+                    w.index = i;
+                }
+                continue;
+            };
+            let mut rest = idxs.as_slice();
+            if w.session == sid {
+                w.index = idxs[0];
+                rest = &idxs[1..];
+            }
+            w.links.extend(rest.iter().map(|i| (sid, *i)));
         }
     }
 
@@ -856,6 +1273,7 @@ impl Registry {
             return;
         }
         sess.active_window = w;
+        sess.current_index = None;
         self.alerts.remove(&w);
         let stack = self.last_windows.entry(s).or_default();
         stack.retain(|x| *x != w && *x != old);
@@ -885,18 +1303,23 @@ impl Registry {
         }
     }
 
-    /// `list-windows` row.
+    /// `list-windows` row of a window's first winlink.
     pub fn window_info(&self, w: &Window) -> WindowInfo {
-        let sess = self.sessions.get(&w.session);
+        self.window_info_at(w, w.session, w.index)
+    }
+
+    /// `list-windows` row of window `w` at its winlink (session `sid`, index `idx`).
+    pub fn window_info_at(&self, w: &Window, sid: SessionId, idx: u32) -> WindowInfo {
+        let sess = self.sessions.get(&sid);
         WindowInfo {
             id: w.id,
-            session: w.session,
+            session: sid,
             session_name: sess.map(|s| s.name.clone()).unwrap_or_default(),
-            index: w.index,
+            index: idx,
             name: w.name.clone(),
             cols: w.cols,
             rows: w.rows,
-            active: sess.is_some_and(|s| s.active_window == w.id),
+            active: self.current_winlink(sid) == Some((idx, w.id)),
             panes: w.layout.len() as u32,
             active_pane: w.active_pane,
         }
@@ -909,9 +1332,17 @@ impl Registry {
         let Some(w) = self.windows.get(&wid) else {
             return Vec::new();
         };
+        self.pane_rows_at(wid, w.session, w.index)
+    }
+
+    /// [`Registry::pane_rows`] of window `wid` at its winlink (session `sid`, index `idx`).
+    pub fn pane_rows_at(&self, wid: WindowId, sid: SessionId, idx: u32) -> Vec<PaneRow> {
+        let Some(w) = self.windows.get(&wid) else {
+            return Vec::new();
+        };
         let sess_name = self
             .sessions
-            .get(&w.session)
+            .get(&sid)
             .map(|s| s.name.clone())
             .unwrap_or_default();
         w.geometry()
@@ -923,9 +1354,9 @@ impl Registry {
                     pane: Arc::clone(&e.pane),
                     name: e.name.clone(),
                     window: w.id,
-                    window_index: w.index,
+                    window_index: idx,
                     window_name: w.name.clone(),
-                    session: w.session,
+                    session: sid,
                     session_name: sess_name.clone(),
                     index: i as u32 + self.pane_base(w.id),
                     rect: r,

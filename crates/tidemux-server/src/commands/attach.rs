@@ -801,7 +801,7 @@ pub fn register(
         );
         id
     };
-    state.registry().touch(sid);
+    state.registry().touch_attached(sid);
     apply_client_sizes(state, sid);
     let mut e = event(EventKind::ClientAttached, Some(sid), None, None);
     e.name = Some(id.to_string());

@@ -113,10 +113,11 @@ fn renumber(reg: &mut Registry, sid: SessionId, base: u32) {
         .map(|(i, w)| (base + i as u32, *w))
         .collect();
     for (i, w) in wins.iter().enumerate() {
-        if let Some(win) = reg.windows.get_mut(w) {
+        if let Some(win) = reg.windows.get_mut(w).filter(|x| x.session == sid) {
             win.index = base + i as u32;
         }
     }
+    reg.resync_winlinks(sid);
 }
 
 /// The other panes that input typed into `pane` also goes to (`synchronize-panes`): the

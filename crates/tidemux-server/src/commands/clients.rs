@@ -116,7 +116,7 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
         }
         from
     };
-    state.registry().touch(to);
+    state.registry().touch_attached(to);
     apply_client_sizes(state, to);
     if from != to {
         apply_client_sizes(state, from);

@@ -441,6 +441,7 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
             layout: Layout::new(pid, cols, rows),
             active_pane: pid,
             zoomed: None,
+            links: Vec::new(),
         },
     );
     reg.sessions.insert(
@@ -450,8 +451,10 @@ pub async fn new_session(state: &Arc<ServerState>, ns: NewSession) -> CmdResult 
             name,
             windows: [(base, wid)].into(),
             active_window: wid,
+            current_index: None,
             created: now_unix(),
             last_used: clock,
+            activity_clock: clock,
             history_limit: history,
             remain_on_exit: ns.remain_on_exit,
             size: (cols, rows),
@@ -587,6 +590,7 @@ pub async fn new_window(
             layout: Layout::new(pid, cols, rows),
             active_pane: pid,
             zoomed: None,
+            links: Vec::new(),
         },
     );
     reg.panes.insert(
@@ -636,11 +640,12 @@ fn shuffle_up(reg: &mut Registry, sid: SessionId, at: u32) {
     for i in (at..free).rev() {
         if let Some(w) = sess.windows.remove(&i) {
             sess.windows.insert(i + 1, w);
-            if let Some(win) = reg.windows.get_mut(&w) {
+            if let Some(win) = reg.windows.get_mut(&w).filter(|x| x.session == sid) {
                 win.index = i + 1;
             }
         }
     }
+    reg.resync_winlinks(sid);
 }
 
 /// Where a split goes: the target's rectangle and the size of the new pane.

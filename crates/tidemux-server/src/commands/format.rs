@@ -9,7 +9,7 @@ use crate::state::ServerState;
 use crate::sync::lock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tidemux_proto::{ListScope, PaneId, Response};
+use tidemux_proto::{ListScope, PaneId, Response, SessionId, WindowId};
 
 /// tmux's default `display-time`, ms.
 pub const DEFAULT_DISPLAY_MS: u64 = 750;
@@ -33,9 +33,16 @@ pub fn display_message(
     };
     let opts = options_guard(state);
     let env = lock(&state.environment);
-    let ctx = ModelContext::new(state, &reg, resolved)
+    let mut ctx = ModelContext::new(state, &reg, resolved)
         .with_options(&*opts)
         .with_environ(&env);
+    // A target naming the session (`S:W.P`): that session's winlink of the window.
+    if let Some((s, i, _)) = target
+        .filter(|t| t.contains(':'))
+        .and_then(|t| reg.resolve_winlink(Some(t), caller).ok())
+    {
+        ctx = ctx.at_winlink(s, i);
+    }
     if all {
         return Ok(Response::Lines(
             ctx.all()
@@ -79,56 +86,87 @@ fn session_of(reg: &Registry, r: Resolved) -> Option<tidemux_proto::SessionId> {
     }
 }
 
-/// The objects a listing covers, in tmux's order.
+/// A window's place: (session, index).
+pub type Winlink = (SessionId, u32);
+
+/// The objects a listing covers, in tmux's order, each with its winlink (session, index)
+/// where it is a window's or a pane's: a window linked into several sessions, or at several
+/// indexes, is listed once per winlink, as tmux does.
+/// With `by_name`, `-a` walks the sessions in tmux's order (by name), else by id (tidemux's
+/// native order).
 pub fn list_targets(
     reg: &Registry,
     caller: Option<PaneId>,
     scope: ListScope,
     target: Option<&str>,
     all: bool,
-) -> CmdResult<Vec<Resolved>> {
+    by_name: bool,
+) -> CmdResult<Vec<(Resolved, Option<Winlink>)>> {
+    let links = |sid: SessionId| -> CmdResult<Vec<(WindowId, SessionId, u32)>> {
+        Ok(reg
+            .session(sid)?
+            .windows
+            .iter()
+            .map(|(i, w)| (*w, sid, *i))
+            .collect())
+    };
+    let ordered = || {
+        if !by_name {
+            return reg.sessions.keys().copied().collect::<Vec<_>>();
+        }
+        let mut v: Vec<_> = reg.sessions.values().map(|s| (&s.name, s.id)).collect();
+        v.sort();
+        v.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+    };
     Ok(match scope {
         ListScope::Buffers => Vec::new(),
         ListScope::Sessions => {
             let mut v: Vec<_> = reg.sessions.values().map(|s| (&s.name, s.id)).collect();
             v.sort();
-            v.into_iter().map(|(_, id)| Resolved::Session(id)).collect()
+            v.into_iter()
+                .map(|(_, id)| (Resolved::Session(id), None))
+                .collect()
         }
         ListScope::Windows => {
             let sessions: Vec<_> = if all {
-                reg.sessions.keys().copied().collect()
+                ordered()
             } else {
                 vec![reg.resolve_session(target, caller)?]
             };
             let mut out = Vec::new();
             for sid in sessions {
                 out.extend(
-                    reg.session(sid)?
-                        .windows
-                        .values()
-                        .map(|w| Resolved::Window(*w)),
+                    links(sid)?
+                        .into_iter()
+                        .map(|(w, s, i)| (Resolved::Window(w), Some((s, i)))),
                 );
             }
             out
         }
         ListScope::Panes => {
             let windows: Vec<_> = if all {
-                reg.sessions
-                    .values()
-                    .flat_map(|s| s.windows.values().copied())
-                    .collect()
+                let mut v = Vec::new();
+                for sid in ordered() {
+                    v.extend(links(sid)?);
+                }
+                v
             } else {
                 match (target, reg.resolve(target, caller)?) {
-                    (Some(_), Resolved::Session(s)) => {
-                        reg.session(s)?.windows.values().copied().collect()
+                    (Some(_), Resolved::Session(s)) => links(s)?,
+                    _ => {
+                        let (s, i, w) = reg.resolve_winlink(target, caller)?;
+                        vec![(w, s, i)]
                     }
-                    _ => vec![reg.resolve_window(target, caller)?],
                 }
             };
             windows
                 .into_iter()
-                .filter_map(|w| reg.windows.get(&w))
-                .flat_map(|w| w.geometry().into_iter().map(|(p, _)| Resolved::Pane(p)))
+                .filter_map(|(w, s, i)| reg.windows.get(&w).map(|w| (w, s, i)))
+                .flat_map(|(w, s, i)| {
+                    w.geometry()
+                        .into_iter()
+                        .map(move |(p, _)| (Resolved::Pane(p), Some((s, i))))
+                })
                 .collect()
         }
     })
@@ -144,13 +182,29 @@ pub fn format_list(
     format: &str,
     filter: Option<&str>,
 ) -> CmdResult {
+    format_list_ordered(state, caller, scope, target, all, format, filter, false)
+}
+
+/// [`format_list`], `-a` listing sessions by name when `by_name` (tmux's order, for the tmux
+/// language).
+#[allow(clippy::too_many_arguments)]
+pub fn format_list_ordered(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    scope: ListScope,
+    target: Option<&str>,
+    all: bool,
+    format: &str,
+    filter: Option<&str>,
+    by_name: bool,
+) -> CmdResult {
     if format.is_empty() && filter.is_none() {
         return Err(CmdError::invalid(
             "a format (-F) or a filter (-f) is needed",
         ));
     }
     let reg = state.registry();
-    let targets = list_targets(&reg, caller, scope, target, all)?;
+    let targets = list_targets(&reg, caller, scope, target, all, by_name)?;
     let opts = options_guard(state);
     let env = lock(&state.environment);
     let ex = Expander::new();
@@ -170,10 +224,13 @@ pub fn format_list(
         }
         return Ok(Response::Lines(lines));
     }
-    for t in targets {
-        let ctx = ModelContext::new(state, &reg, Some(t))
+    for (t, at) in targets {
+        let mut ctx = ModelContext::new(state, &reg, Some(t))
             .with_options(&*opts)
             .with_environ(&env);
+        if let Some((s, i)) = at {
+            ctx = ctx.at_winlink(s, i);
+        }
         if let Some(f) = filter {
             if !is_true(&ex.expand(&ctx, f)) {
                 continue;

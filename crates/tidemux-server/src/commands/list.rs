@@ -30,9 +30,11 @@ pub fn windows(
     };
     for sid in sessions {
         let s = reg.session(sid)?;
-        for wid in s.windows.values() {
+        // One row per winlink: a window linked into several sessions (or at several
+        // indexes) is listed at each, as tmux does.
+        for (idx, wid) in &s.windows {
             if let Some(w) = reg.windows.get(wid) {
-                out.push(reg.window_info(w));
+                out.push(reg.window_info_at(w, sid, *idx));
             }
         }
     }
@@ -71,16 +73,33 @@ fn pane_rows(
     all: bool,
 ) -> CmdResult<Vec<PaneRow>> {
     let reg = state.registry();
+    let at = |s: &crate::registry::Session| {
+        s.windows
+            .iter()
+            .map(|(i, w)| (*w, s.id, *i))
+            .collect::<Vec<_>>()
+    };
+    // (window, session, index): one entry per winlink.
     let windows: Vec<_> = if all {
-        reg.sessions
-            .values()
-            .flat_map(|s| s.windows.values().copied())
-            .collect()
+        reg.sessions.values().flat_map(at).collect()
     } else {
         match (target, reg.resolve(target, caller)?) {
-            (Some(_), Resolved::Session(s)) => reg.session(s)?.windows.values().copied().collect(),
-            _ => vec![reg.resolve_window(target, caller)?],
+            (Some(_), Resolved::Session(s)) => at(reg.session(s)?),
+            _ => {
+                let w = reg.resolve_window(target, caller)?;
+                let (s, i) = match reg.canonical_winlink(w) {
+                    Some(x) => x,
+                    None => {
+                        let win = reg.window(w)?;
+                        (win.session, win.index)
+                    }
+                };
+                vec![(w, s, i)]
+            }
         }
     };
-    Ok(windows.into_iter().flat_map(|w| reg.pane_rows(w)).collect())
+    Ok(windows
+        .into_iter()
+        .flat_map(|(w, s, i)| reg.pane_rows_at(w, s, i))
+        .collect())
 }

@@ -133,9 +133,8 @@ pub fn select_window(
     target: Option<&str>,
 ) -> CmdResult {
     let mut reg = state.registry();
-    let w = reg.resolve_window(target, caller)?;
-    let s = reg.window(w)?.session;
-    reg.set_current_window(s, w);
+    let (s, i, _) = reg.resolve_winlink(target, caller)?;
+    reg.set_current_winlink(s, i)?;
     reg.touch(s);
     Ok(Response::Ok)
 }

@@ -589,9 +589,13 @@ pub async fn dispatch(
             target,
             detached,
         } => relocate::swap_window(state, caller, source.as_deref(), target.as_deref(), detached),
-        Request::LinkWindow { .. } => Err(crate::error::CmdError::invalid(
-            relocate::LINK_REFUSED,
-        )),
+        Request::LinkWindow { source, target } => relocate::link_window(
+            state,
+            caller,
+            source.as_deref(),
+            target.as_deref(),
+            relocate::Place::default(),
+        ),
         Request::UnlinkWindow { target, kill } => {
             relocate::unlink_window(state, caller, target.as_deref(), kill)
         }

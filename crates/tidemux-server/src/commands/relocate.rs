@@ -1,7 +1,8 @@
 //! Moving panes and windows (tmux `cmd-break-pane.c`, `cmd-join-pane.c`,
 //! `cmd-move-window.c`, `cmd-swap-window.c`, `cmd-select-window.c` for `last-window`):
 //! `break-pane`, `join-pane`/`move-pane`, `move-window`, `swap-window`, `unlink-window`,
-//! `last-window`. `link-window` is refused: a tidemux window belongs to exactly one session.
+//! `last-window`, `link-window`: a window may be linked into several sessions, and several
+//! times into one (tmux's winlinks; the model's invariants are kept by [`Registry`]).
 
 use super::layout::{apply_resized, resolve_pane, resolve_window, source_pane, Resized};
 use crate::error::{CmdError, CmdResult};
@@ -13,9 +14,6 @@ use std::sync::Arc;
 use tidemux_proto::{
     Created, EventKind, PaneId, Response, SessionId, SplitDirection, SplitSize, WindowId,
 };
-
-/// Why `link-window` is refused (documented in `docs/cli.md`).
-pub const LINK_REFUSED: &str = "link-window is not supported: a tidemux window belongs to exactly one session, so it cannot be linked into a second one; use move-window to move it, or new-window in the other session";
 
 /// tmux's `BREAK_PANE_TEMPLATE` for `break-pane -P`.
 pub const BREAK_PANE_TEMPLATE: &str = "#{session_name}:#{window_index}.#{pane_index}";
@@ -113,7 +111,10 @@ fn option_on(state: &ServerState, name: &str, s: SessionId) -> bool {
 /// tmux `winlink_shuffle_up`: makes room at the index after `of` (at it with `before`) by
 /// moving the windows from there up by one; returns that index.
 fn shuffle_up(reg: &mut Registry, sid: SessionId, of: WindowId, before: bool) -> CmdResult<u32> {
-    let mut idx = reg.window(of)?.index;
+    let mut idx = match reg.index_in(sid, of) {
+        Some(i) => i,
+        None => reg.window(of)?.index,
+    };
     if !before {
         idx = idx
             .checked_add(1)
@@ -135,10 +136,11 @@ fn shuffle_up(reg: &mut Registry, sid: SessionId, of: WindowId, before: bool) ->
             s.windows.remove(&i);
             s.windows.insert(i + 1, w);
         }
-        if let Some(win) = reg.windows.get_mut(&w) {
+        if let Some(win) = reg.windows.get_mut(&w).filter(|x| x.session == sid) {
             win.index = i + 1;
         }
     }
+    reg.resync_winlinks(sid);
     Ok(idx)
 }
 
@@ -170,6 +172,7 @@ fn attach(reg: &mut Registry, wid: WindowId, sid: SessionId, idx: u32) {
     if let Some(s) = reg.sessions.get_mut(&sid) {
         s.windows.insert(idx, wid);
     }
+    reg.resync_winlinks(sid);
 }
 
 /// Takes window `wid` out of its session (tmux `session_detach`): the session's current
@@ -208,6 +211,7 @@ fn detach(reg: &mut Registry, wid: WindowId, out: &mut Removed) {
         out.events
             .push(event(EventKind::SessionClosed, Some(sid), None, None));
     }
+    reg.resync_winlinks(sid);
 }
 
 /// tmux `session_renumber_windows`: the session's windows renumbered from `base-index`, in
@@ -219,13 +223,14 @@ fn renumber(reg: &mut Registry, state: &ServerState, sid: SessionId) -> CmdResul
     for (i, w) in wins.into_iter().enumerate() {
         let idx = base + i as u32;
         map.insert(idx, w);
-        if let Some(win) = reg.windows.get_mut(&w) {
+        if let Some(win) = reg.windows.get_mut(&w).filter(|x| x.session == sid) {
             win.index = idx;
         }
     }
     if let Some(s) = reg.sessions.get_mut(&sid) {
         s.windows = map;
     }
+    reg.resync_winlinks(sid);
     Ok(())
 }
 
@@ -346,6 +351,7 @@ pub fn break_pane(
                     layout: Layout::new(p, cols, rows),
                     active_pane: p,
                     zoomed: None,
+                    links: Vec::new(),
                 },
             );
             attach(&mut reg, wid, d.session, i);
@@ -667,27 +673,127 @@ pub fn swap_window(
     Ok(Response::Ok)
 }
 
-/// `unlink-window`: every tidemux window is linked to exactly one session, so without `-k`
-/// this is tmux's error for such a window; with `-k` the window closes.
+/// `link-window`: links window `wid` into session `sid` at index `idx` (`None`: the first
+/// free index from `base-index`), tmux `server_link_window`. `place.kill` replaces a window
+/// at that index (it closes if that was its last winlink), `place.after`/`place.before`
+/// shuffle the windows from the index after/at `of` up first; unless `place.detached`, the
+/// new winlink becomes the session's current window.
+///
+/// # Errors
+/// tmux's texts: `same index: N`, `index in use: N`; NotFound for a missing session/window.
+pub fn link_window_at(
+    state: &Arc<ServerState>,
+    wid: WindowId,
+    sid: SessionId,
+    idx: Option<u32>,
+    of: Option<WindowId>,
+    place: Place,
+) -> CmdResult {
+    let mut resized: Resized = Vec::new();
+    let mut out = Removed::default();
+    {
+        let mut reg = state.registry();
+        reg.window(wid)?;
+        reg.session(sid)?;
+        let mut idx = idx;
+        if place.after || place.before {
+            let of = match of {
+                Some(w) => w,
+                None => reg.session(sid)?.active_window,
+            };
+            idx = Some(shuffle_up(&mut reg, sid, of, place.before)?);
+        }
+        let mut select = !place.detached;
+        let i = match idx {
+            Some(i) => i,
+            None => free_index(&reg, state, sid)?,
+        };
+        match reg.session(sid)?.windows.get(&i).copied() {
+            Some(other) if other == wid => {
+                return Err(CmdError::invalid(format!("same index: {i}")));
+            }
+            Some(_) if !place.kill => {
+                return Err(CmdError::invalid(format!("index in use: {i}")));
+            }
+            Some(_) => {
+                if reg.replace_winlink(wid, sid, i, &mut out)? {
+                    select = true;
+                }
+            }
+            None => reg.link_window(wid, sid, i)?,
+        }
+        if select {
+            reg.set_current_winlink(sid, i)?;
+        }
+        reg.relayout(wid, &mut resized);
+    }
+    apply_resized(resized);
+    state.finish_removal(out);
+    state.bump_model();
+    Ok(Response::Ok)
+}
+
+/// `link-window [-s SRC] [-t DST]` with native targets: `DST` as `move-window`'s (a session,
+/// `SESSION:INDEX`, a window whose index is taken), default the current session's next free
+/// index.
+pub fn link_window(
+    state: &Arc<ServerState>,
+    caller: Option<PaneId>,
+    source: Option<&str>,
+    target: Option<&str>,
+    place: Place,
+) -> CmdResult {
+    let (wid, d) = {
+        let reg = state.registry();
+        (
+            resolve_window(&reg, source, caller)?,
+            dest(&reg, target, caller)?,
+        )
+    };
+    link_window_at(state, wid, d.session, d.index, d.window, place)
+}
+
+/// `unlink-window [-k] [-t WINDOW]`: removes the window's winlink at `idx` of session `sid`
+/// (tmux `cmd-kill-window.c`); the window stays in its other winlinks. A window linked only
+/// there is tmux's error unless `kill`, which closes it.
+///
+/// # Errors
+/// `window only linked to one session`; NotFound when `sid` has no window at `idx`.
+pub fn unlink_window_at(
+    state: &Arc<ServerState>,
+    sid: SessionId,
+    idx: u32,
+    kill: bool,
+) -> CmdResult {
+    let mut out = Removed::default();
+    {
+        let mut reg = state.registry();
+        let wid = reg
+            .session(sid)?
+            .windows
+            .get(&idx)
+            .copied()
+            .ok_or_else(|| CmdError::not_found(format!("can't find window: {idx}")))?;
+        if !kill && reg.winlinks(wid).len() <= 1 {
+            return Err(CmdError::invalid("window only linked to one session"));
+        }
+        reg.unlink_winlink(sid, idx, &mut out);
+    }
+    state.finish_removal(out);
+    state.bump_model();
+    Ok(Response::Ok)
+}
+
+/// `unlink-window [-k] [-t WINDOW]` with a native target: the window's winlink in the
+/// named session, else its [`Registry::resolve_winlink`].
 pub fn unlink_window(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     target: Option<&str>,
     kill: bool,
 ) -> CmdResult {
-    let mut out = Removed::default();
-    {
-        let mut reg = state.registry();
-        let wid = resolve_window(&reg, target, caller)?;
-        if !kill {
-            return Err(CmdError::invalid(format!(
-                "window only linked to one session: {wid} (-k closes it)"
-            )));
-        }
-        reg.remove_window(wid, &mut out);
-    }
-    state.finish_removal(out);
-    Ok(Response::Ok)
+    let (sid, idx, _) = state.registry().resolve_winlink(target, caller)?;
+    unlink_window_at(state, sid, idx, kill)
 }
 
 /// `last-window`.
@@ -699,10 +805,8 @@ pub fn last_window(
     let mut reg = state.registry();
     let sid = reg.resolve_session(target, caller)?;
     let Some(w) = reg.last_window(sid) else {
-        return Err(CmdError::not_found(format!(
-            "no last window in session {}",
-            reg.session(sid)?.name
-        )));
+        // tmux 3.3a's text (cmd-select-window.c), exactly: tools match it.
+        return Err(CmdError::not_found("no last window"));
     };
     reg.set_current_window(sid, w);
     reg.touch(sid);

@@ -102,6 +102,8 @@ pub const VARIABLES: &[&str] = &[
     "window_last_flag",
     "window_layout",
     "window_linked",
+    "window_linked_sessions",
+    "window_linked_sessions_list",
     "window_marked_flag",
     "window_name",
     "window_panes",
@@ -137,6 +139,8 @@ pub struct ModelContext<'a> {
     environ: Option<&'a crate::environ::Environment>,
     extra: &'a [(String, String)],
     session: Option<SessionId>,
+    /// The window's index in `session` (its winlink); `None`: its lowest index there.
+    index: Option<u32>,
     window: Option<WindowId>,
     pane: Option<PaneId>,
     /// What the context was made for (tmux `format_type`): `*_format` variables.
@@ -196,6 +200,54 @@ pub fn command_name(cmd: &str) -> String {
     }
 }
 
+/// tmux's `cmd_stringify_argv`: each argument through `args_escape` (double quotes around
+/// one holding any of ` #';${}%`, else single quotes around one holding a space or `"`; C-style
+/// escapes inside), joined by spaces.
+pub fn stringify_argv(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| args_escape(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn args_escape(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    let quote = if s.contains(|c| " #';${}%".contains(c)) {
+        Some('"')
+    } else if s.contains([' ', '"']) {
+        Some('\'')
+    } else {
+        None
+    };
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c != ' ' && (quote.is_some() || c == '~') {
+            return format!("\\{c}");
+        }
+    }
+    let mut e = String::new();
+    for c in s.chars() {
+        match c {
+            '\\' => e.push_str("\\\\"),
+            '\n' => e.push_str("\\n"),
+            '\t' => e.push_str("\\t"),
+            '"' if quote == Some('"') => e.push_str("\\\""),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                e.push_str(&format!("\\{:03o}", c as u32))
+            }
+            c => e.push(c),
+        }
+    }
+    let tilde = if e.starts_with('~') { "\\" } else { "" };
+    match quote {
+        Some('\'') => format!("'{e}'"),
+        Some(_) => format!("\"{tilde}{e}\""),
+        None => format!("{tilde}{e}"),
+    }
+}
+
 /// First argument of `/proc/PID/cmdline`.
 fn proc_argv0(pid: u32) -> Option<String> {
     let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
@@ -216,13 +268,21 @@ impl<'a> ModelContext<'a> {
         if let Some(pid) = p {
             w = w.or_else(|| reg.panes.get(&pid).map(|e| e.window));
         }
+        let mut index = None;
         if let Some(wid) = w {
-            s = s.or_else(|| reg.windows.get(&wid).map(|win| win.session));
+            if s.is_none() {
+                // tmux cmd-find: the best session holding the window, its best winlink.
+                if let Some((sid, i)) = reg.canonical_winlink(wid) {
+                    s = Some(sid);
+                    index = Some(i);
+                }
+            }
         }
         if w.is_none() {
-            w = s
-                .and_then(|sid| reg.sessions.get(&sid))
-                .map(|x| x.active_window);
+            if let Some((i, cw)) = s.and_then(|sid| reg.current_winlink(sid)) {
+                w = Some(cw);
+                index = Some(i);
+            }
         }
         if p.is_none() {
             p = w
@@ -236,10 +296,19 @@ impl<'a> ModelContext<'a> {
             environ: None,
             extra: &[],
             session: s,
+            index,
             window: w,
             pane: p,
             kind: target,
         }
+    }
+
+    /// The context of window `w`'s winlink at index `idx` of session `sid` (a row of
+    /// `list-windows -a`): session variables are `sid`'s, `window_index` is `idx`.
+    pub fn at_winlink(mut self, sid: SessionId, idx: u32) -> Self {
+        self.session = Some(sid);
+        self.index = Some(idx);
+        self
     }
 
     /// Looks options up in `options` first (as tmux does).
@@ -261,8 +330,11 @@ impl<'a> ModelContext<'a> {
         self
     }
 
-    fn child(&self, target: Resolved) -> ModelContext<'a> {
+    fn child(&self, target: Resolved, at: Option<(SessionId, u32)>) -> ModelContext<'a> {
         let mut c = ModelContext::new(self.state, self.reg, Some(target));
+        if let Some((s, i)) = at {
+            c = c.at_winlink(s, i);
+        }
         c.options = self.options;
         c.environ = self.environ;
         c.extra = self.extra;
@@ -323,15 +395,20 @@ impl<'a> ModelContext<'a> {
 
     fn window_var(&self, key: &str) -> Option<Value> {
         let w = self.reg.windows.get(&self.window?)?;
-        let sess = self.reg.sessions.get(&w.session);
-        let current = sess.is_some_and(|s| s.active_window == w.id);
+        let sid = self.session.unwrap_or(w.session);
+        let index = self
+            .index
+            .or_else(|| self.reg.index_in(sid, w.id))
+            .unwrap_or(w.index);
+        let sess = self.reg.sessions.get(&sid);
+        let current = self.reg.current_winlink(sid) == Some((index, w.id));
         let zoomed = w.zoomed.is_some_and(|z| w.layout.contains(z));
-        let last = self.reg.last_window(w.session) == Some(w.id);
+        let last = self.reg.last_window(sid) == Some(w.id);
         let marked = self.reg.marked.is_some_and(|m| w.layout.contains(m));
         let alerts = self.reg.alerts.get(&w.id).copied().unwrap_or(0);
         match key {
             "window_id" => text(w.id.to_string()),
-            "window_index" => text(w.index.to_string()),
+            "window_index" => text(index.to_string()),
             "window_name" => text(w.name.clone()),
             "window_width" => text(w.cols.to_string()),
             "window_height" => text(w.rows.to_string()),
@@ -363,16 +440,24 @@ impl<'a> ModelContext<'a> {
                 Some(z) => text(crate::layout::Layout::dump_single(z, w.cols, w.rows)),
                 None => text(w.layout.dump()),
             },
-            "window_start_flag" => {
-                flag(sess.and_then(|s| s.windows.keys().next()) == Some(&w.index))
-            }
+            "window_start_flag" => flag(sess.and_then(|s| s.windows.keys().next()) == Some(&index)),
             "window_end_flag" => {
-                flag(sess.and_then(|s| s.windows.keys().next_back()) == Some(&w.index))
+                flag(sess.and_then(|s| s.windows.keys().next_back()) == Some(&index))
             }
             "window_format" => flag(matches!(self.kind, Some(Resolved::Window(_)))),
             "window_last_flag" => flag(last),
             "window_marked_flag" => flag(marked),
-            "window_linked" => flag(false),
+            "window_linked" => flag(!w.links.is_empty()),
+            // tmux format.c: the number of winlinks, and their sessions' names.
+            "window_linked_sessions" => text((w.links.len() + 1).to_string()),
+            "window_linked_sessions_list" => text(
+                self.reg
+                    .winlinks(w.id)
+                    .iter()
+                    .filter_map(|(s, _)| self.reg.sessions.get(s).map(|x| x.name.clone()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             "window_activity_flag" => flag(alerts & crate::commands::alerts::ACTIVITY != 0),
             "window_bell_flag" => flag(alerts & crate::commands::alerts::BELL != 0),
             "window_silence_flag" => flag(alerts & crate::commands::alerts::SILENCE != 0),
@@ -428,7 +513,13 @@ impl<'a> ModelContext<'a> {
             "pane_branch" => {
                 return text(e.worktree.as_ref().map(|w| w.1.clone()).unwrap_or_default())
             }
-            "pane_start_command" => return text(e.pane.command.clone()),
+            // tmux: the command as given (cmd_stringify_argv), empty for the default shell.
+            "pane_start_command" => {
+                return text(match self.state.continuity.record(pid) {
+                    Some(r) => stringify_argv(&r.command),
+                    None => e.pane.command.clone(),
+                })
+            }
             "pane_tty" => return text(e.pane.tty().unwrap_or_default()),
             "pane_pid" => return text(e.pane.pid.map(|p| p.to_string()).unwrap_or_default()),
             "pane_format" => return flag(matches!(self.kind, Some(Resolved::Pane(_)))),
@@ -618,19 +709,23 @@ impl FormatContext for ModelContext<'_> {
             .collect();
         ids.sort();
         ids.into_iter()
-            .map(|(_, id)| Box::new(self.child(Resolved::Session(id))) as Box<dyn FormatContext>)
+            .map(|(_, id)| {
+                Box::new(self.child(Resolved::Session(id), None)) as Box<dyn FormatContext>
+            })
             .collect()
     }
 
     fn windows(&self) -> Option<Vec<(bool, Box<dyn FormatContext + '_>)>> {
         let s = self.reg.sessions.get(&self.session?)?;
+        let cur = self.reg.current_winlink(s.id);
         Some(
             s.windows
-                .values()
-                .map(|w| {
+                .iter()
+                .map(|(i, w)| {
                     (
-                        *w == s.active_window,
-                        Box::new(self.child(Resolved::Window(*w))) as Box<dyn FormatContext>,
+                        cur == Some((*i, *w)),
+                        Box::new(self.child(Resolved::Window(*w), Some((s.id, *i))))
+                            as Box<dyn FormatContext>,
                     )
                 })
                 .collect(),
@@ -645,7 +740,8 @@ impl FormatContext for ModelContext<'_> {
                 .map(|(p, _)| {
                     (
                         p == w.active_pane,
-                        Box::new(self.child(Resolved::Pane(p))) as Box<dyn FormatContext>,
+                        Box::new(self.child(Resolved::Pane(p), self.session.zip(self.index)))
+                            as Box<dyn FormatContext>,
                     )
                 })
                 .collect(),

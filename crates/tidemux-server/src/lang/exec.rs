@@ -86,13 +86,9 @@ pub fn world(state: &ServerState, caller: Option<PaneId>) -> World {
         .map(|s| SessionV {
             id: s.id.0,
             name: s.name.clone(),
-            activity: s.last_used,
+            activity: s.activity_clock,
             attached: s.attached,
-            curw: reg
-                .windows
-                .get(&s.active_window)
-                .map(|w| w.index)
-                .unwrap_or(0),
+            curw: reg.current_winlink(s.id).map(|(i, _)| i).unwrap_or(0),
             lastw: Vec::new(),
             winlinks: s.windows.iter().map(|(i, w)| (*i, w.0)).collect(),
         })
@@ -176,6 +172,24 @@ fn pane_of(f: &Found) -> Result<String, String> {
     f.pane
         .map(|p| format!("%{p}"))
         .ok_or_else(|| "no pane".to_owned())
+}
+
+/// The pane as a native target that also names its winlink (`$S:I.%P`), so that formats see
+/// the session and window index found (a window may be linked into several sessions).
+fn winlink_pane_of(f: &Found) -> Result<String, String> {
+    let p = pane_of(f)?;
+    Ok(match u32::try_from(f.idx) {
+        Ok(i) => format!("${}:{i}.{p}", f.session),
+        Err(_) => p,
+    })
+}
+
+/// The window as a native target naming its winlink (`$S:I`) when the index is known.
+fn winlink_window_of(f: &Found) -> Result<String, String> {
+    match (u32::try_from(f.idx), f.window) {
+        (Ok(i), Some(_)) => Ok(format!("${}:{i}", f.session)),
+        _ => window_of(f),
+    }
 }
 
 fn window_of(f: &Found) -> Result<String, String> {
@@ -270,7 +284,7 @@ fn env_of(args: &Args) -> Result<Vec<(String, String)>, String> {
 fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, String> {
     Ok(Spawn {
         command: command_of(args),
-        cwd: args.get('c').map(|c| expand_tilde(c, client)),
+        cwd: args.get('c').map(|c| tmux_cwd(expand_tilde(c, client))),
         client_cwd: client.cwd.clone(),
         env: env_of(args)?,
         print_format: if args.has('P') {
@@ -283,6 +297,42 @@ fn spawn_of(args: &Args, client: &Client, print: Option<&str>) -> Result<Spawn, 
         insert: None,
         zoom: false,
     })
+}
+
+/// tmux's `window_set_name`: the name through `utf8_stravis(VIS_OCTAL|VIS_CSTYLE|VIS_TAB|
+/// VIS_NL)`, so a backslash is kept as `\\` and control characters as C escapes or `\ooo`.
+fn stravis(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            '\r' => o.push_str("\\r"),
+            '\u{8}' => o.push_str("\\b"),
+            '\u{7}' => o.push_str("\\a"),
+            '\u{b}' => o.push_str("\\v"),
+            '\u{c}' => o.push_str("\\f"),
+            '\0' => o.push_str("\\000"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                o.push_str(&format!("\\{:03o}", c as u32));
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// tmux's spawn falls back when the start directory cannot be entered: the home directory,
+/// else `/` (spawn.c), instead of failing the command.
+fn tmux_cwd(dir: String) -> String {
+    if std::path::Path::new(&dir).is_dir() {
+        return dir;
+    }
+    std::env::var("HOME")
+        .ok()
+        .filter(|h| std::path::Path::new(h).is_dir())
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 fn expand_tilde(p: &str, client: &Client) -> String {
@@ -366,8 +416,40 @@ async fn run_one(
                 },
             )
             .await?;
-            if let (Response::Created(cr), true) = (r, a.has('P')) {
-                out.line(cr.text.as_deref().unwrap_or(""));
+            let Response::Created(cr) = r else {
+                return Ok(());
+            };
+            // `-t S:N` with N free: the window goes to index N (the native command takes the
+            // next free index).
+            let want = u32::try_from(f.idx).ok().filter(|_| insert.is_none());
+            let moved = match want {
+                Some(n) if state.registry().index_in(cr.session, cr.window) != Some(n) => {
+                    call(
+                        state,
+                        client,
+                        out,
+                        Request::MoveWindow {
+                            source: Some(format!("{}", cr.window)),
+                            target: Some(format!("{}:{n}", cr.session)),
+                            after: false,
+                            before: false,
+                            detached: true,
+                            kill: false,
+                            renumber: false,
+                        },
+                    )
+                    .await?;
+                    true
+                }
+                _ => false,
+            };
+            if a.has('P') {
+                if moved {
+                    let fmt = a.get('F').unwrap_or(NEW_WINDOW);
+                    out.line(&expand(state, Some(Resolved::Pane(cr.pane)), fmt));
+                } else {
+                    out.line(cr.text.as_deref().unwrap_or(""));
+                }
             }
             Ok(())
         }
@@ -504,7 +586,7 @@ async fn run_one(
         "display-message" => {
             let f = find(state, client, a, 't', FindKind::Pane, none);
             let target = match (&f, a.get('t')) {
-                (Ok(f), _) => Some(pane_of(f)?),
+                (Ok(f), _) => Some(winlink_pane_of(f)?),
                 (Err(e), Some(_)) => return Err(e.clone()),
                 (Err(_), None) => None,
             };
@@ -512,6 +594,7 @@ async fn run_one(
                 return unsupported("display-message -I");
             }
             let message = match (a.get('F'), a.value(0)) {
+                (Some(_), Some(_)) => return Err("only one of -F or argument must be given".into()),
                 (Some(f), _) => f.to_owned(),
                 (None, Some(m)) => m,
                 (None, None) => DISPLAY_MESSAGE.to_owned(),
@@ -623,7 +706,7 @@ async fn run_one(
                     none,
                 )?))
             } else {
-                Some(window_of(&find(
+                Some(winlink_window_of(&find(
                     state,
                     client,
                     a,
@@ -725,7 +808,39 @@ async fn run_one(
             };
             call(state, client, out, req).await.map(drop)
         }
-        "kill-window" | "unlink-window" => {
+        "unlink-window" => {
+            let f = find(state, client, a, 't', FindKind::Window, none)?;
+            let idx = u32::try_from(f.idx).map_err(|_| window_of(&f).unwrap_err())?;
+            crate::commands::relocate::unlink_window_at(
+                state,
+                SessionId(f.session),
+                idx,
+                a.has('k'),
+            )
+            .map(drop)
+            .map_err(|e| e.message)
+        }
+        "link-window" => {
+            let src = find(state, client, a, 's', FindKind::Window, none)?;
+            let dst = find(state, client, a, 't', FindKind::Window, wi)?;
+            let wid = WindowId(src.window.ok_or_else(|| window_of(&src).unwrap_err())?);
+            crate::commands::relocate::link_window_at(
+                state,
+                wid,
+                SessionId(dst.session),
+                u32::try_from(dst.idx).ok(),
+                dst.window.map(WindowId),
+                crate::commands::relocate::Place {
+                    after: a.has('a'),
+                    before: a.has('b'),
+                    detached: a.has('d'),
+                    kill: a.has('k'),
+                },
+            )
+            .map(drop)
+            .map_err(|e| e.message)
+        }
+        "kill-window" => {
             let f = find(state, client, a, 't', FindKind::Window, none)?;
             let w = window_of(&f)?;
             let req = if a.has('a') {
@@ -794,7 +909,7 @@ async fn run_one(
                 out,
                 Request::RenameWindow {
                     target: Some(window_of(&f)?),
-                    name: a.value(0).unwrap_or_default(),
+                    name: stravis(&a.value(0).unwrap_or_default()),
                 },
             )
             .await
@@ -844,7 +959,11 @@ async fn run_one(
                 client,
                 out,
                 Request::SelectWindow {
-                    target: Some(window_of(&f)?),
+                    // The winlink found (a window may be linked into several sessions).
+                    target: Some(match u32::try_from(f.idx) {
+                        Ok(i) => format!("${}:{i}", f.session),
+                        Err(_) => window_of(&f)?,
+                    }),
                 },
             )
             .await
@@ -1242,7 +1361,35 @@ async fn run_one(
                 .await
                 .map(drop);
             }
-            Err("no current client".into())
+            // tmux cmd_find_client: -t CLIENT, else the best client (the caller's session's
+            // most recently active, else any); -a: every client but that one.
+            let keep = match (client.control, a.get('t')) {
+                (Some(me), None) => me,
+                (_, t) => crate::commands::clients::find_client(state, client.caller, t)
+                    .map_err(|e| e.message)?,
+            };
+            let ids: Vec<u32> = if a.has('a') {
+                lock(&state.clients)
+                    .map
+                    .keys()
+                    .copied()
+                    .filter(|id| *id != keep)
+                    .collect()
+            } else {
+                vec![keep]
+            };
+            for id in ids {
+                crate::commands::attach::detach_self(state, id);
+            }
+            Ok(())
+        }
+        "server-access" => {
+            // tmux 3.3a's access list holds the users added with -a; tidemux's socket is the
+            // owner's only, so the list is empty and other users cannot be added.
+            if a.has('l') {
+                return Ok(());
+            }
+            unsupported("server-access -a/-d/-r/-w")
         }
         "switch-client" | "refresh-client" | "suspend-client" => {
             if client.control.is_some() {
@@ -1274,7 +1421,13 @@ async fn run_one(
                     client: a.get('t').map(str::to_owned),
                     size: a.get('C').map(str::to_owned),
                 },
-                _ => return Err("no current client".into()),
+                _ => {
+                    // suspend-client: the client is found as tmux does; tidemux's attach client
+                    // is not suspended (accepted, nothing happens).
+                    crate::commands::clients::find_client(state, client.caller, a.get('t'))
+                        .map_err(|e| e.message)?;
+                    return Ok(());
+                }
             };
             call(state, client, out, req).await.map(drop)
         }
@@ -1430,7 +1583,7 @@ async fn run_one(
             };
             call(state, client, out, req).await.map(drop)
         }
-        "move-window" | "swap-window" | "link-window" => {
+        "move-window" | "swap-window" => {
             let req = match name {
                 "move-window" => Request::MoveWindow {
                     source: a.get('s').map(str::to_owned),
@@ -1441,14 +1594,10 @@ async fn run_one(
                     kill: a.has('k'),
                     renumber: a.has('r'),
                 },
-                "swap-window" => Request::SwapWindow {
+                _ => Request::SwapWindow {
                     source: a.get('s').map(str::to_owned),
                     target: a.get('t').map(str::to_owned),
                     detached: a.has('d'),
-                },
-                _ => Request::LinkWindow {
-                    source: a.get('s').map(str::to_owned),
-                    target: a.get('t').map(str::to_owned),
                 },
             };
             call(state, client, out, req).await.map(drop)
@@ -1653,6 +1802,22 @@ async fn list(
     format: String,
     filter: Option<&str>,
 ) -> Result<(), String> {
+    if all {
+        // tmux lists every session's windows/panes in session name order.
+        let r = crate::commands::format::format_list_ordered(
+            state,
+            client.caller,
+            scope,
+            target.as_deref(),
+            all,
+            &format,
+            filter,
+            true,
+        )
+        .map_err(|e| e.message)?;
+        print_response(out, r);
+        return Ok(());
+    }
     let r = call(
         state,
         client,
@@ -1676,9 +1841,6 @@ async fn new_session(
     client: &Client,
     out: &mut Output,
 ) -> Result<(), String> {
-    if a.has('t') {
-        return unsupported("new-session -t (session groups)");
-    }
     if let Some(name) = a.get('s') {
         let existing = state
             .registry()
@@ -1698,6 +1860,52 @@ async fn new_session(
         if name.is_empty() || name.contains(':') || name.contains('.') {
             return Err(format!("invalid session: {name}"));
         }
+    }
+    if a.has('t') {
+        // A grouped session: the target's windows linked into a new session.
+        let f = find(
+            state,
+            client,
+            a,
+            't',
+            FindKind::Session,
+            FindFlags::default(),
+        )?;
+        let sid = {
+            let mut reg = state.registry();
+            let name = match a.get('s') {
+                Some(n) => n.to_owned(),
+                None => (0..)
+                    .map(|i: u32| i.to_string())
+                    .find(|n| !reg.sessions.values().any(|s| &s.name == n))
+                    .unwrap_or_default(),
+            };
+            let created = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let sid = reg
+                .new_grouped_session(SessionId(f.session), name.clone(), created)
+                .map_err(|e| e.message)?;
+            let mut e = crate::registry::event(
+                tidemux_proto::EventKind::SessionCreated,
+                Some(sid),
+                None,
+                None,
+            );
+            e.name = Some(name);
+            state.events.publish(e);
+            sid
+        };
+        state.bump_model();
+        if a.has('P') {
+            let fmt = a.get('F').unwrap_or(NEW_SESSION);
+            out.line(&expand(state, Some(Resolved::Session(sid)), fmt));
+        }
+        if !a.has('d') || client.control.is_some() {
+            out.attach = Some(sid.to_string());
+        }
+        return Ok(());
     }
     let (dx, dy) = {
         let o = lock(&state.options_store);
@@ -1735,6 +1943,14 @@ async fn new_session(
     )
     .await?;
     if let Response::Created(cr) = r {
+        // tmux puts new-session's -e variables into the session's environment.
+        let vars = env_of(a)?;
+        if !vars.is_empty() {
+            let mut env = lock(&state.environment);
+            for (k, v) in vars {
+                let _ = env.set(Some(cr.session), &k, Some(v), false);
+            }
+        }
         if a.has('x') || a.has('y') {
             // tmux cmd-new-session.c: -x/-y become the session's default-size (what
             // `resize-window -a/-A` fall back to without a client).

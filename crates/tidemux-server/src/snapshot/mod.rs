@@ -202,8 +202,13 @@ pub fn take(state: &ServerState, lines: usize) -> Snapshot {
     use crate::options::Where;
     for s in reg.sessions.values() {
         let mut windows = Vec::new();
-        for wid in s.windows.values() {
-            let Some(w) = reg.windows.get(wid) else {
+        for (idx, wid) in &s.windows {
+            // A window linked into several places is saved once, at its first link.
+            let Some(w) = reg
+                .windows
+                .get(wid)
+                .filter(|w| (w.session, w.index) == (s.id, *idx))
+            else {
                 continue;
             };
             let order: Vec<PaneId> = w.geometry().into_iter().map(|(p, _)| p).collect();

@@ -524,6 +524,7 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
                 layout,
                 active_pane: ids[w.active_pane],
                 zoomed: w.zoomed.map(|z| ids[z]),
+                links: Vec::new(),
             });
         }
         let clock = reg.tick();
@@ -533,9 +534,11 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
             active_window: active_window
                 .or_else(|| by_index.values().next().copied())
                 .expect("a session has a window"),
+            current_index: None,
             windows: by_index,
             created: super::now_unix(),
             last_used: clock,
+            activity_clock: clock,
             history_limit: s.history_limit,
             remain_on_exit: s.remain_on_exit,
             size: (s.cols, s.rows),

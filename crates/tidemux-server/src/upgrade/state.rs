@@ -295,10 +295,11 @@ fn validate(s: &UpgradeState) -> Result<(), String> {
         if x.windows.is_empty() || !x.windows.iter().any(|(_, w)| *w == x.active_window) {
             return Err(format!("session ${}: no current window", x.id));
         }
-        for (idx, wid) in &x.windows {
-            match windows.get(wid) {
-                Some(w) if w.session == x.id && w.index == *idx => {}
-                _ => return Err(format!("session ${}: window @{wid} does not match", x.id)),
+        // A window linked into several sessions (link-window) appears in each; its first
+        // winlink is the one the window records.
+        for (_, wid) in &x.windows {
+            if !windows.contains_key(wid) {
+                return Err(format!("session ${}: window @{wid} does not match", x.id));
             }
         }
     }
@@ -602,6 +603,7 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
                 layout,
                 active_pane: PaneId(w.active_pane),
                 zoomed: w.zoomed.map(PaneId),
+                links: Vec::new(),
             },
         );
     }
@@ -613,8 +615,10 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
                 name: x.name.clone(),
                 windows: x.windows.iter().map(|(i, w)| (*i, WindowId(*w))).collect(),
                 active_window: WindowId(x.active_window),
+                current_index: None,
                 created: x.created,
                 last_used: x.last_used,
+                activity_clock: x.last_used,
                 history_limit: x.history_limit,
                 remain_on_exit: x.remain_on_exit,
                 size: x.size,
@@ -625,6 +629,10 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
     }
     for (id, entry) in adopted {
         reg.panes.insert(id, entry);
+    }
+    let sids: Vec<SessionId> = reg.sessions.keys().copied().collect();
+    for sid in sids {
+        reg.resync_winlinks(sid);
     }
     reg.set_counters(s.counters);
     for (id, rec) in records {
