@@ -7,22 +7,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// A private tmux-named world: `bin/tmux` -> tidemux, `TMUX_TMPDIR`, `HOME` (no config).
-struct Tm {
-    dir: tempfile::TempDir,
+pub(crate) struct Tm {
+    pub(crate) dir: tempfile::TempDir,
     /// The program run as `tmux` (the link, or the real tmux).
-    program: PathBuf,
-    name: &'static str,
+    pub(crate) program: PathBuf,
+    pub(crate) name: &'static str,
 }
 
 #[derive(Debug, PartialEq)]
-struct R {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct R {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Tm {
-    fn tidemux() -> Tm {
+    pub(crate) fn tidemux() -> Tm {
         let dir = tempfile::Builder::new()
             .prefix("tmuxlang")
             .tempdir()
@@ -38,7 +38,7 @@ impl Tm {
     }
 
     /// The real tmux 3.3a, if installed.
-    fn real() -> Option<Tm> {
+    pub(crate) fn real() -> Option<Tm> {
         let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"]
             .into_iter()
             .map(PathBuf::from)
@@ -58,7 +58,7 @@ impl Tm {
         })
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.program);
         c.args(["-L", "t", "-f", "/dev/null"]).args(args);
         for k in [
@@ -79,7 +79,7 @@ impl Tm {
         c
     }
 
-    fn run(&self, args: &[&str]) -> R {
+    pub(crate) fn run(&self, args: &[&str]) -> R {
         let o = self.cmd(args).output().expect("run tmux");
         R {
             code: o.status.code().unwrap_or(-1),
@@ -89,7 +89,7 @@ impl Tm {
     }
 
     /// Runs and expects success with nothing on stderr; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let r = self.run(args);
         assert_eq!(
             (r.code, r.stderr.as_str()),
@@ -119,7 +119,7 @@ impl Tm {
         last
     }
 
-    fn wait_capture(&self, target: &str, needle: &str) -> String {
+    pub(crate) fn wait_capture(&self, target: &str, needle: &str) -> String {
         let mut last = String::new();
         let ok = wait_until(DEADLINE, || {
             last = self.run(&["capture-pane", "-p", "-t", target]).stdout;
@@ -141,7 +141,7 @@ impl Drop for Tm {
 }
 
 /// Both worlds (tidemux first), or only tidemux when tmux 3.3a is not installed.
-fn worlds() -> Vec<Tm> {
+pub(crate) fn worlds() -> Vec<Tm> {
     let mut v = vec![Tm::tidemux()];
     v.extend(Tm::real());
     v

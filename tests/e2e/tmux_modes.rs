@@ -3,138 +3,17 @@
 //! variables, through the `tmux` name; where tmux 3.3a is installed the same lines run on a
 //! real tmux beside it and must give the same answers.
 
-use crate::support::{exe, wait_until, DEADLINE};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use crate::support::{wait_until, DEADLINE};
+use crate::tmux_lang::{worlds, Tm};
+use std::process::Stdio;
 
-/// A private tmux-named world: `bin/tmux` -> tidemux (or the real tmux), `TMUX_TMPDIR`,
-/// `HOME`, no config.
-struct Tm {
-    dir: tempfile::TempDir,
-    program: PathBuf,
-    name: &'static str,
-}
-
-#[derive(Debug, PartialEq)]
-struct R {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// Helpers of this module on the shared tmux-named world of `tmux_lang`.
 impl Tm {
-    fn tidemux() -> Tm {
-        let dir = tempfile::Builder::new()
-            .prefix("tmuxmodes")
-            .tempdir()
-            .unwrap();
-        std::fs::create_dir(dir.path().join("bin")).unwrap();
-        std::os::unix::fs::symlink(exe(), dir.path().join("bin/tmux")).unwrap();
-        let program = dir.path().join("bin/tmux");
-        Tm {
-            dir,
-            program,
-            name: "tidemux",
-        }
-    }
-
-    fn real() -> Option<Tm> {
-        let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"]
-            .into_iter()
-            .map(PathBuf::from)
-            .find(|p| p.exists())?;
-        let v = Command::new(&path).arg("-V").output().ok()?;
-        if String::from_utf8_lossy(&v.stdout).trim() != "tmux 3.3a" {
-            return None;
-        }
-        let dir = tempfile::Builder::new()
-            .prefix("tmuxmodesreal")
-            .tempdir()
-            .unwrap();
-        Some(Tm {
-            dir,
-            program: path,
-            name: "tmux",
-        })
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(&self.program);
-        c.args(["-L", "t", "-f", "/dev/null"]).args(args);
-        for k in [
-            "TMUX",
-            "TMUX_PANE",
-            "TIDEMUX",
-            "TIDEMUX_PANE",
-            "TIDEMUX_SOCKET",
-        ] {
-            c.env_remove(k);
-        }
-        c.env("TMUX_TMPDIR", self.dir.path())
-            .env("HOME", self.dir.path())
-            .env("SHELL", "/bin/sh")
-            .env("TIDEMUX_LOG_FILE", self.dir.path().join("server.log"))
-            .current_dir(self.dir.path())
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> R {
-        let o = self.cmd(args).output().expect("run tmux");
-        R {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    /// Runs and expects success with nothing on stderr; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(
-            (r.code, r.stderr.as_str()),
-            (0, ""),
-            "{}: tmux {args:?}: {r:?}",
-            self.name
-        );
-        r.stdout
-    }
-
     fn display(&self, target: &str, format: &str) -> String {
         self.ok(&["display-message", "-p", "-t", target, format])
             .trim_end()
             .to_owned()
     }
-
-    fn capture(&self, target: &str) -> String {
-        self.run(&["capture-pane", "-p", "-t", target]).stdout
-    }
-
-    fn wait_capture(&self, target: &str, what: &str) -> String {
-        let mut last = String::new();
-        let ok = wait_until(DEADLINE, || {
-            last = self.capture(target);
-            last.contains(what)
-        });
-        assert!(
-            ok,
-            "{}: {what:?} never appeared in {target}: {last}",
-            self.name
-        );
-        last
-    }
-}
-
-impl Drop for Tm {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]).output();
-    }
-}
-
-fn worlds() -> Vec<Tm> {
-    let mut v = vec![Tm::tidemux()];
-    v.extend(Tm::real());
-    v
 }
 
 const MODE: &str = "#{pane_in_mode}|#{pane_mode}";
