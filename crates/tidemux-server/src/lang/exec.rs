@@ -148,24 +148,42 @@ fn find(
     flags: FindFlags,
 ) -> Result<Found, String> {
     let w = world(state, client.caller);
-    let mut f = flags;
-    if let Some(e) = w.sessions.first() {
-        let _ = e;
-    }
     if client.session.is_some() && args.get(flag).is_none() {
         // A control client: its session is the current one.
         if let Some(s) = client.session {
             let target = format!("${}", s.0);
-            f.window_index = flags.window_index;
-            return w.find(Some(&target), FindKind::Session, f).map(|mut x| {
-                if flags.window_index {
-                    x.idx = -1;
-                }
-                x
-            });
+            return w
+                .find(Some(&target), FindKind::Session, flags)
+                .map(|mut x| {
+                    if flags.window_index {
+                        x.idx = -1;
+                    }
+                    x
+                });
         }
     }
-    w.find(args.get(flag), kind, f)
+    w.find(args.get(flag), kind, flags)
+}
+
+/// The pane named by flag `flag` as a native `%N` target, or `None` when the flag is absent
+/// (tmux then uses the current pane, which the native command also does).
+fn pane_if_given(
+    state: &ServerState,
+    client: &Client,
+    args: &Args,
+    flag: char,
+) -> Result<Option<String>, String> {
+    match args.get(flag) {
+        Some(_) => Ok(Some(pane_of(&find(
+            state,
+            client,
+            args,
+            flag,
+            FindKind::Pane,
+            FindFlags::default(),
+        )?)?)),
+        None => Ok(None),
+    }
 }
 
 fn pane_of(f: &Found) -> Result<String, String> {
@@ -1397,17 +1415,7 @@ async fn run_one(
             }
             let req = match name {
                 "switch-client" => {
-                    let target = match a.get('t') {
-                        Some(_) => Some(pane_of(&find(
-                            state,
-                            client,
-                            a,
-                            't',
-                            FindKind::Pane,
-                            none,
-                        )?)?),
-                        None => None,
-                    };
+                    let target = pane_if_given(state, client, a, 't')?;
                     Request::SwitchClient {
                         client: a.get('c').map(str::to_owned),
                         target,
@@ -1486,17 +1494,7 @@ async fn run_one(
         }
         "swap-pane" => {
             let t = find(state, client, a, 't', FindKind::Pane, none)?;
-            let source = match a.get('s') {
-                Some(_) => Some(pane_of(&find(
-                    state,
-                    client,
-                    a,
-                    's',
-                    FindKind::Pane,
-                    none,
-                )?)?),
-                None => None,
-            };
+            let source = pane_if_given(state, client, a, 's')?;
             let direction = if a.has('U') {
                 Some(tidemux_proto::PaneDirection::Up)
             } else if a.has('D') {
@@ -1523,17 +1521,7 @@ async fn run_one(
             call(state, client, out, req).await.map(drop)
         }
         "break-pane" => {
-            let source = match a.get('s') {
-                Some(_) => Some(pane_of(&find(
-                    state,
-                    client,
-                    a,
-                    's',
-                    FindKind::Pane,
-                    none,
-                )?)?),
-                None => None,
-            };
+            let source = pane_if_given(state, client, a, 's')?;
             let req = Request::BreakPane {
                 source,
                 target: a.get('t').map(str::to_owned),
@@ -1552,17 +1540,7 @@ async fn run_one(
             Ok(())
         }
         "join-pane" | "move-pane" => {
-            let source = match a.get('s') {
-                Some(_) => Some(pane_of(&find(
-                    state,
-                    client,
-                    a,
-                    's',
-                    FindKind::Pane,
-                    none,
-                )?)?),
-                None => None,
-            };
+            let source = pane_if_given(state, client, a, 's')?;
             let t = find(state, client, a, 't', FindKind::Pane, none)?;
             let size = match (a.get('l'), a.get('p')) {
                 (Some(l), _) => Some(match l.strip_suffix('%') {
