@@ -1117,6 +1117,118 @@ fn session_and_server_end_end_the_client() {
     rig.assert_exited_with("o2", "[server exited]");
 }
 
+/// tmux `detach-client -P`: the client prints `[detached and SIGHUP (from session work)]`,
+/// exits 0 and sends SIGHUP to its parent (here a bash that traps it), as tmux's client does.
+#[test]
+fn detach_client_p_hangs_up_the_clients_parent() {
+    let rig = Rig::new();
+    let sock = rig.sock().to_owned();
+    let script = format!(
+        "trap 'echo parent-got-HUP' HUP; {} -S {sock} attach -t work; echo rc=$?",
+        exe()
+    );
+    rig.outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "o",
+        "--remain-on-exit",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "--",
+        "env",
+        "-u",
+        "TIDEMUX",
+        "-u",
+        "TIDEMUX_PANE",
+        "bash",
+        "--norc",
+        "--noprofile",
+        "-c",
+        &script,
+    ]);
+    rig.wait_rows("o", "the client's status line", |r| {
+        status(r).starts_with("[work] ")
+    });
+    rig.inner
+        .ok(&["tmux", "-S", &sock, "detach-client", "-P", "-s", "work"]);
+    let (_, screen) = rig.wait_exit("o");
+    let lines: Vec<&str> = screen
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        lines.first(),
+        Some(&"[detached and SIGHUP (from session work)]"),
+        "{screen}"
+    );
+    assert!(lines.contains(&"rc=0"), "the client's exit: {screen}");
+    assert!(
+        lines.contains(&"parent-got-HUP"),
+        "the parent got no SIGHUP: {screen}"
+    );
+    assert_eq!(rig.attached(), 0);
+}
+
+/// The client's own reasons, as tmux's: SIGTERM ends it with `[terminated]`, SIGHUP with
+/// `[lost tty]`, the server dying without a word with `[server exited unexpectedly]`; the
+/// terminal is restored each time (the message is all that is left on it).
+#[test]
+fn signals_and_a_dead_server_end_the_client_with_tmux_reasons() {
+    let rig = Rig::new();
+    let pid = rig.attach("o", 80, 24, &[]);
+    signal(pid, rustix::process::Signal::TERM);
+    rig.assert_exited_with("o", "[terminated]");
+
+    let pid = rig.attach("o2", 80, 24, &[]);
+    signal(pid, rustix::process::Signal::HUP);
+    rig.assert_exited_with("o2", "[lost tty]");
+
+    rig.attach("o3", 80, 24, &[]);
+    let server = rig.inner.pid().expect("the inner server's pid");
+    signal(server, rustix::process::Signal::KILL);
+    rig.assert_exited_with("o3", "[server exited unexpectedly]");
+}
+
+/// `detached and SIGHUP` was added in protocol minor 11: a client that announced minor 10 gets
+/// `detached` (which it knows), a newer one the new reason.
+#[test]
+fn an_older_client_gets_a_reason_it_knows() {
+    use crate::support::Raw;
+    use tidemux_proto::{DetachReason, Request, Response};
+    let rig = Rig::new();
+    let attach = Request::Attach {
+        target: Some("work".into()),
+        read_only: false,
+        cols: 80,
+        rows: 24,
+        terminal: None,
+    };
+    let mut old = Raw::connect_minor(&rig.inner.socket, 10);
+    let mut new = Raw::connect(&rig.inner.socket);
+    old.send(1, &attach);
+    new.send(1, &attach);
+    assert!(wait_until(DEADLINE, || rig.attached() == 2));
+    let sock = rig.sock().to_owned();
+    rig.inner
+        .ok(&["tmux", "-S", &sock, "detach-client", "-P", "-s", "work"]);
+    for (raw, want) in [
+        (&mut old, DetachReason::Detached),
+        (&mut new, DetachReason::DetachedHup),
+    ] {
+        loop {
+            match raw.read().expect("a reply") {
+                (Some(1), Response::Frame(_)) => {}
+                (Some(1), Response::Detached(r)) => break assert_eq!(r, want),
+                other => panic!("expected frames then Detached, got {other:?}"),
+            }
+        }
+    }
+}
+
 #[test]
 fn smallest_client_wins_and_the_larger_one_shows_the_unused_area() {
     let rig = Rig::new();

@@ -255,7 +255,7 @@ fn no_connection_types_as_another_client_and_read_only_input_is_refused() {
     send(&mut rw, 4, Request::AttachDetach);
     loop {
         match reply_to(&mut rw, 1) {
-            Response::Detached(r) => break assert_eq!(r, "detached"),
+            Response::Detached(r) => break assert_eq!(r, tidemux_proto::DetachReason::Detached),
             Response::Frame(_) => {}
             other => panic!("expected Detached, got {other:?}"),
         }

@@ -259,12 +259,19 @@ pub struct Raw {
 impl Raw {
     /// Connects and negotiates.
     pub fn connect(sock: &Path) -> Raw {
+        Raw::connect_minor(sock, tidemux_proto::PROTOCOL_MINOR)
+    }
+
+    /// Connects and negotiates as a client of protocol minor `minor` (an older client).
+    pub fn connect_minor(sock: &Path, minor: u32) -> Raw {
         use std::io::{Read, Write};
         use tidemux_proto::codec;
         let mut stream = std::os::unix::net::UnixStream::connect(sock).expect("connect");
         stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
         let mut first = codec::hello(codec::HELLO_VERSION).to_vec();
-        first.extend(codec::encode_line(&codec::Hello::ours("e2e")).expect("hello line"));
+        let mut hello = codec::Hello::ours("e2e");
+        hello.minor = minor;
+        first.extend(codec::encode_line(&hello).expect("hello line"));
         stream.write_all(&first).expect("hello");
         let mut h = [0u8; codec::HELLO_LEN];
         stream.read_exact(&mut h).expect("server hello");

@@ -74,7 +74,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 ///
 /// 10 (issue 13): fields `AttachFrame.status_left/status_right/output`,
 /// `ClientConfig.config_files/config_files_quiet`.
-pub const PROTOCOL_MINOR: u32 = 10;
+///
+/// 11 (issue 13): `Response::Detached` carries a [`crate::DetachReason`] (still one string on
+/// the wire; new value `detached and SIGHUP`, sent only to clients of minor 11 and later).
+pub const PROTOCOL_MINOR: u32 = 11;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.
@@ -799,6 +802,51 @@ mod tests {
         );
         let f = encode_reply(Some(2), &Response::Exists(true)).unwrap();
         assert_eq!(decode_reply(&f).unwrap(), (Some(2), Response::Exists(true)));
+    }
+
+    /// `Detached` is one string on the wire, the same as before minor 11 (`Detached(String)`):
+    /// every reason an older peer sent decodes to its variant, and encodes back to the same
+    /// bytes; a string from a newer peer is kept.
+    #[test]
+    fn detach_reasons_keep_the_older_wire_form() {
+        use crate::msg::DetachReason as D;
+        for (text, reason) in [
+            ("detached", D::Detached),
+            ("exited", D::Exited),
+            ("server exited", D::ServerExited),
+            ("server upgraded", D::Upgraded),
+            ("detached and SIGHUP", D::DetachedHup),
+            ("lost tty", D::LostTty),
+            ("terminated", D::Terminated),
+            ("server exited unexpectedly", D::LostServer),
+            (
+                "killed by a newer reason",
+                D::Other("killed by a newer reason".into()),
+            ),
+        ] {
+            let line =
+                format!("{{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{{\"type\":\"detached\",\"data\":\"{text}\"}}}}\n");
+            assert_eq!(
+                decode_reply(line.as_bytes()).unwrap(),
+                (Some(7), Response::Detached(reason.clone())),
+                "{text}"
+            );
+            let f = encode_reply(Some(7), &Response::Detached(reason.clone())).unwrap();
+            assert_eq!(std::str::from_utf8(&f).unwrap(), line);
+            assert_eq!(reason.as_str(), text);
+        }
+        assert_eq!(
+            D::Detached.message(Some("work")),
+            "[detached (from session work)]"
+        );
+        assert_eq!(
+            D::DetachedHup.message(Some("w")),
+            "[detached and SIGHUP (from session w)]"
+        );
+        assert_eq!(D::Detached.message(None), "[detached]");
+        assert_eq!(D::ServerExited.message(Some("w")), "[server exited]");
+        assert_eq!(D::DetachedHup.for_minor(10), D::Detached);
+        assert_eq!(D::DetachedHup.for_minor(11), D::DetachedHup);
     }
 
     #[test]

@@ -460,7 +460,8 @@ pub enum Request {
         rows: u16,
     },
     /// The attached client of this connection detaches: the server answers
-    /// `Response::Detached("detached")` with the `Attach` id and closes the connection.
+    /// `Response::Detached(DetachReason::Detached)` with the `Attach` id and closes the
+    /// connection.
     AttachDetach,
     /// tmux `display-message`: expand `message` as a format for the target (reply `Text`);
     /// without `print`, also show it on the status line of the session's attached clients.
@@ -1762,8 +1763,8 @@ pub enum Response {
     Event(Event),
     /// What an attached client must draw.
     Frame(AttachFrame),
-    /// The attachment ended: `detached`, `exited` (session ended) or `server exited`.
-    Detached(String),
+    /// The attachment ended, and why (a string on the wire, see [`DetachReason`]).
+    Detached(DetachReason),
     /// Text (`display-message`, `show-buffer`).
     Text(String),
     /// Lines of text (`list-* -F`, `show-options`, `display-message -a`).
@@ -1788,6 +1789,99 @@ pub enum Response {
     Tmux(TmuxOutput),
     /// An attach client's configuration.
     ClientConfig(ClientConfig),
+}
+
+/// Why an attachment ended: tmux 3.3a's `client_exitreason` set (`client.c`) plus tidemux's
+/// live upgrade. On the wire it is one string, the reason's text (`"detached"`, `"server
+/// exited"`), the same strings protocol minors up to 10 sent as `Response::Detached(String)`,
+/// so both directions stay compatible; a string this build does not know (a newer peer's
+/// reason) is kept as [`DetachReason::Other`]. The attach client prints `[TEXT]` on exit, as
+/// tmux does (see [`DetachReason::message`]).
+///
+/// The server sends `detached`, `detached and SIGHUP`, `exited`, `server exited` and `server
+/// upgraded`; `lost tty`, `terminated` and `server exited unexpectedly` are the client's own
+/// (its terminal hung up, it got SIGTERM, the connection closed without a reason), as in tmux.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum DetachReason {
+    /// `detached`: `prefix d`, `detach-client`, `attach-detach` (tmux `CLIENT_EXIT_DETACHED`).
+    #[serde(rename = "detached")]
+    Detached,
+    /// `detached and SIGHUP`: tmux `detach-client -P`; the client also sends SIGHUP to its
+    /// parent process (tmux `CLIENT_EXIT_DETACHED_HUP`). Added in protocol minor 11: a server
+    /// sends an older client `detached` instead.
+    #[serde(rename = "detached and SIGHUP")]
+    DetachedHup,
+    /// `lost tty`: the client's terminal hung up (SIGHUP) (tmux `CLIENT_EXIT_LOST_TTY`).
+    /// Client-side only.
+    #[serde(rename = "lost tty")]
+    LostTty,
+    /// `terminated`: the client got SIGTERM (tmux `CLIENT_EXIT_TERMINATED`). Client-side only.
+    #[serde(rename = "terminated")]
+    Terminated,
+    /// `server exited unexpectedly`: the connection closed without a reason (the server was
+    /// killed or crashed; tmux `CLIENT_EXIT_LOST_SERVER`). Client-side only.
+    #[serde(rename = "server exited unexpectedly")]
+    LostServer,
+    /// `exited`: the session ended and there was no other session to move to (tmux
+    /// `CLIENT_EXIT_EXITED`).
+    #[serde(rename = "exited")]
+    Exited,
+    /// `server exited`: the server stopped (`kill-server`, SIGTERM; tmux
+    /// `CLIENT_EXIT_SERVER_EXITED`).
+    #[serde(rename = "server exited")]
+    ServerExited,
+    /// `server upgraded`: the server switched to a new binary (`upgrade-server`); the client
+    /// attaches again by itself (tidemux's own).
+    #[serde(rename = "server upgraded")]
+    Upgraded,
+    /// A reason this build does not know (sent by a newer peer), as sent. The client prints
+    /// it like the others (tmux `CLIENT_EXIT_MESSAGE_PROVIDED`).
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl DetachReason {
+    /// The wire string and the text tmux prints (without brackets): `detached`, `exited`, ...
+    pub fn as_str(&self) -> &str {
+        match self {
+            DetachReason::Detached => "detached",
+            DetachReason::DetachedHup => "detached and SIGHUP",
+            DetachReason::LostTty => "lost tty",
+            DetachReason::Terminated => "terminated",
+            DetachReason::LostServer => "server exited unexpectedly",
+            DetachReason::Exited => "exited",
+            DetachReason::ServerExited => "server exited",
+            DetachReason::Upgraded => "server upgraded",
+            DetachReason::Other(s) => s,
+        }
+    }
+
+    /// What the attach client prints when it ends, tmux-exact (`client_exit_message`):
+    /// `[detached (from session NAME)]` and `[detached and SIGHUP (from session NAME)]` when
+    /// `session` is known, else `[TEXT]` (`[exited]`, `[server exited]`, `[lost tty]`, ...).
+    pub fn message(&self, session: Option<&str>) -> String {
+        match (self, session) {
+            (DetachReason::Detached | DetachReason::DetachedHup, Some(s)) => {
+                format!("[{} (from session {s})]", self.as_str())
+            }
+            _ => format!("[{}]", self.as_str()),
+        }
+    }
+
+    /// The reason to send a peer of protocol minor `minor`: reasons added after it become
+    /// the nearest older one (`detached and SIGHUP` is `detached` before minor 11).
+    pub fn for_minor(&self, minor: u32) -> DetachReason {
+        match self {
+            DetachReason::DetachedHup if minor < 11 => DetachReason::Detached,
+            r => r.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for DetachReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// What an attach client takes from the server's configuration (`Request::ClientConfig`).

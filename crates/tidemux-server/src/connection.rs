@@ -161,9 +161,10 @@ pub async fn serve(state: Arc<ServerState>, conn: Stream) {
     }
 }
 
-/// The hello and the negotiation line (within [`crate::limits::HANDSHAKE_TIMEOUT`]); `false`
-/// when the connection must close (a version-1 peer, no common version, a bad line).
-async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecError> {
+/// The hello and the negotiation line (within [`crate::limits::HANDSHAKE_TIMEOUT`]): the
+/// client's protocol minor (`u32::MAX` for a client of a newer major), `None` when the
+/// connection must close (a version-1 peer, no common version, a bad line).
+async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<Option<u32>, CodecError> {
     let conn = incoming.conn;
     let hello = async {
         let mut hello = [0u8; HELLO_LEN];
@@ -181,7 +182,7 @@ async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecE
     };
     let line = match tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT, hello).await {
         Ok(Ok(Some(line))) => line,
-        Ok(Ok(None)) => return Ok(false),
+        Ok(Ok(None)) => return Ok(None),
         Ok(Err(e)) => return Err(e),
         Err(_) => {
             tracing::debug!("no handshake within the deadline; closing");
@@ -189,8 +190,14 @@ async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecE
         }
     };
     let version = env!("CARGO_PKG_VERSION");
+    let mut minor = 0;
     let welcome = match codec::decode_line::<codec::Hello>(&line) {
         Ok(h) => {
+            minor = if h.max_version > codec::PROTOCOL_VERSION {
+                u32::MAX
+            } else {
+                h.minor
+            };
             let w = codec::negotiate(&h, pid, version);
             if let Some(e) = &w.error {
                 tracing::warn!(client = ?h.client, "negotiation failed: {e}");
@@ -210,7 +217,7 @@ async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecE
     };
     write_all(conn, &codec::encode_line(&welcome)?).await?;
     incoming.lines.set_limit(MAX_FRAME_LEN as usize);
-    Ok(welcome.error.is_none())
+    Ok(welcome.error.is_none().then_some(minor))
 }
 
 /// Refuses a connection over the cap: after the hello and negotiation, the first request gets
@@ -219,7 +226,10 @@ async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<bool, CodecE
 pub async fn refuse(conn: Stream, open: usize) {
     let refusal = async {
         let mut incoming = Incoming::new(&conn);
-        if !handshake(std::process::id(), &mut incoming).await? {
+        if handshake(std::process::id(), &mut incoming)
+            .await?
+            .is_none()
+        {
             return Ok(());
         }
         let line = incoming.next_line().await?;
@@ -258,9 +268,9 @@ async fn refuse_line(conn: &Stream, e: CodecError) -> Result<(), CodecError> {
 
 async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
     let mut incoming = Incoming::new(conn);
-    if !handshake(state.pid, &mut incoming).await? {
+    let Some(minor) = handshake(state.pid, &mut incoming).await? else {
         return Ok(());
-    }
+    };
     loop {
         let line = match incoming.next_line().await {
             Ok(l) => l,
@@ -308,7 +318,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                 return serve_attach(
                     state,
                     &mut incoming,
-                    id,
+                    (id, minor),
                     target.as_deref(),
                     read_only,
                     cols,
@@ -479,7 +489,7 @@ async fn stream_events(
 async fn serve_attach(
     state: &Arc<ServerState>,
     incoming: &mut Incoming<'_>,
-    id: u64,
+    (id, minor): (u64, u32),
     target: Option<&str>,
     read_only: bool,
     cols: u16,
@@ -510,14 +520,22 @@ async fn serve_attach(
         end = frames => end,
         () = attach_requests(state, incoming, client, writer) => attach::End::Closed,
     };
+    // A shutdown or an upgrade waits until the reason is written (`Clients::all_told`).
+    let telling = matches!(end, attach::End::Reason(_));
+    if telling {
+        crate::sync::lock(&state.clients).telling += 1;
+    }
     attach::unregister(state, client, sid);
     if let attach::End::Reason(reason) = end {
         let _w = writer.lock().await;
         let _ = tokio::time::timeout(
             EVENT_WRITE_TIMEOUT,
-            reply(conn, id, &Response::Detached(reason)),
+            reply(conn, id, &Response::Detached(reason.for_minor(minor))),
         )
         .await;
+    }
+    if telling {
+        crate::sync::lock(&state.clients).telling -= 1;
     }
     Ok(())
 }

@@ -186,6 +186,14 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
         }
         listener.do_not_reclaim_name_on_drop();
         drop(listener);
+        // Attached clients are told `server exited` before their panes hang up (bounded:
+        // a client that does not read is given up after the write timeout).
+        let deadline = tokio::time::Instant::now() + crate::upgrade::NOTIFY_GRACE;
+        while !crate::sync::lock(&state.clients).all_told()
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         monitor.abort();
         if let Some(s) = snapshots {
             s.abort();

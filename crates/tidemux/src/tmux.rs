@@ -277,6 +277,7 @@ fn attach(socket: &Path, session: String) -> ExitCode {
     match tidemux_client::attach::attach(socket, &opts) {
         Ok(exit) => {
             println!("{}", exit.message());
+            exit.finish();
             ExitCode::SUCCESS
         }
         Err(e) => err(&e.to_string()),

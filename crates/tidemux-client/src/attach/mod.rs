@@ -30,8 +30,8 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{
-    AttachFrame, CellStyle, Color, PaneDirection, PaneId, PaneView, ReadRange, Request, Response,
-    Span, Spawn, SplitDirection,
+    AttachFrame, CellStyle, Color, DetachReason, PaneDirection, PaneId, PaneView, ReadRange,
+    Request, Response, Span, Spawn, SplitDirection,
 };
 
 /// Options of an attachment.
@@ -48,26 +48,50 @@ pub struct AttachOptions {
 
 /// Why the client stopped; `message()` is what it prints after restoring the terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Exit {
-    /// Detached (by the user or `detach-client`) from this session.
-    Detached(String),
-    /// The session ended.
-    Exited,
-    /// The server went away.
-    ServerExited,
-    /// The server switched to a new binary (`upgrade-server`); the caller attaches again to
-    /// this session.
-    Upgraded(String),
+pub struct Exit {
+    /// The reason (the server's, or the client's own: `lost tty`, `terminated`, `server
+    /// exited unexpectedly`).
+    pub reason: DetachReason,
+    /// The session the client showed (empty before the first frame).
+    pub session: String,
 }
 
 impl Exit {
-    /// `[detached (from session s)]`, `[exited]`, `[server exited]` (as tmux).
+    fn new(reason: DetachReason, session: &str) -> Self {
+        Exit {
+            reason,
+            session: session.to_owned(),
+        }
+    }
+
+    /// What tmux prints (`client_exit_message`): `[detached (from session s)]`, `[exited]`,
+    /// `[server exited]`, `[lost tty]`, ...; a live upgrade prints `[server upgraded,
+    /// reattaching]`.
     pub fn message(&self) -> String {
-        match self {
-            Exit::Detached(s) => format!("[detached (from session {s})]"),
-            Exit::Exited => "[exited]".into(),
-            Exit::ServerExited => "[server exited]".into(),
-            Exit::Upgraded(_) => "[server upgraded, reattaching]".into(),
+        match self.reason {
+            DetachReason::Upgraded => "[server upgraded, reattaching]".into(),
+            _ => self
+                .reason
+                .message(Some(self.session.as_str()).filter(|s| !s.is_empty())),
+        }
+    }
+
+    /// The session to attach to again after a live upgrade (`upgrade-server`), if that is why
+    /// the client stopped.
+    pub fn upgraded(&self) -> Option<&str> {
+        (self.reason == DetachReason::Upgraded).then_some(self.session.as_str())
+    }
+
+    /// After the message is printed: `detached and SIGHUP` (tmux `detach-client -P`) sends
+    /// SIGHUP to the client's parent process, as tmux's client does (unless that is init).
+    pub fn finish(&self) {
+        if self.reason != DetachReason::DetachedHup {
+            return;
+        }
+        if let Some(ppid) = rustix::process::getppid() {
+            if ppid.as_raw_nonzero().get() > 1 {
+                let _ = rustix::process::kill_process(ppid, rustix::process::Signal::HUP);
+            }
         }
     }
 }
@@ -75,7 +99,7 @@ impl Exit {
 enum Msg {
     Input(Vec<u8>),
     Frame(Box<AttachFrame>),
-    Ended(String),
+    Ended(DetachReason),
     Resize,
     /// A message for the status line (an error reply to our input).
     Flash(String),
@@ -706,7 +730,9 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
                         Err(e) => e.to_string(),
                     }));
                 }
-                let _ = tx.send(Msg::Ended("server exited".into()));
+                // Closed without a reason (sent before this, if any): tmux's "server exited
+                // unexpectedly".
+                let _ = tx.send(Msg::Ended(DetachReason::LostServer));
             })
             .expect("spawn frame thread");
     }
@@ -720,13 +746,21 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
     stdin_to(tx.clone());
     {
         let tx = tx.clone();
-        let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH])
+        use signal_hook::consts::{SIGHUP, SIGTERM, SIGWINCH};
+        let mut signals = signal_hook::iterator::Signals::new([SIGWINCH, SIGHUP, SIGTERM])
             .map_err(|e| ClientError::Protocol(format!("cannot watch SIGWINCH: {e}")))?;
         std::thread::Builder::new()
             .name("attach-winch".into())
             .spawn(move || {
-                for _ in signals.forever() {
-                    if tx.send(Msg::Resize).is_err() {
+                for sig in signals.forever() {
+                    // SIGHUP: the terminal went away; SIGTERM: asked to stop (tmux's client
+                    // ends with "lost tty" and "terminated"); the terminal is restored either way.
+                    let m = match sig {
+                        SIGHUP => Msg::Ended(DetachReason::LostTty),
+                        SIGTERM => Msg::Ended(DetachReason::Terminated),
+                        _ => Msg::Resize,
+                    };
+                    if tx.send(m).is_err() {
                         break;
                     }
                 }
@@ -736,6 +770,18 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
     let exit = run_loop(&rx, &mut cmd, &mut sender, opts, (cols, rows));
     drop(guard);
     Ok(exit)
+}
+
+/// The connection to the server broke: `server exited unexpectedly`.
+fn lost_server(view: &View) -> Exit {
+    let name = view.frame.as_ref().map_or("", |f| f.session_name.as_str());
+    Exit::new(DetachReason::LostServer, name)
+}
+
+/// Writing to the terminal failed: `lost tty`.
+fn lost_tty(view: &View) -> Exit {
+    let name = view.frame.as_ref().map_or("", |f| f.session_name.as_str());
+    Exit::new(DetachReason::LostTty, name)
 }
 
 fn run_loop(
@@ -774,7 +820,7 @@ fn run_loop(
                 dirty = true; // the clock, or a due redraw
                 None
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return Exit::ServerExited,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return lost_server(&view),
         };
         match msg {
             None => {}
@@ -818,23 +864,14 @@ fn run_loop(
                     if !alert.is_empty()
                         && out.write_all(&alert).and_then(|()| out.flush()).is_err()
                     {
-                        return Exit::ServerExited;
+                        return lost_tty(&view);
                     }
                 }
                 dirty = true;
             }
             Some(Msg::Ended(reason)) => {
-                let name = view
-                    .frame
-                    .as_ref()
-                    .map(|f| f.session_name.clone())
-                    .unwrap_or_default();
-                return match reason.as_str() {
-                    "detached" => Exit::Detached(name),
-                    "exited" => Exit::Exited,
-                    "server upgraded" => Exit::Upgraded(name),
-                    _ => Exit::ServerExited,
-                };
+                let name = view.frame.as_ref().map_or("", |f| f.session_name.as_str());
+                return Exit::new(reason, name);
             }
             Some(Msg::Resize) => {
                 (cols, rows) = term::size();
@@ -903,7 +940,7 @@ fn run_loop(
                 })
                 .is_err()
             {
-                return Exit::ServerExited;
+                return lost_server(&view);
             }
             dirty = true;
         }
@@ -914,7 +951,7 @@ fn run_loop(
                 .and_then(|()| out.flush())
                 .is_err()
             {
-                return Exit::ServerExited;
+                return lost_tty(&view);
             }
         }
         if dirty && last_draw.elapsed() >= frame_gap {
@@ -944,7 +981,7 @@ fn run_loop(
             view.tab_hits = hits;
             let bytes = renderer.draw(&grid, cursor);
             if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
-                return Exit::ServerExited;
+                return lost_tty(&view);
             }
             last_draw = Instant::now();
             dirty = false;
@@ -1160,7 +1197,7 @@ fn handle_input(
                 Action::Detach => {
                     flush(&mut fwd, sender)?;
                     let _ = sender.send(Request::AttachDetach);
-                    return Ok(Some(Exit::Detached(session_name)));
+                    return Ok(Some(Exit::new(DetachReason::Detached, &session_name)));
                 }
                 Action::Run { table, key } => {
                     flush(&mut fwd, sender)?;

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tidemux_proto::{
-    AttachFrame, EventKind, PaneId, PaneSummary, PaneView, Response, RowUpdate, SessionId,
-    WindowId, WindowTab,
+    AttachFrame, DetachReason, EventKind, PaneId, PaneSummary, PaneView, Response, RowUpdate,
+    SessionId, WindowId, WindowTab,
 };
 use tokio::sync::watch;
 
@@ -39,7 +39,7 @@ pub struct AttachedClient {
     /// Observer: input ignored.
     pub read_only: bool,
     /// Set to a reason to end the attachment.
-    pub detach: watch::Sender<Option<String>>,
+    pub detach: watch::Sender<Option<DetachReason>>,
     /// What `list-clients` shows (issue 11): terminal, pid, times, previous session.
     pub info: super::clients::ClientDetails,
     /// Output of a command bound to a key this client pressed, not sent yet
@@ -88,12 +88,21 @@ pub fn client_output(state: &ServerState, client: u32, text: &[u8]) {
 pub struct Clients {
     next: u32,
     pub(crate) map: HashMap<u32, AttachedClient>,
+    /// Attachments that ended and whose `Detached` reply is being written (counted from
+    /// before they leave `map`).
+    pub(crate) telling: usize,
 }
 
 impl Clients {
     /// Whether no client is attached.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+
+    /// Whether no client is attached and every ended attachment was told why (its `Detached`
+    /// reply written or given up): what a shutdown or a live upgrade waits for.
+    pub fn all_told(&self) -> bool {
+        self.map.is_empty() && self.telling == 0
     }
 
     /// How many clients are attached to `sid`.
@@ -103,10 +112,10 @@ impl Clients {
 }
 
 impl Clients {
-    /// Ends every attachment with `reason` (a live upgrade: `server upgraded`).
-    pub fn detach_all(&self, reason: &str) {
+    /// Ends every attachment with `reason` (a live upgrade: [`DetachReason::Upgraded`]).
+    pub fn detach_all(&self, reason: &DetachReason) {
         for c in self.map.values() {
-            c.detach.send_replace(Some(reason.to_owned()));
+            c.detach.send_replace(Some(reason.clone()));
         }
     }
 
@@ -229,8 +238,14 @@ fn client_size(cols: u16, rows: u16) -> (u16, u16) {
 
 /// Ends the attachment of `client` as `detached`.
 pub fn detach_self(state: &Arc<ServerState>, client: u32) {
+    detach_with(state, client, DetachReason::Detached);
+}
+
+/// Ends the attachment of `client` with `reason` (`detached`, or `detached and SIGHUP` for
+/// tmux `detach-client -P`).
+pub fn detach_with(state: &Arc<ServerState>, client: u32, reason: DetachReason) {
     if let Some(c) = lock(&state.clients).map.get(&client) {
-        c.detach.send_replace(Some("detached".into()));
+        c.detach.send_replace(Some(reason));
     }
 }
 
@@ -245,7 +260,7 @@ pub fn detach_client(
     let mut n = 0;
     for (id, c) in &clients.map {
         if c.session == sid && client.is_none_or(|x| x == *id) {
-            c.detach.send_replace(Some("detached".into()));
+            c.detach.send_replace(Some(DetachReason::Detached));
             n += 1;
         }
     }
@@ -780,7 +795,7 @@ pub fn register(
     cols: u16,
     rows: u16,
     info: super::clients::ClientDetails,
-) -> CmdResult<(u32, SessionId, watch::Receiver<Option<String>>)> {
+) -> CmdResult<(u32, SessionId, watch::Receiver<Option<DetachReason>>)> {
     let sid = state.registry().resolve_session(target, None)?;
     let (tx, rx) = watch::channel(None);
     let id = {
@@ -826,7 +841,7 @@ pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
 /// What ends a frame loop.
 pub enum End {
     /// Send `Detached(reason)`.
-    Reason(String),
+    Reason(DetachReason),
     /// The client went away.
     Closed,
 }
@@ -837,7 +852,7 @@ pub async fn frame_loop<F, Fut>(
     state: &Arc<ServerState>,
     client: u32,
     sid: SessionId,
-    mut detach: watch::Receiver<Option<String>>,
+    mut detach: watch::Receiver<Option<DetachReason>>,
     closed: impl std::future::Future<Output = ()>,
     mut send: F,
 ) -> End
@@ -884,10 +899,9 @@ where
             return End::Reason(reason);
         }
         match next_frame(state, client, sid, &mut sent) {
-            Err(reason) if reason == "exited" && super::clients::on_destroy(state, client) => {
-                continue
-            }
-            Err(reason) => return End::Reason(reason),
+            // The session is gone: on to another (`detach-on-destroy`), else `exited`.
+            Err(_) if super::clients::on_destroy(state, client) => continue,
+            Err(_) => return End::Reason(DetachReason::Exited),
             Ok(Some(f)) => {
                 if !send(Response::Frame(f)).await {
                     return End::Closed;
@@ -901,7 +915,7 @@ where
             _ = model.changed() => {}
             _ = detach.changed() => {}
             _ = tick.tick() => {}
-            _ = shutdown.wait_for(|s| *s) => return End::Reason("server exited".into()),
+            _ = shutdown.wait_for(|s| *s) => return End::Reason(DetachReason::ServerExited),
             () = &mut closed => return End::Closed,
         }
         // Coalesce: at most one frame per FRAME_MS, however fast the panes print; a change after

@@ -365,7 +365,7 @@ impl Control {
             let tx = self.tx.clone();
             self.detach_watch = Some(tokio::spawn(async move {
                 if detach.changed().await.is_ok() {
-                    let upgraded = detach.borrow().as_deref() == Some("server upgraded");
+                    let upgraded = *detach.borrow() == Some(tidemux_proto::DetachReason::Upgraded);
                     let bye: &[u8] = if upgraded {
                         EXIT_UPGRADED.as_bytes()
                     } else {

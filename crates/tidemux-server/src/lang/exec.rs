@@ -1364,9 +1364,29 @@ async fn run_one(
             Ok(())
         }
         "detach-client" => {
+            // -P: the client also sends SIGHUP to its parent process (`[detached and SIGHUP
+            // (from session NAME)]`), tmux's MSG_DETACHKILL.
+            let reason = if a.has('P') {
+                tidemux_proto::DetachReason::DetachedHup
+            } else {
+                tidemux_proto::DetachReason::Detached
+            };
             if let Some(s) = a.get('s') {
                 let w = world(state, client.caller);
                 let f = w.find(Some(s), FindKind::Session, none)?;
+                if a.has('P') {
+                    let sid = tidemux_proto::SessionId(f.session);
+                    let ids: Vec<u32> = lock(&state.clients)
+                        .map
+                        .iter()
+                        .filter(|(_, c)| c.session == sid)
+                        .map(|(id, _)| *id)
+                        .collect();
+                    for id in ids {
+                        crate::commands::attach::detach_with(state, id, reason.clone());
+                    }
+                    return Ok(());
+                }
                 return call(
                     state,
                     client,
@@ -1397,7 +1417,7 @@ async fn run_one(
                 vec![keep]
             };
             for id in ids {
-                crate::commands::attach::detach_self(state, id);
+                crate::commands::attach::detach_with(state, id, reason.clone());
             }
             Ok(())
         }

@@ -6,7 +6,7 @@
 //!    format [`state::FORMAT`]), replies, and wakes the accept loop, which stops accepting
 //!    (the listening socket stays open: new clients wait in its backlog).
 //! 2. [`prepare`]: requests in progress end with the error kind `upgraded` ("server upgraded,
-//!    retry"), attached clients get `Detached("server upgraded")` and reattach by themselves.
+//!    retry"), attached clients get `Detached(DetachReason::Upgraded)` (`server upgraded`) and reattach by themselves.
 //! 3. [`exec`]: scheduled requests stop their timers, every pane is closed (its reader stops
 //!    after the chunk it parses; unread output stays in the kernel), the state
 //!    ([`state::capture`]) goes into a memfd, close-on-exec is cleared on the PTY masters, the
@@ -210,11 +210,11 @@ pub fn request(state: &Arc<ServerState>, binary: Option<String>) -> CmdResult {
 /// [`NOTIFY_GRACE`]) until they were answered.
 pub async fn prepare(state: &Arc<ServerState>) {
     state.upgrade.started.send_replace(true);
-    lock(&state.clients).detach_all("server upgraded");
+    lock(&state.clients).detach_all(&tidemux_proto::DetachReason::Upgraded);
     let deadline = Instant::now() + NOTIFY_GRACE;
     while Instant::now() < deadline {
         let idle =
-            state.upgrade.busy.load(Ordering::Acquire) == 0 && lock(&state.clients).is_empty();
+            state.upgrade.busy.load(Ordering::Acquire) == 0 && lock(&state.clients).all_told();
         if idle {
             break;
         }

@@ -186,13 +186,14 @@ pub fn attach(
         let exit = tidemux_client::attach::attach(&ctx.socket, &opts).map_err(Failure::from)?;
         // A live upgrade (`upgrade-server`) ends the attachment: attach again to the same
         // session, served by the new binary (docs/continuity.md).
-        if let tidemux_client::attach::Exit::Upgraded(session) = &exit {
+        if let Some(session) = exit.upgraded() {
             if !session.is_empty() {
-                opts.target = Some(session.clone());
+                opts.target = Some(session.to_owned());
             }
             continue;
         }
         output::line(&exit.message());
+        exit.finish();
         return Ok(());
     }
 }
