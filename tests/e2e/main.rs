@@ -18,6 +18,7 @@ mod formats;
 mod fuzz_protocol;
 mod hardening_client;
 mod hardening_pane;
+mod hooks_more;
 mod install;
 mod keys;
 mod layouts;

@@ -25,6 +25,10 @@ use tokio::sync::mpsc;
 /// Firings the queue holds before it drops new ones.
 pub const QUEUE: usize = 1024;
 
+/// Control-mode notification lines kept for a control client that has not read them yet;
+/// a client further behind misses the oldest.
+pub const CONTROL_QUEUE: usize = 256;
+
 const SESSION: u8 = 2;
 const WINDOW: u8 = 4;
 const PANE: u8 = 8;
@@ -202,6 +206,8 @@ pub struct Context {
     pub window: Option<WindowId>,
     /// Pane.
     pub pane: Option<PaneId>,
+    /// The attached client of a client notification (`client-*` hooks).
+    pub client: Option<u32>,
 }
 
 /// One queued firing.
@@ -220,6 +226,14 @@ pub struct Hooks {
     rx: Mutex<Option<mpsc::Receiver<Firing>>>,
     /// The queue into the window alerts task (`commands::alerts`).
     pub alerts: crate::commands::alerts::Queue,
+    /// Control-mode notification lines made as the queue runs (tmux `notify_callback`:
+    /// `%pane-mode-changed %PANE`), for every control client ([`crate::lang::control`]).
+    pub control: tokio::sync::broadcast::Sender<String>,
+    /// The last look [`sync_view`] took (`None` while no view hook is set).
+    last_view: Mutex<Option<View>>,
+    /// Each window's latest client (tmux `w->latest`): the attached client that last typed
+    /// into it ([`client_active`]).
+    latest: Mutex<HashMap<WindowId, u32>>,
 }
 
 impl Default for Hooks {
@@ -230,6 +244,9 @@ impl Default for Hooks {
             tx,
             rx: Mutex::new(Some(rx)),
             alerts: Default::default(),
+            control: tokio::sync::broadcast::channel(CONTROL_QUEUE).0,
+            last_view: Mutex::new(None),
+            latest: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -283,12 +300,20 @@ pub fn start(state: &Arc<ServerState>) {
             }
             let Some(name) = hook_of(e.kind) else { return };
             if let Some(s) = weak.upgrade() {
+                // client-attached, client-detached: the event's name is the client's id.
+                let client = match e.kind {
+                    EventKind::ClientAttached | EventKind::ClientDetached => {
+                        e.name.as_deref().and_then(|n| n.parse().ok())
+                    }
+                    _ => None,
+                };
                 s.hooks.fire(
                     name,
                     Context {
                         session: e.session,
                         window: e.window,
                         pane: e.pane,
+                        client,
                     },
                 );
             }
@@ -299,9 +324,27 @@ pub fn start(state: &Arc<ServerState>) {
     tokio::spawn(async move {
         while let Some(f) = rx.recv().await {
             let Some(state) = weak.upgrade() else { break };
+            let mut f = f;
+            if let (Some(p), None) = (f.ctx.pane, f.ctx.window) {
+                // Fired before the pane was in the registry (its first output).
+                let reg = state.registry();
+                if let Some(e) = reg.panes.get(&p) {
+                    f.ctx.window = Some(e.window);
+                    f.ctx.session = reg.windows.get(&e.window).map(|w| w.session);
+                }
+            }
+            if let ("pane-mode-changed", Some(p)) = (f.name.as_str(), f.ctx.pane) {
+                // No receiver (no control client) is not an error.
+                let _ = state.hooks.control.send(format!("%pane-mode-changed {p}"));
+            }
             let commands = lock(&state.hooks.store).lookup(&f.name, &f.ctx);
+            if commands.is_empty() {
+                continue;
+            }
+            let formats = Arc::new(hook_formats(&state, &f.name, &f.ctx));
             for c in commands {
-                if let Err(e) = IN_HOOK.scope(true, run_text(&state, &c, f.ctx)).await {
+                let run = FORMATS.scope(Arc::clone(&formats), run_text(&state, &c, f.ctx));
+                if let Err(e) = IN_HOOK.scope(true, run).await {
                     tracing::warn!(hook = %f.name, command = %c, "hook failed: {e}");
                 }
             }
@@ -312,6 +355,75 @@ pub fn start(state: &Arc<ServerState>) {
 tokio::task_local! {
     /// Set while a hook's commands run: they fire no `after-` hooks (tmux `CMDQ_STATE_NOHOOKS`).
     static IN_HOOK: bool;
+    /// The `hook*` format variables of the hook whose commands run ([`hook_formats`]).
+    static FORMATS: Arc<Vec<(String, String)>>;
+    /// The current state of the hook's commands ([`run_text`]).
+    static CURRENT: Option<crate::lang::target::Found>;
+}
+
+/// The current state fixed for the commands the current task runs (a hook's objects), if
+/// any: their default target, what formats expand for ([`crate::lang::exec::world`]).
+pub fn current_state() -> Option<crate::lang::target::Found> {
+    CURRENT.try_with(|c| *c).ok().flatten()
+}
+
+/// A `hook*` format variable of the hook whose commands the current task runs (tmux
+/// notify.c `notify_add`: `hook`, `hook_client`, `hook_session`, `hook_session_name`,
+/// `hook_window`, `hook_window_name`, `hook_pane`); `None` outside a hook or when the hook
+/// does not set it.
+pub fn format_var(key: &str) -> Option<String> {
+    if !key.starts_with("hook") {
+        return None;
+    }
+    FORMATS
+        .try_with(|f| f.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+        .ok()
+        .flatten()
+}
+
+/// The `hook*` variables tmux's notification of `name` carries: `hook` always; what it names
+/// depends on how tmux notifies it (`notify_client`: `hook_client`; `notify_session`: the
+/// session; `notify_winlink`/`notify_session_window`: session and window; `notify_window`:
+/// the window; `notify_pane`: `hook_pane`; `after-` hooks, `notify_hook`: only `hook`).
+fn hook_formats(state: &ServerState, name: &str, ctx: &Context) -> Vec<(String, String)> {
+    let mut v = vec![("hook".to_owned(), name.to_owned())];
+    let (session, window, pane, client) = match name {
+        n if n.starts_with("after-") => (false, false, false, false),
+        n if n.starts_with("client-") => (false, false, false, true),
+        n if n.starts_with("pane-") => (false, false, true, false),
+        "session-created" | "session-closed" | "session-renamed" => (true, false, false, false),
+        "window-layout-changed" | "window-pane-changed" | "window-renamed" | "window-resized" => {
+            (false, true, false, false)
+        }
+        _ => (true, true, false, false),
+    };
+    if client {
+        if let Some(c) = ctx.client {
+            let n = crate::commands::clients::client_name(state, c);
+            v.push(("hook_client".into(), n.unwrap_or_default()));
+        }
+    }
+    let reg = state.registry();
+    if session {
+        if let Some(s) = ctx.session {
+            v.push(("hook_session".into(), s.to_string()));
+            let n = reg.sessions.get(&s).map(|x| x.name.clone());
+            v.push(("hook_session_name".into(), n.unwrap_or_default()));
+        }
+    }
+    if window {
+        if let Some(w) = ctx.window {
+            v.push(("hook_window".into(), w.to_string()));
+            let n = reg.windows.get(&w).map(|x| x.name.clone());
+            v.push(("hook_window_name".into(), n.unwrap_or_default()));
+        }
+    }
+    if pane {
+        if let Some(p) = ctx.pane {
+            v.push(("hook_pane".into(), p.to_string()));
+        }
+    }
+    v
 }
 
 /// Whether the current task runs a hook's commands.
@@ -323,28 +435,64 @@ pub fn in_hook() -> bool {
 ///
 /// # Errors
 /// A parse error or the first failing command's message.
+///
+/// As tmux's `notify_insert_hook`, the commands run with the hook's objects as their current
+/// state (their default target, what formats expand for) while those still exist; when one
+/// is gone (the pane of `pane-exited`), they run as from nothing (tmux
+/// `cmd_find_from_nothing`: the best session's current window and active pane).
 pub async fn run_text(state: &Arc<ServerState>, text: &str, ctx: Context) -> Result<(), String> {
-    let caller = match ctx.pane {
-        Some(p) => Some(p),
-        None => {
-            let reg = state.registry();
-            let t = ctx
-                .window
-                .map(|w| w.to_string())
-                .or_else(|| ctx.session.map(|s| s.to_string()));
-            t.and_then(|t| reg.resolve_pane(Some(&t), None).ok())
-        }
-    };
+    let current = current_of(&state.registry(), &ctx);
     let client = crate::lang::Client {
-        caller,
+        caller: current.and_then(|c| c.pane).map(PaneId),
         ..Default::default()
     };
-    let out = crate::lang::run_command_text(state, text, None, &client).await;
+    let out = CURRENT
+        .scope(
+            current,
+            crate::lang::run_command_text(state, text, None, &client),
+        )
+        .await;
     if out.exit_code != 0 {
         let e = String::from_utf8_lossy(&out.stderr);
         return Err(e.trim_end().to_owned());
     }
     Ok(())
+}
+
+/// tmux `cmd_find_valid_state` and the `cmd_find_from_*` of a notification: the session,
+/// window (its index there) and pane of `ctx`, the session's current window and the window's
+/// active pane filling what `ctx` leaves out; `None` (from nothing) when an object of `ctx`
+/// no longer exists or the pane is not in the window.
+fn current_of(reg: &Registry, ctx: &Context) -> Option<crate::lang::target::Found> {
+    let pane = match ctx.pane {
+        Some(p) => Some(reg.panes.get(&p)?),
+        None => None,
+    };
+    let window = match (ctx.window, pane) {
+        (Some(w), Some(p)) if p.window != w => return None,
+        (Some(w), _) => Some(w),
+        (None, Some(p)) => Some(p.window),
+        (None, None) => None,
+    };
+    let window = match window {
+        Some(w) => reg.windows.get(&w)?,
+        None => reg
+            .windows
+            .get(&reg.sessions.get(&ctx.session?)?.active_window)?,
+    };
+    let sid = ctx.session.unwrap_or(window.session);
+    let session = reg.sessions.get(&sid)?;
+    let idx = session
+        .windows
+        .iter()
+        .find(|(_, w)| **w == window.id)
+        .map(|(i, _)| i64::from(*i))?;
+    Some(crate::lang::target::Found {
+        session: sid.0,
+        idx,
+        window: Some(window.id.0),
+        pane: Some(ctx.pane.unwrap_or(window.active_pane).0),
+    })
 }
 
 /// The tmux command name whose `after-` hook a successful request fires, if tmux has one.
@@ -414,6 +562,7 @@ pub fn context_of(reg: &Registry, target: Option<&str>, caller: Option<PaneId>) 
         session: reg.resolve_session(target, caller).ok(),
         window: reg.resolve_window(target, caller).ok(),
         pane: reg.resolve_pane(target, caller).ok(),
+        client: None,
     }
 }
 
@@ -451,28 +600,39 @@ pub fn after_request(
     state.hooks.fire(&format!("after-{name}"), ctx);
 }
 
-/// The hooks that fire when a command changed what a session shows (tmux notify.c callers:
-/// `session_set_current`, `window_set_active_pane`, `window_pane_update_focus`, layout-set.c
-/// and friends).
-const VIEW_HOOKS: [&str; 5] = [
+/// The hooks that fire when what a session shows changed (tmux notify.c callers:
+/// `session_set_current`, `window_set_active_pane`, `window_pane_update_focus`, layout-set.c,
+/// layout.c `layout_close_pane`, resize.c `resize_window` and friends).
+const VIEW_HOOKS: [&str; 6] = [
     "pane-focus-out",
     "pane-focus-in",
     "window-pane-changed",
     "session-window-changed",
     "window-layout-changed",
+    "window-resized",
 ];
 
-/// What a command may change that [`VIEW_HOOKS`] report: each session's current window, each
-/// window's active pane and layout (tmux's layout string), and the focused panes.
+/// What [`VIEW_HOOKS`] report: each session's current window, each window's active pane,
+/// layout (tmux's layout string), size and pane count, and the focused panes.
 #[derive(Debug, Default)]
 pub struct View {
     current: BTreeMap<SessionId, WindowId>,
     active: BTreeMap<WindowId, (SessionId, PaneId)>,
     layouts: BTreeMap<WindowId, String>,
+    sizes: BTreeMap<WindowId, (u16, u16)>,
+    panes: BTreeMap<WindowId, usize>,
     focused: BTreeSet<PaneId>,
+}
+
+/// What [`view_before`] hands to [`view_after`].
+#[derive(Debug, Default)]
+pub struct Pending {
     /// `select-layout` and friends: its window and how many times tmux notifies (the layout
     /// function and the command each fire `window-layout-changed`, changed or not).
     select_layout: Option<(WindowId, usize)>,
+    /// The request runs inside a hook: what it changes fires nothing (tmux
+    /// `CMDQ_STATE_NOHOOKS`: `notify_add` returns early).
+    silent: bool,
 }
 
 impl Store {
@@ -506,13 +666,141 @@ fn view_now(state: &ServerState) -> View {
     for w in reg.windows.values() {
         v.active.insert(w.id, (w.session, w.active_pane));
         v.layouts.insert(w.id, w.layout.dump());
+        v.sizes.insert(w.id, (w.cols, w.rows));
+        v.panes.insert(w.id, w.layout.geometry().len());
     }
     v
 }
 
-/// Before a request runs: what it may change, when a hook of [`VIEW_HOOKS`] has commands and
-/// the request can change them (`None` otherwise: nothing is computed).
-pub fn view_before(state: &ServerState, req: &Request, caller: Option<PaneId>) -> Option<View> {
+/// Whether a hook of [`VIEW_HOOKS`] has commands.
+fn view_watched(state: &ServerState) -> bool {
+    let store = lock(&state.hooks.store);
+    VIEW_HOOKS.iter().any(|h| store.any_set(h))
+}
+
+/// Compares what sessions show now with the last look ([`Hooks`] keeps it) and fires
+/// [`VIEW_HOOKS`] for what changed since, once each (`forced`: a window whose
+/// `window-layout-changed` fires that many times, changed or not; `silent`: fires nothing,
+/// only takes the new look). Called around requests that may change the view
+/// ([`view_before`], [`view_after`]), after a pane exited and after client sizes were applied,
+/// so a change is reported once whichever of them sees it first. Without a view hook set,
+/// nothing is computed and the last look is forgotten.
+pub fn sync_view(state: &ServerState, forced: Option<(WindowId, usize)>, silent: bool) {
+    let mut last = lock(&state.hooks.last_view);
+    if !view_watched(state) {
+        *last = None;
+        return;
+    }
+    let now = view_now(state);
+    let before = last.replace(now);
+    let (Some(b), Some(a)) = (before, last.as_ref()) else {
+        return;
+    };
+    if silent {
+        return;
+    }
+    fire_view_changes(state, &b, a, forced);
+}
+
+fn fire_view_changes(state: &ServerState, b: &View, a: &View, forced: Option<(WindowId, usize)>) {
+    let pane_ctx = |p: PaneId| {
+        let (w, s) = a
+            .active
+            .iter()
+            .find(|(_, (_, ap))| *ap == p)
+            .map(|(w, (s, _))| (Some(*w), Some(*s)))
+            .unwrap_or_default();
+        Context {
+            session: s,
+            window: w,
+            pane: Some(p),
+            ..Context::default()
+        }
+    };
+    let win_ctx = |w: WindowId| {
+        let (s, p) = a
+            .active
+            .get(&w)
+            .copied()
+            .map(|(s, p)| (Some(s), Some(p)))
+            .unwrap_or_default();
+        Context {
+            session: s,
+            window: Some(w),
+            pane: p,
+            ..Context::default()
+        }
+    };
+    let reg_has = |p: PaneId| state.registry().panes.contains_key(&p);
+    for p in b.focused.difference(&a.focused) {
+        if reg_has(*p) {
+            let mut c = pane_ctx(*p);
+            if c.window.is_none() {
+                let reg = state.registry();
+                c = context_of(&reg, Some(&p.to_string()), None);
+            }
+            state.hooks.fire("pane-focus-out", c);
+        }
+    }
+    for p in a.focused.difference(&b.focused) {
+        state.hooks.fire("pane-focus-in", pane_ctx(*p));
+    }
+    // Per window, in tmux's order: a pane that closed reflows its siblings first
+    // (`layout_close_pane`), then the window picks another active pane (`window_lost_pane`);
+    // a new pane becomes active before the layout changes (spawn.c); a resize changes the
+    // layout, then the size (`resize_window`). A new window fires none (tmux notifies before
+    // the window is linked to a session: no hook runs).
+    for (w, l) in &a.layouts {
+        let pane_changed = b
+            .active
+            .get(w)
+            .is_some_and(|(_, old)| Some(old) != a.active.get(w).map(|x| &x.1));
+        let lost = b.panes.get(w).is_some_and(|n| Some(n) > a.panes.get(w));
+        let times = match forced {
+            Some((fw, n)) if fw == *w => n,
+            _ => usize::from(b.layouts.get(w).is_some_and(|old| old != l)),
+        };
+        // tmux's notification holds the window's active pane when it was made: after a close,
+        // the pane that closed if it was the active one (the hook's commands then run with
+        // no current pane: cmd_find_from_nothing).
+        let mut lctx = win_ctx(*w);
+        if lost && pane_changed {
+            lctx.pane = b.active.get(w).map(|x| x.1);
+        }
+        if pane_changed && !lost {
+            state.hooks.fire("window-pane-changed", win_ctx(*w));
+        }
+        for _ in 0..times {
+            state.hooks.fire("window-layout-changed", lctx);
+        }
+        if b.sizes
+            .get(w)
+            .is_some_and(|old| Some(old) != a.sizes.get(w))
+        {
+            state.hooks.fire("window-resized", win_ctx(*w));
+        }
+        if pane_changed && lost {
+            state.hooks.fire("window-pane-changed", win_ctx(*w));
+        }
+    }
+    for (s, w) in &a.current {
+        if b.current.get(s).is_some_and(|old| old != w) {
+            let c = win_ctx(*w);
+            state.hooks.fire(
+                "session-window-changed",
+                Context {
+                    session: Some(*s),
+                    ..c
+                },
+            );
+        }
+    }
+}
+
+/// Before a request runs: takes the look [`sync_view`] compares with, when a hook of
+/// [`VIEW_HOOKS`] has commands and the request can change what they report (`None`
+/// otherwise: nothing is computed).
+pub fn view_before(state: &ServerState, req: &Request, caller: Option<PaneId>) -> Option<Pending> {
     let may_change = matches!(
         req,
         Request::SplitWindow { .. }
@@ -541,115 +829,106 @@ pub fn view_before(state: &ServerState, req: &Request, caller: Option<PaneId>) -
             | Request::SwitchClient { .. }
             | Request::RespawnPane { .. }
             | Request::RespawnWindow { .. }
+            | Request::SetOption { .. }
     );
-    if !may_change || in_hook() {
+    if !may_change || !view_watched(state) {
         return None;
     }
-    let watched = {
-        let store = lock(&state.hooks.store);
-        VIEW_HOOKS.iter().any(|h| store.any_set(h))
-    };
-    let mut v = watched.then(|| view_now(state))?;
+    if in_hook() {
+        return Some(Pending {
+            silent: true,
+            ..Pending::default()
+        });
+    }
+    sync_view(state, None, false);
+    let mut p = Pending::default();
     if let Request::SelectLayout { target, spread, .. } = req {
         let reg = state.registry();
         let w = crate::commands::layout::resolve_window(&reg, target.as_deref(), caller).ok();
-        v.select_layout = w.map(|w| (w, if *spread { 1 } else { 2 }));
+        p.select_layout = w.map(|w| (w, if *spread { 1 } else { 2 }));
     }
-    Some(v)
+    Some(p)
 }
 
 /// After the request: fires, once each, `pane-focus-out` and `pane-focus-in` for panes that
 /// lost or gained the focus, `window-pane-changed` for windows whose active pane changed,
 /// `window-layout-changed` for windows whose layout changed (twice after `select-layout`,
-/// changed or not, as tmux), and
+/// changed or not, as tmux), `window-resized` for windows whose size changed, and
 /// `session-window-changed` for sessions whose current window changed (objects that no longer
-/// exist fire nothing).
-pub fn view_after(state: &ServerState, before: Option<View>, ok: bool) {
-    let Some(b) = before else { return };
-    if !ok {
+/// exist fire nothing). A failed request fires what it changed all the same (tmux notifies
+/// as it goes), but not the forced `select-layout` ones.
+pub fn view_after(state: &ServerState, before: Option<Pending>, ok: bool) {
+    let Some(p) = before else { return };
+    let forced = p.select_layout.filter(|_| ok);
+    sync_view(state, forced, p.silent);
+}
+
+/// Pane `pane` entered or left a mode `times` times (tmux `window_pane_set_mode`,
+/// `window_pane_reset_mode`: `notify_pane("pane-mode-changed")` each time): fires
+/// `pane-mode-changed` and tells control clients (`%pane-mode-changed %PANE`), unless the
+/// change comes from a hook's commands (tmux notifies nothing then). Not called with the
+/// registry locked.
+pub fn mode_changed(state: &ServerState, pane: PaneId, times: usize) {
+    if times == 0 || in_hook() {
         return;
     }
-    let a = view_now(state);
-    let pane_ctx = |p: PaneId| {
-        let (w, s) = a
-            .active
-            .iter()
-            .find(|(_, (_, ap))| *ap == p)
-            .map(|(w, (s, _))| (Some(*w), Some(*s)))
-            .unwrap_or_default();
-        Context {
-            session: s,
-            window: w,
-            pane: Some(p),
-        }
+    let ctx = {
+        let reg = state.registry();
+        context_of(&reg, Some(&pane.to_string()), None)
     };
-    let win_ctx = |w: WindowId| {
-        let (s, p) = a
-            .active
-            .get(&w)
-            .copied()
-            .map(|(s, p)| (Some(s), Some(p)))
-            .unwrap_or_default();
-        Context {
-            session: s,
-            window: Some(w),
-            pane: p,
-        }
+    let ctx = Context {
+        pane: Some(pane),
+        ..ctx
     };
-    let reg_has = |p: PaneId| state.registry().panes.contains_key(&p);
-    for p in b.focused.difference(&a.focused) {
-        if reg_has(*p) {
-            let mut c = pane_ctx(*p);
-            if c.window.is_none() {
-                let reg = state.registry();
-                c = context_of(&reg, Some(&p.to_string()), None);
-            }
-            state.hooks.fire("pane-focus-out", c);
-        }
-    }
-    for p in a.focused.difference(&b.focused) {
-        state.hooks.fire("pane-focus-in", pane_ctx(*p));
-    }
-    for (w, (_, p)) in &a.active {
-        if b.active.get(w).is_some_and(|(_, old)| old != p) {
-            state.hooks.fire("window-pane-changed", win_ctx(*w));
-        }
-    }
-    // A new window fires none (tmux notifies before the window is linked to a session: no
-    // hook runs).
-    for (w, l) in &a.layouts {
-        let times = match b.select_layout {
-            Some((sw, n)) if sw == *w => n,
-            _ => usize::from(b.layouts.get(w).is_some_and(|old| old != l)),
-        };
-        for _ in 0..times {
-            state.hooks.fire("window-layout-changed", win_ctx(*w));
-        }
-    }
-    for (s, w) in &a.current {
-        if b.current.get(s).is_some_and(|old| old != w) {
-            let c = win_ctx(*w);
-            state.hooks.fire(
-                "session-window-changed",
-                Context {
-                    session: Some(*s),
-                    ..c
-                },
-            );
-        }
+    for _ in 0..times {
+        state.hooks.fire("pane-mode-changed", ctx);
     }
 }
 
 /// Fires a client notification (tmux `notify_client`: `client-resized`,
-/// `client-session-changed`) for the client's session, its current window and active pane.
-pub fn fire_for_session(state: &ServerState, name: &str, sid: SessionId) {
+/// `client-session-changed`, `client-active`, `client-focus-in`, `client-focus-out`) of
+/// attached client `client` for its session `sid`, the session's current window and active
+/// pane (tmux `cmd_find_from_client`). Not called with the registry locked.
+pub fn fire_for_client(state: &ServerState, name: &str, sid: SessionId, client: u32) {
     let ctx = {
         let reg = state.registry();
         context_of(&reg, Some(&sid.to_string()), None)
     };
     if ctx.session.is_some() {
-        state.hooks.fire(name, ctx);
+        state.hooks.fire(
+            name,
+            Context {
+                client: Some(client),
+                ..ctx
+            },
+        );
     }
+}
+
+/// tmux `server_client_update_latest`: attached client `client` typed (or resized) into its
+/// session's current window; if another client (or none) was that window's latest, it now
+/// is, and `client-active` fires. Not called with the registry locked.
+pub fn client_active(state: &ServerState, client: u32) {
+    if in_hook() {
+        return;
+    }
+    let Some(sid) = crate::commands::clients::session_of(state, client) else {
+        return;
+    };
+    {
+        let reg = state.registry();
+        let Some(w) = reg.sessions.get(&sid).map(|s| s.active_window) else {
+            return;
+        };
+        let mut latest = lock(&state.hooks.latest);
+        if latest.get(&w) == Some(&client) {
+            return;
+        }
+        // Windows that closed are forgotten (the map holds at most one entry per window).
+        latest.retain(|w, _| reg.windows.contains_key(w));
+        latest.insert(w, client);
+    }
+    fire_for_client(state, "client-active", sid, client);
 }
 
 /// tmux `options_match` for hooks: an exact name or a unique prefix, with `[N]`.
@@ -789,6 +1068,7 @@ pub fn set_hook(
             session: f.session,
             window: f.window,
             pane: f.pane,
+            client: None,
         };
         drop(reg);
         state.hooks.fire(name, ctx);
@@ -912,6 +1192,7 @@ mod tests {
             session: Some(s),
             window: Some(w),
             pane: Some(p),
+            client: None,
         };
         assert!(st.lookup("session-created", &ctx).is_empty());
         st.sets.entry(Scope::GlobalSession).or_default().insert(

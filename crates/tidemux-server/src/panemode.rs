@@ -123,9 +123,10 @@ impl PaneModes {
         popped
     }
 
-    /// tmux `window_pane_reset_mode_all`: leaves every mode; false when not in a mode.
-    pub fn reset_all(&mut self, pane: PaneId) -> bool {
-        self.stacks.remove(&pane).is_some()
+    /// tmux `window_pane_reset_mode_all`: leaves every mode; how many it left (tmux leaves
+    /// them one by one, each a `pane-mode-changed`).
+    pub fn reset_all(&mut self, pane: PaneId) -> usize {
+        self.stacks.remove(&pane).map_or(0, |s| s.len())
     }
 
     /// The pane's top mode.
@@ -206,7 +207,8 @@ mod tests {
         assert_eq!((m.depth(p), m.top(p)), (2, Some(Mode::Copy)));
         assert!(m.reset(p));
         assert_eq!((m.depth(p), m.top(p)), (1, Some(Mode::Clock)));
-        assert!(m.reset_all(p));
+        m.set(p, Mode::Tree);
+        assert_eq!(m.reset_all(p), 2);
         assert_eq!((m.depth(p), m.top(p)), (0, None));
         assert!(!m.reset(p));
     }

@@ -178,6 +178,9 @@ impl ServerState {
                 self.pane_event(EventKind::TitleChanged, id, |e| e.message = Some(t))
             }
             PaneNote::Exited(exit) => self.pane_exited(id, exit),
+            PaneNote::Clipboard(data) => {
+                crate::commands::buffers::pane_set_clipboard(self, id, data)
+            }
             PaneNote::Reported(r) => {
                 let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
                 let st = match r.state.as_str() {
@@ -304,6 +307,7 @@ impl ServerState {
                 session: sid,
                 window: Some(entry.window),
                 pane: Some(id),
+                client: None,
             };
             let hook = if remain { "pane-died" } else { "pane-exited" };
             self.hooks.fire(hook, ctx);
@@ -317,6 +321,8 @@ impl ServerState {
         tracing::info!(pane = %id, "pane exited");
         self.finish_removal(removed);
         self.bump_model();
+        // The siblings reflowed: `window-layout-changed` and friends (tmux layout_close_pane).
+        crate::hooks::sync_view(self, None, false);
         // exit-empty, exit-unattached (tmux server_loop).
         if crate::commands::behaviour::should_exit(self) {
             self.shutdown();

@@ -112,6 +112,13 @@ impl<CB: crate::Callbacks> Parser<CB> {
         }
     }
 
+    /// tidemux: the beginning of an as-yet incomplete escape sequence the parser holds
+    /// (tmux `input_pending`, `capture-pane -P`); empty when none is open.
+    #[must_use]
+    pub fn pending(&self) -> &[u8] {
+        self.parser.pending()
+    }
+
     /// tidemux: row 0 of the main grid (used to rebuild history rows).
     pub(crate) fn first_row(&self) -> &crate::row::Row {
         self.screen.screen.first_row()

@@ -29,6 +29,9 @@
 #![deny(clippy::all, clippy::if_not_else, clippy::enum_glob_use)]
 #![cfg_attr(not(feature = "std"), no_std)]
 
+// tidemux: `Parser::pending` keeps its bytes in a Vec, with or without `std`.
+extern crate alloc;
+
 use core::mem::MaybeUninit;
 use core::str;
 
@@ -65,7 +68,14 @@ pub struct Parser<const OSC_RAW_BUF_SIZE: usize = MAX_OSC_RAW> {
     ignoring: bool,
     partial_utf8: [u8; 4],
     partial_utf8_len: usize,
+    /// tidemux: the bytes read since the parser last left the ground state (tmux input.c
+    /// `since_ground`, shown by `capture-pane -P`), at most [`MAX_PENDING`].
+    since_ground: alloc::vec::Vec<u8>,
 }
+
+/// tidemux: most bytes of an incomplete sequence [`Parser::pending`] keeps (the rest of a
+/// longer one is parsed but not kept).
+pub const MAX_PENDING: usize = 64 * 1024;
 
 impl Parser {
     /// Create a new Parser
@@ -98,6 +108,39 @@ impl<const OSC_RAW_BUF_SIZE: usize> Parser<OSC_RAW_BUF_SIZE> {
         &self.intermediates[..self.intermediate_idx]
     }
 
+    /// tidemux: the beginning of an as-yet incomplete escape sequence: the bytes read since
+    /// the parser left the ground state (empty in the ground state), as tmux's
+    /// `input_pending`.
+    pub fn pending(&self) -> &[u8] {
+        &self.since_ground
+    }
+
+    /// tidemux: keeps `byte`, just parsed, while out of the ground state (tmux
+    /// `input_parse`: "if not in ground state, save input"); back in the ground state the
+    /// kept bytes are dropped.
+    #[inline(always)]
+    fn note_pending(&mut self, byte: u8) {
+        if self.state == State::Ground {
+            self.since_ground.clear();
+            // A long string (DCS, OSC) does not keep its memory once it ended.
+            if self.since_ground.capacity() > 256 {
+                self.since_ground.shrink_to(64);
+            }
+        } else if self.since_ground.len() < MAX_PENDING {
+            self.since_ground.push(byte);
+        }
+    }
+
+    /// tidemux: after [`Self::advance_ground`]: when it ended on an escape, that escape
+    /// starts the pending bytes.
+    #[inline(always)]
+    fn note_left_ground(&mut self) {
+        if self.state != State::Ground {
+            self.since_ground.clear();
+            self.since_ground.push(0x1b);
+        }
+    }
+
     /// Advance the parser state.
     ///
     /// Requires a [`Perform`] implementation to handle the triggered actions.
@@ -114,11 +157,15 @@ impl<const OSC_RAW_BUF_SIZE: usize> Parser<OSC_RAW_BUF_SIZE> {
 
         while i != bytes.len() {
             match self.state {
-                State::Ground => i += self.advance_ground(performer, &bytes[i..]),
+                State::Ground => {
+                    i += self.advance_ground(performer, &bytes[i..]);
+                    self.note_left_ground();
+                },
                 _ => {
                     // Inlining it results in worse codegen.
                     let byte = bytes[i];
                     self.change_state(performer, byte);
+                    self.note_pending(byte);
                     i += 1;
                 },
             }
@@ -149,11 +196,15 @@ impl<const OSC_RAW_BUF_SIZE: usize> Parser<OSC_RAW_BUF_SIZE> {
 
         while i != bytes.len() && !performer.terminated() {
             match self.state {
-                State::Ground => i += self.advance_ground(performer, &bytes[i..]),
+                State::Ground => {
+                    i += self.advance_ground(performer, &bytes[i..]);
+                    self.note_left_ground();
+                },
                 _ => {
                     // Inlining it results in worse codegen.
                     let byte = bytes[i];
                     self.change_state(performer, byte);
+                    self.note_pending(byte);
                     i += 1;
                 },
             }

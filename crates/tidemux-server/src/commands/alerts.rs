@@ -253,6 +253,7 @@ fn alert(state: &ServerState, silence: &mut HashMap<WindowId, Instant>, w: Windo
                 session: Some::<SessionId>(sid),
                 window: Some(w),
                 pane: Some(pane),
+                client: None,
             },
         );
     }

@@ -162,6 +162,9 @@ pub fn apply_client_sizes(state: &ServerState, sid: SessionId) {
         p.resize(r, c);
     }
     state.bump_model();
+    // Windows that changed size: `window-layout-changed`, `window-resized` (tmux
+    // resize_window) and the focus hooks.
+    crate::hooks::sync_view(state, None, false);
 }
 
 fn client_session(state: &ServerState, client: u32) -> CmdResult<(SessionId, bool)> {
@@ -189,6 +192,7 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
         return Ok(());
     }
     super::clients::touch(state, client);
+    crate::hooks::client_active(state, client);
     let pane = {
         let reg = state.registry();
         let p = reg.resolve_pane(Some(&sid.to_string()), None)?;
@@ -224,7 +228,7 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
     };
     apply_client_sizes(state, sid.0);
     if sid.1 {
-        crate::hooks::fire_for_session(state, "client-resized", sid.0);
+        crate::hooks::fire_for_client(state, "client-resized", sid.0, client);
     }
     Ok(())
 }

@@ -18,6 +18,37 @@ fn limit(state: &ServerState) -> usize {
         .unwrap_or(50)
 }
 
+/// A pane's program set the clipboard with `OSC 52` (tmux input.c `input_osc_52`): with the
+/// `set-clipboard` server option `on`, the bytes become a new automatic paste buffer and
+/// `pane-set-clipboard` fires for the pane; otherwise (`external`, the default, or `off`)
+/// nothing happens, as in tmux.
+pub fn pane_set_clipboard(state: &ServerState, pane: PaneId, data: Vec<u8>) {
+    let on = lock(&state.options_store)
+        .effective("set-clipboard", None, None, None)
+        .is_some_and(|v| v == "on");
+    if !on {
+        return;
+    }
+    // A new pane's program may write before the pane is in the registry: the hook queue
+    // fills in its window and session when the hook runs.
+    let ctx = {
+        let reg = state.registry();
+        crate::hooks::context_of(&reg, Some(&pane.to_string()), None)
+    };
+    state.hooks.fire(
+        "pane-set-clipboard",
+        crate::hooks::Context {
+            pane: Some(pane),
+            ..ctx
+        },
+    );
+    let limit = limit(state);
+    if let Err(e) = lock(&state.buffers).add(data, limit) {
+        tracing::warn!(%pane, "OSC 52 clipboard not stored: {e}");
+    }
+    state.bump_model();
+}
+
 /// The buffer `-b NAME` names (`unknown buffer: NAME` if none), or the newest (`no buffer`).
 fn pick(b: &Buffers, name: Option<&str>) -> CmdResult<String> {
     match name {

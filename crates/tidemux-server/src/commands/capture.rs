@@ -11,8 +11,10 @@ use tidemux_proto::{CaptureOptions, PaneId, Response};
 /// `capture-pane [-aCeJNpPq] [-b NAME] [-E END] [-S START] [-t PANE]`: reply `Bytes` with
 /// `-p`, else the capture goes into a paste buffer (`-b NAME`, or a new automatic one).
 ///
-/// `-P` (the unfinished escape sequence the pane received) is always empty: the parser does
-/// not keep the bytes of an escape sequence it has not finished.
+/// `-P`: only the beginning of an as-yet incomplete escape sequence the pane received (the
+/// bytes since the parser left its ground state, [`crate::screen::Screen::pending`]); with
+/// `-C`, bytes below space, from 0x80 and `\` as octal `\NNN` (tmux
+/// `cmd_capture_pane_pending`).
 ///
 /// # Errors
 /// Target errors; `no alternate screen` for `-a` (without `-q`); buffer errors.
@@ -24,7 +26,7 @@ pub fn capture_pane(
 ) -> CmdResult {
     let pane = live_pane(state, caller, target)?;
     let mut data = if o.pending {
-        Vec::new()
+        pending_text(pane.state().screen.pending(), o.octal)
     } else {
         let mut st = pane.state();
         st.screen.sync();
@@ -61,6 +63,23 @@ pub fn capture_pane(
     super::buffers::set_buffer(state, o.buffer.as_deref(), data, false, None)
 }
 
+/// tmux `cmd_capture_pane_pending`: the bytes as they are, or with `octal` (`-C`) each byte
+/// below space or from 0x80 (tmux's signed `char`) and `\` as `\NNN`.
+fn pending_text(bytes: &[u8], octal: bool) -> Vec<u8> {
+    if !octal {
+        return bytes.to_vec();
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 4);
+    for &b in bytes {
+        if (b' '..0x80).contains(&b) && b != b'\\' {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("\\{b:03o}").as_bytes());
+        }
+    }
+    out
+}
+
 /// `clear-history [-t PANE]`.
 ///
 /// # Errors
@@ -73,4 +92,17 @@ pub fn clear_history(
     let pane = live_pane(state, caller, target)?;
     pane.state().screen.clear_history();
     Ok(Response::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pending_text_escapes_like_tmux() {
+        assert_eq!(super::pending_text(b"\x1b[1;", false), b"\x1b[1;");
+        assert_eq!(super::pending_text(b"\x1b[1;", true), b"\\033[1;");
+        assert_eq!(
+            super::pending_text(b"\x1b]0;a\\\xc3\x7f", true),
+            b"\\033]0;a\\134\\303\x7f"
+        );
+    }
 }

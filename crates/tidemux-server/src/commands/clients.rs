@@ -60,6 +60,11 @@ fn name(id: u32, c: &AttachedClient) -> String {
         .unwrap_or_else(|| format!("client-{id}"))
 }
 
+/// The name of attached client `id` (`#{client_name}`: its terminal, else `client-ID`).
+pub fn client_name(state: &ServerState, id: u32) -> Option<String> {
+    lock(&state.clients).map.get(&id).map(|c| name(id, c))
+}
+
 /// The session client `id` shows now.
 pub fn session_of(state: &ServerState, id: u32) -> Option<SessionId> {
     lock(&state.clients).map.get(&id).map(|c| c.session)
@@ -124,7 +129,7 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
     }
     state.bump_model();
     if from != to {
-        crate::hooks::fire_for_session(state, "client-session-changed", to);
+        crate::hooks::fire_for_client(state, "client-session-changed", to, id);
     }
     Ok(())
 }

@@ -692,6 +692,9 @@ impl FormatContext for ModelContext<'_> {
         if let Some((_, v)) = self.extra.iter().find(|(k, _)| k == key) {
             return Some(Value::Text(v.clone()));
         }
+        if let Some(v) = crate::hooks::format_var(key) {
+            return Some(Value::Text(v));
+        }
         match self.environ {
             Some(e) => e
                 .value(self.session, key)

@@ -112,6 +112,9 @@ pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str)
         return Err(CmdError::invalid("client is read-only"));
     }
     let code = super::parse_key(key)?;
+    // tmux server_client_key_callback: any key makes the client its window's latest.
+    crate::commands::clients::touch(state, client);
+    crate::hooks::client_active(state, client);
     let command = lock(&state.keys)
         .get(table, code)
         .map(|b| super::print::runnable(&b.command))

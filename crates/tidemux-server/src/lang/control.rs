@@ -2,7 +2,7 @@
 //! in a `%begin TIME NUMBER FLAGS` ... `%end`/`%error` block, and notifications: `%output
 //! %PANE ESCAPED-BYTES`, `%window-add`, `%window-close`, `%unlinked-window-add`,
 //! `%unlinked-window-close`, `%window-renamed`, `%session-changed`, `%session-renamed`,
-//! `%sessions-changed`, `%layout-change`, `%exit`.
+//! `%sessions-changed`, `%layout-change`, `%pane-mode-changed`, `%exit`.
 //!
 //! The connection ([`crate::connection`]) writes what a [`Control`] produces: the blocks it
 //! returns and the notification lines it queues (bounded: when the client does not keep up,
@@ -219,11 +219,32 @@ impl Control {
         let sess = Arc::clone(&session);
         let act = Arc::clone(&active);
         let mut live = sub.live;
+        let mut notes = state.hooks.control.subscribe();
         ctl.events = Some(tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
             while act.load(Ordering::Relaxed) {
-                let e = match live.recv().await {
+                let e = tokio::select! {
+                    e = live.recv() => e,
+                    n = notes.recv() => {
+                        match n {
+                            // Lines from the hook queue (`%pane-mode-changed`), for every
+                            // control client as tmux's control_notify_* do.
+                            Ok(line) => {
+                                if tx2.try_send(format!("{line}\n").into_bytes()).is_err()
+                                    && tx2.is_closed()
+                                {
+                                    return;
+                                }
+                                continue;
+                            }
+                            Err(RecvError::Lagged(_)) => continue,
+                            Err(RecvError::Closed) => return,
+                        }
+                    }
+                };
+                let e = match e {
                     Ok(e) => e,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Lagged(_)) => continue,
                     Err(_) => return,
                 };
                 let ours = *lock(&sess);

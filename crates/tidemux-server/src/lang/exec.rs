@@ -135,6 +135,7 @@ pub fn world(state: &ServerState, caller: Option<PaneId>) -> World {
         windows,
         marked: None,
         caller: caller.map(|p| p.0),
+        fixed: crate::hooks::current_state(),
     }
 }
 
@@ -572,7 +573,9 @@ async fn run_one(
                 };
                 call(state, client, out, req).await?;
                 // tmux spawn.c: a respawned pane leaves its modes.
-                lock(&state.pane_modes).reset_all(PaneId(f.pane.unwrap_or_default()));
+                let p = PaneId(f.pane.unwrap_or_default());
+                let n = lock(&state.pane_modes).reset_all(p);
+                crate::hooks::mode_changed(state, p, n);
                 return Ok(());
             } else {
                 let f = find(state, client, a, 't', FindKind::Window, none)?;
@@ -1605,7 +1608,8 @@ async fn run_one(
             let f = find(state, client, a, 't', FindKind::Pane, none)?;
             let p = PaneId(f.pane.ok_or("no pane")?);
             if a.has('q') {
-                lock(&state.pane_modes).reset_all(p);
+                let n = lock(&state.pane_modes).reset_all(p);
+                crate::hooks::mode_changed(state, p, n);
                 return Ok(());
             }
             if a.has('M') {
@@ -1646,10 +1650,15 @@ async fn run_one(
 /// tmux `window_pane_set_mode` on the server's pane modes (crate::panemode); records of
 /// closed panes are dropped first.
 fn set_mode(state: &ServerState, pane: PaneId, mode: crate::panemode::Mode) {
-    let reg = state.registry();
-    let mut m = lock(&state.pane_modes);
-    m.retain(|p| reg.panes.contains_key(&p));
-    m.set(pane, mode);
+    let set = {
+        let reg = state.registry();
+        let mut m = lock(&state.pane_modes);
+        m.retain(|p| reg.panes.contains_key(&p));
+        m.set(pane, mode)
+    };
+    if set == crate::panemode::Set::Entered {
+        crate::hooks::mode_changed(state, pane, 1);
+    }
 }
 
 /// `select-pane -d` (`off`) / `-e`.
@@ -2099,7 +2108,8 @@ const MAX_MODE_KEYS: u32 = 1000;
 /// nothing happens, as tmux does for commands it does not know.
 fn mode_command(state: &ServerState, pane: PaneId, command: &str) {
     if command == "cancel" || command.ends_with("-and-cancel") {
-        lock(&state.pane_modes).reset(pane);
+        let left = lock(&state.pane_modes).reset(pane);
+        crate::hooks::mode_changed(state, pane, usize::from(left));
     }
 }
 
@@ -2167,7 +2177,8 @@ async fn mode_keys(
             }
         };
         if ends {
-            lock(&state.pane_modes).reset(pane);
+            let left = lock(&state.pane_modes).reset(pane);
+            crate::hooks::mode_changed(state, pane, usize::from(left));
         }
     }
     Ok(())

@@ -65,6 +65,9 @@ pub struct World {
     pub marked: Option<(u32, u32, u32)>,
     /// The pane the command comes from (`$TMUX_PANE`), if any.
     pub caller: Option<u32>,
+    /// The current state when it is fixed by who runs the command (a hook's commands run
+    /// with the hook's objects, tmux notify.c `cmdq_new_state(&fs)`); wins over `caller`.
+    pub fixed: Option<Found>,
 }
 
 /// A resolved target (tmux `struct cmd_find_state`).
@@ -142,6 +145,9 @@ impl World {
     /// the best session holding it, that session's current window and its active pane; else
     /// `cmd_find_from_nothing`: the best session).
     pub fn current(&self, f: FindFlags) -> Option<Found> {
+        if self.fixed.is_some() {
+            return self.fixed;
+        }
         if let Some(w) = self.caller.and_then(|p| self.window_of_pane(p)) {
             let holders: Vec<usize> = (0..self.sessions.len())
                 .filter(|&i| self.sessions[i].winlinks.values().any(|x| *x == w))

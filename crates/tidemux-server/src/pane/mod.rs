@@ -144,6 +144,8 @@ pub enum PaneNote {
     Exited(ExitInfo),
     /// The program reported its own state (`OSC 7734`).
     Reported(crate::screen::Report),
+    /// The program set the clipboard (`OSC 52`): the decoded bytes.
+    Clipboard(Vec<u8>),
 }
 
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
@@ -895,6 +897,9 @@ struct ChunkNotes {
     title: Option<String>,
     /// A state the program reported about itself (OSC 7734), the last one of the chunk.
     report: Option<crate::screen::Report>,
+    /// Clipboard contents set with `OSC 52`, oldest first (at most
+    /// [`crate::screen::MAX_CLIPS`]).
+    clips: Vec<Vec<u8>>,
     /// Output sequence number after the last slice parsed.
     seq: u64,
 }
@@ -1248,6 +1253,9 @@ fn publish(
     if let Some(r) = notes.report {
         observer(pane.id, PaneNote::Reported(r));
     }
+    for c in notes.clips {
+        observer(pane.id, PaneNote::Clipboard(c));
+    }
 }
 
 /// How much one parse slice may hold: bytes, and escape sequences (one sequence can cost far
@@ -1319,6 +1327,12 @@ fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
     }
     if let Some(r) = st.screen.take_report() {
         notes.report = Some(r);
+    }
+    for c in st.screen.take_clips() {
+        if notes.clips.len() >= crate::screen::MAX_CLIPS {
+            notes.clips.remove(0);
+        }
+        notes.clips.push(c);
     }
     let replies = st.screen.take_replies();
     let took = started.elapsed();

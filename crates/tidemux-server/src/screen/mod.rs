@@ -88,6 +88,56 @@ struct Hooks {
     pending_seq: u64,
     /// The program's own state report (`OSC 7734`), not yet taken.
     report: Option<Report>,
+    /// Clipboard contents the program set (`OSC 52 ; Pc ; BASE64`, decoded), oldest first,
+    /// not yet taken; at most [`MAX_CLIPS`] (older ones are dropped).
+    clips: Vec<Vec<u8>>,
+}
+
+/// Most `OSC 52` clipboard settings kept between two [`Screen::take_clips`].
+pub const MAX_CLIPS: usize = 16;
+
+/// tmux `b64_pton` as input.c `input_osc_52` uses it: standard base64 with `=` padding;
+/// `None` for a malformed string or one shorter than 4 characters (tmux ignores it).
+pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    if text.len() / 4 == 0 {
+        return None;
+    }
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let body = {
+        let mut end = text.len();
+        while end > 0 && text[end - 1] == b'=' {
+            end -= 1;
+        }
+        if text.len() - end > 2 {
+            return None;
+        }
+        &text[..end]
+    };
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in body {
+        acc = (acc << 6) | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // A single character left over cannot encode a byte.
+    if bits >= 6 {
+        return None;
+    }
+    Some(out)
 }
 
 /// A state a program reported about itself with `OSC 7734 ; STATE [; MESSAGE] ST` (our own
@@ -277,6 +327,15 @@ impl Hooks {
 impl vt100::Callbacks for Hooks {
     fn audible_bell(&mut self, _: &mut vt100::Screen) {
         self.bells += 1;
+    }
+
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        if let Some(d) = decode_base64(data) {
+            if self.clips.len() >= MAX_CLIPS {
+                self.clips.remove(0);
+            }
+            self.clips.push(d);
+        }
     }
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
@@ -617,6 +676,7 @@ impl Screen {
             marks: PromptMarks::default(),
             pending_seq: 0,
             report: None,
+            clips: Vec::new(),
         };
         let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, hooks);
         let (screen, hooks) = parser.screen_and_callbacks_mut();
@@ -841,6 +901,19 @@ impl Screen {
     /// Takes the program's last state report (`OSC 7734`), if any.
     pub fn take_report(&mut self) -> Option<Report> {
         self.parser.callbacks_mut().report.take()
+    }
+
+    /// The beginning of an as-yet incomplete escape sequence the program wrote: the bytes
+    /// since the parser left its ground state (tmux `input_pending`; `capture-pane -P`).
+    /// Empty when no sequence is open.
+    pub fn pending(&self) -> &[u8] {
+        self.parser.pending()
+    }
+
+    /// Takes the clipboard contents the program set with `OSC 52` since the last call, oldest
+    /// first (at most [`MAX_CLIPS`]).
+    pub fn take_clips(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.parser.callbacks_mut().clips)
     }
 
     /// Takes the bytes the screen wants written back to the PTY (query replies), if any.
@@ -1794,5 +1867,39 @@ mod tests {
         assert_eq!(s.bells(), 1);
         let m = s.modes();
         assert!(m.application_cursor && m.bracketed_paste && m.alternate_screen);
+    }
+
+    #[test]
+    fn pending_holds_an_unfinished_sequence() {
+        let mut s = Screen::new(2, 10, 0);
+        feed(&mut s, b"ready\r\n\x1b[1;");
+        assert_eq!(s.pending(), b"\x1b[1;");
+        feed(&mut s, b"2");
+        assert_eq!(s.pending(), b"\x1b[1;2");
+        feed(&mut s, b"m");
+        assert_eq!(s.pending(), b"");
+        feed(&mut s, b"\x1b]2;ti");
+        assert_eq!(s.pending(), b"\x1b]2;ti");
+        feed(&mut s, b"\x07x\x1b");
+        assert_eq!(s.pending(), b"\x1b");
+        feed(&mut s, b"\x18");
+        assert_eq!(s.pending(), b"");
+    }
+
+    #[test]
+    fn osc_52_clips_are_decoded_like_tmux() {
+        let mut s = Screen::new(2, 10, 0);
+        feed(
+            &mut s,
+            b"\x1b]52;c;aGVsbG8gY2xpcA==\x07\x1b]52;c;a\x07\x1b]52;;eA==\x1b\\",
+        );
+        assert_eq!(s.take_clips(), [b"hello clip".to_vec(), b"x".to_vec()]);
+        assert!(s.take_clips().is_empty());
+        assert_eq!(decode_base64(b"aGk="), Some(b"hi".to_vec()));
+        // Shorter than 4 characters: ignored, as tmux (its output length would be 0).
+        assert_eq!(decode_base64(b"aGk"), None);
+        assert_eq!(decode_base64(b"a"), None);
+        assert_eq!(decode_base64(b"a===="), None);
+        assert_eq!(decode_base64(b"Zm9v"), Some(b"foo".to_vec()));
     }
 }
