@@ -132,3 +132,46 @@ fn a_half_closed_client_still_gets_its_wait_answered() {
     // Then the server closes its side.
     assert!(matches!(c.read(), Err(tidemux_proto::CodecError::Closed)));
 }
+
+/// `ListPanes.brief` (protocol minor 12) leaves out exactly the `/proc` fields; the full
+/// request fills them; the CLI's text `list-panes` (which asks for brief rows) prints the same
+/// lines as before.
+#[test]
+fn list_panes_brief_leaves_out_only_the_proc_fields() {
+    let s = Server::new();
+    let pane = s.start("b", &[]);
+    s.wait_prompt("b");
+    let mut c = Raw::connect(&s.socket);
+    let ask = |c: &mut Raw, id, brief| {
+        c.send(
+            id,
+            &Request::ListPanes {
+                target: None,
+                all: true,
+                brief,
+            },
+        );
+        match c.read().expect("reply") {
+            (Some(i), Response::Panes(v)) if i == id => v,
+            other => panic!("{other:?}"),
+        }
+    };
+    let full = ask(&mut c, 1, false);
+    let brief = ask(&mut c, 2, true);
+    assert_eq!(full.len(), 1);
+    assert_eq!(brief.len(), 1);
+    let (f, b) = (&full[0], &brief[0]);
+    assert!(f.cwd.is_some(), "{f:?}");
+    assert!(f.foreground.is_some(), "{f:?}");
+    assert_eq!((b.cwd.as_ref(), b.foreground.as_ref()), (None, None));
+    assert_eq!(
+        (b.id, &b.command, b.cols, b.rows, b.active, b.pid),
+        (f.id, &f.command, f.cols, f.rows, f.active, f.pid)
+    );
+    let text = s.ok(&["list-panes", "-a"]);
+    assert_eq!(
+        text.trim_end(),
+        format!("b:0.0: [80x24] {pane} {} (active)", f.command),
+        "{text}"
+    );
+}

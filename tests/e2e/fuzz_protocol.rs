@@ -154,6 +154,7 @@ fn safe_request(r: &mut Rng) -> Request {
         2 => Request::ListPanes {
             target: r.target(),
             all: r.chance(2),
+            brief: r.chance(2),
         },
         3 => Request::ReadScreen {
             target: r.target(),

@@ -77,7 +77,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 ///
 /// 11 (issue 13): `Response::Detached` carries a [`crate::DetachReason`] (still one string on
 /// the wire; new value `detached and SIGHUP`, sent only to clients of minor 11 and later).
-pub const PROTOCOL_MINOR: u32 = 11;
+///
+/// 12 (issue 9): field `ListPanes.brief` (skip the per-pane `/proc` fields).
+pub const PROTOCOL_MINOR: u32 = 12;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

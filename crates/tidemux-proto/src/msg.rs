@@ -226,6 +226,11 @@ pub enum Request {
         /// Every pane on the server.
         #[serde(default)]
         all: bool,
+        /// Leave out the fields that need `/proc` per pane (`foreground`, `cwd` come back
+        /// `null`): the CLI's default text output does not print them, and sampling `/proc` is
+        /// most of a `list-panes -a` (protocol minor 12; older servers ignore it and fill them).
+        #[serde(default)]
+        brief: bool,
     },
     /// Type text literally (UTF-8) into a pane, then Enter if `enter`.
     Send {

@@ -1426,6 +1426,17 @@ impl PaneRow {
         let fg = p.foreground_pid().or(p.pid);
         let process = fg.and_then(crate::pane::proc::process);
         let cwd = fg.and_then(crate::pane::proc::cwd);
+        self.info(process, cwd)
+    }
+
+    /// The `list-panes` row without the fields that need `/proc` (`foreground` and `cwd` are
+    /// `None`): the pane lock only, no system calls per pane (`ListPanes.brief`).
+    pub fn brief(self) -> PaneInfo {
+        self.info(None, None)
+    }
+
+    fn info(self, process: Option<tidemux_proto::Process>, cwd: Option<String>) -> PaneInfo {
+        let p = &self.pane;
         let mut st = p.state();
         st.screen.sync();
         let (hl, hlim, hb) = st.screen.history_stats();

@@ -1240,6 +1240,7 @@ fn here(view: &View, cmd: &mut Client) -> Spawn {
             match cmd.request(Request::ListPanes {
                 target: Some(a.id.to_string()),
                 all: false,
+                brief: false,
             }) {
                 Ok(Response::Panes(ps)) => ps.into_iter().find(|p| p.id == a.id)?.cwd,
                 _ => None,

@@ -50,9 +50,14 @@ pub async fn panes(
     caller: Option<PaneId>,
     target: Option<&str>,
     all: bool,
+    brief: bool,
 ) -> CmdResult {
     let rows = pane_rows(state, caller, target, all)?;
-    let infos = blocking(move || rows.into_iter().map(PaneRow::complete).collect()).await?;
+    let infos = if brief {
+        blocking(move || rows.into_iter().map(PaneRow::brief).collect()).await?
+    } else {
+        blocking(move || rows.into_iter().map(PaneRow::complete).collect()).await?
+    };
     Ok(Response::Panes(infos))
 }
 

@@ -169,8 +169,8 @@ pub async fn dispatch(
         Request::ListWindows { target, all } => {
             list::windows(state, caller, target.as_deref(), all)
         }
-        Request::ListPanes { target, all } => {
-            list::panes(state, caller, target.as_deref(), all).await
+        Request::ListPanes { target, all, brief } => {
+            list::panes(state, caller, target.as_deref(), all, brief).await
         }
         Request::Send {
             target,

@@ -100,7 +100,9 @@ pub fn panes(
     let Some(ids) = formatted(ctx, ListScope::Panes, target.clone(), all, f)? else {
         return Ok(());
     };
-    match ctx.call(Request::ListPanes { target, all })? {
+    // The text form prints no `/proc` field (foreground, cwd): ask for the cheap rows.
+    let brief = !ctx.json;
+    match ctx.call(Request::ListPanes { target, all, brief })? {
         Response::Panes(mut v) if ctx.json => {
             v.retain(|p| keep(&ids, p.id.to_string()));
             output::json(&v)
@@ -145,7 +147,11 @@ pub fn panes(
 /// `status [-t TARGET]`: a short table of every pane (or the target's), for a glance.
 pub fn status(ctx: &Ctx, target: Option<String>) -> Result<(), Failure> {
     let all = target.is_none();
-    match ctx.call(Request::ListPanes { target, all })? {
+    match ctx.call(Request::ListPanes {
+        target,
+        all,
+        brief: false,
+    })? {
         Response::Panes(v) if ctx.json => output::json(&v),
         Response::Panes(v) => {
             output::line(&format!(

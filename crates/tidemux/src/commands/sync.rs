@@ -166,6 +166,7 @@ fn pane_ids(ctx: &Ctx, panes: &[String]) -> Result<Vec<String>, Failure> {
             listed = match ctx.call(Request::ListPanes {
                 target: None,
                 all: true,
+                brief: true,
             })? {
                 Response::Panes(v) => Some(v),
                 other => return Err(unexpected(&other)),
