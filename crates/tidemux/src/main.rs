@@ -13,6 +13,7 @@ mod cli_layout;
 mod cli_panecmds;
 mod commands;
 mod fallback;
+mod fast;
 mod install;
 mod logging;
 mod output;
@@ -26,7 +27,16 @@ fn main() -> ExitCode {
     if let Some(code) = tmux::dispatch(&argv) {
         return code;
     }
-    match cli::parse_args(std::env::args_os()) {
+    // The plain forms of the commands scripts run in loops skip clap's grammar (issue 9).
+    match fast::parse(&argv) {
+        Some(fast::Fast::Version) => {
+            print!("{}", fast::version_line());
+            return ExitCode::SUCCESS;
+        }
+        Some(fast::Fast::Cli(cli)) => return commands::run(*cli),
+        None => {}
+    }
+    match cli::parse_args(argv) {
         Ok(cli) => commands::run(cli),
         Err(e) => e.exit(),
     }
