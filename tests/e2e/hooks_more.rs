@@ -422,3 +422,216 @@ fn control_mode_notifies_pane_mode_changed() {
         assert!(status.success(), "{}: {status:?}", w.name);
     }
 }
+
+/// `client-active`: a client typing into a window whose latest client it is not (none yet, or
+/// another) fires it once, with `hook_client` naming it; more typing by the same client fires
+/// nothing. Real attach clients in the panes of an outer server; tmux 3.3a clients beside them
+/// when tmux is installed, with the same counts.
+#[test]
+fn client_active_fires_when_a_client_types_like_tmux() {
+    use crate::attach::Rig;
+    use crate::formats::Tmux;
+    let rig = Rig::new();
+    let log = rig.inner.dir.path().join("active.log");
+    let cmd = format!(
+        "run-shell \"echo #{{hook}} #{{hook_client}} >> '{}'\"",
+        log.display()
+    );
+    rig.inner.ok(&["set-hook", "-g", "client-active", &cmd]);
+    rig.attach("a", 80, 24, &[]);
+    rig.attach("b", 80, 24, &[]);
+    let typ = |who: &str, text: &str| {
+        rig.outer.ok(&["send", "-t", who, "--", text]);
+    };
+    let wait = |log: &Path, n: usize| {
+        assert!(
+            wait_until(DEADLINE, || read(log).lines().count() >= n),
+            "want {n} lines: {:?}",
+            read(log)
+        );
+    };
+    let check = |log: &Path, who: &str| {
+        let got = read(log);
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(lines.len(), 3, "{who}: {got:?}");
+        assert!(
+            lines.iter().all(|l| l.starts_with("client-active /dev/")),
+            "{who}: {got:?}"
+        );
+        assert_eq!(lines[0], lines[2], "{who}: {got:?}");
+        assert_ne!(lines[0], lines[1], "{who}: {got:?}");
+    };
+    typ("a", "x");
+    wait(&log, 1);
+    // The same client again: nothing; then the other client (its line comes after any the
+    // first typing would have fired).
+    typ("a", "y");
+    typ("b", "z");
+    wait(&log, 2);
+    typ("a", "w");
+    wait(&log, 3);
+    rig.inner.wait_text("work", "xyzw");
+    check(&log, "tidemux");
+    // tmux 3.3a clients in two more outer panes.
+    let Some(t) = Tmux::new() else { return };
+    let tlog = rig.inner.dir.path().join("tmux-active.log");
+    t.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "m",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "cat",
+    ]);
+    let cmd = format!(
+        "run-shell \"echo #{{hook}} #{{hook_client}} >> '{}'\"",
+        tlog.display()
+    );
+    t.ok(&["set-hook", "-g", "client-active", &cmd]);
+    let sock = t.socket().to_str().expect("utf-8 socket path").to_owned();
+    for name in ["ta", "tb"] {
+        rig.outer.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "--",
+            "env",
+            "-u",
+            "TMUX",
+            "tmux",
+            "-S",
+            &sock,
+            "attach",
+            "-t",
+            "m",
+        ]);
+    }
+    assert!(
+        wait_until(DEADLINE, || t.ok(&["list-clients"]).lines().count() == 2),
+        "tmux clients: {}",
+        t.ok(&["list-clients"])
+    );
+    typ("ta", "x");
+    wait(&tlog, 1);
+    typ("ta", "y");
+    typ("tb", "z");
+    wait(&tlog, 2);
+    typ("ta", "w");
+    wait(&tlog, 3);
+    check(&tlog, "tmux");
+}
+
+/// `client-focus-out` / `client-focus-in` when the attached client's terminal reports its
+/// focus (`CSI O` / `CSI I`, sent into the outer pane the client runs in), with the pane focus
+/// hooks (`focus-events` on) in tmux's order; the reports never reach the pane. tmux 3.3a clients beside them when
+/// tmux is installed, with the same lines.
+#[test]
+fn client_focus_hooks_fire_from_the_terminal_like_tmux() {
+    use crate::attach::Rig;
+    use crate::formats::Tmux;
+    const HOOKS: [&str; 5] = [
+        "client-focus-in",
+        "client-focus-out",
+        "pane-focus-in",
+        "pane-focus-out",
+        "client-active",
+    ];
+    let want = [
+        "pane-focus-out",
+        "client-focus-out",
+        "client-focus-in",
+        "pane-focus-in",
+        "pane-focus-out",
+        "client-focus-out",
+    ];
+    let rig = Rig::new();
+    let steps = |outer: &str, log: &Path| {
+        rig.outer.ok(&["send", "-t", outer, "--", "\x1b[O"]);
+        wait_lines_n(log, 2);
+        rig.outer.ok(&["send", "-t", outer, "--", "\x1b[I"]);
+        wait_lines_n(log, 4);
+        // Typing by the client that is already its window's latest (its terminal's answers
+        // at attach made it so): no client-active.
+        rig.outer.ok(&["send", "-t", outer, "--", "x"]);
+        rig.outer.ok(&["send", "-t", outer, "--", "\x1b[O"]);
+        wait_lines_n(log, 6);
+        assert_eq!(read(log).lines().collect::<Vec<_>>(), want, "{outer}");
+    };
+    // tmux 3.3a first (when installed), then tidemux.
+    if let Some(t) = Tmux::new() {
+        let tlog = rig.inner.dir.path().join("tmux-focus.log");
+        t.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            "m",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "cat",
+        ]);
+        t.ok(&["set-option", "-s", "focus-events", "on"]);
+        let sock = t.socket().to_str().expect("utf-8 socket path").to_owned();
+        rig.outer.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            "ta",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "--",
+            "env",
+            "-u",
+            "TMUX",
+            "tmux",
+            "-S",
+            &sock,
+            "attach",
+            "-t",
+            "m",
+        ]);
+        assert!(
+            wait_until(DEADLINE, || t.ok(&["list-clients"]).lines().count() == 1),
+            "tmux clients: {}",
+            t.ok(&["list-clients"])
+        );
+        for h in HOOKS {
+            let cmd = format!("run-shell \"echo #{{hook}} >> '{}'\"", tlog.display());
+            t.ok(&["set-hook", "-g", h, &cmd]);
+        }
+        steps("ta", &tlog);
+    }
+    let log = rig.inner.dir.path().join("focus.log");
+    rig.inner.ok(&["set-option", "-s", "focus-events", "on"]);
+    rig.attach("a", 80, 24, &[]);
+    for h in HOOKS {
+        let cmd = format!("run-shell \"echo #{{hook}} >> '{}'\"", log.display());
+        rig.inner.ok(&["set-hook", "-g", h, &cmd]);
+    }
+    steps("a", &log);
+    // The reports did not reach the pane: only the typed x did.
+    rig.inner.wait_text("work", "x");
+    let screen = rig.inner.screen("work");
+    assert!(!screen.contains("[I") && !screen.contains("[O"), "{screen}");
+}
+
+/// Waits until `log` holds `n` lines.
+#[track_caller]
+fn wait_lines_n(log: &Path, n: usize) {
+    assert!(
+        wait_until(DEADLINE, || read(log).lines().count() >= n),
+        "want {n} lines: {:?}",
+        read(log)
+    );
+}

@@ -79,7 +79,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 /// the wire; new value `detached and SIGHUP`, sent only to clients of minor 11 and later).
 ///
 /// 12 (issue 9): field `ListPanes.brief` (skip the per-pane `/proc` fields).
-pub const PROTOCOL_MINOR: u32 = 12;
+///
+/// 13 (issue 11): request `attach-focus`.
+pub const PROTOCOL_MINOR: u32 = 13;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -464,6 +464,13 @@ pub enum Request {
         /// Height, cells (the status line takes one).
         rows: u16,
     },
+    /// The terminal of the attached client of this connection gained (`focused`) or lost its
+    /// focus (the terminal's focus reports, `CSI I` / `CSI O`). Same rules as
+    /// [`Request::AttachInput`]. Added in protocol minor 13.
+    AttachFocus {
+        /// Focus in (true) or out (false).
+        focused: bool,
+    },
     /// The attached client of this connection detaches: the server answers
     /// `Response::Detached(DetachReason::Detached)` with the `Attach` id and closes the
     /// connection.

@@ -580,6 +580,7 @@ async fn attach_requests(
         let r = match rpc.request {
             Request::AttachInput { bytes } => attach::client_input(state, client, bytes),
             Request::AttachResize { cols, rows } => attach::client_resize(state, client, cols, rows),
+            Request::AttachFocus { focused } => attach::client_focus(state, client, focused),
             Request::AttachDetach => {
                 attach::detach_self(state, client);
                 Ok(())
@@ -588,7 +589,7 @@ async fn attach_requests(
                 crate::keys::client::attach_key(state, client, &table, &key)
             }
             _ => Err(crate::error::CmdError::invalid(
-                "an attach connection takes only attach-input, attach-resize, attach-key and attach-detach requests; send commands on another connection",
+                "an attach connection takes only attach-input, attach-resize, attach-focus, attach-key and attach-detach requests; send commands on another connection",
             )),
         };
         if let Err(e) = r {

@@ -645,7 +645,8 @@ impl Store {
 }
 
 /// tmux `window_pane_update_focus`: with the `focus-events` server option on, the focused
-/// panes are the active panes of the current windows of sessions with a client attached.
+/// panes are the active panes of the current windows of sessions with a client attached whose
+/// terminal has the focus.
 fn view_now(state: &ServerState) -> View {
     let focus = matches!(
         lock(&state.options_store)
@@ -653,11 +654,23 @@ fn view_now(state: &ServerState) -> View {
             .as_deref(),
         Some("on" | "1")
     );
+    // Sessions with an attached client whose terminal has the focus (tmux CLIENT_FOCUSED);
+    // taken before the registry (the clients lock is never taken under it here).
+    let with_focus: BTreeSet<SessionId> = if focus {
+        lock(&state.clients)
+            .map
+            .values()
+            .filter(|c| c.focused)
+            .map(|c| c.session)
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let reg = state.registry();
     let mut v = View::default();
     for s in reg.sessions.values() {
         v.current.insert(s.id, s.active_window);
-        if focus && s.attached > 0 {
+        if focus && s.attached > 0 && with_focus.contains(&s.id) {
             if let Some(w) = reg.windows.get(&s.active_window) {
                 v.focused.insert(w.active_pane);
             }
@@ -700,6 +713,14 @@ pub fn sync_view(state: &ServerState, forced: Option<(WindowId, usize)>, silent:
         return;
     }
     fire_view_changes(state, &b, a, forced);
+}
+
+/// Takes the first look [`sync_view`] compares with, if none is kept and a view hook is set.
+fn view_baseline(state: &ServerState) {
+    let mut last = lock(&state.hooks.last_view);
+    if last.is_none() && view_watched(state) {
+        *last = Some(view_now(state));
+    }
 }
 
 fn fire_view_changes(state: &ServerState, b: &View, a: &View, forced: Option<(WindowId, usize)>) {
@@ -912,23 +933,32 @@ pub fn client_active(state: &ServerState, client: u32) {
     if in_hook() {
         return;
     }
-    let Some(sid) = crate::commands::clients::session_of(state, client) else {
-        return;
-    };
+    if let Some(sid) = note_latest(state, client) {
+        fire_for_client(state, "client-active", sid, client);
+    }
+}
+
+/// tmux `server_client_set_session` (attach, switch-client): the client becomes its session's
+/// current window's latest client without a hook.
+pub fn set_latest(state: &ServerState, client: u32) {
+    note_latest(state, client);
+}
+
+/// Makes `client` its session's current window's latest client; its session if it was not.
+fn note_latest(state: &ServerState, client: u32) -> Option<SessionId> {
+    let sid = crate::commands::clients::session_of(state, client)?;
     {
         let reg = state.registry();
-        let Some(w) = reg.sessions.get(&sid).map(|s| s.active_window) else {
-            return;
-        };
+        let w = reg.sessions.get(&sid).map(|s| s.active_window)?;
         let mut latest = lock(&state.hooks.latest);
         if latest.get(&w) == Some(&client) {
-            return;
+            return None;
         }
         // Windows that closed are forgotten (the map holds at most one entry per window).
         latest.retain(|w, _| reg.windows.contains_key(w));
         latest.insert(w, client);
     }
-    fire_for_client(state, "client-active", sid, client);
+    Some(sid)
 }
 
 /// tmux `options_match` for hooks: an exact name or a unique prefix, with `[N]`.
@@ -1121,6 +1151,11 @@ pub fn set_hook(
             let next = (0..).find(|i| !items.contains_key(i)).unwrap_or(0);
             items.insert(next, text);
         }
+    }
+    drop(store);
+    if VIEW_HOOKS.contains(&name) {
+        // The first look to compare with is taken now, so that the next change fires.
+        view_baseline(state);
     }
     Ok(Response::Ok)
 }

@@ -1172,6 +1172,16 @@ fn handle_input(
     };
     let mut i = 0;
     while i < bytes.len() {
+        // The terminal's focus reports (turned on by `term::TermGuard`): to the server, never
+        // to the pane (tmux tty-keys.c `KEYC_FOCUS_IN` / `KEYC_FOCUS_OUT`).
+        if let Some(focused) = focus_report(&bytes[i..]) {
+            flush(&mut fwd, sender)?;
+            sender
+                .send(Request::AttachFocus { focused })
+                .map_err(|e| e.to_string())?;
+            i += 3;
+            continue;
+        }
         if !matches!(mode, Mode::Normal) {
             let n = key_len(&bytes[i..]);
             mode_key(&bytes[i..i + n], mode, view, cmd)?;
@@ -1228,6 +1238,15 @@ fn handle_input(
     }
     flush(&mut fwd, sender)?;
     Ok(None)
+}
+
+/// A focus report at the start of `bytes`: `CSI I` (focus in, true) or `CSI O` (out, false).
+fn focus_report(bytes: &[u8]) -> Option<bool> {
+    match bytes.get(..3)? {
+        b"\x1b[I" => Some(true),
+        b"\x1b[O" => Some(false),
+        _ => None,
+    }
 }
 
 /// What new panes and windows run with: the active pane's directory (tmux: `-c

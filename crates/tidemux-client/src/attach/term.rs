@@ -12,9 +12,11 @@ pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = std::io::stdout();
         // Leave the alternate screen (xterm 1049), show the cursor (DECTCEM), reset SGR, turn
-        // off bracketed paste and mouse modes a pane may have left on in our terminal.
-        let _ = out
-            .write_all(b"\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[?1049l");
+        // off bracketed paste, mouse modes a pane may have left on in our terminal and the
+        // focus reports.
+        let _ = out.write_all(
+            b"\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[?1004l\x1b[?1049l",
+        );
         let _ = out.flush();
         let _ = crossterm::terminal::disable_raw_mode();
     }
@@ -38,8 +40,9 @@ impl TermGuard {
             prev(info);
         }));
         let mut out = std::io::stdout();
-        // The alternate screen; mouse reporting follows the `mouse` option ([`mouse_modes`]).
-        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J")?;
+        // The alternate screen; mouse reporting follows the `mouse` option ([`mouse_modes`]);
+        // focus reports (xterm 1004: `CSI I` / `CSI O`) go to the server (`AttachFocus`).
+        out.write_all(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[?1004h")?;
         out.flush()?;
         Ok(TermGuard(()))
     }

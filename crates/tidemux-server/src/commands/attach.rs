@@ -45,6 +45,9 @@ pub struct AttachedClient {
     /// Output of a command bound to a key this client pressed, not sent yet
     /// (`AttachFrame::output`; a newer one replaces it).
     pub output: Option<Vec<String>>,
+    /// Its terminal has the focus (tmux `CLIENT_FOCUSED`: on until the terminal reports a
+    /// focus out, `AttachFocus`).
+    pub focused: bool,
 }
 
 /// Most lines of a bound command's output kept for a client (the rest are dropped, with a
@@ -215,6 +218,8 @@ pub fn client_input(state: &Arc<ServerState>, client: u32, bytes: Vec<u8>) -> Cm
 /// The client is no longer registered.
 pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16) -> CmdResult<()> {
     let (cols, rows) = client_size(cols, rows);
+    // tmux MSG_RESIZE: the client becomes its window's latest (`client-active`).
+    crate::hooks::client_active(state, client);
     let sid = {
         let mut clients = lock(&state.clients);
         let c = clients
@@ -229,6 +234,35 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
     apply_client_sizes(state, sid.0);
     if sid.1 {
         crate::hooks::fire_for_client(state, "client-resized", sid.0, client);
+    }
+    Ok(())
+}
+
+/// `AttachFocus` on the connection of attached client `client` (tmux tty-keys.c, `CSI I` /
+/// `CSI O` from the client's terminal): records the client's focus, fires `client-focus-out`
+/// or `client-focus-in` (then, as any key, `client-active` if the client was not its window's
+/// latest), and the pane focus hooks for what that changed (`pane-focus-in` / `out`, with the
+/// `focus-events` option on). A repeated report fires again, as in tmux.
+///
+/// # Errors
+/// The client is no longer registered.
+pub fn client_focus(state: &Arc<ServerState>, client: u32, focused: bool) -> CmdResult<()> {
+    let sid = {
+        let mut clients = lock(&state.clients);
+        let c = clients
+            .map
+            .get_mut(&client)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        c.focused = focused;
+        c.session
+    };
+    if focused {
+        crate::hooks::fire_for_client(state, "client-focus-in", sid, client);
+        crate::hooks::sync_view(state, None, false);
+        crate::hooks::client_active(state, client);
+    } else {
+        crate::hooks::sync_view(state, None, false);
+        crate::hooks::fire_for_client(state, "client-focus-out", sid, client);
     }
     Ok(())
 }
@@ -816,12 +850,14 @@ pub fn register(
                 detach: tx,
                 info,
                 output: None,
+                focused: true,
             },
         );
         id
     };
     state.registry().touch_attached(sid);
     apply_client_sizes(state, sid);
+    crate::hooks::set_latest(state, id);
     let mut e = event(EventKind::ClientAttached, Some(sid), None, None);
     e.name = Some(id.to_string());
     state.events.publish(e);

@@ -123,6 +123,7 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
     };
     state.registry().touch_attached(to);
     apply_client_sizes(state, to);
+    crate::hooks::set_latest(state, id);
     if from != to {
         apply_client_sizes(state, from);
         super::behaviour::client_left(state, from);

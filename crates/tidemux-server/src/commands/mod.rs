@@ -202,6 +202,7 @@ pub async fn dispatch(
         | Request::ClientResize { .. }
         | Request::AttachInput { .. }
         | Request::AttachResize { .. }
+        | Request::AttachFocus { .. }
         | Request::AttachDetach
         | Request::AttachKey { .. } => Err(crate::error::CmdError::invalid(
             "input, resize and detach of an attached client are accepted only on its own attach connection, after its attach request",
