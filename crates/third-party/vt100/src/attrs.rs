@@ -44,6 +44,15 @@ impl Attrs {
         }
     }
 
+    /// tidemux: whether these are the default attributes (`== Attrs::new()`, as three byte
+    /// tests).
+    #[inline]
+    pub fn is_default(&self) -> bool {
+        matches!(self.fgcolor, Color::Default)
+            && matches!(self.bgcolor, Color::Default)
+            && self.mode == 0
+    }
+
     pub fn bold(&self) -> bool {
         self.mode & TEXT_MODE_BOLD != 0
     }

@@ -35,7 +35,7 @@ impl Cell {
     /// tidemux: whether the cell is blank with default attributes (as a new cell is).
     #[must_use]
     pub fn is_default(&self) -> bool {
-        self.len == 0 && self.attrs == crate::attrs::Attrs::new()
+        self.len == 0 && self.attrs.is_default()
     }
 
     pub(crate) const fn new() -> Self {
@@ -63,6 +63,20 @@ impl Cell {
     #[inline]
     pub(crate) fn single_byte(&self) -> Option<u8> {
         (self.len == 1).then_some(self.contents[0])
+    }
+
+    /// tidemux: whether the cell holds one one-byte (ASCII) character, no wide flag and
+    /// default attributes (a cheaper test than comparing the attributes).
+    #[inline]
+    pub(crate) fn is_plain_ascii(&self) -> bool {
+        self.len == 1 && self.attrs.is_default()
+    }
+
+    /// tidemux: the first byte of the cell's text (the character of a
+    /// [`Cell::single_byte`] cell).
+    #[inline]
+    pub(crate) fn first_byte(&self) -> u8 {
+        self.contents[0]
     }
 
     /// tidemux: replaces the character of a cell made by [`Cell::ascii`].

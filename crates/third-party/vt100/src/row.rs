@@ -181,12 +181,24 @@ impl Row {
         // `end` is at most the row width, a u16.
         let width = u16::try_from(bytes.len()).unwrap_or(u16::MAX);
         self.overwrite(col, width, true);
-        self.materialize(end);
         let template = crate::Cell::ascii(b' ', attrs);
-        for (cell, &b) in self.cells[start..end].iter_mut().zip(bytes) {
-            *cell = template.clone();
-            cell.set_ascii_byte(b);
+        let cell = |b: u8| {
+            let mut c = template.clone();
+            c.set_ascii_byte(b);
+            c
+        };
+        // Cells already stored are overwritten; the rest are appended as they are made (a
+        // row is mostly written left to right into cells a reset dropped), so no cell is
+        // first filled with a blank.
+        let stored = self.cells.len().clamp(start, end);
+        if self.cells.len() < start {
+            self.cells.resize(start, crate::Cell::new());
         }
+        let (over, append) = bytes.split_at(stored - start);
+        for (c, &b) in self.cells[start..stored].iter_mut().zip(over) {
+            *c = cell(b);
+        }
+        self.cells.extend(append.iter().map(|&b| cell(b)));
         self.mark_used(u16::try_from(end).unwrap_or(u16::MAX));
     }
 
@@ -577,16 +589,33 @@ impl Row {
         let mut prev_was_wide = false;
         let mut num_empty = 0;
         let mut current = crate::attrs::Attrs::new();
+        // Whether `current` is the default (then a cell's test is three byte compares).
+        let mut plain = true;
         let cells = self.dirty_cells();
-        out.reserve(cells.len());
-        for cell in cells {
-            // The common cell: one ASCII byte with the attributes of the one before it.
-            if let Some(b) = cell.single_byte() {
-                if num_empty == 0 && !prev_was_wide && *cell.attrs() == current {
-                    out.push(b);
-                    continue;
+        let n = cells.len();
+        out.reserve(n);
+        let mut i = 0;
+        while i < n {
+            let cell = &cells[i];
+            // The common cells: a run of one-byte (ASCII) characters with the attributes of
+            // the cell before them, copied as their bytes in one go.
+            let same = |c: &crate::Cell| {
+                if plain {
+                    c.is_plain_ascii()
+                } else {
+                    c.single_byte().is_some() && *c.attrs() == current
                 }
+            };
+            if num_empty == 0 && !prev_was_wide && same(cell) {
+                let start = i;
+                i += 1;
+                while i < n && same(&cells[i]) {
+                    i += 1;
+                }
+                out.extend(cells[start..i].iter().map(crate::Cell::first_byte));
+                continue;
             }
+            i += 1;
             if core::mem::take(&mut prev_was_wide) {
                 continue;
             }
@@ -603,6 +632,7 @@ impl Row {
             if *attrs != current {
                 crate::capture::push_compact_attrs(out, attrs);
                 current = *attrs;
+                plain = current.is_default();
             }
             if cell.has_contents() {
                 out.extend_from_slice(cell.contents_bytes());

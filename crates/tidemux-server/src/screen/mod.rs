@@ -30,6 +30,7 @@ pub mod persist;
 pub mod strings;
 
 use history::History;
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::num::NonZeroU16;
 use tidemux_proto::{Cursor, ReadRange};
@@ -78,10 +79,11 @@ struct Hooks {
     title: String,
     title_version: u64,
     bells: u64,
-    /// Content hash of each visible row of the active grid, kept aligned through scrolls.
-    row_hash: Vec<u64>,
-    /// Output sequence number at which each visible row last changed.
-    row_seq: Vec<u64>,
+    /// Content hash of each visible row of the active grid, kept aligned through scrolls (a
+    /// ring, like the grid's rows: a whole-screen scroll moves no element).
+    row_hash: VecDeque<u64>,
+    /// Output sequence number at which each visible row last changed (a ring as `row_hash`).
+    row_seq: VecDeque<u64>,
     /// OSC 133 shell-integration state.
     marks: PromptMarks,
     /// Output sequence number once the chunk being parsed is counted.
@@ -504,10 +506,18 @@ impl vt100::Callbacks for Hooks {
             && bottom < self.row_hash.len()
             && self.row_seq.len() == self.row_hash.len()
         {
-            self.row_hash.remove(top);
-            self.row_seq.remove(top);
-            self.row_hash.insert(bottom, FRESH);
-            self.row_seq.insert(bottom, self.pending_seq);
+            if top == 0 && bottom + 1 == self.row_hash.len() {
+                // The whole screen scrolled (the common case): the rings turn.
+                self.row_hash.pop_front();
+                self.row_seq.pop_front();
+                self.row_hash.push_back(FRESH);
+                self.row_seq.push_back(self.pending_seq);
+            } else {
+                self.row_hash.remove(top);
+                self.row_seq.remove(top);
+                self.row_hash.insert(bottom, FRESH);
+                self.row_seq.insert(bottom, self.pending_seq);
+            }
         }
         if alternate_screen {
             return;
@@ -671,8 +681,8 @@ impl Screen {
             title: String::new(),
             title_version: 0,
             bells: 0,
-            row_hash: Vec::new(),
-            row_seq: Vec::new(),
+            row_hash: VecDeque::new(),
+            row_seq: VecDeque::new(),
             marks: PromptMarks::default(),
             pending_seq: 0,
             report: None,
@@ -734,9 +744,9 @@ impl Screen {
         changed
     }
 
-    /// Content hash of each visible row at the last [`Screen::sync`].
-    pub fn row_hashes(&self) -> &[u64] {
-        &self.parser.callbacks().row_hash
+    /// Content hash of each visible row at the last [`Screen::sync`], top row first.
+    pub fn row_hashes(&self) -> Vec<u64> {
+        self.parser.callbacks().row_hash.iter().copied().collect()
     }
 
     /// Row `row` of the visible screen as styled runs covering every column.
@@ -1205,10 +1215,10 @@ fn screen_row(screen: &vt100::Screen, row: u16, cols: u16, ansi: bool) -> String
     let mut out = String::new();
     let mut pending_blanks = 0usize;
     let mut cur = Style::default();
-    for col in 0..cols {
-        let Some(cell) = screen.cell(row, col) else {
-            break;
-        };
+    // Only the row's stored cells: every cell after them is blank with default attributes,
+    // which adds nothing (trailing blanks are never written), so a wide screen's empty right
+    // part costs nothing.
+    for cell in screen.row_cells(row).iter().take(usize::from(cols)) {
         if cell.is_wide_continuation() {
             continue;
         }

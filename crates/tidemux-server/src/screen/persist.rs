@@ -112,7 +112,7 @@ impl Screen {
             last_status: hooks.marks.last_status,
             changed_seq: self.changed_seq,
             prompt_seq: self.prompt_seq,
-            row_seq: hooks.row_seq.clone(),
+            row_seq: hooks.row_seq.iter().copied().collect(),
         }
     }
 
@@ -158,7 +158,7 @@ impl Screen {
         hooks.replies.clear();
         hooks.report = None;
         if s.row_seq.len() == hooks.row_seq.len() {
-            hooks.row_seq.clone_from(&s.row_seq);
+            hooks.row_seq = s.row_seq.iter().copied().collect();
         }
         screen.changed_seq = s.changed_seq;
         screen.prompt_seq = s.prompt_seq;
