@@ -19,8 +19,9 @@ What it does (issue 8, "Load test"):
 
 Reports errors (commands that exited non-zero or printed something unexpected; must be 0), the
 wall time of each command process (p50/p99/max; this includes the ~1.5 ms start-up of a CLI
-process), the server's reply time on a persistent connection (the goal: p99 <= 100 ms), RSS over
-time, and the seq check. Exit status 0 only if errors == 0, the server's reply p99 <= 100 ms and
+process), the server's reply time on a persistent connection (the goal: p99 <= 100 ms) and how
+much of it the probe process itself spent waiting for a CPU (its schedstat), RSS over time, and
+the seq check. Exit status 0 only if errors == 0, the server's reply p99 <= 100 ms and
 the seq check passed. At the end it kills exactly the server it started (kill-server, then
 SIGKILL by pid), also on failure and on SIGINT/SIGTERM.
 """
@@ -157,7 +158,17 @@ PROBES = [
 ]
 
 
-def probe(sock_path, stop, lat, errors, lock, target, ready=lambda: None):
+def run_delay():
+    """Seconds this thread has spent runnable but waiting for a CPU (Linux schedstat; 0 where
+    missing)."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def probe(sock_path, stop, lat, errors, lock, target, ready=lambda: None, queued=None):
     """Round trips on one persistent connection: what the server adds, without the start-up
     of a CLI process. Runs in a process of its own (see `Probe`); `ready` is called once the
     connection is up."""
@@ -171,6 +182,8 @@ def probe(sock_path, stop, lat, errors, lock, target, ready=lambda: None):
         ready()
         return
     ready()
+    if queued is None:
+        queued = []
     k = 0
     while not stop.is_set():
         name, method, params = PROBES[k % len(PROBES)]
@@ -181,16 +194,19 @@ def probe(sock_path, stop, lat, errors, lock, target, ready=lambda: None):
         if params is not None:
             msg["params"] = params
         t0 = time.perf_counter()
+        q0 = run_delay()
         s.sendall(json.dumps(msg).encode() + b"\n")
         line = f.readline()
         if not line:
             with lock:
                 errors.append("probe: connection closed")
             return
-        reply = json.loads(line)
         dt = time.perf_counter() - t0
+        q = run_delay() - q0
+        reply = json.loads(line)
         with lock:
             lat.append((name, dt))
+            queued.append(q)
             if reply.get("id") != k or "error" in reply:
                 errors.append(f"probe: reply {reply!r} for request {k}")
         stop.wait(0.01)
@@ -198,8 +214,9 @@ def probe(sock_path, stop, lat, errors, lock, target, ready=lambda: None):
 
 def probe_main(sock_path, target):
     """`--probe SOCK TARGET`: run the probe until stdin closes, then print what it measured as
-    one JSON object (`lat`: [name, seconds] pairs, `errors`)."""
-    lat, errors, stop = [], [], threading.Event()
+    one JSON object (`lat`: [name, seconds] pairs, `queued`: seconds the probe itself waited
+    for a CPU during each, `errors`)."""
+    lat, errors, stop, queued = [], [], threading.Event(), []
 
     def watch_stdin():
         sys.stdin.read()
@@ -209,9 +226,9 @@ def probe_main(sock_path, target):
         print("ready", flush=True)
 
     threading.Thread(target=watch_stdin, daemon=True).start()
-    probe(sock_path, stop, lat, errors, threading.Lock(), target, ready)
+    probe(sock_path, stop, lat, errors, threading.Lock(), target, ready, queued)
     stop.wait()
-    json.dump({"lat": lat, "errors": errors}, sys.stdout)
+    json.dump({"lat": lat, "queued": queued, "errors": errors}, sys.stdout)
 
 
 class Probe:
@@ -225,7 +242,7 @@ class Probe:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.p.stdout.readline()  # "ready": connected, the measurement starts now
 
-    def finish(self, lat, errors):
+    def finish(self, lat, errors, queued=None):
         try:
             out, _ = self.p.communicate(input="", timeout=60)
             d = json.loads(out)
@@ -235,6 +252,8 @@ class Probe:
             errors.append(f"probe: no result ({e})")
             return
         lat.extend((name, dt) for name, dt in d["lat"])
+        if queued is not None:
+            queued.extend(d.get("queued", []))
         errors.extend(d["errors"])
 
 
@@ -338,10 +357,10 @@ def main():
         seq_result = {"ok": False, "why": "did not finish"}
         seq_thread = threading.Thread(target=seq_check, args=(srv, a.seq, seq_result))
         seq_thread.start()
-        probe_lat = []
+        probe_lat, probe_queued = [], []
         pt = Probe(srv.sock, "f0" if a.panes else "c0")
         run_clients(srv, a.clients, a.commands, a.panes, lat, errors, lock)
-        pt.finish(probe_lat, errors)
+        pt.finish(probe_lat, errors, probe_queued)
         seq_thread.join()
         took = time.time() - started
         stop.set()
@@ -382,6 +401,15 @@ def main():
                f"{percentile(rt, 99):.2f} ms, max {max(rt) if rt else 0:.2f} ms (target p99 <= "
                f"100 ms: {'met' if percentile(rt, 99) <= 100 else 'NOT met'}); baseline p50 "
                f"{percentile(base_rt, 50):.2f} ms, p99 {percentile(base_rt, 99):.2f} ms.")
+    if len(probe_queued) == len(rt) and rt:
+        own = [q * 1000 for q in probe_queued]
+        net = [r - q for r, q in zip(rt, own)]
+        out.append(f"- **Probe's own wait for a CPU** during each round trip (its "
+                   f"`/proc/thread-self/schedstat`; part of the reply time above, not the "
+                   f"server's): p50 {percentile(own, 50):.2f} ms, p99 {percentile(own, 99):.2f} ms, "
+                   f"max {max(own):.2f} ms; reply time without it: p50 "
+                   f"{percentile(net, 50):.2f} ms, p99 {percentile(net, 99):.2f} ms, max "
+                   f"{max(net):.2f} ms.")
     seq_line = "whole, in order" if seq_result.get("ok") else f"FAILED ({seq_result.get('why')})"
     out.append(f"- **`seq 1 {a.seq}` in history**: {seq_line}"
                + (f", done in {seq_result['secs']:.1f} s" if "secs" in seq_result else "") + ".")
