@@ -957,7 +957,7 @@ fn help_rename_windows_zoom_and_kill_bindings() {
         status(r).starts_with("[work] 0:newname* ")
     });
 
-    // C-b c: window 1, current.
+    // C-b c: window 1, current (window 0 is the last window: tmux's flag `-`).
     rig.keys("o", &["C-b", "c"]);
     let mut ws = Vec::new();
     assert!(
@@ -970,13 +970,13 @@ fn help_rename_windows_zoom_and_kill_bindings() {
     assert_eq!(ws[1]["index"], 1, "{ws:?}");
     let name1 = ws[1]["name"].as_str().expect("name").to_owned();
     rig.wait_rows("o", "window 1 in the status line", |r| {
-        status(r).starts_with(&format!("[work] 0:newname  1:{name1}* "))
+        status(r).starts_with(&format!("[work] 0:newname- 1:{name1}* "))
     });
 
     // C-b 0: back to window 0 (the earlier output is there).
     rig.keys("o", &["C-b", "0"]);
     rig.wait_rows("o", "window 0", |r| {
-        status(r).starts_with(&format!("[work] 0:newname* 1:{name1}  ")) && has_row(r, "after-help")
+        status(r).starts_with(&format!("[work] 0:newname* 1:{name1}- ")) && has_row(r, "after-help")
     });
 
     // Two panes, then C-b z: the active pane fills the window, *Z in the status line.

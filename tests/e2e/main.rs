@@ -37,4 +37,5 @@ mod tmux_lang;
 mod tmux_modes;
 mod upgrade;
 mod view;
+mod view_config;
 mod waitlock;

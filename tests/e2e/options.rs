@@ -84,13 +84,16 @@ fn set_and_show_match_tmux() {
             .unwrap_or("")
             .trim_end();
         // default-shell follows $SHELL and tidemux keeps 10,000 lines of history;
-        // resurrect-* are tidemux's own server options (docs/continuity.md).
+        // resurrect-* are tidemux's own server options (docs/continuity.md), sidebar* and
+        // notify-forward its own session options (docs/attach.md).
         let strip = |x: &str| {
             x.lines()
                 .filter(|l| {
                     !l.starts_with("default-shell ")
                         && !l.starts_with("history-limit ")
                         && !l.starts_with("resurrect-")
+                        && !l.starts_with("sidebar")
+                        && !l.starts_with("notify-forward ")
                 })
                 .collect::<Vec<_>>()
                 .join("\n")

@@ -100,7 +100,7 @@ impl Tm {
         r.stdout
     }
 
-    fn socket(&self) -> PathBuf {
+    pub(crate) fn socket(&self) -> PathBuf {
         let uid = rustix::process::getuid().as_raw();
         self.dir.path().join(format!("tmux-{uid}/t"))
     }

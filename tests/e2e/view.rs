@@ -14,7 +14,7 @@ const SIDEBAR: usize = 30;
 
 impl Rig {
     /// The inner pane named `name` (`list-panes -t work --json`).
-    fn pane_named(&self, name: &str) -> Value {
+    pub(crate) fn pane_named(&self, name: &str) -> Value {
         self.panes("work")
             .into_iter()
             .find(|p| p["name"] == name)
@@ -56,14 +56,14 @@ impl Rig {
 }
 
 /// The sidebar part of each row.
-fn sidebar(rows: &[String]) -> Vec<String> {
+pub(crate) fn sidebar(rows: &[String]) -> Vec<String> {
     rows.iter()
         .map(|r| cols_to(r, SIDEBAR - 1).trim_end().to_owned())
         .collect()
 }
 
 /// Whether the sidebar shows pane `label` with `badge` on the row below it.
-fn shows(rows: &[String], label: &str, badge: &str) -> bool {
+pub(crate) fn shows(rows: &[String], label: &str, badge: &str) -> bool {
     let side = sidebar(rows);
     side.windows(2)
         .any(|w| w[0].contains(label) && w[1].trim_start().starts_with(badge))
@@ -72,7 +72,7 @@ fn shows(rows: &[String], label: &str, badge: &str) -> bool {
 /// `work` with three named panes: `waiter` (a program asking a question, `waiting-input`; after
 /// the answer it becomes bash), `busy` (a busy loop, active)
 /// and `failed` (exited with status 3; the session keeps dead panes).
-fn fleet() -> Rig {
+pub(crate) fn fleet() -> Rig {
     let rig = Rig::empty();
     let p0 = rig
         .inner

@@ -81,7 +81,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 /// 12 (issue 9): field `ListPanes.brief` (skip the per-pane `/proc` fields).
 ///
 /// 13 (issue 11): request `attach-focus`.
-pub const PROTOCOL_MINOR: u32 = 13;
+///
+/// 14 (issue 13): fields `PaneSummary.session/session_name` (`sidebar-scope all`),
+/// `WindowTab.text/style` (`window-status-format` and its styles).
+pub const PROTOCOL_MINOR: u32 = 14;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

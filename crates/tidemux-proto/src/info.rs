@@ -340,6 +340,17 @@ pub struct WindowTab {
     /// a newer server sends ranks after these). Empty from an older server.
     #[serde(default)]
     pub state: String,
+    /// The tab's text: `window-status-format` (`window-status-current-format` for the current
+    /// window) expanded by the server for this window, `#[...]` styles left in (minor 14;
+    /// `None` from older servers: the client then draws `INDEX:NAME` and a flag).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The tab's style, as tmux's default `status-format` builds it: `window-status-style`
+    /// (`window-status-current-style` for the current window unless `default`), then
+    /// `window-status-last-style`, `-bell-style` or `-activity-style` when the window has that
+    /// flag; tmux style words separated by spaces (minor 14).
+    #[serde(default)]
+    pub style: Option<String>,
 }
 
 /// One pane of the session in the attach client's agent overview (sidebar).
@@ -372,6 +383,13 @@ pub struct PaneSummary {
     pub cwd: Option<String>,
     /// Git branch of that directory (`.git/HEAD`), if it is in a git work tree.
     pub branch: Option<String>,
+    /// Its session (minor 14; `None` from older servers): with `sidebar-scope all` the
+    /// overview lists the panes of every session.
+    #[serde(default)]
+    pub session: Option<SessionId>,
+    /// Its session's name (minor 14).
+    #[serde(default)]
+    pub session_name: Option<String>,
 }
 
 /// A changed row of a pane.

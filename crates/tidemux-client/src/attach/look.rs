@@ -1,13 +1,53 @@
 //! How the client draws its status line and handles the mouse, from the server's options
 //! (`ClientConfig`): `status` (on/off), `status-position` (top/bottom), `status-style` (tmux's
 //! style syntax: `fg=COLOUR,bg=COLOUR,bold,...`; tmux(1) "STYLES"), `status-left-style`,
-//! `status-right-style`, `status-left-length`, `status-right-length` and `mouse`. The texts of
-//! `status-left` and `status-right` come expanded in each frame.
+//! `status-right-style`, `status-left-length`, `status-right-length` and `mouse`; the agent
+//! overview's `sidebar`, `sidebar-width` and the alerts' `notify-forward` (tidemux's own). The
+//! texts of `status-left` and `status-right` come expanded in each frame.
 
 use tidemux_proto::{CellStyle, ClientConfig, Color};
 
-/// The status line's options.
+/// The `sidebar` option: when the agent overview shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sidebar {
+    /// Never (until `prefix b`).
+    Off,
+    /// Whenever the terminal is wide enough.
+    On,
+    /// When more than one pane is listed and the terminal is wide (the default).
+    Auto,
+}
+
+/// The `notify-forward` option: what a new bell or `notify` sends to the outer terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forward {
+    /// Nothing.
+    Off,
+    /// BEL only.
+    Bell,
+    /// BEL and OSC 9.
+    Osc9,
+    /// BEL and OSC 777 `notify`.
+    Osc777,
+    /// BEL, OSC 9 and OSC 777 (the default).
+    Both,
+}
+
+impl Forward {
+    /// (BEL, OSC 9, OSC 777) sent.
+    pub fn parts(self) -> (bool, bool, bool) {
+        match self {
+            Forward::Off => (false, false, false),
+            Forward::Bell => (true, false, false),
+            Forward::Osc9 => (true, true, false),
+            Forward::Osc777 => (true, false, true),
+            Forward::Both => (true, true, true),
+        }
+    }
+}
+
+/// The status line's options.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Look {
     /// `status`: the status line is shown.
     pub status: bool,
@@ -26,6 +66,17 @@ pub struct Look {
     pub left_len: usize,
     /// `status-right-length` (tmux's default 40).
     pub right_len: usize,
+    /// `sidebar`.
+    pub sidebar: Sidebar,
+    /// `sidebar-width`: cells, its separator column included (default 30).
+    pub sidebar_width: u16,
+    /// `notify-forward`.
+    pub forward: Forward,
+    /// `status-justify`: where the window list goes (`left`, `centre`, `right`,
+    /// `absolute-centre`).
+    pub justify: String,
+    /// `window-status-separator`: between two tabs (tmux's default one space).
+    pub separator: String,
 }
 
 impl Default for Look {
@@ -52,6 +103,11 @@ impl Default for Look {
             },
             left_len: 10,
             right_len: 40,
+            sidebar: Sidebar::Auto,
+            sidebar_width: 30,
+            forward: Forward::Both,
+            justify: "left".into(),
+            separator: " ".into(),
         }
     }
 }
@@ -71,6 +127,27 @@ impl Look {
                 "status-position" => l.top = v == "top",
                 "status-style" => l.bar = style(v, l.bar),
                 "mouse" => l.mouse = v != "off",
+                "status-justify" => l.justify.clone_from(v),
+                "window-status-separator" => l.separator.clone_from(v),
+                "sidebar" => {
+                    l.sidebar = match v.as_str() {
+                        "on" => Sidebar::On,
+                        "off" => Sidebar::Off,
+                        _ => Sidebar::Auto,
+                    }
+                }
+                "sidebar-width" => {
+                    l.sidebar_width = v.parse().map_or(l.sidebar_width, |w: u16| w.max(2));
+                }
+                "notify-forward" => {
+                    l.forward = match v.as_str() {
+                        "off" => Forward::Off,
+                        "bell" => Forward::Bell,
+                        "osc9" => Forward::Osc9,
+                        "osc777" => Forward::Osc777,
+                        _ => Forward::Both,
+                    }
+                }
                 _ => {}
             }
         }

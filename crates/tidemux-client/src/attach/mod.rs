@@ -170,8 +170,9 @@ impl View {
     /// Width of the sidebar on a terminal `cols` wide (0 when hidden).
     fn sidebar_width(&self, cols: u16) -> u16 {
         let panes = self.frame.as_ref().map_or(0, |f| f.overview.len());
-        if overview::shown(self.sidebar, panes, cols) {
-            overview::WIDTH
+        let width = self.look.sidebar_width;
+        if overview::shown(self.sidebar, self.look.sidebar, width, panes, cols) {
+            width
         } else {
             0
         }
@@ -239,69 +240,130 @@ struct Ui {
     bar: CellStyle,
 }
 
-/// The status line's left part (session and window tabs) and the style of each tab, scrolled
-/// so the current window's tab shows within `width` cells (`<` / `>` mark hidden tabs).
+/// One piece of the status line's window list: text (`#[...]` styles in it, `##` a `#`), its
+/// base style, and the window index a click on it selects.
+type Piece = (String, CellStyle, Option<u32>);
+
+/// Visible width of a piece's text.
+fn width_of(text: &str) -> usize {
+    look::plain(text).chars().count()
+}
+
+/// The window list: each tab with the separator after it (none after the last), and the
+/// legacy head (`[SESSION] ` from a server that does not send `status-left`) first.
+///
+/// A tab's text is the server's expansion of `window-status-format` /
+/// `window-status-current-format` (tmux's `INDEX:NAME` and `#{window_flags}` by default), over
+/// the bar's style, then the tab's window-status style, then the colour of its most urgent
+/// state (attention white on red, waiting-input black on yellow), then the text's own
+/// `#[...]`. From an older server: `INDEX:NAME` and one flag (`*`, `*Z`, `!`, `X`).
+fn tab_units(f: &AttachFrame, bar: CellStyle, sep: &str, head: String) -> Vec<Vec<Piece>> {
+    let mut units = Vec::new();
+    if !head.is_empty() {
+        units.push(vec![(head.replace('#', "##"), bar, None)]);
+    }
+    let n = f.windows.len();
+    for (i, t) in f.windows.iter().enumerate() {
+        let mut st = match &t.style {
+            Some(s) => look::substyle(s, bar),
+            None => bar,
+        };
+        st = match t.state.as_str() {
+            "attention" => style(Color::Idx(15), Color::Idx(1), CellStyle::BOLD),
+            "waiting-input" => style(Color::Idx(0), Color::Idx(3), 0),
+            _ => st,
+        };
+        let mut unit = Vec::new();
+        match &t.text {
+            Some(text) => {
+                unit.push((text.clone(), st, Some(t.index)));
+                if i + 1 < n && !sep.is_empty() {
+                    unit.push((sep.to_owned(), bar, None));
+                }
+            }
+            None => {
+                let mark = match (t.active, t.alert, t.dead) {
+                    (true, _, _) if f.zoomed => "*Z",
+                    (true, _, _) => "*",
+                    (_, true, _) => "!",
+                    (_, _, true) => "X",
+                    _ => " ",
+                };
+                let text = format!("{}:{}{mark}", t.index, t.name).replace('#', "##");
+                unit.push((text, st, Some(t.index)));
+                unit.push((" ".into(), bar, None));
+            }
+        }
+        units.push(unit);
+    }
+    units
+}
+
+/// The status line's window list between the left part (ending at `from`) and the right
+/// part (starting at `right`) of a line `cols` wide: the pieces, the column where the first
+/// starts and the column they are clipped at. When they fit, `justify` (`status-justify`)
+/// places them as tmux's format_draw does: `left` right after the left part (one cell kept
+/// free before the right part), `right` against the right part, `centre` halfway between the
+/// two parts, `absolute-centre` in the middle of the line. When they do not, they start at
+/// `from`, scrolled so the current window's tab shows (`<` / `>` mark hidden tabs).
 fn tabs_line(
     f: &AttachFrame,
-    width: usize,
+    (from, right, cols): (u16, u16, u16),
     bar: CellStyle,
+    (justify, sep): (&str, &str),
     head: String,
-) -> Vec<(String, CellStyle, Option<u32>)> {
-    let tabs: Vec<(String, CellStyle, Option<u32>)> = f
-        .windows
-        .iter()
-        .map(|t| {
-            let mark = match (t.active, t.alert, t.dead) {
-                (true, _, _) if f.zoomed => "*Z",
-                (true, _, _) => "*",
-                (_, true, _) => "!",
-                (_, _, true) => "X",
-                _ => " ",
-            };
-            let st = match t.state.as_str() {
-                "attention" => style(Color::Idx(15), Color::Idx(1), CellStyle::BOLD),
-                "waiting-input" => style(Color::Idx(0), Color::Idx(3), 0),
-                _ => bar,
-            };
-            (format!("{}:{}{mark}", t.index, t.name), st, Some(t.index))
-        })
-        .collect();
-    let total: usize =
-        head.chars().count() + tabs.iter().map(|t| t.0.chars().count() + 1).sum::<usize>();
-    let mut out = vec![(head.clone(), bar, None)];
-    if total <= width {
-        for t in tabs {
-            out.push(t);
-            out.push((" ".into(), bar, None));
-        }
-        return out;
+) -> (u16, u16, Vec<Piece>) {
+    let units = tab_units(f, bar, sep, head);
+    let unit_w = |u: &Vec<Piece>| u.iter().map(|p| width_of(&p.0)).sum::<usize>();
+    let total: usize = units.iter().map(unit_w).sum();
+    let clip = right.saturating_sub(1).max(from);
+    let left = !matches!(justify, "right" | "centre" | "absolute-centre");
+    let room = usize::from(if left { clip } else { right }.saturating_sub(from));
+    if total <= room {
+        let total = total as u16;
+        let x = match justify {
+            "right" => right - total,
+            "centre" => (from + (right - from) / 2)
+                .saturating_sub(total / 2)
+                .max(from),
+            "absolute-centre" => (cols.saturating_sub(total) / 2).clamp(from, right - total),
+            _ => from,
+        };
+        let end = if left { clip } else { right };
+        return (x, end, units.into_iter().flatten().collect());
+    }
+    let to = clip;
+    if f.windows.is_empty() {
+        return (from, to, units.into_iter().flatten().collect());
     }
     // Overflow: start at the first tab that lets the current one (and the markers) fit.
-    let cur = f.windows.iter().position(|t| t.active).unwrap_or(0);
-    let room = width.saturating_sub(head.chars().count() + 2);
+    let first_tab = units.len() - f.windows.len();
+    let cur = first_tab + f.windows.iter().position(|t| t.active).unwrap_or(0);
+    let head_w: usize = units[..first_tab].iter().map(unit_w).sum();
+    let room = usize::from(clip.saturating_sub(from)).saturating_sub(head_w + 2);
     let mut start = cur;
-    let mut used = tabs[cur].0.chars().count() + 1;
-    while start > 0 && used + tabs[start - 1].0.chars().count() < room {
+    let mut used = unit_w(&units[cur]);
+    while start > first_tab && used + unit_w(&units[start - 1]) <= room {
         start -= 1;
-        used += tabs[start].0.chars().count() + 1;
+        used += unit_w(&units[start]);
     }
-    out.push((if start > 0 { "<" } else { " " }.into(), bar, None));
+    let mut out: Vec<Piece> = units[..first_tab].iter().flatten().cloned().collect();
+    out.push((if start > first_tab { "<" } else { " " }.into(), bar, None));
     let mut len = 0;
     let mut end = start;
-    for t in &tabs[start..] {
-        let l = t.0.chars().count() + 1;
+    for u in &units[start..] {
+        let l = unit_w(u);
         if len + l > room {
             break;
         }
         len += l;
         end += 1;
-        out.push(t.clone());
-        out.push((" ".into(), bar, None));
+        out.extend(u.iter().cloned());
     }
-    if end < tabs.len() {
+    if end < units.len() {
         out.push((">".into(), bar, None));
     }
-    out
+    (from, to, out)
 }
 
 /// `text` (with `#[...]` styles) up to its first `n` visible characters.
@@ -346,7 +408,7 @@ fn compose(
     let (ox, oy) = (ui.ox, ui.oy);
     let body = rows.saturating_sub(1);
     if ox > 0 {
-        overview::draw(&mut g, &f.overview, body, ui.extra_secs, f.window);
+        overview::draw(&mut g, &f.overview, (ox, body), ui.extra_secs, f.window);
     }
     // Area outside the window (a larger client than the smallest one): dotted, as unused.
     let dim = style(Color::Default, Color::Default, CellStyle::DIM);
@@ -536,7 +598,7 @@ fn compose(
         }
         _ => {
             // status-left (cut to `status-left-length`), then the tabs in what is left.
-            let (mut x, head) = match &f.status_left {
+            let (x, head) = match &f.status_left {
                 Some(t) => {
                     let max = left_room.min(u16::try_from(look.left_len).unwrap_or(u16::MAX));
                     (
@@ -546,10 +608,16 @@ fn compose(
                 }
                 None => (0, format!("[{}] ", f.session_name)),
             };
-            let room = usize::from(left_room.saturating_sub(x));
-            for (t, st, index) in tabs_line(f, room, bar, head) {
+            let (mut x, to, pieces) = tabs_line(
+                f,
+                (x, rx, cols),
+                bar,
+                (look.justify.as_str(), look.separator.as_str()),
+                head,
+            );
+            for (t, st, index) in pieces {
                 let start = x;
-                x = g.put_str(x, y, &t, st, left_room);
+                x = border::put_styled(&mut g, x, y, &t, st, to);
                 if let Some(i) = index {
                     tab_hits.push((start, x, i));
                 }
@@ -860,7 +928,7 @@ fn run_loop(
                     },
                 }
                 if let Some(f) = &view.frame {
-                    let alert = notifier.update(&f.overview);
+                    let alert = notifier.update(&f.overview, view.look.forward);
                     if !alert.is_empty()
                         && out.write_all(&alert).and_then(|()| out.flush()).is_err()
                     {
@@ -1311,9 +1379,7 @@ fn binding(action: Action, mode: &mut Mode, view: &View, cmd: &mut Client) -> Re
         Action::JumpAttention => {
             let current = active.as_ref().map(|a| a.id);
             match overview::next_attention(&f.overview, current) {
-                Some(p) => {
-                    command(cmd, Request::select_pane(Some(p.to_string())))?;
-                }
+                Some(p) => focus(cmd, f, p)?,
                 None => return Err("no other pane is waiting for input or attention".into()),
             }
         }
@@ -1773,7 +1839,7 @@ fn on_mouse(
     } else if x < ox {
         let at = overview::rows_of(&f.overview);
         if let Some((p, _)) = at.iter().rev().find(|(_, top)| y >= *top) {
-            select(cmd, *p)?;
+            focus(cmd, f, *p)?;
         }
     } else if let Some(p) = pane_at(x, y) {
         if !p.active {
@@ -1781,6 +1847,30 @@ fn on_mouse(
         }
     }
     Ok(())
+}
+
+/// Focuses pane `p` of the overview: `select-pane` in the client's session; a pane of
+/// another session (`sidebar-scope all`) switches the client there (`switch-client -t %N`).
+fn focus(cmd: &mut Client, f: &AttachFrame, p: PaneId) -> Result<(), String> {
+    let elsewhere = f
+        .overview
+        .iter()
+        .find(|s| s.id == p)
+        .and_then(|s| s.session)
+        .is_some_and(|s| s != f.session);
+    let req = if elsewhere {
+        Request::SwitchClient {
+            client: Some(f.client.to_string()),
+            target: Some(p.to_string()),
+            next: false,
+            previous: false,
+            last: false,
+            toggle_read_only: false,
+        }
+    } else {
+        Request::select_pane(Some(p.to_string()))
+    };
+    command(cmd, req).map(|_| ())
 }
 
 /// The `resize-pane` requests that move the border under `from` (window cells) to `to`, as

@@ -9,21 +9,23 @@ use super::render::Grid;
 use std::collections::HashMap;
 use tidemux_proto::{CellStyle, Color, PaneId, PaneSummary, WindowId};
 
-/// Width of the sidebar in cells, its separator column included (configurable with the
-/// options of the command-set issue; hard-coded until then).
-pub const WIDTH: u16 = 30;
-/// The sidebar shows by default only when the terminal is at least this wide (so panes keep
-/// at least 70 columns) and the session has more than one pane.
-pub const AUTO_MIN_COLS: u16 = 100;
-/// Below this width the sidebar is never shown, even when asked for.
-pub const MIN_COLS: u16 = 50;
+use super::look::{Forward, Sidebar};
 
-/// Whether the sidebar shows: `forced` is the user's choice (`prefix b`), `None` means
-/// automatic (more than one pane and a wide enough terminal).
-pub fn shown(forced: Option<bool>, panes: usize, cols: u16) -> bool {
-    match forced {
-        Some(on) => on && cols >= MIN_COLS,
-        None => panes > 1 && cols >= AUTO_MIN_COLS,
+/// With `sidebar auto`, the sidebar shows only when the panes keep at least this many columns.
+pub const AUTO_MIN_PANE_COLS: u16 = 70;
+/// Shown or not, the panes keep at least this many columns (else the sidebar hides).
+pub const MIN_PANE_COLS: u16 = 20;
+
+/// Whether a sidebar `width` cells wide shows on a terminal `cols` wide: `forced` is the
+/// user's choice (`prefix b`); else the `sidebar` option: `on`, `off`, or `auto` (more than one
+/// pane listed and the panes keep [`AUTO_MIN_PANE_COLS`]).
+pub fn shown(forced: Option<bool>, option: Sidebar, width: u16, panes: usize, cols: u16) -> bool {
+    let room = cols.saturating_sub(width);
+    match (forced, option) {
+        (Some(on), _) => on && room >= MIN_PANE_COLS,
+        (None, Sidebar::On) => room >= MIN_PANE_COLS,
+        (None, Sidebar::Off) => false,
+        (None, Sidebar::Auto) => panes > 1 && room >= AUTO_MIN_PANE_COLS,
     }
 }
 
@@ -90,6 +92,23 @@ pub fn label(p: &PaneSummary) -> &str {
     p.name.as_deref().unwrap_or(&p.command)
 }
 
+/// Whether the list spans more than one session (`sidebar-scope all`): window headers then
+/// name their session.
+fn many_sessions(panes: &[PaneSummary]) -> bool {
+    panes
+        .iter()
+        .any(|p| p.session.is_some() && p.session != panes[0].session)
+}
+
+/// The header of a pane's window: `INDEX:NAME`, or `SESSION:INDEX:NAME` when the list spans
+/// sessions.
+fn window_header(p: &PaneSummary, many: bool) -> String {
+    match (&p.session_name, many) {
+        (Some(s), true) => format!("{s}:{}:{}", p.window_index, p.window_name),
+        _ => format!("{}:{}", p.window_index, p.window_name),
+    }
+}
+
 /// Rows each pane takes in the sidebar and where: `(pane, first row)`, for drawing and clicks.
 pub fn rows_of(panes: &[PaneSummary]) -> Vec<(PaneId, u16)> {
     let mut out = Vec::new();
@@ -106,11 +125,18 @@ pub fn rows_of(panes: &[PaneSummary]) -> Vec<(PaneId, u16)> {
     out
 }
 
-/// Draws the sidebar into columns `0..WIDTH` and rows `0..rows` of `g`. `extra_secs` is the
-/// time since the frame's quiet times were measured; `current` is the window the client shows
-/// (its active pane is marked `▶`).
-pub fn draw(g: &mut Grid, panes: &[PaneSummary], rows: u16, extra_secs: u64, current: WindowId) {
-    let w = WIDTH - 1;
+/// Draws the sidebar into columns `0..width` (the last one its separator) and rows `0..rows`
+/// of `g`. `extra_secs` is the time since the frame's quiet times were measured; `current` is
+/// the window the client shows (its active pane is marked `▶`).
+pub fn draw(
+    g: &mut Grid,
+    panes: &[PaneSummary],
+    (width, rows): (u16, u16),
+    extra_secs: u64,
+    current: WindowId,
+) {
+    let w = width.saturating_sub(1);
+    let many = !panes.is_empty() && many_sessions(panes);
     let sep = CellStyle {
         fg: Color::Idx(8),
         ..CellStyle::default()
@@ -134,8 +160,7 @@ pub fn draw(g: &mut Grid, panes: &[PaneSummary], rows: u16, extra_secs: u64, cur
         }
         if window != Some(p.window) {
             window = Some(p.window);
-            let h = format!("{}:{}", p.window_index, p.window_name);
-            g.put_str(0, y - 1, &h, header, w);
+            g.put_str(0, y - 1, &window_header(p, many), header, w);
         }
         let shown = p.active && p.window == current;
         let line = CellStyle {
@@ -205,10 +230,13 @@ pub struct Notifier {
 
 impl Notifier {
     /// Bytes for the outer terminal for the panes whose attention was newly set (or got a new
-    /// message) since the last call: BEL, then OSC 9 (iTerm2/ConEmu/Windows Terminal desktop
-    /// notification) and OSC 777 `notify` (urxvt, foot, WezTerm, VTE) with the pane and
-    /// message. The first call only records (attaching does not re-announce old alerts).
-    pub fn update(&mut self, panes: &[PaneSummary]) -> Vec<u8> {
+    /// message) since the last call, as `forward` (`notify-forward`) asks: BEL, then OSC 9
+    /// (iTerm2/ConEmu/Windows Terminal desktop notification) and OSC 777 `notify` (urxvt,
+    /// foot, WezTerm, VTE) with the pane and message. The first call only records (attaching
+    /// does not re-announce old alerts); a change is recorded whatever `forward` says, so
+    /// turning the option on does not replay it.
+    pub fn update(&mut self, panes: &[PaneSummary], forward: Forward) -> Vec<u8> {
+        let (bel, osc9, osc777) = forward.parts();
         let now: HashMap<PaneId, Option<String>> =
             panes.iter().map(|p| (p.id, p.attention.clone())).collect();
         let mut out = Vec::new();
@@ -219,9 +247,15 @@ impl Notifier {
                     continue;
                 }
                 let text = clean(&format!("{} {}: {m}", p.id, label(p)));
-                out.push(0x07);
-                out.extend_from_slice(format!("\x1b]9;{text}\x07").as_bytes());
-                out.extend_from_slice(format!("\x1b]777;notify;tidemux;{text}\x07").as_bytes());
+                if bel {
+                    out.push(0x07);
+                }
+                if osc9 {
+                    out.extend_from_slice(format!("\x1b]9;{text}\x07").as_bytes());
+                }
+                if osc777 {
+                    out.extend_from_slice(format!("\x1b]777;notify;tidemux;{text}\x07").as_bytes());
+                }
             }
         }
         self.seen = Some(now);
@@ -249,6 +283,8 @@ mod tests {
             active: false,
             cwd: None,
             branch: None,
+            session: None,
+            session_name: None,
         }
     }
 
@@ -268,20 +304,46 @@ mod tests {
 
     #[test]
     fn notifies_once_per_change_and_not_on_attach() {
+        let both = Forward::Both;
         let mut n = Notifier::default();
-        assert!(n.update(&[pane(1, "idle", 0, Some("old"))]).is_empty());
-        let b = n.update(&[
-            pane(1, "idle", 0, Some("old")),
-            pane(2, "idle", 0, Some("bell")),
-        ]);
+        assert!(n
+            .update(&[pane(1, "idle", 0, Some("old"))], both)
+            .is_empty());
+        let b = n.update(
+            &[
+                pane(1, "idle", 0, Some("old")),
+                pane(2, "idle", 0, Some("bell")),
+            ],
+            both,
+        );
         let s = String::from_utf8(b).unwrap();
         assert_eq!(
             s,
             "\x07\x1b]9;%2 bash: bell\x07\x1b]777;notify;tidemux;%2 bash: bell\x07"
         );
-        assert!(n.update(&[pane(2, "idle", 0, Some("bell"))]).is_empty());
-        assert!(n.update(&[pane(2, "idle", 0, None)]).is_empty());
-        assert!(!n.update(&[pane(2, "idle", 0, Some("bell"))]).is_empty());
+        assert!(n
+            .update(&[pane(2, "idle", 0, Some("bell"))], both)
+            .is_empty());
+        assert!(n.update(&[pane(2, "idle", 0, None)], both).is_empty());
+        assert!(!n
+            .update(&[pane(2, "idle", 0, Some("bell"))], both)
+            .is_empty());
+        // Each setting: exactly its bytes; a change seen while off is not replayed.
+        for (f, want) in [
+            (Forward::Bell, "\x07"),
+            (Forward::Osc9, "\x07\x1b]9;%2 bash: x\x07"),
+            (
+                Forward::Osc777,
+                "\x07\x1b]777;notify;tidemux;%2 bash: x\x07",
+            ),
+            (Forward::Off, ""),
+        ] {
+            let mut n = Notifier::default();
+            n.update(&[pane(2, "idle", 0, None)], f);
+            let b = n.update(&[pane(2, "idle", 0, Some("x"))], f);
+            assert_eq!(String::from_utf8(b).unwrap(), want, "{f:?}");
+            assert!(n.update(&[pane(2, "idle", 0, Some("x"))], both).is_empty());
+        }
     }
 
     #[test]
@@ -296,5 +358,19 @@ mod tests {
         assert_eq!(badge(&pane(1, "idle", 0, Some("x"))), "attention");
         assert_eq!(quiet(59), "59s");
         assert_eq!(quiet(61), "1m");
+    }
+
+    #[test]
+    fn the_sidebar_option_and_width_decide_when_it_shows() {
+        let (auto, on, off) = (Sidebar::Auto, Sidebar::On, Sidebar::Off);
+        assert!(shown(None, auto, 30, 2, 100));
+        assert!(!shown(None, auto, 30, 2, 99));
+        assert!(!shown(None, auto, 30, 1, 200));
+        assert!(shown(None, auto, 20, 2, 90));
+        assert!(shown(None, on, 30, 1, 50));
+        assert!(!shown(None, on, 30, 1, 49));
+        assert!(!shown(None, off, 30, 5, 200));
+        assert!(shown(Some(true), off, 30, 1, 60));
+        assert!(!shown(Some(false), on, 30, 5, 200));
     }
 }

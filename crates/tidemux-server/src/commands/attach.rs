@@ -441,6 +441,49 @@ fn status_parts(
     (expand("status-left"), expand("status-right"))
 }
 
+/// tmux's default `status-format[0]` builds each tab's style this way (`#{E:...}` of the
+/// window-status styles by the window's flags).
+const TAB_STYLE: &str = "#{?#{&&:#{window_last_flag},#{!=:#{E:window-status-last-style},default}}, #{E:window-status-last-style},}#{?#{&&:#{window_bell_flag},#{!=:#{E:window-status-bell-style},default}}, #{E:window-status-bell-style},#{?#{&&:#{||:#{window_activity_flag},#{window_silence_flag}},#{!=:#{E:window-status-activity-style},default}}, #{E:window-status-activity-style},}}";
+
+/// Each tab's (text, style) for the status line: `window-status-format` (or
+/// `window-status-current-format` for the session's current window) expanded for the window
+/// at that index of session `sid` (strftime too, as tmux's `#{T:...}`), and its style (see
+/// [`TAB_STYLE`]).
+fn tab_texts(
+    state: &ServerState,
+    sid: SessionId,
+    tabs: &[(WindowId, u32, bool)],
+) -> Vec<(String, String)> {
+    use crate::format::model::ModelContext;
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let env = lock(&state.environment);
+    tabs.iter()
+        .map(|(wid, index, current)| {
+            let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Window(*wid)))
+                .at_winlink(sid, *index)
+                .with_options(&*opts)
+                .with_environ(&env);
+            let name = if *current {
+                "window-status-current-format"
+            } else {
+                "window-status-format"
+            };
+            let fmt = opts
+                .effective(name, Some(sid), Some(*wid), None)
+                .unwrap_or_default();
+            let text = crate::format::Expander::new().expand_time(&ctx, &fmt);
+            let base = if *current {
+                "#{?#{!=:#{E:window-status-current-style},default},#{E:window-status-current-style},#{E:window-status-style}}"
+            } else {
+                "#{E:window-status-style}"
+            };
+            let style = crate::format::Expander::new().expand(&ctx, &format!("{base}{TAB_STYLE}"));
+            (text, style)
+        })
+        .collect()
+}
+
 /// What `/proc` and git say about a pane's foreground process: (command, cwd, branch).
 type ProcInfo = (Option<String>, Option<String>, Option<String>);
 
@@ -503,8 +546,9 @@ pub fn git_branch(dir: &str) -> Option<String> {
     None
 }
 
-/// One pane of the session as the overview lists it, copied from the model: (pane, window id,
-/// window index, window name, pane name, whether it is its window's active pane, the pane).
+/// One pane as the overview lists it, copied from the model: (pane, window id, window index,
+/// window name, pane name, whether it is its window's active pane, the pane, its session and
+/// the session's name).
 type OverviewRow = (
     PaneId,
     WindowId,
@@ -513,6 +557,7 @@ type OverviewRow = (
     Option<String>,
     bool,
     Arc<Pane>,
+    (SessionId, String),
 );
 
 /// Every pane of the session for the agent overview, by window index then layout order. Takes
@@ -526,7 +571,7 @@ fn overview(rows: &[OverviewRow], sent: &mut Sent) -> Vec<PaneSummary> {
         sent.procs_at = Some(std::time::Instant::now());
     }
     let mut out = Vec::new();
-    for (p, wid, index, window_name, name, active, pane) in rows {
+    for (p, wid, index, window_name, name, active, pane, (sid, session_name)) in rows {
         let (state, exit, attention, quiet) = {
             let mut st = pane.state();
             st.screen.sync();
@@ -559,6 +604,8 @@ fn overview(rows: &[OverviewRow], sent: &mut Sent) -> Vec<PaneSummary> {
             active: *active,
             cwd,
             branch,
+            session: Some(*sid),
+            session_name: Some(session_name.clone()),
         });
     }
     out
@@ -579,7 +626,8 @@ struct ModelView {
     windows: Vec<(WindowId, u32, String, PaneList)>,
     /// Visible panes of the current window with their rectangles.
     visible: Vec<(PaneId, crate::layout::Rect, Option<Arc<Pane>>)>,
-    /// Every pane of the session for the overview.
+    /// Every pane of the session (`sidebar-scope all`: of every session, the client's first)
+    /// for the overview.
     overview: Vec<OverviewRow>,
 }
 
@@ -604,22 +652,40 @@ fn model_view(state: &ServerState, sid: SessionId) -> Result<ModelView, String> 
             Some((w.id, *index, w.name.clone(), panes))
         })
         .collect();
+    // `sidebar-scope all`: the client's session first, then the others by name.
+    let all = lock(&state.options_store)
+        .effective("sidebar-scope", Some(sid), None, None)
+        .is_some_and(|v| v == "all");
+    let mut listed = vec![(sid, sess)];
+    if all {
+        let mut others: Vec<_> = reg
+            .sessions
+            .iter()
+            .filter(|(id, _)| **id != sid)
+            .map(|(id, s)| (*id, s))
+            .collect();
+        others.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        listed.extend(others);
+    }
     let mut overview = Vec::new();
-    for (index, wid) in &sess.windows {
-        let Some(w) = reg.windows.get(wid) else {
-            continue;
-        };
-        for (p, _) in w.geometry() {
-            if let Some(e) = reg.panes.get(&p) {
-                overview.push((
-                    p,
-                    w.id,
-                    *index,
-                    w.name.clone(),
-                    e.name.clone(),
-                    w.active_pane == p,
-                    Arc::clone(&e.pane),
-                ));
+    for (lsid, ls) in listed {
+        for (index, wid) in &ls.windows {
+            let Some(w) = reg.windows.get(wid) else {
+                continue;
+            };
+            for (p, _) in w.geometry() {
+                if let Some(e) = reg.panes.get(&p) {
+                    overview.push((
+                        p,
+                        w.id,
+                        *index,
+                        w.name.clone(),
+                        e.name.clone(),
+                        w.active_pane == p,
+                        Arc::clone(&e.pane),
+                        (lsid, ls.name.clone()),
+                    ));
+                }
             }
         }
     }
@@ -682,7 +748,15 @@ fn next_frame(
             alert,
             dead,
             state: urgent,
+            text: None,
+            style: None,
         });
+    }
+    let which: Vec<(WindowId, u32, bool)> =
+        tabs.iter().map(|t| (t.id, t.index, t.active)).collect();
+    for (t, (text, style)) in tabs.iter_mut().zip(tab_texts(state, sid, &which)) {
+        t.text = Some(text);
+        t.style = Some(style);
     }
     // A `display-message` for this session wins while it lasts.
     if let Some((text, until)) = lock(&state.messages).get(&sid) {

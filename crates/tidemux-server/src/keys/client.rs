@@ -24,6 +24,12 @@ pub const CLIENT_OPTIONS: &[&str] = &[
     "repeat-time",
     "mode-keys",
     "set-clipboard",
+    "sidebar",
+    "sidebar-width",
+    "sidebar-scope",
+    "notify-forward",
+    "status-justify",
+    "window-status-separator",
 ];
 
 /// `ClientConfig`: prefix keys, the `prefix` and `root` tables, and [`CLIENT_OPTIONS`] for the

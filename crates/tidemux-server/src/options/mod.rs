@@ -125,6 +125,20 @@ impl Where {
 /// - `resurrect-history-lines` (server, number 0 to 1,000,000, default
 ///   [`crate::snapshot::DEFAULT_LINES`]): history lines per pane saved in the snapshot
 ///   (`TIDEMUX_SNAPSHOT_LINES` in the server's environment overrides it).
+///
+/// The attach client's own (session options, read by the client through `ClientConfig` and
+/// applied as soon as they change; `docs/attach.md`):
+///
+/// - `sidebar` (`off`, `on`, `auto`; default `auto`): whether the agent overview sidebar
+///   shows; `auto` shows it when it lists more than one pane and the terminal leaves the panes
+///   at least 70 columns; `on` whenever the panes keep at least 20 (`prefix b` toggles it
+///   for the client either way);
+/// - `sidebar-width` (number 10 to 200, default 30): its width in cells, separator included;
+/// - `sidebar-scope` (`session`, `all`; default `session`): list the panes of the client's
+///   session, or of every session (then grouped under `SESSION:INDEX:WINDOW` headers);
+/// - `notify-forward` (`off`, `bell`, `osc9`, `osc777`, `both`; default `both`): what a bell
+///   or `notify` in a listed pane sends to the client's terminal: nothing, a BEL, a BEL and an
+///   OSC 9 desktop notification, a BEL and an OSC 777 `notify`, or a BEL and both.
 pub static TIDEMUX_OPTIONS: &[OptDef] = &[
     OptDef {
         name: "resurrect-on-start",
@@ -163,6 +177,58 @@ pub static TIDEMUX_OPTIONS: &[OptDef] = &[
         max: 1_000_000,
         separator: " ,",
         default: "2000",
+        default_array: &[],
+    },
+    OptDef {
+        name: "sidebar",
+        ty: OptType::Choice,
+        scope: scope::SESSION,
+        array: false,
+        style: false,
+        choices: &["off", "on", "auto"],
+        min: 0,
+        max: 2147483647,
+        separator: " ,",
+        default: "auto",
+        default_array: &[],
+    },
+    OptDef {
+        name: "sidebar-width",
+        ty: OptType::Number,
+        scope: scope::SESSION,
+        array: false,
+        style: false,
+        choices: &[],
+        min: 10,
+        max: 200,
+        separator: " ,",
+        default: "30",
+        default_array: &[],
+    },
+    OptDef {
+        name: "sidebar-scope",
+        ty: OptType::Choice,
+        scope: scope::SESSION,
+        array: false,
+        style: false,
+        choices: &["session", "all"],
+        min: 0,
+        max: 2147483647,
+        separator: " ,",
+        default: "session",
+        default_array: &[],
+    },
+    OptDef {
+        name: "notify-forward",
+        ty: OptType::Choice,
+        scope: scope::SESSION,
+        array: false,
+        style: false,
+        choices: &["off", "bell", "osc9", "osc777", "both"],
+        min: 0,
+        max: 2147483647,
+        separator: " ,",
+        default: "both",
         default_array: &[],
     },
 ];
