@@ -23,6 +23,7 @@ mod install;
 mod keys;
 mod layouts;
 mod options;
+mod opts_act;
 mod orch_docs;
 mod orch_exit;
 mod orch_input;

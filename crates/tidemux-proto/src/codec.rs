@@ -84,7 +84,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 ///
 /// 14 (issue 13): fields `PaneSummary.session/session_name` (`sidebar-scope all`),
 /// `WindowTab.text/style` (`window-status-format` and its styles).
-pub const PROTOCOL_MINOR: u32 = 14;
+///
+/// 15 (issue 11, options): field `AttachFrame.bell` (`visual-bell`, `visual-activity`,
+/// `visual-silence`).
+pub const PROTOCOL_MINOR: u32 = 15;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -464,4 +464,11 @@ pub struct AttachFrame {
     /// `OUTPUT_MAX_LINES` lines of the server's attach support.
     #[serde(default)]
     pub output: Vec<String>,
+    /// Whether the client rings its terminal's bell once with this frame (minor 15): an alert
+    /// of the session (bell, activity, silence; tmux alerts.c) whose `visual-bell`,
+    /// `visual-activity` or `visual-silence` option is `off` or `both` (`on` shows only the
+    /// message, in `message`). `None` from an older server: the client then rings for a pane's
+    /// bell itself, when it sets the pane's attention flag.
+    #[serde(default)]
+    pub bell: Option<bool>,
 }

@@ -181,6 +181,7 @@ impl ServerState {
             PaneNote::Clipboard(data) => {
                 crate::commands::buffers::pane_set_clipboard(self, id, data)
             }
+            PaneNote::Rename(name) => crate::commands::names::program_named(self, id, &name),
             PaneNote::Reported(r) => {
                 let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));
                 let st = match r.state.as_str() {

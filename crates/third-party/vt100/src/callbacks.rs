@@ -87,7 +87,9 @@ pub trait Callbacks {
     }
 
     /// tidemux: a name set with `ESC k NAME ESC \` (screen's title sequence; tmux sets the
-    /// window name from it when `allow-rename` is on).
+    /// window name from it when `allow-rename` is on). Not called for a name that held
+    /// invalid UTF-8 or DEL (tmux input.c `input_exit_rename` ignores it: `utf8_isvalid`).
+    /// The name is at most 256 characters; other controls inside it are dropped.
     fn set_screen_name(&mut self, _: &mut crate::Screen, _name: &str) {}
 
     /// tidemux: a DCS string (`ESC P params intermediates final data ST`), e.g. DECRQSS

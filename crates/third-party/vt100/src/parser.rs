@@ -62,6 +62,7 @@ impl<CB: crate::Callbacks> Parser<CB> {
                 screen,
                 callbacks,
                 rename: None,
+                rename_bad: false,
                 dcs: None,
                 literal_fffd: false,
             },

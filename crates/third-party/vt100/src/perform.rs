@@ -8,8 +8,11 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
     fn print(&mut self, c: char) {
         if let Some(name) = &mut self.rename {
             // tidemux: `ESC k ... ESC \` collects a name, not text (tmux input.c rename
-            // string state; bounded like tmux's input buffer).
-            if name.len() < RENAME_MAX {
+            // string state; bounded like tmux's input buffer). vte reports invalid UTF-8 as
+            // U+FFFD: tmux ignores such a name, and one holding DEL (utf8_isvalid).
+            if (c == '\u{fffd}' && !self.literal_fffd) || c == '\x7f' {
+                self.rename_bad = true;
+            } else if name.len() < RENAME_MAX {
                 name.push(c);
             }
             return;
@@ -61,6 +64,8 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         if self.rename.is_some() {
             if b == 0x18 || b == 0x1a {
                 self.finish_rename();
+            } else if b == 0x7f {
+                self.rename_bad = true;
             }
             return;
         }
@@ -93,6 +98,7 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             ([], b'H') => return self.hts(),
             ([], b'k') => {
                 self.rename = Some(alloc::string::String::new());
+                self.rename_bad = false;
                 return;
             }
             ([], b'\\') => return,
@@ -254,7 +260,9 @@ const DCS_MAX: usize = 4096;
 impl<CB: crate::Callbacks> crate::screen::WrappedScreen<CB> {
     fn finish_rename(&mut self) {
         if let Some(name) = self.rename.take() {
-            self.callbacks.set_screen_name(&mut self.screen, &name);
+            if !core::mem::take(&mut self.rename_bad) {
+                self.callbacks.set_screen_name(&mut self.screen, &name);
+            }
         }
     }
 

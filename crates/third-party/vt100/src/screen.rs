@@ -1088,6 +1088,9 @@ pub struct WrappedScreen<CB: crate::Callbacks> {
     pub callbacks: CB,
     /// tidemux: the name being collected after `ESC k` (until the next sequence).
     pub(crate) rename: Option<alloc::string::String>,
+    /// tidemux: the name being collected held invalid UTF-8 (it is then ignored, as tmux
+    /// ignores it).
+    pub(crate) rename_bad: bool,
     /// tidemux: a DCS string being collected (vte hook/put/unhook).
     pub(crate) dcs: Option<Dcs>,
     /// tidemux: set by `Parser::process` while it feeds a literal U+FFFD (EF BF BD).

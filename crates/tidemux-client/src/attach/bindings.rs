@@ -225,6 +225,33 @@ const FALLBACK: &[(&str, &str)] = &[
     ("Right", "select-pane -R"),
 ];
 
+/// tmux's default `escape-time`, ms.
+pub const DEFAULT_ESCAPE_MS: u64 = 500;
+
+/// Longest unfinished key held for `escape-time` (bytes); a longer tail is taken as it is.
+const UNFINISHED_MAX: usize = 64;
+
+/// Where a key that may still go on starts at the end of `b` (tmux tty-keys.c "partial
+/// key"): a lone ESC (it may be Escape, or Meta with the next byte), `ESC O`, or `ESC [`
+/// followed only by parameter and intermediate bytes (a cursor key, function key or mouse
+/// report cut by the read). `b.len()` when the last key is complete.
+pub fn unfinished_tail(b: &[u8]) -> usize {
+    let Some(esc) = b.iter().rposition(|c| *c == 0x1b) else {
+        return b.len();
+    };
+    let tail = &b[esc + 1..];
+    let partial = match tail {
+        [] | [b'O'] => true,
+        [b'[', rest @ ..] => rest.iter().all(|c| (0x20..=0x3f).contains(c)),
+        _ => false,
+    };
+    if partial && b.len() - esc <= UNFINISHED_MAX {
+        esc
+    } else {
+        b.len()
+    }
+}
+
 /// tidemux's own prefix keys, used when the prefix table does not bind them.
 fn extra(key: &str) -> Option<Action> {
     match key {
@@ -263,6 +290,10 @@ pub struct Machine {
     pending: Vec<u8>,
     /// Configuration version applied (0: the fallback).
     pub version: u64,
+    /// How long a key that may go on (a lone ESC, an unfinished `ESC [` sequence) waits for
+    /// the rest before it is taken as it is: the server option `escape-time` (tmux's default
+    /// 500 ms until the server's value arrives; 0: not at all). See [`unfinished_tail`].
+    pub escape_time: Duration,
     /// The config files `refresh-client` reads again, and whether missing ones are skipped
     /// (`ClientConfig::config_files`).
     pub reload: (Vec<String>, bool),
@@ -292,6 +323,7 @@ impl Machine {
             state: State::Normal,
             pending: Vec::new(),
             version: 0,
+            escape_time: Duration::from_millis(DEFAULT_ESCAPE_MS),
             reload: (Vec::new(), true),
         }
     }
@@ -325,6 +357,14 @@ impl Machine {
             .and_then(|(_, v)| v.parse().ok())
         {
             self.repeat_time = Duration::from_millis(ms);
+        }
+        if let Some(ms) = c
+            .options
+            .iter()
+            .find(|(n, _)| n == "escape-time")
+            .and_then(|(_, v)| v.parse().ok())
+        {
+            self.escape_time = Duration::from_millis(ms);
         }
         self.version = c.version;
         self.reload = (c.config_files.clone(), c.config_files_quiet);
@@ -494,6 +534,30 @@ fn push(out: &mut Vec<Action>, a: Action) {
 mod tests {
     use super::*;
     use tidemux_proto::ClientBinding;
+
+    #[test]
+    fn unfinished_keys_at_the_end_are_held() {
+        for (b, cut) in [
+            (&b""[..], 0),
+            (b"a", 1),
+            (b"\x1b", 0),
+            (b"ab\x1b", 2),
+            (b"\x1bx", 2),
+            (b"\x1b[", 0),
+            (b"x\x1b[1;5", 1),
+            (b"\x1b[<0;4;", 0),
+            (b"\x1b[A", 3),
+            (b"\x1bO", 0),
+            (b"\x1bOA", 3),
+            (b"\x1b[A\x1b", 3),
+            (b"\x1b\x1b", 1),
+            (b"\x1b]11;rgb", 8),
+        ] {
+            assert_eq!(unfinished_tail(b), cut, "{b:?}");
+        }
+        let long = [&b"\x1b["[..], &[b'1'; 80]].concat();
+        assert_eq!(unfinished_tail(&long), long.len());
+    }
 
     #[test]
     fn names() {

@@ -874,6 +874,10 @@ fn run_loop(
     let mut reported = size;
     // Whether the terminal was asked for mouse reports (the `mouse` option, applied live).
     let mut mouse_on = false;
+    // A key that may go on (a lone ESC, an unfinished `ESC [`), held until the rest comes or
+    // `escape-time` passes (tmux tty-keys.c: ESC then `x` within it is M-x, later two keys).
+    let mut held: Vec<u8> = Vec::new();
+    let mut held_until: Option<Instant> = None;
     loop {
         let wait = if dirty {
             frame_gap.saturating_sub(last_draw.elapsed())
@@ -882,6 +886,10 @@ fn run_loop(
         } else {
             Duration::from_secs(1)
         };
+        let wait = held_until.map_or(wait, |t| {
+            wait.min(t.saturating_duration_since(Instant::now()))
+        });
+        let mut typed: Option<Vec<u8>> = None;
         let msg = match rx.recv_timeout(wait) {
             Ok(m) => Some(m),
             Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -905,6 +913,14 @@ fn run_loop(
                 }
                 let mut f = f;
                 let output = std::mem::take(&mut f.output);
+                // An alert with `visual-*` off or both (a newer server; an older one sends
+                // `None` and the notifier rings for bells).
+                let server_bells = f.bell.is_some();
+                if f.bell == Some(true)
+                    && out.write_all(b"\x07").and_then(|()| out.flush()).is_err()
+                {
+                    return lost_tty(&view);
+                }
                 view.apply(*f);
                 // What a bound command printed: one line as the message, more in a view
                 // (tmux's view mode: copy mode over the output, `q` leaves).
@@ -928,7 +944,7 @@ fn run_loop(
                     },
                 }
                 if let Some(f) = &view.frame {
-                    let alert = notifier.update(&f.overview, view.look.forward);
+                    let alert = notifier.update(&f.overview, view.look.forward, server_bells);
                     if !alert.is_empty()
                         && out.write_all(&alert).and_then(|()| out.flush()).is_err()
                     {
@@ -951,24 +967,50 @@ fn run_loop(
                 dirty = true;
             }
             Some(Msg::Input(bytes)) => {
-                // Typed bytes only change the screen through the pane's echo (a frame); only
-                // the client's own modes need a redraw here.
-                let was_normal = matches!(mode, Mode::Normal);
-                match handle_input(&bytes, &mut keys, &mut mode, &mut view, cmd, sender, opts) {
-                    Ok(Some(exit)) => return exit,
-                    Ok(None) => {}
-                    Err(m) => {
-                        flash = Some((m, Instant::now()));
-                        dirty = true;
+                let mut all = std::mem::take(&mut held);
+                all.extend_from_slice(&bytes);
+                let cut = if keys.escape_time.is_zero() {
+                    all.len()
+                } else {
+                    bindings::unfinished_tail(&all)
+                };
+                if cut < all.len() {
+                    held = all.split_off(cut);
+                    // The wait starts with the unfinished key (more of it does not restart it).
+                    if cut > 0 || held_until.is_none() {
+                        held_until = Some(Instant::now() + keys.escape_time);
                     }
+                } else {
+                    held_until = None;
                 }
-                if !(was_normal && matches!(mode, Mode::Normal)) {
+                typed = Some(all).filter(|a| !a.is_empty());
+            }
+        }
+        // `escape-time` passed: the held bytes are taken as they are (ESC alone is Escape).
+        if held_until.is_some_and(|t| Instant::now() >= t) {
+            held_until = None;
+            let mut t = typed.take().unwrap_or_default();
+            t.append(&mut held);
+            typed = Some(t);
+        }
+        if let Some(bytes) = typed {
+            // Typed bytes only change the screen through the pane's echo (a frame); only
+            // the client's own modes need a redraw here.
+            let was_normal = matches!(mode, Mode::Normal);
+            match handle_input(&bytes, &mut keys, &mut mode, &mut view, cmd, sender, opts) {
+                Ok(Some(exit)) => return exit,
+                Ok(None) => {}
+                Err(m) => {
+                    flash = Some((m, Instant::now()));
                     dirty = true;
                 }
-                if std::mem::take(&mut view.redraw) {
-                    renderer.invalidate();
-                    dirty = true;
-                }
+            }
+            if !(was_normal && matches!(mode, Mode::Normal)) {
+                dirty = true;
+            }
+            if std::mem::take(&mut view.redraw) {
+                renderer.invalidate();
+                dirty = true;
             }
         }
         if flash

@@ -234,8 +234,15 @@ impl Notifier {
     /// (iTerm2/ConEmu/Windows Terminal desktop notification) and OSC 777 `notify` (urxvt,
     /// foot, WezTerm, VTE) with the pane and message. The first call only records (attaching
     /// does not re-announce old alerts); a change is recorded whatever `forward` says, so
-    /// turning the option on does not replay it.
-    pub fn update(&mut self, panes: &[PaneSummary], forward: Forward) -> Vec<u8> {
+    /// turning the option on does not replay it. `server_bells`: the server rings for bells
+    /// itself (`AttachFrame::bell`, after the `visual-bell` option), so a flag set by a bell
+    /// (message `bell`) sends no BEL here.
+    pub fn update(
+        &mut self,
+        panes: &[PaneSummary],
+        forward: Forward,
+        server_bells: bool,
+    ) -> Vec<u8> {
         let (bel, osc9, osc777) = forward.parts();
         let now: HashMap<PaneId, Option<String>> =
             panes.iter().map(|p| (p.id, p.attention.clone())).collect();
@@ -247,7 +254,7 @@ impl Notifier {
                     continue;
                 }
                 let text = clean(&format!("{} {}: {m}", p.id, label(p)));
-                if bel {
+                if bel && !(server_bells && m == "bell") {
                     out.push(0x07);
                 }
                 if osc9 {
@@ -307,7 +314,7 @@ mod tests {
         let both = Forward::Both;
         let mut n = Notifier::default();
         assert!(n
-            .update(&[pane(1, "idle", 0, Some("old"))], both)
+            .update(&[pane(1, "idle", 0, Some("old"))], both, false)
             .is_empty());
         let b = n.update(
             &[
@@ -315,6 +322,7 @@ mod tests {
                 pane(2, "idle", 0, Some("bell")),
             ],
             both,
+            false,
         );
         let s = String::from_utf8(b).unwrap();
         assert_eq!(
@@ -322,11 +330,13 @@ mod tests {
             "\x07\x1b]9;%2 bash: bell\x07\x1b]777;notify;tidemux;%2 bash: bell\x07"
         );
         assert!(n
-            .update(&[pane(2, "idle", 0, Some("bell"))], both)
+            .update(&[pane(2, "idle", 0, Some("bell"))], both, false)
             .is_empty());
-        assert!(n.update(&[pane(2, "idle", 0, None)], both).is_empty());
+        assert!(n
+            .update(&[pane(2, "idle", 0, None)], both, false)
+            .is_empty());
         assert!(!n
-            .update(&[pane(2, "idle", 0, Some("bell"))], both)
+            .update(&[pane(2, "idle", 0, Some("bell"))], both, false)
             .is_empty());
         // Each setting: exactly its bytes; a change seen while off is not replayed.
         for (f, want) in [
@@ -339,11 +349,29 @@ mod tests {
             (Forward::Off, ""),
         ] {
             let mut n = Notifier::default();
-            n.update(&[pane(2, "idle", 0, None)], f);
-            let b = n.update(&[pane(2, "idle", 0, Some("x"))], f);
+            n.update(&[pane(2, "idle", 0, None)], f, false);
+            let b = n.update(&[pane(2, "idle", 0, Some("x"))], f, false);
             assert_eq!(String::from_utf8(b).unwrap(), want, "{f:?}");
-            assert!(n.update(&[pane(2, "idle", 0, Some("x"))], both).is_empty());
+            assert!(n
+                .update(&[pane(2, "idle", 0, Some("x"))], both, false)
+                .is_empty());
         }
+        // A server that rings for bells itself: no BEL for a bell's flag, one for `notify`.
+        let mut n = Notifier::default();
+        n.update(&[], Forward::Both, true);
+        let b = n.update(
+            &[
+                pane(1, "idle", 0, Some("bell")),
+                pane(2, "idle", 0, Some("done?")),
+            ],
+            Forward::Both,
+            true,
+        );
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "\x1b]9;%1 bash: bell\x07\x1b]777;notify;tidemux;%1 bash: bell\x07\
+             \x07\x1b]9;%2 bash: done?\x07\x1b]777;notify;tidemux;%2 bash: done?\x07"
+        );
     }
 
     #[test]

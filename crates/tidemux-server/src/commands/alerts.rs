@@ -11,6 +11,11 @@
 //! once until its flag is cleared; a bell fires every time. Output starts (or restarts) a
 //! window's silence timer of `monitor-silence` seconds; so does setting an option.
 //!
+//! For each alert whose action applies, the session's `visual-bell`, `visual-activity` or
+//! `visual-silence` (`off`, `on`, `both`) decides whether its attached clients ring their
+//! terminal's bell (`AttachFrame::bell`), show `Bell in window N` on the status line for
+//! `display-time` ms, or both (tmux `alerts_set_message`).
+//!
 //! Notes come from the server's event log (a bell; the coalesced `output` events, at most four
 //! a second per pane) through a bounded queue ([`QUEUE`] notes; beyond that a note is dropped:
 //! a flag may then be set late, never wrongly) to one task, which takes the registry and the
@@ -32,6 +37,9 @@ pub const ACTIVITY: u8 = 1;
 pub const BELL: u8 = 2;
 /// Silence flag bit (`~`).
 pub const SILENCE: u8 = 4;
+/// How long an alert message shows with `display-time` 0 (tmux: until a key is pressed;
+/// here until another message replaces it), ms: a day.
+pub const MESSAGE_FOREVER_MS: u64 = 24 * 3600 * 1000;
 /// Notes the queue holds before it drops new ones.
 pub const QUEUE: usize = 4096;
 
@@ -192,7 +200,12 @@ fn reset(state: &ServerState, silence: &mut HashMap<WindowId, Instant>, w: Windo
 }
 
 /// tmux `alerts_queue` + `alerts_check_*` for one window.
-fn alert(state: &ServerState, silence: &mut HashMap<WindowId, Instant>, w: WindowId, bits: u8) {
+fn alert(
+    state: &Arc<ServerState>,
+    silence: &mut HashMap<WindowId, Instant>,
+    w: WindowId,
+    bits: u8,
+) {
     reset(state, silence, w);
     let (monitor, action, hook) = match bits {
         BELL => ("monitor-bell", "bell-action", "alert-bell"),
@@ -244,9 +257,9 @@ fn alert(state: &ServerState, silence: &mut HashMap<WindowId, Instant>, w: Windo
         if changed {
             state.bump_model();
         }
-        applies.then_some((sid, active))
+        applies.then_some((sid, active, current))
     };
-    if let Some((sid, pane)) = fire {
+    if let Some((sid, pane, current)) = fire {
         state.hooks.fire(
             hook,
             Context {
@@ -256,5 +269,59 @@ fn alert(state: &ServerState, silence: &mut HashMap<WindowId, Instant>, w: Windo
                 client: None,
             },
         );
+        visual(state, sid, w, bits, current);
     }
+}
+
+/// tmux `alerts_set_message`: the session's `visual-bell`, `visual-activity` or
+/// `visual-silence` decides what its attached clients get for an alert of window `w`: `off`
+/// the terminal's bell, `on` the status-line message `Bell in window N` (`Activity`,
+/// `Silence`; `... in current window` for the session's current window) for `display-time`
+/// ms, `both` the two.
+fn visual(state: &Arc<ServerState>, sid: SessionId, w: WindowId, bits: u8, current: bool) {
+    let (kind, option) = match bits {
+        BELL => ("Bell", "visual-bell"),
+        ACTIVITY => ("Activity", "visual-activity"),
+        _ => ("Silence", "visual-silence"),
+    };
+    let index = {
+        let reg = state.registry();
+        reg.sessions
+            .get(&sid)
+            .and_then(|s| s.windows.iter().find(|(_, x)| **x == w).map(|(i, _)| *i))
+    };
+    let (mode, ms) = {
+        let o = lock(&state.options_store);
+        let mode = o
+            .effective(option, Some(sid), None, None)
+            .unwrap_or_default();
+        let ms = o
+            .effective("display-time", Some(sid), None, None)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(crate::commands::format::DEFAULT_DISPLAY_MS);
+        (mode, ms)
+    };
+    if mode == "off" || mode == "both" {
+        lock(&state.clients).ring(sid);
+    }
+    if mode == "on" || mode == "both" {
+        let text = match (current, index) {
+            (true, _) | (false, None) => format!("{kind} in current window"),
+            (false, Some(i)) => format!("{kind} in window {i}"),
+        };
+        // tmux: 0 shows the message until a key is pressed; here until another replaces it.
+        let shown = if ms == 0 { MESSAGE_FOREVER_MS } else { ms };
+        let until = std::time::Instant::now() + Duration::from_millis(shown);
+        lock(&state.messages).insert(sid, (text, until));
+        if ms != 0 {
+            let weak = Arc::downgrade(state);
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(shown)).await;
+                if let Some(st) = weak.upgrade() {
+                    st.bump_model();
+                }
+            });
+        }
+    }
+    state.bump_model();
 }

@@ -48,6 +48,9 @@ pub struct AttachedClient {
     /// Its terminal has the focus (tmux `CLIENT_FOCUSED`: on until the terminal reports a
     /// focus out, `AttachFocus`).
     pub focused: bool,
+    /// Ring the terminal's bell with the next frame (`AttachFrame::bell`: an alert with its
+    /// `visual-*` option `off` or `both`).
+    pub bell: bool,
 }
 
 /// Most lines of a bound command's output kept for a client (the rest are dropped, with a
@@ -115,6 +118,13 @@ impl Clients {
 }
 
 impl Clients {
+    /// Asks every client attached to `sid` to ring its terminal's bell with its next frame.
+    pub fn ring(&mut self, sid: SessionId) {
+        for c in self.map.values_mut().filter(|c| c.session == sid) {
+            c.bell = true;
+        }
+    }
+
     /// Ends every attachment with `reason` (a live upgrade: [`DetachReason::Upgraded`]).
     pub fn detach_all(&self, reason: &DetachReason) {
         for c in self.map.values() {
@@ -787,10 +797,15 @@ fn next_frame(
         .collect();
     let borders = border_lines(state, m.window, &views);
     let status = status_parts(state, sid, m.window, m.active_pane);
-    let output = lock(&state.clients)
+    let (output, bell) = lock(&state.clients)
         .map
         .get_mut(&client)
-        .and_then(|c| c.output.take())
+        .map(|c| {
+            (
+                c.output.take().unwrap_or_default(),
+                std::mem::take(&mut c.bell),
+            )
+        })
         .unwrap_or_default();
     let full = sent.window != Some(m.window)
         || sent.panes != views
@@ -857,6 +872,7 @@ fn next_frame(
         || borders != sent.borders
         || status != sent.status
         || !output.is_empty()
+        || bell
         || drifted;
     if !changed {
         return Ok(None);
@@ -895,6 +911,7 @@ fn next_frame(
         status_left: Some(status.0),
         status_right: Some(status.1),
         output,
+        bell: Some(bell),
     }))
 }
 
@@ -925,6 +942,7 @@ pub fn register(
                 info,
                 output: None,
                 focused: true,
+                bell: false,
             },
         );
         id

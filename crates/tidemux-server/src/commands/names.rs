@@ -5,6 +5,11 @@
 //! `PANE_CHANGED`, `NAME_INTERVAL`). A new name fires `window-renamed` like `rename-window`.
 //! `rename-window` and a name given at creation (`new-window -n`, `new-session -n`) turn the
 //! option off for that window, as tmux does.
+//!
+//! `allow-rename` (pane or window option, default off; tmux input.c `input_exit_rename`): a
+//! program's `ESC k NAME ESC \` names its window and turns `automatic-rename` off for it;
+//! an empty name (`ESC k ESC \`) removes the window's own `automatic-rename` again (and, when
+//! the inherited value is off, empties the name). See [`program_named`].
 
 use crate::format::model::ModelContext;
 use crate::format::Expander;
@@ -13,7 +18,7 @@ use crate::registry::{event, Resolved};
 use crate::state::ServerState;
 use crate::sync::lock;
 use std::collections::BTreeSet;
-use tidemux_proto::{EventKind, WindowId};
+use tidemux_proto::{EventKind, PaneId, WindowId};
 
 /// Interval between two name checks, ms (tmux `NAME_INTERVAL` is 500 ms).
 pub const CHECK_MS: u64 = 500;
@@ -80,4 +85,54 @@ pub fn named(state: &ServerState, w: WindowId) {
         false,
         None,
     );
+}
+
+/// A program in pane `pane` sent `ESC k NAME ESC \` (tmux input.c `input_exit_rename`): with
+/// `allow-rename` on for the pane, a non-empty NAME becomes its window's name (cut to the
+/// longest window name; the screen already left out controls and ignored a NAME with invalid
+/// UTF-8 or DEL, as tmux's `utf8_isvalid`) and
+/// `automatic-rename` goes off for the window; an empty NAME unsets the window's own
+/// `automatic-rename` and, if that leaves it off, empties the name. A name set fires
+/// `window-renamed`. With `allow-rename` off, nothing happens.
+pub fn program_named(state: &ServerState, pane: PaneId, name: &str) {
+    let e = {
+        let mut reg = state.registry();
+        let (Some(sid), Some(w)) = reg.owners(pane) else {
+            return;
+        };
+        let mut opts = lock(&state.options_store);
+        let allowed = opts.effective("allow-rename", Some(sid), Some(w), Some(pane));
+        if !matches!(allowed.as_deref(), Some("on" | "1")) {
+            return;
+        }
+        let new = if name.is_empty() {
+            opts.unset(Where::Window(w), "automatic-rename", None);
+            let auto = opts.effective("automatic-rename", Some(sid), Some(w), None);
+            if matches!(auto.as_deref(), Some("on" | "1")) {
+                None
+            } else {
+                Some(String::new())
+            }
+        } else {
+            let _ = opts.set(
+                Where::Window(w),
+                "automatic-rename",
+                None,
+                Some("off"),
+                false,
+                None,
+            );
+            Some(crate::limits::truncate_name(name.to_owned()))
+        };
+        drop(opts);
+        let (Some(win), Some(n)) = (reg.windows.get_mut(&w), new) else {
+            return;
+        };
+        win.name.clone_from(&n);
+        let mut e = event(EventKind::WindowRenamed, Some(win.session), Some(w), None);
+        e.name = Some(n);
+        e
+    };
+    state.events.publish(e);
+    state.bump_model();
 }

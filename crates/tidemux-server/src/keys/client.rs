@@ -22,6 +22,7 @@ pub const CLIENT_OPTIONS: &[&str] = &[
     "status-right-style",
     "mouse",
     "repeat-time",
+    "escape-time",
     "mode-keys",
     "set-clipboard",
     "sidebar",

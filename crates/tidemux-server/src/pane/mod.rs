@@ -146,6 +146,9 @@ pub enum PaneNote {
     Reported(crate::screen::Report),
     /// The program set the clipboard (`OSC 52`): the decoded bytes.
     Clipboard(Vec<u8>),
+    /// The program named its window with `ESC k NAME ESC \` (the last name of the chunk;
+    /// empty for `ESC k ESC \`); acted on when `allow-rename` is on.
+    Rename(String),
 }
 
 /// Receives [`PaneNote`]s; called on the pane's threads with no pane lock held.
@@ -900,6 +903,8 @@ struct ChunkNotes {
     /// Clipboard contents set with `OSC 52`, oldest first (at most
     /// [`crate::screen::MAX_CLIPS`]).
     clips: Vec<Vec<u8>>,
+    /// A window name set with `ESC k NAME ESC \`, the last one of the chunk.
+    rename: Option<String>,
     /// Output sequence number after the last slice parsed.
     seq: u64,
 }
@@ -1256,6 +1261,9 @@ fn publish(
     for c in notes.clips {
         observer(pane.id, PaneNote::Clipboard(c));
     }
+    if let Some(n) = notes.rename {
+        observer(pane.id, PaneNote::Rename(n));
+    }
 }
 
 /// How much one parse slice may hold: bytes, and escape sequences (one sequence can cost far
@@ -1333,6 +1341,9 @@ fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
             notes.clips.remove(0);
         }
         notes.clips.push(c);
+    }
+    if let Some(n) = st.screen.take_rename() {
+        notes.rename = Some(n);
     }
     let replies = st.screen.take_replies();
     let took = started.elapsed();

@@ -93,6 +93,8 @@ struct Hooks {
     /// Clipboard contents the program set (`OSC 52 ; Pc ; BASE64`, decoded), oldest first,
     /// not yet taken; at most [`MAX_CLIPS`] (older ones are dropped).
     clips: Vec<Vec<u8>>,
+    /// The last name the program set with `ESC k NAME ESC \`, not yet taken.
+    rename: Option<String>,
 }
 
 /// Most `OSC 52` clipboard settings kept between two [`Screen::take_clips`].
@@ -350,6 +352,10 @@ impl vt100::Callbacks for Hooks {
             self.title.truncate(end);
         }
         self.title_version += 1;
+    }
+
+    fn set_screen_name(&mut self, _: &mut vt100::Screen, name: &str) {
+        self.rename = Some(name.to_owned());
     }
 
     fn unhandled_csi(
@@ -687,6 +693,7 @@ impl Screen {
             pending_seq: 0,
             report: None,
             clips: Vec::new(),
+            rename: None,
         };
         let mut parser = vt100::Parser::new_with_callbacks(nz(rows), nz(cols), 0, hooks);
         let (screen, hooks) = parser.screen_and_callbacks_mut();
@@ -924,6 +931,12 @@ impl Screen {
     /// first (at most [`MAX_CLIPS`]).
     pub fn take_clips(&mut self) -> Vec<Vec<u8>> {
         std::mem::take(&mut self.parser.callbacks_mut().clips)
+    }
+
+    /// Takes the last window name the program set with `ESC k NAME ESC \` (screen's title
+    /// sequence, tmux `allow-rename`), if any; an empty string for `ESC k ESC \`.
+    pub fn take_rename(&mut self) -> Option<String> {
+        self.parser.callbacks_mut().rename.take()
     }
 
     /// Takes the bytes the screen wants written back to the PTY (query replies), if any.
@@ -1456,6 +1469,31 @@ mod tests {
         feed(&mut s, b"\xbf");
         feed(&mut s, b"\xbdz");
         assert_eq!(text(&s)[1], "\u{fffd}z");
+    }
+
+    #[test]
+    fn window_names_from_esc_k() {
+        let mut s = Screen::new(3, 20, 0);
+        assert_eq!(s.take_rename(), None);
+        // The last name of a read wins; text around it is drawn, the name is not.
+        feed(&mut s, b"a\x1bkone\x1b\\b\x1bktwo\x07x\x1b\\c");
+        assert_eq!(s.take_rename().as_deref(), Some("twox"));
+        assert_eq!(s.take_rename(), None);
+        assert_eq!(text(&s)[0], "abc");
+        // Empty, split across reads, ended by another sequence, C0 controls left out.
+        feed(&mut s, b"\x1bk\x1b\\");
+        assert_eq!(s.take_rename().as_deref(), Some(""));
+        feed(&mut s, b"\x1bkna");
+        feed(&mut s, b"m\x01e\x1b[m");
+        assert_eq!(s.take_rename().as_deref(), Some("name"));
+        // DEL makes the name invalid (tmux utf8_isvalid).
+        feed(&mut s, b"\x1bkna\x7fme\x1b\\");
+        assert_eq!(s.take_rename(), None);
+        // Invalid UTF-8 drops the name (tmux utf8_isvalid); a literal U+FFFD does not.
+        feed(&mut s, b"\x1bkbad\xff\x1b\\");
+        assert_eq!(s.take_rename(), None);
+        feed(&mut s, b"\x1bkok\xef\xbf\xbd\x1b\\");
+        assert_eq!(s.take_rename().as_deref(), Some("ok\u{fffd}"));
     }
 
     /// Feeds a corpus stream (resize markers applied) in chunks of `chunk` bytes.
