@@ -10,6 +10,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tidemux_proto::{Event, EventKind, ExitInfo, PaneId, RunState};
 use tokio::sync::watch;
 
+/// How long a pane's note (bell, title, clip, name, report) waits for a new pane to be
+/// registered in its window before it is reported anyway, ms (see `wait_registered`).
+pub const REGISTER_WAIT_MS: u64 = 200;
+
 /// Shared server state.
 #[derive(Debug)]
 pub struct ServerState {
@@ -158,6 +162,20 @@ impl ServerState {
         self.events.publish(e);
     }
 
+    /// Waits (at most [`REGISTER_WAIT_MS`], on the pane's reader thread) until pane `id` is in
+    /// its window. A new pane's reader starts right after the spawn, before the command that
+    /// created it has put it into the registry: a bell, title, OSC 52 clip or `ESC k` name
+    /// printed in that moment would otherwise be reported with no window (no flag, attention,
+    /// alert or hook context). tmux parses nothing before the window exists. A pane that is
+    /// never registered, or already removed, costs its reader this wait per such note.
+    fn wait_registered(&self, id: PaneId) {
+        let deadline =
+            std::time::Instant::now() + std::time::Duration::from_millis(REGISTER_WAIT_MS);
+        while self.registry().owners(id).1.is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
     /// The observer given to every pane: turns its notes into events and attention.
     pub fn observer(self: &Arc<Self>) -> Observer {
         let weak = Arc::downgrade(self);
@@ -169,6 +187,9 @@ impl ServerState {
     }
 
     fn on_pane_note(self: &Arc<Self>, id: PaneId, note: PaneNote) {
+        if !matches!(note, PaneNote::Exited(_)) {
+            self.wait_registered(id);
+        }
         match note {
             PaneNote::Bell => {
                 self.pane_event(EventKind::Bell, id, |_| {});
