@@ -493,26 +493,7 @@ fn client_active_fires_when_a_client_types_like_tmux() {
     t.ok(&["set-hook", "-g", "client-active", &cmd]);
     let sock = t.socket().to_str().expect("utf-8 socket path").to_owned();
     for name in ["ta", "tb"] {
-        rig.outer.ok(&[
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "--",
-            "env",
-            "-u",
-            "TMUX",
-            "tmux",
-            "-S",
-            &sock,
-            "attach",
-            "-t",
-            "m",
-        ]);
+        tmux_client(&rig, name, &sock);
     }
     assert!(
         wait_until(DEADLINE, || t.ok(&["list-clients"]).lines().count() == 2),
@@ -581,26 +562,7 @@ fn client_focus_hooks_fire_from_the_terminal_like_tmux() {
         ]);
         t.ok(&["set-option", "-s", "focus-events", "on"]);
         let sock = t.socket().to_str().expect("utf-8 socket path").to_owned();
-        rig.outer.ok(&[
-            "new-session",
-            "-d",
-            "-s",
-            "ta",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "--",
-            "env",
-            "-u",
-            "TMUX",
-            "tmux",
-            "-S",
-            &sock,
-            "attach",
-            "-t",
-            "m",
-        ]);
+        tmux_client(&rig, "ta", &sock);
         assert!(
             wait_until(DEADLINE, || t.ok(&["list-clients"]).lines().count() == 1),
             "tmux clients: {}",
@@ -634,4 +596,29 @@ fn wait_lines_n(log: &Path, n: usize) {
         "want {n} lines: {:?}",
         read(log)
     );
+}
+
+/// Starts, in the outer server's session `name` (80x24), a real tmux 3.3a client attached to
+/// session `m` of the tmux server on socket `sock`.
+fn tmux_client(rig: &crate::attach::Rig, name: &str, sock: &str) {
+    rig.outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "--",
+        "env",
+        "-u",
+        "TMUX",
+        "tmux",
+        "-S",
+        sock,
+        "attach",
+        "-t",
+        "m",
+    ]);
 }
