@@ -87,7 +87,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 ///
 /// 15 (issue 11, options): field `AttachFrame.bell` (`visual-bell`, `visual-activity`,
 /// `visual-silence`).
-pub const PROTOCOL_MINOR: u32 = 15;
+///
+/// 16 (issue 11, options): field `AttachFrame.title` (`set-titles`, `set-titles-string`).
+pub const PROTOCOL_MINOR: u32 = 16;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -471,4 +471,12 @@ pub struct AttachFrame {
     /// bell itself, when it sets the pane's attention flag.
     #[serde(default)]
     pub bell: Option<bool>,
+    /// The title for the client's terminal (minor 16): the session's `set-titles-string`
+    /// expanded for its current window and active pane, sent only while `set-titles` is on,
+    /// the client's terminal can show a title (tmux `tsl`/`fsl`) and the text differs from the
+    /// last one sent to this client (tmux server-client.c `server_client_set_title`). The
+    /// client writes `ESC ] 0 ; TEXT BEL`, with control characters left out. `None`: no
+    /// change (and always from an older server).
+    #[serde(default)]
+    pub title: Option<String>,
 }

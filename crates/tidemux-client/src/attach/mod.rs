@@ -921,6 +921,16 @@ fn run_loop(
                 {
                     return lost_tty(&view);
                 }
+                // `set-titles`: the server sends a title only when it changed.
+                if let Some(t) = f.title.take() {
+                    if out
+                        .write_all(&term::title_sequence(&t))
+                        .and_then(|()| out.flush())
+                        .is_err()
+                    {
+                        return lost_tty(&view);
+                    }
+                }
                 view.apply(*f);
                 // What a bound command printed: one line as the message, more in a view
                 // (tmux's view mode: copy mode over the output, `q` leaves).

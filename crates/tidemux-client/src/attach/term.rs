@@ -68,3 +68,34 @@ impl Drop for TermGuard {
 pub fn size() -> (u16, u16) {
     crossterm::terminal::size().unwrap_or((80, 24))
 }
+
+/// The bytes that set the terminal's title to `text` (`set-titles`, `AttachFrame::title`):
+/// `ESC ] 0 ; TEXT BEL`, the `tsl`/`fsl` tmux 3.3a gives xterm-like terminals
+/// (tty-features.c, feature `title`). Control characters (C0, DEL, C1) are left out, so a
+/// title cannot end the sequence early or smuggle another one to the terminal.
+pub fn title_sequence(text: &str) -> Vec<u8> {
+    let mut b = b"\x1b]0;".to_vec();
+    b.extend(
+        text.chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .bytes(),
+    );
+    b.push(0x07);
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn title_sequence_leaves_controls_out() {
+        assert_eq!(
+            super::title_sequence("w:0:sh - \"host\" "),
+            b"\x1b]0;w:0:sh - \"host\" \x07"
+        );
+        assert_eq!(
+            super::title_sequence("a\x07b\x1b]2;x\x1b\\c\u{9c}d\u{7f}é"),
+            "\x1b]0;ab]2;x\\cdé\x07".as_bytes()
+        );
+    }
+}

@@ -51,6 +51,9 @@ pub struct AttachedClient {
     /// Ring the terminal's bell with the next frame (`AttachFrame::bell`: an alert with its
     /// `visual-*` option `off` or `both`).
     pub bell: bool,
+    /// Its terminal can have its title set (`set-titles`; decided when it attaches, as tmux
+    /// does: [`super::titles::terminal_has_title`]).
+    pub title_ok: bool,
 }
 
 /// Most lines of a bound command's output kept for a client (the rest are dropped, with a
@@ -390,6 +393,9 @@ struct Sent {
     borders: Borders,
     /// `status-left` and `status-right` as sent, expanded.
     status: (String, String),
+    /// The terminal title last sent (`set-titles`; kept while it is off, as tmux's
+    /// `c->title`, so turning it on again with the same text sends nothing).
+    title: Option<String>,
 }
 
 /// A window's `pane-border-status` (0 off, 1 top, 2 bottom) and each pane's expanded line.
@@ -797,16 +803,23 @@ fn next_frame(
         .collect();
     let borders = border_lines(state, m.window, &views);
     let status = status_parts(state, sid, m.window, m.active_pane);
-    let (output, bell) = lock(&state.clients)
+    let (output, bell, title_ok) = lock(&state.clients)
         .map
         .get_mut(&client)
         .map(|c| {
             (
                 c.output.take().unwrap_or_default(),
                 std::mem::take(&mut c.bell),
+                c.title_ok,
             )
         })
         .unwrap_or_default();
+    // `set-titles`: sent only when the expanded text differs from the last one sent.
+    let title = if title_ok {
+        super::titles::client_title(state, sid).filter(|t| sent.title.as_ref() != Some(t))
+    } else {
+        None
+    };
     let full = sent.window != Some(m.window)
         || sent.panes != views
         || sent.size != (m.cols, m.rows)
@@ -873,6 +886,7 @@ fn next_frame(
         || status != sent.status
         || !output.is_empty()
         || bell
+        || title.is_some()
         || drifted;
     if !changed {
         return Ok(None);
@@ -890,6 +904,9 @@ fn next_frame(
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     sent.config = config;
+    if title.is_some() {
+        sent.title.clone_from(&title);
+    }
     Ok(Some(AttachFrame {
         client,
         session: sid,
@@ -912,6 +929,7 @@ fn next_frame(
         status_right: Some(status.1),
         output,
         bell: Some(bell),
+        title,
     }))
 }
 
@@ -927,6 +945,10 @@ pub fn register(
 ) -> CmdResult<(u32, SessionId, watch::Receiver<Option<DetachReason>>)> {
     let sid = state.registry().resolve_session(target, None)?;
     let (tx, rx) = watch::channel(None);
+    let title_ok = super::titles::terminal_has_title(
+        info.terminal.term.as_deref(),
+        &lock(&state.options_store),
+    );
     let id = {
         let mut clients = lock(&state.clients);
         clients.next += 1;
@@ -943,6 +965,7 @@ pub fn register(
                 output: None,
                 focused: true,
                 bell: false,
+                title_ok,
             },
         );
         id

@@ -22,6 +22,7 @@ pub mod relocate;
 pub mod respawn;
 pub mod runshell;
 pub mod schedule;
+pub mod titles;
 pub mod wait;
 pub mod waitfor;
 pub mod waitlock;

@@ -76,6 +76,7 @@ pub const VARIABLES: &[&str] = &[
     "pid",
     "scroll_region_lower",
     "scroll_region_upper",
+    "session_alerts",
     "session_attached",
     "session_created",
     "session_format",
@@ -373,6 +374,19 @@ impl<'a> ModelContext<'a> {
             "session_created" => Some(Value::Time(s.created as i64)),
             "session_format" => flag(matches!(self.kind, Some(Resolved::Session(_)))),
             "session_grouped" | "session_marked" => flag(false),
+            // tmux format.c `format_cb_session_alerts`: each window with alerts, by index,
+            // as `INDEX` then `#` (activity), `!` (bell), `~` (silence), comma-separated.
+            "session_alerts" => text(
+                s.windows
+                    .iter()
+                    .filter_map(|(i, w)| {
+                        let bits = self.reg.alerts.get(w).copied().unwrap_or(0);
+                        (bits != 0)
+                            .then(|| format!("{i}{}", crate::commands::alerts::flag_chars(bits)))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             // tmux format.c: the index of the session's current window and of its last
             // (highest-numbered) window.
             "active_window_index" => text(
