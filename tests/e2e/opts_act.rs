@@ -1,5 +1,5 @@
 //! Options that act (issue 11's leftovers): `allow-rename`, `escape-time`, `visual-activity`,
-//! `visual-bell`, `visual-silence`. Where tmux 3.3a defines what a command shows, the same
+//! `visual-bell`, `visual-silence`, `set-clipboard` (the `OSC 52` query). Where tmux 3.3a defines what a command shows, the same
 //! commands run on tidemux (as `tmux`) and on tmux side by side.
 
 use crate::attach::{status, Rig};
@@ -292,4 +292,89 @@ fn visual_options_choose_between_message_and_bell() {
         status(r).contains("Silence in window 1")
     });
     assert_eq!(bells(&log), 2, "visual on rings no bell");
+}
+
+/// A program that asks for the clipboard (`OSC 52 ; c ; ?`) when it reads `b` (BEL-ended) or
+/// `s` (ST-ended), sets it to `foo` and asks in one write on `x`, and prints each reply as
+/// `N: REPLY` (ESC as `^[`, BEL as `^G`; `none` after 1 s without one), its terminal raw.
+const CLIP_QUERY: &str = r#"
+import os, select, tty
+tty.setraw(0)
+os.write(1, b'ready\r\n')
+asks = {b'b': b'\x1b]52;c;?\x07', b's': b'\x1b]52;c;?\x1b\\',
+        b'x': b'\x1b]52;c;Zm9v\x07\x1b]52;c;?\x07'}
+n = 0
+while True:
+    k = os.read(0, 1)
+    if not k: break
+    if k not in asks: continue
+    n += 1
+    os.write(1, asks[k])
+    got = b''
+    while not (got.endswith(b'\x07') or got.endswith(b'\x1b\\')):
+        if not select.select([0], [], [], 1.0)[0]: break
+        c = os.read(0, 64)
+        if not c: break
+        got += c
+    shown = got.replace(b'\x1b', b'^[').replace(b'\x07', b'^G').decode() or 'none'
+    os.write(1, ('%d: %s\r\n' % (n, shown)).encode())
+"#;
+
+/// `OSC 52 ; c ; ?` is answered as tmux 3.3a input.c `input_osc_52` does: with `set-clipboard
+/// on`, `ESC ] 52 ; ; BASE64` of the newest paste buffer (empty without one), ended like the
+/// query (BEL or ST), after a setting in the same write; with `external` (tmux's default) no
+/// reply. Compared side by side with tmux.
+#[test]
+fn osc_52_query_is_answered_with_the_top_buffer() {
+    let mut shown = Vec::new();
+    for w in worlds() {
+        w.ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            "w",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "python3",
+            "-c",
+            CLIP_QUERY,
+        ]);
+        w.wait_capture("w", "ready");
+        w.ok(&["set-option", "-s", "set-clipboard", "on"]);
+        let ask = |key: &str, n: u32| {
+            w.ok(&["send-keys", "-t", "w", key]);
+            let screen = w.wait_capture("w", &format!("{n}: "));
+            screen
+                .lines()
+                .find(|l| l.starts_with(&format!("{n}: ")))
+                .unwrap_or_default()
+                .trim_end()
+                .to_owned()
+        };
+        let mut seen = vec![ask("b", 1)];
+        w.ok(&["set-buffer", "hello"]);
+        seen.push(ask("b", 2));
+        seen.push(ask("s", 3));
+        seen.push(ask("x", 4));
+        seen.push(w.ok(&["show-buffer"]));
+        w.ok(&["set-option", "-s", "set-clipboard", "external"]);
+        seen.push(ask("b", 5));
+        shown.push(seen);
+    }
+    assert_eq!(
+        shown[0],
+        [
+            "1: ^[]52;;^G",
+            "2: ^[]52;;aGVsbG8=^G",
+            r"3: ^[]52;;aGVsbG8=^[\",
+            "4: ^[]52;;Zm9v^G",
+            "foo",
+            "5: none",
+        ]
+    );
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(&shown[0], tmux, "tidemux and tmux differ");
+    }
 }

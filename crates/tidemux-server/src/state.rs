@@ -202,6 +202,9 @@ impl ServerState {
             PaneNote::Clipboard(data) => {
                 crate::commands::buffers::pane_set_clipboard(self, id, data)
             }
+            PaneNote::ClipboardQuery { bel } => {
+                crate::commands::buffers::pane_clipboard_query(self, id, bel)
+            }
             PaneNote::Rename(name) => crate::commands::names::program_named(self, id, &name),
             PaneNote::Reported(r) => {
                 let pane = self.registry().pane(id).ok().map(|e| Arc::clone(&e.pane));

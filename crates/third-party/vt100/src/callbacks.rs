@@ -36,7 +36,15 @@ pub trait Callbacks {
     }
     /// This callback is called when the terminal requests data to be pasted
     /// from the system clipboard (typically with `\e]52;<ty>;?\a`).
-    fn paste_from_clipboard(&mut self, _: &mut crate::Screen, _ty: &[u8]) {}
+    /// tidemux: `bel_terminated` says whether the query ended with BEL (else
+    /// ST), so the reply can end the same way (tmux input.c `input_osc_52`).
+    fn paste_from_clipboard(
+        &mut self,
+        _: &mut crate::Screen,
+        _ty: &[u8],
+        _bel_terminated: bool,
+    ) {
+    }
     /// This callback is called when the terminal receives an escape sequence
     /// which is otherwise not implemented.
     fn unhandled_char(&mut self, _: &mut crate::Screen, _c: char) {}

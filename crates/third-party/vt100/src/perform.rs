@@ -145,7 +145,7 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
         self.screen.last_char = None;
     }
 
-    fn osc_dispatch(&mut self, params: &[&[u8]], _bel_terminated: bool) {
+    fn osc_dispatch(&mut self, params: &[&[u8]], bel_terminated: bool) {
         self.finish_rename();
         self.screen.last_char = None;
         match params {
@@ -164,7 +164,11 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
                 *data,
             ) {
                 (true, b"?") => {
-                    self.callbacks.paste_from_clipboard(&mut self.screen, ty);
+                    self.callbacks.paste_from_clipboard(
+                        &mut self.screen,
+                        ty,
+                        bel_terminated,
+                    );
                 }
                 (true, data) if data.iter().all(|c| BASE64.contains(c)) => {
                     self.callbacks.copy_to_clipboard(

@@ -49,6 +49,49 @@ pub fn pane_set_clipboard(state: &ServerState, pane: PaneId, data: Vec<u8>) {
     state.bump_model();
 }
 
+/// A pane's program asked for the clipboard with `OSC 52 ; Pc ; ?` (tmux 3.3a input.c
+/// `input_osc_52`, `input_reply_clipboard`): with the `set-clipboard` server option `on` the
+/// pane gets `ESC ] 52 ; ; BASE64` of the newest paste buffer (nothing after `;;` when there is
+/// none), ended like the query (BEL, or `ESC \` when `bel` is false); otherwise (`external`,
+/// the default, or `off`) no reply, as in tmux. The reply is queued like other query replies
+/// (dropped if the pane does not read its input).
+pub fn pane_clipboard_query(state: &ServerState, pane: PaneId, bel: bool) {
+    let on = lock(&state.options_store)
+        .effective("set-clipboard", None, None, None)
+        .is_some_and(|v| v == "on");
+    if !on {
+        return;
+    }
+    let Ok(p) = state.registry().pane(pane).map(|e| Arc::clone(&e.pane)) else {
+        return;
+    };
+    let mut reply = b"\x1b]52;;".to_vec();
+    if let Some(b) = lock(&state.buffers).top() {
+        reply.extend(base64(&b.data).bytes());
+    }
+    reply.extend_from_slice(if bel { b"\x07" } else { b"\x1b\\" });
+    p.queue_reply(reply);
+}
+
+/// Standard base64 with `=` padding (tmux `b64_ntop`).
+fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(char::from(A[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// The buffer `-b NAME` names (`unknown buffer: NAME` if none), or the newest (`no buffer`).
 fn pick(b: &Buffers, name: Option<&str>) -> CmdResult<String> {
     match name {
@@ -199,6 +242,26 @@ pub fn buffer_variables(state: &ServerState) -> Vec<Vec<(String, String)>> {
 #[cfg(test)]
 mod tests {
     use super::paste_bytes;
+
+    #[test]
+    fn base64_pads_like_b64_ntop() {
+        for (d, e) in [
+            (&b""[..], ""),
+            (b"h", "aA=="),
+            (b"hi", "aGk="),
+            (b"hello", "aGVsbG8="),
+            (b"hello clip", "aGVsbG8gY2xpcA=="),
+            (b"\xff\xfe\xfd", "//79"),
+        ] {
+            assert_eq!(super::base64(d), e);
+            if !d.is_empty() {
+                assert_eq!(
+                    crate::screen::decode_base64(e.as_bytes()).as_deref(),
+                    Some(d)
+                );
+            }
+        }
+    }
 
     #[test]
     fn paste_replaces_line_feeds() {

@@ -146,6 +146,12 @@ pub enum PaneNote {
     Reported(crate::screen::Report),
     /// The program set the clipboard (`OSC 52`): the decoded bytes.
     Clipboard(Vec<u8>),
+    /// The program asked for the clipboard (`OSC 52 ; Pc ; ?`); `bel`: the query ended with
+    /// BEL (else ST). Reported in order with [`PaneNote::Clipboard`].
+    ClipboardQuery {
+        /// Ended with BEL.
+        bel: bool,
+    },
     /// The program named its window with `ESC k NAME ESC \` (the last name of the chunk;
     /// empty for `ESC k ESC \`); acted on when `allow-rename` is on.
     Rename(String),
@@ -713,8 +719,8 @@ impl Pane {
     }
 
     /// Queues a query reply unless [`MAX_PENDING_REPLIES`] bytes already wait (then it is
-    /// dropped); consecutive replies share one job.
-    fn queue_reply(&self, bytes: Vec<u8>) {
+    /// dropped); consecutive replies share one job. Never blocks.
+    pub(crate) fn queue_reply(&self, bytes: Vec<u8>) {
         if self.io.submit(bytes, None, MAX_PENDING_REPLIES).is_err() {
             let mut q = lock(&self.io.queue);
             q.dropped_replies += 1;
@@ -900,9 +906,9 @@ struct ChunkNotes {
     title: Option<String>,
     /// A state the program reported about itself (OSC 7734), the last one of the chunk.
     report: Option<crate::screen::Report>,
-    /// Clipboard contents set with `OSC 52`, oldest first (at most
+    /// Clipboard settings and queries (`OSC 52`), oldest first (at most
     /// [`crate::screen::MAX_CLIPS`]).
-    clips: Vec<Vec<u8>>,
+    clips: Vec<crate::screen::Clip>,
     /// A window name set with `ESC k NAME ESC \`, the last one of the chunk.
     rename: Option<String>,
     /// Output sequence number after the last slice parsed.
@@ -1259,7 +1265,11 @@ fn publish(
         observer(pane.id, PaneNote::Reported(r));
     }
     for c in notes.clips {
-        observer(pane.id, PaneNote::Clipboard(c));
+        let note = match c {
+            crate::screen::Clip::Set(d) => PaneNote::Clipboard(d),
+            crate::screen::Clip::Query { bel } => PaneNote::ClipboardQuery { bel },
+        };
+        observer(pane.id, note);
     }
     if let Some(n) = notes.rename {
         observer(pane.id, PaneNote::Rename(n));

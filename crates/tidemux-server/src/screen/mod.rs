@@ -90,14 +90,28 @@ struct Hooks {
     pending_seq: u64,
     /// The program's own state report (`OSC 7734`), not yet taken.
     report: Option<Report>,
-    /// Clipboard contents the program set (`OSC 52 ; Pc ; BASE64`, decoded), oldest first,
-    /// not yet taken; at most [`MAX_CLIPS`] (older ones are dropped).
-    clips: Vec<Vec<u8>>,
+    /// Clipboard settings (`OSC 52 ; Pc ; BASE64`, decoded) and queries (`OSC 52 ; Pc ; ?`)
+    /// of the program, oldest first, not yet taken; at most [`MAX_CLIPS`] (older ones are
+    /// dropped).
+    clips: Vec<Clip>,
     /// The last name the program set with `ESC k NAME ESC \`, not yet taken.
     rename: Option<String>,
 }
 
-/// Most `OSC 52` clipboard settings kept between two [`Screen::take_clips`].
+/// What a program did with the clipboard (`OSC 52`; tmux input.c `input_osc_52`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clip {
+    /// It set the clipboard: the decoded bytes.
+    Set(Vec<u8>),
+    /// It asked for the clipboard (`OSC 52 ; Pc ; ?`); `bel`: the query ended with BEL (else
+    /// ST), and so does the reply.
+    Query {
+        /// Ended with BEL.
+        bel: bool,
+    },
+}
+
+/// Most `OSC 52` clipboard settings and queries kept between two [`Screen::take_clips`].
 pub const MAX_CLIPS: usize = 16;
 
 /// tmux `b64_pton` as input.c `input_osc_52` uses it: standard base64 with `=` padding;
@@ -338,8 +352,15 @@ impl vt100::Callbacks for Hooks {
             if self.clips.len() >= MAX_CLIPS {
                 self.clips.remove(0);
             }
-            self.clips.push(d);
+            self.clips.push(Clip::Set(d));
         }
+    }
+
+    fn paste_from_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], bel: bool) {
+        if self.clips.len() >= MAX_CLIPS {
+            self.clips.remove(0);
+        }
+        self.clips.push(Clip::Query { bel });
     }
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
@@ -927,9 +948,9 @@ impl Screen {
         self.parser.pending()
     }
 
-    /// Takes the clipboard contents the program set with `OSC 52` since the last call, oldest
-    /// first (at most [`MAX_CLIPS`]).
-    pub fn take_clips(&mut self) -> Vec<Vec<u8>> {
+    /// Takes the clipboard settings and queries of the program (`OSC 52`) since the last call,
+    /// oldest first (at most [`MAX_CLIPS`]).
+    pub fn take_clips(&mut self) -> Vec<Clip> {
         std::mem::take(&mut self.parser.callbacks_mut().clips)
     }
 
@@ -1939,9 +1960,17 @@ mod tests {
         let mut s = Screen::new(2, 10, 0);
         feed(
             &mut s,
-            b"\x1b]52;c;aGVsbG8gY2xpcA==\x07\x1b]52;c;a\x07\x1b]52;;eA==\x1b\\",
+            b"\x1b]52;c;aGVsbG8gY2xpcA==\x07\x1b]52;c;a\x07\x1b]52;;eA==\x1b\\\x1b]52;c;?\x07\x1b]52;;?\x1b\\",
         );
-        assert_eq!(s.take_clips(), [b"hello clip".to_vec(), b"x".to_vec()]);
+        assert_eq!(
+            s.take_clips(),
+            [
+                Clip::Set(b"hello clip".to_vec()),
+                Clip::Set(b"x".to_vec()),
+                Clip::Query { bel: true },
+                Clip::Query { bel: false }
+            ]
+        );
         assert!(s.take_clips().is_empty());
         assert_eq!(decode_base64(b"aGk="), Some(b"hi".to_vec()));
         // Shorter than 4 characters: ignored, as tmux (its output length would be 0).
