@@ -41,3 +41,4 @@ mod upgrade;
 mod view;
 mod view_config;
 mod waitlock;
+mod winsize;

@@ -499,10 +499,11 @@ async fn serve_attach(
     use crate::commands::attach;
     let conn = incoming.conn;
     let info = crate::commands::clients::ClientDetails::new(terminal);
-    let (client, sid, detach) = match attach::register(state, target, read_only, cols, rows, info) {
-        Ok(x) => x,
-        Err(e) => return reply(conn, id, &Response::from(e)).await,
-    };
+    let (client, sid, detach) =
+        match attach::register(state, target, read_only, cols, rows, info, None) {
+            Ok(x) => x,
+            Err(e) => return reply(conn, id, &Response::from(e)).await,
+        };
     let writer = tokio::sync::Mutex::new(());
     let writer = &writer;
     let frames = attach::frame_loop(

@@ -934,6 +934,8 @@ pub fn client_active(state: &ServerState, client: u32) {
         return;
     }
     if let Some(sid) = note_latest(state, client) {
+        // tmux: a window sized by its latest client follows it.
+        crate::commands::resize::recalculate_sizes(state);
         fire_for_client(state, "client-active", sid, client);
     }
 }
@@ -942,6 +944,48 @@ pub fn client_active(state: &ServerState, client: u32) {
 /// current window's latest client without a hook.
 pub fn set_latest(state: &ServerState, client: u32) {
     note_latest(state, client);
+}
+
+/// Each window's latest client ([`client_active`]), for window sizes.
+pub fn latest_clients(state: &ServerState) -> HashMap<WindowId, u32> {
+    lock(&state.hooks.latest).clone()
+}
+
+/// tmux `server_client_attached_lost`: attached client `client` is gone; each window it was
+/// the latest client of gets, of the clients whose session's current window it is, the one
+/// with the most recent input (and `client-active` fires for it). Not called with the
+/// registry locked.
+pub fn client_lost(state: &ServerState, client: u32) {
+    let orphaned: Vec<WindowId> = lock(&state.hooks.latest)
+        .iter()
+        .filter(|(_, c)| **c == client)
+        .map(|(w, _)| *w)
+        .collect();
+    if orphaned.is_empty() {
+        return;
+    }
+    let clients: Vec<(u32, SessionId, u64)> = lock(&state.clients)
+        .map
+        .iter()
+        .filter(|(id, _)| **id != client)
+        .map(|(id, c)| (*id, c.session, c.info.activity))
+        .collect();
+    let found: Vec<u32> = {
+        let reg = state.registry();
+        orphaned
+            .iter()
+            .filter_map(|w| {
+                clients
+                    .iter()
+                    .filter(|(_, s, _)| reg.sessions.get(s).map(|x| x.active_window) == Some(*w))
+                    .max_by_key(|(id, _, activity)| (*activity, std::cmp::Reverse(*id)))
+                    .map(|(id, _, _)| *id)
+            })
+            .collect()
+    };
+    for c in found {
+        client_active(state, c);
+    }
 }
 
 /// Makes `client` its session's current window's latest client; its session if it was not.

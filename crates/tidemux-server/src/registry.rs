@@ -71,6 +71,10 @@ pub struct Window {
     pub cols: u16,
     /// Height in cells.
     pub rows: u16,
+    /// The size the window takes while its `window-size` option is `manual` (tmux
+    /// `w->manual_sx`, `manual_sy`): its size when created, then the last `resize-window`'s
+    /// (cols, rows). See `commands::resize`.
+    pub manual: (u16, u16),
     /// Pane layout.
     pub layout: Layout,
     /// Active pane.

@@ -152,6 +152,10 @@ impl ServerState {
             p.resize(rows, cols);
         }
         crate::commands::behaviour::renumber_windows(self);
+        // A session's current window may have changed (aggressive-resize), a window may have
+        // lost the winlink a client counted by (tmux `recalculate_sizes` in
+        // `server_destroy_session`, `server_kill_window`).
+        crate::commands::resize::recalculate_sizes(self);
     }
 
     /// Publishes an event about a pane, filling in its window and session.

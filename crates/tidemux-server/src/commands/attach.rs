@@ -1,4 +1,4 @@
-//! Attached clients: registration, sizes (the smallest client wins, as in tmux), input routing,
+//! Attached clients: registration, sizes (window sizes from them: [`super::resize`]), input routing,
 //! detach, zoom, and the per-client frame task.
 //!
 //! The frame task holds no queue: it remembers what it last sent (row hashes per pane, layout,
@@ -54,6 +54,11 @@ pub struct AttachedClient {
     /// Its terminal can have its title set (`set-titles`; decided when it attaches, as tmux
     /// does: [`super::titles::terminal_has_title`]).
     pub title_ok: bool,
+    /// Its size counts for window sizes ([`super::resize`]): false for a control client until
+    /// `refresh-client -C` gives it one (tmux `ignore_client_size`).
+    pub sized: bool,
+    /// A control client's id among control clients (`crate::lang::Client::control`).
+    pub control: Option<u32>,
 }
 
 /// Most lines of a bound command's output kept for a client (the rest are dropped, with a
@@ -141,46 +146,11 @@ impl Clients {
     }
 }
 
-/// Sizes every window of `sid` to the smallest attached client (less the status line).
-pub fn apply_client_sizes(state: &ServerState, sid: SessionId) {
-    let sizes: Vec<(u16, u16)> = lock(&state.clients)
-        .map
-        .values()
-        .filter(|c| c.session == sid)
-        .map(|c| (c.cols.max(1), c.rows.saturating_sub(1).max(1)))
-        .collect();
-    let mut resized = Vec::new();
-    {
-        let mut reg = state.registry();
-        let Some(sess) = reg.sessions.get_mut(&sid) else {
-            return;
-        };
-        sess.attached = sizes.len() as u32;
-        if sizes.is_empty() {
-            return;
-        }
-        let cols = sizes.iter().map(|s| s.0).min().unwrap_or(80);
-        let rows = sizes.iter().map(|s| s.1).min().unwrap_or(24);
-        sess.size = (cols, rows);
-        let wins: Vec<WindowId> = sess.windows.values().copied().collect();
-        for w in wins {
-            if let Some(win) = reg.windows.get_mut(&w) {
-                if (win.cols, win.rows) == (cols, rows) {
-                    continue;
-                }
-                win.cols = cols;
-                win.rows = rows;
-            }
-            reg.relayout(w, &mut resized);
-        }
-    }
-    for (p, r, c) in resized {
-        p.resize(r, c);
-    }
-    state.bump_model();
-    // Windows that changed size: `window-layout-changed`, `window-resized` (tmux
-    // resize_window) and the focus hooks.
-    crate::hooks::sync_view(state, None, false);
+/// Sizes the windows from the attached clients (tmux `recalculate_sizes`, see
+/// [`super::resize`]); `_sid` is the session whose clients changed (every window is looked
+/// at: a window may be linked into several sessions).
+pub fn apply_client_sizes(state: &ServerState, _sid: SessionId) {
+    super::resize::recalculate_sizes(state);
 }
 
 fn client_session(state: &ServerState, client: u32) -> CmdResult<(SessionId, bool)> {
@@ -242,6 +212,7 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
         let changed = (c.cols, c.rows) != (cols, rows);
         c.cols = cols;
         c.rows = rows;
+        c.sized = true;
         (c.session, changed)
     };
     apply_client_sizes(state, sid.0);
@@ -285,6 +256,15 @@ pub fn client_focus(state: &Arc<ServerState>, client: u32, focused: bool) -> Cmd
 fn client_size(cols: u16, rows: u16) -> (u16, u16) {
     let (c, r) = crate::limits::clamp_client_size(cols, rows.saturating_sub(1));
     (c, r + 1)
+}
+
+/// The attached-client id of control client `control` (`crate::lang::Client::control`).
+pub fn control_client(state: &ServerState, control: u32) -> Option<u32> {
+    lock(&state.clients)
+        .map
+        .iter()
+        .find(|(_, c)| c.control == Some(control))
+        .map(|(id, _)| *id)
 }
 
 /// Ends the attachment of `client` as `detached`.
@@ -934,7 +914,8 @@ fn next_frame(
 }
 
 /// Registers an attaching client; returns its id and detach receiver. `info` describes its
-/// terminal (`list-clients`).
+/// terminal (`list-clients`). `control`: a control client's id among control clients; its
+/// size does not count for window sizes until `refresh-client -C` gives it one.
 pub fn register(
     state: &Arc<ServerState>,
     target: Option<&str>,
@@ -942,6 +923,7 @@ pub fn register(
     cols: u16,
     rows: u16,
     info: super::clients::ClientDetails,
+    control: Option<u32>,
 ) -> CmdResult<(u32, SessionId, watch::Receiver<Option<DetachReason>>)> {
     let sid = state.registry().resolve_session(target, None)?;
     let (tx, rx) = watch::channel(None);
@@ -966,13 +948,15 @@ pub fn register(
                 focused: true,
                 bell: false,
                 title_ok,
+                sized: control.is_none(),
+                control,
             },
         );
         id
     };
     state.registry().touch_attached(sid);
-    apply_client_sizes(state, sid);
     crate::hooks::set_latest(state, id);
+    apply_client_sizes(state, sid);
     let mut e = event(EventKind::ClientAttached, Some(sid), None, None);
     e.name = Some(id.to_string());
     state.events.publish(e);
@@ -986,6 +970,7 @@ pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
         .map
         .remove(&id)
         .map_or(sid, |c| c.session);
+    crate::hooks::client_lost(state, id);
     apply_client_sizes(state, sid);
     let mut e = event(EventKind::ClientDetached, Some(sid), None, None);
     e.name = Some(id.to_string());

@@ -122,8 +122,8 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
         from
     };
     state.registry().touch_attached(to);
-    apply_client_sizes(state, to);
     crate::hooks::set_latest(state, id);
+    apply_client_sizes(state, to);
     if from != to {
         apply_client_sizes(state, from);
         super::behaviour::client_left(state, from);

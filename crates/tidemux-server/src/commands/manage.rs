@@ -4,6 +4,7 @@ use super::create::{check_pane_name, check_session_name, MAX_EDGE};
 use crate::error::{CmdError, CmdResult};
 use crate::registry::{event, Removed};
 use crate::state::ServerState;
+use crate::sync::lock;
 use std::sync::Arc;
 use tidemux_proto::{EventKind, Identity, PaneId, Response, ServerInfo, PROTOCOL_VERSION};
 
@@ -194,7 +195,14 @@ pub fn notify(
     Ok(Response::Ok)
 }
 
-/// `resize-window -x COLS -y ROWS`: panes scale with the window.
+/// `resize-window -x COLS -y ROWS`: panes scale with the window. As tmux 3.3a
+/// cmd-resize-window.c, the size becomes the window's manual size and its `window-size` option
+/// `manual` (set on the window itself), so attached clients no longer size it until the option
+/// is changed again (see [`super::resize`]).
+///
+/// # Errors
+/// Neither size given; an edge outside 1..=10,000 or an area over the limit
+/// ([`crate::limits::check_window_size`]); no such window. Nothing changes then.
 pub fn resize_window(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
@@ -223,7 +231,16 @@ pub fn resize_window(
             )?;
             win.cols = c;
             win.rows = r;
+            win.manual = (c, r);
         }
+        let _ = lock(&state.options_store).set(
+            crate::options::Where::Window(w),
+            "window-size",
+            None,
+            Some("manual"),
+            false,
+            None,
+        );
         reg.relayout(w, &mut resized);
     }
     for (p, r, c) in resized {

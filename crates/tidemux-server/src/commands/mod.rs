@@ -19,6 +19,7 @@ pub mod orch;
 pub mod others;
 pub mod pipe;
 pub mod relocate;
+pub mod resize;
 pub mod respawn;
 pub mod runshell;
 pub mod schedule;
@@ -126,6 +127,32 @@ pub async fn dispatch(
     let view = crate::hooks::view_before(state, &env.request, caller);
     // Options the attach client takes (status, prefix, mouse...): clients fetch them again.
     let config_changing = matches!(env.request, Request::SetOption { .. });
+    // Requests after which tmux recalculates window sizes (`recalculate_sizes`: windows
+    // created, closed, linked or made current, options changed, `resize-window`).
+    let resizes = matches!(
+        env.request,
+        Request::NewSession(_)
+            | Request::NewWindow { .. }
+            | Request::KillPane { .. }
+            | Request::KillWindow { .. }
+            | Request::KillSession { .. }
+            | Request::KillOthers { .. }
+            | Request::KillPaneRemoveWorktree { .. }
+            | Request::SelectWindow { .. }
+            | Request::LastWindow { .. }
+            | Request::CycleWindow { .. }
+            | Request::SelectLayout { .. }
+            | Request::ResizeWindow { .. }
+            | Request::BreakPane { .. }
+            | Request::JoinPane { .. }
+            | Request::MoveWindow { .. }
+            | Request::SwapWindow { .. }
+            | Request::LinkWindow { .. }
+            | Request::UnlinkWindow { .. }
+            | Request::RespawnWindow { .. }
+            | Request::SwitchClient { .. }
+            | Request::SetOption { .. }
+    );
     let r = match env.request {
         Request::NewSession(mut ns) => match crate::worktree::prepare_spawn(&mut ns.spawn).await {
             Ok(()) => create::new_session(state, ns).await,
@@ -756,6 +783,9 @@ pub async fn dispatch(
             crate::keys::client::client_config(state, caller, target.as_deref())
         }
     };
+    if resizes {
+        resize::recalculate_sizes(state);
+    }
     if kind != Kind::ReadOnly {
         state.bump_model();
     }

@@ -348,6 +348,7 @@ pub fn break_pane(
                     name: wname.clone(),
                     cols,
                     rows,
+                    manual: (cols, rows),
                     layout: Layout::new(p, cols, rows),
                     active_pane: p,
                     zoomed: None,

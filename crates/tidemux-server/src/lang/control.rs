@@ -18,7 +18,7 @@ use crate::state::ServerState;
 use crate::sync::lock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tidemux_proto::{EventKind, PaneId, Request, SessionId, WindowId};
+use tidemux_proto::{EventKind, PaneId, SessionId, WindowId};
 use tokio::sync::mpsc;
 
 /// What a control client reads when the server switches binaries (`upgrade-server`, issue
@@ -381,6 +381,7 @@ impl Control {
             cols,
             rows + 1,
             info,
+            self.client.control,
         ) {
             self.registered = Some((id, sid));
             let tx = self.tx.clone();
@@ -473,40 +474,21 @@ pub async fn client_command(
     let a = &c.args;
     match c.entry.name {
         "refresh-client" => {
-            // -C WxH (or W,H): the client's size; windows of its session follow it.
+            // -C WxH (or W,H): the client's size (tmux cmd-refresh-client.c: the client now
+            // counts for window sizes, with no status line: tmux `status_line_size` is 0 for
+            // a control client); windows follow it as `window-size` says.
             if let Some(size) = a.get('C') {
                 let (w, h) = size
                     .split_once(['x', 'X', ','])
                     .and_then(|(w, h)| Some((w.parse::<u16>().ok()?, h.parse::<u16>().ok()?)))
+                    .filter(|(w, h)| *w > 0 && *h > 0)
                     .ok_or_else(|| format!("bad size argument: {size}"))?;
-                let windows: Vec<WindowId> = client
-                    .session
-                    .and_then(|s| {
-                        state
-                            .registry()
-                            .sessions
-                            .get(&s)
-                            .map(|x| x.windows.values().copied().collect())
-                    })
-                    .unwrap_or_default();
-                for win in windows {
-                    let (r, _) = Box::pin(crate::commands::dispatch(
-                        state,
-                        tidemux_proto::Envelope {
-                            caller_pane: client.caller,
-                            request: Request::ResizeWindow {
-                                target: Some(win.to_string()),
-                                cols: Some(w),
-                                rows: Some(h),
-                            },
-                        },
-                        std::future::pending::<()>(),
-                    ))
-                    .await;
-                    if let tidemux_proto::Response::Error(e) = r {
-                        return Err(e.message);
-                    }
-                }
+                let id = client
+                    .control
+                    .and_then(|c| crate::commands::attach::control_client(state, c))
+                    .ok_or_else(|| "no current client".to_owned())?;
+                crate::commands::attach::client_resize(state, id, w, h.saturating_add(1))
+                    .map_err(|e| e.message)?;
             }
             Ok(())
         }

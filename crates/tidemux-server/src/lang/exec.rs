@@ -1105,26 +1105,10 @@ async fn run_one(
                 sy = sy.saturating_add(adjust);
             }
             if a.has('A') || a.has('a') {
-                let sizes: Vec<(u32, u32)> = {
-                    let clients = lock(&state.clients);
-                    clients
-                        .map
-                        .values()
-                        .filter(|c| c.session == SessionId(f.session))
-                        .map(|c| (u32::from(c.cols), u32::from(c.rows).saturating_sub(1)))
-                        .collect()
-                };
-                let pick = if a.has('A') {
-                    sizes
-                        .iter()
-                        .copied()
-                        .reduce(|x, y| (x.0.max(y.0), x.1.max(y.1)))
-                } else {
-                    sizes
-                        .iter()
-                        .copied()
-                        .reduce(|x, y| (x.0.min(y.0), x.1.min(y.1)))
-                };
+                // tmux default_window_size(NULL, s, w, LARGEST or SMALLEST): the clients whose
+                // session contains the window, else the session's `default-size`.
+                let pick = crate::commands::resize::clients_size_for(state, wid, a.has('A'))
+                    .map(|(c, r)| (u32::from(c), u32::from(r)));
                 (sx, sy) = pick.unwrap_or_else(|| {
                     let d = lock(&state.options_store)
                         .effective("default-size", Some(SessionId(f.session)), None, None)

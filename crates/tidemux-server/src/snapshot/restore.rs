@@ -521,6 +521,7 @@ pub fn restore(state: &Arc<ServerState>, snap: &Snapshot) -> Result<Restored, St
                 name: w.name.clone(),
                 cols: w.cols,
                 rows: w.rows,
+                manual: (w.cols, w.rows),
                 layout,
                 active_pane: ids[w.active_pane],
                 zoomed: w.zoomed.map(|z| ids[z]),

@@ -600,6 +600,7 @@ pub fn apply(state: &Arc<ServerState>, s: UpgradeState) -> Result<(), String> {
                 name: w.name.clone(),
                 cols: w.cols,
                 rows: w.rows,
+                manual: (w.cols, w.rows),
                 layout,
                 active_pane: PaneId(w.active_pane),
                 zoomed: w.zoomed.map(PaneId),

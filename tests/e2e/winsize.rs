@@ -1,0 +1,221 @@
+//! Window sizes from attached clients (issue 11, options that act): `window-size` (`latest`,
+//! `largest`, `smallest`, `manual`) and `aggressive-resize`, as tmux 3.3a resize.c. Two real
+//! clients of different sizes attach to the server under test, each in a pane (its
+//! terminal) of an outer tidemux server; the same steps run on tidemux (invoked as `tmux`)
+//! and, where tmux 3.3a is installed, on a real tmux with two real tmux clients, and the
+//! window sizes each step gives are compared.
+
+use crate::support::{wait_until, Server, DEADLINE};
+use crate::tmux_lang::{worlds, Tm};
+
+/// Client A's terminal: its windows get 100x29 (less the status line).
+const A: (u16, u16) = (100, 30);
+/// Client B's terminal: 70x19.
+const B: (u16, u16) = (70, 20);
+
+/// Starts, in outer session `name` (`cols` x `rows`), a client of world `w` (tidemux as
+/// `tmux`, or tmux) attached to its session `session`, outside any tmux or tidemux
+/// environment; waits until `w` lists `clients` clients.
+fn client(
+    outer: &Server,
+    w: &Tm,
+    name: &str,
+    (cols, rows): (u16, u16),
+    session: &str,
+    clients: usize,
+) {
+    let (c, r) = (cols.to_string(), rows.to_string());
+    let sock = w.socket();
+    let program = w.program.to_str().expect("utf-8 path");
+    outer.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        &c,
+        "-y",
+        &r,
+        "--",
+        "env",
+        "-u",
+        "TMUX",
+        "-u",
+        "TMUX_PANE",
+        "-u",
+        "TIDEMUX",
+        "-u",
+        "TIDEMUX_PANE",
+        program,
+        "-S",
+        sock.to_str().expect("utf-8 socket path"),
+        "attach",
+        "-t",
+        session,
+    ]);
+    let mut last = String::new();
+    let ok = wait_until(DEADLINE, || {
+        last = w.run(&["list-clients"]).stdout;
+        last.lines().count() == clients
+    });
+    assert!(
+        ok,
+        "{}: want {clients} clients, list-clients: {last}",
+        w.name
+    );
+}
+
+/// `#{window_width}x#{window_height}` of `target`.
+fn size(w: &Tm, target: &str) -> String {
+    w.run(&[
+        "display-message",
+        "-p",
+        "-t",
+        target,
+        "#{window_width}x#{window_height}",
+    ])
+    .stdout
+    .trim_end()
+    .to_owned()
+}
+
+/// Waits until `target` is `want` (sizes follow clients asynchronously in both servers);
+/// returns what it is then, for the side by side comparison.
+fn settle(w: &Tm, target: &str, want: &str) -> String {
+    let mut last = String::new();
+    wait_until(DEADLINE, || {
+        last = size(w, target);
+        last == want
+    });
+    last
+}
+
+/// Types Enter in the client in outer session `name` (an empty command line for its shell).
+fn type_into(outer: &Server, name: &str) {
+    outer.ok(&["send-key", "-t", name, "Enter"]);
+}
+
+/// A session with both clients attached: the most recently active client sizes it with
+/// `latest` (attaching, then typing, makes a client the latest); `largest` and `smallest`
+/// take the clients' largest and smallest edges; `manual` gives back the window's own size
+/// (its size when created), `resize-window` sets it and turns the window's own
+/// `window-size` to `manual`, which a global `latest` then does not override until the
+/// window's option is unset.
+#[test]
+fn window_size_follows_the_clients_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = Server::new();
+        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        if w.name == "tidemux" {
+            // tidemux's pane sidebar would take columns of a client.
+            w.ok(&["set-option", "-g", "sidebar", "off"]);
+        }
+        let mut seen = Vec::new();
+        client(&outer, &w, "a", A, "m", 1);
+        seen.push(settle(&w, "m", "100x29"));
+        // B attached last: it is the latest.
+        client(&outer, &w, "b", B, "m", 2);
+        seen.push(settle(&w, "m", "70x19"));
+        type_into(&outer, "a");
+        seen.push(settle(&w, "m", "100x29"));
+        type_into(&outer, "b");
+        seen.push(settle(&w, "m", "70x19"));
+        w.ok(&["set-option", "-g", "window-size", "largest"]);
+        seen.push(settle(&w, "m", "100x29"));
+        w.ok(&["set-option", "-g", "window-size", "smallest"]);
+        seen.push(settle(&w, "m", "70x19"));
+        w.ok(&["set-option", "-g", "window-size", "manual"]);
+        seen.push(settle(&w, "m", "80x24"));
+        w.ok(&["resize-window", "-t", "m", "-x", "50", "-y", "15"]);
+        seen.push(settle(&w, "m", "50x15"));
+        seen.push(w.ok(&["show-options", "-w", "-t", "m", "window-size"]));
+        w.ok(&["set-option", "-g", "window-size", "latest"]);
+        type_into(&outer, "a");
+        // The window's own `manual` wins over the global latest: typing changes nothing.
+        seen.push(settle(&w, "m", "50x15"));
+        w.ok(&["set-option", "-uw", "-t", "m", "window-size"]);
+        seen.push(settle(&w, "m", "100x29"));
+        // -A / -a: the largest / smallest client (and the window is manual again).
+        w.ok(&["resize-window", "-a", "-t", "m"]);
+        seen.push(settle(&w, "m", "70x19"));
+        w.ok(&["resize-window", "-A", "-t", "m"]);
+        seen.push(settle(&w, "m", "100x29"));
+        seen.push(w.ok(&["show-options", "-w", "-t", "m", "window-size"]));
+        shown.push(seen);
+    }
+    let want = [
+        "100x29",
+        "70x19",
+        "100x29",
+        "70x19",
+        "100x29",
+        "70x19",
+        "80x24",
+        "50x15",
+        "window-size manual\n",
+        "50x15",
+        "100x29",
+        "70x19",
+        "100x29",
+        "window-size manual\n",
+    ];
+    assert_eq!(shown[0], want, "tidemux");
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(tmux, &want, "tmux");
+    }
+}
+
+/// `aggressive-resize`: two grouped sessions share two windows, a client on each, sized
+/// `smallest`. Off, every client whose session holds a window counts for it, whatever it
+/// shows; on, only the clients showing it. A window no client shows keeps its size (tmux
+/// resizes it only once a session with clients shows it).
+#[test]
+fn aggressive_resize_counts_only_clients_showing_the_window_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = Server::new();
+        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
+        w.ok(&["new-session", "-d", "-t", "m", "-s", "g"]);
+        w.ok(&["set-option", "-g", "window-size", "smallest"]);
+        if w.name == "tidemux" {
+            w.ok(&["set-option", "-g", "sidebar", "off"]);
+        }
+        client(&outer, &w, "a", A, "m", 1);
+        client(&outer, &w, "b", B, "g", 2);
+        let both = |seen: &mut Vec<String>, want0: &str, want1: &str| {
+            seen.push(settle(&w, "m:0", want0));
+            seen.push(settle(&w, "m:1", want1));
+        };
+        let mut seen = Vec::new();
+        // Window 1, shown by no client, keeps its size until one shows it.
+        both(&mut seen, "70x19", "80x24");
+        // B shows window 1, A window 0: both windows are in both sessions.
+        w.ok(&["select-window", "-t", "g:1"]);
+        both(&mut seen, "70x19", "70x19");
+        w.ok(&["set-option", "-g", "aggressive-resize", "on"]);
+        both(&mut seen, "100x29", "70x19");
+        // Both show window 1; window 0, shown by none, keeps its size.
+        w.ok(&["select-window", "-t", "m:1"]);
+        both(&mut seen, "100x29", "70x19");
+        // A alone on window 0 again.
+        w.ok(&["select-window", "-t", "m:0"]);
+        both(&mut seen, "100x29", "70x19");
+        // B moves to window 0 too: smallest of both; window 1 keeps its size.
+        w.ok(&["select-window", "-t", "g:0"]);
+        both(&mut seen, "70x19", "70x19");
+        // Off again: both sessions hold window 0.
+        w.ok(&["set-option", "-g", "aggressive-resize", "off"]);
+        both(&mut seen, "70x19", "70x19");
+        shown.push(seen);
+    }
+    let want = [
+        "70x19", "80x24", "70x19", "70x19", "100x29", "70x19", "100x29", "70x19", "100x29",
+        "70x19", "70x19", "70x19", "70x19", "70x19",
+    ];
+    assert_eq!(shown[0], want, "tidemux");
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(tmux, &want, "tmux");
+    }
+}
