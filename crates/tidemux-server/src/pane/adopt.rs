@@ -46,7 +46,7 @@ pub struct Adopted {
 
 /// Signals the pane's process by pid (the adopted pane's stand-in for portable-pty's killer).
 #[derive(Debug, Clone, Copy)]
-struct PidKiller(Option<u32>);
+pub(super) struct PidKiller(pub(super) Option<u32>);
 
 impl portable_pty::ChildKiller for PidKiller {
     fn kill(&mut self) -> std::io::Result<()> {
@@ -65,7 +65,7 @@ impl portable_pty::ChildKiller for PidKiller {
 /// Waits for our child `pid` and describes how it ended, as portable-pty does for spawned
 /// panes. A process that is no longer our child (reaped by the old binary's waiter between the
 /// state's capture and `execve`) ends with signal `unknown (...)`.
-fn wait_pid(pid: u32) -> ExitInfo {
+pub(super) fn wait_pid(pid: u32) -> ExitInfo {
     use std::os::unix::process::ExitStatusExt;
     let Some(p) = rustix::process::Pid::from_raw(pid as i32) else {
         return ExitInfo {

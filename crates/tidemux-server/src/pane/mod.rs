@@ -37,6 +37,7 @@ pub mod adopt;
 pub mod gate;
 pub mod log;
 pub mod proc;
+pub mod spawn;
 pub mod status;
 
 use crate::screen::Screen;
@@ -396,6 +397,27 @@ pub enum SpawnError {
     },
 }
 
+/// Starts `spec`'s program on `slave` with portable-pty (where [`spawn::AVAILABLE`] is false,
+/// or the PTY has no path).
+fn spawn_by_portable_pty(
+    spec: &PaneSpec,
+    slave: &dyn portable_pty::SlavePty,
+) -> Result<Box<dyn Child + Send + Sync>, SpawnError> {
+    let mut cmd = CommandBuilder::new(&spec.argv[0]);
+    cmd.args(&spec.argv[1..]);
+    cmd.cwd(&spec.cwd);
+    for k in &spec.env_remove {
+        cmd.env_remove(k);
+    }
+    for (k, v) in &spec.env {
+        cmd.env(k, v);
+    }
+    slave.spawn_command(cmd).map_err(|e| SpawnError::Exec {
+        cmd: spec.argv[0].clone(),
+        why: one_line_spawn_error(&e.to_string()),
+    })
+}
+
 /// Our own non-blocking, close-on-exec descriptor of a PTY master.
 fn own_master(master: &dyn portable_pty::MasterPty) -> Result<OwnedFd, SpawnError> {
     let raw = master
@@ -470,22 +492,19 @@ impl Pane {
             rustix::event::EventfdFlags::CLOEXEC | rustix::event::EventfdFlags::NONBLOCK,
         )
         .map_err(|e| SpawnError::Pty(e.to_string()))?;
-        let mut cmd = CommandBuilder::new(&spec.argv[0]);
-        cmd.args(&spec.argv[1..]);
-        cmd.cwd(&spec.cwd);
-        for k in &spec.env_remove {
-            cmd.env_remove(k);
-        }
-        for (k, v) in &spec.env {
-            cmd.env(k, v);
-        }
-        let child = pair
-            .slave
-            .spawn_command(cmd)
-            .map_err(|e| SpawnError::Exec {
-                cmd: spec.argv[0].clone(),
-                why: one_line_spawn_error(&e.to_string()),
-            })?;
+        // The process: by posix_spawn where it is available (see `spawn.rs`: a fork of the
+        // whole server was half of a new pane's cost), else by portable-pty.
+        let (pid, killer, child): (Option<u32>, Box<dyn ChildKiller + Send + Sync>, _) =
+            match tty.as_deref() {
+                Some(path) if spawn::AVAILABLE => {
+                    let pid = spawn::spawn(&spec, path)?;
+                    (Some(pid), Box::new(adopt::PidKiller(Some(pid))), None)
+                }
+                _ => {
+                    let child = spawn_by_portable_pty(&spec, &*pair.slave)?;
+                    (child.process_id(), child.clone_killer(), Some(child))
+                }
+            };
         // Only the child holds the slave now, so EOF arrives when it (and its children) exit;
         // only our descriptor holds the master.
         drop(pair.slave);
@@ -499,7 +518,6 @@ impl Pane {
             queue: Mutex::new(Queue::default()),
             reader_done: AtomicBool::new(false),
         });
-        let pid = child.process_id();
         // The process has not been waited for, so its pid is still ours (a zombie at worst).
         let pidfd = pid
             .and_then(|p| rustix::process::Pid::from_raw(p as i32))
@@ -520,7 +538,7 @@ impl Pane {
                 sampled_at: std::time::Instant::now(),
             }),
             io: Arc::clone(&io),
-            killer: Mutex::new(child.clone_killer()),
+            killer: Mutex::new(killer),
             pidfd,
             reaped: AtomicBool::new(false),
             seq_tx,
@@ -533,42 +551,47 @@ impl Pane {
         let p = Arc::clone(&pane);
         let obs = Arc::clone(&observer);
         let activity = Arc::clone(&spec.activity);
-        let fail = |e: std::io::Error, child: Option<&mut Box<dyn Child + Send + Sync>>| {
+        // Stops and reaps the process when the pane cannot start its threads.
+        let fail = |e: std::io::Error, child: Option<Box<dyn Child + Send + Sync>>| {
             io.close_input("the pane could not start");
-            if let Some(c) = child {
+            if let Some(mut c) = child {
                 let _ = c.kill();
                 let _ = c.wait();
+            } else if let Some(p) = pid.and_then(|p| rustix::process::Pid::from_raw(p as i32)) {
+                let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+                let _ = rustix::process::waitpid(Some(p), rustix::process::WaitOptions::empty());
             }
             SpawnError::Pty(e.to_string())
         };
         if pane.pidfd.is_some() {
-            // The reader reaps the process through its pidfd; `child` is not waited for
-            // (dropping it neither waits nor kills).
-            let mut child = Some(child);
+            // The reader reaps the process through its pidfd; a portable-pty `child` is not
+            // waited for (dropping it neither waits nor kills).
             let spawned = std::thread::Builder::new()
                 .name(name("reader"))
                 .stack_size(THREAD_STACK)
                 .spawn(move || reader_loop(&p, &obs, &activity, None));
             if let Err(e) = spawned {
-                return Err(fail(e, child.as_mut()));
+                return Err(fail(e, child));
             }
             drop(child);
         } else {
             let (done_tx, done_rx) = mpsc::channel::<()>();
-            let mut child = child;
             if let Err(e) = std::thread::Builder::new()
                 .name(name("reader"))
                 .stack_size(THREAD_STACK)
                 .spawn(move || reader_loop(&p, &obs, &activity, Some(done_tx)))
             {
-                return Err(fail(e, Some(&mut child)));
+                return Err(fail(e, child));
             }
             let p = Arc::clone(&pane);
             std::thread::Builder::new()
                 .name(name("waiter"))
                 .stack_size(THREAD_STACK)
                 .spawn(move || {
-                    let exit = wait_child(child);
+                    let exit = match child {
+                        Some(c) => wait_child(c),
+                        None => adopt::wait_pid(pid.unwrap_or(0)),
+                    };
                     p.reaped.store(true, Ordering::Release);
                     let _ = done_rx.recv_timeout(Duration::from_millis(DRAIN_GRACE_MS));
                     p.record_exit(exit, &observer);
