@@ -154,7 +154,9 @@ pub fn spawn(spec: &PaneSpec, tty: &Path) -> Result<u32, SpawnError> {
 /// Always [`SpawnError::Pty`].
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn spawn(_spec: &PaneSpec, _tty: &Path) -> Result<u32, SpawnError> {
-    Err(SpawnError::Pty("posix_spawn is not used on this system".into()))
+    Err(SpawnError::Pty(
+        "posix_spawn is not used on this system".into(),
+    ))
 }
 
 /// `posix_spawn_file_actions_t`, destroyed on drop once initialised.
@@ -198,7 +200,10 @@ fn environment(spec: &PaneSpec) -> Vec<(OsString, OsString)> {
         .filter(|(k, _)| !spec.env_remove.iter().any(|r| OsStr::new(r) == k))
         .collect();
     for (k, v) in &spec.env {
-        match env.iter_mut().find(|(key, _)| key.as_os_str() == OsStr::new(k)) {
+        match env
+            .iter_mut()
+            .find(|(key, _)| key.as_os_str() == OsStr::new(k))
+        {
             Some(slot) => slot.1 = v.into(),
             None => env.push((k.into(), v.into())),
         }
