@@ -622,3 +622,58 @@ fn tmux_client(rig: &crate::attach::Rig, name: &str, sock: &str) {
         "m",
     ]);
 }
+
+/// With `focus-events` off (the default) the pane focus hooks fire only where tmux 3.3a
+/// updates the focus whatever the option says: a client attaches (`pane-focus-in` for the
+/// active pane of its session's current window), a window loses its active pane (kill-pane:
+/// the pane that becomes active gets it), `switch-client` (out for the old window, in for
+/// the new one) and the client leaving (out); `select-pane` and `split-window` fire nothing
+/// (tmux `window_set_active_pane` checks the option). A tidemux client and a tmux client,
+/// each in a pane of an outer tmux 3.3a, side by side.
+#[test]
+fn pane_focus_hooks_with_focus_events_off_like_tmux() {
+    use crate::titles::{client_cmd, outer, wait_drawn};
+    let outer = outer();
+    let mut shown = Vec::new();
+    for w in worlds() {
+        let name = w.name;
+        let log = w.dir.path().join("focus.log");
+        w.ok(&["new-session", "-d", "-s", "w", "-x", "80", "-y", "24", "sh"]);
+        w.ok(&["split-window", "-t", "w", "sh"]);
+        w.ok(&["select-pane", "-t", "%0"]);
+        for h in ["pane-focus-in", "pane-focus-out"] {
+            let cmd = format!(
+                "run-shell \"echo #{{hook}} #{{hook_pane}} >> '{}'\"",
+                log.display()
+            );
+            w.ok(&["set-hook", "-g", h, &cmd]);
+        }
+        let mut args = vec!["new-session", "-d", "-s", name, "-x", "80", "-y", "24"];
+        let client = client_cmd(&w, None);
+        args.extend(client.iter().map(String::as_str));
+        outer.ok(&args);
+        wait_drawn(&outer, name, "[w] 0:sh");
+        wait_lines_n(&log, 1);
+        // Neither fires anything with focus-events off.
+        w.ok(&["select-pane", "-t", "%1"]);
+        w.ok(&["split-window", "-t", "%1", "sh"]);
+        // The active pane closes: the pane that becomes active (%1) is focused.
+        w.ok(&["kill-pane", "-t", "%2"]);
+        wait_lines_n(&log, 2);
+        w.ok(&["new-session", "-d", "-s", "x", "-x", "80", "-y", "24", "sh"]);
+        w.ok(&["switch-client", "-t", "x"]);
+        wait_lines_n(&log, 4);
+        w.ok(&["detach-client", "-s", "x"]);
+        wait_lines_n(&log, 5);
+        // The client exited with its detach, and its outer pane (and server) with it.
+        let _ = outer.run(&["kill-session", "-t", name]);
+        shown.push(read(&log));
+    }
+    assert_eq!(
+        shown[0],
+        "pane-focus-in %0\npane-focus-in %1\npane-focus-out %1\npane-focus-in %3\npane-focus-out %3\n"
+    );
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(&shown[0], tmux, "tidemux and tmux differ");
+    }
+}

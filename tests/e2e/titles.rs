@@ -10,13 +10,13 @@ use crate::support::{wait_until, DEADLINE};
 use crate::tmux_lang::{worlds, Tm};
 
 /// The outer server: tmux 3.3a, or tidemux when it is not installed.
-fn outer() -> Tm {
+pub(crate) fn outer() -> Tm {
     Tm::real().unwrap_or_else(Tm::tidemux)
 }
 
 /// The command (for the outer server) that attaches a client of world `w` to its session
 /// `w`, outside any tmux or tidemux environment, with `TERM` set to `term` if given.
-fn client_cmd(w: &Tm, term: Option<&str>) -> Vec<String> {
+pub(crate) fn client_cmd(w: &Tm, term: Option<&str>) -> Vec<String> {
     let dir = w.dir.path().display();
     let mut c: Vec<String> = [
         "env",
@@ -68,7 +68,7 @@ fn wait_title(outer: &Tm, name: &str, want: &str) -> String {
 /// Waits until the client in the outer pane `name` shows a line containing `text` (it drew
 /// after the change that put it there).
 #[track_caller]
-fn wait_drawn(outer: &Tm, name: &str, text: &str) {
+pub(crate) fn wait_drawn(outer: &Tm, name: &str, text: &str) {
     let mut last = String::new();
     let ok = wait_until(DEADLINE, || {
         last = outer.run(&["capture-pane", "-p", "-t", name]).stdout;

@@ -231,6 +231,9 @@ pub struct Hooks {
     pub control: tokio::sync::broadcast::Sender<String>,
     /// The last look [`sync_view`] took (`None` while no view hook is set).
     last_view: Mutex<Option<View>>,
+    /// The panes tmux would mark `PANE_FOCUSED`, kept by [`focus_update`] while the
+    /// `focus-events` option is off (and taken from [`sync_view`]'s look while it is on).
+    focus_flags: Mutex<BTreeSet<PaneId>>,
     /// Each window's latest client (tmux `w->latest`): the attached client that last typed
     /// into it ([`client_active`]).
     latest: Mutex<HashMap<WindowId, u32>>,
@@ -246,6 +249,7 @@ impl Default for Hooks {
             alerts: Default::default(),
             control: tokio::sync::broadcast::channel(CONTROL_QUEUE).0,
             last_view: Mutex::new(None),
+            focus_flags: Mutex::new(BTreeSet::new()),
             latest: Mutex::new(HashMap::new()),
         }
     }
@@ -633,6 +637,9 @@ pub struct Pending {
     /// The request runs inside a hook: what it changes fires nothing (tmux
     /// `CMDQ_STATE_NOHOOKS`: `notify_add` returns early).
     silent: bool,
+    /// Each window's active pane before the request, taken while `focus-events` is off: a
+    /// window whose active pane left it gets [`focus_update`] (tmux `window_lost_pane`).
+    actives: Option<Vec<(WindowId, PaneId)>>,
 }
 
 impl Store {
@@ -644,16 +651,93 @@ impl Store {
     }
 }
 
-/// tmux `window_pane_update_focus`: with the `focus-events` server option on, the focused
-/// panes are the active panes of the current windows of sessions with a client attached whose
-/// terminal has the focus.
-fn view_now(state: &ServerState) -> View {
-    let focus = matches!(
+/// Whether the `focus-events` server option is on.
+fn focus_events(state: &ServerState) -> bool {
+    matches!(
         lock(&state.options_store)
             .effective("focus-events", None, None, None)
             .as_deref(),
         Some("on" | "1")
-    );
+    )
+}
+
+/// tmux 3.3a `window_update_focus` where tmux calls it whatever `focus-events` says: a client
+/// attaches, leaves or changes session (`server_client_set_session`: the old session's current
+/// window, then the new one's) and a window loses its active pane (`window_lost_pane`:
+/// kill-pane, an exited pane, break-pane, join-pane). For each of `windows` the active pane is
+/// focused when the window is the current window of a session with a client attached (tmux
+/// `window_pane_update_focus`; a client's terminal focus counts only with `focus-events` on,
+/// when tmux asks the terminal for focus reports); `pane-focus-in` / `pane-focus-out` fire
+/// when that differs from the pane's flag (tmux `PANE_FOCUSED`), which is then updated. So
+/// with `focus-events` off, `select-pane` and `select-window` leave the flags as they are (a
+/// pane that lost the focus that way gets no `pane-focus-out`), as in tmux. With
+/// `focus-events` on, [`sync_view`] fires the focus hooks for every change instead and this
+/// does nothing. Inside a hook's commands the flags change but nothing fires (tmux
+/// `CMDQ_STATE_NOHOOKS`).
+pub fn focus_update(state: &ServerState, windows: &[WindowId]) {
+    if windows.is_empty() || focus_events(state) {
+        return;
+    }
+    let viewed: BTreeSet<SessionId> = lock(&state.clients)
+        .map
+        .values()
+        .map(|c| c.session)
+        .collect();
+    let mut fire = Vec::new();
+    {
+        let reg = state.registry();
+        let shown: BTreeSet<WindowId> = viewed
+            .iter()
+            .filter_map(|s| reg.sessions.get(s))
+            .map(|s| s.active_window)
+            .collect();
+        let mut flags = lock(&state.hooks.focus_flags);
+        flags.retain(|p| reg.panes.contains_key(p));
+        for w in windows {
+            let Some(win) = reg.windows.get(w) else {
+                continue;
+            };
+            let p = win.active_pane;
+            let focused = shown.contains(w);
+            if focused == flags.contains(&p) {
+                continue;
+            }
+            let hook = if focused {
+                flags.insert(p);
+                "pane-focus-in"
+            } else {
+                flags.remove(&p);
+                "pane-focus-out"
+            };
+            let ctx = Context {
+                session: Some(win.session),
+                window: Some(*w),
+                pane: Some(p),
+                client: None,
+            };
+            fire.push((hook, ctx));
+        }
+    }
+    if in_hook() {
+        return;
+    }
+    for (hook, ctx) in fire {
+        state.hooks.fire(hook, ctx);
+    }
+}
+
+/// The current window of session `sid`, if both exist.
+pub fn current_window(state: &ServerState, sid: SessionId) -> Option<WindowId> {
+    let reg = state.registry();
+    let w = reg.sessions.get(&sid)?.active_window;
+    reg.windows.contains_key(&w).then_some(w)
+}
+
+/// tmux `window_pane_update_focus`: with the `focus-events` server option on, the focused
+/// panes are the active panes of the current windows of sessions with a client attached whose
+/// terminal has the focus.
+fn view_now(state: &ServerState) -> View {
+    let focus = focus_events(state);
     // Sessions with an attached client whose terminal has the focus (tmux CLIENT_FOCUSED);
     // taken before the registry (the clients lock is never taken under it here).
     let with_focus: BTreeSet<SessionId> = if focus {
@@ -705,6 +789,9 @@ pub fn sync_view(state: &ServerState, forced: Option<(WindowId, usize)>, silent:
         return;
     }
     let now = view_now(state);
+    if focus_events(state) {
+        lock(&state.hooks.focus_flags).clone_from(&now.focused);
+    }
     let before = last.replace(now);
     let (Some(b), Some(a)) = (before, last.as_ref()) else {
         return;
@@ -852,17 +939,35 @@ pub fn view_before(state: &ServerState, req: &Request, caller: Option<PaneId>) -
             | Request::RespawnWindow { .. }
             | Request::SetOption { .. }
     );
-    if !may_change || !view_watched(state) {
+    if !may_change {
         return None;
+    }
+    let actives = (!focus_events(state)).then(|| {
+        state
+            .registry()
+            .windows
+            .values()
+            .map(|w| (w.id, w.active_pane))
+            .collect::<Vec<_>>()
+    });
+    if !view_watched(state) {
+        return actives.map(|a| Pending {
+            actives: Some(a),
+            ..Pending::default()
+        });
     }
     if in_hook() {
         return Some(Pending {
             silent: true,
+            actives,
             ..Pending::default()
         });
     }
     sync_view(state, None, false);
-    let mut p = Pending::default();
+    let mut p = Pending {
+        actives,
+        ..Pending::default()
+    };
     if let Request::SelectLayout { target, spread, .. } = req {
         let reg = state.registry();
         let w = crate::commands::layout::resolve_window(&reg, target.as_deref(), caller).ok();
@@ -882,6 +987,19 @@ pub fn view_after(state: &ServerState, before: Option<Pending>, ok: bool) {
     let Some(p) = before else { return };
     let forced = p.select_layout.filter(|_| ok);
     sync_view(state, forced, p.silent);
+    if let Some(actives) = p.actives {
+        let lost: Vec<WindowId> = {
+            let reg = state.registry();
+            actives
+                .into_iter()
+                .filter(|(w, p)| {
+                    reg.windows.contains_key(w) && reg.panes.get(p).is_none_or(|e| e.window != *w)
+                })
+                .map(|(w, _)| w)
+                .collect()
+        };
+        focus_update(state, &lost);
+    }
 }
 
 /// Pane `pane` entered or left a mode `times` times (tmux `window_pane_set_mode`,

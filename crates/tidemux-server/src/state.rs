@@ -314,9 +314,16 @@ impl ServerState {
             }
             p.notify_watchers();
         }
+        // tmux window_lost_pane: the window of a closing active pane updates its focus.
+        let lost;
         let removed = {
             let mut reg = self.registry();
             let Ok(entry) = reg.pane(id) else { return };
+            lost = reg
+                .windows
+                .get(&entry.window)
+                .filter(|w| w.active_pane == id)
+                .map(|w| w.id);
             let sid = reg.window(entry.window).map(|w| w.session).ok();
             let by_flag = sid
                 .and_then(|s| reg.sessions.get(&s))
@@ -352,6 +359,7 @@ impl ServerState {
         self.bump_model();
         // The siblings reflowed: `window-layout-changed` and friends (tmux layout_close_pane).
         crate::hooks::sync_view(self, None, false);
+        crate::hooks::focus_update(self, &Vec::from_iter(lost));
         // exit-empty, exit-unattached (tmux server_loop).
         if crate::commands::behaviour::should_exit(self) {
             self.shutdown();

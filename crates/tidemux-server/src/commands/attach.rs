@@ -957,6 +957,11 @@ pub fn register(
     state.registry().touch_attached(sid);
     crate::hooks::set_latest(state, id);
     apply_client_sizes(state, sid);
+    // tmux server_client_set_session: the focus of the session's current window.
+    let shown: Vec<WindowId> = crate::hooks::current_window(state, sid)
+        .into_iter()
+        .collect();
+    crate::hooks::focus_update(state, &shown);
     let mut e = event(EventKind::ClientAttached, Some(sid), None, None);
     e.name = Some(id.to_string());
     state.events.publish(e);
@@ -972,6 +977,11 @@ pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
         .map_or(sid, |c| c.session);
     crate::hooks::client_lost(state, id);
     apply_client_sizes(state, sid);
+    // tmux MSG_EXITING: server_client_set_session(c, NULL) updates the focus.
+    let shown: Vec<WindowId> = crate::hooks::current_window(state, sid)
+        .into_iter()
+        .collect();
+    crate::hooks::focus_update(state, &shown);
     let mut e = event(EventKind::ClientDetached, Some(sid), None, None);
     e.name = Some(id.to_string());
     state.events.publish(e);

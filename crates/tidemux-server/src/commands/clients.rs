@@ -126,6 +126,14 @@ fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()
     apply_client_sizes(state, to);
     if from != to {
         apply_client_sizes(state, from);
+    }
+    // tmux server_client_set_session: the old session's current window, then the new one's.
+    let shown: Vec<_> = [from, to]
+        .into_iter()
+        .filter_map(|s| crate::hooks::current_window(state, s))
+        .collect();
+    crate::hooks::focus_update(state, &shown);
+    if from != to {
         super::behaviour::client_left(state, from);
     }
     state.bump_model();
