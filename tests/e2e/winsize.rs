@@ -219,3 +219,116 @@ fn aggressive_resize_counts_only_clients_showing_the_window_as_tmux() {
         assert_eq!(tmux, &want, "tmux");
     }
 }
+
+/// Keys bound to window commands: the client whose key selected or created a window is that
+/// window's latest client (tmux cmd-select-window.c, spawn.c), so with `latest` it sizes it;
+/// the window it left keeps its size (tmux resizes after the command, once it is no longer
+/// shown).
+#[test]
+fn bound_keys_make_their_client_the_new_windows_latest_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = Server::new();
+        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
+        if w.name == "tidemux" {
+            w.ok(&["set-option", "-g", "sidebar", "off"]);
+        }
+        client(&outer, &w, "a", A, "m", 1);
+        client(&outer, &w, "b", B, "m", 2);
+        let mut seen = Vec::new();
+        seen.push(settle(&w, "m:0", "70x19"));
+        // A: prefix n. Window 1 is A's; window 0 keeps B's size.
+        outer.ok(&["send-key", "-t", "a", "C-b", "n"]);
+        seen.push(settle(&w, "m:1", "100x29"));
+        seen.push(size(&w, "m:0"));
+        type_into(&outer, "b");
+        seen.push(settle(&w, "m:1", "70x19"));
+        // A: prefix c, a new window, A's.
+        outer.ok(&["send-key", "-t", "a", "C-b", "c"]);
+        seen.push(settle(&w, "m:2", "100x29"));
+        seen.push(size(&w, "m:1"));
+        shown.push(seen);
+    }
+    let want = ["70x19", "100x29", "70x19", "70x19", "100x29", "70x19"];
+    assert_eq!(shown[0], want, "tidemux");
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(tmux, &want, "tmux");
+    }
+}
+
+/// A control client (`tmux -C attach`) counts for window sizes only once `refresh-client -C
+/// WxH` gave it a size (the whole W x H: no status line), which every window then takes at
+/// once, shown or not; it does not become a window's latest client by that. `list-clients`
+/// shows its width, and no height (as tmux's `client_height`).
+#[test]
+fn control_clients_count_after_refresh_client_c_as_tmux() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = Server::new();
+        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
+        if w.name == "tidemux" {
+            w.ok(&["set-option", "-g", "sidebar", "off"]);
+        }
+        let mut ctl = w
+            .cmd(&["-C", "attach", "-t", "m"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start a control client");
+        let mut stdin = ctl.stdin.take().expect("stdin");
+        let stdout = ctl.stdout.take().expect("stdout");
+        let drain = std::thread::spawn(move || BufReader::new(stdout).lines().count());
+        let mut last = String::new();
+        assert!(
+            wait_until(DEADLINE, || {
+                last = w.run(&["list-clients"]).stdout;
+                last.lines().count() == 1
+            }),
+            "{}: the control client is not listed: {last}",
+            w.name
+        );
+        let mut seen = vec![size(&w, "m:0")];
+        writeln!(stdin, "refresh-client -C 90x30").expect("write");
+        seen.push(settle(&w, "m:0", "90x30"));
+        // Not shown, resized all the same (tmux recalculate_sizes_now(1)).
+        seen.push(settle(&w, "m:1", "90x30"));
+        client(&outer, &w, "a", A, "m", 2);
+        seen.push(settle(&w, "m:0", "100x29"));
+        seen.push(size(&w, "m:1"));
+        let mut sizes: Vec<String> = w
+            .ok(&["list-clients", "-F", "#{client_width}x#{client_height}"])
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        sizes.sort();
+        seen.push(sizes.join(" "));
+        w.ok(&["set-option", "-g", "window-size", "smallest"]);
+        seen.push(settle(&w, "m:0", "90x29"));
+        seen.push(size(&w, "m:1"));
+        drop(stdin);
+        let status = ctl.wait().expect("control client exit");
+        assert!(status.success(), "{}: control client {status:?}", w.name);
+        drain.join().expect("drain");
+        shown.push(seen);
+    }
+    let want = [
+        "80x24",
+        "90x30",
+        "90x30",
+        "100x29",
+        "90x30",
+        // tmux leaves `client_height` empty for a control client.
+        "100x30 90x",
+        "90x29",
+        "90x30",
+    ];
+    assert_eq!(shown[0], want, "tidemux");
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(tmux, &want, "tmux");
+    }
+}

@@ -271,6 +271,14 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
     let Some(minor) = handshake(state.pid, &mut incoming).await? else {
         return Ok(());
     };
+    // The peer's pid (tells an attached client's own requests apart: `commands::PEER_PID`).
+    let peer_pid = {
+        use interprocess::local_socket::traits::StreamCommon as _;
+        conn.peer_creds()
+            .ok()
+            .and_then(|c| c.pid())
+            .and_then(|p| u32::try_from(p).ok())
+    };
     loop {
         let line = match incoming.next_line().await {
             Ok(l) => l,
@@ -337,7 +345,10 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
                 };
                 tokio::select! {
                     biased;
-                    r = dispatch(state, env, std::future::pending()) => r,
+                    r = crate::commands::PEER_PID.scope(
+                        peer_pid,
+                        dispatch(state, env, std::future::pending()),
+                    ) => r,
                     () = incoming.closed() => return Err(CodecError::Closed),
                     // The server switches binaries: a request still waiting is told to retry.
                     () = state.upgrade.started() => (

@@ -1048,12 +1048,20 @@ pub fn fire_for_client(state: &ServerState, name: &str, sid: SessionId, client: 
 /// session's current window; if another client (or none) was that window's latest, it now
 /// is, and `client-active` fires. Not called with the registry locked.
 pub fn client_active(state: &ServerState, client: u32) {
+    client_active_sizing(state, client, true);
+}
+
+/// [`client_active`]; `resize`: the window sizes follow at once (false for a key whose bound
+/// command runs next: tmux resizes only after the command, see `keys::client::attach_key`).
+pub fn client_active_sizing(state: &ServerState, client: u32, resize: bool) {
     if in_hook() {
         return;
     }
     if let Some(sid) = note_latest(state, client) {
         // tmux: a window sized by its latest client follows it.
-        crate::commands::resize::recalculate_sizes(state);
+        if resize {
+            crate::commands::resize::recalculate_sizes(state);
+        }
         fire_for_client(state, "client-active", sid, client);
     }
 }
@@ -1061,6 +1069,14 @@ pub fn client_active(state: &ServerState, client: u32) {
 /// tmux `server_client_set_session` (attach, switch-client): the client becomes its session's
 /// current window's latest client without a hook.
 pub fn set_latest(state: &ServerState, client: u32) {
+    note_latest(state, client);
+}
+
+/// A command bound to a key of attached client `client` made another window its session's
+/// current one (tmux cmd-select-window.c, cmd-new-window.c, spawn.c: `w->latest = c` for the
+/// command's client): the client becomes that window's latest client, without a hook (the
+/// caller recalculates the sizes). Not called with the registry locked.
+pub fn selected_by(state: &ServerState, client: u32) {
     note_latest(state, client);
 }
 

@@ -36,6 +36,9 @@ pub struct ServerState {
     pub model: watch::Sender<u64>,
     /// Attached clients.
     pub clients: Mutex<crate::commands::attach::Clients>,
+    /// Held while window sizes are recalculated (`commands::resize`), before any other lock:
+    /// one calculation at a time.
+    pub recalc: Mutex<()>,
     /// Scheduled requests (`send --after`, `schedule list`).
     pub schedules: Mutex<crate::commands::schedule::Schedules>,
     /// Environments (`set-environment`). Lock order: registry, options, environment, buffers.
@@ -83,6 +86,7 @@ impl ServerState {
             events: EventBus::default(),
             model: watch::channel(0).0,
             clients: Mutex::new(Default::default()),
+            recalc: Mutex::new(()),
             schedules: Mutex::new(Default::default()),
             options_store: Mutex::new(Default::default()),
             buffers: Mutex::new(Default::default()),

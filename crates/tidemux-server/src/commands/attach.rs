@@ -107,6 +107,18 @@ pub struct Clients {
     pub(crate) telling: usize,
 }
 
+impl AttachedClient {
+    /// The height of its terminal, cells: a control client has no status line (its `rows`
+    /// keep one, as every client's, for the window-size calculation).
+    pub fn terminal_rows(&self) -> u16 {
+        if self.control.is_some() {
+            self.rows.saturating_sub(1).max(1)
+        } else {
+            self.rows
+        }
+    }
+}
+
 impl Clients {
     /// Whether no client is attached.
     pub fn is_empty(&self) -> bool {
@@ -212,7 +224,6 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
         let changed = (c.cols, c.rows) != (cols, rows);
         c.cols = cols;
         c.rows = rows;
-        c.sized = true;
         (c.session, changed)
     };
     apply_client_sizes(state, sid.0);
@@ -256,6 +267,44 @@ pub fn client_focus(state: &Arc<ServerState>, client: u32, focused: bool) -> Cmd
 fn client_size(cols: u16, rows: u16) -> (u16, u16) {
     let (c, r) = crate::limits::clamp_client_size(cols, rows.saturating_sub(1));
     (c, r + 1)
+}
+
+/// `refresh-client -C WxH` of control client `client` (tmux cmd-refresh-client.c): its size
+/// becomes W x H (a control client has no status line) and counts for window sizes from now
+/// on; every window takes its new size at once (tmux `recalculate_sizes_now(1)`). Unlike a
+/// terminal's resize, the client does not become its window's latest client and
+/// `client-resized` does not fire.
+///
+/// # Errors
+/// The client is no longer registered.
+pub fn control_resize(
+    state: &Arc<ServerState>,
+    client: u32,
+    cols: u16,
+    rows: u16,
+) -> CmdResult<()> {
+    let (cols, rows) = crate::limits::clamp_client_size(cols, rows);
+    {
+        let mut clients = lock(&state.clients);
+        let c = clients
+            .map
+            .get_mut(&client)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        c.cols = cols;
+        c.rows = rows.saturating_add(1);
+        c.sized = true;
+    }
+    super::resize::recalculate_sizes_now(state, true);
+    Ok(())
+}
+
+/// The attached (not control) client whose process is `pid` (its terminal's reported pid).
+pub fn client_of_pid(state: &ServerState, pid: u32) -> Option<u32> {
+    lock(&state.clients)
+        .map
+        .iter()
+        .find(|(_, c)| c.control.is_none() && c.info.terminal.pid == Some(pid))
+        .map(|(id, _)| *id)
 }
 
 /// The attached-client id of control client `control` (`crate::lang::Client::control`).

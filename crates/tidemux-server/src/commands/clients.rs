@@ -212,7 +212,16 @@ fn variables(
                 .unwrap_or_default(),
         ),
         ("client_width", c.cols.to_string()),
-        ("client_height", c.rows.to_string()),
+        // tmux format.c: empty for a client whose terminal was not started (a control
+        // client).
+        (
+            "client_height",
+            if c.control.is_some() {
+                String::new()
+            } else {
+                c.rows.to_string()
+            },
+        ),
         ("client_cell_width", "0".into()),
         ("client_cell_height", "0".into()),
         (
@@ -302,7 +311,7 @@ pub fn list_clients(
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
                 cols: c.cols,
-                rows: c.rows,
+                rows: c.terminal_rows(),
                 term: c.info.terminal.term.clone().unwrap_or_default(),
                 pid: c.info.terminal.pid,
                 read_only: c.read_only,
@@ -427,7 +436,14 @@ pub fn refresh_client(
                 "bad size: {sz} (expected WIDTHxHEIGHT)"
             )));
         };
-        super::attach::client_resize(state, id, w, h)?;
+        let control = lock(&state.clients)
+            .get(id)
+            .is_some_and(|c| c.control.is_some());
+        if control {
+            super::attach::control_resize(state, id, w, h)?;
+        } else {
+            super::attach::client_resize(state, id, w, h)?;
+        }
     }
     state.bump_model();
     Ok(Response::Ok)

@@ -41,6 +41,13 @@ pub enum After {
     Shutdown,
 }
 
+tokio::task_local! {
+    /// The pid of the process at the other end of the connection the request came on (set by
+    /// `connection.rs`): a request from an attached client's own process comes from one of
+    /// its key bindings (tmux's command client `c` with a session).
+    pub static PEER_PID: Option<u32>;
+}
+
 /// Handles one request. `closed` resolves if the client goes away (used to abandon waits).
 pub async fn dispatch(
     state: &Arc<ServerState>,
@@ -122,6 +129,22 @@ pub async fn dispatch(
         if let Some(p) = pane {
             orch::input_sent(state, p);
         }
+    }
+    // A request of an attached client's key binding (sent by the client's own process): as a
+    // key in tmux (server_client_key_callback), it makes the client its window's latest; the
+    // sizes follow after the request.
+    let key_client = if kind == Kind::ReadOnly {
+        None
+    } else {
+        PEER_PID
+            .try_with(|p| *p)
+            .ok()
+            .flatten()
+            .and_then(|pid| attach::client_of_pid(state, pid))
+    };
+    if let Some(c) = key_client {
+        clients::touch(state, c);
+        crate::hooks::client_active_sizing(state, c, false);
     }
     let hook = crate::hooks::before_request(&env.request);
     let view = crate::hooks::view_before(state, &env.request, caller);
@@ -783,7 +806,12 @@ pub async fn dispatch(
             crate::keys::client::client_config(state, caller, target.as_deref())
         }
     };
-    if resizes {
+    if let Some(c) = key_client {
+        // tmux cmd-select-window.c, cmd-new-window.c: the window the command made current
+        // gets the command's client as its latest.
+        crate::hooks::selected_by(state, c);
+    }
+    if resizes || key_client.is_some() {
         resize::recalculate_sizes(state);
     }
     if kind != Kind::ReadOnly {

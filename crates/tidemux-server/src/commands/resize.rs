@@ -165,6 +165,15 @@ fn sized_clients(state: &ServerState) -> Vec<(u32, SessionId, u16, u16)> {
 /// `window-layout-changed`) see the change. Takes the clients, then the registry (with the
 /// options under it); call it with no lock held.
 pub fn recalculate_sizes(state: &ServerState) {
+    recalculate_sizes_now(state, false);
+}
+
+/// tmux `recalculate_sizes_now`: [`recalculate_sizes`]; with `now`, every window takes its
+/// new size at once, shown or not (`refresh-client -C`).
+pub fn recalculate_sizes_now(state: &ServerState, now: bool) {
+    // One calculation at a time, each from the clients as they are when it starts: two
+    // interleaved ones could otherwise apply an older snapshot of the client sizes last.
+    let _one = lock(&state.recalc);
     let clients = sized_clients(state);
     let mut attached: HashMap<SessionId, u32> = HashMap::new();
     for c in lock(&state.clients).map.values() {
@@ -252,7 +261,7 @@ pub fn recalculate_sizes(state: &ServerState) {
             let shown = holders_at.iter().any(|&(s, i)| {
                 attached.get(&s).copied().unwrap_or(0) > 0 && reg.current_winlink(s) == Some((i, w))
             });
-            if ty != SizeType::Manual && !shown {
+            if !now && ty != SizeType::Manual && !shown {
                 continue;
             }
             if let Some(win) = reg.windows.get_mut(&w) {

@@ -119,18 +119,22 @@ pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str)
         return Err(CmdError::invalid("client is read-only"));
     }
     let code = super::parse_key(key)?;
-    // tmux server_client_key_callback: any key makes the client its window's latest.
-    crate::commands::clients::touch(state, client);
-    crate::hooks::client_active(state, client);
     let command = lock(&state.keys)
         .get(table, code)
-        .map(|b| super::print::runnable(&b.command))
+        .map(|b| super::print::runnable(&b.command));
+    // tmux server_client_key_callback: any key makes the client its window's latest. The
+    // window sizes follow once the bound command ran (tmux applies them in its event loop,
+    // after the command: a window the command left no longer current keeps its size).
+    crate::commands::clients::touch(state, client);
+    crate::hooks::client_active_sizing(state, client, command.is_none());
+    let command = command
         .ok_or_else(|| CmdError::not_found(format!("no binding for {key} in key table {table}")))?;
-    let (ctx, caller) = {
+    let (ctx, caller, window) = {
         let reg = state.registry();
         (
             crate::hooks::context_of(&reg, Some(&sid.to_string()), None),
             reg.resolve_pane(Some(&sid.to_string()), None).ok(),
+            reg.sessions.get(&sid).map(|s| s.active_window),
         )
     };
     let state = Arc::clone(state);
@@ -140,6 +144,14 @@ pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str)
             ..Default::default()
         };
         let out = crate::lang::run_command_text(&state, &command, None, &who).await;
+        // A window the command made current (select-window, next-window, new-window...) gets
+        // this client as its latest, as tmux's commands set it for their client.
+        let now = crate::commands::clients::session_of(&state, client)
+            .and_then(|s| state.registry().sessions.get(&s).map(|s| s.active_window));
+        if now.is_some() && now != window {
+            crate::hooks::selected_by(&state, client);
+        }
+        crate::commands::resize::recalculate_sizes(&state);
         crate::commands::attach::client_output(&state, client, &out.stdout);
         if out.exit_code != 0 {
             let e = String::from_utf8_lossy(&out.stderr);

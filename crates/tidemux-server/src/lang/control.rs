@@ -487,8 +487,7 @@ pub async fn client_command(
                     .control
                     .and_then(|c| crate::commands::attach::control_client(state, c))
                     .ok_or_else(|| "no current client".to_owned())?;
-                crate::commands::attach::client_resize(state, id, w, h.saturating_add(1))
-                    .map_err(|e| e.message)?;
+                crate::commands::attach::control_resize(state, id, w, h).map_err(|e| e.message)?;
             }
             Ok(())
         }
