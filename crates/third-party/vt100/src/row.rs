@@ -838,24 +838,51 @@ impl Row {
 mod tests {
     use super::*;
 
+    /// A row of one column holding a wide character (no room for its right
+    /// half).
+    fn orphan_wide_row() -> Row {
+        let mut row = Row::new(1);
+        row.get_mut(0)
+            .unwrap()
+            .set('\u{4e2d}', crate::attrs::Attrs::default());
+        assert!(row.get(0).unwrap().is_wide());
+        row
+    }
+
     // An orphaned wide cell (wide flag set, no continuation) in a
-    // one-column row must not make Row::erase underflow when it derives the
-    // logical last column as cols() - 2. Covers the Copilot review note on
-    // the clear_wide OOB fix: clear_wide itself was hardened, but its caller
-    // erase computed cols() - 2 == 1 - 2 from the captured `wide` value.
+    // one-column row must not make an edit at column 0 underflow or index
+    // past the row. tidemux: upstream's test called `Row::erase`, removed
+    // with the wide-character fix-ups (tmux's grid_view_* edits do none);
+    // the edits that replaced it are checked instead: ECH/EL (`clear_raw`,
+    // tmux grid_clear), ICH (`insert_raw`), DCH (`delete_raw`) and the
+    // write path's `overwrite`.
     #[test]
     fn erase_wide_cell_in_one_column_row_does_not_underflow() {
         let attrs = crate::attrs::Attrs::default();
-        let mut row = Row::new(1);
-        // A 2-wide char in the only column: a wide cell with no room for a
-        // continuation cell.
-        row.get_mut(0).unwrap().set('中', attrs);
-        assert!(row.get(0).unwrap().is_wide());
-
-        row.erase(0, attrs);
-
-        let cell = row.get(0).unwrap();
-        assert!(!cell.is_wide(), "erased cell must no longer be wide");
-        assert!(!cell.has_contents(), "erased cell must be empty");
+        for edit in 0..3 {
+            let mut row = orphan_wide_row();
+            match edit {
+                0 => row.clear_raw(0..1, attrs),
+                1 => row.insert_raw(0, 1, attrs),
+                _ => row.delete_raw(0, 1, attrs),
+            }
+            let cell = row.get(0).unwrap();
+            assert!(!cell.is_wide(), "edit {edit}: cell must not stay wide");
+            assert!(!cell.has_contents(), "edit {edit}: cell must be empty");
+            assert!(!cell.is_wide_continuation(), "edit {edit}");
+            assert!(row.get(1).is_none(), "edit {edit}: one column only");
+        }
+        // Ranges and counts past the edge are clamped.
+        let mut row = orphan_wide_row();
+        row.clear_raw(0..u16::MAX, attrs);
+        assert!(!row.get(0).unwrap().has_contents());
+        let mut row = orphan_wide_row();
+        row.delete_raw(0, u16::MAX, attrs);
+        assert!(!row.get(0).unwrap().has_contents());
+        // Writing a wide character over it only looks at stored cells.
+        let mut row = orphan_wide_row();
+        row.overwrite(0, 2, false);
+        row.overwrite(0, 2, true);
+        assert!(row.get(0).unwrap().is_wide(), "overwrite leaves col 0");
     }
 }
