@@ -464,10 +464,13 @@ fn client_active_fires_when_a_client_types_like_tmux() {
     typ("a", "x");
     wait(&log, 1);
     // The same client again: nothing; then the other client (its line comes after any the
-    // first typing would have fired).
+    // first typing would have fired: `y` has reached the pane before `z` is typed; typed at
+    // once, the two clients' input could reach the server in either order).
     typ("a", "y");
+    rig.inner.wait_text("work", "xy");
     typ("b", "z");
     wait(&log, 2);
+    rig.inner.wait_text("work", "xyz");
     typ("a", "w");
     wait(&log, 3);
     rig.inner.wait_text("work", "xyzw");
@@ -491,23 +494,59 @@ fn client_active_fires_when_a_client_types_like_tmux() {
         tlog.display()
     );
     t.ok(&["set-hook", "-g", "client-active", &cmd]);
-    let sock = t.socket().to_str().expect("utf-8 socket path").to_owned();
-    for name in ["ta", "tb"] {
-        tmux_client(&rig, name, &sock);
-    }
-    assert!(
-        wait_until(DEADLINE, || t.ok(&["list-clients"]).lines().count() == 2),
-        "tmux clients: {}",
-        t.ok(&["list-clients"])
+    let rlog = rig.inner.dir.path().join("tmux-resized.log");
+    let cmd = format!(
+        "run-shell \"echo #{{hook_client}} >> '{}'\"",
+        rlog.display()
     );
+    t.ok(&["set-hook", "-g", "client-resized", &cmd]);
+    let sock = t.socket().to_str().expect("utf-8 socket path").to_owned();
+    // tmux 3.3a makes an attaching client its window's latest without the hook
+    // (server_client_set_session), then the client answers MSG_READY with MSG_RESIZE, which
+    // makes it the latest again (server_client_update_latest), with `client-active` if the
+    // other client attached in between. Both attaching at once, that race fired one or two
+    // extra lines at attach under load (or none for `x` when `ta` attached last). So each
+    // client attaches alone, until its MSG_RESIZE is handled (its `client-resized` line,
+    // which comes after any `client-active` of the same message): then `tb` is the latest
+    // and nothing has fired yet.
+    let mut ttys = Vec::new();
+    for (n, name) in ["ta", "tb"].into_iter().enumerate() {
+        tmux_client(&rig, name, &sock);
+        wait(&rlog, n + 1);
+        let got = read(&rlog);
+        ttys.push(
+            got.lines()
+                .nth(n)
+                .expect("a client-resized line")
+                .to_owned(),
+        );
+    }
+    assert_ne!(ttys[0], ttys[1], "two tmux clients: {ttys:?}");
+    assert_eq!(read(&tlog), "", "tmux: client-active at attach");
     typ("ta", "x");
     wait(&tlog, 1);
+    let shown = |text: &str| {
+        assert!(
+            wait_until(DEADLINE, || t
+                .ok(&["capture-pane", "-p", "-t", "m"])
+                .contains(text)),
+            "tmux pane, want {text:?}: {}",
+            t.ok(&["capture-pane", "-p", "-t", "m"])
+        );
+    };
     typ("ta", "y");
+    shown("xy");
     typ("tb", "z");
     wait(&tlog, 2);
+    shown("xyz");
     typ("ta", "w");
     wait(&tlog, 3);
     check(&tlog, "tmux");
+    let want: Vec<String> = [&ttys[0], &ttys[1], &ttys[0]]
+        .iter()
+        .map(|tty| format!("client-active {tty}"))
+        .collect();
+    assert_eq!(read(&tlog).lines().collect::<Vec<_>>(), want, "tmux");
 }
 
 /// `client-focus-out` / `client-focus-in` when the attached client's terminal reports its
