@@ -754,9 +754,19 @@ impl Pane {
         }
     }
 
-    /// Resizes the PTY (the program gets SIGWINCH) and the screen, in cells.
+    /// Resizes the screen, then the PTY (the program gets SIGWINCH), in cells.
+    ///
+    /// The screen goes first, as in tmux (`window_pane_resize` resizes the screen at once, the
+    /// `TIOCSWINSZ` follows later): what the program draws after its SIGWINCH is then always
+    /// parsed at the new size. The other way round, under load the reader could parse a
+    /// redraw for the new size into the old-size screen (lines wrapped and scrolled where the
+    /// program placed none) and nothing would repair it: an attach client in the pane drew
+    /// its frame diffs over a scrolled screen. Both happen under the state lock, so two
+    /// resizes of one pane at once cannot leave the PTY and the screen at different sizes.
     pub fn resize(&self, rows: u16, cols: u16) {
         let (rows, cols) = (rows.max(1), cols.max(1));
+        let mut state = self.state();
+        state.screen.resize(rows, cols);
         if !self.is_closed() {
             let _ = rustix::termios::tcsetwinsize(
                 &self.io.fd,
@@ -768,7 +778,7 @@ impl Pane {
                 },
             );
         }
-        self.state().screen.resize(rows, cols);
+        drop(state);
     }
 
     /// Whether [`Pane::close`] (or [`Pane::mark_closed`]) was called.
