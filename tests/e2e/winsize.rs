@@ -332,3 +332,47 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
         assert_eq!(tmux, &want, "tmux");
     }
 }
+
+/// The latest client goes away: each window it was the latest client of passes to the
+/// client showing it that had input most recently (tmux `server_client_attached_lost`), which
+/// then sizes it.
+#[test]
+fn a_lost_latest_client_hands_its_windows_to_the_most_recent_one_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = Server::new();
+        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        if w.name == "tidemux" {
+            w.ok(&["set-option", "-g", "sidebar", "off"]);
+        }
+        client(&outer, &w, "a", A, "m", 1);
+        client(&outer, &w, "b", B, "m", 2);
+        client(&outer, &w, "c", (90, 25), "m", 3);
+        let mut seen = vec![settle(&w, "m", "90x24")];
+        type_into(&outer, "b");
+        seen.push(settle(&w, "m", "70x19"));
+        // A typed after C attached: A is the most recent of the two.
+        type_into(&outer, "a");
+        seen.push(settle(&w, "m", "100x29"));
+        type_into(&outer, "b");
+        seen.push(settle(&w, "m", "70x19"));
+        // B goes away (its terminal closes).
+        outer.ok(&["kill-session", "-t", "b"]);
+        let mut last = String::new();
+        assert!(
+            wait_until(DEADLINE, || {
+                last = w.run(&["list-clients"]).stdout;
+                last.lines().count() == 2
+            }),
+            "{}: B still listed: {last}",
+            w.name
+        );
+        seen.push(settle(&w, "m", "100x29"));
+        shown.push(seen);
+    }
+    let want = ["90x24", "70x19", "100x29", "70x19", "100x29"];
+    assert_eq!(shown[0], want, "tidemux");
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(tmux, &want, "tmux");
+    }
+}

@@ -26,6 +26,7 @@
 //! [`crate::limits`] (each edge 1..=10,000 as tmux's `WINDOW_MINIMUM`/`WINDOW_MAXIMUM`, and
 //! the area bound of [`crate::limits::clamp_client_size`]).
 
+use crate::options::{OptValue, Where};
 use crate::state::ServerState;
 use crate::sync::lock;
 use std::collections::HashMap;
@@ -215,36 +216,48 @@ pub fn recalculate_sizes_now(state: &ServerState, now: bool) {
                 }
             }
         }
+        // tmux resizes a window at once only when it is manual (or `now`); otherwise the new
+        // size waits until the window is the current winlink of a session with clients
+        // (`server_client_check_window_resize`). Every change that can make it current
+        // recalculates, so the size is simply worked out again then; the windows no
+        // attached session shows are skipped before any work.
+        let shown: std::collections::HashSet<WindowId> = current
+            .iter()
+            .filter(|(s, _)| attached.get(s).copied().unwrap_or(0) > 0)
+            .map(|(_, w)| *w)
+            .collect();
+        // The window's own value, else the global one (window options inherit only from the
+        // global window options); looked up directly, as this runs for every window.
+        let opts = lock(&state.options_store);
+        let scalar = |w: Where, name: &str| match opts.get_only(w, name) {
+            Some(OptValue::Scalar(v)) => Some(v.as_str()),
+            _ => None,
+        };
+        let global_type =
+            SizeType::parse(scalar(Where::GlobalWindow, "window-size").unwrap_or_default());
+        let global_aggressive = scalar(Where::GlobalWindow, "aggressive-resize");
         let wins: Vec<WindowId> = reg.windows.keys().copied().collect();
         for w in wins {
-            let holders_at = reg.winlinks(w);
-            let holders: Vec<SessionId> = holders_at.iter().map(|(s, _)| *s).collect();
+            let Some(win) = reg.windows.get(&w) else {
+                continue;
+            };
+            let ty = scalar(Where::Window(w), "window-size").map_or(global_type, SizeType::parse);
+            if !now && ty != SizeType::Manual && !shown.contains(&w) {
+                continue;
+            }
+            let aggressive =
+                scalar(Where::Window(w), "aggressive-resize").or(global_aggressive) == Some("on");
+            let holders = reg.winlinks(w);
             let views: Vec<ClientView> = clients
                 .iter()
                 .map(|&(id, sid, cols, rows)| ClientView {
                     id,
                     cols,
                     rows,
-                    has_window: holders.contains(&sid),
+                    has_window: holders.iter().any(|(s, _)| *s == sid),
                     current: current.get(&sid) == Some(&w),
                 })
                 .collect();
-            let (ty, aggressive) = {
-                let o = lock(&state.options_store);
-                let sid = reg.windows.get(&w).map(|x| x.session);
-                (
-                    SizeType::parse(
-                        &o.effective("window-size", sid, Some(w), None)
-                            .unwrap_or_default(),
-                    ),
-                    o.effective("aggressive-resize", sid, Some(w), None)
-                        .as_deref()
-                        == Some("on"),
-                )
-            };
-            let Some(win) = reg.windows.get(&w) else {
-                continue;
-            };
             let Some((c, r)) =
                 calculate(ty, aggressive, win.manual, latest.get(&w).copied(), &views)
             else {
@@ -252,16 +265,6 @@ pub fn recalculate_sizes_now(state: &ServerState, now: bool) {
             };
             let (c, r) = crate::limits::clamp_client_size(c, r);
             if (win.cols, win.rows) == (c, r) {
-                continue;
-            }
-            // tmux resizes a window at once only when it is manual; otherwise the new size
-            // waits until the window is the current winlink of a session with clients
-            // (`server_client_check_window_resize`). Every change that can make it current
-            // recalculates, so the size is simply worked out again then.
-            let shown = holders_at.iter().any(|&(s, i)| {
-                attached.get(&s).copied().unwrap_or(0) > 0 && reg.current_winlink(s) == Some((i, w))
-            });
-            if !now && ty != SizeType::Manual && !shown {
                 continue;
             }
             if let Some(win) = reg.windows.get_mut(&w) {
