@@ -376,3 +376,53 @@ fn a_lost_latest_client_hands_its_windows_to_the_most_recent_one_as_tmux() {
         assert_eq!(tmux, &want, "tmux");
     }
 }
+
+/// A client smaller than its window (here `largest`) shows the part around the active pane's
+/// cursor, as tmux 3.3a tty.c `tty_window_offset1`: from the bottom when the cursor is near
+/// it, then from the right when the cursor moves past the client's width. The smaller
+/// client's window rows are the same on tidemux and tmux.
+#[test]
+fn a_client_smaller_than_its_window_shows_the_part_around_the_cursor_as_tmux() {
+    let mut shown: Vec<Vec<Vec<String>>> = Vec::new();
+    for w in worlds() {
+        let outer = Server::new();
+        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        w.ok(&["set-option", "-g", "window-size", "largest"]);
+        if w.name == "tidemux" {
+            w.ok(&["set-option", "-g", "sidebar", "off"]);
+        }
+        client(&outer, &w, "a", A, "m", 1);
+        client(&outer, &w, "b", (60, 15), "m", 2);
+        settle(&w, "m", "100x29");
+        // The shell's prompt is at the bottom of the window after 40 lines.
+        w.ok(&["send-keys", "-t", "m", "clear; seq 1 40", "Enter"]);
+        let rows_b = |want: &dyn Fn(&[String]) -> bool| {
+            let mut last = Vec::new();
+            let ok = wait_until(DEADLINE, || {
+                let v = outer.json(&["read-screen", "-t", "b"]);
+                last = v["lines"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|l| l.as_str().unwrap_or_default().trim_end().to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                last.len() == 15 && want(&last[..14])
+            });
+            assert!(ok, "{}: client b shows {last:#?}", w.name);
+            last[..14].to_vec()
+        };
+        let mut seen = vec![rows_b(&|r| r[12] == "40" && r[13].ends_with(['#', '$']))];
+        // A long command line: the cursor goes past column 60, the view pans right.
+        let long = "y".repeat(80);
+        w.ok(&["send-keys", "-t", "m", &format!("echo {long}")]);
+        seen.push(rows_b(&|r| {
+            r[13].ends_with("yyyy") && !r[13].contains("echo")
+        }));
+        shown.push(seen);
+    }
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(shown[0], *tmux, "tidemux and tmux show different parts");
+    }
+}

@@ -146,6 +146,73 @@ struct View {
     /// The status line's options (server options `status`, `status-position`,
     /// `status-style`).
     look: look::Look,
+    /// The window cell shown at the window area's top left when the window is larger than
+    /// the terminal leaves room for ([`pan_of`]); (0, 0) otherwise.
+    pan: (u16, u16),
+}
+
+/// Where a window larger than the room for it (`area`: columns and rows) is shown from, as
+/// tmux 3.3a tty.c `tty_window_offset1`: on each axis, from 0 while the active pane's cursor
+/// is within the first `area` cells, from the end while it is within the last ones, else
+/// centred on it; (0, 0) when the window fits or the cursor is hidden.
+fn pan_of(f: &AttachFrame, area: (u16, u16)) -> (u16, u16) {
+    let Some((row, col)) = f.cursor else {
+        return (0, 0);
+    };
+    let axis = |size: u16, room: u16, at: u16| {
+        if size <= room || at < room {
+            0
+        } else if at > size - room {
+            size - room
+        } else {
+            at - room / 2
+        }
+    };
+    (axis(f.cols, area.0, col), axis(f.rows, area.1, row))
+}
+
+/// What [`compose_panned`] gives: the grid, the cursor, the tabs' places and the pan.
+type Composed = (Grid, Option<(u16, u16)>, TabHits, (u16, u16));
+
+/// [`compose`], with a window larger than the room for it shown panned (see [`pan_of`]): the
+/// window area is composed as if the terminal were large enough and the panned part copied
+/// over the terminal's. Returns what [`compose`] does, and the pan.
+fn compose_panned(
+    view: &View,
+    mode: &Mode,
+    cols: u16,
+    rows: u16,
+    prompt_flash: Option<&str>,
+    ui: Ui,
+) -> Composed {
+    let (mut grid, cursor, hits) = compose(view, mode, cols, rows, prompt_flash, ui);
+    let Some(f) = &view.frame else {
+        return (grid, cursor, hits, (0, 0));
+    };
+    let body = rows.saturating_sub(1);
+    let area = (cols.saturating_sub(ui.ox), body.saturating_sub(ui.oy));
+    let pan = pan_of(f, area);
+    if pan == (0, 0) {
+        return (grid, cursor, hits, pan);
+    }
+    let (vcols, vrows) = (
+        cols.max(ui.ox.saturating_add(f.cols)),
+        rows.max(ui.oy.saturating_add(f.rows).saturating_add(1)),
+    );
+    let (virt, vcursor, _) = compose(view, mode, vcols, vrows, prompt_flash, ui);
+    for y in 0..body {
+        let vy = if y < ui.oy { y } else { y + pan.1 };
+        for x in ui.ox..cols {
+            if let Some(c) = virt.get(x + pan.0, vy) {
+                grid.set(x, y, &c.text, c.style);
+            }
+        }
+    }
+    let cursor = vcursor.and_then(|(x, y)| {
+        let (x, y) = (x.checked_sub(pan.0)?, y.checked_sub(pan.1)?);
+        (x >= ui.ox && x < cols && y >= ui.oy && y < body).then_some((x, y))
+    });
+    (grid, cursor, hits, pan)
 }
 
 impl View {
@@ -1083,7 +1150,7 @@ fn run_loop(
                 bar: view.look.bar,
             };
             let extra = u16::from(!view.look.status);
-            let (mut grid, mut cursor, hits) = compose(
+            let (mut grid, mut cursor, hits, pan) = compose_panned(
                 &view,
                 &mode,
                 cols,
@@ -1091,6 +1158,7 @@ fn run_loop(
                 flash.as_ref().map(|(m, _)| m.as_str()),
                 ui,
             );
+            view.pan = pan;
             if !view.look.status {
                 grid.drop_last_row();
                 cursor = cursor.filter(|c| c.1 < rows);
@@ -1749,15 +1817,13 @@ fn copy_mouse(c: &mut copy::Copy, m: &mouse::Mouse, view: &View) -> copy::Outcom
         return copy::Outcome::None;
     };
     let ox = view.sidebar_width(term::size().0);
-    let col =
-        m.x.saturating_sub(ox)
-            .saturating_sub(p.left)
-            .min(p.cols.saturating_sub(1));
+    let col = (m.x.saturating_sub(ox) + view.pan.0)
+        .saturating_sub(p.left)
+        .min(p.cols.saturating_sub(1));
     let oy = border::top_offset(view.frame.as_ref());
-    let row =
-        m.y.saturating_sub(oy)
-            .saturating_sub(p.top)
-            .min(p.rows.saturating_sub(1));
+    let row = (m.y.saturating_sub(oy) + view.pan.1)
+        .saturating_sub(p.top)
+        .min(p.rows.saturating_sub(1));
     match (m.press, m.button & !0b1_1100) {
         (true, 0) => c.click(col, row),
         (true, 32) => c.drag(col, row),
@@ -1786,6 +1852,13 @@ fn on_mouse(
     let mut m = m;
     m.y = view.look.mouse_y(m.y, rows);
     let oy = border::top_offset(view.frame.as_ref());
+    // A panned window (larger than the terminal): a point of the window area is that far
+    // into the window.
+    let on_status = view.look.status && m.y + 1 == rows;
+    if !on_status && m.x >= ox && m.y >= oy {
+        m.x = m.x.saturating_add(view.pan.0);
+        m.y = m.y.saturating_add(view.pan.1);
+    }
     let (x, y) = (m.x, m.y);
     let pane_at = |x: u16, y: u16| {
         let x = x.checked_sub(ox)?;
@@ -1875,11 +1948,11 @@ fn on_mouse(
     view.press = Some((x, y));
     let in_window =
         |x: u16, y: u16| x >= ox && y >= oy && x - ox < f.cols && y - oy < f.rows && !f.zoomed;
-    if !(view.look.status && y + 1 == rows) && in_window(x, y) && pane_at(x, y).is_none() {
+    if !on_status && in_window(x, y) && pane_at(x, y).is_none() {
         view.border_drag = Some((x - ox, y - oy));
         return Ok(());
     }
-    if view.look.status && y + 1 == rows {
+    if on_status {
         if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
             command(
                 cmd,
