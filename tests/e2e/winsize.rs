@@ -379,8 +379,10 @@ fn a_lost_latest_client_hands_its_windows_to_the_most_recent_one_as_tmux() {
 
 /// A client smaller than its window (here `largest`) shows the part around the active pane's
 /// cursor, as tmux 3.3a tty.c `tty_window_offset1`: from the bottom when the cursor is near
-/// it, then from the right when the cursor moves past the client's width. The smaller
-/// client's window rows are the same on tidemux and tmux.
+/// it, then from the right when the cursor moves past the client's width, with tmux's default
+/// `status-right` showing the offset (`[X,Y]`: `window_bigger`, `window_offset_x`,
+/// `window_offset_y`). The smaller client's window rows and mark are the same on tidemux and
+/// tmux.
 #[test]
 fn a_client_smaller_than_its_window_shows_the_part_around_the_cursor_as_tmux() {
     let mut shown: Vec<Vec<Vec<String>>> = Vec::new();
@@ -411,7 +413,15 @@ fn a_client_smaller_than_its_window_shows_the_part_around_the_cursor_as_tmux() {
                 last.len() == 15 && want(&last[..14])
             });
             assert!(ok, "{}: client b shows {last:#?}", w.name);
-            last[..14].to_vec()
+            // The default status-right shows where the view starts: `[X,Y] `.
+            let mark = last[14]
+                .split(' ')
+                .find(|t| t.starts_with('[') && t.ends_with(']') && t.contains(','))
+                .unwrap_or_default()
+                .to_owned();
+            let mut v = last[..14].to_vec();
+            v.push(mark);
+            v
         };
         let mut seen = vec![rows_b(&|r| r[12] == "40" && r[13].ends_with(['#', '$']))];
         // A long command line: the cursor goes past column 60, the view pans right.
@@ -422,6 +432,8 @@ fn a_client_smaller_than_its_window_shows_the_part_around_the_cursor_as_tmux() {
         }));
         shown.push(seen);
     }
+    assert_eq!(shown[0][0][14], "[0,15]", "tidemux: {:#?}", shown[0]);
+    assert_eq!(shown[0][1][14], "[40,15]", "tidemux: {:#?}", shown[0]);
     if let Some(tmux) = shown.get(1) {
         assert_eq!(shown[0], *tmux, "tidemux and tmux show different parts");
     }

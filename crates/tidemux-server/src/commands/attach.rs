@@ -464,19 +464,33 @@ fn border_lines(state: &ServerState, window: WindowId, panes: &[PaneView]) -> Bo
 /// The session's `status-left` and `status-right` expanded for the current pane
 /// (`#[...]` styles left in), strftime first as tmux's `format_expand_time` (tmux(1) "STATUS
 /// LINE"); shell jobs `#()` expand to nothing (see `docs/formats.md`).
+///
+/// `offset`: where this client shows the window when it is larger than the client (see
+/// [`super::resize::window_offset`]), for tmux's `window_bigger`, `window_offset_x` and
+/// `window_offset_y` (the default `status-right` shows `[X,Y]` then).
 fn status_parts(
     state: &ServerState,
     sid: SessionId,
     window: WindowId,
     pane: PaneId,
+    offset: Option<(u16, u16)>,
 ) -> (String, String) {
     use crate::format::model::ModelContext;
+    let extra: Vec<(String, String)> = match offset {
+        Some((x, y)) => vec![
+            ("window_bigger".into(), "1".into()),
+            ("window_offset_x".into(), x.to_string()),
+            ("window_offset_y".into(), y.to_string()),
+        ],
+        None => vec![("window_bigger".into(), "0".into())],
+    };
     let reg = state.registry();
     let opts = lock(&state.options_store);
     let env = lock(&state.environment);
     let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
         .with_options(&*opts)
-        .with_environ(&env);
+        .with_environ(&env)
+        .with_extra(&extra);
     let expand = |name: &str| {
         let fmt = opts
             .effective(name, Some(sid), Some(window), Some(pane))
@@ -831,7 +845,6 @@ fn next_frame(
         })
         .collect();
     let borders = border_lines(state, m.window, &views);
-    let status = status_parts(state, sid, m.window, m.active_pane);
     let (output, bell, title_ok) = lock(&state.clients)
         .map
         .get_mut(&client)
@@ -884,6 +897,12 @@ fn next_frame(
             }
         }
     }
+    let area = lock(&state.clients)
+        .map
+        .get(&client)
+        .map(|c| (c.cols, c.rows.saturating_sub(1)));
+    let offset = area.and_then(|a| super::resize::window_offset((m.cols, m.rows), a, cursor));
+    let status = status_parts(state, sid, m.window, m.active_pane, offset);
     let summaries = overview(&m.overview, sent);
     let keyed: Vec<PaneSummary> = summaries
         .iter()
