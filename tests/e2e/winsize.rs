@@ -259,8 +259,9 @@ fn bound_keys_make_their_client_the_new_windows_latest_as_tmux() {
 
 /// A control client (`tmux -C attach`) counts for window sizes only once `refresh-client -C
 /// WxH` gave it a size (the whole W x H: no status line), which every window then takes at
-/// once, shown or not; it does not become a window's latest client by that. `list-clients`
-/// shows its width, and no height (as tmux's `client_height`).
+/// once, shown or not; it does not become a window's latest client by that, and keeps its
+/// size when it switches to another session. `list-clients` shows its width, and no height
+/// (as tmux's `client_height`).
 #[test]
 fn control_clients_count_after_refresh_client_c_as_tmux() {
     use std::io::{BufRead, BufReader, Write};
@@ -310,6 +311,10 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
         w.ok(&["set-option", "-g", "window-size", "smallest"]);
         seen.push(settle(&w, "m:0", "90x29"));
         seen.push(size(&w, "m:1"));
+        // Moved to another session, it keeps its size (and sizes that session's window).
+        w.ok(&["new-session", "-d", "-s", "n", "-x", "80", "-y", "24", "sh"]);
+        writeln!(stdin, "switch-client -t n").expect("write");
+        seen.push(settle(&w, "n:0", "90x30"));
         drop(stdin);
         let status = ctl.wait().expect("control client exit");
         assert!(status.success(), "{}: control client {status:?}", w.name);
@@ -325,6 +330,7 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
         // tmux leaves `client_height` empty for a control client.
         "100x30 90x",
         "90x29",
+        "90x30",
         "90x30",
     ];
     assert_eq!(shown[0], want, "tidemux");

@@ -361,11 +361,17 @@ impl Control {
         out.extend_from_slice(format!("%session-changed {s} {name}\n").as_bytes());
     }
 
-    /// Enters (or moves) the client in the attached-clients table, with the session's size so
-    /// that no window changes size (a control client has no size until `refresh-client -C`).
+    /// Enters (or moves) the client in the attached-clients table, with the session's size (a
+    /// control client has no size, and does not count for window sizes, until
+    /// `refresh-client -C`; a size it was given is kept when it moves to another session).
     fn register(&mut self, s: SessionId) {
         use crate::commands::attach;
+        let mut given = None;
         if let Some((id, old)) = self.registered.take() {
+            given = lock(&self.state.clients)
+                .get(id)
+                .filter(|c| c.sized)
+                .map(|c| (c.cols, c.rows.saturating_sub(1)));
             attach::unregister(&self.state, id, old);
         }
         if let Some(h) = self.detach_watch.take() {
@@ -384,6 +390,9 @@ impl Control {
             self.client.control,
         ) {
             self.registered = Some((id, sid));
+            if let Some((w, h)) = given {
+                let _ = attach::control_resize(&self.state, id, w, h);
+            }
             let tx = self.tx.clone();
             self.detach_watch = Some(tokio::spawn(async move {
                 if detach.changed().await.is_ok() {
