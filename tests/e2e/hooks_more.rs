@@ -638,13 +638,17 @@ fn wait_lines_n(log: &Path, n: usize) {
 }
 
 /// Starts, in the outer server's session `name` (80x24), a real tmux 3.3a client attached to
-/// session `m` of the tmux server on socket `sock`.
+/// session `m` of the tmux server on socket `sock`. The outer session stays when the client
+/// exits (its tmux server is killed at the end of its part of a test): were it the outer
+/// server's last session, the server would exit (`exit-empty`) while the test's next outer
+/// `new-session` may already be on its way, which then fails with "lost connection".
 fn tmux_client(rig: &crate::attach::Rig, name: &str, sock: &str) {
     rig.outer.ok(&[
         "new-session",
         "-d",
         "-s",
         name,
+        "--remain-on-exit",
         "-x",
         "80",
         "-y",
