@@ -41,7 +41,8 @@ pub enum SizeType {
     Smallest,
     /// The window's manual size.
     Manual,
-    /// The window's latest client (the smallest when only one client has the window).
+    /// The window's latest client when several clients have the window, else the one
+    /// client that has it.
     Latest,
 }
 
