@@ -424,6 +424,55 @@ fn exit_empty_and_exit_unattached_act() {
     );
 }
 
+/// `exit-empty` waits for a client that connected before the last session ended (tmux
+/// server.c `server_loop` does not exit while a client is connected): its first request is
+/// still served (a `new-session` then keeps the server); after a first request that finds the
+/// server empty, it exits. Before, the server exited under such a client, whose `new-session`
+/// failed with "lost connection to the server".
+#[test]
+fn exit_empty_waits_for_a_client_that_connected_before() {
+    use crate::support::{process_alive, Raw};
+    use std::time::Duration;
+    use tidemux_proto::{NewSession, Request, Response, Spawn};
+    let s = Server::new();
+    s.start("e", &["cat"]);
+    let pid = s.pid().expect("server pid");
+    // Connected (hello and welcome exchanged), no request yet.
+    let mut c = Raw::connect(&s.socket);
+    s.ok(&["kill-session", "-t", "e"]);
+    assert!(
+        !wait_until(Duration::from_millis(500), || !process_alive(pid)),
+        "the server exited under a connected client"
+    );
+    let ns = NewSession {
+        name: Some("n".into()),
+        spawn: Spawn {
+            command: vec!["cat".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = c.call(1, Request::NewSession(ns));
+    assert!(!matches!(r, Response::Error(_)), "{r:?}");
+    assert_eq!(s.ok(&["list-sessions", "-F", "#{session_name}"]), "n\n");
+    drop(c);
+    assert!(process_alive(pid), "a session is left: the server runs");
+    // Empty again under a connected client: its first request is answered, then the server
+    // exits.
+    let mut c = Raw::connect(&s.socket);
+    s.ok(&["kill-session", "-t", "n"]);
+    assert!(
+        !wait_until(Duration::from_millis(500), || !process_alive(pid)),
+        "the server exited under a connected client"
+    );
+    let r = c.call(2, Request::ListSessions);
+    assert!(!matches!(r, Response::Error(_)), "{r:?}");
+    assert!(
+        wait_until(DEADLINE, || !process_alive(pid)),
+        "the empty server did not exit after its last connected client's request"
+    );
+}
+
 #[test]
 fn renumber_windows_and_insert_windows_match_tmux() {
     let Some(t) = Tmux::new() else { return };

@@ -153,8 +153,11 @@ async fn gone_for_good(conn: &Stream) {
 }
 
 /// Serves one connection until it closes.
-pub async fn serve(state: Arc<ServerState>, conn: Stream) {
-    if let Err(e) = serve_inner(&state, &conn).await {
+///
+/// `fresh` counts the connection until its first request is answered (or a streaming request
+/// takes over): an empty server does not exit under it ([`crate::state::Fresh`]).
+pub async fn serve(state: Arc<ServerState>, conn: Stream, fresh: crate::state::FreshGuard) {
+    if let Err(e) = serve_inner(&state, &conn, fresh).await {
         if !matches!(e, CodecError::Closed) {
             tracing::debug!("connection ended: {e}");
         }
@@ -266,7 +269,12 @@ async fn refuse_line(conn: &Stream, e: CodecError) -> Result<(), CodecError> {
     }
 }
 
-async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), CodecError> {
+async fn serve_inner(
+    state: &Arc<ServerState>,
+    conn: &Stream,
+    fresh: crate::state::FreshGuard,
+) -> Result<(), CodecError> {
+    let mut fresh = Some(fresh);
     let mut incoming = Incoming::new(conn);
     let Some(minor) = handshake(state.pid, &mut incoming).await? else {
         return Ok(());
@@ -304,6 +312,11 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
             Request::Events { .. } | Request::Attach { .. } | Request::TmuxControl { .. }
         );
         let busy = (!streams).then(|| state.upgrade.busy());
+        if streams {
+            // An event stream keeps no server alive; an attach or control client counts as
+            // a client from here on.
+            drop(fresh.take());
+        }
         let (resp, after) = match rpc.request {
             Request::Events { after, filters } => {
                 return stream_events(state, conn, id, after, &filters).await;
@@ -360,6 +373,7 @@ async fn serve_inner(state: &Arc<ServerState>, conn: &Stream) -> Result<(), Code
         };
         reply(conn, id, &resp).await?;
         drop(busy);
+        drop(fresh.take());
         if after == After::Shutdown {
             state.shutdown();
             return Ok(());

@@ -350,9 +350,16 @@ async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) -
             });
             continue;
         }
+        // The server is exiting (exit-empty): closed before the hello, the client starts a
+        // new server instead of losing its request.
+        let Some(fresh) = state.fresh_connection() else {
+            drop(conn);
+            drop(guard);
+            continue;
+        };
         let state = Arc::clone(state);
         tokio::spawn(async move {
-            connection::serve(state, conn).await;
+            connection::serve(state, conn, fresh).await;
             drop(guard);
         });
     }

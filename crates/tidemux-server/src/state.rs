@@ -67,9 +67,73 @@ pub struct ServerState {
     /// Pane modes, disabled input and popups (tmux's server-side pane state, issue 12). A
     /// leaf lock: nothing else is taken while it is held.
     pub pane_modes: Mutex<crate::panemode::PaneModes>,
+    /// Connections whose first request is not handled yet ([`Fresh`]): an empty server waits
+    /// for them before it exits.
+    pub fresh: Mutex<Fresh>,
+}
+
+/// Connections accepted whose first request has not been handled yet, and whether the server
+/// put off its exit for them. tmux's server does not exit while a client is connected
+/// (server.c `server_loop`): a `new-session` that connected just before the last pane exited
+/// still runs. Without this, the server exited (`exit-empty`) under such a request and its
+/// client failed with "lost connection to the server".
+#[derive(Debug, Default)]
+pub struct Fresh {
+    /// Connections counted ([`ServerState::fresh_connection`]).
+    count: usize,
+    /// [`crate::commands::behaviour::should_exit`] held while `count` was not 0: the last
+    /// connection to be done checks again.
+    exit_deferred: bool,
+    /// The server decided to exit: connections accepted from now on are closed before the
+    /// server's hello, which a client takes for "no server" (and starts one).
+    closing: bool,
+}
+
+impl Fresh {
+    /// Whether no connection is counted; then the server is committed to exiting (callers
+    /// shut it down) and serves no further connection. If one is, the exit is put off until
+    /// none is.
+    pub fn none_or_defer(&mut self) -> bool {
+        if self.count == 0 {
+            self.closing = true;
+            return true;
+        }
+        self.exit_deferred = true;
+        false
+    }
+}
+
+/// A connection counted in [`ServerState::fresh`] until dropped (after its first request was
+/// answered, or when a streaming request took over); the last one dropped stops a server that
+/// put off its exit and still [`should_exit`](crate::commands::behaviour::should_exit).
+pub struct FreshGuard(Arc<ServerState>);
+
+impl Drop for FreshGuard {
+    fn drop(&mut self) {
+        let again = {
+            let mut f = lock(&self.0.fresh);
+            f.count -= 1;
+            f.count == 0 && std::mem::take(&mut f.exit_deferred)
+        };
+        if again && crate::commands::behaviour::should_exit(&self.0) {
+            tracing::info!("the last new connection is done: the empty server exits");
+            self.0.shutdown();
+        }
+    }
 }
 
 impl ServerState {
+    /// Counts a just-accepted connection in [`ServerState::fresh`] until the guard is dropped;
+    /// `None` once the server decided to exit (the connection is then closed unanswered).
+    pub fn fresh_connection(self: &Arc<Self>) -> Option<FreshGuard> {
+        let mut f = lock(&self.fresh);
+        if f.closing {
+            return None;
+        }
+        f.count += 1;
+        Some(FreshGuard(Arc::clone(self)))
+    }
+
     /// New, empty state.
     pub fn new(socket: PathBuf) -> Arc<Self> {
         Arc::new(Self {
@@ -100,6 +164,7 @@ impl ServerState {
             hooks: Default::default(),
             config_version: std::sync::atomic::AtomicU64::new(1),
             pane_modes: Mutex::new(Default::default()),
+            fresh: Mutex::new(Fresh::default()),
         })
     }
 

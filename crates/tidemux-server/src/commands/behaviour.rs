@@ -33,7 +33,9 @@ fn flag(state: &ServerState, name: &str, session: Option<SessionId>) -> bool {
 }
 
 /// Whether the server should exit now (tmux `server_loop`): `exit-empty` is on, and either no
-/// session is left (none being created) or `exit-unattached` is on, and no client is attached.
+/// session is left (none being created) or `exit-unattached` is on, and no client is attached,
+/// and no connection's first request is still unhandled (then the exit is put off until the
+/// last of them is done: [`crate::state::Fresh`]).
 pub fn should_exit(state: &ServerState) -> bool {
     let (sessions, pending) = {
         let reg = state.registry();
@@ -45,7 +47,10 @@ pub fn should_exit(state: &ServerState) -> bool {
     if sessions > 0 && !flag(state, "exit-unattached", None) {
         return false;
     }
-    lock(&state.clients).is_empty()
+    if !lock(&state.clients).is_empty() {
+        return false;
+    }
+    lock(&state.fresh).none_or_defer()
 }
 
 /// A client left session `sid` (detached, or moved by `switch-client`): applies
