@@ -8,7 +8,7 @@
 // `-`, an attached option value, help) returns `None` and goes through clap as before.
 // The test below checks, form by form, that this parser and clap agree exactly.
 
-use crate::cli::{Cli, Command, ReadScreenArgs, TargetArg};
+use crate::cli::{Cli, Command, ReadScreenArgs, ServerArgs, TargetArg};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -21,8 +21,8 @@ pub enum Fast {
     Cli(Box<Cli>),
 }
 
-/// Recognises the plain forms of `send`, `read-screen`/`capture`, `list-panes`/`lsp` and
-/// `-V`; `None` for every other command line (then clap parses it).
+/// Recognises the plain forms of `send`, `read-screen`/`capture`, `list-panes`/`lsp`, a bare
+/// `server` and `-V`; `None` for every other command line (then clap parses it).
 pub fn parse(argv: &[OsString]) -> Option<Fast> {
     let mut args = argv
         .iter()
@@ -47,6 +47,15 @@ pub fn parse(argv: &[OsString]) -> Option<Fast> {
         "send" => send(&rest)?,
         "read-screen" | "capture" => read_screen(&rest)?,
         "list-panes" | "lsp" => list_panes(&rest)?,
+        // The server as the client starts it (`-S SOCKET server`): building clap's grammar
+        // there touched code and read-only data that then stayed resident in the server for
+        // its whole life (issue 9, row F).
+        "server" if rest.is_empty() => Command::Server(ServerArgs {
+            log_file: None,
+            resurrect: None,
+            tmux: false,
+            tmux_config: Vec::new(),
+        }),
         _ => return None,
     };
     Some(Fast::Cli(Box::new(Cli {
@@ -174,6 +183,8 @@ mod tests {
             &["lsp", "-t", "work"],
             &["list-panes"],
             &["list-panes", "-t", "w", "-a"],
+            &["-S", "/tmp/s", "server"],
+            &["server"],
         ];
         for a in taken {
             let v = argv(a);
@@ -198,6 +209,8 @@ mod tests {
             &["read-screen", "-t", "%5", "-t", "%6"],
             &["list-panes", "-a", "-F", "#{pane_id}"],
             &["list-panes", "--closed"],
+            &["-S", "/s", "server", "--log-file", "/tmp/l"],
+            &["server", "--tmux"],
             &["list-panes", "--help"],
             &["--json", "list-panes"],
             &["-S"],

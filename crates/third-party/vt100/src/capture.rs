@@ -87,6 +87,19 @@ impl RowContents<'_> {
         self.0.wrapped()
     }
 
+    /// tidemux: whether the row changed or moved since the owner last cleared the flags
+    /// ([`crate::Screen::clear_rows_changed`]): if not, it still holds what it held then.
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        self.0.changed()
+    }
+
+    /// tidemux: the row's fingerprint, as [`crate::Screen::row_fingerprint`] gives it.
+    #[must_use]
+    pub fn fingerprint(&self) -> u64 {
+        self.0.fingerprint()
+    }
+
     /// tidemux patch: the row's cells, left to right, up to the last one that may not be
     /// blank: every cell after them is blank with default attributes (see `Row::dirty`).
     pub fn cells(&self) -> impl Iterator<Item = &crate::Cell> {

@@ -7,6 +7,70 @@ const IS_WIDE: u8 = 0b1000_0000;
 const IS_WIDE_CONTINUATION: u8 = 0b0100_0000;
 const LEN_BITS: u8 = 0b0001_1111;
 
+/// tidemux: a fingerprint of a row's stored cells: every cell that is not blank with default
+/// attributes adds its text, width flags, attributes and column (blank default cells add
+/// nothing, so the slice may end anywhere after the last other cell). The server compares
+/// fingerprints to tell whether a row changed between two syncs; reading the fields
+/// directly, a cell costs a few multiplications (it was about 44 instructions through the
+/// public accessors).
+pub(crate) fn fingerprint(cells: &[Cell]) -> u64 {
+    #[inline]
+    fn mix(h: u64, x: u64) -> u64 {
+        (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95)
+    }
+    #[inline]
+    fn color(c: crate::Color) -> u64 {
+        match c {
+            crate::Color::Default => 0,
+            crate::Color::Idx(i) => 0x100 | u64::from(i),
+            crate::Color::Rgb(r, g, b) => {
+                0x100_0000 | u64::from(r) << 16 | u64::from(g) << 8 | u64::from(b)
+            }
+        }
+    }
+    // The rare cases out of line, so that the loop over plain cells keeps its registers.
+    #[cold]
+    #[inline(never)]
+    fn long_text(mut h: u64, text: &[u8]) -> u64 {
+        for part in text.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..part.len()].copy_from_slice(part);
+            h = mix(h, u64::from_le_bytes(word));
+        }
+        h
+    }
+    #[inline(never)]
+    fn attrs(h: u64, a: crate::attrs::Attrs) -> u64 {
+        mix(
+            h,
+            u64::from(a.mode) << 56 | color(a.fgcolor) << 28 | color(a.bgcolor),
+        )
+    }
+    let mut h = 0u64;
+    for (col, c) in cells.iter().enumerate() {
+        let n = usize::from(c.len & LEN_BITS);
+        let plain = c.attrs.is_default();
+        if n == 0 && plain {
+            continue;
+        }
+        // Up to 5 bytes of text, the column and the length byte (with the width flags) in
+        // one word; longer graphemes add their bytes in words after a marker.
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&c.contents[..8]);
+        let first = u64::from_le_bytes(first);
+        let head = (col as u64) << 40 | u64::from(c.len) << 56;
+        if n <= 5 {
+            h = mix(h, first & ((1u64 << (8 * n)) - 1) | head);
+        } else {
+            h = long_text(mix(h, 0xff_ffff_ffff | head), &c.contents[..n]);
+        }
+        if !plain {
+            h = attrs(h, c.attrs);
+        }
+    }
+    h
+}
+
 /// Represents a single terminal cell.
 #[derive(Clone, Debug, Eq)]
 pub struct Cell {

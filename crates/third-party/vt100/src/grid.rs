@@ -67,6 +67,21 @@ impl Grid {
         }
     }
 
+    /// tidemux: marks every row changed (rows moved other than by a scroll up, which the
+    /// owner follows row by row; a resize; a switch of screens).
+    pub fn mark_all_changed(&mut self) {
+        for row in &mut self.rows {
+            row.set_changed(true);
+        }
+    }
+
+    /// tidemux: clears every row's changed flag (the owner has taken the rows' fingerprints).
+    pub fn clear_changed(&mut self) {
+        for row in &mut self.rows {
+            row.set_changed(false);
+        }
+    }
+
     pub fn allocate_rows(&mut self) {
         if self.rows.is_empty() {
             self.rows.resize_with(usize::from(self.size.rows()), || {
@@ -281,6 +296,9 @@ impl Grid {
         let between = &mut self.rows.make_contiguous()
             [usize::from(cy)..=usize::from(bottom)];
         let n = usize::from(count.max(1)).min(between.len());
+        for row in between.iter_mut() {
+            row.set_changed(true);
+        }
         if insert {
             between.rotate_right(n);
             for row in &mut between[..n] {
@@ -988,6 +1006,9 @@ impl Grid {
                     .min(scrollback.rows.len());
             }
             Self::grow_visible_scrollback(scrollback, self.size);
+            for row in between.iter_mut() {
+                row.set_changed(true);
+            }
         } else {
             for row in &mut between[..num_removed] {
                 on_row(row, top, bottom);
@@ -1016,6 +1037,9 @@ impl Grid {
             [usize::from(self.scroll_top)..=usize::from(self.scroll_bottom)];
         let num_between = between.len();
         let num_removed = usize::from(count).min(num_between);
+        for row in between.iter_mut() {
+            row.set_changed(true);
+        }
         between.rotate_right(num_removed);
         for row in &mut between[..num_removed] {
             row.reset();

@@ -19,6 +19,11 @@ pub struct Row {
     /// tidemux: cells in use, the column after the last one written (tmux `cellused`);
     /// reflow on resize re-splits a line at this length, not at its last non-blank cell.
     used: u16,
+    /// tidemux: set by every change to the row (its cells, wrap flag, use) and by every move
+    /// of rows other than a scroll up; cleared by the owner's sync
+    /// (`Screen::clear_rows_changed`). An unchanged row therefore still holds what it held,
+    /// at the same place, at the last sync, and its fingerprint need not be taken again.
+    changed: bool,
 }
 
 impl Row {
@@ -28,6 +33,7 @@ impl Row {
             cols,
             wrapped: false,
             used: 0,
+            changed: true,
         }
     }
 
@@ -46,7 +52,26 @@ impl Row {
             cols,
             wrapped,
             used,
+            changed: true,
         }
+    }
+
+    /// tidemux: whether the row changed or moved since the owner's last sync (see the
+    /// field `changed`).
+    #[must_use]
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// tidemux: fingerprint of the row's cells (see `cell::fingerprint`).
+    #[must_use]
+    pub fn fingerprint(&self) -> u64 {
+        crate::cell::fingerprint(&self.cells)
+    }
+
+    /// tidemux: sets or clears the `changed` flag (a sync clears it; a move of rows sets it).
+    pub(crate) fn set_changed(&mut self, changed: bool) {
+        self.changed = changed;
     }
 
     /// tidemux: the cells in use (see `used`).
@@ -56,11 +81,13 @@ impl Row {
 
     /// tidemux: records that the cells before `end` are in use.
     pub(crate) fn mark_used(&mut self, end: u16) {
+        self.changed = true;
         self.used = self.used.max(end);
     }
 
     /// tidemux: the cells, all `cols` of them, mutable (reflow moves them).
     pub(crate) fn cells_vec(&mut self) -> &mut Vec<crate::Cell> {
+        self.changed = true;
         self.materialize(usize::from(self.cols));
         &mut self.cells
     }
@@ -91,6 +118,7 @@ impl Row {
     }
 
     pub fn clear(&mut self, attrs: crate::attrs::Attrs) {
+        self.changed = true;
         // tidemux: with default attributes only the stored cells need clearing.
         if attrs == crate::attrs::Attrs::new() {
             self.reset();
@@ -105,6 +133,7 @@ impl Row {
     }
 
     pub fn reset(&mut self) {
+        self.changed = true;
         // tidemux: cells past the stored ones are blank already.
         self.cells.clear();
         self.wrapped = false;
@@ -123,6 +152,7 @@ impl Row {
     }
 
     pub fn get_mut(&mut self, col: u16) -> Option<&mut crate::Cell> {
+        self.changed = true;
         self.materialize(usize::from(col) + 1);
         self.cells.get_mut(usize::from(col))
     }
@@ -133,6 +163,7 @@ impl Row {
     /// except on the fast path when it starts in column 0; orphaned right halves after the new
     /// character are cleared. Only stored cells can be wide, so only they are looked at.
     pub fn overwrite(&mut self, col: u16, width: u16, fast: bool) {
+        self.changed = true;
         let n = self.cells.len();
         let c = usize::from(col);
         if c >= n {
@@ -175,6 +206,7 @@ impl Row {
         bytes: &[u8],
         attrs: crate::attrs::Attrs,
     ) {
+        self.changed = true;
         let start = usize::from(col);
         let end = start + bytes.len();
         debug_assert!(end <= usize::from(self.cols));
@@ -213,6 +245,7 @@ impl Row {
         count: u16,
         attrs: crate::attrs::Attrs,
     ) {
+        self.changed = true;
         let n = usize::from(self.cols);
         let px = usize::from(col);
         let nx = usize::from(count);
@@ -246,6 +279,7 @@ impl Row {
         count: u16,
         attrs: crate::attrs::Attrs,
     ) {
+        self.changed = true;
         let n = usize::from(self.cols);
         let px = usize::from(col);
         let nx = usize::from(count).min(n.saturating_sub(px));
@@ -280,6 +314,7 @@ impl Row {
         range: core::ops::Range<u16>,
         attrs: crate::attrs::Attrs,
     ) {
+        self.changed = true;
         let end = usize::from(range.end).min(usize::from(self.cols));
         let start = usize::from(range.start).min(end);
         if attrs == crate::attrs::Attrs::new() {
@@ -303,6 +338,7 @@ impl Row {
     }
 
     pub fn truncate(&mut self, len: u16) {
+        self.changed = true;
         self.cells.truncate(usize::from(len));
         self.cols = len;
         self.set_truncated();
@@ -332,12 +368,14 @@ impl Row {
 
     /// Like [`Self::resize`], but never decreases the size of the row.
     pub fn grow(&mut self, len: u16, cell: crate::Cell) {
+        self.changed = true;
         if self.cols < len {
             self.grow_unchecked(len, cell);
         }
     }
 
     pub fn resize(&mut self, len: u16, cell: crate::Cell) {
+        self.changed = true;
         match len.cmp(&self.cols) {
             core::cmp::Ordering::Equal => {}
             core::cmp::Ordering::Less => {
@@ -351,12 +389,14 @@ impl Row {
 
     /// Trims trailing blank cells from the row.
     pub fn trim(&mut self) {
+        self.changed = true;
         self.trim_stored();
         self.cells.shrink_to_fit();
         self.cols = u16::try_from(self.cells.len()).unwrap_or(u16::MAX);
     }
 
     pub fn wrap(&mut self, wrap: bool) {
+        self.changed = true;
         self.wrapped = wrap;
     }
 

@@ -254,6 +254,8 @@ impl Screen {
             .set_size(crate::grid::Size { rows, cols }, |_, _, _| {});
         self.alternate_grid
             .set_size(crate::grid::Size { rows, cols }, |_, _, _| {});
+        self.grid.mark_all_changed();
+        self.alternate_grid.mark_all_changed();
     }
 
     /// Returns the current size of the terminal.
@@ -794,6 +796,32 @@ impl Screen {
             .map_or(&[], crate::row::Row::dirty_cells)
     }
 
+    /// tidemux: whether visible row `row` changed or moved since the last
+    /// [`Screen::clear_rows_changed`] (true for a row that does not exist). An unchanged row
+    /// holds what it held at that point, at the same place, so its fingerprint is the same.
+    #[must_use]
+    pub fn row_changed(&self, row: u16) -> bool {
+        self.grid()
+            .visible_row(row)
+            .is_none_or(crate::row::Row::changed)
+    }
+
+    /// tidemux: a fingerprint of visible row `row` (its text, attributes and columns; equal
+    /// rows have equal fingerprints, and different rows almost never do); 0 for a row that
+    /// does not exist or holds only blank default cells.
+    #[must_use]
+    pub fn row_fingerprint(&self, row: u16) -> u64 {
+        self.grid()
+            .visible_row(row)
+            .map_or(0, crate::row::Row::fingerprint)
+    }
+
+    /// tidemux: clears the changed flags of the current screen's rows (see
+    /// [`Screen::row_changed`]); the owner calls it after taking their fingerprints.
+    pub fn clear_rows_changed(&mut self) {
+        self.grid_mut().clear_changed();
+    }
+
     /// tidemux: rows of the main screen's history that a taller screen may take back (tmux
     /// `hscrolled`): rows that scrolled off, not those a clear or reflow pushed out.
     #[must_use]
@@ -1169,6 +1197,7 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         if alt {
             screen.grid.take_state_from(&screen.alternate_grid, false);
             screen.clear_mode(MODE_ALTERNATE_SCREEN);
+            screen.grid.mark_all_changed();
             let pos = screen.grid.pos();
             let size = screen.grid.size();
             screen.grid.set_pos_raw(crate::grid::Pos {
@@ -1219,6 +1248,8 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         } else {
             self.screen.grid.resize_tmux(size, true, &mut hooks);
         }
+        self.screen.grid.mark_all_changed();
+        self.screen.alternate_grid.mark_all_changed();
     }
 
     /// Writes one printed character (tidemux: rewritten after tmux 3.3a screen-write.c

@@ -221,61 +221,25 @@ const FRESH: u64 = u64::MAX;
 /// boundary. Every reply and event that carries a title stays small.
 pub const MAX_TITLE_BYTES: usize = 1024;
 
-/// A fast, non-cryptographic hash step (FxHash-style multiply-rotate).
-fn mix(h: u64, x: u64) -> u64 {
-    (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
-fn color_code(c: vt100::Color) -> u64 {
-    match c {
-        vt100::Color::Default => 0,
-        vt100::Color::Idx(i) => 0x100 | u64::from(i),
-        vt100::Color::Rgb(r, g, b) => {
-            0x1_000_000 | u64::from(r) << 16 | u64::from(g) << 8 | u64::from(b)
-        }
-    }
-}
-
-/// Fingerprint of a row: every non-blank cell's text and attributes, with its column. Blank
-/// cells with default attributes add nothing, so the cells may stop anywhere after the last
-/// non-blank one (vt100 hands over cells up to a bound on the written ones).
-fn hash_cells<'a>(cells: impl Iterator<Item = &'a vt100::Cell>) -> u64 {
-    let mut h = 0u64;
-    for (col, cell) in cells.enumerate() {
-        if cell.is_default() {
-            continue;
-        }
-        for &b in cell.contents_bytes() {
-            h = mix(h, u64::from(b));
-        }
-        let attrs = u64::from(cell.bold())
-            | u64::from(cell.dim()) << 1
-            | u64::from(cell.italic()) << 2
-            | u64::from(cell.underline()) << 3
-            | u64::from(cell.inverse()) << 4;
-        h = mix(
-            h,
-            attrs << 56
-                ^ color_code(cell.fgcolor()) << 25
-                ^ color_code(cell.bgcolor())
-                ^ col as u64,
-        );
-    }
-    h
-}
-
+/// Fingerprint of visible row `row` (the fork's: every non-blank cell's text and attributes,
+/// with its column; blank default cells add nothing).
 fn row_hash(screen: &vt100::Screen, row: u16) -> u64 {
-    hash_cells(screen.row_cells(row).iter())
+    screen.row_fingerprint(row)
 }
 
 impl Hooks {
-    /// Re-hashes every visible row; rows whose hash changed get `seq`. Returns whether any did.
-    fn rehash(&mut self, screen: &vt100::Screen, seq: u64) -> bool {
+    /// Re-hashes the visible rows that changed or moved since the last sync (the fork's
+    /// per-row `changed` flag; an unchanged row keeps its fingerprint); rows whose hash
+    /// changed get `seq`. Returns whether any did. Clears the flags.
+    fn rehash(&mut self, screen: &mut vt100::Screen, seq: u64) -> bool {
         let rows = usize::from(screen.size().0.get());
         self.row_hash.resize(rows, FRESH);
         self.row_seq.resize(rows, seq);
         let mut changed = false;
         for r in 0..rows {
+            if self.row_hash[r] != FRESH && !screen.row_changed(r as u16) {
+                continue;
+            }
             let h = row_hash(screen, r as u16);
             if h != self.row_hash[r] {
                 self.row_hash[r] = h;
@@ -283,6 +247,7 @@ impl Hooks {
                 changed = true;
             }
         }
+        screen.clear_rows_changed();
         changed
     }
 }
@@ -526,7 +491,13 @@ impl vt100::Callbacks for Hooks {
         let bottom =
             usize::from(contents.region_bottom()).min(self.row_hash.len().saturating_sub(1));
         let top_seq = match (self.row_hash.get(top), self.row_seq.get(top)) {
-            (Some(&h), Some(&seq)) if h != FRESH && h == hash_cells(contents.cells()) => seq,
+            // A row unchanged since the sync is the one hashed there (the fork's flag), so
+            // only a changed one needs its fingerprint compared.
+            (Some(&h), Some(&seq))
+                if h != FRESH && (!contents.changed() || h == contents.fingerprint()) =>
+            {
+                seq
+            }
             _ => self.pending_seq,
         };
         if top <= bottom
