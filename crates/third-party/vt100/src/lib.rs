@@ -48,7 +48,6 @@
 #![allow(clippy::too_many_lines)]
 #![allow(clippy::type_complexity)]
 
-#[macro_use]
 extern crate alloc;
 
 mod attrs;
