@@ -1101,6 +1101,24 @@ BENCHES = {"A": bench_a, "B": bench_b, "C": bench_c, "D": bench_d, "E": bench_e,
 # main
 # ----------------------------------------------------------------------------------------------
 
+def symbol_order_status():
+    """How many names of crates/tidemux/link/symbol-order.txt the binary defines (row F
+    depends on it: a stale list leaves the server's code spread over the text section, see
+    benches/symbol_order.py)."""
+    order = ROOT / "crates" / "tidemux" / "link" / "symbol-order.txt"
+    try:
+        names = [n.strip() for n in order.read_text().splitlines() if n.strip()]
+        out = subprocess.run(["nm", "--defined-only", str(TIDEMUX_BIN)], capture_output=True,
+                             text=True, timeout=60).stdout
+        have = {line.split()[-1] for line in out.splitlines() if line.strip()}
+        found = sum(1 for n in names if n in have)
+    except Exception as e:  # nm missing, no list: say so, never fail the run
+        return f"symbol order: not checked ({e})"
+    warn = "" if found >= 0.9 * len(names) else \
+        " — STALE: run `python3 benches/symbol_order.py` and rebuild before measuring F"
+    return f"symbol order: {found} of {len(names)} listed functions in the binary{warn}"
+
+
 def machine():
     mem = "?"
     try:
@@ -1136,6 +1154,7 @@ def machine():
         f"tidemux: {run([str(TIDEMUX_BIN), '-V'], check=False).strip() or '?'} "
         f"(release build, git {rev})",
         f"- python: {platform.python_version()}; hyperfine: {shutil.which('hyperfine') or 'not used'}",
+        f"- {symbol_order_status()}",
     ]
 
 
