@@ -140,9 +140,8 @@ struct View {
     press: Option<(u16, u16)>,
     /// Everything is to be drawn again (`refresh-client`).
     redraw: bool,
-    /// A border being dragged: the pointer's last cell in window coordinates (tmux
-    /// `MouseDrag1Border`, `resize-pane -M`).
-    border_drag: Option<(u16, u16)>,
+    /// A border being dragged (tmux `MouseDrag1Border`, `resize-pane -M`).
+    border_drag: Option<BorderDrag>,
     /// The status line's options (server options `status`, `status-position`,
     /// `status-style`).
     look: look::Look,
@@ -1871,7 +1870,7 @@ fn on_mouse(
         command(cmd, Request::select_pane(Some(p.to_string()))).map(|_| ())
     };
     // Dragging a border resizes the panes on either side (tmux `MouseDrag1Border`).
-    if let Some(last) = view.border_drag {
+    if let Some(drag) = view.border_drag {
         if !m.press {
             view.border_drag = None;
             return Ok(());
@@ -1881,9 +1880,17 @@ fn on_mouse(
                 x.saturating_sub(ox).min(f.cols.saturating_sub(1)),
                 y.saturating_sub(oy).min(f.rows.saturating_sub(1)),
             );
-            let resizes = border_resizes(&f.panes, last, to);
-            view.border_drag = Some(to);
-            for r in resizes {
+            // The panes are found once, at the first move, in the frame shown then: later
+            // frames may not show the resizes already sent yet, and the border would not be
+            // found where the pointer left it (tmux finds it in its own, current layout).
+            let edges = drag
+                .edges
+                .unwrap_or_else(|| border_panes(&f.panes, drag.last));
+            view.border_drag = Some(BorderDrag {
+                last: to,
+                edges: Some(edges),
+            });
+            for r in border_resizes(edges, drag.last, to) {
                 command(cmd, r)?;
             }
             return Ok(());
@@ -1949,7 +1956,10 @@ fn on_mouse(
     let in_window =
         |x: u16, y: u16| x >= ox && y >= oy && x - ox < f.cols && y - oy < f.rows && !f.zoomed;
     if !on_status && in_window(x, y) && pane_at(x, y).is_none() {
-        view.border_drag = Some((x - ox, y - oy));
+        view.border_drag = Some(BorderDrag {
+            last: (x - ox, y - oy),
+            edges: None,
+        });
         return Ok(());
     }
     if on_status {
@@ -1998,39 +2008,55 @@ fn focus(cmd: &mut Client, f: &AttachFrame, p: PaneId) -> Result<(), String> {
     command(cmd, req).map(|_| ())
 }
 
-/// The `resize-pane` requests that move the border under `from` (window cells) to `to`, as
-/// tmux's `cmd_resize_pane_mouse_update`: a vertical border (right of a pane) moves by the
-/// columns the pointer moved, a horizontal one (below a pane) by the rows; at a crossing both.
-fn border_resizes(panes: &[PaneView], from: (u16, u16), to: (u16, u16)) -> Vec<Request> {
-    let (lx, ly) = (i32::from(from.0), i32::from(from.1));
-    let (dx, dy) = (i32::from(to.0) - lx, i32::from(to.1) - ly);
-    let resize =
-        |p: &PaneView, d: i32, neg: PaneDirection, pos: PaneDirection| Request::ResizePane {
-            target: Some(p.id.to_string()),
-            direction: Some(if d < 0 { neg } else { pos }),
-            adjustment: Some(d.unsigned_abs()),
-            width: None,
-            height: None,
-            zoom: false,
-        };
+/// A border being dragged: the pointer's last cell in window coordinates, and the panes whose
+/// right edge and bottom edge it drags (found at the first move, see `mouse`).
+#[derive(Debug, Clone, Copy)]
+struct BorderDrag {
+    last: (u16, u16),
+    edges: Option<(Option<PaneId>, Option<PaneId>)>,
+}
+
+/// The panes whose right edge (a vertical border) and bottom edge (a horizontal border) lie
+/// at window cell `at`.
+fn border_panes(panes: &[PaneView], at: (u16, u16)) -> (Option<PaneId>, Option<PaneId>) {
+    let (lx, ly) = (i32::from(at.0), i32::from(at.1));
+    let right = panes.iter().find(|p| {
+        i32::from(p.left + p.cols) == lx
+            && ly >= i32::from(p.top) - 1
+            && ly <= i32::from(p.top + p.rows)
+    });
+    let bottom = panes.iter().find(|p| {
+        i32::from(p.top + p.rows) == ly
+            && lx >= i32::from(p.left) - 1
+            && lx <= i32::from(p.left + p.cols)
+    });
+    (right.map(|p| p.id), bottom.map(|p| p.id))
+}
+
+/// The `resize-pane` requests for a drag from `from` to `to` of the border of `edges` (see
+/// [`border_panes`]): the pane left of a vertical border by the columns moved, the pane
+/// above a horizontal one by the rows moved.
+fn border_resizes(
+    edges: (Option<PaneId>, Option<PaneId>),
+    from: (u16, u16),
+    to: (u16, u16),
+) -> Vec<Request> {
+    let dx = i32::from(to.0) - i32::from(from.0);
+    let dy = i32::from(to.1) - i32::from(from.1);
+    let resize = |p: PaneId, d: i32, neg: PaneDirection, pos: PaneDirection| Request::ResizePane {
+        target: Some(p.to_string()),
+        direction: Some(if d < 0 { neg } else { pos }),
+        adjustment: Some(d.unsigned_abs()),
+        width: None,
+        height: None,
+        zoom: false,
+    };
     let mut out = Vec::new();
-    if dx != 0 {
-        if let Some(p) = panes.iter().find(|p| {
-            i32::from(p.left + p.cols) == lx
-                && ly >= i32::from(p.top) - 1
-                && ly <= i32::from(p.top + p.rows)
-        }) {
-            out.push(resize(p, dx, PaneDirection::Left, PaneDirection::Right));
-        }
+    if let Some(p) = edges.0.filter(|_| dx != 0) {
+        out.push(resize(p, dx, PaneDirection::Left, PaneDirection::Right));
     }
-    if dy != 0 {
-        if let Some(p) = panes.iter().find(|p| {
-            i32::from(p.top + p.rows) == ly
-                && lx >= i32::from(p.left) - 1
-                && lx <= i32::from(p.left + p.cols)
-        }) {
-            out.push(resize(p, dy, PaneDirection::Up, PaneDirection::Down));
-        }
+    if let Some(p) = edges.1.filter(|_| dy != 0) {
+        out.push(resize(p, dy, PaneDirection::Up, PaneDirection::Down));
     }
     out
 }
