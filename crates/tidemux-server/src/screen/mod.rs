@@ -215,7 +215,11 @@ pub struct Found {
     pub row: i64,
 }
 
+/// A row's fingerprint slot before its first sync: the row is new.
 const FRESH: u64 = u64::MAX;
+/// A row's fingerprint slot after a sync that found the row new and took no fingerprint (see
+/// `Hooks::rehash`); [`Screen::row_hashes`] takes it when asked.
+const UNHASHED: u64 = u64::MAX - 1;
 
 /// Longest title kept (OSC 0 / OSC 2), bytes of UTF-8; a longer one is cut at a character
 /// boundary. Every reply and event that carries a title stays small.
@@ -228,20 +232,32 @@ fn row_hash(screen: &vt100::Screen, row: u16) -> u64 {
 }
 
 impl Hooks {
-    /// Re-hashes the visible rows that changed or moved since the last sync (the fork's
-    /// per-row `changed` flag; an unchanged row keeps its fingerprint); rows whose hash
-    /// changed get `seq`. Returns whether any did. Clears the flags.
+    /// Takes the fingerprints of the visible rows that changed or moved since the last sync
+    /// (the fork's per-row `changed` flag; an unchanged row keeps its fingerprint); rows whose
+    /// fingerprint changed get `seq`. A row that came in since the last sync (scrolled in, or
+    /// the screen grew: [`FRESH`]) changed by definition and gets `seq` without a fingerprint
+    /// ([`UNHASHED`]); if it changes again it counts as changed then (there is nothing to
+    /// compare with), so no change is ever missed, and a flood that scrolls every row away
+    /// before it changes twice takes no fingerprint at all. Returns whether any row changed.
+    /// Clears the flags.
     fn rehash(&mut self, screen: &mut vt100::Screen, seq: u64) -> bool {
         let rows = usize::from(screen.size().0.get());
         self.row_hash.resize(rows, FRESH);
         self.row_seq.resize(rows, seq);
         let mut changed = false;
         for r in 0..rows {
-            if self.row_hash[r] != FRESH && !screen.row_changed(r as u16) {
+            let stored = self.row_hash[r];
+            if stored == FRESH {
+                self.row_hash[r] = UNHASHED;
+                self.row_seq[r] = seq;
+                changed = true;
+                continue;
+            }
+            if !screen.row_changed(r as u16) {
                 continue;
             }
             let h = row_hash(screen, r as u16);
-            if h != self.row_hash[r] {
+            if h != stored || stored == UNHASHED {
                 self.row_hash[r] = h;
                 self.row_seq[r] = seq;
                 changed = true;
@@ -494,7 +510,8 @@ impl vt100::Callbacks for Hooks {
             // A row unchanged since the sync is the one hashed there (the fork's flag), so
             // only a changed one needs its fingerprint compared.
             (Some(&h), Some(&seq))
-                if h != FRESH && (!contents.changed() || h == contents.fingerprint()) =>
+                if h != FRESH
+                    && (!contents.changed() || (h != UNHASHED && h == contents.fingerprint())) =>
             {
                 seq
             }
@@ -743,9 +760,20 @@ impl Screen {
         changed
     }
 
-    /// Content hash of each visible row at the last [`Screen::sync`], top row first.
+    /// Content hash of each visible row at the last [`Screen::sync`], top row first (a row
+    /// that sync left without one gets it now).
     pub fn row_hashes(&self) -> Vec<u64> {
-        self.parser.callbacks().row_hash.iter().copied().collect()
+        let screen = self.parser.screen();
+        self.parser
+            .callbacks()
+            .row_hash
+            .iter()
+            .enumerate()
+            .map(|(r, &h)| match h {
+                UNHASHED | FRESH => row_hash(screen, r as u16),
+                h => h,
+            })
+            .collect()
     }
 
     /// Row `row` of the visible screen as styled runs covering every column.
