@@ -53,6 +53,22 @@ fn client(
         "-t",
         session,
     ]);
+    wait_clients(w, clients, name);
+}
+
+/// Starts world `w`'s session `m` (80x24, a shell) with tidemux's pane sidebar off (it would
+/// take columns of a client), and the outer server the clients' terminals run in.
+fn start(w: &Tm) -> Server {
+    let outer = Server::new();
+    w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+    if w.name == "tidemux" {
+        w.ok(&["set-option", "-g", "sidebar", "off"]);
+    }
+    outer
+}
+
+/// Waits until `w` lists `clients` clients; `what` names the wait in the failure message.
+fn wait_clients(w: &Tm, clients: usize, what: &str) {
     let mut last = String::new();
     let ok = wait_until(DEADLINE, || {
         last = w.run(&["list-clients"]).stdout;
@@ -60,9 +76,18 @@ fn client(
     });
     assert!(
         ok,
-        "{}: want {clients} clients, list-clients: {last}",
+        "{}: {what}: want {clients} clients, list-clients: {last}",
         w.name
     );
+}
+
+/// The side by side check: tidemux's steps (`shown[0]`) give `want`, and so do tmux's
+/// (`shown[1]`) where tmux is installed.
+fn compare(shown: &[Vec<String>], want: &[&str]) {
+    assert_eq!(shown[0], want, "tidemux");
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(tmux, want, "tmux");
+    }
 }
 
 /// `#{window_width}x#{window_height}` of `target`.
@@ -105,12 +130,7 @@ fn type_into(outer: &Server, name: &str) {
 fn window_size_follows_the_clients_as_tmux() {
     let mut shown: Vec<Vec<String>> = Vec::new();
     for w in worlds() {
-        let outer = Server::new();
-        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
-        if w.name == "tidemux" {
-            // tidemux's pane sidebar would take columns of a client.
-            w.ok(&["set-option", "-g", "sidebar", "off"]);
-        }
+        let outer = start(&w);
         let mut seen = Vec::new();
         client(&outer, &w, "a", A, "m", 1);
         seen.push(settle(&w, "m", "100x29"));
@@ -160,10 +180,7 @@ fn window_size_follows_the_clients_as_tmux() {
         "100x29",
         "window-size manual\n",
     ];
-    assert_eq!(shown[0], want, "tidemux");
-    if let Some(tmux) = shown.get(1) {
-        assert_eq!(tmux, &want, "tmux");
-    }
+    compare(&shown, &want);
 }
 
 /// `aggressive-resize`: two grouped sessions share two windows, a client on each, sized
@@ -174,14 +191,10 @@ fn window_size_follows_the_clients_as_tmux() {
 fn aggressive_resize_counts_only_clients_showing_the_window_as_tmux() {
     let mut shown: Vec<Vec<String>> = Vec::new();
     for w in worlds() {
-        let outer = Server::new();
-        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        let outer = start(&w);
         w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
         w.ok(&["new-session", "-d", "-t", "m", "-s", "g"]);
         w.ok(&["set-option", "-g", "window-size", "smallest"]);
-        if w.name == "tidemux" {
-            w.ok(&["set-option", "-g", "sidebar", "off"]);
-        }
         client(&outer, &w, "a", A, "m", 1);
         client(&outer, &w, "b", B, "g", 2);
         let both = |seen: &mut Vec<String>, want0: &str, want1: &str| {
@@ -214,10 +227,7 @@ fn aggressive_resize_counts_only_clients_showing_the_window_as_tmux() {
         "70x19", "80x24", "70x19", "70x19", "100x29", "70x19", "100x29", "70x19", "100x29",
         "70x19", "70x19", "70x19", "70x19", "70x19",
     ];
-    assert_eq!(shown[0], want, "tidemux");
-    if let Some(tmux) = shown.get(1) {
-        assert_eq!(tmux, &want, "tmux");
-    }
+    compare(&shown, &want);
 }
 
 /// Keys bound to window commands: the client whose key selected or created a window is that
@@ -228,12 +238,8 @@ fn aggressive_resize_counts_only_clients_showing_the_window_as_tmux() {
 fn bound_keys_make_their_client_the_new_windows_latest_as_tmux() {
     let mut shown: Vec<Vec<String>> = Vec::new();
     for w in worlds() {
-        let outer = Server::new();
-        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        let outer = start(&w);
         w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
-        if w.name == "tidemux" {
-            w.ok(&["set-option", "-g", "sidebar", "off"]);
-        }
         client(&outer, &w, "a", A, "m", 1);
         client(&outer, &w, "b", B, "m", 2);
         let mut seen = Vec::new();
@@ -251,10 +257,7 @@ fn bound_keys_make_their_client_the_new_windows_latest_as_tmux() {
         shown.push(seen);
     }
     let want = ["70x19", "100x29", "70x19", "70x19", "100x29", "70x19"];
-    assert_eq!(shown[0], want, "tidemux");
-    if let Some(tmux) = shown.get(1) {
-        assert_eq!(tmux, &want, "tmux");
-    }
+    compare(&shown, &want);
 }
 
 /// A control client (`tmux -C attach`) counts for window sizes only once `refresh-client -C
@@ -268,12 +271,8 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
     use std::process::Stdio;
     let mut shown: Vec<Vec<String>> = Vec::new();
     for w in worlds() {
-        let outer = Server::new();
-        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        let outer = start(&w);
         w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
-        if w.name == "tidemux" {
-            w.ok(&["set-option", "-g", "sidebar", "off"]);
-        }
         let mut ctl = w
             .cmd(&["-C", "attach", "-t", "m"])
             .stdin(Stdio::piped())
@@ -284,15 +283,7 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
         let mut stdin = ctl.stdin.take().expect("stdin");
         let stdout = ctl.stdout.take().expect("stdout");
         let drain = std::thread::spawn(move || BufReader::new(stdout).lines().count());
-        let mut last = String::new();
-        assert!(
-            wait_until(DEADLINE, || {
-                last = w.run(&["list-clients"]).stdout;
-                last.lines().count() == 1
-            }),
-            "{}: the control client is not listed: {last}",
-            w.name
-        );
+        wait_clients(&w, 1, "the control client");
         let mut seen = vec![size(&w, "m:0")];
         writeln!(stdin, "refresh-client -C 90x30").expect("write");
         seen.push(settle(&w, "m:0", "90x30"));
@@ -333,10 +324,7 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
         "90x30",
         "90x30",
     ];
-    assert_eq!(shown[0], want, "tidemux");
-    if let Some(tmux) = shown.get(1) {
-        assert_eq!(tmux, &want, "tmux");
-    }
+    compare(&shown, &want);
 }
 
 /// The latest client goes away: each window it was the latest client of passes to the
@@ -346,11 +334,7 @@ fn control_clients_count_after_refresh_client_c_as_tmux() {
 fn a_lost_latest_client_hands_its_windows_to_the_most_recent_one_as_tmux() {
     let mut shown: Vec<Vec<String>> = Vec::new();
     for w in worlds() {
-        let outer = Server::new();
-        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
-        if w.name == "tidemux" {
-            w.ok(&["set-option", "-g", "sidebar", "off"]);
-        }
+        let outer = start(&w);
         client(&outer, &w, "a", A, "m", 1);
         client(&outer, &w, "b", B, "m", 2);
         client(&outer, &w, "c", (90, 25), "m", 3);
@@ -364,23 +348,12 @@ fn a_lost_latest_client_hands_its_windows_to_the_most_recent_one_as_tmux() {
         seen.push(settle(&w, "m", "70x19"));
         // B goes away (its terminal closes).
         outer.ok(&["kill-session", "-t", "b"]);
-        let mut last = String::new();
-        assert!(
-            wait_until(DEADLINE, || {
-                last = w.run(&["list-clients"]).stdout;
-                last.lines().count() == 2
-            }),
-            "{}: B still listed: {last}",
-            w.name
-        );
+        wait_clients(&w, 2, "B gone");
         seen.push(settle(&w, "m", "100x29"));
         shown.push(seen);
     }
     let want = ["90x24", "70x19", "100x29", "70x19", "100x29"];
-    assert_eq!(shown[0], want, "tidemux");
-    if let Some(tmux) = shown.get(1) {
-        assert_eq!(tmux, &want, "tmux");
-    }
+    compare(&shown, &want);
 }
 
 /// A client smaller than its window (here `largest`) shows the part around the active pane's
@@ -393,12 +366,8 @@ fn a_lost_latest_client_hands_its_windows_to_the_most_recent_one_as_tmux() {
 fn a_client_smaller_than_its_window_shows_the_part_around_the_cursor_as_tmux() {
     let mut shown: Vec<Vec<Vec<String>>> = Vec::new();
     for w in worlds() {
-        let outer = Server::new();
-        w.ok(&["new-session", "-d", "-s", "m", "-x", "80", "-y", "24", "sh"]);
+        let outer = start(&w);
         w.ok(&["set-option", "-g", "window-size", "largest"]);
-        if w.name == "tidemux" {
-            w.ok(&["set-option", "-g", "sidebar", "off"]);
-        }
         client(&outer, &w, "a", A, "m", 1);
         client(&outer, &w, "b", (60, 15), "m", 2);
         settle(&w, "m", "100x29");
