@@ -153,21 +153,10 @@ struct View {
 /// Where a window larger than the room for it (`area`: columns and rows) is shown from, as
 /// tmux 3.3a tty.c `tty_window_offset1`: on each axis, from 0 while the active pane's cursor
 /// is within the first `area` cells, from the end while it is within the last ones, else
-/// centred on it; (0, 0) when the window fits or the cursor is hidden.
+/// centred on it; (0, 0) when the window fits or the cursor is hidden. The same function as
+/// the server's `window_offset_x`/`window_offset_y` ([`tidemux_proto::view::window_offset`]).
 fn pan_of(f: &AttachFrame, area: (u16, u16)) -> (u16, u16) {
-    let Some((row, col)) = f.cursor else {
-        return (0, 0);
-    };
-    let axis = |size: u16, room: u16, at: u16| {
-        if size <= room || at < room {
-            0
-        } else if at > size - room {
-            size - room
-        } else {
-            at - room / 2
-        }
-    };
-    (axis(f.cols, area.0, col), axis(f.rows, area.1, row))
+    tidemux_proto::view::window_offset((f.cols, f.rows), area, f.cursor).unwrap_or((0, 0))
 }
 
 /// What [`compose_panned`] gives: the grid, the cursor, the tabs' places and the pan.

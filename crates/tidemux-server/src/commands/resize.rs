@@ -141,34 +141,9 @@ pub fn clients_size_for(state: &ServerState, w: WindowId, largest: bool) -> Opti
     calculate(ty, false, (0, 0), None, &views)
 }
 
-/// tmux tty.c `tty_window_offset1`: where a client shows a window of `window` (cols, rows)
-/// when it has room for `area` (cols, rows): on each axis from 0 while the active pane's
-/// cursor (`cursor`: row, col in the window; `None` hidden) is in the first `area` cells,
-/// from the end while it is in the last ones, else centred on it; (0, 0) with the cursor
-/// hidden. `None` when the window fits (tmux `window_bigger` 0). The attach client pans the
-/// same way.
-pub fn window_offset(
-    window: (u16, u16),
-    area: (u16, u16),
-    cursor: Option<(u16, u16)>,
-) -> Option<(u16, u16)> {
-    if window.0 <= area.0 && window.1 <= area.1 {
-        return None;
-    }
-    let Some((row, col)) = cursor else {
-        return Some((0, 0));
-    };
-    let axis = |size: u16, room: u16, at: u16| {
-        if size <= room || at < room {
-            0
-        } else if at > size - room {
-            size - room
-        } else {
-            at - room / 2
-        }
-    };
-    Some((axis(window.0, area.0, col), axis(window.1, area.1, row)))
-}
+/// Where a client shows a window larger than its room (tmux `tty_window_offset1`); one
+/// function with the attach client's pan.
+pub use tidemux_proto::view::window_offset;
 
 /// The attached clients that have a size: (id, session, cols, window rows).
 fn sized_clients(state: &ServerState) -> Vec<(u32, SessionId, u16, u16)> {
@@ -379,36 +354,6 @@ mod tests {
             calculate(SizeType::Latest, true, (1, 1), Some(2), &cs),
             None
         );
-    }
-
-    #[test]
-    fn window_offset_follows_the_cursor_as_tmux() {
-        // Fits: none.
-        assert_eq!(window_offset((80, 24), (80, 24), Some((23, 79))), None);
-        // 100x29 in 60x14: cursor near the bottom, then past the width, then in the middle.
-        assert_eq!(
-            window_offset((100, 29), (60, 14), Some((28, 2))),
-            Some((0, 15))
-        );
-        assert_eq!(
-            window_offset((100, 29), (60, 14), Some((28, 92))),
-            Some((40, 15))
-        );
-        assert_eq!(
-            window_offset((100, 29), (60, 14), Some((20, 70))),
-            Some((40, 15))
-        );
-        // Centred on a cursor in the middle of a much larger window.
-        assert_eq!(
-            window_offset((200, 60), (60, 14), Some((30, 100))),
-            Some((70, 23))
-        );
-        assert_eq!(
-            window_offset((100, 29), (60, 14), Some((3, 3))),
-            Some((0, 0))
-        );
-        // Cursor hidden: from the top left.
-        assert_eq!(window_offset((100, 29), (60, 14), None), Some((0, 0)));
     }
 
     #[test]
