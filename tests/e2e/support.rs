@@ -29,6 +29,20 @@ pub fn copy_exe(dst: &std::path::Path) {
 /// Default deadline for waits.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
+/// `env` with tmux's and tidemux's own variables unset: the start of a command that runs a
+/// client outside any tmux or tidemux environment (append the program and its arguments).
+pub const OUTSIDE_ANY_MUX: [&str; 9] = [
+    "env",
+    "-u",
+    "TMUX",
+    "-u",
+    "TMUX_PANE",
+    "-u",
+    "TIDEMUX",
+    "-u",
+    "TIDEMUX_PANE",
+];
+
 /// What a command did.
 #[derive(Debug)]
 pub struct Out {

@@ -6,7 +6,7 @@
 //! same steps run with a tidemux client attached to a tidemux server and a tmux client
 //! attached to a tmux server, side by side.
 
-use crate::support::{wait_until, DEADLINE};
+use crate::support::{wait_until, DEADLINE, OUTSIDE_ANY_MUX};
 use crate::tmux_lang::{worlds, Tm};
 
 /// The outer server: tmux 3.3a, or tidemux when it is not installed.
@@ -18,19 +18,7 @@ pub(crate) fn outer() -> Tm {
 /// `w`, outside any tmux or tidemux environment, with `TERM` set to `term` if given.
 pub(crate) fn client_cmd(w: &Tm, term: Option<&str>) -> Vec<String> {
     let dir = w.dir.path().display();
-    let mut c: Vec<String> = [
-        "env",
-        "-u",
-        "TMUX",
-        "-u",
-        "TMUX_PANE",
-        "-u",
-        "TIDEMUX",
-        "-u",
-    ]
-    .map(String::from)
-    .to_vec();
-    c.push("TIDEMUX_PANE".into());
+    let mut c: Vec<String> = OUTSIDE_ANY_MUX.map(String::from).to_vec();
     c.extend(term.map(|t| format!("TERM={t}")));
     c.extend([
         format!("TMUX_TMPDIR={dir}"),

@@ -5,7 +5,7 @@
 //! and, where tmux 3.3a is installed, on a real tmux with two real tmux clients, and the
 //! window sizes each step gives are compared.
 
-use crate::support::{wait_until, Server, DEADLINE};
+use crate::support::{wait_until, Server, DEADLINE, OUTSIDE_ANY_MUX};
 use crate::tmux_lang::{worlds, Tm};
 
 /// Client A's terminal: its windows get 100x29 (less the status line).
@@ -27,25 +27,9 @@ fn client(
     let (c, r) = (cols.to_string(), rows.to_string());
     let sock = w.socket();
     let program = w.program.to_str().expect("utf-8 path");
-    outer.ok(&[
-        "new-session",
-        "-d",
-        "-s",
-        name,
-        "-x",
-        &c,
-        "-y",
-        &r,
-        "--",
-        "env",
-        "-u",
-        "TMUX",
-        "-u",
-        "TMUX_PANE",
-        "-u",
-        "TIDEMUX",
-        "-u",
-        "TIDEMUX_PANE",
+    let mut args = vec!["new-session", "-d", "-s", name, "-x", &c, "-y", &r, "--"];
+    args.extend(OUTSIDE_ANY_MUX);
+    args.extend([
         program,
         "-S",
         sock.to_str().expect("utf-8 socket path"),
@@ -53,6 +37,7 @@ fn client(
         "-t",
         session,
     ]);
+    outer.ok(&args);
     wait_clients(w, clients, name);
 }
 
