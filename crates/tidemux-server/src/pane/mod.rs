@@ -1090,6 +1090,46 @@ fn wait_input(io: &Io, pty: bool, pidfd: Option<&OwnedFd>, timeout: Option<Durat
     pidfd.is_some() && !fds[fds.len() - 1].revents().is_empty()
 }
 
+/// How long a reader waits without output before it gives back its unused stack pages, ms.
+pub const IDLE_TRIM_MS: u64 = 1000;
+
+/// Gives back the pages of the calling thread's stack below the current frame
+/// (`madvise(MADV_DONTNEED)`; the kernel maps fresh zero pages if the stack grows there
+/// again, as glibc does for a thread that exits). Why (issue 9, row F): an idle pane's
+/// reader kept the pages its deepest parse touched. Linux with glibc only.
+#[inline(never)]
+fn release_unused_stack() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const PAGE: usize = 4096;
+        let marker = 0u8;
+        // The current frame; 1 KiB below it is kept for this function's own frame, the
+        // `madvise` wrapper's and the red zone (128 bytes).
+        let sp = std::hint::black_box(&marker) as *const u8 as usize;
+        // SAFETY: pthread_getattr_np fills `attr` for the calling thread, which is then read
+        // and destroyed; madvise only drops pages below the current frame, which hold no live
+        // data (the stack grows down).
+        unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+                return;
+            }
+            let mut low: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let got = libc::pthread_attr_getstack(&attr, &mut low, &mut size);
+            libc::pthread_attr_destroy(&mut attr);
+            if got != 0 {
+                return;
+            }
+            let start = (low as usize).div_ceil(PAGE) * PAGE;
+            let end = sp.saturating_sub(1024) / PAGE * PAGE;
+            if end > start && sp < low as usize + size {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
 fn reader_loop(
     pane: &Pane,
     observer: &Observer,
@@ -1127,6 +1167,7 @@ fn read_output(
     let mut notes = ChunkNotes::default();
     let mut budget = SliceBudget::default();
     let mut eof = false;
+    let mut stack_trimmed = false;
     loop {
         let closed = pane.is_closed();
         if !(closed || eof) || !ahead.unparsed().is_empty() {
@@ -1156,6 +1197,9 @@ fn read_output(
                 }
             }
             drop(permit);
+            if turn > 0 {
+                stack_trimmed = false;
+            }
             if ahead.parsed > ahead.published {
                 publish(pane, observer, activity, &mut ahead, &mut notes);
                 // Output that never stops (a background process that outlives the pane's
@@ -1179,7 +1223,16 @@ fn read_output(
                 wait_input(&pane.io, true, None, None);
             }
             ExitWatch::Running => {
-                if wait_input(&pane.io, !eof, pidfd, None) {
+                // After a burst of output, the first wait has a deadline: once the pane has
+                // been idle that long, the stack pages the parse used are given back.
+                let idle = (!stack_trimmed).then(|| Duration::from_millis(IDLE_TRIM_MS));
+                let since = Instant::now();
+                let exited = wait_input(&pane.io, !eof, pidfd, idle);
+                if !stack_trimmed && since.elapsed() >= Duration::from_millis(IDLE_TRIM_MS) {
+                    release_unused_stack();
+                    stack_trimmed = true;
+                }
+                if exited {
                     if let Some(fd) = pidfd {
                         let info = reap(fd);
                         pane.reaped.store(true, Ordering::Release);
@@ -1203,6 +1256,9 @@ fn read_output(
 
 /// Between read passes: reaps the process if it exited (without blocking), and records the
 /// exit once its drain grace is over.
+// Not inlined: its locals live in its own frame, below the reader loop's, so that an idle
+// reader's stack above the pages `release_unused_stack` gives back stays small.
+#[inline(never)]
 fn check_exit(
     pane: &Pane,
     observer: &Observer,
@@ -1261,6 +1317,9 @@ fn finish_exit(pane: &Pane, observer: &Observer, exit: ExitWatch) {
 /// Hands the output parsed since the last call to everyone who follows it: the new output
 /// sequence number to waiters, a wake-up to attached clients, the raw bytes to the transcript,
 /// `pipe-pane` and control-mode clients, then the bell, title and report notes.
+// Not inlined: its locals live in its own frame, below the reader loop's, so that an idle
+// reader's stack above the pages `release_unused_stack` gives back stays small.
+#[inline(never)]
 fn publish(
     pane: &Pane,
     observer: &Observer,
@@ -1352,6 +1411,9 @@ impl SliceBudget {
 
 /// Parses one slice under the pane lock (the caller holds a permit of the parse gate); returns
 /// the time the lock was held.
+// Not inlined: its locals live in its own frame, below the reader loop's, so that an idle
+// reader's stack above the pages `release_unused_stack` gives back stays small.
+#[inline(never)]
 fn parse_slice(pane: &Pane, bytes: &[u8], notes: &mut ChunkNotes) -> Duration {
     let mut st = pane.state();
     let started = Instant::now();
