@@ -131,6 +131,26 @@ impl Clients {
         self.map.is_empty() && self.telling == 0
     }
 
+    /// Attached client `id`, or the error every request about a client that left gives.
+    ///
+    /// # Errors
+    /// `not found` when no client `id` is attached.
+    pub fn attached(&self, id: u32) -> CmdResult<&AttachedClient> {
+        self.map
+            .get(&id)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {id}")))
+    }
+
+    /// [`Clients::attached`], to change it.
+    ///
+    /// # Errors
+    /// `not found` when no client `id` is attached.
+    pub fn attached_mut(&mut self, id: u32) -> CmdResult<&mut AttachedClient> {
+        self.map
+            .get_mut(&id)
+            .ok_or_else(|| CmdError::not_found(format!("no attached client {id}")))
+    }
+
     /// How many clients are attached to `sid`.
     pub fn attached_to(&self, sid: SessionId) -> usize {
         self.map.values().filter(|c| c.session == sid).count()
@@ -167,10 +187,8 @@ pub fn apply_client_sizes(state: &ServerState, _sid: SessionId) {
 
 fn client_session(state: &ServerState, client: u32) -> CmdResult<(SessionId, bool)> {
     lock(&state.clients)
-        .map
-        .get(&client)
+        .attached(client)
         .map(|c| (c.session, c.read_only))
-        .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))
 }
 
 /// `AttachInput` on the connection of attached client `client`: raw bytes for its session's
@@ -217,10 +235,7 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
     crate::hooks::client_active(state, client);
     let sid = {
         let mut clients = lock(&state.clients);
-        let c = clients
-            .map
-            .get_mut(&client)
-            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        let c = clients.attached_mut(client)?;
         let changed = (c.cols, c.rows) != (cols, rows);
         c.cols = cols;
         c.rows = rows;
@@ -244,10 +259,7 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
 pub fn client_focus(state: &Arc<ServerState>, client: u32, focused: bool) -> CmdResult<()> {
     let sid = {
         let mut clients = lock(&state.clients);
-        let c = clients
-            .map
-            .get_mut(&client)
-            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        let c = clients.attached_mut(client)?;
         c.focused = focused;
         c.session
     };
@@ -286,10 +298,7 @@ pub fn control_resize(
     let (cols, rows) = crate::limits::clamp_client_size(cols, rows);
     {
         let mut clients = lock(&state.clients);
-        let c = clients
-            .map
-            .get_mut(&client)
-            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        let c = clients.attached_mut(client)?;
         c.cols = cols;
         c.rows = rows.saturating_add(1);
         c.sized = true;

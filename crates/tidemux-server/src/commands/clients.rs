@@ -110,10 +110,7 @@ pub fn on_destroy(state: &Arc<ServerState>, id: u32) -> bool {
 fn move_client(state: &Arc<ServerState>, id: u32, to: SessionId) -> CmdResult<()> {
     let from = {
         let mut clients = lock(&state.clients);
-        let c = clients
-            .map
-            .get_mut(&id)
-            .ok_or_else(|| CmdError::not_found(format!("no attached client {id}")))?;
+        let c = clients.attached_mut(id)?;
         let from = c.session;
         if from != to {
             c.info.last_session = Some(from);

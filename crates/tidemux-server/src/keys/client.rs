@@ -110,9 +110,7 @@ pub fn client_config(
 pub fn attach_key(state: &Arc<ServerState>, client: u32, table: &str, key: &str) -> CmdResult<()> {
     let (sid, read_only) = {
         let clients = lock(&state.clients);
-        let c = clients
-            .get(client)
-            .ok_or_else(|| CmdError::not_found(format!("no attached client {client}")))?;
+        let c = clients.attached(client)?;
         (c.session, c.read_only)
     };
     if read_only {
