@@ -38,25 +38,8 @@ class Bin(c.Tidemux):
     def __init__(self, tmpdir, binary, tag):
         d = Path(tmpdir) / tag
         d.mkdir(exist_ok=True)
-        super().__init__(str(d))
-        self.bin = str(binary)
+        super().__init__(str(d), binary)
         self.name = tag
-
-    def cmd(self, *args):
-        return [self.bin, "-S", self.sock, *map(str, args)]
-
-    def find_pid(self):
-        want = [self.bin, "-S", self.sock, "server"]
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    with open(f"/proc/{d}/cmdline", "rb") as f:
-                        argv = f.read().decode(errors="replace").split("\0")[:-1]
-                except OSError:
-                    continue
-                if argv == want:
-                    return int(d)
-        return None
 
 
 def ms(x):

@@ -259,12 +259,13 @@ class Server:
 class Tidemux(Server):
     name = "tidemux"
 
-    def __init__(self, tmpdir):
+    def __init__(self, tmpdir, binary=None):
         super().__init__()
         self.sock = str(Path(tmpdir) / "sock")
+        self.bin = str(binary or TIDEMUX_BIN)  # benches/ab.py runs other builds
 
     def cmd(self, *args):
-        return [str(TIDEMUX_BIN), "-S", self.sock, *map(str, args)]
+        return [self.bin, "-S", self.sock, *map(str, args)]
 
     def new_session(self, name, cols, rows, command, history=None, remember=True):
         extra = ["--history-limit", str(history)] if history else []
@@ -300,7 +301,7 @@ class Tidemux(Server):
         run(self.cmd("kill-server"), timeout=5, check=False)
 
     def find_pid(self):
-        want = [str(TIDEMUX_BIN), "-S", self.sock, "server"]
+        want = [self.bin, "-S", self.sock, "server"]
         for d in os.listdir("/proc"):
             if d.isdigit():
                 try:
