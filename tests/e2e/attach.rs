@@ -106,6 +106,29 @@ impl Rig {
         self.wait_rows_for(DEADLINE, name, what, pred)
     }
 
+    /// Starts, in the outer server's session `name` (80x24), a real tmux client:
+    /// `program -S sock attach -t session`, outside any multiplexer's environment
+    /// ([`crate::support::OUTSIDE_ANY_MUX`]). The outer session stays when the client exits:
+    /// were it the outer server's last session, the server would exit (`exit-empty`) while a
+    /// test's next outer `new-session` may already be on its way.
+    pub(crate) fn tmux_client(&self, name: &str, program: &str, sock: &str, session: &str) {
+        let mut args = vec![
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "--remain-on-exit",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "--",
+        ];
+        args.extend(crate::support::OUTSIDE_ANY_MUX);
+        args.extend([program, "-S", sock, "attach", "-t", session]);
+        self.outer.ok(&args);
+    }
+
     /// [`Rig::wait_rows`] with its own deadline.
     #[track_caller]
     pub(crate) fn wait_rows_for(

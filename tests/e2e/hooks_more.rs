@@ -643,27 +643,7 @@ fn wait_lines_n(log: &Path, n: usize) {
 /// server's last session, the server would exit (`exit-empty`) while the test's next outer
 /// `new-session` may already be on its way, which then fails with "lost connection".
 fn tmux_client(rig: &crate::attach::Rig, name: &str, sock: &str) {
-    rig.outer.ok(&[
-        "new-session",
-        "-d",
-        "-s",
-        name,
-        "--remain-on-exit",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "--",
-        "env",
-        "-u",
-        "TMUX",
-        "tmux",
-        "-S",
-        sock,
-        "attach",
-        "-t",
-        "m",
-    ]);
+    rig.tmux_client(name, "tmux", sock, "m");
 }
 
 /// With `focus-events` off (the default) the pane focus hooks fire only where tmux 3.3a

@@ -328,31 +328,12 @@ fn window_list_options_draw_the_status_row_as_tmux() {
     both(&["set", "-g", "status-left", "Left-side"]);
     both(&["set", "-g", "status-right", "R"]);
     let sock = real.socket();
-    rig.outer.ok(&[
-        "new-session",
-        "-d",
-        "-s",
+    rig.tmux_client(
         "t",
-        "--remain-on-exit",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "--",
-        "env",
-        "-u",
-        "TMUX",
-        "-u",
-        "TIDEMUX",
-        "-u",
-        "TIDEMUX_PANE",
         real.program.to_str().expect("utf-8"),
-        "-S",
         sock.to_str().expect("utf-8"),
-        "attach",
-        "-t",
         "work",
-    ]);
+    );
     rig.spawn("o", 80, 24, &["attach", "-t", "work"]);
     // The status row with its colours (`read-screen --ansi` of the outer panes: the same cells
     // give the same bytes).
