@@ -760,17 +760,24 @@ impl Screen {
         changed
     }
 
-    /// Content hash of each visible row at the last [`Screen::sync`], top row first (a row
-    /// that sync left without one gets it now).
-    pub fn row_hashes(&self) -> Vec<u64> {
-        let screen = self.parser.screen();
-        self.parser
-            .callbacks()
+    /// Content hash of each visible row at the last [`Screen::sync`], top row first. A row
+    /// that sync left without one ([`UNHASHED`]) gets it now, kept for the next call when the
+    /// row has not changed since that sync (a row that has is hashed as it is now, and left
+    /// for the next sync to compare).
+    pub fn row_hashes(&mut self) -> Vec<u64> {
+        let (screen, hooks) = self.parser.screen_and_callbacks_mut();
+        hooks
             .row_hash
-            .iter()
+            .iter_mut()
             .enumerate()
-            .map(|(r, &h)| match h {
-                UNHASHED | FRESH => row_hash(screen, r as u16),
+            .map(|(r, h)| match *h {
+                UNHASHED | FRESH => {
+                    let now = row_hash(screen, r as u16);
+                    if *h == UNHASHED && !screen.row_changed(r as u16) {
+                        *h = now;
+                    }
+                    now
+                }
                 h => h,
             })
             .collect()
