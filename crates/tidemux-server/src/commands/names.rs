@@ -77,7 +77,12 @@ pub fn check(state: &ServerState, wins: &BTreeSet<WindowId>) {
 
 /// A name was given to window `w` (`rename-window`, `-n`): `automatic-rename` goes off for it.
 pub fn named(state: &ServerState, w: WindowId) {
-    let _ = lock(&state.options_store).set(
+    automatic_rename_off(&mut lock(&state.options_store), w);
+}
+
+/// Sets window `w`'s own `automatic-rename` to `off` (as tmux does when a window is named).
+fn automatic_rename_off(opts: &mut crate::options::Options, w: WindowId) {
+    let _ = opts.set(
         Where::Window(w),
         "automatic-rename",
         None,
@@ -114,14 +119,7 @@ pub fn program_named(state: &ServerState, pane: PaneId, name: &str) {
                 Some(String::new())
             }
         } else {
-            let _ = opts.set(
-                Where::Window(w),
-                "automatic-rename",
-                None,
-                Some("off"),
-                false,
-                None,
-            );
+            automatic_rename_off(&mut opts, w);
             Some(crate::limits::truncate_name(name.to_owned()))
         };
         drop(opts);
