@@ -54,15 +54,20 @@ pub fn check_name_len(kind: &str, name: &str) -> CmdResult<()> {
 
 /// `name` cut to at most [`MAX_NAME`] bytes at a character boundary (a window name taken from
 /// a command).
-pub fn truncate_name(mut name: String) -> String {
-    if name.len() > MAX_NAME {
-        let mut end = MAX_NAME;
-        while !name.is_char_boundary(end) {
+pub fn truncate_name(name: String) -> String {
+    truncate_to(name, MAX_NAME)
+}
+
+/// `s` cut to at most `max` bytes at a character boundary (names, titles).
+pub fn truncate_to(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
             end -= 1;
         }
-        name.truncate(end);
+        s.truncate(end);
     }
-    name
+    s
 }
 
 /// Largest `new-session --history-limit`, in lines (the history's memory is proportional to
@@ -101,6 +106,16 @@ pub const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_cut_at_a_character_boundary() {
+        assert_eq!(truncate_to("abc".into(), 3), "abc");
+        assert_eq!(truncate_to("abcd".into(), 3), "abc");
+        // 'é' is two bytes: a cut inside it keeps the character out.
+        assert_eq!(truncate_to("aéb".into(), 2), "a");
+        assert_eq!(truncate_to("aéb".into(), 3), "aé");
+        assert_eq!(truncate_to(String::new(), 0), "");
+    }
 
     #[test]
     fn window_sizes() {

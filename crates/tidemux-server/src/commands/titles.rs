@@ -141,8 +141,9 @@ fn string_caps(data: &[u8], want: &[usize]) -> Option<Vec<Option<Vec<u8>>>> {
 
 /// The title for a client attached to session `sid`: `set-titles-string` expanded (strftime
 /// first, as tmux's `format_expand_time`) for the session, its current window and that
-/// window's active pane; `None` when the session's `set-titles` is off or the session is gone.
-/// Takes the registry, options and environment locks in the order `display-message` does.
+/// window's active pane, cut to [`crate::screen::MAX_TITLE_BYTES`] at a character boundary (a
+/// format over every window or a long pane title must not make every frame large); `None` when
+/// the session's `set-titles` is off or the session is gone. Takes the registry, options and environment locks in the order `display-message` does.
 pub fn client_title(state: &ServerState, sid: SessionId) -> Option<String> {
     use crate::format::model::ModelContext;
     let reg = state.registry();
@@ -164,7 +165,10 @@ pub fn client_title(state: &ServerState, sid: SessionId) -> Option<String> {
         .at_winlink(sid, index)
         .with_options(&*opts)
         .with_environ(&env);
-    Some(crate::format::Expander::new().expand_time(&ctx, &fmt))
+    Some(crate::limits::truncate_to(
+        crate::format::Expander::new().expand_time(&ctx, &fmt),
+        crate::screen::MAX_TITLE_BYTES,
+    ))
 }
 
 #[cfg(test)]

@@ -345,14 +345,10 @@ impl vt100::Callbacks for Hooks {
     }
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        self.title = String::from_utf8_lossy(title).into_owned();
-        if self.title.len() > MAX_TITLE_BYTES {
-            let mut end = MAX_TITLE_BYTES;
-            while !self.title.is_char_boundary(end) {
-                end -= 1;
-            }
-            self.title.truncate(end);
-        }
+        self.title = crate::limits::truncate_to(
+            String::from_utf8_lossy(title).into_owned(),
+            MAX_TITLE_BYTES,
+        );
         self.title_version += 1;
     }
 
