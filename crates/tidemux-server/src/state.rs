@@ -214,8 +214,7 @@ impl ServerState {
             self.events.publish(e);
         }
         for p in &removed.panes {
-            p.kill();
-            p.mark_closed();
+            p.close_and_kill();
         }
         for (p, rows, cols) in removed.resized {
             p.resize(rows, cols);

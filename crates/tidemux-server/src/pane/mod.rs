@@ -800,11 +800,25 @@ impl Pane {
     /// Hangs up the pane's process group (SIGHUP, as closing a terminal does) and its
     /// terminal's foreground process group; the reader (or waiter) reports the exit.
     pub fn kill(&self) {
+        self.hang_up(self.foreground_pid());
+    }
+
+    /// The pane leaves the model: closed first, so that input still waiting fails with "pane
+    /// %N closed" rather than with the exit the hang-up causes (the reader could record that
+    /// exit before a later close), then hung up as [`Pane::kill`] does (the terminal's
+    /// foreground process group is looked up before the close, which ends that lookup).
+    pub fn close_and_kill(&self) {
+        let fg = self.foreground_pid();
+        self.mark_closed();
+        self.hang_up(fg);
+    }
+
+    /// SIGHUP to the pane's process group and `fg`'s (the terminal's foreground group).
+    fn hang_up(&self, fg: Option<u32>) {
         use rustix::process::{kill_process_group, Pid, Signal};
         if self.reaped.load(Ordering::Acquire) || self.state().exit.is_some() {
             return; // reaped: its pid may belong to someone else now
         }
-        let fg = self.foreground_pid();
         for pgid in [self.pid, fg].into_iter().flatten() {
             if let Some(pid) = Pid::from_raw(pgid as i32) {
                 let _ = kill_process_group(pid, Signal::HUP);
