@@ -34,6 +34,7 @@ mod orch_wait;
 mod panecmds;
 mod programs;
 mod readme;
+mod status_format;
 mod titles;
 mod tmux_lang;
 mod tmux_modes;

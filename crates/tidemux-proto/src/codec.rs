@@ -89,7 +89,9 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 /// `visual-silence`).
 ///
 /// 16 (issue 11, options): field `AttachFrame.title` (`set-titles`, `set-titles-string`).
-pub const PROTOCOL_MINOR: u32 = 16;
+///
+/// 17 (issue 11, status): field `AttachFrame.status_lines` (`status-format`, `status 2`..`5`).
+pub const PROTOCOL_MINOR: u32 = 17;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

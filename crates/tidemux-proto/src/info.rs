@@ -479,4 +479,47 @@ pub struct AttachFrame {
     /// change (and always from an older server).
     #[serde(default)]
     pub title: Option<String>,
+    /// The status lines drawn by the server (minor 17): present when the session's
+    /// `status-format` differs from tmux's default or `status` is `2`..`5`. Line N is
+    /// `status-format[N]` expanded for the client (tmux status.c `status_redraw`) and laid out
+    /// as tmux's format-draw.c `format_draw` does (`#[align=]`, `#[list=]`, `#[fill=]`,
+    /// `#[range=]`, `push-default`/`pop-default`), exactly the client's width. The client
+    /// draws them as they are, top to bottom, instead of its own layout. `None`: the client
+    /// lays out `status_left`, `windows` and `status_right` itself (and always from an older
+    /// server).
+    #[serde(default)]
+    pub status_lines: Option<Vec<StatusLine>>,
+}
+
+/// One status line drawn by the server ([`AttachFrame::status_lines`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StatusLine {
+    /// The cells, left to right, covering the client's width.
+    pub spans: Vec<Span>,
+    /// Where a mouse click means something (tmux `#[range=...]`), left to right.
+    #[serde(default)]
+    pub ranges: Vec<StatusRange>,
+}
+
+/// A clickable part of a status line (tmux `struct style_range`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StatusRange {
+    /// First column.
+    pub start: u16,
+    /// Column after the last (tmux's ranges end one cell past their text).
+    pub end: u16,
+    /// What it stands for.
+    pub kind: StatusRangeKind,
+}
+
+/// What a status line range stands for (tmux `#[range=left|right|window|N]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusRangeKind {
+    /// `range=left`: status-left (tmux's `StatusLeft` mouse events).
+    Left,
+    /// `range=right`: status-right (`StatusRight`).
+    Right,
+    /// `range=window|N`: the window at index N (a click selects it).
+    Window(u32),
 }

@@ -51,6 +51,8 @@ impl Forward {
 pub struct Look {
     /// `status`: the status line is shown.
     pub status: bool,
+    /// How many status lines (`status` `on` 1, `2`..`5`; 1 while `off`).
+    pub lines: u16,
     /// `status-position top`.
     pub top: bool,
     /// `status-style`.
@@ -84,6 +86,7 @@ impl Default for Look {
     fn default() -> Self {
         Look {
             status: true,
+            lines: 1,
             top: false,
             bar: CellStyle {
                 fg: Color::Idx(0),
@@ -123,7 +126,10 @@ impl Look {
                 "status-right-style" => right = v,
                 "status-left-length" => l.left_len = v.parse().unwrap_or(l.left_len),
                 "status-right-length" => l.right_len = v.parse().unwrap_or(l.right_len),
-                "status" => l.status = v != "off",
+                "status" => {
+                    l.status = v != "off";
+                    l.lines = v.parse().map_or(1, |n: u16| n.clamp(1, 5));
+                }
                 "status-position" => l.top = v == "top",
                 "status-style" => l.bar = style(v, l.bar),
                 "mouse" => l.mouse = v != "off",
@@ -158,20 +164,26 @@ impl Look {
 
     /// A mouse row on the terminal as the client composes it (status line last).
     pub fn mouse_y(&self, y: u16, rows: u16) -> u16 {
+        let n = self.lines.max(1);
         match (self.status, self.top) {
-            (true, true) if y == 0 => rows.saturating_sub(1),
-            (true, true) => y - 1,
+            (true, true) if y < n => rows.saturating_sub(n) + y,
+            (true, true) => y - n,
             _ => y,
+        }
+    }
+
+    /// Rows the status lines take on the terminal (0 while `status off`).
+    pub fn status_rows(&self) -> u16 {
+        if self.status {
+            self.lines.max(1)
+        } else {
+            0
         }
     }
 
     /// Rows the panes get on a terminal `rows` high.
     pub fn body(&self, rows: u16) -> u16 {
-        if self.status {
-            rows.saturating_sub(1)
-        } else {
-            rows
-        }
+        rows.saturating_sub(self.status_rows())
     }
 }
 

@@ -177,7 +177,7 @@ fn compose_panned(
     let Some(f) = &view.frame else {
         return (grid, cursor, hits, (0, 0));
     };
-    let body = rows.saturating_sub(1);
+    let body = rows.saturating_sub(ui.lines.max(1));
     let area = (cols.saturating_sub(ui.ox), body.saturating_sub(ui.oy));
     let pan = pan_of(f, area);
     if pan == (0, 0) {
@@ -185,7 +185,7 @@ fn compose_panned(
     }
     let (vcols, vrows) = (
         cols.max(ui.ox.saturating_add(f.cols)),
-        rows.max(ui.oy.saturating_add(f.rows).saturating_add(1)),
+        rows.max(ui.oy.saturating_add(f.rows).saturating_add(ui.lines.max(1))),
     );
     let (virt, vcursor, _) = compose(view, mode, vcols, vrows, prompt_flash, ui);
     for y in 0..body {
@@ -277,8 +277,9 @@ fn style(fg: Color, bg: Color, flags: u8) -> CellStyle {
     CellStyle { fg, bg, flags }
 }
 
-/// Where the status line shows each window's tab: (first column, end column, window index).
-type TabHits = Vec<(u16, u16, u32)>;
+/// Where the status lines show each window's tab: (status line, first column, end column,
+/// window index).
+type TabHits = Vec<(u16, u16, u16, u32)>;
 
 /// What the client adds around the panes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -293,6 +294,9 @@ struct Ui {
     extra_secs: u64,
     /// The status line's style (`status-style`).
     bar: CellStyle,
+    /// Status rows composed at the bottom (`status 2`..`5`; at least 1, dropped by the caller
+    /// while `status off`).
+    lines: u16,
 }
 
 /// One piece of the status line's window list: text (`#[...]` styles in it, `##` a `#`), its
@@ -446,6 +450,16 @@ fn truncate_styled(text: &str, n: usize) -> String {
     out
 }
 
+/// Whether `mode` shows a prompt on the status line (it then covers the first status line).
+fn mode_prompt(mode: &Mode) -> bool {
+    match mode {
+        Mode::Confirm(_) | Mode::Rename(_) | Mode::Command(_) => true,
+        Mode::Copy(c) => c.prompt().is_some(),
+        Mode::Tree(t, _) => t.prompt().is_some(),
+        _ => false,
+    }
+}
+
 /// Composes the whole terminal: sidebar, panes, borders, unused area, status line, overlays.
 fn compose(
     view: &View,
@@ -461,7 +475,7 @@ fn compose(
         return (g, None, tab_hits);
     };
     let (ox, oy) = (ui.ox, ui.oy);
-    let body = rows.saturating_sub(1);
+    let body = rows.saturating_sub(ui.lines.max(1));
     if ox > 0 {
         overview::draw(&mut g, &f.overview, (ox, body), ui.extra_secs, f.window);
     }
@@ -589,8 +603,28 @@ fn compose(
     // Status line (tmux's default look: black on green). The right part (message, read-only
     // mark, clock) is placed first; the tabs get what is left and scroll when they overflow.
     let bar = ui.bar;
-    let y = rows.saturating_sub(1);
-    g.fill(0, y, cols, 1, " ", bar);
+    let y = body;
+    g.fill(0, y, cols, rows - y, " ", bar);
+    // Status lines the server drew (a `status-format` of its own, `status 2`..`5`): as they
+    // are, with the windows' ranges for clicks.
+    let server = f.status_lines.as_ref();
+    if let Some(lines) = server {
+        for (i, l) in lines.iter().enumerate() {
+            let Ok(i) = u16::try_from(i) else { break };
+            if y + i >= rows {
+                break;
+            }
+            let mut x = 0;
+            for s in &l.spans {
+                x = g.put_str(x, y + i, &s.text, s.style, cols);
+            }
+            for r in &l.ranges {
+                if let tidemux_proto::StatusRangeKind::Window(w) = r.kind {
+                    tab_hits.push((i, r.start, r.end, w));
+                }
+            }
+        }
+    }
     // The right part: message, read-only mark, then `status-right` (from an older server that
     // does not send it: the clock, one cell from the edge).
     let look = &view.look;
@@ -606,6 +640,7 @@ fn compose(
         right.push_str("[read-only]  ");
     }
     let (status_right, pad) = match &f.status_right {
+        _ if server.is_some() => (String::new(), 0),
         Some(t) => (t.clone(), 0),
         None => (chrono::Local::now().format("%H:%M").to_string(), 1),
     };
@@ -635,7 +670,11 @@ fn compose(
     let rlen = (right.chars().count() + sr_len) as u16;
     let rx = cols.saturating_sub(rlen + pad);
     let left_room = rx.saturating_sub(1);
+    if server.is_some() && mode_prompt(mode) {
+        g.fill(0, y, cols, 1, " ", bar);
+    }
     let end = match mode {
+        _ if server.is_some() && !mode_prompt(mode) => 0,
         Mode::Confirm(p) => g.put_str(0, y, &format!("kill-pane {p}? (y/n)"), bar, cols),
         Mode::Rename(s) => g.put_str(0, y, &format!("(rename-window) {s}"), bar, cols),
         Mode::Copy(c) if c.prompt().is_some() => {
@@ -674,7 +713,7 @@ fn compose(
                 let start = x;
                 x = border::put_styled(&mut g, x, y, &t, st, to);
                 if let Some(i) = index {
-                    tab_hits.push((start, x, i));
+                    tab_hits.push((0, start, x, i));
                 }
             }
             x
@@ -1100,10 +1139,12 @@ fn run_loop(
         }
         // The window gets the terminal less the sidebar; the server sizes it (and the panes).
         // Without a status line the server is told one row more (it keeps one for the status).
+        // With `status 2`..`5` it is told the rows less the status lines but one.
         let extra = u16::from(!view.look.status);
         let want = (
             cols.saturating_sub(view.sidebar_width(cols)),
-            rows.saturating_sub(border::reserved(view.frame.as_ref())) + extra,
+            (rows.saturating_sub(border::reserved(view.frame.as_ref())) + extra)
+                .saturating_sub(view.look.status_rows().saturating_sub(1)),
         );
         if want != reported {
             reported = want;
@@ -1136,6 +1177,7 @@ fn run_loop(
                 read_only: opts.read_only,
                 extra_secs: view.at.map_or(0, |t| t.elapsed().as_secs()),
                 bar: view.look.bar,
+                lines: view.look.status_rows().max(1),
             };
             let extra = u16::from(!view.look.status);
             let (mut grid, mut cursor, hits, pan) = compose_panned(
@@ -1151,8 +1193,9 @@ fn run_loop(
                 grid.drop_last_row();
                 cursor = cursor.filter(|c| c.1 < rows);
             } else if view.look.top {
-                grid.last_row_to_top();
-                cursor = cursor.map(|(x, y)| (x, (y + 1) % rows.max(1)));
+                let n = view.look.status_rows();
+                grid.last_rows_to_top(n);
+                cursor = cursor.map(|(x, y)| (x, (y + n) % rows.max(1)));
             }
             view.tab_hits = hits;
             let bytes = renderer.draw(&grid, cursor);
@@ -1842,7 +1885,8 @@ fn on_mouse(
     let oy = border::top_offset(view.frame.as_ref());
     // A panned window (larger than the terminal): a point of the window area is that far
     // into the window.
-    let on_status = view.look.status && m.y + 1 == rows;
+    let status_at = rows.saturating_sub(view.look.status_rows());
+    let on_status = view.look.status && m.y >= status_at;
     if !on_status && m.x >= ox && m.y >= oy {
         m.x = m.x.saturating_add(view.pan.0);
         m.y = m.y.saturating_add(view.pan.1);
@@ -1952,7 +1996,12 @@ fn on_mouse(
         return Ok(());
     }
     if on_status {
-        if let Some((_, _, i)) = view.tab_hits.iter().find(|(a, b, _)| x >= *a && x < *b) {
+        let line = y - status_at;
+        if let Some((.., i)) = view
+            .tab_hits
+            .iter()
+            .find(|(l, a, b, _)| *l == line && x >= *a && x < *b)
+        {
             command(
                 cmd,
                 Request::SelectWindow {

@@ -43,9 +43,11 @@ impl Grid {
         }
     }
 
-    /// Moves the last row to the top (a status line at the top, `status-position top`).
-    pub fn last_row_to_top(&mut self) {
-        self.cells.rotate_right(usize::from(self.cols));
+    /// Moves the last `n` rows to the top, in their order (`status-position top` with `n`
+    /// status lines).
+    pub fn last_rows_to_top(&mut self, n: u16) {
+        let k = (usize::from(self.cols) * usize::from(n)).min(self.cells.len());
+        self.cells.rotate_right(k);
     }
 
     /// Drops the last row (no status line, `status off`).

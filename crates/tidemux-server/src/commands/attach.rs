@@ -431,6 +431,8 @@ struct Sent {
     borders: Borders,
     /// `status-left` and `status-right` as sent, expanded.
     status: (String, String),
+    /// The status lines as sent (`AttachFrame::status_lines`).
+    lines: Option<Vec<tidemux_proto::StatusLine>>,
     /// The terminal title last sent (`set-titles`; kept while it is off, as tmux's
     /// `c->title`, so turning it on again with the same text sends nothing).
     title: Option<String>,
@@ -470,6 +472,19 @@ fn border_lines(state: &ServerState, window: WindowId, panes: &[PaneView]) -> Bo
     (status, lines)
 }
 
+/// tmux's `window_bigger`, `window_offset_x` and `window_offset_y` for a client that shows
+/// its window from `offset` (see [`super::resize::window_offset`]).
+fn offset_vars(offset: Option<(u16, u16)>) -> Vec<(String, String)> {
+    match offset {
+        Some((x, y)) => vec![
+            ("window_bigger".into(), "1".into()),
+            ("window_offset_x".into(), x.to_string()),
+            ("window_offset_y".into(), y.to_string()),
+        ],
+        None => vec![("window_bigger".into(), "0".into())],
+    }
+}
+
 /// The session's `status-left` and `status-right` expanded for the current pane
 /// (`#[...]` styles left in), strftime first as tmux's `format_expand_time` (tmux(1) "STATUS
 /// LINE"); shell jobs `#()` expand to nothing (see `docs/formats.md`).
@@ -485,14 +500,7 @@ fn status_parts(
     offset: Option<(u16, u16)>,
 ) -> (String, String) {
     use crate::format::model::ModelContext;
-    let extra: Vec<(String, String)> = match offset {
-        Some((x, y)) => vec![
-            ("window_bigger".into(), "1".into()),
-            ("window_offset_x".into(), x.to_string()),
-            ("window_offset_y".into(), y.to_string()),
-        ],
-        None => vec![("window_bigger".into(), "0".into())],
-    };
+    let extra = offset_vars(offset);
     let reg = state.registry();
     let opts = lock(&state.options_store);
     let env = lock(&state.environment);
@@ -507,6 +515,67 @@ fn status_parts(
         crate::format::Expander::new().expand_time(&ctx, &fmt)
     };
     (expand("status-left"), expand("status-right"))
+}
+
+/// The status lines the server draws for a client `cols` wide (see
+/// [`tidemux_proto::AttachFrame::status_lines`]), or `None` when the client's own layout of
+/// `status-left`, the window list and `status-right` gives tmux's screen: `status` is `on`
+/// and `status-format[0]` is tmux's default (or `status` is `off`).
+///
+/// Otherwise each of the `status` lines (`on` 1, `2`..`5`) is `status-format[N]` expanded for
+/// the session's current pane (strftime first, tmux `format_expand_time`) and laid out by
+/// [`crate::format::draw::draw`] over `status-style`; a line without a format is blank (tmux
+/// status.c `status_redraw`). `extra`: the `window_bigger`/`window_offset_*` variables.
+fn status_lines(
+    state: &ServerState,
+    sid: SessionId,
+    pane: PaneId,
+    extra: &[(String, String)],
+    cols: u16,
+) -> Option<Vec<tidemux_proto::StatusLine>> {
+    use crate::format::model::ModelContext;
+    use crate::options::{OptValue, Where};
+    let reg = state.registry();
+    let opts = lock(&state.options_store);
+    let lines: u32 = match opts.effective("status", Some(sid), None, None).as_deref() {
+        Some("off") => 0,
+        Some(n) => n.parse().unwrap_or(1),
+        None => 1,
+    };
+    if lines == 0 {
+        return None;
+    }
+    let formats: std::collections::BTreeMap<u32, String> =
+        match opts.get(Where::Session(sid), "status-format", None) {
+            Some(OptValue::Array(m)) => m.clone(),
+            _ => std::collections::BTreeMap::new(),
+        };
+    let defaults = crate::options::def("status-format").map_or(&[][..], |d| d.default_array);
+    let default_of = |i: u32| defaults.iter().find(|(n, _)| *n == i).map(|(_, f)| *f);
+    let custom = lines > 1 || formats.get(&0).map(String::as_str) != default_of(0);
+    if !custom {
+        return None;
+    }
+    let env = lock(&state.environment);
+    let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
+        .with_options(&*opts)
+        .with_environ(&env)
+        .with_extra(extra);
+    let bar = opts
+        .effective("status-style", Some(sid), None, None)
+        .unwrap_or_default();
+    let base = crate::format::draw::base_style(&bar);
+    Some(
+        (0..lines)
+            .map(|i| match formats.get(&i) {
+                Some(fmt) => {
+                    let text = crate::format::Expander::new().expand_time(&ctx, fmt);
+                    crate::format::draw::draw(&text, base, cols)
+                }
+                None => crate::format::draw::draw("", base, cols),
+            })
+            .collect(),
+    )
 }
 
 /// tmux's default `status-format[0]` builds each tab's style this way (`#{E:...}` of the
@@ -912,6 +981,8 @@ fn next_frame(
         .map(|c| (c.cols, c.rows.saturating_sub(1)));
     let offset = area.and_then(|a| super::resize::window_offset((m.cols, m.rows), a, cursor));
     let status = status_parts(state, sid, m.window, m.active_pane, offset);
+    let width = area.map_or(m.cols, |a| a.0);
+    let lines = status_lines(state, sid, m.active_pane, &offset_vars(offset), width);
     let summaries = overview(&m.overview, sent);
     let keyed: Vec<PaneSummary> = summaries
         .iter()
@@ -941,6 +1012,7 @@ fn next_frame(
         || keyed != sent.overview
         || borders != sent.borders
         || status != sent.status
+        || lines != sent.lines
         || !output.is_empty()
         || bell
         || title.is_some()
@@ -958,6 +1030,7 @@ fn next_frame(
     sent.overview = keyed;
     sent.borders = borders.clone();
     sent.status = status.clone();
+    sent.lines.clone_from(&lines);
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     sent.config = config;
@@ -987,6 +1060,7 @@ fn next_frame(
         output,
         bell: Some(bell),
         title,
+        status_lines: lines,
     }))
 }
 

@@ -6,6 +6,7 @@
 //! in [`model`]). The language, with the differences from tmux, is documented in
 //! `docs/formats.md`.
 
+pub mod draw;
 mod expand;
 pub mod fnmatch;
 pub mod model;
