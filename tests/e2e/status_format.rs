@@ -132,3 +132,107 @@ fn status_two_adds_the_pane_list_line() {
     p.both(&["set", "-g", "status", "on"]);
     p.same("status on", &[22, 23], |t| t[1].contains("work"));
 }
+
+/// The 19-digit `date +%s%N` number on a status row, if one shows.
+fn stamp(row: &str) -> Option<String> {
+    let plain: String = {
+        // Without the colour sequences (`ESC [ ... m`).
+        let mut out = String::new();
+        let mut it = row.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == '\u{1b}' {
+                for d in it.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    plain
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() >= 18)
+        .map(str::to_owned)
+}
+
+/// Watches the status rows of both clients for `secs` seconds; returns, per client (tmux's,
+/// tidemux's), the seconds from the start at which the stamp changed (the first sighting
+/// included) and the stamps seen.
+fn watch(p: &Pair, secs: f64) -> [(Vec<f64>, Vec<String>); 2] {
+    let start = std::time::Instant::now();
+    let mut seen: [(Vec<f64>, Vec<String>); 2] = Default::default();
+    while start.elapsed().as_secs_f64() < secs {
+        for (i, name) in ["t", "o"].into_iter().enumerate() {
+            if let Some(s) = stamp(&p.row(name, 23)) {
+                if seen[i].1.last() != Some(&s) {
+                    seen[i].0.push(start.elapsed().as_secs_f64());
+                    seen[i].1.push(s);
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    seen
+}
+
+/// `status-interval` paces the status line and its `#(command)` jobs as in tmux: with
+/// `status-interval 2` a `#(date +%s%N)` in status-right changes about every 2 seconds (a
+/// job reruns when the line is redrawn), with `status-interval 0` it stays.
+#[test]
+fn status_interval_paces_shell_jobs_as_tmux() {
+    let Some(p) = Pair::new() else { return };
+    p.both(&["set", "-g", "status-interval", "2"]);
+    p.both(&["set", "-g", "status-right", "#(date +%s%N)"]);
+    p.attach();
+    // Both show a stamp (the job's output comes after the first expansion).
+    let ok = wait_until(DEADLINE, || {
+        stamp(&p.row("t", 23)).is_some() && stamp(&p.row("o", 23)).is_some()
+    });
+    assert!(
+        ok,
+        "no job output\n tmux:    {}\n tidemux: {}",
+        p.row("t", 23),
+        p.row("o", 23)
+    );
+    // Past the start (the first output, the client's first resize): one change by the
+    // timer in both.
+    let first = (stamp(&p.row("t", 23)), stamp(&p.row("o", 23)));
+    let ok = wait_until(DEADLINE, || {
+        stamp(&p.row("t", 23)) != first.0 && stamp(&p.row("o", 23)) != first.1
+    });
+    assert!(ok, "the stamps never changed with status-interval 2");
+    let seen = watch(&p, 7.0);
+    for ((at, stamps), who) in seen.iter().zip(["tmux", "tidemux"]) {
+        eprintln!("{who}: changes at {at:.2?}");
+        // 7 s at a 2 s pace: the first sighting and 3 changes (one more if something else
+        // redrew the line in between, as a window's state may).
+        assert!(
+            (4..=5).contains(&at.len()),
+            "{who}: {} stamps in 7 s with status-interval 2: {at:?} {stamps:?}",
+            at.len()
+        );
+        let paced = at
+            .windows(2)
+            .filter(|w| (1.6..2.5).contains(&(w[1] - w[0])))
+            .count();
+        assert!(
+            paced >= 2,
+            "{who}: the stamp did not change at a 2 s pace: {at:?}"
+        );
+    }
+    // `status-interval 0`: no redraw by time, so no rerun (past the redraw the option's
+    // change itself makes).
+    p.both(&["set", "-g", "status-interval", "0"]);
+    let seen = watch(&p, 5.5);
+    for ((at, stamps), who) in seen.iter().zip(["tmux", "tidemux"]) {
+        eprintln!("{who} with status-interval 0: changes at {at:.2?}");
+        let late: Vec<&f64> = at.iter().filter(|t| **t > 1.5).collect();
+        assert!(
+            late.is_empty(),
+            "{who}: the stamp changed at {late:?} s: {stamps:?}"
+        );
+    }
+}

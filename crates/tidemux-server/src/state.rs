@@ -64,6 +64,8 @@ pub struct ServerState {
     /// Bumped when what attached clients take from the server's configuration changes (key
     /// bindings, options): they fetch it again (`ClientConfig`).
     pub config_version: std::sync::atomic::AtomicU64,
+    /// `#(command)` jobs of attached clients' status lines.
+    pub status_jobs: crate::format::jobs::Jobs,
     /// Pane modes, disabled input and popups (tmux's server-side pane state, issue 12). A
     /// leaf lock: nothing else is taken while it is held.
     pub pane_modes: Mutex<crate::panemode::PaneModes>,
@@ -163,6 +165,7 @@ impl ServerState {
             keys: Mutex::new(Default::default()),
             hooks: Default::default(),
             config_version: std::sync::atomic::AtomicU64::new(1),
+            status_jobs: Default::default(),
             pane_modes: Mutex::new(Default::default()),
             fresh: Mutex::new(Fresh::default()),
         })

@@ -433,9 +433,28 @@ struct Sent {
     status: (String, String),
     /// The status lines as sent (`AttachFrame::status_lines`).
     lines: Option<Vec<tidemux_proto::StatusLine>>,
+    /// The status texts as last expanded.
+    status_cache: Option<StatusCache>,
     /// The terminal title last sent (`set-titles`; kept while it is off, as tmux's
     /// `c->title`, so turning it on again with the same text sends nothing).
     title: Option<String>,
+}
+
+/// The status texts of a client as last expanded (`status-interval`): what they were expanded
+/// for (a hash of the model's version, the configuration's, the client's jobs' output, the
+/// client's width, the current window and pane, the active pane's title, the message and the
+/// window list's names and flags), the `status-interval` and next time they are due, each
+/// tab's (text, style), status-left and status-right, and the server-drawn lines.
+#[derive(Debug)]
+struct StatusCache {
+    key: u64,
+    /// `status-interval` when they were expanded, seconds.
+    interval: u64,
+    /// When they are due again by time (`status-interval`; `None` for 0).
+    due: Option<std::time::Instant>,
+    tabs: Vec<(String, String)>,
+    parts: (String, String),
+    lines: Option<Vec<tidemux_proto::StatusLine>>,
 }
 
 /// A window's `pane-border-status` (0 off, 1 top, 2 bottom) and each pane's expanded line.
@@ -495,6 +514,7 @@ fn offset_vars(offset: Option<(u16, u16)>) -> Vec<(String, String)> {
 fn status_parts(
     state: &ServerState,
     sid: SessionId,
+    client: u32,
     window: WindowId,
     pane: PaneId,
     offset: Option<(u16, u16)>,
@@ -507,7 +527,8 @@ fn status_parts(
     let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
         .with_options(&*opts)
         .with_environ(&env)
-        .with_extra(&extra);
+        .with_extra(&extra)
+        .with_jobs(&state.status_jobs, client);
     let expand = |name: &str| {
         let fmt = opts
             .effective(name, Some(sid), Some(window), Some(pane))
@@ -529,6 +550,7 @@ fn status_parts(
 fn status_lines(
     state: &ServerState,
     sid: SessionId,
+    client: u32,
     pane: PaneId,
     extra: &[(String, String)],
     cols: u16,
@@ -560,7 +582,8 @@ fn status_lines(
     let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
         .with_options(&*opts)
         .with_environ(&env)
-        .with_extra(extra);
+        .with_extra(extra)
+        .with_jobs(&state.status_jobs, client);
     let bar = opts
         .effective("status-style", Some(sid), None, None)
         .unwrap_or_default();
@@ -589,6 +612,7 @@ const TAB_STYLE: &str = "#{?#{&&:#{window_last_flag},#{!=:#{E:window-status-last
 fn tab_texts(
     state: &ServerState,
     sid: SessionId,
+    client: u32,
     tabs: &[(WindowId, u32, bool)],
 ) -> Vec<(String, String)> {
     use crate::format::model::ModelContext;
@@ -600,7 +624,8 @@ fn tab_texts(
             let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Window(*wid)))
                 .at_winlink(sid, *index)
                 .with_options(&*opts)
-                .with_environ(&env);
+                .with_environ(&env)
+                .with_jobs(&state.status_jobs, client);
             let name = if *current {
                 "window-status-current-format"
             } else {
@@ -889,12 +914,6 @@ fn next_frame(
             style: None,
         });
     }
-    let which: Vec<(WindowId, u32, bool)> =
-        tabs.iter().map(|t| (t.id, t.index, t.active)).collect();
-    for (t, (text, style)) in tabs.iter_mut().zip(tab_texts(state, sid, &which)) {
-        t.text = Some(text);
-        t.style = Some(style);
-    }
     // A `display-message` for this session wins while it lasts.
     if let Some((text, until)) = lock(&state.messages).get(&sid) {
         if *until > std::time::Instant::now() {
@@ -980,9 +999,101 @@ fn next_frame(
         .get(&client)
         .map(|c| (c.cols, c.rows.saturating_sub(1)));
     let offset = area.and_then(|a| super::resize::window_offset((m.cols, m.rows), a, cursor));
-    let status = status_parts(state, sid, m.window, m.active_pane, offset);
     let width = area.map_or(m.cols, |a| a.0);
-    let lines = status_lines(state, sid, m.active_pane, &offset_vars(offset), width);
+    // The status texts are expanded again when something they show changed, else at most
+    // every `status-interval` seconds (0: never by time; tmux status.c
+    // `status_timer_callback`); `#(...)` jobs rerun with them.
+    let pane_title = m
+        .visible
+        .iter()
+        .find(|(id, ..)| *id == m.active_pane)
+        .and_then(|(_, _, p)| p.as_ref())
+        .map(|p| p.state().screen.title().to_owned());
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (*state.model.borrow()).hash(&mut h);
+        state
+            .config_version
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .hash(&mut h);
+        state.status_jobs.generation(client).hash(&mut h);
+        (
+            m.window,
+            m.active_pane,
+            width,
+            offset,
+            &pane_title,
+            &message,
+        )
+            .hash(&mut h);
+        for t in &tabs {
+            (t.id, t.index, &t.name, t.active, t.alert, t.dead, &t.state).hash(&mut h);
+        }
+        h.finish()
+    };
+    let interval = lock(&state.options_store)
+        .effective("status-interval", Some(sid), None, None)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(15);
+    // tmux's timer fires every `status-interval` seconds from when it was started (attach,
+    // a change of the option), whatever else redrew the line in between.
+    let now = std::time::Instant::now();
+    let every = Duration::from_secs(interval);
+    let (due, next) = match &sent.status_cache {
+        None => (true, None),
+        Some(c) if c.interval != interval => (true, None),
+        Some(c) => match c.due {
+            Some(d) if now >= d => (
+                true,
+                Some(if d + every > now {
+                    d + every
+                } else {
+                    now + every
+                }),
+            ),
+            d => (c.key != key, d),
+        },
+    };
+    let next = if interval == 0 {
+        None
+    } else {
+        next.or(Some(now + every))
+    };
+    if !due {
+        if let Some(c) = sent.status_cache.as_mut() {
+            c.due = next;
+        }
+    }
+    if due {
+        let which: Vec<(WindowId, u32, bool)> =
+            tabs.iter().map(|t| (t.id, t.index, t.active)).collect();
+        sent.status_cache = Some(StatusCache {
+            key,
+            interval,
+            due: next,
+            tabs: tab_texts(state, sid, client, &which),
+            parts: status_parts(state, sid, client, m.window, m.active_pane, offset),
+            lines: status_lines(
+                state,
+                sid,
+                client,
+                m.active_pane,
+                &offset_vars(offset),
+                width,
+            ),
+        });
+    }
+    let (status, lines) = match &sent.status_cache {
+        Some(c) => {
+            for (t, (text, style)) in tabs.iter_mut().zip(&c.tabs) {
+                t.text = Some(text.clone());
+                t.style = Some(style.clone());
+            }
+            (c.parts.clone(), c.lines.clone())
+        }
+        None => Default::default(),
+    };
     let summaries = overview(&m.overview, sent);
     let keyed: Vec<PaneSummary> = summaries
         .iter()
@@ -1122,6 +1233,7 @@ pub fn register(
 /// Unregisters a client (`sid`: its session when it attached; the one it shows now, after a
 /// `switch-client`, is taken from the registration).
 pub fn unregister(state: &Arc<ServerState>, id: u32, sid: SessionId) {
+    state.status_jobs.forget_client(id);
     let sid = lock(&state.clients)
         .map
         .remove(&id)
@@ -1164,6 +1276,7 @@ where
     let mut sent = Sent::default();
     let mut last_frame = tokio::time::Instant::now() - Duration::from_millis(FRAME_MS);
     let mut model = state.model.subscribe();
+    let mut jobs = state.status_jobs.subscribe();
     let mut shutdown = state.shutdown_requested();
     // Run states settle without output or a model change (a program starts reading its
     // terminal), so the overview is also checked on a tick.
@@ -1196,6 +1309,7 @@ where
         tokio::pin!(notified);
         notified.as_mut().enable();
         model.borrow_and_update();
+        jobs.borrow_and_update();
         if let Some(reason) = detach.borrow_and_update().clone() {
             return End::Reason(reason);
         }
@@ -1211,9 +1325,16 @@ where
             }
             Ok(None) => {}
         }
+        // The status line's next redraw by time (`status-interval`).
+        let status_due = sent.status_cache.as_ref().and_then(|c| c.due).map_or_else(
+            || tokio::time::Instant::now() + Duration::from_secs(3600),
+            tokio::time::Instant::from_std,
+        );
         tokio::select! {
             () = &mut notified => {}
             _ = model.changed() => {}
+            _ = jobs.changed() => {}
+            () = tokio::time::sleep_until(status_due) => {}
             _ = detach.changed() => {}
             _ = tick.tick() => {}
             _ = shutdown.wait_for(|s| *s) => return End::Reason(DetachReason::ServerExited),

@@ -39,6 +39,8 @@ struct Es<'c> {
     depth: u32,
     /// `FORMAT_EXPAND_TIME`: run `strftime` over formats before expanding (`#{T:...}`).
     time: bool,
+    /// `#(...)` runs (tmux: not `FORMAT_EXPAND_NOJOBS`; off inside a job's own text).
+    jobs: bool,
 }
 
 /// A parsed modifier: its name (1 or 2 characters) and expanded arguments.
@@ -180,6 +182,7 @@ impl Expander {
             ctx,
             depth: 0,
             time: false,
+            jobs: true,
         };
         self.expand1(&es, fmt)
     }
@@ -191,6 +194,7 @@ impl Expander {
             ctx,
             depth: 0,
             time: true,
+            jobs: true,
         };
         self.expand1(&es, fmt)
     }
@@ -241,8 +245,9 @@ impl Expander {
             i += 1;
             match ch {
                 b'(' => {
-                    // Shell jobs `#(...)` are not run: they expand to nothing, as a tmux job
-                    // does until its first output arrives.
+                    // Shell jobs `#(...)`: the context's output of the command (tmux
+                    // `format_job_get`), itself expanded without jobs; nothing where the
+                    // context runs none or before its first output.
                     let mut depth = 1;
                     let mut p = i;
                     while p < b.len() {
@@ -259,6 +264,18 @@ impl Expander {
                     }
                     if p >= b.len() {
                         break;
+                    }
+                    if es.jobs {
+                        let next = Es {
+                            jobs: false,
+                            time: false,
+                            ..es
+                        };
+                        let cmd = &fmt[i..p];
+                        let expanded = self.expand1(&next, cmd);
+                        if let Some(o) = es.ctx.job(cmd, &expanded) {
+                            out.push_str(&self.expand1(&next, &o));
+                        }
                     }
                     i = p + 1;
                 }

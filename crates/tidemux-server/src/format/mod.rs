@@ -9,6 +9,7 @@
 pub mod draw;
 mod expand;
 pub mod fnmatch;
+pub mod jobs;
 pub mod model;
 mod text;
 mod time;
@@ -71,6 +72,13 @@ pub trait FormatContext {
     /// `#{N:NAME}`: whether the current session has a window of that name; `None` without a
     /// session.
     fn window_name_exists(&self, _name: &str) -> Option<bool> {
+        None
+    }
+
+    /// `#(command)`: the output of the shell command `cmd` (`expanded`: with its formats
+    /// expanded), or `None` when this context runs no commands (then `#(...)` expands to
+    /// nothing) or it printed nothing yet. See [`jobs::Jobs::get`].
+    fn job(&self, _cmd: &str, _expanded: &str) -> Option<String> {
         None
     }
 

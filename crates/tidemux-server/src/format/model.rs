@@ -146,6 +146,8 @@ pub struct ModelContext<'a> {
     pane: Option<PaneId>,
     /// What the context was made for (tmux `format_type`): `*_format` variables.
     kind: Option<Resolved>,
+    /// Where `#(command)` runs: the jobs and the client they belong to (status lines only).
+    jobs: Option<(&'a super::jobs::Jobs, u32)>,
 }
 
 fn flag(b: bool) -> Option<Value> {
@@ -301,7 +303,15 @@ impl<'a> ModelContext<'a> {
             window: w,
             pane: p,
             kind: target,
+            jobs: None,
         }
+    }
+
+    /// Runs `#(command)` as client `client`'s status line does (tmux format.c
+    /// `format_job_get`); without this, `#(...)` expands to nothing.
+    pub fn with_jobs(mut self, jobs: &'a super::jobs::Jobs, client: u32) -> Self {
+        self.jobs = Some((jobs, client));
+        self
     }
 
     /// The context of window `w`'s winlink at index `idx` of session `sid` (a row of
@@ -339,6 +349,7 @@ impl<'a> ModelContext<'a> {
         c.options = self.options;
         c.environ = self.environ;
         c.extra = self.extra;
+        c.jobs = self.jobs;
         c
     }
 
@@ -763,6 +774,11 @@ impl FormatContext for ModelContext<'_> {
                 })
                 .collect(),
         )
+    }
+
+    fn job(&self, cmd: &str, expanded: &str) -> Option<String> {
+        let (jobs, client) = self.jobs?;
+        jobs.get(client, cmd, expanded)
     }
 
     fn session_name_exists(&self, name: &str) -> bool {
