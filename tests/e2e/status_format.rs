@@ -236,3 +236,94 @@ fn status_interval_paces_shell_jobs_as_tmux() {
         );
     }
 }
+
+impl Pair {
+    /// `display -p -t work FORMAT` in both servers: (tmux's, tidemux's).
+    fn display(&self, fmt: &str) -> (String, String) {
+        let t = self.real.ok(&["display", "-p", "-t", "work", fmt]);
+        let o = self.rig.inner.ok(&[
+            "tmux",
+            "-S",
+            self.rig.sock(),
+            "display",
+            "-p",
+            "-t",
+            "work",
+            fmt,
+        ]);
+        (t.trim().to_owned(), o.trim().to_owned())
+    }
+}
+
+/// A window list that overflows its room (`list=on` with `<` `>` markers and the focus kept
+/// in view), on two status lines at the top (`status 2`, `status-position top`), and a click
+/// on a window's range (tmux `MouseDown1Status`: `select-window -t=`), the same in both.
+#[test]
+fn overflowing_list_on_top_lines_scrolls_and_takes_clicks_as_tmux() {
+    let Some(p) = Pair::new() else { return };
+    for i in 2..8 {
+        let name = format!("a-long-window-name-{i}");
+        p.real
+            .ok(&["new-window", "-t", "work", "-n", &name, "sleep 1000"]);
+        p.rig.inner.ok(&["new-window", "-t", "work", "-n", &name]);
+    }
+    p.both(&["set", "-g", "mouse", "on"]);
+    p.both(&["set", "-g", "status", "2"]);
+    p.both(&["set", "-g", "status-position", "top"]);
+    p.both(&[
+        "set",
+        "-g",
+        "status-format[0]",
+        "#[list=on align=left]#[list=left-marker]<#[list=right-marker]>#[list=on]#{W:#[range=window|#{window_index}]#I:#W#[norange] ,#[range=window|#{window_index} list=focus reverse]#I:#W#[norange list=on noreverse] }#[nolist align=right]R",
+    ]);
+    p.attach();
+    // The last window is current: the list shows its end, `<` first.
+    let t = p.same("the list's end, on top", &[0, 1], |t| {
+        t[0].contains("7:a-long") && t[1].contains("[80x22]")
+    });
+    assert!(stamp_free(&t[0]).starts_with('<'), "{t:?}");
+    // A window in the middle: both markers.
+    p.both(&["select-window", "-t", "work:4"]);
+    let t = p.same("the list's middle", &[0], |t| {
+        let s = stamp_free(&t[0]);
+        s.starts_with('<') && s.contains('>') && s.contains("4:a-long")
+    });
+    // A click on window 5's tab selects it in both.
+    let plain = stamp_free(&t[0]);
+    let x = plain.find("5:a-long").expect("window 5 shows") + 3;
+    for name in ["t", "o"] {
+        for end in ['M', 'm'] {
+            p.rig
+                .outer
+                .ok(&["send", "-t", name, "--", &format!("\x1b[<0;{x};1{end}")]);
+        }
+    }
+    let mut got = (String::new(), String::new());
+    let ok = wait_until(DEADLINE, || {
+        got = p.display("#{window_index}");
+        got == ("5".to_owned(), "5".to_owned())
+    });
+    assert!(
+        ok,
+        "a click on window 5's tab: (tmux, tidemux) current {got:?}"
+    );
+    p.same("window 5 current", &[0, 1], |t| t[0].contains("5:a-long"));
+}
+
+/// A status row without its colour sequences.
+fn stamp_free(row: &str) -> String {
+    let mut out = String::new();
+    let mut it = row.chars();
+    while let Some(c) = it.next() {
+        if c == '\u{1b}' {
+            for d in it.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
