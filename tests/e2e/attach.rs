@@ -1229,6 +1229,7 @@ fn an_older_client_gets_a_reason_it_knows() {
         cols: 80,
         rows: 24,
         terminal: None,
+        flags: None,
     };
     let mut old = Raw::connect_minor(&rig.inner.socket, 10);
     let mut new = Raw::connect(&rig.inner.socket);

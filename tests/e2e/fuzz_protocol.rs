@@ -214,6 +214,7 @@ fn safe_request(r: &mut Rng) -> Request {
             cols: r.size(),
             rows: r.size(),
             terminal: None,
+            flags: None,
         },
         14 => Request::AttachInput { bytes: r.bytes(16) },
         15 => Request::AttachResize {

@@ -172,6 +172,7 @@ fn no_connection_types_as_another_client_and_read_only_input_is_refused() {
                 cols: 80,
                 rows: 24,
                 terminal: None,
+                flags: None,
             },
         );
         match reply(c) {
@@ -362,6 +363,7 @@ fn attach_sizes_announced_by_a_client_are_bounded() {
             cols: 10_001,
             rows: 4,
             terminal: None,
+            flags: None,
         },
     );
     match reply(&mut c) {

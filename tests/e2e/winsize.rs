@@ -24,6 +24,19 @@ fn client(
     session: &str,
     clients: usize,
 ) {
+    client_with(outer, w, name, (cols, rows), session, clients, &[]);
+}
+
+/// [`client`], with `extra` arguments for `attach` (`-f ignore-size`, `-r`).
+fn client_with(
+    outer: &Server,
+    w: &Tm,
+    name: &str,
+    (cols, rows): (u16, u16),
+    session: &str,
+    clients: usize,
+    extra: &[&str],
+) {
     let (c, r) = (cols.to_string(), rows.to_string());
     let sock = w.socket();
     let program = w.program.to_str().expect("utf-8 path");
@@ -37,6 +50,7 @@ fn client(
         "-t",
         session,
     ]);
+    args.extend(extra);
     outer.ok(&args);
     wait_clients(w, clients, name);
 }
@@ -397,4 +411,284 @@ fn a_client_smaller_than_its_window_shows_the_part_around_the_cursor_as_tmux() {
     if let Some(tmux) = shown.get(1) {
         assert_eq!(shown[0], *tmux, "tidemux and tmux show different parts");
     }
+}
+
+/// The terminal (tty path, tmux's client name) of the client in outer session `name`.
+fn tty_of(outer: &Server, name: &str) -> String {
+    outer
+        .ok(&["display-message", "-p", "-t", name, "#{pane_tty}"])
+        .trim_end()
+        .to_owned()
+}
+
+/// `#{client_flags}` of every client, in attach order.
+fn flags(w: &Tm) -> String {
+    w.ok(&["list-clients", "-F", "#{client_flags}"])
+        .lines()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `attach -f ignore-size` (and `-r`, which implies it): such a client does not count for
+/// window sizes while a client without the flag is attached (tmux resize.c
+/// `ignore_client_size`), even as the window's latest client; `refresh-client -f
+/// '!ignore-size'` / `-F ignore-size` turn it off and on; alone, it counts again.
+/// `#{client_flags}` shows the flags in tmux's order.
+#[test]
+fn ignore_size_clients_do_not_count_while_another_does_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = start(&w);
+        let mut seen = Vec::new();
+        client(&outer, &w, "a", A, "m", 1);
+        seen.push(settle(&w, "m", "100x29"));
+        client_with(&outer, &w, "b", B, "m", 2, &["-f", "ignore-size"]);
+        let b = tty_of(&outer, "b");
+        // B typed last: it is the window's latest client, but does not count.
+        type_into(&outer, "b");
+        seen.push(settle(&w, "m", "100x29"));
+        seen.push(flags(&w));
+        w.ok(&["refresh-client", "-t", &b, "-f", "!ignore-size"]);
+        seen.push(settle(&w, "m", "70x19"));
+        seen.push(flags(&w));
+        w.ok(&["refresh-client", "-t", &b, "-F", "ignore-size"]);
+        seen.push(settle(&w, "m", "100x29"));
+        // -r: read-only and ignore-size.
+        client_with(&outer, &w, "c", (60, 15), "m", 3, &["-r"]);
+        type_into(&outer, "c");
+        seen.push(settle(&w, "m", "100x29"));
+        seen.push(flags(&w));
+        // A goes: only flagged clients are left, and they count.
+        outer.ok(&["kill-session", "-t", "a"]);
+        wait_clients(&w, 2, "A gone");
+        w.ok(&["set-option", "-g", "window-size", "smallest"]);
+        seen.push(settle(&w, "m", "60x14"));
+        shown.push(seen);
+    }
+    let want = [
+        "100x29",
+        "100x29",
+        "attached,focused,UTF-8 attached,focused,ignore-size,UTF-8",
+        "70x19",
+        "attached,focused,UTF-8 attached,focused,UTF-8",
+        "100x29",
+        "100x29",
+        "attached,focused,UTF-8 attached,focused,ignore-size,UTF-8 attached,focused,ignore-size,read-only,UTF-8",
+        "60x14",
+    ];
+    compare(&shown, &want);
+}
+
+/// A new window takes its final size when it is created (tmux resize.c
+/// `default_window_size`): with `latest`, the size of the client the command runs for (the
+/// most recently active one), not the smallest or largest of the clients; with `largest` and
+/// `smallest`, those of the session's clients. A detached window (`-d`) keeps that size.
+#[test]
+fn a_new_window_gets_its_size_when_created_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = start(&w);
+        client(&outer, &w, "a", A, "m", 1);
+        client(&outer, &w, "b", B, "m", 2);
+        let mut seen = vec![settle(&w, "m", "70x19")];
+        let new = |w: &Tm| {
+            w.ok(&[
+                "new-window",
+                "-d",
+                "-P",
+                "-F",
+                "#{window_width}x#{window_height}",
+                "sh",
+            ])
+            .trim_end()
+            .to_owned()
+        };
+        type_into(&outer, "a");
+        seen.push(settle(&w, "m:0", "100x29"));
+        seen.push(new(&w));
+        type_into(&outer, "b");
+        seen.push(settle(&w, "m:0", "70x19"));
+        seen.push(new(&w));
+        w.ok(&["set-option", "-g", "window-size", "largest"]);
+        seen.push(new(&w));
+        w.ok(&["set-option", "-g", "window-size", "smallest"]);
+        seen.push(new(&w));
+        // Still its size once the server settled: list them all.
+        w.ok(&["set-option", "-g", "window-size", "latest"]);
+        seen.push(new(&w));
+        seen.push(
+            w.ok(&["list-windows", "-F", "#{window_width}x#{window_height}"])
+                .lines()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        shown.push(seen);
+    }
+    let want = [
+        "70x19",
+        "100x29",
+        "100x29",
+        "70x19",
+        "70x19",
+        "100x29",
+        "70x19",
+        "70x19",
+        "70x19 100x29 70x19 100x29 70x19 70x19",
+    ];
+    compare(&shown, &want);
+}
+
+/// Manual panning (tmux 3.3a cmd-refresh-client.c, tty.c `tty_window_offset1`): on a client
+/// smaller than its window, `refresh-client -R|-L|-U|-D N` moves the visible part from where
+/// it is, kept within the window, and `-c` follows the cursor again; the rows shown and the
+/// `[X,Y]` mark of tmux's default `status-right` are the same on tidemux and tmux. A bad
+/// adjustment is tmux's error.
+#[test]
+fn refresh_client_pans_a_window_larger_than_the_client_as_tmux() {
+    let mut shown: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut errors: Vec<Vec<(i32, String)>> = Vec::new();
+    for w in worlds() {
+        let outer = start(&w);
+        w.ok(&["set-option", "-g", "window-size", "largest"]);
+        client(&outer, &w, "a", A, "m", 1);
+        client(&outer, &w, "b", (60, 15), "m", 2);
+        settle(&w, "m", "100x29");
+        let b = tty_of(&outer, "b");
+        // Numbered lines, each long enough to show the columns the view starts at.
+        w.ok(&[
+            "send-keys",
+            "-t",
+            "m",
+            "clear; for i in $(seq 10 48); do printf '%s' $i; seq -s '' 10 55 | cut -c1-96; done",
+            "Enter",
+        ]);
+        // Client b's rows and the `[X,Y]` mark of its status line, once `want` holds.
+        let rows_b = |want: &dyn Fn(&[String], &str) -> bool| {
+            let mut last = Vec::new();
+            let mut mark = String::new();
+            let ok = wait_until(DEADLINE, || {
+                let v = outer.json(&["read-screen", "-t", "b"]);
+                last = v["lines"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|l| l.as_str().unwrap_or_default().trim_end().to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if last.len() != 15 {
+                    return false;
+                }
+                mark = last[14]
+                    .split(' ')
+                    .find(|t| t.starts_with('[') && t.ends_with(']') && t.contains(','))
+                    .unwrap_or_default()
+                    .to_owned();
+                want(&last[..14], &mark)
+            });
+            assert!(ok, "{}: client b shows {last:#?}", w.name);
+            let mut v = last[..14].to_vec();
+            v.push(mark);
+            v
+        };
+        let mut seen = vec![rows_b(&|r, m| m == "[0,15]" && r[12].starts_with("48"))];
+        let pan = |args: &[&str], mark: &'static str| {
+            let mut a = vec!["refresh-client", "-t", b.as_str()];
+            a.extend(args);
+            w.ok(&a);
+            rows_b(&|_, m| m == mark)
+        };
+        seen.push(pan(&["-R", "5"], "[5,15]"));
+        seen.push(pan(&["-U", "3"], "[5,12]"));
+        seen.push(pan(&["-U"], "[5,11]"));
+        seen.push(pan(&["-L", "10"], "[0,11]"));
+        seen.push(pan(&["-R", "100"], "[40,11]"));
+        seen.push(pan(&["-D", "100"], "[40,15]"));
+        seen.push(pan(&["-U", "100"], "[40,0]"));
+        seen.push(pan(&["-c"], "[0,15]"));
+        // tmux's default bindings: prefix S-Right (`refresh-client -R 10`), prefix DC (`-c`).
+        outer.ok(&["send-key", "-t", "b", "C-b", "S-Right"]);
+        seen.push(rows_b(&|_, m| m == "[10,15]"));
+        outer.ok(&["send-key", "-t", "b", "C-b", "DC"]);
+        seen.push(rows_b(&|_, m| m == "[0,15]"));
+        let mut errs = Vec::new();
+        for bad in ["0", "x", " -3", "99999999999"] {
+            let r = w.run(&["refresh-client", "-t", &b, "-R", bad]);
+            errs.push((r.code, r.stderr));
+        }
+        // Nothing moved.
+        seen.push(rows_b(&|_, m| m == "[0,15]"));
+        shown.push(seen);
+        errors.push(errs);
+    }
+    assert_eq!(
+        errors[0],
+        [
+            (1, "adjustment too small\n".to_owned()),
+            (1, "adjustment invalid\n".to_owned()),
+            (1, "adjustment too small\n".to_owned()),
+            (1, "adjustment too large\n".to_owned()),
+        ],
+        "tidemux"
+    );
+    if let Some(tmux) = shown.get(1) {
+        assert_eq!(errors[0], errors[1], "tidemux and tmux errors");
+        assert_eq!(shown[0], *tmux, "tidemux and tmux show different parts");
+    }
+}
+
+/// A control client's own size for one window (`refresh-client -C @WINDOW:WxH`, tmux
+/// `client_window`): used for that window in place of the client's size (tmux's 80x24 before
+/// `-C WxH`), and no client lets the window be larger, even with `largest`; `@WINDOW:`
+/// clears it. Every window takes its size at once.
+#[test]
+fn control_client_window_sizes_as_tmux() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = start(&w);
+        w.ok(&["new-window", "-d", "-t", "m:1", "sh"]);
+        let one = w
+            .ok(&["display-message", "-p", "-t", "m:1", "#{window_id}"])
+            .trim_end()
+            .to_owned();
+        let mut ctl = w
+            .cmd(&["-C", "attach", "-t", "m"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start a control client");
+        let mut stdin = ctl.stdin.take().expect("stdin");
+        let stdout = ctl.stdout.take().expect("stdout");
+        let drain = std::thread::spawn(move || BufReader::new(stdout).lines().count());
+        wait_clients(&w, 1, "the control client");
+        let mut seen = Vec::new();
+        writeln!(stdin, "refresh-client -C {one}:100x30").expect("write");
+        seen.push(settle(&w, "m:1", "100x30"));
+        // The other window: the control client's 80x24.
+        seen.push(settle(&w, "m:0", "80x24"));
+        writeln!(stdin, "refresh-client -C 90x40").expect("write");
+        seen.push(settle(&w, "m:0", "90x40"));
+        seen.push(size(&w, "m:1"));
+        writeln!(stdin, "refresh-client -C {one}:").expect("write");
+        seen.push(settle(&w, "m:1", "90x40"));
+        w.ok(&["set-option", "-g", "window-size", "largest"]);
+        client(&outer, &w, "a", A, "m", 2);
+        seen.push(settle(&w, "m:0", "100x40"));
+        writeln!(stdin, "refresh-client -C {one}:50x20").expect("write");
+        // Largest would be 100x40: the control client's size for the window caps it.
+        seen.push(settle(&w, "m:1", "50x20"));
+        seen.push(size(&w, "m:0"));
+        drop(stdin);
+        let status = ctl.wait().expect("control client exit");
+        assert!(status.success(), "{}: control client {status:?}", w.name);
+        drain.join().expect("drain");
+        shown.push(seen);
+    }
+    let want = [
+        "100x30", "80x24", "90x40", "100x30", "90x40", "100x40", "50x20", "100x40",
+    ];
+    compare(&shown, &want);
 }

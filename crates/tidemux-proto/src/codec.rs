@@ -91,7 +91,11 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 /// 16 (issue 11, options): field `AttachFrame.title` (`set-titles`, `set-titles-string`).
 ///
 /// 17 (issue 11, status): field `AttachFrame.status_lines` (`status-format`, `status 2`..`5`).
-pub const PROTOCOL_MINOR: u32 = 17;
+///
+/// 18 (issue 11, window sizes): fields `AttachFrame.pan` (`refresh-client -L/-R/-U/-D`),
+/// `Request::Attach.flags` and `TmuxOutput.attach_flags` (`attach -f`), and
+/// `Request::RefreshClient.pan/adjustment/flags`.
+pub const PROTOCOL_MINOR: u32 = 18;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -489,6 +489,13 @@ pub struct AttachFrame {
     /// server).
     #[serde(default)]
     pub status_lines: Option<Vec<StatusLine>>,
+    /// The client's manual pan (minor 18; `refresh-client -L|-R|-U|-D`, tmux 3.3a
+    /// `pan_window`/`pan_ox`/`pan_oy`): the window cell (x, y) shown at the top left of the
+    /// window area while the window is larger than the client; `None` while the view follows
+    /// the active pane's cursor (and from older servers). The client keeps it within the
+    /// room it has (see [`crate::view::panned_offset`]).
+    #[serde(default)]
+    pub pan: Option<(u16, u16)>,
 }
 
 /// One status line drawn by the server ([`AttachFrame::status_lines`]).

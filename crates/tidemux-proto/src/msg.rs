@@ -410,6 +410,11 @@ pub enum Request {
         /// The client's terminal, for `list-clients` (protocol minor 2).
         #[serde(default)]
         terminal: Option<ClientTerminal>,
+        /// tmux's client flags (`attach-session -f FLAGS`: `read-only`, `ignore-size`, each
+        /// off with a leading `!`; unknown names skipped), on top of `read_only` (which also
+        /// sets `ignore-size`, as tmux's `-r`). Protocol minor 18; an older server ignores it.
+        #[serde(default)]
+        flags: Option<String>,
     },
     /// Refused by the server (kept so that an older client gets this clear refusal, not "unknown method"):
     /// input of an attached client travels on its own attach connection as
@@ -1070,6 +1075,19 @@ pub enum Request {
         /// `-C WxH`.
         #[serde(default)]
         size: Option<String>,
+        /// `-L`, `-R`, `-U`, `-D` (move the visible part of a window larger than the client)
+        /// or `-c` (follow the cursor again): `"L"`, `"R"`, `"U"`, `"D"` or `"c"` (tmux 3.3a
+        /// cmd-refresh-client.c). Protocol minor 18; an older server ignores it.
+        #[serde(default)]
+        pan: Option<String>,
+        /// The ADJUSTMENT argument of a pan, cells (1 when absent; 1..=2147483647, else
+        /// `adjustment too small`, `adjustment too large` or `adjustment invalid`). Minor 18.
+        #[serde(default)]
+        adjustment: Option<String>,
+        /// `-f FLAGS` / `-F FLAGS`: tmux's client flags (`read-only`, `ignore-size`, `!` to
+        /// turn one off). Minor 18.
+        #[serde(default)]
+        flags: Option<String>,
     },
     /// tmux's command language (issue 12, `docs/tmux-compat.md`): a tmux command line after
     /// the global flags (`["new-session", "-d", ";", "list-sessions"]`), parsed and run as
@@ -1948,6 +1966,11 @@ pub struct TmuxOutput {
     /// `-d`), as `$N`.
     #[serde(default)]
     pub attach: Option<String>,
+    /// The flags the attaching client asks for (`attach-session -f FLAGS`, and
+    /// `read-only,ignore-size` for `-r`), sent as `Request::Attach::flags`; `None` without
+    /// them (and from older servers). Protocol minor 18.
+    #[serde(default)]
+    pub attach_flags: Option<String>,
 }
 
 /// Output and status of a `run-shell` command.

@@ -31,6 +31,41 @@ pub fn window_offset(
     Some((axis(window.0, area.0, col), axis(window.1, area.1, row)))
 }
 
+/// What [`panned_offset`] gives: the offset (x, y) and the manual pan kept.
+pub type Panned = (Option<(u16, u16)>, Option<(u16, u16)>);
+
+/// tmux 3.3a tty.c `tty_window_offset1` with manual panning: where a client shows a window
+/// of `window` (cols, rows) in `area` (cols, rows) when `pan` is its manual pan for that
+/// window (`refresh-client -L|-R|-U|-D`: tmux `pan_ox`, `pan_oy`). Returns the offset (as
+/// [`window_offset`]: `None` when the window fits) and the pan kept: `None` when the window
+/// fits (tmux forgets `pan_window` then) or there was none; otherwise the pan kept within
+/// the window on each axis (0 on an axis that fits, at most `window - area`), which is also
+/// the offset.
+pub fn panned_offset(
+    window: (u16, u16),
+    area: (u16, u16),
+    cursor: Option<(u16, u16)>,
+    pan: Option<(u16, u16)>,
+) -> Panned {
+    if window.0 <= area.0 && window.1 <= area.1 {
+        return (None, None);
+    }
+    let Some((px, py)) = pan else {
+        return (window_offset(window, area, cursor), None);
+    };
+    let axis = |size: u16, room: u16, at: u16| {
+        if room >= size {
+            0
+        } else if u32::from(at) + u32::from(room) > u32::from(size) {
+            size - room
+        } else {
+            at
+        }
+    };
+    let p = (axis(window.0, area.0, px), axis(window.1, area.1, py));
+    (Some(p), Some(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +98,29 @@ mod tests {
         );
         // Cursor hidden: from the top left.
         assert_eq!(window_offset((100, 29), (60, 14), None), Some((0, 0)));
+    }
+
+    #[test]
+    fn a_manual_pan_is_kept_within_the_window_as_tmux() {
+        // Fits: no offset, the pan is forgotten.
+        assert_eq!(
+            panned_offset((80, 24), (80, 24), None, Some((5, 5))),
+            (None, None)
+        );
+        // Within the window: as given.
+        assert_eq!(
+            panned_offset((100, 29), (60, 14), Some((28, 2)), Some((5, 3))),
+            (Some((5, 3)), Some((5, 3)))
+        );
+        // Past the end: at most window - area; an axis that fits is 0.
+        assert_eq!(
+            panned_offset((100, 14), (60, 14), None, Some((90, 7))),
+            (Some((40, 0)), Some((40, 0)))
+        );
+        // No pan: the cursor.
+        assert_eq!(
+            panned_offset((100, 29), (60, 14), Some((28, 2)), None),
+            (Some((0, 15)), None)
+        );
     }
 }

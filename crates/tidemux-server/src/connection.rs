@@ -335,13 +335,22 @@ async fn serve_inner(
                 cols,
                 rows,
                 terminal,
+                flags,
             } => {
+                // tmux cmd-attach-session.c: -f's flags, then -r's read-only and ignore-size.
+                let mut f = crate::commands::attach::ClientFlags::default();
+                if let Some(spec) = &flags {
+                    f.apply(spec);
+                }
+                if read_only {
+                    f = crate::commands::attach::ClientFlags::read_only();
+                }
                 return serve_attach(
                     state,
                     &mut incoming,
                     (id, minor),
                     target.as_deref(),
-                    read_only,
+                    f,
                     cols,
                     rows,
                     terminal.unwrap_or_default(),
@@ -516,7 +525,7 @@ async fn serve_attach(
     incoming: &mut Incoming<'_>,
     (id, minor): (u64, u32),
     target: Option<&str>,
-    read_only: bool,
+    flags: crate::commands::attach::ClientFlags,
     cols: u16,
     rows: u16,
     terminal: tidemux_proto::ClientTerminal,
@@ -524,11 +533,11 @@ async fn serve_attach(
     use crate::commands::attach;
     let conn = incoming.conn;
     let info = crate::commands::clients::ClientDetails::new(terminal);
-    let (client, sid, detach) =
-        match attach::register(state, target, read_only, cols, rows, info, None) {
-            Ok(x) => x,
-            Err(e) => return reply(conn, id, &Response::from(e)).await,
-        };
+    let (client, sid, detach) = match attach::register(state, target, flags, cols, rows, info, None)
+    {
+        Ok(x) => x,
+        Err(e) => return reply(conn, id, &Response::from(e)).await,
+    };
     let writer = tokio::sync::Mutex::new(());
     let writer = &writer;
     let frames = attach::frame_loop(

@@ -543,14 +543,19 @@ pub enum Command {
     /// Attach to a session (-r: read-only observer).
     #[command(
         visible_aliases = ["a", "attach-session"],
-        after_help = "Examples:\n  tidemux attach -t work\n  tidemux attach -t work -r     # watch read-only"
+        after_help = "Examples:\n  tidemux attach -t work\n  tidemux attach -t work -r     # watch read-only\n  tidemux attach -t work -f ignore-size   # do not resize the windows"
     )]
     Attach {
         #[command(flatten)]
         target: TargetArg,
-        /// Read-only: keys are ignored except the detach binding.
+        /// Read-only: keys are ignored except the detach binding (and, as tmux's -r, the
+        /// client does not count for window sizes while another client does).
         #[arg(short = 'r')]
         read_only: bool,
+        /// tmux's client flags, comma-separated: read-only, ignore-size (a leading ! turns
+        /// one off).
+        #[arg(short = 'f', value_name = "FLAGS")]
+        client_flags: Option<String>,
         #[command(flatten)]
         flags: AttachFlags,
     },

@@ -303,10 +303,11 @@ pub enum CmdSetCommand {
         #[arg(value_name = "TEMPLATE")]
         template: Option<String>,
     },
-    /// Redraw attached clients (-S: the status line).
+    /// Redraw attached clients (-S: the status line), pan a window larger than the client
+    /// (-L/-R/-U/-D ADJUSTMENT, --follow-cursor), set client flags (-f) or sizes (-C).
     #[command(
         visible_alias = "refresh",
-        after_help = "Example:\n  tidemux refresh-client -S"
+        after_help = "Examples:\n  tidemux refresh-client -S\n  tidemux refresh-client -c /dev/pts/3 -R 10   # show 10 columns further right\n  tidemux refresh-client -c /dev/pts/3 --follow-cursor\n  tidemux refresh-client -c /dev/pts/3 -f ignore-size"
     )]
     RefreshClient {
         #[command(flatten)]
@@ -317,9 +318,31 @@ pub enum CmdSetCommand {
         /// The attached client (its terminal path, e.g. /dev/pts/3, or its number).
         #[arg(short = 'c', value_name = "CLIENT")]
         client: Option<String>,
-        /// Set the client's size to WIDTHxHEIGHT.
+        /// Set the client's size to WIDTHxHEIGHT (a control client's size for one window:
+        /// @WINDOW:WIDTHxHEIGHT, cleared by @WINDOW:).
         #[arg(short = 'C', value_name = "WxH")]
         size: Option<String>,
+        /// Move the visible part of a window larger than the client left by ADJUSTMENT.
+        #[arg(short = 'L', group = "pan")]
+        left: bool,
+        /// ... right.
+        #[arg(short = 'R', group = "pan")]
+        right: bool,
+        /// ... up.
+        #[arg(short = 'U', group = "pan")]
+        up: bool,
+        /// ... down.
+        #[arg(short = 'D', group = "pan")]
+        down: bool,
+        /// Follow the active pane's cursor again (tmux's refresh-client -c).
+        #[arg(long, group = "pan")]
+        follow_cursor: bool,
+        /// Client flags, comma-separated: read-only, ignore-size (! turns one off).
+        #[arg(short = 'f', visible_short_alias = 'F', value_name = "FLAGS")]
+        flags: Option<String>,
+        /// Cells to pan by (default 1).
+        #[arg(value_name = "ADJUSTMENT", requires = "pan")]
+        adjustment: Option<String>,
     },
     /// Show a session's (or the global, -g) environment: NAME=VALUE, -NAME for removed ones.
     #[command(

@@ -256,12 +256,12 @@ fn finish(socket: &Path, out: TmuxOutput) -> ExitCode {
         return ExitCode::from(out.exit_code.clamp(1, 255) as u8);
     }
     if let Some(session) = out.attach {
-        return attach(socket, session);
+        return attach(socket, session, out.attach_flags);
     }
     ExitCode::SUCCESS
 }
 
-fn attach(socket: &Path, session: String) -> ExitCode {
+fn attach(socket: &Path, session: String, flags: Option<String>) -> ExitCode {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
         return err("open terminal failed: not a terminal");
@@ -272,6 +272,7 @@ fn attach(socket: &Path, session: String) -> ExitCode {
     let opts = tidemux_client::attach::AttachOptions {
         target: Some(session),
         read_only: false,
+        flags,
         prefix: None,
     };
     match tidemux_client::attach::attach(socket, &opts) {

@@ -39,8 +39,10 @@ use tidemux_proto::{
 pub struct AttachOptions {
     /// Session target (None: most recently used).
     pub target: Option<String>,
-    /// Read-only observer.
+    /// Read-only observer (tmux `attach -r`: read-only and ignore-size).
     pub read_only: bool,
+    /// tmux's client flags (`attach-session -f FLAGS`), sent as `Request::Attach::flags`.
+    pub flags: Option<String>,
     /// Prefix key name (`C-a`, `M-a`) overriding the server's `prefix` option; `None`: the
     /// server's `prefix` and `prefix2`.
     pub prefix: Option<String>,
@@ -155,8 +157,12 @@ struct View {
 /// is within the first `area` cells, from the end while it is within the last ones, else
 /// centred on it; (0, 0) when the window fits or the cursor is hidden. The same function as
 /// the server's `window_offset_x`/`window_offset_y` ([`tidemux_proto::view::window_offset`]).
+/// While the server sends a manual pan (`refresh-client -L|-R|-U|-D`, `AttachFrame::pan`),
+/// from there instead, kept within the window ([`tidemux_proto::view::panned_offset`]).
 fn pan_of(f: &AttachFrame, area: (u16, u16)) -> (u16, u16) {
-    tidemux_proto::view::window_offset((f.cols, f.rows), area, f.cursor).unwrap_or((0, 0))
+    tidemux_proto::view::panned_offset((f.cols, f.rows), area, f.cursor, f.pan)
+        .0
+        .unwrap_or((0, 0))
 }
 
 /// What [`compose_panned`] gives: the grid, the cursor, the tabs' places and the pan.
@@ -848,6 +854,7 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
     let req = Request::Attach {
         target: opts.target.clone(),
         read_only: opts.read_only,
+        flags: opts.flags.clone(),
         cols,
         rows,
         terminal: Some(tidemux_proto::ClientTerminal {

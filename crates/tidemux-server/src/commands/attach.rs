@@ -59,6 +59,63 @@ pub struct AttachedClient {
     pub sized: bool,
     /// A control client's id among control clients (`crate::lang::Client::control`).
     pub control: Option<u32>,
+    /// tmux `CLIENT_IGNORESIZE` (`attach -f ignore-size`, `attach -r`, `refresh-client -f`):
+    /// its size does not count for window sizes while a client without it is attached
+    /// (tmux resize.c `ignore_client_size`).
+    pub ignore_size: bool,
+    /// A control client's own size for some windows (`refresh-client -C @WINDOW:WxH`, tmux
+    /// `client_window`), used for that window in place of its size and never exceeded by it
+    /// ([`super::resize`]); only windows that exist are kept.
+    pub window_sizes: HashMap<WindowId, (u16, u16)>,
+    /// `refresh-client -C @WINDOW:...` was given once (tmux `CLIENT_WINDOWSIZECHANGED`): a
+    /// control client counts for window sizes from then on, with tmux's 80x24 as its own
+    /// size until `-C WxH` gives it one.
+    pub window_size_changed: bool,
+    /// Manual panning (`refresh-client -L|-R|-U|-D`, tmux `pan_window`, `pan_ox`, `pan_oy`):
+    /// the window it applies to and the cell shown at the top left; `None` (or another
+    /// window current) follows the cursor.
+    pub pan: Option<(WindowId, u16, u16)>,
+    /// Where the last frame showed the window from and the room it had (tmux `tty->oox`,
+    /// `ooy`, `osx`, `osy`): x, y, cols, rows; panning starts from there.
+    pub shown: (u16, u16, u16, u16),
+}
+
+/// The flags an attaching client asks for (`attach-session -r -f FLAGS`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientFlags {
+    /// `read-only` (or `-r`): input refused.
+    pub read_only: bool,
+    /// `ignore-size` (or `-r`): does not count for window sizes.
+    pub ignore_size: bool,
+}
+
+impl ClientFlags {
+    /// `attach-session -r` (tmux cmd-attach-session.c): read-only and ignore-size.
+    pub fn read_only() -> ClientFlags {
+        ClientFlags {
+            read_only: true,
+            ignore_size: true,
+        }
+    }
+
+    /// tmux 3.3a server-client.c `server_client_set_flags`: a comma-separated list of
+    /// `read-only`, `ignore-size` (and `active-pane`, `no-output`, `pause-after[=N]`,
+    /// `wait-exit`, which tidemux does not keep), each turned off by a leading `!`, except
+    /// that `!read-only` does not clear read-only (a read-only client cannot make itself
+    /// writable). Unknown names are skipped, as tmux does.
+    pub fn apply(&mut self, spec: &str) {
+        for next in spec.split(',') {
+            let (not, name) = match next.strip_prefix('!') {
+                Some(n) => (true, n),
+                None => (false, next),
+            };
+            match name {
+                "read-only" if !not => self.read_only = true,
+                "ignore-size" => self.ignore_size = !not,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Most lines of a bound command's output kept for a client (the rest are dropped, with a
@@ -185,6 +242,33 @@ pub fn apply_client_sizes(state: &ServerState, _sid: SessionId) {
     super::resize::recalculate_sizes(state);
 }
 
+/// `refresh-client -f FLAGS` / `-F FLAGS` of client `client` (tmux
+/// `server_client_set_flags`, [`ClientFlags::apply`]); window sizes are worked out again
+/// when `ignore-size` changed.
+///
+/// # Errors
+/// The client is no longer registered.
+pub fn set_client_flags(state: &Arc<ServerState>, client: u32, spec: &str) -> CmdResult<()> {
+    let changed = {
+        let mut clients = lock(&state.clients);
+        let c = clients.attached_mut(client)?;
+        let mut f = ClientFlags {
+            read_only: c.read_only,
+            ignore_size: c.ignore_size,
+        };
+        f.apply(spec);
+        let changed = f.ignore_size != c.ignore_size;
+        c.read_only = f.read_only;
+        c.ignore_size = f.ignore_size;
+        changed
+    };
+    if changed {
+        super::resize::recalculate_sizes(state);
+    }
+    state.bump_model();
+    Ok(())
+}
+
 fn client_session(state: &ServerState, client: u32) -> CmdResult<(SessionId, bool)> {
     lock(&state.clients)
         .attached(client)
@@ -305,6 +389,84 @@ pub fn control_resize(
     }
     super::resize::recalculate_sizes_now(state, true);
     Ok(())
+}
+
+/// `refresh-client -C SIZE` of control client `client`, as tmux 3.3a cmd-refresh-client.c
+/// `cmd_refresh_client_control_client_size` reads SIZE: `@WINDOW:WIDTHxHEIGHT` gives the
+/// client its own size for window `@WINDOW` ([`AttachedClient::window_sizes`]; the client
+/// counts for window sizes from then on), `@WINDOW:` (or any other text after `@N:`) clears
+/// it, `WIDTHxHEIGHT` or `WIDTH,HEIGHT` is the client's size ([`control_resize`]). Every
+/// window takes its new size at once (tmux `recalculate_sizes_now(1)`). A window that does
+/// not exist is accepted and nothing is kept for it.
+///
+/// # Errors
+/// `bad size argument`; `size too small or too big` outside 1..=10000 (tmux
+/// `WINDOW_MINIMUM`..`WINDOW_MAXIMUM`); the client is no longer registered.
+pub fn control_size(state: &Arc<ServerState>, client: u32, spec: &str) -> CmdResult<()> {
+    let bounds = |x: u32, y: u32| {
+        let edge = 1..=u32::from(crate::limits::MAX_EDGE);
+        if edge.contains(&x) && edge.contains(&y) {
+            Ok((x as u16, y as u16))
+        } else {
+            Err(CmdError::invalid("size too small or too big"))
+        }
+    };
+    // tmux's sscanf `%u`: leading digits.
+    let num = |s: &str| -> Option<(u32, usize)> {
+        let d = s.bytes().take_while(u8::is_ascii_digit).count();
+        Some((
+            s[..d].parse::<u64>().ok()?.min(u64::from(u32::MAX)) as u32,
+            d,
+        ))
+    };
+    if let Some(rest) = spec.strip_prefix('@') {
+        if let Some((w, n)) = num(rest) {
+            if let Some(after) = rest[n..].strip_prefix(':') {
+                let wid = WindowId(w);
+                let size = num(after).and_then(|(x, n)| {
+                    let tail = after[n..].strip_prefix('x')?;
+                    Some((x, num(tail)?.0))
+                });
+                let exists = state.registry().windows.contains_key(&wid);
+                match size {
+                    Some((x, y)) => {
+                        let (x, y) = bounds(x, y)?;
+                        let mut clients = lock(&state.clients);
+                        let c = clients.attached_mut(client)?;
+                        if exists {
+                            c.window_sizes.insert(wid, (x, y));
+                        }
+                        c.window_size_changed = true;
+                    }
+                    None => {
+                        let mut clients = lock(&state.clients);
+                        let c = clients.attached_mut(client)?;
+                        if c.window_sizes.remove(&wid).is_none() {
+                            return Ok(());
+                        }
+                    }
+                }
+                // Windows that are gone are forgotten (memory stays bounded by the windows).
+                let live: std::collections::HashSet<WindowId> =
+                    state.registry().windows.keys().copied().collect();
+                if let Some(c) = lock(&state.clients).map.get_mut(&client) {
+                    c.window_sizes.retain(|w, _| live.contains(w));
+                }
+                super::resize::recalculate_sizes_now(state, true);
+                return Ok(());
+            }
+        }
+    }
+    let pair = spec.split_once([',', 'x']).and_then(|(w, h)| {
+        let (w, n) = num(w)?;
+        let (h, m) = num(h)?;
+        (n > 0 && m > 0).then_some((w, h))
+    });
+    let Some((x, y)) = pair else {
+        return Err(CmdError::invalid("bad size argument"));
+    };
+    let (x, y) = bounds(x, y)?;
+    control_resize(state, client, x, y)
 }
 
 /// The attached (not control) client whose process is `pid` (its terminal's reported pid).
@@ -438,6 +600,8 @@ struct Sent {
     /// The terminal title last sent (`set-titles`; kept while it is off, as tmux's
     /// `c->title`, so turning it on again with the same text sends nothing).
     title: Option<String>,
+    /// The manual pan as sent (`AttachFrame::pan`).
+    pan: Option<(u16, u16)>,
 }
 
 /// The status texts of a client as last expanded (`status-interval`): what they were expanded
@@ -994,12 +1158,12 @@ fn next_frame(
             }
         }
     }
-    let area = lock(&state.clients)
+    let (offset, pan) =
+        super::resize::client_offset(state, client, m.window, (m.cols, m.rows), cursor);
+    let width = lock(&state.clients)
         .map
         .get(&client)
-        .map(|c| (c.cols, c.rows.saturating_sub(1)));
-    let offset = area.and_then(|a| super::resize::window_offset((m.cols, m.rows), a, cursor));
-    let width = area.map_or(m.cols, |a| a.0);
+        .map_or(m.cols, |c| c.cols);
     // The status texts are expanded again when something they show changed, else at most
     // every `status-interval` seconds (0: never by time; tmux status.c
     // `status_timer_callback`); `#(...)` jobs rerun with them.
@@ -1127,6 +1291,7 @@ fn next_frame(
         || !output.is_empty()
         || bell
         || title.is_some()
+        || pan != sent.pan
         || drifted;
     if !changed {
         return Ok(None);
@@ -1145,6 +1310,7 @@ fn next_frame(
     sent.quiet = summaries.iter().map(|p| (p.id, p.quiet_secs)).collect();
     sent.overview_at = Some(std::time::Instant::now());
     sent.config = config;
+    sent.pan = pan;
     if title.is_some() {
         sent.title.clone_from(&title);
     }
@@ -1172,6 +1338,7 @@ fn next_frame(
         bell: Some(bell),
         title,
         status_lines: lines,
+        pan,
     }))
 }
 
@@ -1181,7 +1348,7 @@ fn next_frame(
 pub fn register(
     state: &Arc<ServerState>,
     target: Option<&str>,
-    read_only: bool,
+    flags: ClientFlags,
     cols: u16,
     rows: u16,
     info: super::clients::ClientDetails,
@@ -1203,7 +1370,7 @@ pub fn register(
                 session: sid,
                 cols: client_size(cols, rows).0,
                 rows: client_size(cols, rows).1,
-                read_only,
+                read_only: flags.read_only,
                 detach: tx,
                 info,
                 output: None,
@@ -1212,6 +1379,11 @@ pub fn register(
                 title_ok,
                 sized: control.is_none(),
                 control,
+                ignore_size: flags.ignore_size,
+                window_sizes: HashMap::new(),
+                window_size_changed: false,
+                pan: None,
+                shown: (0, 0, 0, 0),
             },
         );
         id
@@ -1343,5 +1515,34 @@ where
         // Coalesce: at most one frame per FRAME_MS, however fast the panes print; a change after
         // a quiet spell (a keystroke's echo) goes out at once.
         tokio::time::sleep_until(last_frame + Duration::from_millis(FRAME_MS)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClientFlags;
+
+    #[test]
+    fn client_flags_are_set_as_tmux() {
+        let mut f = ClientFlags::default();
+        f.apply("ignore-size,no-output,bogus");
+        assert_eq!(
+            f,
+            ClientFlags {
+                read_only: false,
+                ignore_size: true
+            }
+        );
+        f.apply("!ignore-size,read-only");
+        assert_eq!(
+            f,
+            ClientFlags {
+                read_only: true,
+                ignore_size: false
+            }
+        );
+        // A read-only client cannot make itself writable.
+        f.apply("!read-only");
+        assert!(f.read_only);
     }
 }

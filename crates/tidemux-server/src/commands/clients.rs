@@ -149,6 +149,14 @@ pub fn find_client(
     caller: Option<PaneId>,
     client: Option<&str>,
 ) -> CmdResult<u32> {
+    // A command of an attached client's key binding (sent by the client's own process): that
+    // client, as tmux's current client is the one that pressed the key.
+    if client.is_none() {
+        let pid = super::PEER_PID.try_with(|p| *p).ok().flatten();
+        if let Some(id) = pid.and_then(|pid| super::attach::client_of_pid(state, pid)) {
+            return Ok(id);
+        }
+    }
     let caller_session = caller.and_then(|p| {
         let reg = state.registry();
         let w = reg.panes.get(&p)?.window;
@@ -189,9 +197,19 @@ fn variables(
     session_name: String,
     last_name: String,
 ) -> Vec<(String, String)> {
-    let mut flags = vec!["attached", "focused"];
+    // tmux 3.3a server-client.c `server_client_get_flags`, in its order.
+    let mut flags = vec!["attached"];
+    if c.focused {
+        flags.push("focused");
+    }
+    if c.control.is_some() {
+        flags.push("control-mode");
+    }
+    if c.ignore_size {
+        flags.push("ignore-size");
+    }
     if c.read_only {
-        flags.extend(["read-only", "ignore-size"]);
+        flags.push("read-only");
     }
     flags.push("UTF-8");
     let uid = rustix::process::getuid().as_raw().to_string();
@@ -232,7 +250,10 @@ fn variables(
         ("client_readonly", u8::from(c.read_only).to_string()),
         ("client_flags", flags.join(",")),
         ("client_utf8", "1".into()),
-        ("client_control_mode", "0".into()),
+        (
+            "client_control_mode",
+            u8::from(c.control.is_some()).to_string(),
+        ),
         ("client_key_table", "root".into()),
         ("client_prefix", "0".into()),
         ("client_session", session_name),
@@ -369,9 +390,12 @@ pub fn switch_client(
         (c.session, c.info.last_session)
     };
     if how.toggle_read_only {
+        // tmux cmd-switch-client.c: read-only and ignore-size go together.
         if let Some(c) = lock(&state.clients).map.get_mut(&id) {
             c.read_only = !c.read_only;
+            c.ignore_size = c.read_only;
         }
+        super::resize::recalculate_sizes(state);
     }
     let to = if how.next {
         session_after(state, current, 1)
@@ -410,38 +434,119 @@ pub fn switch_client(
     Ok(Response::Ok)
 }
 
-/// `refresh-client [-c CLIENT] [-S] [-C WxH]`: with `-C`, the client's size becomes W x H
-/// (as if its terminal had been resized); otherwise it is redrawn (tidemux's clients redraw on
-/// every change anyway).
+/// What `refresh-client` does beside redrawing (each `None` when not given).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Refresh<'a> {
+    /// `-C WxH` (or `W,H`): the client's size; `-C @WINDOW:WxH` / `@WINDOW:` a control
+    /// client's size for one window.
+    pub size: Option<&'a str>,
+    /// `L`, `R`, `U`, `D` (pan) or `c` (follow the cursor).
+    pub pan: Option<&'a str>,
+    /// The pan's ADJUSTMENT argument.
+    pub adjustment: Option<&'a str>,
+    /// `-f` / `-F`: client flags.
+    pub flags: Option<&'a str>,
+}
+
+/// tmux's `strtonum(s, 1, INT_MAX)` of a `refresh-client` ADJUSTMENT (1 when absent).
 ///
 /// # Errors
-/// `no current client`, `can't find client: X`; `bad size: X` for `-C`.
+/// `adjustment too small`, `adjustment too large`, `adjustment invalid`.
+pub fn adjustment(s: Option<&str>) -> CmdResult<u32> {
+    let Some(s) = s else {
+        return Ok(1);
+    };
+    let why = match s.trim_start().parse::<i64>() {
+        Ok(n) if n < 1 => "too small",
+        Ok(n) if n > i64::from(i32::MAX) => "too large",
+        Ok(n) => return Ok(n as u32),
+        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => "too large",
+        Err(e) if matches!(e.kind(), std::num::IntErrorKind::NegOverflow) => "too small",
+        Err(_) => "invalid",
+    };
+    Err(CmdError::invalid(format!("adjustment {why}")))
+}
+
+/// `refresh-client [-t CLIENT] [-cDLRUS] [-C SIZE] [-f FLAGS] [ADJUSTMENT]` (tmux 3.3a
+/// cmd-refresh-client.c, in its order): a pan (`-L`/`-R`/`-U`/`-D` by ADJUSTMENT cells,
+/// `-c` back to following the cursor: [`super::resize::pan`]) and nothing else; otherwise
+/// `-f` sets client flags ([`super::attach::set_client_flags`]) and `-C` sets the client's
+/// size (a control client's as tmux; an attached client's as if its terminal had been
+/// resized, a tidemux addition) or a control client's size for one window (`@WINDOW:WxH`,
+/// cleared by `@WINDOW:`; see [`super::attach::control_window_size`]). The client is
+/// redrawn (tidemux's clients redraw on every change anyway).
+///
+/// # Errors
+/// `no current client`, `can't find client: X`; the adjustment's errors ([`adjustment`]);
+/// `bad size argument`, `size too small or too big`; `not a control client` for
+/// `-C @WINDOW:...` on an attached client.
 pub fn refresh_client(
     state: &Arc<ServerState>,
     caller: Option<PaneId>,
     client: Option<&str>,
-    size: Option<&str>,
+    how: &Refresh<'_>,
 ) -> CmdResult {
     let id = find_client(state, caller, client)?;
-    if let Some(sz) = size {
-        let parsed = sz
-            .split_once(['x', ','])
-            .and_then(|(w, h)| Some((w.parse::<u16>().ok()?, h.parse::<u16>().ok()?)))
-            .filter(|(w, h)| *w > 0 && *h > 0);
-        let Some((w, h)) = parsed else {
-            return Err(CmdError::invalid(format!(
-                "bad size: {sz} (expected WIDTHxHEIGHT)"
-            )));
+    if let Some(dir) = how.pan {
+        let adjust = adjustment(how.adjustment)?;
+        let dir = match dir {
+            "L" | "R" | "U" | "D" | "c" => dir.chars().next().unwrap_or('c'),
+            other => {
+                return Err(CmdError::invalid(format!(
+                    "bad pan: {other} (expected L, R, U, D or c)"
+                )))
+            }
         };
+        super::resize::pan(state, id, dir, adjust)?;
+        return Ok(Response::Ok);
+    }
+    if let Some(f) = how.flags {
+        super::attach::set_client_flags(state, id, f)?;
+    }
+    if let Some(sz) = how.size {
         let control = lock(&state.clients)
             .get(id)
             .is_some_and(|c| c.control.is_some());
         if control {
-            super::attach::control_resize(state, id, w, h)?;
+            super::attach::control_size(state, id, sz)?;
         } else {
+            if sz.starts_with('@') {
+                return Err(CmdError::invalid("not a control client"));
+            }
+            let parsed = sz
+                .split_once(['x', ','])
+                .and_then(|(w, h)| Some((w.parse::<u16>().ok()?, h.parse::<u16>().ok()?)))
+                .filter(|(w, h)| *w > 0 && *h > 0);
+            let Some((w, h)) = parsed else {
+                return Err(CmdError::invalid(format!(
+                    "bad size: {sz} (expected WIDTHxHEIGHT)"
+                )));
+            };
             super::attach::client_resize(state, id, w, h)?;
         }
     }
     state.bump_model();
     Ok(Response::Ok)
+}
+
+#[cfg(test)]
+mod refresh_tests {
+    use super::adjustment;
+
+    #[test]
+    fn adjustments_are_read_as_tmux_strtonum() {
+        assert_eq!(adjustment(None).ok(), Some(1));
+        assert_eq!(adjustment(Some("10")).ok(), Some(10));
+        assert_eq!(adjustment(Some("2147483647")).ok(), Some(2_147_483_647));
+        let err = |s: &str| adjustment(Some(s)).err().map(|e| e.message);
+        assert_eq!(err("0").as_deref(), Some("adjustment too small"));
+        assert_eq!(err(" -3").as_deref(), Some("adjustment too small"));
+        assert_eq!(err("2147483648").as_deref(), Some("adjustment too large"));
+        assert_eq!(
+            err("99999999999999999999").as_deref(),
+            Some("adjustment too large")
+        );
+        assert_eq!(err("x").as_deref(), Some("adjustment invalid"));
+        assert_eq!(err("5x").as_deref(), Some("adjustment invalid"));
+    }
 }

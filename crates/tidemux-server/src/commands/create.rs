@@ -537,6 +537,11 @@ pub async fn new_window(
         crate::limits::check_name_len("window", n)?;
     }
     let name_given = name.is_some();
+    // The window's size when created (tmux `default_window_size`), worked out before the
+    // registry is locked: it reads the clients.
+    let sized = state.registry().resolve_session(target, caller)?;
+    let tc = super::clients::find_client(state, caller, None).ok();
+    let size = super::resize::default_window_size(state, sized, tc);
     let (sid, wid, pid, spec, near) = {
         let mut reg = state.registry();
         let sid = reg.resolve_session(target, caller)?;
@@ -549,7 +554,8 @@ pub async fn new_window(
             let s = reg.session(sid)?;
             let o = lock(&state.options_store);
             let history = option_number(&o, "history-limit", Some(sid)).unwrap_or(s.history_limit);
-            (history, s.size, Arc::clone(&s.activity))
+            let size = if sid == sized { size } else { s.size };
+            (history, size, Arc::clone(&s.activity))
         };
         let wid = reg.alloc_window();
         let pid = reg.alloc_pane();

@@ -73,6 +73,7 @@ pub async fn dispatch(
             stderr: out.stderr,
             exit_code: out.exit_code,
             attach: out.attach,
+            attach_flags: out.attach_flags,
         };
         return (Response::Tmux(reply), after);
     }
@@ -716,9 +717,23 @@ pub async fn dispatch(
                 toggle_read_only,
             },
         ),
-        Request::RefreshClient { client, size } => {
-            clients::refresh_client(state, caller, client.as_deref(), size.as_deref())
-        }
+        Request::RefreshClient {
+            client,
+            size,
+            pan,
+            adjustment,
+            flags,
+        } => clients::refresh_client(
+            state,
+            caller,
+            client.as_deref(),
+            &clients::Refresh {
+                size: size.as_deref(),
+                pan: pan.as_deref(),
+                adjustment: adjustment.as_deref(),
+                flags: flags.as_deref(),
+            },
+        ),
         Request::Tmux { .. } => Err(crate::error::CmdError::invalid("tmux request handled above")),
         Request::TmuxControl { .. } | Request::TmuxControlInput { .. } => {
             Err(crate::error::CmdError {

@@ -71,6 +71,10 @@ pub struct ClientView {
     pub has_window: bool,
     /// The window is its session's current window (tmux `s->curw->window == w`).
     pub current: bool,
+    /// Its own size for this window (`refresh-client -C @WINDOW:WxH`, tmux
+    /// `client_window`): used in place of `cols` x `rows`, and no client that counts lets the
+    /// window be larger.
+    pub window: Option<(u16, u16)>,
 }
 
 /// tmux `clients_calculate_size` for window sizing (`recalculate_size`, no creating client):
@@ -85,30 +89,57 @@ pub fn calculate(
     latest: Option<u32>,
     clients: &[ClientView],
 ) -> Option<(u16, u16)> {
-    if ty == SizeType::Manual {
-        return Some(manual);
-    }
+    // tmux starts from 0 for largest, the manual size for manual, UINT_MAX otherwise.
+    let (mut sx, mut sy) = match ty {
+        SizeType::Largest => (0, 0),
+        SizeType::Manual => (u32::from(manual.0), u32::from(manual.1)),
+        _ => (u32::MAX, u32::MAX),
+    };
     // For latest, whether more than one client has this window (tmux `clients_with_window`:
     // any index, aggressive-resize or not).
     let many = ty == SizeType::Latest && clients.iter().filter(|c| c.has_window).count() > 1;
-    let mut size: Option<(u16, u16)> = None;
-    for c in clients {
-        // tmux `recalculate_size_skip_client`.
-        let skip = if aggressive {
+    // tmux `recalculate_size_skip_client`.
+    let skip = |c: &ClientView| {
+        if aggressive {
             !c.current
         } else {
             !c.has_window
-        };
-        if skip || (many && Some(c.id) != latest) {
+        }
+    };
+    if ty != SizeType::Manual {
+        for c in clients {
+            if skip(c) || (many && Some(c.id) != latest) {
+                continue;
+            }
+            let (cx, cy) = c.window.unwrap_or((c.cols, c.rows));
+            let (cx, cy) = (u32::from(cx), u32::from(cy));
+            if ty == SizeType::Largest {
+                sx = sx.max(cx);
+                sy = sy.max(cy);
+            } else {
+                sx = sx.min(cx);
+                sy = sy.min(cy);
+            }
+        }
+    }
+    // No client that counts lets the window be larger than its own size for the window
+    // (tmux: "Do not allow any size to be larger than the per-client window size").
+    for c in clients {
+        if skip(c) {
             continue;
         }
-        size = Some(match (size, ty) {
-            (None, _) => (c.cols, c.rows),
-            (Some((x, y)), SizeType::Largest) => (x.max(c.cols), y.max(c.rows)),
-            (Some((x, y)), _) => (x.min(c.cols), y.min(c.rows)),
-        });
+        if let Some((wx, wy)) = c.window {
+            sx = sx.min(u32::from(wx));
+            sy = sy.min(u32::from(wy));
+        }
     }
-    size
+    let found = match ty {
+        SizeType::Manual => true,
+        SizeType::Largest => sx != 0 && sy != 0,
+        _ => sx != u32::MAX && sy != u32::MAX,
+    };
+    let fit = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
+    found.then(|| (fit(sx), fit(sy)))
 }
 
 /// tmux `default_window_size` for `resize-window -A` (`largest`) and `-a` (`smallest`) of
@@ -120,15 +151,16 @@ pub fn clients_size_for(state: &ServerState, w: WindowId, largest: bool) -> Opti
         let reg = state.registry();
         let views: Vec<ClientView> = clients
             .iter()
-            .map(|&(id, sid, cols, rows)| ClientView {
-                id,
-                cols,
-                rows,
+            .map(|c| ClientView {
+                id: c.id,
+                cols: c.cols,
+                rows: c.rows,
                 has_window: reg
                     .sessions
-                    .get(&sid)
+                    .get(&c.session)
                     .is_some_and(|s| s.windows.values().any(|x| *x == w)),
                 current: false,
+                window: c.windows.get(&w).copied(),
             })
             .collect();
         views
@@ -141,26 +173,209 @@ pub fn clients_size_for(state: &ServerState, w: WindowId, largest: bool) -> Opti
     calculate(ty, false, (0, 0), None, &views)
 }
 
+/// The size a new window of session `sid` gets when it is created (tmux 3.3a resize.c
+/// `default_window_size` without a window, as spawn.c calls it; the recalculation that
+/// follows keeps it): with the global `window-size` `latest`, the size of `tc` (the client
+/// the command came from, or the current client: [`super::clients::find_client`]) unless it
+/// does not count; otherwise (and for a control client `tc`) the largest or smallest of the
+/// clients that count (`latest`: every client; `largest`/`smallest`: those attached to
+/// `sid`; `tc` always counts then). With no such client, the session's own `default-size`
+/// (`new-session -x/-y` set it) or else its size when created; tmux 3.3a reads
+/// `default-size` then (and fails with `manual`: tidemux takes that fallback too).
+/// Kept within [`crate::limits::clamp_client_size`].
+pub fn default_window_size(state: &ServerState, sid: SessionId, tc: Option<u32>) -> (u16, u16) {
+    let ty = {
+        let o = lock(&state.options_store);
+        SizeType::parse(
+            &o.effective("window-size", None, None, None)
+                .unwrap_or_default(),
+        )
+    };
+    let all = all_clients(state);
+    let tc = tc.and_then(|id| all.iter().find(|c| c.id == id));
+    let mut size = None;
+    if let Some(c) = tc.filter(|c| ty == SizeType::Latest && !c.ignored) {
+        size = Some((c.cols, c.rows));
+    } else if ty != SizeType::Manual {
+        let tc = tc.filter(|c| !c.control).map(|c| c.id);
+        size = all
+            .iter()
+            .filter(|c| {
+                Some(c.id) == tc || (!c.ignored && (ty == SizeType::Latest || c.session == sid))
+            })
+            .map(|c| (c.cols, c.rows))
+            .reduce(|a, b| {
+                if ty == SizeType::Largest {
+                    (a.0.max(b.0), a.1.max(b.1))
+                } else {
+                    (a.0.min(b.0), a.1.min(b.1))
+                }
+            });
+    }
+    let (c, r) = size.unwrap_or_else(|| {
+        let own = match lock(&state.options_store).get_only(Where::Session(sid), "default-size") {
+            Some(OptValue::Scalar(v)) => parse_size(v),
+            _ => None,
+        };
+        own.or_else(|| state.registry().sessions.get(&sid).map(|s| s.size))
+            .unwrap_or((80, 24))
+    });
+    crate::limits::clamp_client_size(c, r)
+}
+
+/// `WIDTHxHEIGHT` as tmux's `sscanf("%ux%u")` of `default-size`.
+fn parse_size(v: &str) -> Option<(u16, u16)> {
+    let (w, h) = v.split_once('x')?;
+    let num = |s: &str| {
+        let d: String = s.chars().take_while(char::is_ascii_digit).collect();
+        d.parse::<u32>()
+            .ok()
+            .map(|n| u16::try_from(n).unwrap_or(u16::MAX))
+    };
+    Some((num(w.trim_start())?, num(h)?))
+}
+
 /// Where a client shows a window larger than its room (tmux `tty_window_offset1`); one
 /// function with the attach client's pan.
 pub use tidemux_proto::view::window_offset;
 
-/// The attached clients that have a size: (id, session, cols, window rows).
-fn sized_clients(state: &ServerState) -> Vec<(u32, SessionId, u16, u16)> {
-    let mut v: Vec<(u32, SessionId, u16, u16)> = lock(&state.clients)
+/// Where client `client` shows window `window` of `size` (cols, rows) with the active
+/// pane's cursor at `cursor` (row, col; `None` hidden): tmux 3.3a tty.c `tty_window_offset1`
+/// with the client's manual pan ([`tidemux_proto::view::panned_offset`]). Keeps the pan
+/// (clamped, or forgotten when the window fits or another window is current) and what was
+/// shown (tmux `tty->oox`..`osy`, where the next `refresh-client -L|-R|-U|-D` starts).
+/// Returns the offset (`None`: the window fits) and the manual pan (`None`: following the
+/// cursor).
+pub fn client_offset(
+    state: &ServerState,
+    client: u32,
+    window: WindowId,
+    size: (u16, u16),
+    cursor: Option<(u16, u16)>,
+) -> tidemux_proto::view::Panned {
+    let mut clients = lock(&state.clients);
+    let Some(c) = clients.map.get_mut(&client) else {
+        return (None, None);
+    };
+    let area = (c.cols, c.rows.saturating_sub(1));
+    let pan = c.pan.filter(|p| p.0 == window).map(|p| (p.1, p.2));
+    let (offset, pan) = tidemux_proto::view::panned_offset(size, area, cursor, pan);
+    c.pan = pan.map(|(x, y)| (window, x, y));
+    c.shown = match offset {
+        Some((x, y)) => (x, y, area.0, area.1),
+        None => (0, 0, size.0, size.1),
+    };
+    (offset, pan)
+}
+
+/// `refresh-client -L|-R|-U|-D [ADJUSTMENT]` and `-c` of client `client` (tmux 3.3a
+/// cmd-refresh-client.c): `dir` is one of `L`, `R`, `U`, `D` (move the visible part of the
+/// window that many cells left, right, up or down; from where the client shows it now when
+/// it was following the cursor) or `c` (follow the cursor again). The pan is kept within
+/// the window as the client shows it (never before 0, never past the window's end); it is
+/// forgotten when the window fits the client or the client shows another window.
+///
+/// # Errors
+/// The client is no longer registered.
+pub fn pan(
+    state: &ServerState,
+    client: u32,
+    dir: char,
+    adjust: u32,
+) -> crate::error::CmdResult<()> {
+    let sid = lock(&state.clients).attached(client)?.session;
+    let win = {
+        let reg = state.registry();
+        reg.sessions
+            .get(&sid)
+            .map(|s| s.active_window)
+            .and_then(|w| reg.windows.get(&w).map(|x| (w, x.cols, x.rows)))
+    };
+    {
+        let mut clients = lock(&state.clients);
+        let c = clients.attached_mut(client)?;
+        match (dir, win) {
+            ('c', _) | (_, None) => c.pan = None,
+            (_, Some((w, sx, sy))) => {
+                let (oox, ooy, osx, osy) = c.shown;
+                let (mut x, mut y) = match c.pan {
+                    Some((pw, x, y)) if pw == w => (u32::from(x), u32::from(y)),
+                    _ => (u32::from(oox), u32::from(ooy)),
+                };
+                let (sx, sy) = (u32::from(sx), u32::from(sy));
+                match dir {
+                    'L' => x = x.saturating_sub(adjust),
+                    'R' => {
+                        x = x
+                            .saturating_add(adjust)
+                            .min(sx.saturating_sub(u32::from(osx)))
+                    }
+                    'U' => y = y.saturating_sub(adjust),
+                    _ => {
+                        y = y
+                            .saturating_add(adjust)
+                            .min(sy.saturating_sub(u32::from(osy)))
+                    }
+                }
+                let fit = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
+                c.pan = Some((w, fit(x), fit(y)));
+            }
+        }
+    }
+    state.bump_model();
+    Ok(())
+}
+
+/// One attached client as the size calculations see it.
+#[derive(Debug, Clone)]
+struct SizedClient {
+    id: u32,
+    session: SessionId,
+    /// The size it offers: its terminal's width and its height less the status line (a
+    /// control client's `-C` size; tmux's 80x24 for one that has only window sizes).
+    cols: u16,
+    rows: u16,
+    /// Its own sizes for some windows (`refresh-client -C @WINDOW:WxH`).
+    windows: HashMap<WindowId, (u16, u16)>,
+    /// A control client.
+    control: bool,
+    /// It does not count (tmux resize.c `ignore_client_size`): a control client with no size
+    /// given yet, or an `ignore-size` client while a client without the flag is attached.
+    ignored: bool,
+}
+
+/// Every attached client, for the size calculations, in id order.
+fn all_clients(state: &ServerState) -> Vec<SizedClient> {
+    let clients = lock(&state.clients);
+    let plain = clients.map.values().any(|c| !c.ignore_size);
+    let mut v: Vec<SizedClient> = clients
         .map
         .iter()
-        .filter(|(_, c)| c.sized)
         .map(|(id, c)| {
-            (
-                *id,
-                c.session,
-                c.cols.max(1),
-                c.rows.saturating_sub(1).max(1),
-            )
+            let (cols, rows) = if c.sized {
+                (c.cols.max(1), c.rows.saturating_sub(1).max(1))
+            } else {
+                (80, 24)
+            };
+            SizedClient {
+                id: *id,
+                session: c.session,
+                cols,
+                rows,
+                windows: c.window_sizes.clone(),
+                control: c.control.is_some(),
+                ignored: (c.ignore_size && plain) || !(c.sized || c.window_size_changed),
+            }
         })
         .collect();
-    v.sort_by_key(|c| c.0);
+    v.sort_by_key(|c| c.id);
+    v
+}
+
+/// The attached clients that count for window sizes ([`all_clients`] less the ignored).
+fn sized_clients(state: &ServerState) -> Vec<SizedClient> {
+    let mut v = all_clients(state);
+    v.retain(|c| !c.ignored);
     v
 }
 
@@ -206,12 +421,12 @@ pub fn recalculate_sizes_now(state: &ServerState, now: bool) {
         for sid in ids {
             // The size of new windows (tmux `default_window_size` without a window): the
             // session's own clients, the largest or the smallest of them.
-            let mine = clients.iter().filter(|c| c.1 == sid);
+            let mine = clients.iter().filter(|c| c.session == sid);
             let size = if global_type == SizeType::Largest {
-                mine.map(|c| (c.2, c.3))
+                mine.map(|c| (c.cols, c.rows))
                     .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)))
             } else {
-                mine.map(|c| (c.2, c.3))
+                mine.map(|c| (c.cols, c.rows))
                     .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)))
             };
             if let Some(s) = reg.sessions.get_mut(&sid) {
@@ -255,12 +470,13 @@ pub fn recalculate_sizes_now(state: &ServerState, now: bool) {
             let holders = reg.winlinks(w);
             let views: Vec<ClientView> = clients
                 .iter()
-                .map(|&(id, sid, cols, rows)| ClientView {
-                    id,
-                    cols,
-                    rows,
-                    has_window: holders.iter().any(|(s, _)| *s == sid),
-                    current: current.get(&sid) == Some(&w),
+                .map(|c| ClientView {
+                    id: c.id,
+                    cols: c.cols,
+                    rows: c.rows,
+                    has_window: holders.iter().any(|(s, _)| *s == c.session),
+                    current: current.get(&c.session) == Some(&w),
+                    window: c.windows.get(&w).copied(),
                 })
                 .collect();
             let Some((c, r)) =
@@ -302,6 +518,7 @@ mod tests {
             rows,
             has_window,
             current,
+            window: None,
         }
     }
 
@@ -372,5 +589,48 @@ mod tests {
             calculate(SizeType::Smallest, true, (1, 1), None, &none),
             None
         );
+    }
+
+    #[test]
+    fn a_clients_window_size_replaces_its_size_and_caps_the_window() {
+        let mut own = cv(2, 80, 24, true, true);
+        own.window = Some((50, 20));
+        let cs = [cv(1, 100, 29, true, true), own];
+        // Largest: 100x29 from client 1, capped by client 2's size for the window.
+        assert_eq!(
+            calculate(SizeType::Largest, false, (1, 1), None, &cs),
+            Some((50, 20))
+        );
+        // Latest, client 1 the latest: its size, capped all the same.
+        assert_eq!(
+            calculate(SizeType::Latest, false, (1, 1), Some(1), &cs),
+            Some((50, 20))
+        );
+        // Manual: capped too.
+        assert_eq!(
+            calculate(SizeType::Manual, false, (70, 30), None, &cs),
+            Some((50, 20))
+        );
+        // A client that does not have the window does not cap it.
+        let mut away = cv(3, 80, 24, false, false);
+        away.window = Some((10, 10));
+        assert_eq!(
+            calculate(
+                SizeType::Largest,
+                false,
+                (1, 1),
+                None,
+                &[cv(1, 100, 29, true, true), away]
+            ),
+            Some((100, 29))
+        );
+    }
+
+    #[test]
+    fn default_size_is_read_as_tmux() {
+        assert_eq!(parse_size("80x24"), Some((80, 24)));
+        assert_eq!(parse_size("100x30 "), Some((100, 30)));
+        assert_eq!(parse_size("x24"), None);
+        assert_eq!(parse_size("80"), None);
     }
 }

@@ -194,7 +194,10 @@ impl Control {
             .as_deref()
             .and_then(|s| s.parse::<SessionId>().ok());
         match sid {
-            Some(s) => ctl.set_session(s, &mut first),
+            Some(s) => {
+                ctl.set_session(s, &mut first);
+                ctl.attach_flags(out.attach_flags.as_deref());
+            }
             None => {
                 if out.exit_code != 0 || out.shutdown {
                     first.extend_from_slice(b"%exit\n");
@@ -361,17 +364,37 @@ impl Control {
         out.extend_from_slice(format!("%session-changed {s} {name}\n").as_bytes());
     }
 
+    /// `attach-session -r -f FLAGS` of this client: its flags
+    /// ([`crate::commands::attach::ClientFlags::apply`]).
+    fn attach_flags(&self, flags: Option<&str>) {
+        if let (Some(f), Some((id, _))) = (flags, self.registered) {
+            let _ = crate::commands::attach::set_client_flags(&self.state, id, f);
+        }
+    }
+
     /// Enters (or moves) the client in the attached-clients table, with the session's size (a
     /// control client has no size, and does not count for window sizes, until
     /// `refresh-client -C`; a size it was given is kept when it moves to another session).
     fn register(&mut self, s: SessionId) {
         use crate::commands::attach;
         let mut given = None;
+        let mut kept = None;
         if let Some((id, old)) = self.registered.take() {
-            given = lock(&self.state.clients)
-                .get(id)
-                .filter(|c| c.sized)
-                .map(|c| (c.cols, c.rows.saturating_sub(1)));
+            {
+                let clients = lock(&self.state.clients);
+                if let Some(c) = clients.get(id) {
+                    given = c.sized.then(|| (c.cols, c.rows.saturating_sub(1)));
+                    // Its flags and per-window sizes are the client's, not the session's.
+                    kept = Some((
+                        attach::ClientFlags {
+                            read_only: c.read_only,
+                            ignore_size: c.ignore_size,
+                        },
+                        c.window_sizes.clone(),
+                        c.window_size_changed,
+                    ));
+                }
+            }
             attach::unregister(&self.state, id, old);
         }
         if let Some(h) = self.detach_watch.take() {
@@ -383,13 +406,19 @@ impl Control {
         if let Ok((id, sid, mut detach)) = attach::register(
             &self.state,
             Some(&s.to_string()),
-            false,
+            kept.as_ref().map(|k| k.0).unwrap_or_default(),
             cols,
             rows + 1,
             info,
             self.client.control,
         ) {
             self.registered = Some((id, sid));
+            if let Some((_, sizes, changed)) = kept {
+                if let Some(c) = lock(&self.state.clients).map.get_mut(&id) {
+                    c.window_sizes = sizes;
+                    c.window_size_changed = changed;
+                }
+            }
             if let Some((w, h)) = given {
                 let _ = attach::control_resize(&self.state, id, w, h);
             }
@@ -444,6 +473,7 @@ impl Control {
             if Some(s) != self.client.session {
                 self.set_session(s, &mut b);
             }
+            self.attach_flags(out.attach_flags.as_deref());
         }
         if out.shutdown {
             b.extend_from_slice(b"%exit\n");
@@ -483,22 +513,25 @@ pub async fn client_command(
     let a = &c.args;
     match c.entry.name {
         "refresh-client" => {
-            // -C WxH (or W,H): the client's size (tmux cmd-refresh-client.c: the client now
-            // counts for window sizes, with no status line: tmux `status_line_size` is 0 for
-            // a control client); windows follow it as `window-size` says.
-            if let Some(size) = a.get('C') {
-                let (w, h) = size
-                    .split_once(['x', 'X', ','])
-                    .and_then(|(w, h)| Some((w.parse::<u16>().ok()?, h.parse::<u16>().ok()?)))
-                    .filter(|(w, h)| *w > 0 && *h > 0)
-                    .ok_or_else(|| format!("bad size argument: {size}"))?;
-                let id = client
-                    .control
-                    .and_then(|c| crate::commands::attach::control_client(state, c))
-                    .ok_or_else(|| "no current client".to_owned())?;
-                crate::commands::attach::control_resize(state, id, w, h).map_err(|e| e.message)?;
-            }
-            Ok(())
+            // tmux cmd-refresh-client.c: the pan flags, else -f/-F, then -C (WxH or W,H: the
+            // client's size, with no status line: tmux `status_line_size` is 0 for a control
+            // client; @WINDOW:WxH its size for one window); windows follow as `window-size`
+            // says.
+            let me = client
+                .control
+                .and_then(|c| crate::commands::attach::control_client(state, c))
+                .ok_or_else(|| "no current client".to_owned())?;
+            let target = a.get('t').map_or_else(|| me.to_string(), str::to_owned);
+            let (pan, adjustment, flags) = super::exec::refresh_args(a);
+            let how = crate::commands::clients::Refresh {
+                size: a.get('C'),
+                pan: pan.as_deref(),
+                adjustment: adjustment.as_deref(),
+                flags: flags.as_deref(),
+            };
+            crate::commands::clients::refresh_client(state, client.caller, Some(&target), &how)
+                .map(drop)
+                .map_err(|e| e.message)
         }
         "switch-client" => {
             let w = super::exec::world(state, client.caller);

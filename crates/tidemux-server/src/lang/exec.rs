@@ -1348,6 +1348,12 @@ async fn run_one(
         "attach-session" => {
             let f = find(state, client, a, 't', FindKind::Session, none)?;
             out.attach = Some(session_of(&f));
+            // tmux cmd-attach-session.c: -f's flags, then -r's read-only and ignore-size.
+            let mut flags: Vec<&str> = a.get('f').into_iter().collect();
+            if a.has('r') {
+                flags.push("read-only,ignore-size");
+            }
+            out.attach_flags = (!flags.is_empty()).then(|| flags.join(","));
             Ok(())
         }
         "detach-client" => {
@@ -1432,10 +1438,16 @@ async fn run_one(
                         toggle_read_only: a.has('r'),
                     }
                 }
-                "refresh-client" => Request::RefreshClient {
-                    client: a.get('t').map(str::to_owned),
-                    size: a.get('C').map(str::to_owned),
-                },
+                "refresh-client" => {
+                    let (pan, adjustment, flags) = refresh_args(a);
+                    Request::RefreshClient {
+                        client: a.get('t').map(str::to_owned),
+                        size: a.get('C').map(str::to_owned),
+                        pan,
+                        adjustment,
+                        flags,
+                    }
+                }
                 _ => {
                     // suspend-client: the client is found as tmux does; tidemux's attach client
                     // is not suspended (accepted, nothing happens).
@@ -1962,6 +1974,22 @@ async fn new_session(
         }
     }
     Ok(())
+}
+
+/// `refresh-client`'s pan (`-c`, `-L`, `-R`, `-U`, `-D`, the first given in tmux's order),
+/// its ADJUSTMENT (the one argument) and its client flags (`-F`, then `-f`, as tmux applies
+/// them), for `Request::RefreshClient`.
+pub(crate) fn refresh_args(a: &Args) -> (Option<String>, Option<String>, Option<String>) {
+    let pan = ['c', 'L', 'R', 'U', 'D']
+        .into_iter()
+        .find(|f| a.has(*f))
+        .map(String::from);
+    let flags: Vec<&str> = [a.get('F'), a.get('f')].into_iter().flatten().collect();
+    (
+        pan,
+        a.value(0),
+        (!flags.is_empty()).then(|| flags.join(",")),
+    )
 }
 
 /// tmux `send-keys`: each argument a key name, else literal text; `-l` literal, `-H` hex

@@ -49,6 +49,9 @@ pub struct Output {
     pub exit_code: i32,
     /// The session the client should attach to (`attach-session`, `new-session` without `-d`).
     pub attach: Option<String>,
+    /// The flags `attach-session -r -f FLAGS` gives the attaching client, as tmux's `-f` list
+    /// (`read-only,ignore-size` for `-r`); see `commands::attach::ClientFlags::apply`.
+    pub attach_flags: Option<String>,
     /// `kill-server` ran.
     pub shutdown: bool,
 }

@@ -158,14 +158,44 @@ pub fn run(ctx: &Ctx, c: CmdSetCommand) -> Result<(), Failure> {
             target,
             client,
             size,
+            left,
+            right,
+            up,
+            down,
+            follow_cursor,
+            flags,
+            adjustment,
             ..
-        } if client.is_some() || size.is_some() => simple(
-            ctx,
-            Request::RefreshClient {
-                client: client.or(target.target),
-                size,
-            },
-        ),
+        } if client.is_some()
+            || size.is_some()
+            || flags.is_some()
+            || left
+            || right
+            || up
+            || down
+            || follow_cursor =>
+        {
+            let pan = [
+                (follow_cursor, "c"),
+                (left, "L"),
+                (right, "R"),
+                (up, "U"),
+                (down, "D"),
+            ]
+            .into_iter()
+            .find(|(on, _)| *on)
+            .map(|(_, p)| p.to_owned());
+            simple(
+                ctx,
+                Request::RefreshClient {
+                    client: client.or(target.target),
+                    size,
+                    pan,
+                    adjustment,
+                    flags,
+                },
+            )
+        }
         // Both only check the target: the attach client redraws on every model change.
         CmdSetCommand::DisplayPanes { target, .. }
         | CmdSetCommand::RefreshClient { target, .. } => {

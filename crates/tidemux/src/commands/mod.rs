@@ -383,8 +383,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Attach {
             target,
             read_only,
+            client_flags,
             flags,
-        }) => session::attach(&ctx, target.target, read_only, &flags),
+        }) => session::attach(&ctx, target.target, (read_only, client_flags), &flags),
         Some(Command::DetachClient { session }) => session::simple(
             &ctx,
             Request::DetachClient {

@@ -83,7 +83,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
         if let Some(name) = a.name.clone() {
             if super::cmdset::session_exists(ctx, &name) {
                 if !a.detached {
-                    return attach(ctx, Some(name), false, &a.attach);
+                    return attach(ctx, Some(name), (false, None), &a.attach);
                 }
                 if a.print.print {
                     let fmt = a
@@ -129,7 +129,7 @@ pub fn new_session(ctx: &Ctx, a: NewSessionArgs) -> Result<(), Failure> {
         return print_created(ctx, r, &print);
     }
     match r {
-        Response::Created(c) => attach(ctx, Some(c.session.to_string()), false, &flags),
+        Response::Created(c) => attach(ctx, Some(c.session.to_string()), (false, None), &flags),
         other => Err(unexpected(&other)),
     }
 }
@@ -169,17 +169,19 @@ fn check_can_attach(flags: &AttachFlags) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `attach [-t SESSION] [-r]`: runs the interactive client; prints why it stopped.
+/// `attach [-t SESSION] [-r] [-f FLAGS]`: runs the interactive client; prints why it
+/// stopped. `(read_only, client_flags)`: `-r` and `-f` (tmux's client flags).
 pub fn attach(
     ctx: &Ctx,
     target: Option<String>,
-    read_only: bool,
+    (read_only, client_flags): (bool, Option<String>),
     flags: &AttachFlags,
 ) -> Result<(), Failure> {
     check_can_attach(flags)?;
     let mut opts = tidemux_client::attach::AttachOptions {
         target,
         read_only,
+        flags: client_flags,
         prefix: prefix_of(flags)?,
     };
     loop {
