@@ -692,3 +692,49 @@ fn control_client_window_sizes_as_tmux() {
     ];
     compare(&shown, &want);
 }
+
+/// A window moved or linked into a session with clients (`move-window -d`, `link-window
+/// -d`), made by `break-pane -d` from another session's window, or given a layout string of
+/// another size (`select-layout`), keeps its size while no
+/// client shows it (tmux resizes a window only once a session with clients shows it:
+/// `recalculate_size` defers the rest); shown, it takes the clients' size.
+#[test]
+fn a_window_moved_or_linked_in_keeps_its_size_until_shown_as_tmux() {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for w in worlds() {
+        let outer = start(&w);
+        w.ok(&["new-session", "-d", "-s", "n", "-x", "50", "-y", "20", "sh"]);
+        w.ok(&["new-window", "-d", "-t", "n:1", "sh"]);
+        client(&outer, &w, "a", A, "m", 1);
+        let mut seen = vec![settle(&w, "m", "100x29")];
+        seen.push(size(&w, "n:0"));
+        w.ok(&["move-window", "-d", "-s", "n:0", "-t", "m:5"]);
+        seen.push(size(&w, "m:5"));
+        w.ok(&["link-window", "-d", "-s", "n:1", "-t", "m:6"]);
+        seen.push(size(&w, "m:6"));
+        // A layout string of another size: the window takes it, and keeps it unshown.
+        let layout = w
+            .ok(&["display-message", "-p", "-t", "n:1", "#{window_layout}"])
+            .trim_end()
+            .to_owned();
+        w.ok(&["new-window", "-d", "-t", "m:7", "sh"]);
+        seen.push(size(&w, "m:7"));
+        w.ok(&["select-layout", "-t", "m:7", &layout]);
+        seen.push(size(&w, "m:7"));
+        w.ok(&["select-window", "-t", "m:5"]);
+        seen.push(settle(&w, "m:5", "100x29"));
+        seen.push(size(&w, "m:6"));
+        w.ok(&["select-window", "-t", "m:7"]);
+        seen.push(settle(&w, "m:7", "100x29"));
+        // A pane broken out into a new window of m: the window it left's size.
+        w.ok(&["split-window", "-d", "-t", "n:1", "sh"]);
+        w.ok(&["break-pane", "-d", "-s", "n:1.1", "-t", "m:8"]);
+        seen.push(size(&w, "m:8"));
+        shown.push(seen);
+    }
+    let want = [
+        "100x29", "50x20", "50x20", "50x20", "100x29", "50x20", "100x29", "50x20", "100x29",
+        "50x20",
+    ];
+    compare(&shown, &want);
+}

@@ -1077,8 +1077,9 @@ impl Registry {
         }
     }
 
-    /// Links window `wid` into session `sid` at the free index `idx` (tmux `session_attach`),
-    /// fitted to the session's size when clients are attached to it.
+    /// Links window `wid` into session `sid` at the free index `idx` (tmux `session_attach`);
+    /// its size is left to the recalculation after the command (a window no session with
+    /// clients shows keeps its size, as tmux).
     ///
     /// # Errors
     /// Invalid when `idx` is in use; NotFound for a missing session or window.
@@ -1088,16 +1089,11 @@ impl Registry {
         if sess.windows.contains_key(&idx) {
             return Err(CmdError::invalid(format!("index in use: {idx}")));
         }
-        let size = (sess.attached > 0).then_some(sess.size);
         if let Some(s) = self.sessions.get_mut(&sid) {
             s.windows.insert(idx, wid);
         }
         if let Some(w) = self.windows.get_mut(&wid) {
             w.links.push((sid, idx));
-            if let Some((c, r)) = size {
-                w.cols = c;
-                w.rows = r;
-            }
         }
         Ok(())
     }
@@ -1172,20 +1168,11 @@ impl Registry {
             self.link_window(wid, sid, idx)?;
             return Ok(false);
         };
-        let size = self
-            .sessions
-            .get(&sid)
-            .filter(|s| s.attached > 0)
-            .map(|s| s.size);
         if let Some(s) = self.sessions.get_mut(&sid) {
             s.windows.insert(idx, wid);
         }
         if let Some(w) = self.windows.get_mut(&wid) {
             w.links.push((sid, idx));
-            if let Some((c, r)) = size {
-                w.cols = c;
-                w.rows = r;
-            }
         }
         if self.winlinks(old).len() > 1 {
             if let Some(w) = self.windows.get_mut(&old) {

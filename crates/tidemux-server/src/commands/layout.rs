@@ -76,25 +76,15 @@ fn main_sizes(state: &ServerState, sid: SessionId, wid: WindowId) -> MainSizes {
 }
 
 /// After a preset or a layout string: the window takes the layout's size (tmux
-/// `window_resize`), then, when clients are attached, the clients' size again (tmux
-/// `recalculate_sizes`; the layout is fitted by [`Registry::relayout`]).
+/// `window_resize`); the recalculation after the command gives a window a session with
+/// clients shows the clients' size again, and leaves any other window at the layout's size
+/// (tmux `recalculate_sizes`; the layout is fitted by [`Registry::relayout`]).
 fn take_layout_size(reg: &mut Registry, wid: WindowId, size: (u32, u32)) {
-    let Some(sid) = reg.windows.get(&wid).map(|w| w.session) else {
-        return;
-    };
-    let attached = reg
-        .sessions
-        .get(&sid)
-        .filter(|s| s.attached > 0)
-        .map(|s| s.size);
     let Some(win) = reg.windows.get_mut(&wid) else {
         return;
     };
     let fits = |v: u32| u16::try_from(v).ok();
-    if let Some((c, r)) = attached {
-        win.cols = c;
-        win.rows = r;
-    } else if let (Some(c), Some(r)) = (fits(size.0), fits(size.1)) {
+    if let (Some(c), Some(r)) = (fits(size.0), fits(size.1)) {
         if crate::limits::check_window_size(c, r).is_ok() {
             win.cols = c;
             win.rows = r;

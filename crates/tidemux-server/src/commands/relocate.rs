@@ -153,21 +153,13 @@ fn free_index(reg: &Registry, state: &ServerState, sid: SessionId) -> CmdResult<
         .expect("a free index"))
 }
 
-/// Puts window `wid` into session `sid` at `idx` (tmux `session_attach`), fitted to the
-/// session's clients when some are attached.
+/// Puts window `wid` into session `sid` at `idx` (tmux `session_attach`). Its size is left
+/// to the recalculation after the command (tmux `recalculate_sizes`: a window no session
+/// with clients shows keeps its size).
 fn attach(reg: &mut Registry, wid: WindowId, sid: SessionId, idx: u32) {
-    let size = reg
-        .sessions
-        .get(&sid)
-        .filter(|s| s.attached > 0)
-        .map(|s| s.size);
     if let Some(win) = reg.windows.get_mut(&wid) {
         win.session = sid;
         win.index = idx;
-        if let Some((c, r)) = size {
-            win.cols = c;
-            win.rows = r;
-        }
     }
     if let Some(s) = reg.sessions.get_mut(&sid) {
         s.windows.insert(idx, wid);
