@@ -93,7 +93,7 @@ impl Pair {
 }
 
 /// A `status-format[0]` of its own, drawn as tmux draws it: `#[align=left|centre|right]`
-/// pieces, a `#{W:}` loop with styles, then a window list (`list=on`, `list=focus`,
+/// pieces (with a client variable), a `#{W:}` loop with styles, then a window list (`list=on`, `list=focus`,
 /// `range=window|N`) centred, and `#[fill=]`.
 #[test]
 fn status_format_line_draws_as_tmux() {
@@ -102,7 +102,7 @@ fn status_format_line_draws_as_tmux() {
     let cases = [
         (
             "aligned pieces and a W loop",
-            "#[align=left]<#S:#{session_windows}>#[align=centre]#{W:#I-#W ,#[reverse]#I-#W#[noreverse] }#[align=right fg=red]right#[default]!",
+            "#[align=left]<#S:#{session_windows}:#{client_width}>#[align=centre]#{W:#I-#W ,#[reverse]#I-#W#[noreverse] }#[align=right fg=red]right#[default]!",
         ),
         (
             "a centred window list",

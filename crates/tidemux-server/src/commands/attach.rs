@@ -670,28 +670,27 @@ fn offset_vars(offset: Option<(u16, u16)>) -> Vec<(String, String)> {
 
 /// The session's `status-left` and `status-right` expanded for the current pane
 /// (`#[...]` styles left in), strftime first as tmux's `format_expand_time` (tmux(1) "STATUS
-/// LINE"); shell jobs `#()` expand to nothing (see `docs/formats.md`).
+/// LINE"); shell jobs `#()` run as the client's (see [`crate::format::jobs`]).
 ///
-/// `offset`: where this client shows the window when it is larger than the client (see
-/// [`super::resize::window_offset`]), for tmux's `window_bigger`, `window_offset_x` and
-/// `window_offset_y` (the default `status-right` shows `[X,Y]` then).
+/// `extra`: the client's variables (`client_*`) and where it shows the window when it is
+/// larger than the client (see [`super::resize::window_offset`]): tmux's `window_bigger`,
+/// `window_offset_x` and `window_offset_y` (the default `status-right` shows `[X,Y]` then).
 fn status_parts(
     state: &ServerState,
     sid: SessionId,
     client: u32,
     window: WindowId,
     pane: PaneId,
-    offset: Option<(u16, u16)>,
+    extra: &[(String, String)],
 ) -> (String, String) {
     use crate::format::model::ModelContext;
-    let extra = offset_vars(offset);
     let reg = state.registry();
     let opts = lock(&state.options_store);
     let env = lock(&state.environment);
     let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
         .with_options(&*opts)
         .with_environ(&env)
-        .with_extra(&extra)
+        .with_extra(extra)
         .with_jobs(&state.status_jobs, client);
     let expand = |name: &str| {
         let fmt = opts
@@ -710,7 +709,8 @@ fn status_parts(
 /// Otherwise each of the `status` lines (`on` 1, `2`..`5`) is `status-format[N]` expanded for
 /// the session's current pane (strftime first, tmux `format_expand_time`) and laid out by
 /// [`crate::format::draw::draw`] over `status-style`; a line without a format is blank (tmux
-/// status.c `status_redraw`). `extra`: the `window_bigger`/`window_offset_*` variables.
+/// status.c `status_redraw`). `extra`: the client's and the `window_bigger`/`window_offset_*`
+/// variables.
 fn status_lines(
     state: &ServerState,
     sid: SessionId,
@@ -1232,20 +1232,15 @@ fn next_frame(
     if due {
         let which: Vec<(WindowId, u32, bool)> =
             tabs.iter().map(|t| (t.id, t.index, t.active)).collect();
+        let mut extra = offset_vars(offset);
+        extra.extend(super::clients::status_variables(state, client));
         sent.status_cache = Some(StatusCache {
             key,
             interval,
             due: next,
             tabs: tab_texts(state, sid, client, &which),
-            parts: status_parts(state, sid, client, m.window, m.active_pane, offset),
-            lines: status_lines(
-                state,
-                sid,
-                client,
-                m.active_pane,
-                &offset_vars(offset),
-                width,
-            ),
+            parts: status_parts(state, sid, client, m.window, m.active_pane, &extra),
+            lines: status_lines(state, sid, client, m.active_pane, &extra, width),
         });
     }
     let (status, lines) = match &sent.status_cache {

@@ -268,6 +268,31 @@ fn variables(
     .collect()
 }
 
+/// The `client_*` variables of attached client `id` (tmux FORMATS) for its status line's
+/// formats (tmux expands them with the client's format tree); empty if it is gone. Takes the
+/// registry lock, then the clients'.
+pub fn status_variables(state: &ServerState, id: u32) -> Vec<(String, String)> {
+    let reg = state.registry();
+    let clients = lock(&state.clients);
+    let Some(c) = clients.map.get(&id) else {
+        return Vec::new();
+    };
+    let name_of = |s: Option<SessionId>| {
+        s.and_then(|s| reg.sessions.get(&s))
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    };
+    let mut v = variables(
+        id,
+        c,
+        0,
+        name_of(Some(c.session)),
+        name_of(c.info.last_session),
+    );
+    v.retain(|(k, _)| k != "line");
+    v
+}
+
 /// `list-clients [-F FORMAT] [-f FILTER] [-t SESSION]`: reply `Lines` with a format,
 /// `Clients` without (JSON), in client order.
 ///

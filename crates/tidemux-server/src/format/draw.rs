@@ -12,6 +12,10 @@
 use tidemux_proto::{CellStyle, Color, Span, StatusLine, StatusRange, StatusRangeKind};
 use unicode_width::UnicodeWidthChar;
 
+/// Most cells a section holds (tidemux's bound: an expansion may be up to 1 MiB long; what
+/// goes past this in a section is dropped, so a line costs at most this many cells a section).
+pub const MAX_CELLS: usize = 16_384;
+
 /// One cell: its character (`""` for the second half of a wide character) and style.
 type Cell = (String, CellStyle);
 
@@ -319,7 +323,7 @@ struct Walk {
 impl Walk {
     fn push(&mut self, s: usize, ch: char, st: CellStyle) {
         let w = UnicodeWidthChar::width(ch).unwrap_or(0);
-        if w == 0 {
+        if w == 0 || self.secs[s].len() + w > MAX_CELLS {
             return;
         }
         self.secs[s].push((ch.to_string(), st));
@@ -834,5 +838,12 @@ mod tests {
         );
         let l = draw("#[fill=blue]ab", base, 4);
         assert_eq!(l.spans.last().map(|s| s.style.bg), Some(Color::Idx(4)));
+        // A huge text costs at most MAX_CELLS cells; the line is still the width asked.
+        let big = format!("#[align=right]{}", "x".repeat(MAX_CELLS * 4));
+        let l = draw(&big, base, 80);
+        assert_eq!(
+            l.spans.iter().map(|s| usize::from(s.cols)).sum::<usize>(),
+            80
+        );
     }
 }
