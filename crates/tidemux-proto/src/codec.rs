@@ -95,7 +95,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 /// 18 (issue 11, window sizes): fields `AttachFrame.pan` (`refresh-client -L/-R/-U/-D`),
 /// `Request::Attach.flags` and `TmuxOutput.attach_flags` (`attach -f`), and
 /// `Request::RefreshClient.pan/adjustment/flags`.
-pub const PROTOCOL_MINOR: u32 = 18;
+///
+/// 19 (issue 11, window sizes): field `Request::Tmux.size` (the terminal `new-session`
+/// sizes an attached session from).
+pub const PROTOCOL_MINOR: u32 = 19;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

@@ -1100,6 +1100,11 @@ pub enum Request {
         /// The client's working directory (default of new panes, relative paths).
         #[serde(default)]
         cwd: Option<String>,
+        /// The size of the client's terminal (cols, rows) when its standard input is one:
+        /// `new-session` without `-d` sizes the session's first window from it, less the
+        /// status line (tmux cmd-new-session.c). Protocol minor 19; an older server ignores it.
+        #[serde(default)]
+        size: Option<(u16, u16)>,
     },
     /// tmux control mode (`tmux -C`, tmux(1) "CONTROL MODE"): runs `argv` (usually
     /// `new-session` or `attach-session`), then streams `Bytes` replies with this request's id,

@@ -238,7 +238,15 @@ pub fn main(args: Vec<String>) -> ExitCode {
     let cwd = std::env::current_dir()
         .ok()
         .map(|d| d.to_string_lossy().into_owned());
-    let out = match client.request(Request::Tmux { argv, cwd }) {
+    // tmux's client reports its terminal's size (new-session sizes an attached session
+    // from it).
+    let size = {
+        use std::io::IsTerminal;
+        std::io::stdin()
+            .is_terminal()
+            .then(tidemux_client::attach::term::size)
+    };
+    let out = match client.request(Request::Tmux { argv, cwd, size }) {
         Ok(Response::Tmux(o)) => o,
         Ok(Response::Error(e)) => return err(&e.message),
         Ok(other) => return err(&format!("unexpected reply from server: {other:?}")),

@@ -1640,6 +1640,8 @@ fn run_command_line(cmd: &mut Client, view: &View, line: &str) -> Result<(), Str
         Request::Tmux {
             argv,
             cwd: view.active_cwd(),
+            // This client's terminal (a `new-session` from the prompt starts at its size).
+            size: Some(term::size()),
         },
     );
     cmd.set_caller(None);
@@ -1679,6 +1681,7 @@ fn reload_config(cmd: &mut Client, view: &View, files: &(Vec<String>, bool)) -> 
         Request::Tmux {
             argv,
             cwd: view.active_cwd(),
+            size: None,
         },
     );
     cmd.set_caller(None);

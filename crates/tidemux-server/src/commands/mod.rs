@@ -55,10 +55,11 @@ pub async fn dispatch(
     closed: impl std::future::Future<Output = ()>,
 ) -> (Response, After) {
     let caller = env.caller_pane;
-    if let Request::Tmux { argv, cwd } = &env.request {
+    if let Request::Tmux { argv, cwd, size } = &env.request {
         let client = crate::lang::Client {
             caller,
             cwd: cwd.clone(),
+            size: *size,
             ..Default::default()
         };
         let out = crate::lang::run_argv(state, argv, &client).await;

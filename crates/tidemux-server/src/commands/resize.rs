@@ -173,17 +173,30 @@ pub fn clients_size_for(state: &ServerState, w: WindowId, largest: bool) -> Opti
     calculate(ty, false, (0, 0), None, &views)
 }
 
-/// The size a new window of session `sid` gets when it is created (tmux 3.3a resize.c
-/// `default_window_size` without a window, as spawn.c calls it; the recalculation that
-/// follows keeps it): with the global `window-size` `latest`, the size of `tc` (the client
-/// the command came from, or the current client: [`super::clients::find_client`]) unless it
-/// does not count; otherwise (and for a control client `tc`) the largest or smallest of the
+/// The client a new window is created for (tmux spawn.c's `sc->tc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Creator {
+    /// An attached client (the one whose key binding ran the command, or the current one).
+    Client(u32),
+    /// A command-line client not attached yet, with its terminal's size less the status line
+    /// (`new-session` typed in a terminal): it always counts, but is never the `latest`
+    /// shortcut (tmux: a client without a session is ignored there).
+    Terminal(u16, u16),
+}
+
+/// tmux 3.3a resize.c `default_window_size` without a window, as spawn.c calls it for a new
+/// window of session `sid` (`None`: a session being created, which has no clients yet):
+/// with the global `window-size` `latest`, the size of the creating attached client unless
+/// it does not count; otherwise (and for a control client) the largest or smallest of the
 /// clients that count (`latest`: every client; `largest`/`smallest`: those attached to
-/// `sid`; `tc` always counts then). With no such client, the session's own `default-size`
-/// (`new-session -x/-y` set it) or else its size when created; tmux 3.3a reads
-/// `default-size` then (and fails with `manual`: tidemux takes that fallback too).
-/// Kept within [`crate::limits::clamp_client_size`].
-pub fn default_window_size(state: &ServerState, sid: SessionId, tc: Option<u32>) -> (u16, u16) {
+/// `sid`), the creator always among them. `None` when there is no such client (the caller
+/// takes `default-size`); also for `manual`, with which tmux 3.3a fails (`w->manual_sx`
+/// without a window).
+pub fn creation_size(
+    state: &ServerState,
+    sid: Option<SessionId>,
+    tc: Option<Creator>,
+) -> Option<(u16, u16)> {
     let ty = {
         let o = lock(&state.options_store);
         SizeType::parse(
@@ -192,34 +205,54 @@ pub fn default_window_size(state: &ServerState, sid: SessionId, tc: Option<u32>)
         )
     };
     let all = all_clients(state);
-    let tc = tc.and_then(|id| all.iter().find(|c| c.id == id));
-    let mut size = None;
-    if let Some(c) = tc.filter(|c| ty == SizeType::Latest && !c.ignored) {
-        size = Some((c.cols, c.rows));
-    } else if ty != SizeType::Manual {
-        let tc = tc.filter(|c| !c.control).map(|c| c.id);
-        size = all
-            .iter()
-            .filter(|c| {
-                Some(c.id) == tc || (!c.ignored && (ty == SizeType::Latest || c.session == sid))
-            })
-            .map(|c| (c.cols, c.rows))
-            .reduce(|a, b| {
-                if ty == SizeType::Largest {
-                    (a.0.max(b.0), a.1.max(b.1))
-                } else {
-                    (a.0.min(b.0), a.1.min(b.1))
-                }
-            });
+    let attached = match tc {
+        Some(Creator::Client(id)) => all.iter().find(|c| c.id == id),
+        _ => None,
+    };
+    if let Some(c) = attached.filter(|c| ty == SizeType::Latest && !c.ignored) {
+        return Some(crate::limits::clamp_client_size(c.cols, c.rows));
     }
-    let (c, r) = size.unwrap_or_else(|| {
-        let own = match lock(&state.options_store).get_only(Where::Session(sid), "default-size") {
-            Some(OptValue::Scalar(v)) => parse_size(v),
-            _ => None,
-        };
-        own.or_else(|| state.registry().sessions.get(&sid).map(|s| s.size))
-            .unwrap_or((80, 24))
-    });
+    if ty == SizeType::Manual {
+        return None;
+    }
+    let me = attached.filter(|c| !c.control).map(|c| c.id);
+    let terminal = match tc {
+        Some(Creator::Terminal(c, r)) => Some((c.max(1), r.max(1))),
+        _ => None,
+    };
+    all.iter()
+        .filter(|c| {
+            Some(c.id) == me || (!c.ignored && (ty == SizeType::Latest || Some(c.session) == sid))
+        })
+        .map(|c| (c.cols, c.rows))
+        .chain(terminal)
+        .reduce(|a, b| {
+            if ty == SizeType::Largest {
+                (a.0.max(b.0), a.1.max(b.1))
+            } else {
+                (a.0.min(b.0), a.1.min(b.1))
+            }
+        })
+        .map(|(c, r)| crate::limits::clamp_client_size(c, r))
+}
+
+/// The size a new window of session `sid` gets when it is created ([`creation_size`] for the
+/// attached client `tc`: the client the command came from, or the current client,
+/// [`super::clients::find_client`]; the recalculation that follows keeps it). With no client
+/// that counts, the session's own `default-size` (`new-session -x/-y` set it) or else its
+/// size when created; tmux reads `default-size` then (the global one is 80x24 unless set).
+/// Kept within [`crate::limits::clamp_client_size`].
+pub fn default_window_size(state: &ServerState, sid: SessionId, tc: Option<u32>) -> (u16, u16) {
+    if let Some(size) = creation_size(state, Some(sid), tc.map(Creator::Client)) {
+        return size;
+    }
+    let own = match lock(&state.options_store).get_only(Where::Session(sid), "default-size") {
+        Some(OptValue::Scalar(v)) => parse_size(v),
+        _ => None,
+    };
+    let (c, r) = own
+        .or_else(|| state.registry().sessions.get(&sid).map(|s| s.size))
+        .unwrap_or((80, 24));
     crate::limits::clamp_client_size(c, r)
 }
 

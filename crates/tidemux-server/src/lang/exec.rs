@@ -1921,6 +1921,19 @@ async fn new_session(
             it.next().flatten().unwrap_or(24),
         )
     };
+    // tmux cmd-new-session.c: a session that is attached at once (not -d, not a control
+    // client) starts at the size of the client's terminal, less a status line when the
+    // global `status` is not off; otherwise at `default-size`.
+    let (gx, gy) = (dx, dy);
+    let (dx, dy) = match client.size {
+        Some((c, r)) if !a.has('d') && client.control.is_none() => {
+            let status = lock(&state.options_store)
+                .effective("status", None, None, None)
+                .is_some_and(|v| v != "off");
+            (c, if status && r > 0 { r - 1 } else { r })
+        }
+        _ => (dx, dy),
+    };
     let cols = match a.get('x') {
         Some("-") | None => dx,
         Some(x) => number(x, "width")?,
@@ -1929,6 +1942,30 @@ async fn new_session(
         Some("-") | None => dy,
         Some(y) => number(y, "height")?,
     };
+    // The window itself: tmux spawn.c's `default_window_size` for the creating client (this
+    // terminal, or the attached client whose key ran the command; none with -d or for a
+    // control client), else the session's default-size (-x/-y, else the global one).
+    let creator = if a.has('d') || client.control.is_some() {
+        None
+    } else {
+        crate::commands::PEER_PID
+            .try_with(|p| *p)
+            .ok()
+            .flatten()
+            .and_then(|pid| crate::commands::attach::client_of_pid(state, pid))
+            .map(crate::commands::resize::Creator::Client)
+            .or_else(|| {
+                (client.size.is_some())
+                    .then_some(crate::commands::resize::Creator::Terminal(dx, dy))
+            })
+    };
+    let fallback = if a.has('x') || a.has('y') {
+        (cols, rows)
+    } else {
+        (gx, gy)
+    };
+    let (wcols, wrows) =
+        crate::commands::resize::creation_size(state, None, creator).unwrap_or(fallback);
     let spawn = spawn_of(a, client, Some(NEW_SESSION))?;
     let r = call(
         state,
@@ -1938,8 +1975,8 @@ async fn new_session(
             name: a.get('s').map(str::to_owned),
             window_name: a.get('n').map(str::to_owned),
             spawn,
-            cols: Some(cols),
-            rows: Some(rows),
+            cols: Some(wcols),
+            rows: Some(wrows),
             history_limit: None,
             remain_on_exit: false,
         }),

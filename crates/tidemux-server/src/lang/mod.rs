@@ -36,6 +36,9 @@ pub struct Client {
     pub session: Option<tidemux_proto::SessionId>,
     /// Nesting of `source-file` (at most [`config::MAX_DEPTH`]).
     pub depth: u32,
+    /// The size of the terminal the command line was typed in (cols, rows), when known:
+    /// `new-session` without `-d` takes it for its window (tmux's `c->tty`).
+    pub size: Option<(u16, u16)>,
 }
 
 /// What running commands produced: tmux's stdout, stderr and exit status.
