@@ -458,6 +458,13 @@ fn ignore_size_clients_do_not_count_while_another_does_as_tmux() {
         type_into(&outer, "c");
         seen.push(settle(&w, "m", "100x29"));
         seen.push(flags(&w));
+        // switch-client -r toggles read-only and ignore-size together: C, the latest, counts.
+        let c = tty_of(&outer, "c");
+        w.ok(&["switch-client", "-c", &c, "-r"]);
+        seen.push(settle(&w, "m", "60x14"));
+        w.ok(&["switch-client", "-c", &c, "-r"]);
+        seen.push(settle(&w, "m", "100x29"));
+        seen.push(flags(&w));
         // A goes: only flagged clients are left, and they count.
         outer.ok(&["kill-session", "-t", "a"]);
         wait_clients(&w, 2, "A gone");
@@ -472,6 +479,9 @@ fn ignore_size_clients_do_not_count_while_another_does_as_tmux() {
         "70x19",
         "attached,focused,UTF-8 attached,focused,UTF-8",
         "100x29",
+        "100x29",
+        "attached,focused,UTF-8 attached,focused,ignore-size,UTF-8 attached,focused,ignore-size,read-only,UTF-8",
+        "60x14",
         "100x29",
         "attached,focused,UTF-8 attached,focused,ignore-size,UTF-8 attached,focused,ignore-size,read-only,UTF-8",
         "60x14",
@@ -618,6 +628,25 @@ fn refresh_client_pans_a_window_larger_than_the_client_as_tmux() {
         }
         // Nothing moved.
         seen.push(rows_b(&|_, m| m == "[0,15]"));
+        if w.name == "tidemux" {
+            // tidemux's own syntax: -c CLIENT, --follow-cursor.
+            let native = |args: &[&str]| {
+                let sock = w.socket();
+                let mut a = vec!["-S", sock.to_str().expect("utf-8"), "refresh-client"];
+                a.extend(["-c", b.as_str()]);
+                a.extend(args);
+                let o = std::process::Command::new(crate::support::exe())
+                    .args(&a)
+                    .output()
+                    .expect("run tidemux");
+                assert!(o.status.success(), "tidemux {a:?}: {o:?}");
+            };
+            native(&["-R", "7"]);
+            rows_b(&|_, m| m == "[7,15]");
+            native(&["-D"]);
+            native(&["--follow-cursor"]);
+            rows_b(&|_, m| m == "[0,15]");
+        }
         shown.push(seen);
         errors.push(errs);
     }
