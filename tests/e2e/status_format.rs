@@ -327,3 +327,43 @@ fn stamp_free(row: &str) -> String {
     }
     out
 }
+
+/// Pids of processes whose command line is exactly `argv` (read from `/proc`).
+fn pids_running(argv: &[&str]) -> Vec<u32> {
+    let want: Vec<u8> = argv
+        .iter()
+        .flat_map(|a| [a.as_bytes(), b"\0"].concat())
+        .collect();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == want))
+        .collect()
+}
+
+/// A status job that never ends is the client's: it shows `<'...' not ready>` once it ran for
+/// more than a second (tmux's text, at the next redraw) and is killed when its client detaches; the server is unharmed.
+#[test]
+fn a_hanging_status_job_is_killed_when_its_client_detaches() {
+    let rig = Rig::new();
+    // A duration no other test uses, to find the job's `sleep` among the machine's processes.
+    let secs = format!("{}.{}", 900 + std::process::id() % 97, std::process::id());
+    let cmd = format!("sleep {secs}");
+    rig.inner.ok(&["set", "-g", "sidebar", "off"]);
+    rig.inner.ok(&["set", "-g", "status-interval", "1"]);
+    rig.inner
+        .ok(&["set", "-g", "status-right", &format!("#({cmd})")]);
+    rig.attach("o", 80, 24, &[]);
+    rig.wait_rows("o", "the job not ready", |r| {
+        r[23].contains(&format!("<'{cmd}' not ready>"))
+    });
+    assert_eq!(pids_running(&["sleep", &secs]).len(), 1, "one job runs");
+    rig.inner.ok(&["detach-client", "-s", "work"]);
+    assert!(
+        wait_until(DEADLINE, || pids_running(&["sleep", &secs]).is_empty()),
+        "the job still runs after its client detached"
+    );
+    rig.inner.ok(&["list-sessions"]);
+}

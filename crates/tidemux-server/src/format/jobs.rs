@@ -286,5 +286,12 @@ mod tests {
         jobs.forget_client(1);
         assert_eq!(jobs.get(1, "echo a", "echo a"), None);
         jobs.forget_client(1);
+        // A long line is cut to MAX_LINE bytes.
+        let cmd = "head -c 100000 /dev/zero | tr '\\0' x; echo";
+        while jobs.get(2, cmd, cmd).is_none() && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(jobs.get(2, cmd, cmd).map(|o| o.len()), Some(MAX_LINE));
+        jobs.forget_client(2);
     }
 }
