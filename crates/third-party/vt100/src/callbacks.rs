@@ -153,6 +153,26 @@ pub trait Callbacks {
         alternate_screen: bool,
     ) {
     }
+
+    /// tidemux patch: lines of printable ASCII that scrolled through the whole screen
+    /// without being stored in it (many lines ending in CR LF arrived at once at the bottom
+    /// row: see `WrappedScreen::scroll_through`); they left the screen, oldest first, as
+    /// [`Callbacks::on_scroll`] reports rows, in the same order among the other rows. The
+    /// default reports each through `on_scroll`, from a row made for the purpose; an owner
+    /// that keeps history can store them without that row.
+    fn on_scroll_ascii(
+        &mut self,
+        lines: crate::capture::AsciiLines<'_>,
+        alternate_screen: bool,
+    ) {
+        for line in lines {
+            let row = line.to_row();
+            self.on_scroll(
+                crate::capture::RowContents(&row, 0, line.bottom),
+                alternate_screen,
+            );
+        }
+    }
 }
 
 impl Callbacks for () {}

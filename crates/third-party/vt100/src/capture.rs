@@ -343,6 +343,114 @@ pub fn basic_formatted_rows(
     }
 }
 
+/// tidemux patch: a line that went through the screen without being stored in it (see
+/// [`crate::Callbacks::on_scroll_ascii`]): printable ASCII (at most the screen's width)
+/// written with one set of attributes from column 0 of a blank row, as if that row had then
+/// scrolled off the top of the whole screen.
+pub struct AsciiLine<'a> {
+    pub(crate) text: &'a [u8],
+    pub(crate) attrs: crate::attrs::Attrs,
+    pub(crate) cols: u16,
+    pub(crate) bottom: u16,
+}
+
+/// tidemux patch: the lines of one scroll through, oldest first (see
+/// [`crate::Callbacks::on_scroll_ascii`]).
+pub struct AsciiLines<'a> {
+    /// Lines not yet given out: each is printable ASCII followed by CR LF.
+    pub(crate) bytes: &'a [u8],
+    pub(crate) left: usize,
+    pub(crate) attrs: crate::attrs::Attrs,
+    pub(crate) cols: u16,
+    pub(crate) bottom: u16,
+}
+
+impl AsciiLines<'_> {
+    /// The bottom row of the region the lines scrolled out of, as
+    /// [`RowContents::region_bottom`] (the whole screen: its last row).
+    #[must_use]
+    pub fn region_bottom(&self) -> u16 {
+        self.bottom
+    }
+}
+
+impl<'a> Iterator for AsciiLines<'a> {
+    type Item = AsciiLine<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<AsciiLine<'a>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let n = crate::perform::printable_ascii_len(self.bytes);
+        let (text, rest) = self.bytes.split_at(n);
+        self.bytes = rest.get(2..).unwrap_or_default();
+        Some(AsciiLine {
+            text,
+            attrs: self.attrs,
+            cols: self.cols,
+            bottom: self.bottom,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for AsciiLines<'_> {}
+
+impl AsciiLine<'_> {
+    /// The line's text: printable ASCII bytes (0x20..=0x7e), one per cell.
+    #[must_use]
+    pub fn text(&self) -> &[u8] {
+        self.text
+    }
+
+    /// Whether the cells have default attributes (then [`AsciiLine::write_compact`] writes
+    /// the text alone).
+    #[must_use]
+    pub fn plain(&self) -> bool {
+        self.attrs.is_default()
+    }
+
+    /// Cells in use, as [`RowContents::used`]: the text's length.
+    #[must_use]
+    pub fn used(&self) -> u16 {
+        u16::try_from(self.text.len()).unwrap_or(u16::MAX)
+    }
+
+    /// The bottom row of the region it scrolled out of, as
+    /// [`RowContents::region_bottom`] (the line always leaves from row 0).
+    #[must_use]
+    pub fn region_bottom(&self) -> u16 {
+        self.bottom
+    }
+
+    /// Appends the line in compact form, exactly as [`RowContents::write_compact`] would
+    /// for the row it stands for.
+    pub fn write_compact(&self, out: &mut alloc::vec::Vec<u8>) {
+        if self.text.is_empty() {
+            return;
+        }
+        if !self.attrs.is_default() {
+            push_compact_attrs(out, &self.attrs);
+        }
+        out.extend_from_slice(self.text);
+    }
+
+    /// The row the line stands for.
+    #[must_use]
+    pub fn to_row(&self) -> crate::row::Row {
+        let mut row = crate::row::Row::new(self.cols);
+        if !self.text.is_empty() {
+            row.write_ascii(0, self.text, self.attrs);
+        }
+        row
+    }
+}
+
 /// tidemux: token of the compact row form: a blank cell with default attributes (written as
 /// a space, but only when something non-blank follows it).
 pub(crate) const COMPACT_BLANK: u8 = 0x00;

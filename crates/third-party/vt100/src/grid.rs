@@ -928,6 +928,61 @@ impl Grid {
         last
     }
 
+    /// tidemux: whether `WrappedScreen::scroll_through` may take over: the scroll region is
+    /// the whole screen, vt100's own scrollback is off, the cursor is at the start of the
+    /// bottom row and that row is blank (no stored cell, not wrapped) with no fill colour.
+    pub(crate) fn can_scroll_through(&self) -> bool {
+        let bottom = self.size.rows() - 1;
+        self.scroll_top == 0
+            && self.scroll_bottom == bottom
+            && self.pos.col == 0
+            && self.pos.row == bottom
+            && self.fill == crate::attrs::Attrs::new()
+            && self.scrollback.as_ref().is_none_or(|s| s.capacity == 0)
+            && self.rows.back().is_some_and(|r| {
+                r.dirty_cells().is_empty() && !r.wrapped()
+            })
+    }
+
+    /// tidemux: first half of a scroll through (see `can_scroll_through`): the first
+    /// `leave` rows leave the screen, in order, reported as `scroll_up` reports them.
+    pub(crate) fn scroll_through_leave<F>(&self, leave: usize, mut on_row: F)
+    where
+        F: FnMut(&crate::row::Row, u16, u16),
+    {
+        let bottom = self.size.rows() - 1;
+        for row in self.rows.iter().take(leave) {
+            on_row(row, 0, bottom);
+        }
+    }
+
+    /// tidemux: second half of a scroll through of `count` lines, of which the last `leave`
+    /// (at most the rows above the cursor) stay on the screen: the screen turns by `leave`
+    /// rows (the rows that left come back at the bottom), the rows above the cursor's from
+    /// `bottom - leave` on get those lines (`last`, printable ASCII that fits, written with
+    /// `attrs`) and the cursor's row is a new blank one; the cursor stays at its start.
+    pub(crate) fn scroll_through_finish<'a>(
+        &mut self,
+        count: usize,
+        leave: usize,
+        last: impl Iterator<Item = &'a [u8]>,
+        attrs: crate::attrs::Attrs,
+    ) {
+        self.hscrolled += count;
+        self.hsize += count;
+        self.rows.rotate_left(leave);
+        let bottom = self.rows.len() - 1;
+        for (row, text) in self.rows.range_mut(bottom - leave..bottom).zip(last) {
+            row.reset();
+            if !text.is_empty() {
+                row.write_ascii(0, text, attrs);
+            }
+        }
+        if let Some(r) = self.rows.back_mut() {
+            r.reset();
+        }
+    }
+
     pub fn scroll_up<F>(&mut self, count: u16, mut on_row: F)
     where
         F: FnMut(&crate::row::Row, u16, u16),

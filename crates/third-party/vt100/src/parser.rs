@@ -63,6 +63,7 @@ impl<CB: crate::Callbacks> Parser<CB> {
                 callbacks,
                 rename: None,
                 rename_bad: false,
+                scroll_through: true,
                 dcs: None,
                 literal_fffd: false,
             },
@@ -202,6 +203,14 @@ impl<CB: crate::Callbacks> Parser<CB> {
     /// state object passed into the constructor.
     pub fn callbacks_mut(&mut self) -> &mut CB {
         &mut self.screen.callbacks
+    }
+
+    /// tidemux: turns the scroll-through fast path (`WrappedScreen::scroll_through`) on or
+    /// off (it is on by default); the screen and the callbacks see the same results either
+    /// way, so this exists for tests that check that.
+    #[doc(hidden)]
+    pub fn set_scroll_through(&mut self, on: bool) {
+        self.screen.scroll_through = on;
     }
 
     /// Returns mutable references to both the [screen](Self::screen_mut) and

@@ -36,6 +36,23 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
     fn print_str(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let mut i = 0;
+        // tidemux: a screenful or more of simple lines at the bottom row scrolls through at
+        // once (`scroll_through`); tried where a line starts, at most once per stretch it
+        // has ruled out.
+        let mut retry_at = 0;
+        let through = |this: &mut Self, i: usize, retry_at: &mut usize| {
+            if i < *retry_at {
+                return 0;
+            }
+            match this.scroll_through(&bytes[i..]) {
+                Ok(n) => n,
+                Err(n) => {
+                    *retry_at = i + n.max(1);
+                    0
+                }
+            }
+        };
+        i += through(self, i, &mut retry_at);
         while i < bytes.len() {
             let b = bytes[i];
             if is_printable_ascii(b) {
@@ -45,6 +62,9 @@ impl<CB: crate::Callbacks> vte::Perform for crate::screen::WrappedScreen<CB> {
             } else if b < 0x20 {
                 self.execute(b);
                 i += 1;
+                if b == b'\n' && i < bytes.len() {
+                    i += through(self, i, &mut retry_at);
+                }
             } else {
                 // Not ASCII, or DEL: one character, as vte's ground dispatch does.
                 let c = text[i..].chars().next().unwrap_or('\u{fffd}');
@@ -236,7 +256,7 @@ fn is_printable_ascii(b: u8) -> bool {
 /// borrows below 0x20 and none carries to 0x80 when 1 is added (0x7f). Checking the lowest
 /// failing byte is exact since no borrow or carry enters it from the bytes before it.
 #[inline]
-fn printable_ascii_len(bytes: &[u8]) -> usize {
+pub(crate) fn printable_ascii_len(bytes: &[u8]) -> usize {
     const LO: u64 = 0x2020_2020_2020_2020;
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;

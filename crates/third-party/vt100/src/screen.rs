@@ -1123,6 +1123,9 @@ pub struct WrappedScreen<CB: crate::Callbacks> {
     pub(crate) dcs: Option<Dcs>,
     /// tidemux: set by `Parser::process` while it feeds a literal U+FFFD (EF BF BD).
     pub(crate) literal_fffd: bool,
+    /// tidemux: whether `scroll_through` may run (off only to test it against the
+    /// line-by-line path: `Parser::set_scroll_through`).
+    pub(crate) scroll_through: bool,
 }
 
 /// tidemux: a DCS string as collected from vte.
@@ -1370,6 +1373,88 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
             rest = later;
         }
         self.screen.last_char = Some(char::from(last));
+    }
+
+    /// tidemux: lines of printable ASCII each ending in CR LF, arriving with the cursor at
+    /// the start of a blank bottom row of a screen that scrolls as a whole (`yes`, `cat` of
+    /// a log, a build's output): as many of them as make the screen scroll once per line
+    /// are handled at once, in the order and with the results `text_ascii`, CR and LF give
+    /// one at a time: the rows above the cursor that the lines push out leave as a scroll
+    /// reports them, the lines that would scroll off before the last screenful is reached
+    /// go to [`crate::Callbacks::on_scroll_ascii`] without being written into the grid, the
+    /// grid turns once and the last lines are written into it. Needs the conditions of
+    /// `text_ascii`'s fast path, no background colour (new rows would take it) and at least
+    /// `SCROLL_THROUGH_MIN` such lines.
+    ///
+    /// Returns `Ok(bytes consumed)`, or `Err(n)`: nothing was done, and no call at the next
+    /// `n` bytes can do more (they are too few lines, or the screen's modes rule it out).
+    pub fn scroll_through(&mut self, bytes: &[u8]) -> Result<usize, usize> {
+        let screen = &self.screen;
+        if !self.scroll_through
+            || self.rename.is_some()
+            || !screen.autowrap
+            || screen.insert_mode
+            || screen.charsets.graphics()
+            || screen.attrs.bgcolor != crate::Color::Default
+        {
+            return Err(bytes.len());
+        }
+        let grid = screen.grid();
+        if !grid.can_scroll_through() {
+            return Err(0);
+        }
+        let size = grid.size();
+        let cols = usize::from(size.cols());
+        // First pass: how many lines (they go on while the next is a complete simple line).
+        let mut count = 0;
+        let mut end = 0;
+        while let Some(n) = simple_line(&bytes[end..], cols) {
+            end += n + 2;
+            count += 1;
+        }
+        if count < SCROLL_THROUGH_MIN {
+            return Err(end);
+        }
+        let attrs = screen.attrs;
+        let bottom = size.rows() - 1;
+        let alternate = screen.mode(MODE_ALTERNATE_SCREEN);
+        // The rows above the cursor leave first (as many as lines come), then every line but
+        // the last `bottom`, which end up on the screen.
+        let leave = count.min(usize::from(bottom));
+        let on_row = Self::on_row(&self.screen, &mut self.callbacks);
+        self.screen.grid().scroll_through_leave(leave, on_row);
+        let direct = count - leave;
+        let mut at = 0;
+        if direct > 0 {
+            let mut lines = crate::capture::AsciiLines {
+                bytes: &bytes[..end],
+                left: direct,
+                attrs,
+                cols: size.cols(),
+                bottom,
+            };
+            // Where the lines that stay begin: past the `direct` lines given out.
+            at = end - {
+                let mut skip = lines.bytes;
+                for _ in 0..direct {
+                    let n = crate::perform::printable_ascii_len(skip);
+                    skip = &skip[n + 2..];
+                }
+                skip.len()
+            };
+            lines.bytes = &bytes[..at];
+            self.callbacks.on_scroll_ascii(lines, alternate);
+        }
+        let rest = &bytes[at..end];
+        let last = rest
+            .split(|&b| b == b'\n')
+            .take(leave)
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+        self.screen
+            .grid_mut()
+            .scroll_through_finish(count, leave, last, attrs);
+        self.screen.last_char = None;
+        Ok(end)
     }
 
     /// Appends a zero-width character to the character left of the cursor (tmux
@@ -2317,4 +2402,16 @@ pub fn reflow_lines(
             (compact, row.wrapped(), row.used())
         })
         .collect()
+}
+
+/// tidemux: fewest lines `WrappedScreen::scroll_through` takes at once (below, the setup
+/// costs more than it saves).
+const SCROLL_THROUGH_MIN: usize = 2;
+
+/// tidemux: the length of the printable ASCII at the start of `bytes` when it is at most
+/// `cols` bytes and followed by CR LF (a line `scroll_through` can take), else `None`.
+#[inline]
+fn simple_line(bytes: &[u8], cols: usize) -> Option<usize> {
+    let n = crate::perform::printable_ascii_len(&bytes[..bytes.len().min(cols + 1)]);
+    (n <= cols && bytes.get(n..n + 2) == Some(b"\r\n")).then_some(n)
 }

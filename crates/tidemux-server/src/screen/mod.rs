@@ -323,6 +323,30 @@ impl Hooks {
     }
 }
 
+impl Hooks {
+    /// The per-row arrays follow rows `top..=bottom` moving up by one (the top one left):
+    /// the row coming in at `bottom` is new, changed in the chunk being parsed.
+    fn rows_moved_up(&mut self, top: usize, bottom: usize) {
+        if top <= bottom
+            && bottom < self.row_hash.len()
+            && self.row_seq.len() == self.row_hash.len()
+        {
+            if top == 0 && bottom + 1 == self.row_hash.len() {
+                // The whole screen scrolled (the common case): the rings turn.
+                self.row_hash.pop_front();
+                self.row_seq.pop_front();
+                self.row_hash.push_back(FRESH);
+                self.row_seq.push_back(self.pending_seq);
+            } else {
+                self.row_hash.remove(top);
+                self.row_seq.remove(top);
+                self.row_hash.insert(bottom, FRESH);
+                self.row_seq.insert(bottom, self.pending_seq);
+            }
+        }
+    }
+}
+
 impl vt100::Callbacks for Hooks {
     fn audible_bell(&mut self, _: &mut vt100::Screen) {
         self.bells += 1;
@@ -513,23 +537,7 @@ impl vt100::Callbacks for Hooks {
             }
             _ => self.pending_seq,
         };
-        if top <= bottom
-            && bottom < self.row_hash.len()
-            && self.row_seq.len() == self.row_hash.len()
-        {
-            if top == 0 && bottom + 1 == self.row_hash.len() {
-                // The whole screen scrolled (the common case): the rings turn.
-                self.row_hash.pop_front();
-                self.row_seq.pop_front();
-                self.row_hash.push_back(FRESH);
-                self.row_seq.push_back(self.pending_seq);
-            } else {
-                self.row_hash.remove(top);
-                self.row_seq.remove(top);
-                self.row_hash.insert(bottom, FRESH);
-                self.row_seq.insert(bottom, self.pending_seq);
-            }
-        }
+        self.rows_moved_up(top, bottom);
         if alternate_screen {
             return;
         }
@@ -539,6 +547,43 @@ impl vt100::Callbacks for Hooks {
             .push_with(top_seq, contents.wrapped(), contents.used(), |buf| {
                 contents.write_compact(buf);
             });
+    }
+
+    fn on_scroll_ascii(&mut self, lines: vt100::capture::AsciiLines<'_>, alternate_screen: bool) {
+        // Lines that never were in the grid: they changed in the chunk being parsed. The
+        // whole screen turned by one row per line.
+        let len = self.row_hash.len();
+        let bottom = usize::from(lines.region_bottom()).min(len.saturating_sub(1));
+        let n = lines.len();
+        if bottom + 1 == len && self.row_seq.len() == len {
+            let k = n.min(len);
+            self.row_hash.rotate_left(k);
+            self.row_seq.rotate_left(k);
+            for h in self.row_hash.range_mut(len - k..) {
+                *h = FRESH;
+            }
+            for s in self.row_seq.range_mut(len - k..) {
+                *s = self.pending_seq;
+            }
+        } else {
+            for _ in 0..n {
+                self.rows_moved_up(0, bottom);
+            }
+        }
+        if alternate_screen {
+            return;
+        }
+        for line in lines {
+            if line.plain() {
+                self.history
+                    .push_line(line.text(), self.pending_seq, false, line.used());
+            } else {
+                self.history
+                    .push_with(self.pending_seq, false, line.used(), |buf| {
+                        line.write_compact(buf);
+                    });
+            }
+        }
     }
 
     fn unwrap_newest_scrollback(&mut self, _: &mut vt100::Screen) {
@@ -1660,6 +1705,133 @@ mod tests {
         eprintln!(
             "200->120 cols: {narrow:?}, 120->200: {wide:?}; history {lines} lines, {bytes} bytes"
         );
+    }
+
+    /// Everything a reader can see of a screen: text with styles of history and screen,
+    /// the cursor, wrap flags, each history line's sequence number (through `first_after`)
+    /// and each row's, and the row fingerprints after a sync.
+    fn observable(s: &mut Screen, last_seq: u64) -> String {
+        let lines = s.lines(ReadRange::History, true).unwrap();
+        let hooks = s.parser.callbacks();
+        let h = hooks.history.len() as i64;
+        let hist_wrapped: Vec<bool> = (-h..0).map(|n| s.line_wrapped(n)).collect();
+        let firsts: Vec<Option<usize>> = (0..=last_seq.min(400))
+            .chain((0..40).map(|k| last_seq.saturating_sub(k * 97)))
+            .map(|q| hooks.history.first_after(q))
+            .collect();
+        let seqs: Vec<u64> = hooks.row_seq.iter().copied().collect();
+        // (Not the store's byte count: its spare capacity differs.)
+        let stats = &s.history_stats().0;
+        let cursor = s.cursor();
+        let wrapped = s.wrapped_rows();
+        s.sync();
+        let hashes = s.row_hashes();
+        format!(
+            "{lines:?}\n{cursor:?}\n{wrapped:?}\n{hist_wrapped:?}\n{firsts:?}\n{seqs:?}\n{stats:?}\n{hashes:?}",
+            lines = (lines.first_line, lines.lines)
+        )
+    }
+
+    /// Feeds `data` in pieces of the given sizes (cycled), syncing after every other piece,
+    /// with vt100's scroll-through path on or off.
+    fn replay_through(data: &[u8], size: (u16, u16), pieces: &[usize], on: bool) -> String {
+        let mut s = Screen::new(size.0, size.1, 500);
+        s.parser.set_scroll_through(on);
+        let (mut seq, mut at, mut k) = (0u64, 0, 0);
+        while at < data.len() {
+            let n = pieces[k % pieces.len()].clamp(1, data.len() - at);
+            seq += n as u64;
+            s.process(&data[at..at + n], seq);
+            if k % 2 == 1 {
+                s.sync();
+            }
+            at += n;
+            k += 1;
+        }
+        observable(&mut s, seq)
+    }
+
+    /// vt100's scroll-through path (many CR LF lines at once) leaves exactly what the
+    /// line-by-line path leaves: screen, history with styles, wrap flags, sequence numbers
+    /// of rows and history lines, fingerprints; on streams of simple lines mixed with what
+    /// rules it out or breaks it (wrapping lines, colours, background colours, scroll regions,
+    /// the alternate screen, cursor moves, insert mode, no autowrap, line drawing, `ESC k`,
+    /// tabs, bare LF, UTF-8), at several sizes and read sizes.
+    #[test]
+    fn scroll_through_leaves_what_line_by_line_leaves() {
+        let mut rng = Rng(0x5eed_1234_abcd);
+        let extras: &[&[u8]] = &[
+            b"\x1b[31m",
+            b"\x1b[1;32;44m",
+            b"\x1b[0m",
+            b"\x1b[m",
+            b"\x1b[44m",
+            b"\x1b[49m",
+            b"\x1b[2;5r",
+            b"\x1b[r",
+            b"\x1b[?1049h",
+            b"\x1b[?1049l",
+            b"\x1b[H",
+            b"\x1b[3;4H",
+            b"\x1b[99;1H",
+            b"\x1b[4h",
+            b"\x1b[4l",
+            b"\x1b[?7l",
+            b"\x1b[?7h",
+            b"\x1b(0",
+            b"\x1b(B",
+            b"\x1bkname\x1b\\",
+            b"\t",
+            b"\n",
+            b"\r",
+            b"\x1b[2J",
+            b"\x1b[3J",
+            b"caf\xc3\xa9 \xe4\xb8\xad\r\n",
+            b"\x1b[K",
+            b"\x1bM",
+            b"\x1b[5S",
+            b"partial",
+        ];
+        for round in 0..60 {
+            let mut data = Vec::new();
+            for _ in 0..40 {
+                if rng.below(3) == 0 {
+                    data.extend_from_slice(extras[rng.below(extras.len() as u64) as usize]);
+                    continue;
+                }
+                let lines = rng.below(90);
+                let max = [3, 14, 80, 90][rng.below(4) as usize];
+                for _ in 0..lines {
+                    let len = rng.below(max + 1);
+                    for _ in 0..len {
+                        data.push(b' ' + rng.below(95) as u8);
+                    }
+                    data.extend_from_slice(b"\r\n");
+                }
+            }
+            if round == 0 {
+                data = b"y\r\n".repeat(3000);
+            }
+            for size in [(24, 80), (5, 13), (1, 1), (2, 80), (50, 200)] {
+                for pieces in [&[usize::MAX][..], &[4095], &[7, 61, 1, 300], &[65536, 13]] {
+                    let on = replay_through(&data, size, pieces, true);
+                    let off = replay_through(&data, size, pieces, false);
+                    if on != off {
+                        let diff = on
+                            .lines()
+                            .zip(off.lines())
+                            .enumerate()
+                            .find(|(_, (a, b))| a != b)
+                            .map(|(i, (a, b))| {
+                                let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y);
+                                let at = at.count().saturating_sub(80);
+                                format!("part {i}: {:?}\n vs {:?}", &a[at..], &b[at..])
+                            });
+                        panic!("round {round}, size {size:?}, pieces {pieces:?}: {diff:?}");
+                    }
+                }
+            }
+        }
     }
 
     /// A small xorshift generator, so the fuzz run needs no dependency and is reproducible.
