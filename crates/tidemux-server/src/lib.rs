@@ -27,6 +27,7 @@ pub mod options;
 pub mod pane;
 pub mod panemode;
 pub mod registry;
+pub mod sched;
 pub mod screen;
 pub mod snapshot;
 pub mod state;

@@ -366,6 +366,13 @@ pub struct AsciiLines<'a> {
 }
 
 impl AsciiLines<'_> {
+    /// Whether the lines' cells have default attributes (every line is then its own compact
+    /// form: [`AsciiLine::plain`]).
+    #[must_use]
+    pub fn plain(&self) -> bool {
+        self.attrs.is_default()
+    }
+
     /// The bottom row of the region the lines scrolled out of, as
     /// [`RowContents::region_bottom`] (the whole screen: its last row).
     #[must_use]
@@ -401,10 +408,10 @@ impl<'a> Iterator for AsciiLines<'a> {
 
 impl ExactSizeIterator for AsciiLines<'_> {}
 
-impl AsciiLine<'_> {
+impl<'a> AsciiLine<'a> {
     /// The line's text: printable ASCII bytes (0x20..=0x7e), one per cell.
     #[must_use]
-    pub fn text(&self) -> &[u8] {
+    pub fn text(&self) -> &'a [u8] {
         self.text
     }
 

@@ -64,6 +64,7 @@ impl<CB: crate::Callbacks> Parser<CB> {
                 rename: None,
                 rename_bad: false,
                 scroll_through: true,
+                line_starts: alloc::vec::Vec::new(),
                 dcs: None,
                 literal_fffd: false,
             },

@@ -1126,6 +1126,9 @@ pub struct WrappedScreen<CB: crate::Callbacks> {
     /// tidemux: whether `scroll_through` may run (off only to test it against the
     /// line-by-line path: `Parser::set_scroll_through`).
     pub(crate) scroll_through: bool,
+    /// tidemux: `scroll_through`'s ring of line starts (one per row; allocated at its first
+    /// use, so a screen that never scrolls through has none).
+    pub(crate) line_starts: alloc::vec::Vec<usize>,
 }
 
 /// tidemux: a DCS string as collected from vte.
@@ -1406,12 +1409,27 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let size = grid.size();
         let cols = usize::from(size.cols());
         // First pass: how many lines (they go on while the next is a complete simple line).
+        // The starts of the last `bottom` lines go round `starts` (so that the lines that
+        // stay on the screen are found without a second pass).
+        let bottom_rows = usize::from(size.rows() - 1);
+        let mut starts = core::mem::take(&mut self.line_starts);
+        starts.clear();
+        starts.resize(bottom_rows.max(1), 0);
         let mut count = 0;
         let mut end = 0;
+        let mut slot = 0;
         while let Some(n) = simple_line(&bytes[end..], cols) {
+            starts[slot] = end;
+            slot += 1;
+            if slot == starts.len() {
+                slot = 0;
+            }
             end += n + 2;
             count += 1;
         }
+        // The oldest start kept: that of line `count - bottom_rows` when there are more lines.
+        let first_staying = starts[slot];
+        self.line_starts = starts;
         if count < SCROLL_THROUGH_MIN {
             return Err(end);
         }
@@ -1426,23 +1444,15 @@ impl<CB: crate::Callbacks> WrappedScreen<CB> {
         let direct = count - leave;
         let mut at = 0;
         if direct > 0 {
-            let mut lines = crate::capture::AsciiLines {
-                bytes: &bytes[..end],
+            // Where the lines that stay begin (none stay on a screen of one row).
+            at = if leave == 0 { end } else { first_staying };
+            let lines = crate::capture::AsciiLines {
+                bytes: &bytes[..at],
                 left: direct,
                 attrs,
                 cols: size.cols(),
                 bottom,
             };
-            // Where the lines that stay begin: past the `direct` lines given out.
-            at = end - {
-                let mut skip = lines.bytes;
-                for _ in 0..direct {
-                    let n = crate::perform::printable_ascii_len(skip);
-                    skip = &skip[n + 2..];
-                }
-                skip.len()
-            };
-            lines.bytes = &bytes[..at];
             self.callbacks.on_scroll_ascii(lines, alternate);
         }
         let rest = &bytes[at..end];

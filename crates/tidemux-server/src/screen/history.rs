@@ -201,6 +201,37 @@ impl History {
         }
     }
 
+    /// Appends `count` lines of plain text, as [`History::push_line`] would one by one with
+    /// each line's text as its compact form (printable ASCII, default attributes), `seq`, not
+    /// wrapped and its length as cells used. When they are at least as many as the limit,
+    /// the lines held now and the first of these would be dropped as soon as pushed: they
+    /// are skipped (counted as pushed and dropped), and only the last `limit` are stored.
+    pub fn push_plain_lines<'a>(
+        &mut self,
+        seq: u64,
+        count: usize,
+        lines: impl Iterator<Item = &'a [u8]>,
+    ) {
+        if self.limit == 0 {
+            return;
+        }
+        let mut lines = lines;
+        if count >= self.limit {
+            let skip = count - self.limit;
+            self.blocks.clear();
+            self.len = 0;
+            self.total += skip as u64;
+            self.next += skip as u64;
+            if skip > 0 {
+                lines.nth(skip - 1);
+            }
+        }
+        for text in lines {
+            let used = u16::try_from(text.len()).unwrap_or(u16::MAX);
+            self.push_line(text, seq, false, used);
+        }
+    }
+
     fn drop_oldest(&mut self) {
         if let Some(front) = self.blocks.front_mut() {
             front.dropped += 1;
