@@ -74,12 +74,6 @@ impl Client {
     /// [`ClientError::NoServer`] when nothing listens (or a stale socket file is left);
     /// [`ClientError::VersionMismatch`]; I/O errors.
     pub fn connect(socket: &Path, caller: Option<PaneId>) -> Result<Self, ClientError> {
-        if let Some(ns) = std::env::var("TIDEMUX_EXP_CLIENT_SLICE").ok().and_then(|s| s.parse::<u64>().ok()) {
-            #[repr(C)]
-            struct SchedAttr { size: u32, policy: u32, flags: u64, nice: i32, priority: u32, runtime: u64, deadline: u64, period: u64 }
-            let attr = SchedAttr { size: 48, policy: 0, flags: 0, nice: 0, priority: 0, runtime: ns, deadline: 0, period: 0 };
-            let _ = unsafe { libc::syscall(libc::SYS_sched_setattr, 0, &attr as *const SchedAttr, 0) };
-        }
         let name = socket
             .to_fs_name::<GenericFilePath>()
             .map_err(|_| ClientError::NoServer(socket.to_owned()))?;

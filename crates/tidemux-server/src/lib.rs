@@ -27,7 +27,6 @@ pub mod options;
 pub mod pane;
 pub mod panemode;
 pub mod registry;
-pub mod sched;
 pub mod screen;
 pub mod snapshot;
 pub mod state;

@@ -100,11 +100,6 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("tidemux-rt")
-        .on_thread_start(|| {
-            if let Some(ns) = crate::sched::env_slice("TIDEMUX_EXP_RT_SLICE") {
-                crate::sched::set_slice(ns, 0);
-            }
-        })
         // Parsing yields a CPU to the runtime while it has work (pane/gate.rs).
         .on_thread_unpark(|| crate::pane::gate::worker_busy(true))
         .on_thread_park(|| crate::pane::gate::worker_busy(false))

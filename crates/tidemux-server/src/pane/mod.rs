@@ -1170,9 +1170,6 @@ fn read_output(
     // Linux nice values are per thread.
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), READER_NICE);
-    if let Some(ns) = crate::sched::env_slice("TIDEMUX_EXP_READER_SLICE") {
-        crate::sched::set_slice(ns, READER_NICE);
-    }
     let grace = Duration::from_millis(DRAIN_GRACE_MS);
     let mut exit = match waiter {
         Some(done) => ExitWatch::Waiter(done),
