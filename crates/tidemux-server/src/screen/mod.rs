@@ -1737,7 +1737,7 @@ mod tests {
     /// with vt100's scroll-through path on or off.
     fn replay_through(data: &[u8], size: (u16, u16), pieces: &[usize], on: bool) -> String {
         // A history limit a batch of lines can exceed, or not.
-        let limit = if size.0 % 2 == 0 { 500 } else { 20 };
+        let limit = if size.0.is_multiple_of(2) { 500 } else { 20 };
         let mut s = Screen::new(size.0, size.1, limit);
         s.parser.set_scroll_through(on);
         let (mut seq, mut at, mut k) = (0u64, 0, 0);
