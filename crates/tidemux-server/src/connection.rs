@@ -81,6 +81,26 @@ impl<'a> Incoming<'a> {
         }
     }
 
+    /// The next line if the peer has sent all of it already (reads what the socket holds
+    /// without waiting), else `None`.
+    ///
+    /// # Errors
+    /// [`CodecError::TooLarge`] for a line over the limit; I/O errors.
+    fn try_line(&mut self) -> Result<Option<Vec<u8>>, CodecError> {
+        if let Some(l) = self.lines.take_line()? {
+            return Ok(Some(l));
+        }
+        let Stream::UdSocket(s) = self.conn;
+        let got = s.inner().try_read(self.lines.read_buf(codec::READ_CHUNK));
+        self.lines.filled(*got.as_ref().unwrap_or(&0));
+        match got {
+            Ok(0) => Err(CodecError::Closed),
+            Ok(_) => self.lines.take_line(),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
+            Err(e) => Err(codec::closed_or_io(e)),
+        }
+    }
+
     /// The next line from the peer (without its newline).
     ///
     /// # Errors
@@ -169,18 +189,29 @@ pub async fn serve(state: Arc<ServerState>, conn: Stream, fresh: crate::state::F
 /// connection must close (a version-1 peer, no common version, a bad line).
 async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<Option<u32>, CodecError> {
     let conn = incoming.conn;
+    // Our hello, unless it is still to go out in front of the welcome.
+    let mut ours: &[u8] = &[];
+    let our_hello = codec::hello(HELLO_VERSION);
     let hello = async {
         let mut hello = [0u8; HELLO_LEN];
         read_exact(conn, &mut hello).await?;
         let theirs = codec::parse_hello(&hello)?;
-        write_all(conn, &codec::hello(HELLO_VERSION)).await?;
         if theirs != HELLO_VERSION {
+            write_all(conn, &our_hello).await?;
             tracing::warn!(
                 client = theirs,
                 "a client of protocol version {theirs} (without the negotiation) connected; closing"
             );
             return Ok(None);
         }
+        // A client sends its negotiation line in the same write as its hello: when it is
+        // here already, our hello goes out with the welcome, in one write (one wake-up of the
+        // client instead of two). A peer that waits for our hello first gets it at once.
+        if let Some(line) = incoming.try_line()? {
+            ours = &our_hello;
+            return Ok(Some(line));
+        }
+        write_all(conn, &our_hello).await?;
         incoming.next_line().await.map(Some)
     };
     let line = match tokio::time::timeout(crate::limits::HANDSHAKE_TIMEOUT, hello).await {
@@ -218,7 +249,9 @@ async fn handshake(pid: u32, incoming: &mut Incoming<'_>) -> Result<Option<u32>,
             w
         }
     };
-    write_all(conn, &codec::encode_line(&welcome)?).await?;
+    let mut out = ours.to_vec();
+    out.extend(codec::encode_line(&welcome)?);
+    write_all(conn, &out).await?;
     incoming.lines.set_limit(MAX_FRAME_LEN as usize);
     Ok(welcome.error.is_none().then_some(minor))
 }

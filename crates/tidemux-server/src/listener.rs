@@ -165,7 +165,17 @@ pub fn run(config: ServerConfig) -> Result<(), StartError> {
             .snapshot
             .clone()
             .map(|p| tokio::spawn(crate::snapshot::writer(Arc::clone(&state), p)));
-        if let Some(binary) = accept_loop(&state, &listener).await {
+        // Accepting runs as a task on the runtime's workers, not here on the thread that
+        // blocks on the runtime: a worker that sees the listener readable accepts and starts
+        // the connection's task itself (tokio runs a task spawned from a worker next, on that
+        // worker). Accepting here cost every connection two thread wake-ups (worker -> this
+        // thread -> a worker) before its hello was read (issue 9, CLI one-shots).
+        let accepting = tokio::spawn(accept_loop(Arc::clone(&state), listener));
+        let (listener, upgrade) = match accepting.await {
+            Ok(r) => r,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        if let Some(binary) = upgrade {
             // Live upgrade: keep the socket (new clients wait in its backlog), tell requests
             // in progress and attached clients, then switch binaries outside the runtime.
             monitor.abort();
@@ -279,8 +289,20 @@ impl RateLimited {
 /// First and longest pause after a failed `accept` (EMFILE and the like), doubling between.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
 
-/// Accepts until shutdown (`None`) or until a live upgrade asks for a binary (`Some`).
-async fn accept_loop(state: &Arc<ServerState>, listener: &LocalSocketListener) -> Option<PathBuf> {
+/// Accepts until shutdown (`None`) or until a live upgrade asks for a binary (`Some`); gives
+/// the listener back.
+async fn accept_loop(
+    state: Arc<ServerState>,
+    listener: LocalSocketListener,
+) -> (LocalSocketListener, Option<PathBuf>) {
+    let upgrade = accept_until_done(&state, &listener).await;
+    (listener, upgrade)
+}
+
+async fn accept_until_done(
+    state: &Arc<ServerState>,
+    listener: &LocalSocketListener,
+) -> Option<PathBuf> {
     let mut shutdown = state.shutdown_requested();
     let my_uid = rustix::process::geteuid().as_raw();
     let open = Arc::new(AtomicUsize::new(0));
