@@ -693,19 +693,32 @@ fn protocol_version_mismatch_both_ways() {
         c.set_read_timeout(Some(DEADLINE)).expect("timeout");
         let mut h = [0u8; HELLO_LEN];
         c.read_exact(&mut h).expect("client hello");
+        // The rest of the client's first write: its negotiation line and its request (a
+        // one-shot command sends both with the hello; a version-1 server never reads them).
+        let mut first = vec![0u8; 64 * 1024];
+        let n = c.read(&mut first).expect("the client's first write");
+        first.truncate(n);
         c.write_all(&codec::hello(1)).expect("our hello");
-        // Whatever follows (the negotiation line, sent with the hello), no request may come.
+        // After our hello, nothing more may come.
         let mut rest = Vec::new();
         let _ = c.read_to_end(&mut rest);
-        (h, rest)
+        (h, first, rest)
     });
     let o = fake.run(&["list-sessions"]);
-    let (client_hello, rest) = server.join().expect("fake server");
+    let (client_hello, first, rest) = server.join().expect("fake server");
     assert_eq!(client_hello, codec::hello(HELLO_VERSION));
-    let rest = String::from_utf8_lossy(&rest);
+    let first = String::from_utf8_lossy(&first);
+    let lines: Vec<&str> = first.lines().collect();
     assert!(
-        rest.starts_with("{\"min_version\"") && rest.matches('\n').count() == 1,
-        "client sent more than its negotiation line: {rest:?}"
+        lines.len() == 2
+            && lines[0].starts_with("{\"min_version\"")
+            && lines[1].contains("\"method\":\"list-sessions\""),
+        "the client's first write is its negotiation line and its request: {first:?}"
+    );
+    assert!(
+        rest.is_empty(),
+        "the client sent more after a version-1 hello: {:?}",
+        String::from_utf8_lossy(&rest)
     );
     assert_failed(
         &o,
@@ -718,6 +731,83 @@ fn protocol_version_mismatch_both_ways() {
             fake.socket.to_str().expect("UTF-8"),
         ],
     );
+}
+
+/// The hello, the negotiation line and the first request may come in one write (the CLI's
+/// one-shot commands send them so, docs/protocol.md "Requests in the first write"): the server
+/// answers its hello and the welcome in one write, then the request. A peer that waits for
+/// the server's hello before sending its negotiation line still gets it at once.
+#[test]
+fn the_first_request_may_come_with_the_handshake() {
+    let s = Server::new();
+    s.start("work", &[]);
+    let hello_line = codec::encode_line(&codec::Hello::ours("test")).expect("hello line");
+    let request = |id, r: &Request| codec::encode_request(id, None, r).expect("request");
+
+    // Everything in one write: one read gets the server's hello and the whole welcome
+    // (they were written together), then the reply to the request follows.
+    let mut c = UnixStream::connect(&s.socket).expect("connect");
+    c.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    let mut out = codec::hello(HELLO_VERSION).to_vec();
+    out.extend(&hello_line);
+    out.extend(request(7, &Request::ListSessions));
+    c.write_all(&out).expect("one write");
+    let mut buf = vec![0u8; 4096];
+    let n = c.read(&mut buf).expect("server hello and welcome");
+    assert!(n > HELLO_LEN, "only {n} bytes in the first read");
+    assert_eq!(&buf[..HELLO_LEN], b"TDMX\x02\x00\x00\x00");
+    let mut lines = codec::LineReader::new(MAX_FRAME_LEN as usize);
+    lines.feed(&buf[HELLO_LEN..n]);
+    let welcome = lines
+        .take_line()
+        .expect("line")
+        .expect("the whole welcome came with the hello, in one write");
+    let w: codec::Welcome = codec::decode_line(&welcome).expect("welcome");
+    assert_eq!(w.version, Some(PROTOCOL_VERSION));
+    let (id, r) =
+        codec::decode_reply(&lines.read_line(&mut c, 4096).expect("reply")).expect("decodes");
+    assert_eq!(id, Some(7));
+    match r {
+        Response::Sessions(v) => assert!(v.iter().any(|x| x.name == "work"), "{v:?}"),
+        other => panic!("not sessions: {other:?}"),
+    }
+
+    // A peer that waits for the server's hello before its negotiation line gets the hello
+    // first, then the welcome, then its replies.
+    let mut c = UnixStream::connect(&s.socket).expect("connect");
+    c.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    c.write_all(&codec::hello(HELLO_VERSION)).expect("hello");
+    let mut h = [0u8; HELLO_LEN];
+    c.read_exact(&mut h)
+        .expect("the server's hello comes before the negotiation line is sent");
+    assert_eq!(&h, b"TDMX\x02\x00\x00\x00");
+    c.write_all(&hello_line).expect("negotiation");
+    let mut lines = codec::LineReader::new(MAX_FRAME_LEN as usize);
+    let w: codec::Welcome =
+        codec::decode_line(&lines.read_line(&mut c, 4096).expect("welcome")).expect("decodes");
+    assert_eq!(w.version, Some(PROTOCOL_VERSION));
+    c.write_all(&request(8, &Request::ListSessions))
+        .expect("request");
+    let (id, _) =
+        codec::decode_reply(&lines.read_line(&mut c, 4096).expect("reply")).expect("decodes");
+    assert_eq!(id, Some(8));
+
+    // A negotiation that fails never runs the request that came with it: the welcome says
+    // why, the server hangs up, and it still serves (the request was `kill-server`).
+    let mut c = UnixStream::connect(&s.socket).expect("connect");
+    c.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    let mut out = codec::hello(HELLO_VERSION).to_vec();
+    out.extend(b"{\"min_version\":900,\"max_version\":999}\n");
+    out.extend(request(1, &Request::KillServer));
+    c.write_all(&out).expect("one write");
+    c.read_exact(&mut h).expect("server hello");
+    let mut lines = codec::LineReader::new(4096);
+    let w: codec::Welcome =
+        codec::decode_line(&lines.read_line(&mut c, 4096).expect("welcome")).expect("decodes");
+    assert_eq!(w.version, None);
+    assert!(w.error.is_some());
+    assert_closed(&mut c);
+    assert!(s.ok(&["list-sessions"]).contains("work"));
 }
 
 // 12 -----------------------------------------------------------------------------------------

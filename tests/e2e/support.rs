@@ -322,8 +322,9 @@ impl Raw {
     }
 }
 
-/// Whether `pid` is blocked reading a reply (a `READ_CHUNK`-byte read: a CLI waiting for its
-/// reply after its request was written; the negotiation reads less), from /proc/PID/syscall:
+/// Whether `pid` is blocked reading a reply (a read of `FIRST_REPLY_READ` or `READ_CHUNK`
+/// bytes: a CLI waiting for its reply after its request was written; the negotiation reads
+/// `MAX_HELLO_LINE`), from /proc/PID/syscall:
 /// `NR fd buf len ...`.
 pub fn blocked_reading_reply(pid: u32) -> bool {
     let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/syscall")) else {
@@ -338,8 +339,9 @@ pub fn blocked_reading_reply(pid: u32) -> bool {
     } else {
         &[]
     };
+    use tidemux_proto::codec::{FIRST_REPLY_READ, READ_CHUNK};
     f.len() > 3
-        && f[3] == format!("{:#x}", tidemux_proto::codec::READ_CHUNK)
+        && (f[3] == format!("{READ_CHUNK:#x}") || f[3] == format!("{FIRST_REPLY_READ:#x}"))
         && (reads.is_empty() || reads.contains(&f[0]))
 }
 

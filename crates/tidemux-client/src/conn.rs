@@ -74,6 +74,39 @@ impl Client {
     /// [`ClientError::NoServer`] when nothing listens (or a stale socket file is left);
     /// [`ClientError::VersionMismatch`]; I/O errors.
     pub fn connect(socket: &Path, caller: Option<PaneId>) -> Result<Self, ClientError> {
+        Self::connect_sending(socket, caller, None)
+    }
+
+    /// Connects, does the handshake and sends `request`, all in one write, then waits for the
+    /// welcome and the request's reply: one round trip instead of two (a one-shot command's
+    /// connection; see `docs/protocol.md`, "Requests in the first write"). The connection
+    /// stays usable for further requests.
+    ///
+    /// The request is encoded for this build's protocol version before the welcome is read.
+    /// That is safe because this build speaks one major version only
+    /// (`MIN_PROTOCOL_VERSION == PROTOCOL_VERSION`): a server either chooses it or refuses
+    /// the negotiation, and a server that refuses closes the connection without reading the
+    /// request (the client then reports the mismatch as [`Client::connect`] does).
+    ///
+    /// # Errors
+    /// As [`Client::connect`] and [`Client::request`].
+    pub fn connect_and_request(
+        socket: &Path,
+        caller: Option<PaneId>,
+        request: &Request,
+    ) -> Result<(Self, Response), ClientError> {
+        let mut client = Self::connect_sending(socket, caller, Some(request))?;
+        let resp = client.receive(1)?;
+        Ok((client, resp))
+    }
+
+    /// [`Client::connect`], with `first` (request id 1) appended to the handshake's write when
+    /// given; its reply is left to read.
+    fn connect_sending(
+        socket: &Path,
+        caller: Option<PaneId>,
+        first: Option<&Request>,
+    ) -> Result<Self, ClientError> {
         let name = socket
             .to_fs_name::<GenericFilePath>()
             .map_err(|_| ClientError::NoServer(socket.to_owned()))?;
@@ -103,13 +136,35 @@ impl Client {
             },
             other => ClientError::Codec(other),
         };
-        // Hello and negotiation line in one write: one round trip.
-        let mut first = codec::hello(HELLO_VERSION).to_vec();
+        // Hello, negotiation line (and the first request, if any) in one write.
+        let mut out = codec::hello(HELLO_VERSION).to_vec();
         let ours = codec::Hello::ours(concat!("tidemux ", env!("CARGO_PKG_VERSION")));
-        first.extend(codec::encode_line(&ours)?);
-        stream.write_all(&first).map_err(gone)?;
-        let mut hello = [0u8; HELLO_LEN];
-        stream.read_exact(&mut hello).map_err(gone)?;
+        out.extend(codec::encode_line(&ours)?);
+        let next_id = match first {
+            Some(request) => {
+                out.extend(codec::encode_request(1, caller, request)?);
+                2
+            }
+            None => 1,
+        };
+        stream.write_all(&out).map_err(gone)?;
+        // The server's hello and welcome usually come in one write: read them with one call
+        // into the line buffer (the reply may follow in the same read).
+        let mut lines = LineReader::new(codec::MAX_HELLO_LINE);
+        while lines.pending() < HELLO_LEN {
+            let got = stream.read(lines.read_buf(codec::MAX_HELLO_LINE));
+            lines.filled(*got.as_ref().unwrap_or(&0));
+            match got {
+                Ok(0) => return Err(gone(io::ErrorKind::UnexpectedEof.into())),
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(gone(e)),
+            }
+        }
+        let hello: [u8; HELLO_LEN] = lines
+            .take_bytes(HELLO_LEN)
+            .try_into()
+            .expect("HELLO_LEN bytes");
         let server = codec::parse_hello(&hello)?;
         let mismatch = |server, server_pid| ClientError::VersionMismatch {
             client: PROTOCOL_VERSION,
@@ -126,7 +181,6 @@ impl Client {
                 .and_then(|p| u32::try_from(p).ok());
             return Err(mismatch(server, pid));
         }
-        let mut lines = LineReader::new(codec::MAX_HELLO_LINE);
         let line = lines
             .read_line(&mut stream, codec::MAX_HELLO_LINE)
             .map_err(|e| match e {
@@ -141,7 +195,7 @@ impl Client {
         Ok(Self {
             stream,
             lines,
-            next_id: 1,
+            next_id,
             caller,
             socket: socket.to_owned(),
             welcome,
@@ -176,7 +230,7 @@ impl Client {
 
     /// Reads one reply frame and checks that it answers request `id`.
     fn receive(&mut self, id: u64) -> Result<Response, ClientError> {
-        let line = self.lines.read_line(&mut self.stream, codec::READ_CHUNK)?;
+        let line = self.read_line()?;
         let (rid, resp) = codec::decode_reply(&line)?;
         if rid != Some(id) {
             return Err(ClientError::Protocol(format!(
@@ -184,6 +238,25 @@ impl Client {
             )));
         }
         Ok(resp)
+    }
+
+    /// Reads one reply line: the first read asks for [`codec::FIRST_REPLY_READ`] bytes,
+    /// later ones for [`codec::READ_CHUNK`] (see there why).
+    fn read_line(&mut self) -> Result<Vec<u8>, CodecError> {
+        let mut chunk = codec::FIRST_REPLY_READ;
+        loop {
+            if let Some(line) = self.lines.take_line()? {
+                return Ok(line);
+            }
+            let got = self.stream.read(self.lines.read_buf(chunk));
+            self.lines.filled(*got.as_ref().unwrap_or(&0));
+            match got {
+                Ok(0) => return Err(CodecError::Closed),
+                Ok(_) => chunk = codec::READ_CHUNK,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(codec::closed_or_io(e)),
+            }
+        }
     }
 
     /// Sends one request whose replies are a stream of frames with its id (`events`,
@@ -243,7 +316,7 @@ impl Client {
     ) -> Result<(), ClientError> {
         let id = self.send(request)?;
         loop {
-            let line = match self.lines.read_line(&mut self.stream, codec::READ_CHUNK) {
+            let line = match self.read_line() {
                 Ok(x) => x,
                 Err(CodecError::Closed) => return Ok(()),
                 Err(e) => return Err(e.into()),

@@ -120,6 +120,14 @@ pub const MAX_FRAME_LEN: u32 = 16 * 1024 * 1024;
 /// How many bytes a reader asks the socket for at once once the connection is negotiated.
 pub const READ_CHUNK: usize = 64 * 1024;
 
+/// How many bytes the blocking client (`tidemux_client::Client`) asks for in the first read
+/// of each reply line; later reads of the same line ask for [`READ_CHUNK`]. Most replies are
+/// smaller, and a read zeroes the room it asks for first: 64 KiB is 16 page faults in a fresh
+/// process, paid by every one-shot command. (Distinct from [`MAX_HELLO_LINE`], the size of
+/// its reads during the handshake, so that a test can tell from `/proc/PID/syscall` that a
+/// client waits for a reply.)
+pub const FIRST_REPLY_READ: usize = 8 * 1024;
+
 /// The only encoding today: newline-delimited JSON-RPC 2.0.
 pub const ENCODING_JSON: &str = "json";
 
@@ -637,6 +645,17 @@ impl LineReader {
         self.reserved.unwrap_or(self.buf.len()) - self.start
     }
 
+    /// Takes the first `n` bytes received (a fixed-size prefix such as the 8-byte hello, which
+    /// arrives in the same read as the line after it). Fewer if fewer are pending.
+    pub fn take_bytes(&mut self, n: usize) -> Vec<u8> {
+        self.unreserve();
+        let end = (self.start + n).min(self.buf.len());
+        let bytes = self.buf[self.start..end].to_vec();
+        self.start = end;
+        self.scanned = self.scanned.max(end);
+        bytes
+    }
+
     /// The next complete line, without its `\n` (and `\r`), if one has arrived.
     ///
     /// # Errors
@@ -923,6 +942,23 @@ mod tests {
             Some(8 * READ_CHUNK)
         );
         assert!(lr.buf.capacity() <= READ_CHUNK);
+    }
+
+    /// The 8-byte hello and the lines after it arrive in one read (docs/protocol.md,
+    /// "Requests in the first write").
+    #[test]
+    fn line_reader_takes_a_prefix_then_lines() {
+        let mut lr = LineReader::new(64);
+        let mut bytes = hello(HELLO_VERSION).to_vec();
+        bytes.extend(b"{\"a\":1}\npart");
+        lr.feed(&bytes);
+        assert_eq!(lr.take_bytes(HELLO_LEN), hello(HELLO_VERSION));
+        assert_eq!(lr.take_line().unwrap().unwrap(), b"{\"a\":1}");
+        assert_eq!(lr.take_line().unwrap(), None);
+        assert_eq!(lr.take_bytes(100), b"part", "fewer when fewer are there");
+        assert_eq!(lr.pending(), 0);
+        lr.feed(b"x\n");
+        assert_eq!(lr.take_line().unwrap().unwrap(), b"x");
     }
 
     #[test]

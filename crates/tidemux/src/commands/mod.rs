@@ -62,8 +62,12 @@ impl Ctx {
     }
 
     /// One request on a running server; a server-side error becomes a [`Failure`].
+    /// The request goes out in the connection's first write, with the handshake
+    /// ([`Client::connect_and_request`]: one round trip).
     pub fn call(&self, req: Request) -> Result<Response, Failure> {
-        expect_ok(self.connect()?.request(req)?)
+        let caller = tidemux_client::caller_pane(&self.socket);
+        let (_, resp) = Client::connect_and_request(&self.socket, caller, &req)?;
+        expect_ok(resp)
     }
 
     /// Prints `{"ok": true}` in JSON mode; nothing otherwise (as tmux).
