@@ -64,6 +64,48 @@ fn completions_for_every_shell_name_the_commands() {
     );
 }
 
+/// The binary starts without Rust's runtime start-up (`#![no_main]`, crates/tidemux/src/start.rs)
+/// and ignores SIGPIPE itself, as that start-up did: output into a pipe nobody reads is an
+/// error on stderr and exit 1, not a silent death by signal. Panes still start with SIGPIPE at
+/// its default (a shell pipeline in a pane ends as it does anywhere else).
+#[test]
+fn a_pipe_nobody_reads_is_an_error_not_a_signal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(exe())
+        .args(["completions", "bash"])
+        .env("TIDEMUX_TMPDIR", dir.path().join("run"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The only read end goes away before anything is written (and the script is over 64 KiB).
+    drop(child.stdout.take());
+    let o: Out = child.wait_with_output().expect("wait").into();
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("Broken pipe"), "{o:?}");
+
+    let s = Server::new();
+    s.start(
+        "work",
+        &["sh", "-c", "grep SigIgn /proc/$$/status; sleep 100"],
+    );
+    let screen = s.wait_text("work", "SigIgn");
+    let ign = screen
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("SigIgn:"))
+        .expect("SigIgn line")
+        .trim()
+        .to_owned();
+    let mask = u64::from_str_radix(&ign, 16).expect("hex mask");
+    assert_eq!(
+        mask & (1 << (13 - 1)),
+        0,
+        "SIGPIPE ignored in a pane: {screen}"
+    );
+}
+
 #[test]
 fn man_pages_one_per_command() {
     let d = tempfile::tempdir().expect("tempdir");

@@ -3,4 +3,6 @@
 //! as a future incompatible build would. Only the end-to-end test of the mismatch fallback
 //! builds it (`docs/continuity.md`): every normal server answers it with a version mismatch.
 
-include!("main.rs");
+#![cfg_attr(not(test), no_main)]
+
+include!("program.rs");
