@@ -483,18 +483,35 @@ def hyperfine():
     return path
 
 
+# Rounds of `time_commands`: hyperfine runs all runs of one command before the next, so a burst
+# of load from another job (the machine is shared) used to land on one side only; in rounds of
+# alternating order, a burst hits both about alike.
+TIME_ROUNDS = 5
+
+
 def time_commands(cmds, warmup, runs, tmpdir):
-    """Median wall time (s) of each command. hyperfine -N if possible, else a Python loop."""
+    """Median wall time (s) of each command over all its runs. hyperfine -N if possible (in
+    TIME_ROUNDS rounds, the commands' order alternating, each round with its own warm-up),
+    else a Python loop."""
     hf = hyperfine()
     if hf:
         out = Path(tmpdir) / "hyperfine.json"
-        args = [hf, "-N", "--warmup", str(warmup), "--runs", str(runs), "--style", "none",
-                "--export-json", str(out)] + [shlex.join(map(str, c)) for c in cmds]
+        times = [[] for _ in cmds]
+        per_round = max(runs // TIME_ROUNDS, 10)
         try:
-            subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
-                           timeout=600, env=ENV)
-            data = json.loads(out.read_text())
-            return [r["median"] for r in data["results"]], "hyperfine -N"
+            for r in range(TIME_ROUNDS):
+                order = list(range(len(cmds)))
+                if r % 2:
+                    order.reverse()
+                args = [hf, "-N", "--warmup", str(max(warmup // TIME_ROUNDS, 3)), "--runs",
+                        str(per_round), "--style", "none", "--export-json", str(out)]
+                args += [shlex.join(map(str, cmds[i])) for i in order]
+                subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+                               timeout=600, env=ENV)
+                data = json.loads(out.read_text())
+                for i, res in zip(order, data["results"]):
+                    times[i].extend(res["times"])
+            return [median(t) for t in times], f"hyperfine -N in {TIME_ROUNDS} rounds of alternating order"
         except (subprocess.SubprocessError, OSError, ValueError, KeyError) as e:
             print(f"   hyperfine failed ({e}); timing with a Python loop instead", flush=True)
     meds = []
