@@ -23,15 +23,18 @@ mod tmux;
 
 use std::process::ExitCode;
 
-/// The process's entry point, called by the C runtime (`#![no_main]` in main.rs).
+/// The process's entry point on Linux with glibc, called by the C runtime (`#![no_main]` in
+/// main.rs).
 ///
 /// Rust's own start-up (`std::rt::lang_start`) is skipped: on glibc it reads `/proc/self/maps`
 /// to find the main thread's stack guard and sets up a signal stack and handlers for stack
 /// overflow reports, about 0.1 ms of every one-shot command's 1 ms (issue 9). What of it this
 /// program relies on is done by [`start::init`]; see there. The arguments still come from
-/// `std::env::args_os` (std captures them before `main` on Linux). The exit goes through
-/// `std::process::exit`, which flushes standard output as a return from Rust's `main` does.
-#[cfg(not(test))]
+/// `std::env::args_os`: with glibc, std captures them before `main` (an `.init_array`
+/// function), which is why this is limited to glibc (elsewhere std may take them from
+/// `lang_start`). The exit goes through `std::process::exit`, which flushes standard output
+/// as a return from Rust's `main` does.
+#[cfg(all(not(test), target_os = "linux", target_env = "gnu"))]
 #[no_mangle]
 pub extern "C" fn main(
     _argc: std::ffi::c_int,
@@ -46,15 +49,22 @@ pub extern "C" fn main(
     }
 }
 
+/// The entry point elsewhere.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn main() -> ExitCode {
+    run()
+}
+
 /// The status an [`ExitCode`] stands for (every one this program makes is `ExitCode::from`
 /// a `u8`; `ExitCode::exit_process` is not stable yet).
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 fn exit_status(code: ExitCode) -> i32 {
     (0..=u8::MAX)
         .find(|&n| ExitCode::from(n) == code)
         .map_or(1, i32::from)
 }
 
-#[cfg_attr(test, allow(dead_code))]
+#[cfg_attr(all(test, target_os = "linux", target_env = "gnu"), allow(dead_code))]
 fn run() -> ExitCode {
     // Invoked as `tmux` (a link named tmux) or as `tidemux tmux ...`: tmux's language (issue 12).
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();

@@ -3,6 +3,6 @@
 //! as a future incompatible build would. Only the end-to-end test of the mismatch fallback
 //! builds it (`docs/continuity.md`): every normal server answers it with a version mismatch.
 
-#![cfg_attr(not(test), no_main)]
+#![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
 
 include!("program.rs");

@@ -11,12 +11,16 @@
 //   print.
 // - the main thread's stack guard is looked up (`pthread_getattr_np`, which on glibc reads
 //   and parses `/proc/self/maps`), a signal stack is allocated and SIGSEGV/SIGBUS handlers are
-//   installed, only to print "thread 'main' has overflowed its stack" before the abort
-//   (dropped: a stack overflow still ends the process with SIGSEGV, without that line).
+//   installed, only to print "thread '...' has overflowed its stack" before the abort
+//   (dropped: a stack overflow, on any thread, still ends the process with SIGSEGV, without
+//   that line; threads std spawns no longer get a signal stack either).
 // - the main thread is named `main` (dropped: a panic on it reports `<unnamed>`).
 
 /// Runs before anything else in `main`.
-#[cfg_attr(test, allow(dead_code))]
+#[cfg_attr(
+    any(test, not(all(target_os = "linux", target_env = "gnu"))),
+    allow(dead_code)
+)]
 pub fn init() {
     // SAFETY: plain libc calls on the process's own signal disposition and descriptors, made
     // while this is the only thread; arguments are valid (a static C string, a local array).
