@@ -367,3 +367,37 @@ fn a_hanging_status_job_is_killed_when_its_client_detaches() {
     );
     rig.inner.ok(&["list-sessions"]);
 }
+
+/// `#{client_prefix}` and `#{client_key_table}` (tmux format.c `format_cb_client_prefix`):
+/// after the prefix key the status line shows 1 and `prefix` at once (tmux redraws it when
+/// the client's key table changes), after the next key 0 and `root` again; the same in both.
+#[test]
+fn client_prefix_flips_the_status_line_as_tmux() {
+    let Some(p) = Pair::new() else { return };
+    p.both(&[
+        "set",
+        "-g",
+        "status-right",
+        "#{?client_prefix,PFX,---}:#{client_key_table}",
+    ]);
+    p.attach();
+    p.same("before the prefix", &[23], |t| t[0].contains("---:root"));
+    for name in ["t", "o"] {
+        p.rig.outer.ok(&["send", "-t", name, "--", "\x02"]);
+    }
+    p.same("after the prefix", &[23], |t| t[0].contains("PFX:prefix"));
+    // A key the prefix table does not bind: back to the root table.
+    for name in ["t", "o"] {
+        p.rig.outer.ok(&["send", "-t", name, "--", "Q"]);
+    }
+    p.same("after the next key", &[23], |t| t[0].contains("---:root"));
+    // A bound key (C-b C-b: send-prefix) ends it too.
+    for name in ["t", "o"] {
+        p.rig.outer.ok(&["send", "-t", name, "--", "\x02"]);
+    }
+    p.same("the prefix again", &[23], |t| t[0].contains("PFX:prefix"));
+    for name in ["t", "o"] {
+        p.rig.outer.ok(&["send", "-t", name, "--", "\x02"]);
+    }
+    p.same("after send-prefix", &[23], |t| t[0].contains("---:root"));
+}

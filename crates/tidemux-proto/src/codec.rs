@@ -98,7 +98,10 @@ pub const MIN_PROTOCOL_VERSION: u32 = 2 + PROTOCOL_BUMP;
 ///
 /// 19 (issue 11, window sizes): field `Request::Tmux.size` (the terminal `new-session`
 /// sizes an attached session from).
-pub const PROTOCOL_MINOR: u32 = 19;
+///
+/// 20 (issue 11, status): request `attach-key-table` (the attach client's key table, for
+/// `#{client_prefix}` and `#{client_key_table}`).
+pub const PROTOCOL_MINOR: u32 = 20;
 
 /// The number in every negotiating peer's 8-byte hello. Fixed forever: versions are
 /// negotiated in the JSON line that follows.

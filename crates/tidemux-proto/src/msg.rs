@@ -476,6 +476,17 @@ pub enum Request {
         /// Focus in (true) or out (false).
         focused: bool,
     },
+    /// The key table of the attached client of this connection changed: `prefix` once the
+    /// prefix key was pressed and the next key is awaited (and while repeatable keys need
+    /// no prefix, `repeat-time`), `root` again after it. The server shows it as
+    /// `#{client_key_table}` and `#{client_prefix}` and redraws the client's status line
+    /// (tmux server-client.c `server_client_set_key_table`, `server_status_client`). Same
+    /// rules as [`Request::AttachInput`]; a name over 64 bytes is refused. Added in protocol
+    /// minor 20.
+    AttachKeyTable {
+        /// Key table name (`root`, `prefix`).
+        table: String,
+    },
     /// The attached client of this connection detaches: the server answers
     /// `Response::Detached(DetachReason::Detached)` with the `Attach` id and closes the
     /// connection.

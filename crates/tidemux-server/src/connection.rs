@@ -657,6 +657,7 @@ async fn attach_requests(
             Request::AttachInput { bytes } => attach::client_input(state, client, bytes),
             Request::AttachResize { cols, rows } => attach::client_resize(state, client, cols, rows),
             Request::AttachFocus { focused } => attach::client_focus(state, client, focused),
+            Request::AttachKeyTable { table } => attach::client_key_table(state, client, table),
             Request::AttachDetach => {
                 attach::detach_self(state, client);
                 Ok(())
@@ -665,7 +666,7 @@ async fn attach_requests(
                 crate::keys::client::attach_key(state, client, &table, &key)
             }
             _ => Err(crate::error::CmdError::invalid(
-                "an attach connection takes only attach-input, attach-resize, attach-focus, attach-key and attach-detach requests; send commands on another connection",
+                "an attach connection takes only attach-input, attach-resize, attach-focus, attach-key, attach-key-table and attach-detach requests; send commands on another connection",
             )),
         };
         if let Err(e) = r {

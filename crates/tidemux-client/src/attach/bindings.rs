@@ -379,6 +379,26 @@ impl Machine {
         }
     }
 
+    /// The key table the keyboard is in, as tmux names it (tmux(1) "KEY BINDINGS"):
+    /// `prefix` after a prefix key until the next key, and after a repeatable binding while
+    /// repeatable keys need no prefix (`repeat-time`); `root` otherwise.
+    pub fn table(&self) -> &'static str {
+        match &self.state {
+            State::Normal => "root",
+            State::Repeat(_, until) if Instant::now() >= *until => "root",
+            State::Prefix(_) | State::Repeat(..) => "prefix",
+        }
+    }
+
+    /// When [`Machine::table`] goes back to `root` by itself (the repeat time ends), if it
+    /// will.
+    pub fn table_deadline(&self) -> Option<Instant> {
+        match &self.state {
+            State::Repeat(_, until) => Some(*until),
+            _ => None,
+        }
+    }
+
     fn is_prefix(&self, name: &str) -> bool {
         self.prefix.as_deref() == Some(name) || self.prefix2.as_deref() == Some(name)
     }
@@ -632,12 +652,20 @@ mod tests {
                 Action::Forward(b"b".to_vec())
             ]
         );
+        assert_eq!(k.table(), "root");
         assert_eq!(k.feed(b"\x02"), []);
+        assert_eq!(k.table(), "prefix");
+        assert_eq!(k.table_deadline(), None);
         assert_eq!(k.feed(b"\x02"), [Action::Forward(b"\x02".to_vec())]);
+        assert_eq!(k.table(), "root");
         assert_eq!(k.feed(b"\x02\x1b[C"), [Action::SelectDirection(1, 0)]);
-        // Arrows repeat without the prefix for a while; other keys go to the pane.
+        // Arrows repeat without the prefix for a while (still the prefix table, as tmux's
+        // CLIENT_REPEAT); other keys go to the pane.
+        assert_eq!(k.table(), "prefix");
+        assert!(k.table_deadline().is_some());
         assert_eq!(k.feed(b"\x1b[D"), [Action::SelectDirection(-1, 0)]);
         assert_eq!(k.feed(b"x"), [Action::Forward(b"x".to_vec())]);
+        assert_eq!(k.table(), "root");
         assert_eq!(
             k.feed(b"\x02%\x02\"\x023"),
             [

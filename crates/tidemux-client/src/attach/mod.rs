@@ -849,6 +849,9 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
     let mut stream = Client::connect(socket, None)?;
     let mut cmd = Client::connect(socket, None)?;
     let mut sender = stream.sender()?;
+    // A server of protocol minor 20 or later takes the client's key table
+    // (`AttachKeyTable`, for `#{client_prefix}`); an older one would answer it with an error.
+    let key_tables = stream.welcome().minor >= 20;
     // The first reply tells whether the target exists, before the terminal is touched.
     let (tx, rx) = mpsc::channel::<Msg>();
     let req = Request::Attach {
@@ -936,7 +939,7 @@ pub fn attach(socket: &Path, opts: &AttachOptions) -> Result<Exit, ClientError> 
             })
             .expect("spawn winch thread");
     }
-    let exit = run_loop(&rx, &mut cmd, &mut sender, opts, (cols, rows));
+    let exit = run_loop(&rx, &mut cmd, &mut sender, opts, (cols, rows), key_tables);
     drop(guard);
     Ok(exit)
 }
@@ -959,8 +962,11 @@ fn run_loop(
     sender: &mut StreamSender,
     opts: &AttachOptions,
     size: (u16, u16),
+    key_tables: bool,
 ) -> Exit {
     let mut view = View::default();
+    // The key table last reported to the server (`AttachKeyTable`).
+    let mut table_sent = "root";
     let mut keys = bindings::Machine::new(opts.prefix.clone());
     let mut mode = Mode::Normal;
     let mut renderer = Renderer::default();
@@ -990,6 +996,13 @@ fn run_loop(
         let wait = held_until.map_or(wait, |t| {
             wait.min(t.saturating_duration_since(Instant::now()))
         });
+        // The repeat time ending puts the keyboard back in the root table: report it then.
+        let wait = match keys.table_deadline() {
+            Some(t) if key_tables && table_sent != "root" => {
+                wait.min(t.saturating_duration_since(Instant::now()))
+            }
+            _ => wait,
+        };
         let mut typed: Option<Vec<u8>> = None;
         let msg = match rx.recv_timeout(wait) {
             Ok(m) => Some(m),
@@ -1122,6 +1135,21 @@ fn run_loop(
             if std::mem::take(&mut view.redraw) {
                 renderer.invalidate();
                 dirty = true;
+            }
+        }
+        // The prefix key was pressed, or the key after it (or the repeat time ended): the
+        // server shows it as `#{client_prefix}` and redraws the status line (tmux
+        // `server_client_set_key_table`).
+        let table = keys.table();
+        if key_tables && table != table_sent {
+            table_sent = table;
+            if sender
+                .send(Request::AttachKeyTable {
+                    table: table.to_owned(),
+                })
+                .is_err()
+            {
+                return lost_server(&view);
             }
         }
         if flash

@@ -332,6 +332,37 @@ pub fn client_resize(state: &Arc<ServerState>, client: u32, cols: u16, rows: u16
     Ok(())
 }
 
+/// Longest key table name an attach client may report (`AttachKeyTable`), bytes.
+pub const MAX_KEY_TABLE: usize = 64;
+
+/// `AttachKeyTable` on the connection of attached client `client`: records the key table its
+/// keyboard is in (`prefix` after the prefix key, `root` after the next key; tmux
+/// server-client.c `server_client_set_key_table`) for `#{client_key_table}` and
+/// `#{client_prefix}`, and redraws its status line when it changed (tmux
+/// `server_status_client`).
+///
+/// # Errors
+/// An empty name or one over [`MAX_KEY_TABLE`] bytes (nothing changes), or the client is no
+/// longer registered.
+pub fn client_key_table(state: &Arc<ServerState>, client: u32, table: String) -> CmdResult<()> {
+    if table.is_empty() || table.len() > MAX_KEY_TABLE {
+        return Err(CmdError::invalid(format!(
+            "bad key table name: 1 to {MAX_KEY_TABLE} bytes"
+        )));
+    }
+    let changed = {
+        let mut clients = lock(&state.clients);
+        let c = clients.attached_mut(client)?;
+        let changed = c.info.key_table.as_deref() != Some(table.as_str());
+        c.info.key_table = Some(table);
+        changed
+    };
+    if changed {
+        state.status_jobs.status_client(client);
+    }
+    Ok(())
+}
+
 /// `AttachFocus` on the connection of attached client `client` (tmux tty-keys.c, `CSI I` /
 /// `CSI O` from the client's terminal): records the client's focus, fires `client-focus-out`
 /// or `client-focus-in` (then, as any key, `client-active` if the client was not its window's

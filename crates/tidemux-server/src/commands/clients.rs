@@ -29,6 +29,9 @@ pub struct ClientDetails {
     pub activity: u64,
     /// The session it showed before the last `switch-client` (`-l`).
     pub last_session: Option<SessionId>,
+    /// The key table its keyboard is in, as the attach client reports it
+    /// (`AttachKeyTable`); `None`: `root` (also for clients that do not report it).
+    pub key_table: Option<String>,
 }
 
 fn now_ms() -> u64 {
@@ -47,6 +50,7 @@ impl ClientDetails {
             created: now / 1000,
             activity: now,
             last_session: None,
+            key_table: None,
         }
     }
 }
@@ -212,6 +216,7 @@ fn variables(
         flags.push("read-only");
     }
     flags.push("UTF-8");
+    let key_table = c.info.key_table.as_deref().unwrap_or("root");
     let uid = rustix::process::getuid().as_raw().to_string();
     let tty = c.info.terminal.tty.clone().unwrap_or_default();
     [
@@ -254,8 +259,11 @@ fn variables(
             "client_control_mode",
             u8::from(c.control.is_some()).to_string(),
         ),
-        ("client_key_table", "root".into()),
-        ("client_prefix", "0".into()),
+        // tmux format.c `format_cb_client_key_table` / `format_cb_client_prefix`: the table
+        // the client's keyboard is in, and whether it is another than the default (`root`;
+        // the attach client reports `prefix` while the key after the prefix is awaited).
+        ("client_key_table", key_table.to_owned()),
+        ("client_prefix", u8::from(key_table != "root").to_string()),
         ("client_session", session_name),
         ("client_last_session", last_name),
         ("client_uid", uid),

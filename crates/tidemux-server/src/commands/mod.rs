@@ -256,6 +256,7 @@ pub async fn dispatch(
         | Request::AttachInput { .. }
         | Request::AttachResize { .. }
         | Request::AttachFocus { .. }
+        | Request::AttachKeyTable { .. }
         | Request::AttachDetach
         | Request::AttachKey { .. } => Err(crate::error::CmdError::invalid(
             "input, resize and detach of an attached client are accepted only on its own attach connection, after its attach request",

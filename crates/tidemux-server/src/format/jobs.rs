@@ -104,6 +104,12 @@ impl Jobs {
         lock(&self.generations).get(&client).copied().unwrap_or(0)
     }
 
+    /// Redraws `client`'s status lines (tmux `server_status_client`): something they show
+    /// changed outside the model (its key table, `#{client_prefix}`).
+    pub fn status_client(&self, client: u32) {
+        self.bump(client);
+    }
+
     fn bump(&self, client: u32) {
         *lock(&self.generations).entry(client).or_insert(0) += 1;
         self.changed.send_modify(|v| *v += 1);
