@@ -258,6 +258,53 @@ pub enum Color {
     Rgb(u8, u8, u8),
 }
 
+impl Color {
+    /// tmux's `colour_fromstring` (colour.c) for the colours the wire has: `#rrggbb`,
+    /// `colourN`/`colorN` (0-255), the eight names and `brightNAME`, `0`-`7`, `90`-`97`,
+    /// `100`-`107`, `default` and `terminal`. `None`: none of these (tmux also accepts X11
+    /// colour names, which the server checks beside this).
+    pub fn from_tmux(s: &str) -> Option<Color> {
+        const NAMES: [&str; 8] = [
+            "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+        ];
+        let l = s.to_ascii_lowercase();
+        if let Some(h) = s.strip_prefix('#') {
+            if h.len() != 6 {
+                return None;
+            }
+            let v = u32::from_str_radix(h, 16).ok()?;
+            return Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
+        }
+        if let Some(n) = l.strip_prefix("colour").or_else(|| l.strip_prefix("color")) {
+            if n.starts_with('+') {
+                return None;
+            }
+            return n.parse::<u8>().ok().map(Color::Idx);
+        }
+        if l == "default" || l == "terminal" {
+            return Some(Color::Default);
+        }
+        if let Some(i) = NAMES.iter().position(|n| *n == l) {
+            return Some(Color::Idx(i as u8));
+        }
+        if let Some(i) = l
+            .strip_prefix("bright")
+            .and_then(|b| NAMES.iter().position(|n| *n == b))
+        {
+            return Some(Color::Idx(8 + i as u8));
+        }
+        if let Ok(n) = s.parse::<u8>() {
+            return match n {
+                0..=7 => Some(Color::Idx(n)),
+                90..=97 => Some(Color::Idx(n - 90 + 8)),
+                100..=107 => Some(Color::Idx(n - 100 + 8)),
+                _ => None,
+            };
+        }
+        None
+    }
+}
+
 /// How a run of cells looks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct CellStyle {

@@ -250,34 +250,9 @@ pub fn substyle(s: &str, base: CellStyle) -> CellStyle {
     style(&words.join(","), base)
 }
 
-/// tmux `colour_fromstring` for the forms tmux shows: `default`, names, `brightNAME`,
-/// `colourN`, `#rrggbb`.
+/// tmux `colour_fromstring` for the colours the wire has ([`Color::from_tmux`]).
 pub fn colour(s: &str) -> Option<Color> {
-    const NAMES: [&str; 8] = [
-        "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
-    ];
-    let l = s.to_ascii_lowercase();
-    if l == "default" || l == "terminal" {
-        return Some(Color::Default);
-    }
-    if let Some(i) = NAMES.iter().position(|n| *n == l) {
-        return Some(Color::Idx(i as u8));
-    }
-    if let Some(i) = l
-        .strip_prefix("bright")
-        .and_then(|n| NAMES.iter().position(|x| *x == n))
-    {
-        return Some(Color::Idx(8 + i as u8));
-    }
-    if let Some(n) = l.strip_prefix("colour").or_else(|| l.strip_prefix("color")) {
-        return n.parse::<u8>().ok().map(Color::Idx);
-    }
-    let h = l.strip_prefix('#')?;
-    if h.len() != 6 {
-        return None;
-    }
-    let v = u32::from_str_radix(h, 16).ok()?;
-    Some(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8))
+    Color::from_tmux(s)
 }
 
 /// Applies a tmux style string (`bg=green,fg=black`, `fg=colour231,bold`, `default`) over
