@@ -294,13 +294,13 @@ pub(crate) fn cols_to(row: &str, to: usize) -> String {
         .to_owned()
 }
 
-fn signal(pid: i32, sig: rustix::process::Signal) {
+pub(crate) fn signal(pid: i32, sig: rustix::process::Signal) {
     let p = rustix::process::Pid::from_raw(pid).expect("pid > 0");
     rustix::process::kill_process(p, sig).expect("kill");
 }
 
 /// The state letter of `pid` in /proc (R, S, T, Z, ...).
-fn proc_state(pid: i32) -> char {
+pub(crate) fn proc_state(pid: i32) -> char {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     stat.rfind(')')
         .and_then(|i| stat[i + 1..].trim_start().chars().next())

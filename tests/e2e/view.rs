@@ -598,6 +598,39 @@ fn status_left_right_and_bound_command_output() {
     rig.wait_rows("o", "the view left", |r| !r[0].starts_with("bind-key"));
 }
 
+/// A key bound just before it is pressed runs its binding, as in tmux (which looks keys up in
+/// the server's tables when they arrive). The client keeps a copy of the tables, fetched when
+/// a frame says they changed; the client is stopped while the key is bound and pressed, so
+/// when it runs again the key and that frame wait together and either may be read first (the
+/// key first was the race behind this file's status test failing under load: the key was
+/// dropped as unbound). Three rounds, a new key each.
+#[test]
+fn a_key_bound_just_before_it_is_pressed_runs_its_binding() {
+    use crate::attach::{proc_state, signal};
+    use rustix::process::Signal;
+    let rig = Rig::new();
+    let pid = rig.attach("o", 80, 24, &[]);
+    for key in ["X", "K", "J"] {
+        signal(pid, Signal::STOP);
+        assert!(
+            wait_until(DEADLINE, || proc_state(pid) == 'T'),
+            "the client did not stop"
+        );
+        rig.keys("o", &["C-b", key]);
+        rig.inner.ok(&[
+            "bind-key",
+            key,
+            "display-message",
+            "-p",
+            &format!("bound-{key}-ran"),
+        ]);
+        signal(pid, Signal::CONT);
+        rig.wait_rows("o", "the binding's output on the status line", |r| {
+            status(r).contains(&format!("bound-{key}-ran"))
+        });
+    }
+}
+
 /// Today's date as tmux's default status-right ends (`%d-%b-%y`), from `date`.
 fn chrono_like_date() -> String {
     let o = std::process::Command::new("date")

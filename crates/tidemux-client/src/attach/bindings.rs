@@ -399,6 +399,21 @@ impl Machine {
         }
     }
 
+    /// Whether `key` (one whole key's bytes) comes after a prefix key and the `prefix` table
+    /// held here does not bind it. The tables are a copy of the server's, fetched when a frame
+    /// says they changed; a key bound just before it is pressed (`bind-key X ...` from a
+    /// script, then `C-b X`) can come before that frame. tmux looks the key up in the
+    /// server's tables when it arrives, so the caller fetches them again before dropping the
+    /// key ([`Machine::configure`]).
+    pub fn misses(&self, key: &[u8]) -> bool {
+        if !matches!(self.state, State::Prefix(_)) || key.is_empty() {
+            return false;
+        }
+        next_key(key)
+            .1
+            .is_some_and(|k| !self.tables.contains_key(&("prefix".to_owned(), k)))
+    }
+
     fn is_prefix(&self, name: &str) -> bool {
         self.prefix.as_deref() == Some(name) || self.prefix2.as_deref() == Some(name)
     }

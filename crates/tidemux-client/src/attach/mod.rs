@@ -31,7 +31,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tidemux_proto::{
     AttachFrame, CellStyle, Color, DetachReason, PaneDirection, PaneId, PaneView, ReadRange,
-    Request, Response, Span, Spawn, SplitDirection,
+    Request, Response, SessionId, Span, Spawn, SplitDirection,
 };
 
 /// Options of an attachment.
@@ -1016,14 +1016,11 @@ fn run_loop(
             None => {}
             Some(Msg::Frame(f)) => {
                 // The server's bindings or options changed (or are not known yet): fetch them.
-                if f.config != 0 && f.config != keys.version {
-                    if let Ok(Response::ClientConfig(c)) = cmd.request(Request::ClientConfig {
-                        target: Some(f.session.to_string()),
-                    }) {
-                        keys.configure(&c);
-                        view.look = look::Look::from_config(&c);
-                        renderer.invalidate();
-                    }
+                if f.config != 0
+                    && f.config != keys.version
+                    && fetch_config(cmd, f.session, &mut keys, &mut view)
+                {
+                    renderer.invalidate();
                 }
                 let mut f = f;
                 let output = std::mem::take(&mut f.output);
@@ -1244,6 +1241,26 @@ fn run_loop(
 }
 
 /// Sends a command; a server error becomes a message for the status line.
+/// Fetches the server's key tables and client options for `session` (`ClientConfig`) and
+/// applies them to `keys` and `view.look`; whether they arrived.
+fn fetch_config(
+    cmd: &mut Client,
+    session: SessionId,
+    keys: &mut bindings::Machine,
+    view: &mut View,
+) -> bool {
+    match cmd.request(Request::ClientConfig {
+        target: Some(session.to_string()),
+    }) {
+        Ok(Response::ClientConfig(c)) => {
+            keys.configure(&c);
+            view.look = look::Look::from_config(&c);
+            true
+        }
+        _ => false,
+    }
+}
+
 fn command(cmd: &mut Client, req: Request) -> Result<Response, String> {
     match cmd.request(req) {
         Ok(Response::Error(e)) => Err(e.message),
@@ -1455,6 +1472,16 @@ fn handle_input(
         }
         // One whole key at a time (an escape sequence is one key: `M-a`, `F5`, `C-Up`).
         let n = bindings::next_key(&bytes[i..]).0.max(1);
+        // A key after the prefix that the tables held here do not bind: they may be older than
+        // the server's (a `bind-key` whose frame has not come yet), and tmux looks keys up in
+        // the server's tables as they arrive; fetch them before the key is dropped.
+        if keys.misses(&bytes[i..i + n]) {
+            if let Some(session) = view.frame.as_ref().map(|f| f.session) {
+                if fetch_config(cmd, session, keys, view) {
+                    view.redraw = true;
+                }
+            }
+        }
         for action in keys.feed(&bytes[i..i + n]) {
             match action {
                 Action::Forward(b) => fwd.extend_from_slice(&b),
