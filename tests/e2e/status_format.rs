@@ -20,22 +20,7 @@ impl Pair {
             return None;
         };
         let rig = Rig::new();
-        real.ok(&[
-            "new-session",
-            "-d",
-            "-s",
-            "work",
-            "-n",
-            "alpha",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "sleep 1000",
-        ]);
-        real.ok(&["new-window", "-t", "work", "-n", "beta", "sleep 1000"]);
-        rig.inner.ok(&["rename-window", "-t", "work:0", "alpha"]);
-        rig.inner.ok(&["new-window", "-t", "work", "-n", "beta"]);
+        crate::view_config::alpha_beta(&real, &rig);
         let pair = Pair { rig, real };
         // Fixed texts: no clock, no host name, no sidebar.
         pair.both(&["set", "-g", "status-right", "R"]);
@@ -164,7 +149,9 @@ fn stamp(row: &str) -> Option<String> {
 fn watch(p: &Pair, secs: f64) -> [(Vec<f64>, Vec<String>); 2] {
     let start = std::time::Instant::now();
     let mut seen: [(Vec<f64>, Vec<String>); 2] = Default::default();
-    while start.elapsed().as_secs_f64() < secs {
+    // A window of observation, not a wait: the condition records each change as it is seen
+    // and never holds, so `wait_until` polls both rows until the window ends.
+    wait_until(std::time::Duration::from_secs_f64(secs), || {
         for (i, name) in ["t", "o"].into_iter().enumerate() {
             if let Some(s) = stamp(&p.row(name, 23)) {
                 if seen[i].1.last() != Some(&s) {
@@ -173,8 +160,8 @@ fn watch(p: &Pair, secs: f64) -> [(Vec<f64>, Vec<String>); 2] {
                 }
             }
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+        false
+    });
     seen
 }
 

@@ -302,22 +302,7 @@ fn window_list_options_draw_the_status_row_as_tmux() {
     let rig = Rig::new();
     // The same session in both: `work` with windows alpha and beta, beta current (alpha is
     // the last window, flag `-`).
-    real.ok(&[
-        "new-session",
-        "-d",
-        "-s",
-        "work",
-        "-n",
-        "alpha",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "sleep 1000",
-    ]);
-    real.ok(&["new-window", "-t", "work", "-n", "beta", "sleep 1000"]);
-    rig.inner.ok(&["rename-window", "-t", "work:0", "alpha"]);
-    rig.inner.ok(&["new-window", "-t", "work", "-n", "beta"]);
+    alpha_beta(&real, &rig);
     let both = |args: &[&str]| {
         real.ok(args);
         let mut a = vec!["tmux", "-S", rig.sock()];
@@ -400,4 +385,25 @@ fn window_list_options_draw_the_status_row_as_tmux() {
         );
         eprintln!("{what}: {t:?}");
     }
+}
+
+/// The same session in tmux (`real`) and tidemux (`rig`): `work`, 80x24, with windows alpha
+/// and beta, beta current.
+pub(crate) fn alpha_beta(real: &crate::tmux_lang::Tm, rig: &Rig) {
+    real.ok(&[
+        "new-session",
+        "-d",
+        "-s",
+        "work",
+        "-n",
+        "alpha",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "sleep 1000",
+    ]);
+    real.ok(&["new-window", "-t", "work", "-n", "beta", "sleep 1000"]);
+    rig.inner.ok(&["rename-window", "-t", "work:0", "alpha"]);
+    rig.inner.ok(&["new-window", "-t", "work", "-n", "beta"]);
 }

@@ -719,10 +719,8 @@ fn status_parts(
     let opts = lock(&state.options_store);
     let env = lock(&state.environment);
     let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
-        .with_options(&*opts)
-        .with_environ(&env)
         .with_extra(extra)
-        .with_jobs(&state.status_jobs, client);
+        .for_status(&*opts, &env, client);
     let expand = |name: &str| {
         let fmt = opts
             .effective(name, Some(sid), Some(window), Some(pane))
@@ -775,10 +773,8 @@ fn status_lines(
     }
     let env = lock(&state.environment);
     let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Pane(pane)))
-        .with_options(&*opts)
-        .with_environ(&env)
         .with_extra(extra)
-        .with_jobs(&state.status_jobs, client);
+        .for_status(&*opts, &env, client);
     let bar = opts
         .effective("status-style", Some(sid), None, None)
         .unwrap_or_default();
@@ -818,9 +814,7 @@ fn tab_texts(
         .map(|(wid, index, current)| {
             let ctx = ModelContext::new(state, &reg, Some(crate::registry::Resolved::Window(*wid)))
                 .at_winlink(sid, *index)
-                .with_options(&*opts)
-                .with_environ(&env)
-                .with_jobs(&state.status_jobs, client);
+                .for_status(&*opts, &env, client);
             let name = if *current {
                 "window-status-current-format"
             } else {

@@ -314,6 +314,20 @@ impl<'a> ModelContext<'a> {
         self
     }
 
+    /// The context client `client`'s status texts expand in (tmux status.c): options from
+    /// `options`, names from `environ`, and `#(command)` run as that client's jobs.
+    pub fn for_status(
+        self,
+        options: &'a dyn OptionLookup,
+        environ: &'a crate::environ::Environment,
+        client: u32,
+    ) -> Self {
+        let jobs = &self.state.status_jobs;
+        self.with_options(options)
+            .with_environ(environ)
+            .with_jobs(jobs, client)
+    }
+
     /// The context of window `w`'s winlink at index `idx` of session `sid` (a row of
     /// `list-windows -a`): session variables are `sid`'s, `window_index` is `idx`.
     pub fn at_winlink(mut self, sid: SessionId, idx: u32) -> Self {
