@@ -356,6 +356,12 @@ fn mouse_click_focuses_panes_and_tabs_and_the_wheel_scrolls_back() {
     };
     let active = |i: usize| rig.panes("work:0")[i]["active"] == true;
     assert!(wait_until(DEADLINE, || active(1)), "the new pane is active");
+    // The client maps a click with the layout it shows: wait until it draws the split (the
+    // border right of the left pane), or a click can land on the one pane shown before it.
+    let left = rig.panes("work:0")[0]["cols"].as_u64().expect("cols") as usize;
+    rig.wait_rows("o", "the split's border", |r| {
+        r.get(4).and_then(|row| row.chars().nth(left)) == Some('│')
+    });
     mouse(0, 5, 5);
     assert!(
         wait_until(DEADLINE, || active(0)),

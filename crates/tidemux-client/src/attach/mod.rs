@@ -2012,7 +2012,10 @@ fn on_mouse(
                 .min(p.rows.saturating_sub(1)),
         );
         if let Some(bytes) = mouse::encode(&m, px, py, p.mouse, p.mouse_sgr) {
-            if !p.active {
+            // Always selected, as tmux's `MouseDown1Pane` (`select-pane -t=`): the frame's
+            // active flag may be older than a selection this client just sent.
+            // (Button presses only: not motion, not the wheel.)
+            if m.press && m.button & (32 | 64) == 0 {
                 select(cmd, p.id)?;
             }
             sender
@@ -2080,9 +2083,10 @@ fn on_mouse(
             focus(cmd, f, *p)?;
         }
     } else if let Some(p) = pane_at(x, y) {
-        if !p.active {
-            select(cmd, p.id)?;
-        }
+        // Always, as tmux's `MouseDown1Pane`: the frame's active flag may be older than the
+        // selection of a click just before (a click on the pane the frame still shows active
+        // would otherwise do nothing). Selecting the active pane changes nothing.
+        select(cmd, p.id)?;
     }
     Ok(())
 }
